@@ -1,0 +1,1 @@
+from cqo.test import personas  # noqa: F401  (shared fixture)

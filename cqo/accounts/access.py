@@ -1,0 +1,143 @@
+"""The one place that decides what a user may see and change (SPEC §1: "data scope is enforced in
+one place, never by hiding buttons").
+
+Every selector, page, API endpoint and export filters through the ``*_q`` functions here; every
+write checks a ``can_*`` function. A county regulator sees its county, a city regulator the
+counties of its city, a province regulator its province; nothing outside. Objects outside the
+scope answer 404, so their existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from cqo.accounts.models import Role
+
+if TYPE_CHECKING:
+    from cqo.accounts.models import User
+
+NOTHING = Q(pk__in=[])
+
+
+def _p(prefix: str, field: str) -> str:
+    return f"{prefix}__{field}" if prefix else field
+
+
+def region_q(user: Any, path: str) -> Q:
+    """Rows whose region foreign key at ``path`` lies in the regulator's subtree."""
+    region = user.region
+    if region is None:
+        return NOTHING
+    if region.level == "province":
+        return Q(**{f"{path}__province_code": region.code})
+    if region.level == "city":
+        return Q(**{f"{path}__city_code": region.code})
+    return Q(**{f"{path}_id": region.code})
+
+
+def region_contains(user: Any, region: Any) -> bool:
+    """Whether ``region`` (a Region) lies in the regulator's subtree."""
+    own = user.region
+    if own is None or region is None:
+        return False
+    if own.level == "province":
+        return region.province_code == own.code
+    if own.level == "city":
+        return region.city_code == own.code
+    return region.code == own.code
+
+
+def enterprise_q(user: Any, prefix: str = "") -> Q:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_platform_admin:
+        return Q()
+    if user.role == Role.REGULATOR:
+        return region_q(user, _p(prefix, "region"))
+    if user.role == Role.ENTERPRISE:
+        return Q(**{_p(prefix, "pk"): user.enterprise_id})
+    if user.role == Role.CQO:
+        return Q(**{_p(prefix, "appointments__person__user"): user})
+    return NOTHING
+
+
+def appointment_q(user: Any, prefix: str = "") -> Q:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_platform_admin:
+        return Q()
+    if user.role == Role.REGULATOR:
+        return region_q(user, _p(prefix, "enterprise__region"))
+    if user.role == Role.ENTERPRISE:
+        return Q(**{_p(prefix, "enterprise_id"): user.enterprise_id})
+    if user.role == Role.CQO:
+        return Q(**{_p(prefix, "person__user"): user})
+    return NOTHING
+
+
+def person_q(user: Any, prefix: str = "") -> Q:
+    """A person is visible through an appointment in scope, or (for a regulator) through the
+    region they registered in, or (for a clerk) because their enterprise invited them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_platform_admin:
+        return Q()
+    if user.role == Role.REGULATOR:
+        return region_q(user, _p(prefix, "region")) | region_q(
+            user, _p(prefix, "appointments__enterprise__region")
+        )
+    if user.role == Role.ENTERPRISE:
+        return Q(**{_p(prefix, "invited_by_id"): user.enterprise_id}) | Q(
+            **{_p(prefix, "appointments__enterprise_id"): user.enterprise_id}
+        )
+    if user.role == Role.CQO:
+        return Q(**{_p(prefix, "user"): user})
+    return NOTHING
+
+
+# Writes -------------------------------------------------------------------------------------
+
+
+def can_edit_enterprise(user: User, enterprise: Any) -> bool:
+    if user.is_platform_admin:
+        return True
+    if user.role == Role.REGULATOR:
+        return region_contains(user, enterprise.region)
+    return user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk
+
+
+def can_create_enterprise(user: User, region: Any) -> bool:
+    return user.is_platform_admin or (user.role == Role.REGULATOR and region_contains(user, region))
+
+
+def can_manage_filing(user: User, appointment: Any) -> bool:
+    """The enterprise's clerk drafts, submits, corrects, renews and ends its filings."""
+    return user.role == Role.ENTERPRISE and user.enterprise_id == appointment.enterprise_id
+
+
+def can_review_filing(user: User, appointment: Any) -> bool:
+    """The filing authority (the county regulator by default) or a regulator above it."""
+    return user.role == Role.REGULATOR and region_contains(user, appointment.enterprise.region)
+
+
+def can_edit_person(user: User, person: Any) -> bool:
+    if user.is_platform_admin:
+        return True
+    if user.role == Role.CQO:
+        return person.user_id == user.pk
+    if user.role == Role.ENTERPRISE:
+        # A clerk may complete the profile of a person it invited until that person claims it.
+        return person.user_id is None and person.invited_by_id == user.enterprise_id
+    return False
+
+
+def can_reveal_personal(user: User, person: Any, *, visible: bool) -> bool:
+    """Who may see an ID number or mobile unmasked (each view is logged by the caller):
+    the person, the platform admin, and regulators and clerks who can see the person."""
+    if not visible:
+        return False
+    if user.is_platform_admin or (user.role == Role.CQO and person.user_id == user.pk):
+        return True
+    return user.role in (Role.REGULATOR, Role.ENTERPRISE)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # SPEC §1
+    REGULATOR = "regulator", _("市场监管部门")
+    ENTERPRISE = "enterprise", _("企业经办人")
+    CQO = "cqo", _("首席质量官")
+    TRAINER = "trainer", _("培训机构")
+    CERTIFIER = "certifier", _("认定机构")
+    ADMIN = "admin", _("平台管理员")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CQO)
+    display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+    # A regulator acts for one administrative region; its level is the region's level.
+    region = models.ForeignKey(
+        "reference.Region",
+        verbose_name=_("所属行政区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # An enterprise clerk is bound to one enterprise (SPEC §1).
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clerks",
+    )
+    organisation = models.CharField(_("所属机构"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="regulator") | Q(region__isnull=False),
+                name="accounts_user_regulator_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="enterprise") | Q(enterprise__isnull=False),
+                name="accounts_user_clerk_has_enterprise",
+            ),
+        ]
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.role == Role.REGULATOR
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.role == Role.ENTERPRISE
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self) -> ApiTokenQuerySet:
+        return self.filter(expires_at__gt=timezone.now(), user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} until {self.expires_at:%Y-%m-%d}"
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        key = secrets.token_urlsafe(32)
+        cls.objects.create(
+            user=user,
+            digest=_digest(key),
+            expires_at=timezone.now() + timedelta(days=settings.CQO_TOKEN_DAYS),
+        )
+        return key
+
+    @classmethod
+    def user_for(cls, key: str) -> User | None:
+        token = cls.objects.live().select_related("user").filter(digest=_digest(key)).first()
+        return token.user if token else None

@@ -1,0 +1,77 @@
+"""The REST API: one NinjaAPI under /api/v1/ mounting each app's router (OpenAPI at /api/v1/docs)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from cqo.accounts.models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        user = ApiToken.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="CQO Platform API",
+    version="1",
+    description="首席质量官管理平台 REST API. Authenticate with `POST /api/v1/auth/token`, then "
+    "send `Authorization: Bearer <token>`. Errors: `{\"detail\": [{\"field\", \"message\"}]}`.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+def validation_detail(exc: ValidationError) -> list[dict[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": field, "message": str(message)}
+            for field, errors in exc.message_dict.items()
+            for message in errors
+        ]
+    return [{"field": "__all__", "message": str(m)} for m in exc.messages]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    detail = []
+    for err in exc.errors:
+        loc = [str(x) for x in err.get("loc", []) if x not in ("body", "payload", "query", "path")]
+        detail.append({"field": ".".join(loc) or "__all__", "message": err.get("msg", "")})
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": [{"field": "__all__", "message": "not found"}]}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or "permission denied"
+    return api.create_response(request, {"detail": [{"field": "__all__", "message": message}]}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": [{"field": "__all__", "message": "authentication required"}]}, status=401
+    )
+
+
+api.add_router("/", "cqo.accounts.api.router")
+api.add_router("/", "cqo.reference.api.router")
+api.add_router("/", "cqo.registry.api.router")

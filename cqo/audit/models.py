@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One change, transition or sensitive read: who, when, what, before and after (SPEC §10).
+
+    Rows are only ever inserted. The target is named by its app label and public code (USCC,
+    UUID) rather than a foreign key, so an entry outlives its record and stays readable.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        TRANSITION = "transition", _("Status change")
+        UNMASK = "unmask", _("Viewed personal data")
+        EXPORT = "export", _("Exported")
+        LOGIN = "login", _("Signed in")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    target_type = models.CharField(max_length=50)
+    target_id = models.CharField(max_length=64)
+    target_repr = models.CharField(max_length=200, blank=True)
+    # {"field": [before, after]} for updates; personal values appear masked only.
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"

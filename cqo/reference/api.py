@@ -1,0 +1,72 @@
+"""Reference lookups for API clients' forms: GB/T 2260 regions and GB/T 4754-2017 industries."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from cqo.reference.models import Industry, Region
+from cqo.reference.selectors import region_children, region_label
+
+router = Router(tags=["reference"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    full_name: str
+    level: Region.Level
+    parent: str | None
+
+    @staticmethod
+    def resolve_full_name(obj: Region) -> str:
+        return region_label(obj.code)
+
+    @staticmethod
+    def resolve_parent(obj: Region) -> str | None:
+        return obj.parent_id
+
+
+class IndustryOut(Schema):
+    code: str
+    name: str
+    level: Industry.Level
+    parent: str | None
+
+    @staticmethod
+    def resolve_parent(obj: Industry) -> str | None:
+        return obj.parent_id
+
+
+class RegionFilters(Schema):
+    parent: str | None = Field(
+        None, pattern=r"^\d{6}$", description="GB/T 2260 code; without it, the provinces"
+    )
+
+
+class IndustryFilters(Schema):
+    level: Industry.Level | None = None
+    parent: str | None = Field(
+        None, pattern=r"^[A-T]$", description="a section (门类) letter: its divisions"
+    )
+
+
+@router.get("/regions", response=list[RegionOut])
+def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> QuerySet[Region]:
+    if filters.parent and not Region.objects.filter(code=filters.parent).exists():
+        raise ValidationError({"parent": _("行政区划代码不存在（GB/T 2260）")})
+    return region_children(filters.parent)
+
+
+@router.get("/industries", response=list[IndustryOut])
+def industry_list(request: HttpRequest, filters: Query[IndustryFilters]) -> QuerySet[Industry]:
+    qs = Industry.objects.all()
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.parent:
+        qs = qs.filter(parent_id=filters.parent)
+    return qs

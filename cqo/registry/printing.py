@@ -1,0 +1,127 @@
+"""The printed filing form: shenzhen-guide Annex A, 表 A.1 企业首席质量官备案登记表 (SPEC §3).
+
+The PDF is drawn from ``services.filing_form_data``: once filed, that is the frozen snapshot, so
+the paper shows what the authority filed even after the records change. Personal numbers stay
+encrypted in the snapshot; they are decrypted here only for an unmasked print, which the caller
+must have allowed (``access.can_reveal_personal``) and logged (SPEC §10).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import mimetypes
+import re
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from weasyprint import HTML, URLFetcher
+
+from cqo.lib import crypto
+from cqo.reference import enums
+from cqo.registry import services
+from cqo.registry.models import Appointment
+
+TEMPLATE = "registry/filing_form_pdf.html"
+
+# Annex A prints the sizes largest first; EnterpriseSize is declared smallest first.
+SIZE_ORDER = [
+    enums.EnterpriseSize.LARGE,
+    enums.EnterpriseSize.MEDIUM,
+    enums.EnterpriseSize.SMALL,
+    enums.EnterpriseSize.MICRO,
+]
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or ""
+
+
+def _date_parts(value: str | dt.date | None) -> tuple[str, str, str]:
+    """(年, 月, 日) for the 填写日期 and 年 月 日 blanks; empty strings leave the blanks blank."""
+    if not value:
+        return "", "", ""
+    if isinstance(value, str):
+        parsed = dt.datetime.fromisoformat(value)
+        day = timezone.localdate(parsed) if timezone.is_aware(parsed) else parsed.date()
+    else:
+        day = value
+    return str(day.year), str(day.month), str(day.day)
+
+
+def _personal(block: dict[str, Any], field: str, *, unmasked: bool) -> str:
+    if unmasked and block.get(f"{field}_enc"):
+        return crypto.decrypt(block[f"{field}_enc"])
+    return block.get(f"{field}_masked", "") or ""
+
+
+def _photo_data_uri(name: str) -> str:
+    """The person's photo from MEDIA_ROOT, inlined, so the renderer never opens a file or URL
+    itself; a name outside MEDIA_ROOT or a missing file leaves the box empty."""
+    if not name:
+        return ""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return ""
+    mime = mimetypes.guess_type(path.name)[0] or ""
+    if mime not in PHOTO_TYPES:
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def _qr_data_uri(filing_number: str) -> str:
+    return segno.make(filing_number, error="m").svg_data_uri(scale=4, border=1)
+
+
+def filing_form_context(appointment: Appointment, *, unmasked: bool) -> dict[str, Any]:
+    data = services.filing_form_data(appointment)
+    ent, person, appt = data["enterprise"], data["person"], data["appointment"]
+    filing_number = appt.get("filing_number", "")
+    nature_options = [
+        (str(label), ent.get("nature") == value) for value, label in enums.EnterpriseNature.choices
+    ]
+    nature_options.append((_("上市公司"), bool(ent.get("listed"))))
+    form_year, form_month, form_day = _date_parts(data.get("form_date"))
+    seal = _date_parts(data.get("form_date")) if appt.get("declaration_confirmed") else ("", "", "")
+    filed = _date_parts(appt.get("filed_at"))
+    return {
+        "form_date": {"year": form_year, "month": form_month, "day": form_day},
+        "ent": ent,
+        "person": person,
+        "appt": appt,
+        "sizes": [(str(s.label), ent.get("size") == s.value) for s in SIZE_ORDER],
+        "natures": nature_options,
+        # The validator stores a scheme; the paper form reads better without it.
+        "website": re.sub(r"^https?://", "", ent.get("website") or ""),
+        "gender": _label(enums.Gender, person.get("gender", "")),
+        "education": _label(enums.Education, person.get("education", "")),
+        "id_number": _personal(person, "id_number", unmasked=unmasked),
+        "mobile": _personal(person, "mobile", unmasked=unmasked),
+        "responsible_mobile": _personal(ent, "responsible_mobile", unmasked=unmasked),
+        "photo": _photo_data_uri(person.get("photo", "")),
+        "seal_date": {"year": seal[0], "month": seal[1], "day": seal[2]},
+        "filing_number": filing_number,
+        "filed_date": f"{filed[0]}年{filed[1]}月{filed[2]}日" if filed[0] else "",
+        "qr": _qr_data_uri(filing_number) if filing_number else "",
+    }
+
+
+def render_filing_form(appointment: Appointment, *, unmasked: bool) -> bytes:
+    """表 A.1 as an A4 PDF. Everything the page needs is inlined (photo and QR code as data
+    URIs), so the fetcher refuses every other scheme: a value typed into a form can never make
+    the renderer read a local file or call the network."""
+    html = render_to_string(TEMPLATE, filing_form_context(appointment, unmasked=unmasked))
+    fetcher = URLFetcher(allowed_protocols=["data"])
+    pdf = HTML(string=html, url_fetcher=fetcher, base_url=str(settings.MEDIA_ROOT)).write_pdf()
+    assert pdf is not None  # noqa: S101  (write_pdf without a target returns the bytes)
+    return pdf

@@ -1,0 +1,108 @@
+"""Filing checks as pure functions over plain data (SPEC §3, §12.11, §12.17).
+
+Each check carries its clause and severity. Only blocking checks stop a submission or an
+approval; advisory ones are shown to the clerk and the reviewer. The jurisdiction's policy pack
+adds its own conditions on top of these (policy app).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+
+class Severity(StrEnum):
+    BLOCKING = "blocking"
+    JUSTIFY = "justify"
+    ADVISORY = "advisory"
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    ok: bool
+    severity: Severity
+    clause: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class FilingFacts:
+    enterprise_id: int
+    enterprise_group_id: int | None
+    rank: str
+    reports_to_top: bool
+    declaration_confirmed: bool
+    # (enterprise_id, group_id) of the enterprises where another appointment is filed
+    other_active_at_enterprise: bool
+    person_active_elsewhere: list[tuple[int, int | None]] = field(default_factory=list)
+    profile_missing: list[str] = field(default_factory=list)
+
+
+def filing_checks(f: FilingFacts) -> list[Check]:
+    checks = [
+        Check(
+            "one_active_chief",
+            _("企业同一时间只有一名在任首席质量官"),
+            not f.other_active_at_enterprise,
+            Severity.BLOCKING,
+            "SPEC §12.17",
+            "" if not f.other_active_at_enterprise else _("该企业已有已备案的在任首席质量官，请先办理其解聘或离任"),
+        ),
+        Check(
+            "declaration",
+            _("单位意见：上述资料属实，同意任命并备案"),
+            f.declaration_confirmed,
+            Severity.BLOCKING,
+            "shenzhen-guide 附录A",
+        ),
+        Check(
+            "profile_complete",
+            _("备案人信息完整"),
+            not f.profile_missing,
+            Severity.BLOCKING,
+            "shenzhen-guide 附录A",
+            "、".join(f.profile_missing),
+        ),
+    ]
+    # SPEC §12.17: one person may serve several enterprises of the same group; otherwise warn.
+    group = f.enterprise_group_id or f.enterprise_id
+    elsewhere = [e for e, g in f.person_active_elsewhere if (g or e) != group]
+    checks.append(
+        Check(
+            "single_enterprise",
+            _("备案人未在集团外其他企业担任在任首席质量官"),
+            not elsewhere,
+            Severity.ADVISORY,
+            "SPEC §12.17",
+            _("备案人另在%(n)d家非同集团企业任首席质量官") % {"n": len(elsewhere)} if elsewhere else "",
+        )
+    )
+    checks.append(
+        Check(
+            "reports_to_top",
+            _("直接向总经理（总裁）报告工作"),
+            f.reports_to_top,
+            Severity.ADVISORY,
+            "shaanxi-2021 §四(一)",
+        )
+    )
+    # SPEC §12.17: the top manager may appoint themself, flagged; shenzhen-guide §3.1 注2 allows it.
+    checks.append(
+        Check(
+            "not_self_appointed",
+            _("首席质量官不是最高管理者本人"),
+            f.rank != "top_manager",
+            Severity.ADVISORY,
+            "shenzhen-guide §3.1 注2; SPEC §12.17",
+            "" if f.rank != "top_manager" else _("最高管理者兼任首席质量官"),
+        )
+    )
+    return checks
+
+
+def blocking_failures(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if not c.ok and c.severity == Severity.BLOCKING]

@@ -1,0 +1,135 @@
+"""Reads from the registry, always through the scope of cqo.accounts.access (SPEC §1)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cqo.accounts import access
+from cqo.registry.models import Appointment, Enterprise, Person, Reminder
+
+
+def enterprise_list(*, user: Any, q: str = "", region: str = "", industry: str = "",
+                    size: str = "", cqo_status: str = "") -> QuerySet[Enterprise]:  # fmt: skip
+    qs = Enterprise.objects.filter(access.enterprise_q(user)).distinct()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(uscc__iexact=q.upper()))
+    if region:
+        qs = qs.filter(
+            Q(region_id=region) | Q(region__city_code=region) | Q(region__province_code=region)
+        )
+    if industry:
+        qs = qs.filter(Q(industry_id=industry) | Q(industry__parent_id=industry))
+    if size:
+        qs = qs.filter(size=size)
+    if cqo_status:
+        qs = with_cqo_status(qs).filter(cqo_status=cqo_status)
+    return qs.select_related("region", "industry")
+
+
+def with_cqo_status(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """Annotate filed / pending / none, the basis of 指导督促 (shaanxi-2021 §五(三))."""
+    from django.db.models import Case, CharField, Value, When
+
+    filed = Appointment.objects.filter(enterprise=OuterRef("pk"), status=Appointment.Status.FILED)
+    pending = Appointment.objects.filter(
+        enterprise=OuterRef("pk"),
+        status__in=[Appointment.Status.DRAFT, Appointment.Status.SUBMITTED, Appointment.Status.RETURNED],
+    )
+    return qs.annotate(
+        cqo_status=Case(
+            When(Exists(filed), then=Value("filed")),
+            When(Exists(pending), then=Value("pending")),
+            default=Value("none"),
+            output_field=CharField(),
+        )
+    )
+
+
+def enterprise_get(*, user: Any, uscc: str) -> Enterprise:
+    ent = (
+        Enterprise.objects.filter(access.enterprise_q(user), uscc=(uscc or "").upper())
+        .select_related("region", "industry", "industry__parent", "group_parent")
+        .first()
+    )
+    if ent is None:
+        raise Http404
+    return ent
+
+
+def person_list(*, user: Any, q: str = "", region: str = "") -> QuerySet[Person]:
+    qs = Person.objects.filter(pk__in=Person.objects.filter(access.person_q(user)).values("pk"))
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if region:
+        qs = qs.filter(
+            Q(region_id=region) | Q(region__city_code=region) | Q(region__province_code=region)
+        )
+    return qs.select_related("region")
+
+
+def person_get(*, user: Any, public_id: Any) -> Person:
+    try:
+        pid = uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise Http404 from exc
+    person = Person.objects.filter(access.person_q(user), public_id=pid).distinct().first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def person_visible(*, user: Any, person: Person) -> bool:
+    return Person.objects.filter(access.person_q(user), pk=person.pk).exists()
+
+
+def appointment_list(*, user: Any, status: str = "", q: str = "", region: str = "") -> QuerySet[Appointment]:
+    qs = Appointment.objects.filter(access.appointment_q(user))
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(
+            Q(person__name__icontains=q) | Q(enterprise__name__icontains=q) | Q(enterprise__uscc=q.upper())
+            | Q(filing_number=q)
+        )  # fmt: skip
+    if region:
+        qs = qs.filter(
+            Q(enterprise__region_id=region)
+            | Q(enterprise__region__city_code=region)
+            | Q(enterprise__region__province_code=region)
+        )
+    return qs.select_related("enterprise", "person", "enterprise__region")
+
+
+def appointment_get(*, user: Any, public_id: Any) -> Appointment:
+    try:
+        pid = uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise Http404 from exc
+    appt = (
+        Appointment.objects.filter(access.appointment_q(user), public_id=pid)
+        .select_related("enterprise", "enterprise__region", "enterprise__industry", "person", "filed_by")
+        .first()
+    )
+    if appt is None:
+        raise Http404
+    return appt
+
+
+def oversight_queue(*, user: Any) -> dict[str, QuerySet[Any]]:
+    """指导督促: enterprises in scope without a filed CQO, and filings waiting or returned."""
+    ents = with_cqo_status(Enterprise.objects.filter(access.enterprise_q(user)))
+    return {
+        "without_cqo": ents.exclude(cqo_status="filed").select_related("region", "industry"),
+        "submitted": appointment_list(user=user, status=Appointment.Status.SUBMITTED).order_by("submitted_at"),
+        "returned": appointment_list(user=user, status=Appointment.Status.RETURNED),
+    }
+
+
+def reminders_for(*, user: Any) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(access.enterprise_q(user, prefix="enterprise")).select_related(
+        "enterprise", "sent_by"
+    )

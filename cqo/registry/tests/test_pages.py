@@ -1,0 +1,236 @@
+"""Pages: success, invalid input, outside the viewer's scope, and no login (STYLE.md Tests)."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from cqo.audit.models import AuditEntry
+from cqo.registry import services
+from cqo.registry.models import Appointment, Enterprise, Person
+from cqo.test import appointment_data, enterprise_data, file_appointment, person_data
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_it_redirects_anonymous_users_to_login(client, personas):
+    ent = personas.enterprise_a
+    for url in [
+        reverse("home"),
+        reverse("registry:enterprise_list"),
+        reverse("registry:enterprise_detail", args=[ent.uscc]),
+        reverse("registry:person_list"),
+        reverse("registry:appointment_list"),
+        reverse("registry:oversight"),
+        reverse("registry:appointment_create"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_a", "sees_b"),
+    [
+        ("province", True, True),
+        ("city", True, False),
+        ("county_a", True, False),
+        ("county_b", False, True),
+        ("clerk_a", True, False),
+        ("clerk_b", False, True),
+        ("trainer", False, False),
+        ("certifier", False, False),
+        ("admin", True, True),
+    ],
+)
+def test_it_lists_and_opens_only_enterprises_in_scope(as_user, personas, who, sees_a, sees_b):
+    client = as_user(getattr(personas, who))
+    listing = client.get(reverse("registry:enterprise_list")).content.decode()
+    for ent, expected in ((personas.enterprise_a, sees_a), (personas.enterprise_b, sees_b)):
+        assert (ent.name in listing) is expected
+        detail = client.get(reverse("registry:enterprise_detail", args=[ent.uscc]))
+        assert detail.status_code == (200 if expected else 404)
+
+
+def test_it_exports_only_enterprises_in_scope(as_user, personas):
+    client = as_user(personas.county_a)
+    response = client.get(reverse("registry:enterprise_list") + "?export=xlsx")
+    assert response.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    usccs = [r[0] for r in rows[1:]]
+    assert usccs == [personas.enterprise_a.uscc]
+    assert AuditEntry.objects.filter(action="export", target_type="enterprise").exists()
+
+
+def test_it_exports_filings_with_masked_id_numbers(as_user, personas):
+    file_appointment(personas)
+    client = as_user(personas.province)
+    response = client.get(reverse("registry:appointment_list") + "?export=xlsx")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert len(rows) == 2
+    assert personas.person.id_number not in [str(c) for c in rows[1]]
+    assert personas.person.id_number_masked in rows[1]
+
+
+def test_it_refuses_a_foreign_enterprise_edit(as_user, personas):
+    client = as_user(personas.county_b)
+    url = reverse("registry:enterprise_edit", args=[personas.enterprise_a.uscc])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "x"}).status_code == 404
+
+
+def test_it_creates_an_enterprise_and_shows_field_errors(as_user, personas):
+    client = as_user(personas.county_a)
+    data = enterprise_data(uscc="9144030027939873X8")  # corrupted check character
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v not in (None, False)}
+    response = client.post(reverse("registry:enterprise_create"), data)
+    assert response.status_code == 200
+    assert "统一社会信用代码校验位错误" in response.content.decode()
+    assert not Enterprise.objects.filter(uscc="9144030027939873X8").exists()
+    data["uscc"] = "9144030027939873X7"
+    response = client.post(reverse("registry:enterprise_create"), data)
+    assert response.status_code == 302
+    assert Enterprise.objects.filter(uscc="9144030027939873X7", region_id="610113").exists()
+
+
+def test_it_refuses_an_enterprise_outside_the_regulators_county(as_user, personas):
+    client = as_user(personas.county_a)
+    data = enterprise_data(region="610302")
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v not in (None, False)}
+    response = client.post(reverse("registry:enterprise_create"), data)
+    assert response.status_code == 200  # 610302 is not offered: the form rejects the choice
+    assert not Enterprise.objects.filter(uscc=data["uscc"]).exists()
+
+
+def test_it_registers_a_cqo_online(client, personas):
+    data = person_data(name="张喆", id_number="", mobile="13700001111")
+    from cqo.test import new_id_number
+
+    data.update(id_number=new_id_number(), username="zhangzhe", password="Str0ng-pass-2026")
+    response = client.post(reverse("registry:register"), data)
+    assert response.status_code == 302
+    person = Person.objects.get(user__username="zhangzhe")
+    assert person.name == "张喆"
+
+
+def test_it_rejects_a_registration_whose_gender_contradicts_the_id(client, personas):
+    from cqo.test import new_id_number
+
+    data = person_data(id_number=new_id_number(gender="M"), gender="F")
+    data.update(username="wrong", password="Str0ng-pass-2026")
+    response = client.post(reverse("registry:register"), data)
+    assert response.status_code == 200
+    assert "性别与身份证号码" in response.content.decode()
+    assert not Person.objects.filter(user__username="wrong").exists()
+
+
+def test_it_runs_the_filing_workflow_through_pages(as_user, personas):
+    client = as_user(personas.clerk_a)
+    data = appointment_data(personas.person)
+    data["start_date"] = "2026-01-01"
+    data["reports_to_top"] = "on"
+    data["declaration_confirmed"] = "on"
+    response = client.post(reverse("registry:appointment_create"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    appt = Appointment.objects.get(enterprise=personas.enterprise_a)
+    client.post(reverse("registry:appointment_transition", args=[appt.public_id, "submit"]))
+    appt.refresh_from_db()
+    assert appt.status == "submitted"
+    # clerk cannot approve its own filing
+    client.post(reverse("registry:appointment_transition", args=[appt.public_id, "approve"]))
+    appt.refresh_from_db()
+    assert appt.status == "submitted"
+    # the county of another region cannot even see it
+    other = as_user(personas.county_b)
+    url = reverse("registry:appointment_transition", args=[appt.public_id, "approve"])
+    assert other.post(url).status_code == 404
+    reviewer = as_user(personas.county_a)
+    page = reviewer.get(reverse("registry:appointment_detail", args=[appt.public_id])).content.decode()
+    assert "SPEC §12.17" in page  # checks are shown with their clause
+    reviewer.post(url)
+    appt.refresh_from_db()
+    assert appt.status == "filed"
+    trail = reviewer.get(reverse("registry:appointment_detail", args=[appt.public_id])).content.decode()
+    assert "submitted → filed" in trail
+
+
+def test_it_requires_a_reason_to_return_a_filing(as_user, personas):
+    appt = services.appointment_create(actor=personas.clerk_a, data=appointment_data(personas.person))
+    services.filing_submit(actor=personas.clerk_a, appointment=appt)
+    client = as_user(personas.county_a)
+    url = reverse("registry:appointment_transition", args=[appt.public_id, "return"])
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "退回须写明" in response.content.decode()
+    appt.refresh_from_db()
+    assert appt.status == "submitted"
+
+
+def test_it_reveals_an_id_number_and_logs_it(as_user, personas):
+    file_appointment(personas)
+    client = as_user(personas.county_a)
+    url = reverse("registry:person_reveal", args=[personas.person.public_id, "id_number"])
+    response = client.post(url)
+    assert personas.person.id_number in response.content.decode()
+    assert AuditEntry.objects.filter(action="unmask", target_id=str(personas.person.public_id)).count() == 1
+    outsider = as_user(personas.county_b)
+    assert outsider.post(url).status_code == 404
+
+
+def test_it_masks_id_numbers_on_the_person_page(as_user, personas):
+    file_appointment(personas)
+    client = as_user(personas.city)
+    page = client.get(reverse("registry:person_detail", args=[personas.person.public_id])).content.decode()
+    assert personas.person.id_number_masked in page
+    assert personas.person.id_number not in page
+
+
+def test_it_prints_the_filing_form(as_user, personas):
+    appt = file_appointment(personas)
+    client = as_user(personas.clerk_a)
+    response = client.get(reverse("registry:appointment_pdf", args=[appt.public_id]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert as_user(personas.clerk_b).get(reverse("registry:appointment_pdf", args=[appt.public_id])).status_code == 404
+
+
+def test_it_lists_enterprises_without_a_cqo_for_the_regulator(as_user, personas):
+    client = as_user(personas.city)
+    page = client.get(reverse("registry:oversight")).content.decode()
+    assert personas.enterprise_a.name in page
+    assert personas.enterprise_b.name not in page
+    file_appointment(personas)
+    page = client.get(reverse("registry:oversight")).content.decode()
+    assert personas.enterprise_a.name not in page
+    assert as_user(personas.clerk_a).get(reverse("registry:oversight")).status_code == 403
+
+
+def test_it_sends_a_reminder_only_inside_scope(as_user, personas):
+    client = as_user(personas.county_a)
+    client.post(reverse("registry:enterprise_remind", args=[personas.enterprise_a.uscc]), {"message": "请尽快完成备案"})
+    assert personas.enterprise_a.reminders.count() == 1
+    response = client.post(reverse("registry:enterprise_remind", args=[personas.enterprise_b.uscc]), {"message": "请尽快完成备案"})
+    assert response.status_code == 404
+    home = as_user(personas.clerk_a).get(reverse("home")).content.decode()
+    assert "请尽快完成备案" in home
+
+
+def test_it_switches_the_interface_to_english(client, personas):
+    client.force_login(personas.county_a)
+    assert "首席质量官管理平台" in client.get(reverse("home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Chief Quality Officer Platform" in client.get(reverse("home")).content.decode()
+
+
+def test_it_finds_people_by_a_rare_character(as_user, personas):
+    services.person_update(actor=personas.cqo, person=personas.person, data={"name": "𠮷堃喆"})
+    client = as_user(personas.admin)
+    page = client.get(reverse("registry:person_list") + "?q=𠮷").content.decode()
+    assert "𠮷堃喆" in page

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from cqo.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
+    path("enterprises/<str:uscc>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<str:uscc>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("enterprises/<str:uscc>/remind/", views.enterprise_remind, name="enterprise_remind"),
+    path("enterprises/<str:uscc>/clerk/", views.enterprise_clerk, name="enterprise_clerk"),
+    path("reminders/<int:pk>/read/", views.reminder_read, name="reminder_read"),
+    path("persons/", views.person_list, name="person_list"),
+    path("persons/invite/", views.person_invite, name="person_invite"),
+    path("persons/<str:public_id>/", views.person_detail, name="person_detail"),
+    path("persons/<str:public_id>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<str:public_id>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
+    path("register/", views.register, name="register"),
+    path("register/claim/<str:token>/", views.person_claim, name="person_claim"),
+    path("filings/", views.appointment_list, name="appointment_list"),
+    path("filings/new/", views.appointment_create, name="appointment_create"),
+    path("filings/<str:public_id>/", views.appointment_detail, name="appointment_detail"),
+    path("filings/<str:public_id>/edit/", views.appointment_edit, name="appointment_edit"),
+    path("filings/<str:public_id>/form.pdf", views.appointment_pdf, name="appointment_pdf"),
+    path("filings/<str:public_id>/<str:action>/", views.appointment_transition, name="appointment_transition"),
+    path("oversight/", views.oversight, name="oversight"),
+]

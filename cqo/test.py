@@ -1,0 +1,175 @@
+"""Shared test personas: a province, a city and two county regulators, two enterprise clerks in
+different counties, a CQO, a trainer, a certifier and an admin (STYLE.md "Tests").
+
+Shaanxi 610000 ⊃ Xi'an 610100 ⊃ Yanta 610113 (enterprise A) and Baoji 610300 ⊃ Weibin 610302
+(enterprise B). Everything is built through the services, so the real invariants hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from cqo.accounts.models import Role, User
+from cqo.lib.codes import make_id_number, make_uscc
+from cqo.registry import services
+from cqo.registry.models import Appointment, Enterprise, Person
+
+PASSWORD = "Cqo-test-2026!"
+
+PROVINCE, CITY, COUNTY_A, OTHER_CITY, COUNTY_B = "610000", "610100", "610113", "610300", "610302"
+
+
+@dataclass
+class Personas:
+    province: User
+    city: User
+    county_a: User
+    county_b: User
+    clerk_a: User
+    clerk_b: User
+    cqo: User
+    trainer: User
+    certifier: User
+    admin: User
+    enterprise_a: Enterprise
+    enterprise_b: Enterprise
+    person: Person  # the CQO's registered profile
+
+    def all_users(self) -> dict[str, User]:
+        return {k: v for k, v in vars(self).items() if isinstance(v, User)}
+
+
+_rng = random.Random(20261121)
+
+
+def new_uscc(region: str = COUNTY_A) -> str:
+    return make_uscc(region, _rng)
+
+
+def new_id_number(
+    region: str = COUNTY_A, birth: dt.date = dt.date(1985, 3, 14), gender: str = "M"
+) -> str:
+    return make_id_number(region, birth, gender, _rng)
+
+
+def make_user(username: str, role: str, **extra: Any) -> User:
+    user = User(username=username, role=role, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def enterprise_data(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "uscc": new_uscc(overrides.get("region", COUNTY_A)),
+        "name": "西安示例精密制造有限公司",
+        "website": "www.example.cn",
+        "employees": 320,
+        "industry": "34",
+        "size": "medium",
+        "nature": "private",
+        "listed": False,
+        "main_products": "精密轴承、数控机床零部件",
+        "registered_address": "陕西省西安市雁塔区科技路1号",
+        "region": COUNTY_A,
+        "responsible_name": "王建国",
+        "responsible_position": "总经理",
+        "responsible_landline": "029-88886666",
+        "responsible_mobile": "13900001111",
+        "above_scale": True,
+        "above_scale_year": 2025,
+    }
+    data.update(overrides)
+    return data
+
+
+def person_data(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "name": "李堃",
+        "id_number": new_id_number(),
+        "position": "副总经理",
+        "title": "高级工程师",
+        "title_level": "associate_senior",
+        "education": "bachelor",
+        "major": "机械工程",
+        "mobile": "13800138000",
+        "email": "likun@example.cn",
+        "mailing_address": "陕西省西安市雁塔区科技路1号",
+        "quality_years": 8,
+        "work_history": "2015年3月—今，西安示例精密制造有限公司质量部部长",
+        "region": COUNTY_A,
+    }
+    data.update(overrides)
+    return data
+
+
+def appointment_data(person: Person, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "id_number": person.id_number,
+        "person_name": person.name,
+        "post": "副总经理兼首席质量官",
+        "rank": "senior_deputy",
+        "appointing_authority": "general_manager",
+        "selection_method": "internal_selection",
+        "reports_to_top": True,
+        "departments_led": ["quality_management", "inspection"],
+        "duties": "负责企业质量品牌战略、规划和计划的制定与实施",
+        "powers": "行使质量安全“一票否决”权",
+        "start_date": dt.date(2026, 1, 1),
+        "declaration_confirmed": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def build_personas() -> Personas:
+    from cqo.reference.models import Region
+
+    region = {c: Region.objects.get(code=c) for c in (PROVINCE, CITY, COUNTY_A, COUNTY_B)}
+    admin = make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
+    province = make_user("prov", Role.REGULATOR, region=region[PROVINCE])
+    city = make_user("city", Role.REGULATOR, region=region[CITY])
+    county_a = make_user("county_a", Role.REGULATOR, region=region[COUNTY_A])
+    county_b = make_user("county_b", Role.REGULATOR, region=region[COUNTY_B])
+    ent_a = services.enterprise_create(actor=province, data=enterprise_data())
+    ent_b = services.enterprise_create(
+        actor=province,
+        data=enterprise_data(
+            uscc=new_uscc(COUNTY_B), name="宝鸡示例食品有限公司", region=COUNTY_B, industry="14",
+            size="small", above_scale=False, above_scale_year=None,
+            registered_address="陕西省宝鸡市渭滨区经二路8号",
+        ),
+    )  # fmt: skip
+    clerk_a = make_user("clerk_a", Role.ENTERPRISE, enterprise=ent_a)
+    clerk_b = make_user("clerk_b", Role.ENTERPRISE, enterprise=ent_b)
+    cqo_user, person = services.person_register(
+        data={**person_data(), "username": "cqo", "password": PASSWORD}
+    )
+    trainer = make_user("trainer", Role.TRAINER, organisation="陕西质量培训中心")
+    certifier = make_user("certifier", Role.CERTIFIER, organisation="陕西省质量协会")
+    return Personas(
+        province=province, city=city, county_a=county_a, county_b=county_b, clerk_a=clerk_a,
+        clerk_b=clerk_b, cqo=cqo_user, trainer=trainer, certifier=certifier, admin=admin,
+        enterprise_a=ent_a, enterprise_b=ent_b, person=person,
+    )  # fmt: skip
+
+
+def file_appointment(p: Personas, person: Person | None = None, clerk: User | None = None,
+                     reviewer: User | None = None, **overrides: Any) -> Appointment:  # fmt: skip
+    """Draft, submit and approve an appointment through the workflow."""
+    person = person or p.person
+    clerk = clerk or p.clerk_a
+    appt = services.appointment_create(actor=clerk, data=appointment_data(person, **overrides))
+    services.filing_submit(actor=clerk, appointment=appt)
+    reviewer = reviewer or (p.county_a if clerk.enterprise_id == p.enterprise_a.pk else p.county_b)
+    return services.filing_approve(actor=reviewer, appointment=appt)
+
+
+@pytest.fixture
+def personas(db: Any) -> Personas:
+    return build_personas()

@@ -142,6 +142,9 @@ X_FRAME_OPTIONS = "DENY"
 # Working life for the age check on resident ID numbers (SPEC §2): 16 (legal working age) to 80.
 CQO_MIN_AGE = int(os.environ.get("CQO_MIN_AGE", "16"))
 CQO_MAX_AGE = int(os.environ.get("CQO_MAX_AGE", "80"))
+# 指导督促: an appointment still unfiled this many days after it started is overdue (the sources
+# set no deadline; SPEC §3 asks regulators to see overdue filings).
+CQO_FILING_DUE_DAYS = int(os.environ.get("CQO_FILING_DUE_DAYS", "30"))
 # API bearer tokens expire after this many days.
 CQO_TOKEN_DAYS = int(os.environ.get("CQO_TOKEN_DAYS", "30"))
 

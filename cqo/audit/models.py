@@ -11,12 +11,11 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Changed")
-        TRANSITION = "transition", _("Status change")
-        UNMASK = "unmask", _("Viewed personal data")
-        EXPORT = "export", _("Exported")
-        LOGIN = "login", _("Signed in")
+        CREATE = "create", _("新建")
+        UPDATE = "update", _("修改")
+        TRANSITION = "transition", _("状态变更")
+        UNMASK = "unmask", _("查看完整个人信息")
+        EXPORT = "export", _("导出")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -34,8 +33,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"

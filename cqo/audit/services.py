@@ -24,8 +24,17 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
+_EMPTY = (None, "", [], {})
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+    """Fields whose value changed; "no value" in any form (None, "", []) counts as one value."""
+    changed = {}
+    for key, new in after.items():
+        old = before.get(key)
+        if old != new and not (old in _EMPTY and new in _EMPTY):
+            changed[key] = [old, new]
+    return changed
 
 
 def audit_record(

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML, URLFetcher
+from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]  # ships no stubs
 
 from cqo.lib import crypto
 from cqo.reference import enums
@@ -111,7 +111,9 @@ def filing_form_context(appointment: Appointment, *, unmasked: bool) -> dict[str
         "photo": _photo_data_uri(person.get("photo", "")),
         "seal_date": {"year": seal[0], "month": seal[1], "day": seal[2]},
         "filing_number": filing_number,
-        "filed_date": f"{filed[0]}年{filed[1]}月{filed[2]}日" if filed[0] else "",
+        "filed_date": _("%(y)s年%(m)s月%(d)s日") % dict(zip("ymd", filed, strict=True))
+        if filed[0]
+        else "",
         "qr": _qr_data_uri(filing_number) if filing_number else "",
     }
 
@@ -122,6 +124,5 @@ def render_filing_form(appointment: Appointment, *, unmasked: bool) -> bytes:
     the renderer read a local file or call the network."""
     html = render_to_string(TEMPLATE, filing_form_context(appointment, unmasked=unmasked))
     fetcher = URLFetcher(allowed_protocols=["data"])
-    pdf = HTML(string=html, url_fetcher=fetcher, base_url=str(settings.MEDIA_ROOT)).write_pdf()
-    assert pdf is not None  # noqa: S101  (write_pdf without a target returns the bytes)
-    return pdf
+    # Without a target, write_pdf returns the document as bytes.
+    return HTML(string=html, url_fetcher=fetcher, base_url=str(settings.MEDIA_ROOT)).write_pdf()

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cqo.accounts import access
 from cqo.registry.models import Appointment, Enterprise, Person, Reminder
+
+
+OPEN_STATUSES = (Appointment.Status.DRAFT, Appointment.Status.SUBMITTED, Appointment.Status.RETURNED)
 
 
 def enterprise_list(*, user: Any, q: str = "", region: str = "", industry: str = "",
@@ -35,10 +42,7 @@ def with_cqo_status(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     from django.db.models import Case, CharField, Value, When
 
     filed = Appointment.objects.filter(enterprise=OuterRef("pk"), status=Appointment.Status.FILED)
-    pending = Appointment.objects.filter(
-        enterprise=OuterRef("pk"),
-        status__in=[Appointment.Status.DRAFT, Appointment.Status.SUBMITTED, Appointment.Status.RETURNED],
-    )
+    pending = Appointment.objects.filter(enterprise=OuterRef("pk"), status__in=OPEN_STATUSES)
     return qs.annotate(
         cqo_status=Case(
             When(Exists(filed), then=Value("filed")),
@@ -119,17 +123,32 @@ def appointment_get(*, user: Any, public_id: Any) -> Appointment:
     return appt
 
 
-def oversight_queue(*, user: Any) -> dict[str, QuerySet[Any]]:
-    """指导督促: enterprises in scope without a filed CQO, and filings waiting or returned."""
-    ents = with_cqo_status(Enterprise.objects.filter(access.enterprise_q(user)))
+def oversight_queue(*, user: Any, today: dt.date | None = None) -> dict[str, QuerySet[Any]]:
+    """指导督促: enterprises in scope without a filed CQO, filings waiting, returned or overdue.
+
+    Overdue (SPEC §3 "filings overdue"; the sources set no deadline, so it is a setting): an
+    appointment that started more than CQO_FILING_DUE_DAYS ago and is still not filed.
+    """
+    today = today or timezone.localdate()
+    due = today - dt.timedelta(days=settings.CQO_FILING_DUE_DAYS)
+    # distinct: a CQO's scope joins through appointments, one row per appointment.
+    ents = with_cqo_status(Enterprise.objects.filter(access.enterprise_q(user)).distinct())
     return {
         "without_cqo": ents.exclude(cqo_status="filed").select_related("region", "industry"),
-        "submitted": appointment_list(user=user, status=Appointment.Status.SUBMITTED).order_by("submitted_at"),
+        "submitted": appointment_list(user=user, status=Appointment.Status.SUBMITTED).order_by(
+            "submitted_at"
+        ),
         "returned": appointment_list(user=user, status=Appointment.Status.RETURNED),
+        "overdue": appointment_list(user=user)
+        .filter(status__in=OPEN_STATUSES, start_date__lt=due)
+        .order_by("start_date"),
     }
 
 
 def reminders_for(*, user: Any) -> QuerySet[Reminder]:
-    return Reminder.objects.filter(access.enterprise_q(user, prefix="enterprise")).select_related(
-        "enterprise", "sent_by"
+    # distinct: a CQO's scope joins through appointments, one row per appointment.
+    return (
+        Reminder.objects.filter(access.enterprise_q(user, prefix="enterprise"))
+        .distinct()
+        .select_related("enterprise", "sent_by")
     )

@@ -300,10 +300,13 @@ def _apply_person(errors: _Errors, person: Person, data: Data, *, partial: bool)
             errors.add("region", _("行政区划代码不存在（GB/T 2260）"))
     if given("photo") and data.get("photo") is not None:
         person.photo = data["photo"]
+    # Gender and birth date come from the ID number: when it is rejected, say so once rather
+    # than also reporting the two derived fields as missing.
+    derived = ["gender", "birth_date"] if "id_number" in errors.errors else []
     _model_errors(
         errors, person,
         exclude=["region", "user", "invited_by", "id_number_enc", "mobile_enc", "photo",
-                 "id_number_hash", "mobile_hash", "id_number_masked", "mobile_masked"],
+                 "id_number_hash", "mobile_hash", "id_number_masked", "mobile_masked", *derived],
     )  # fmt: skip
     if not partial or "mobile" in data:
         if not person.mobile_enc:
@@ -466,7 +469,9 @@ def personal_reveal(*, actor: User, person: Person, field: str, visible: bool) -
     """Return an ID number or mobile unmasked, logging the view (SPEC §10)."""
     if field not in ("id_number", "mobile"):
         raise ValidationError({"field": _("只能查看身份证号或手机号码")})
-    if not access.can_reveal_personal(actor, person, visible=visible):
+    # Scope is checked here, not taken on the caller's word: ``visible`` can only narrow it.
+    in_scope = Person.objects.filter(access.person_q(actor), pk=person.pk).exists()
+    if not access.can_reveal_personal(actor, person, visible=visible and in_scope):
         raise PermissionDenied(_("无权查看完整个人信息"))
     audit_record(
         actor=actor, action="unmask", target_type="person", target_id=str(person.public_id),

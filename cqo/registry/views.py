@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,6 +236,15 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
+def person_photo(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The photo is personal data: served only inside scope, never from a public media URL."""
+    person = selectors.person_get(user=request.user, public_id=public_id)
+    if not person.photo:
+        raise Http404
+    return FileResponse(person.photo.open("rb"), content_type="image/jpeg")
+
+
+@login_required
 @require_POST
 def person_reveal(request: HttpRequest, public_id: str, field: str) -> HttpResponse:
     """HTMX: swap a masked value for the full one; the view is logged (SPEC §10)."""
@@ -455,5 +465,6 @@ def oversight(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/oversight.html", {
         "without": _page(request, queue["without_cqo"].order_by("-above_scale", "name")),
         "submitted": queue["submitted"][:50], "returned": queue["returned"][:50],
+        "overdue": queue["overdue"][:50], "due_days": settings.CQO_FILING_DUE_DAYS,
         "reminder_form": forms.ReminderForm(),
     })  # fmt: skip

@@ -16,6 +16,13 @@ from cqo.test import PASSWORD, Personas
 BASE = "/api/v1"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # The personas and every sign-in hash a password; the production hasher's deliberate
+    # slowness would make these tests take minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def token_response(client: Client, username: str, password: str = PASSWORD) -> Any:
     return client.post(
         f"{BASE}/auth/token",
@@ -58,7 +65,9 @@ def test_it_logs_a_sign_in(personas: Personas, client: Client) -> None:
     assert entry.note == "api token"
 
 
-@pytest.mark.parametrize(("username", "password"), [("county_a", "wrong-password"), ("nobody", PASSWORD)])
+@pytest.mark.parametrize(
+    ("username", "password"), [("county_a", "wrong-password"), ("nobody", PASSWORD)]
+)
 def test_it_rejects_wrong_credentials_alike(
     personas: Personas, client: Client, username: str, password: str
 ) -> None:

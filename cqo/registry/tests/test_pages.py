@@ -159,7 +159,7 @@ def test_it_runs_the_filing_workflow_through_pages(as_user, personas):
     appt.refresh_from_db()
     assert appt.status == "filed"
     trail = reviewer.get(reverse("registry:appointment_detail", args=[appt.public_id])).content.decode()
-    assert "submitted → filed" in trail
+    assert "待备案 → 已备案" in trail
 
 
 def test_it_requires_a_reason_to_return_a_filing(as_user, personas):
@@ -234,3 +234,31 @@ def test_it_finds_people_by_a_rare_character(as_user, personas):
     client = as_user(personas.admin)
     page = client.get(reverse("registry:person_list") + "?q=𠮷").content.decode()
     assert "𠮷堃喆" in page
+
+
+def test_it_lists_overdue_filings(as_user, personas, settings):
+    import datetime as dt
+
+    settings.CQO_FILING_DUE_DAYS = 30
+    services.appointment_create(
+        actor=personas.clerk_a,
+        data=appointment_data(personas.person, start_date=dt.date.today() - dt.timedelta(days=40)),
+    )
+    page = as_user(personas.county_a).get(reverse("registry:oversight")).content.decode()
+    assert "逾期未备案" in page
+    assert personas.person.name in page.split("逾期未备案")[1].split("未备案首席质量官的企业")[0]
+
+
+def test_it_serves_a_photo_only_inside_scope(as_user, personas, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 40), "white").save(buf, format="JPEG")
+    photo = SimpleUploadedFile("p.jpg", buf.getvalue(), "image/jpeg")
+    services.person_update(actor=personas.cqo, person=personas.person, data={"photo": photo})
+    file_appointment(personas)
+    url = reverse("registry:person_photo", args=[personas.person.public_id])
+    assert as_user(personas.county_a).get(url).status_code == 200
+    assert as_user(personas.county_b).get(url).status_code == 404

@@ -22,8 +22,9 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path.write_bytes(pdf)
     out = subprocess.run(  # noqa: S603  (fixed binary, our own file)
         ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
-        check=True, capture_output=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
     return out.stdout.decode()
 
 
@@ -57,11 +58,37 @@ def test_it_prints_the_filed_form_masked(filed: Appointment, tmp_path: Path) -> 
 
 def test_it_prints_every_field_of_annex_a(filed: Appointment, tmp_path: Path) -> None:
     text = flat(pdf_text(printing.render_filing_form(filed, unmasked=False), tmp_path))
-    for label in ["填写日期", "单位名称", "统一社会信用代码", "免冠照片", "单位网址", "员工总数",
-                  "所属行业门类", "GB/T4754", "企业规模", "单位性质", "主导产品", "及经营项目",
-                  "备案人姓名", "身份证号", "性别", "现任职务", "职称", "学历/专业", "手机",
-                  "电子邮箱", "质量工作", "通讯地址", "单位负责人", "职务", "座机", "工作简历",
-                  "单位意见", "备注", "备案编号"]:  # fmt: skip
+    for label in [
+        "填写日期",
+        "单位名称",
+        "统一社会信用代码",
+        "免冠照片",
+        "单位网址",
+        "员工总数",
+        "所属行业门类",
+        "GB/T4754",
+        "企业规模",
+        "单位性质",
+        "主导产品",
+        "及经营项目",
+        "备案人姓名",
+        "身份证号",
+        "性别",
+        "现任职务",
+        "职称",
+        "学历/专业",
+        "手机",
+        "电子邮箱",
+        "质量工作",
+        "通讯地址",
+        "单位负责人",
+        "职务",
+        "座机",
+        "工作简历",
+        "单位意见",
+        "备注",
+        "备案编号",
+    ]:
         assert label in text, label
     # Size 中型 and nature 民营 are ticked; the other options are printed unticked.
     assert "☐大型☑中型☐小型☐微型" in text
@@ -78,8 +105,9 @@ def test_it_prints_the_full_id_number_when_unmasked(filed: Appointment, tmp_path
     assert filed.person.id_number_masked not in text
 
 
-def test_it_prints_the_snapshot_not_later_edits(filed: Appointment, personas: Personas,
-                                                tmp_path: Path) -> None:  # fmt: skip
+def test_it_prints_the_snapshot_not_later_edits(
+    filed: Appointment, personas: Personas, tmp_path: Path
+) -> None:
     services.person_update(actor=personas.cqo, person=personas.person, data={"name": "王五"})
     text = flat(pdf_text(printing.render_filing_form(filed, unmasked=False), tmp_path))
     assert RARE_NAME in text
@@ -112,8 +140,9 @@ def test_it_puts_the_photo_in_the_box(filed: Appointment, settings, tmp_path: Pa
     assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf
 
 
-def test_it_ignores_a_photo_path_outside_media_root(filed: Appointment, settings,
-                                                    tmp_path: Path) -> None:  # fmt: skip
+def test_it_ignores_a_photo_path_outside_media_root(
+    filed: Appointment, settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     filed.snapshot["person"]["photo"] = "../../etc/passwd"
     assert printing.filing_form_context(filed, unmasked=False)["photo"] == ""

@@ -1,0 +1,57 @@
+"""Show an audit entry's changes with field labels and choice labels, not raw codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# target_type of an AuditEntry -> the model whose field labels describe its changes
+TARGET_MODELS = {
+    "enterprise": "registry.Enterprise",
+    "person": "registry.Person",
+    "appointment": "registry.Appointment",
+}
+
+
+def _label(value: Any, field: Any) -> str:
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    choices = dict(getattr(field, "choices", None) or [])
+    if isinstance(value, list):
+        base = getattr(field, "base_field", None)
+        return "、".join(_label(v, base) if base else str(v) for v in value)
+    return str(choices.get(value, value))
+
+
+@register.simple_tag
+def audit_changes(entry: Any) -> list[tuple[str, str, str]]:
+    """[(field label, before, after)] for an entry."""
+    model_name = TARGET_MODELS.get(entry.target_type)
+    model = apps.get_model(model_name) if model_name else None
+    rows = []
+    for name, change in (entry.changes or {}).items():
+        field = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+        label = str(field.verbose_name) if field is not None else name
+        before, after = (change + [None, None])[:2] if isinstance(change, list) else (None, change)
+        if name == "departments_led":
+            from cqo.reference.enums import LedDepartment
+
+            names = dict(LedDepartment.choices)
+            rows.append((label, "、".join(str(names.get(v, v)) for v in before or []) or "—",
+                         "、".join(str(names.get(v, v)) for v in after or []) or "—"))  # fmt: skip
+            continue
+        rows.append((label, _label(before, field), _label(after, field)))
+    return rows

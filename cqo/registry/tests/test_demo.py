@@ -1,0 +1,148 @@
+"""Demo data (`manage.py demo_data`): counts, valid identifiers, the logins it promises."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cqo.accounts.models import User
+from cqo.audit.models import AuditEntry
+from cqo.reference.validators import validate_id_number, validate_uscc
+from cqo.registry import demo, services
+from cqo.registry.models import Appointment, Enterprise, Person
+
+N = 60  # scaled down from 2,000; every count follows demo.Plan
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    # PBKDF2 at full strength costs ~0.3 s per account; these tests are not about hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def built(db: None) -> demo.DemoResult:
+    return demo.build_demo(seed=7, enterprises=N, stdout=io.StringIO())
+
+
+def test_it_builds_the_planned_counts(built: demo.DemoResult) -> None:
+    plan = demo.Plan.for_enterprises(N)
+    assert Enterprise.objects.count() == N
+    assert Person.objects.count() == plan.persons
+    statuses = Counter(Appointment.objects.values_list("status", flat=True))
+    assert statuses == {
+        "filed": plan.filed, "draft": plan.draft, "submitted": plan.submitted,
+        "returned": plan.returned, "ended": plan.ended,
+    }  # fmt: skip
+    assert built.status_counts == dict(statuses)
+
+
+def test_it_scales_the_full_plan_to_the_brief() -> None:
+    plan = demo.Plan.for_enterprises(2000)
+    assert (plan.persons, plan.filed, plan.draft, plan.submitted, plan.returned, plan.ended) == (
+        800, 600, 40, 30, 20, 15,
+    )  # fmt: skip
+    with pytest.raises(ValueError):
+        demo.Plan.for_enterprises(5)
+
+
+def test_it_makes_only_valid_identifiers(built: demo.DemoResult) -> None:
+    usccs = list(Enterprise.objects.values_list("uscc", flat=True))
+    assert len(set(usccs)) == len(usccs) == N
+    for uscc in usccs:
+        validate_uscc(uscc)
+    for person in Person.objects.all():
+        facts = validate_id_number(person.id_number)
+        assert facts.gender == person.gender
+        assert facts.birth_date == person.birth_date
+    names = list(Enterprise.objects.values_list("name", flat=True))
+    assert len(set(names)) == len(names)
+
+
+def test_it_spreads_enterprises_over_three_cities_and_ten_counties(built: demo.DemoResult) -> None:
+    regions = Enterprise.objects.values_list("region__city_code", "region_id")
+    assert {city for city, _ in regions} == {"610100", "610300", "610400"}
+    assert len({county for _, county in regions}) >= 10
+
+
+def test_it_keeps_one_filed_cqo_per_enterprise_with_numbers_like_the_service(
+    built: demo.DemoResult,
+) -> None:
+    filed = Appointment.objects.filter(status__in=["filed", "ended"]).select_related("enterprise")
+    for appt in filed:
+        year = appt.filed_at.astimezone(demo.SHANGHAI).year
+        assert appt.filing_number == f"{appt.enterprise.region_id}{year}{appt.pk:07d}"
+        assert appt.snapshot["enterprise"]["uscc"] == appt.enterprise.uscc
+        assert appt.submitted_at <= appt.filed_at
+    per_enterprise = Counter(
+        Appointment.objects.filter(status="filed").values_list("enterprise_id", flat=True)
+    )
+    assert max(per_enterprise.values()) == 1
+    for appt in Appointment.objects.filter(status="ended"):
+        assert appt.start_date <= appt.filed_at.date() <= appt.ended_on and appt.end_reason
+        successor = Appointment.objects.filter(enterprise=appt.enterprise, status="filed").first()
+        if successor:  # a predecessor left before its successor started
+            assert appt.ended_on < successor.start_date
+    assert all(
+        Appointment.objects.filter(status="returned").values_list("return_reason", flat=True)
+    )
+
+
+def test_it_prints_rare_characters_in_names(built: demo.DemoResult) -> None:
+    names = "".join(Person.objects.values_list("name", flat=True))
+    for char in "堃喆𠮷昇赟玥":
+        assert char in names, char
+
+
+def test_it_opens_a_login_for_every_role(built: demo.DemoResult) -> None:
+    for username in demo.DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert user.check_password(demo.PASSWORD), username
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="yanta").region_id == "610113"
+    cqo = User.objects.get(username="cqo")
+    assert cqo.person.appointments.filter(status="filed").exists()
+
+
+def test_it_leaves_the_clerk_a_person_to_appoint_and_file(built: demo.DemoResult) -> None:
+    clerk = User.objects.get(username="clerk")
+    assert clerk.enterprise.region_id == "610113"
+    assert not clerk.enterprise.appointments.exists()
+    name, id_number = built.appointable
+    appt = services.appointment_create(actor=clerk, data={
+        "id_number": id_number, "person_name": name, "post": "首席质量官",
+        "rank": "senior_deputy", "appointing_authority": "general_manager",
+        "selection_method": "external_hire", "start_date": "2026-01-05",
+        "declaration_confirmed": True,
+    })  # fmt: skip
+    services.filing_submit(actor=clerk, appointment=appt)
+    filed = services.filing_approve(actor=User.objects.get(username="yanta"), appointment=appt)
+    assert filed.status == "filed"
+
+
+def test_it_audits_each_bulk_batch(built: demo.DemoResult) -> None:
+    batches = AuditEntry.objects.filter(target_type="demo_import")
+    assert {e.target_id for e in batches} >= {"persons-1", "appointments-1"}
+    created = AuditEntry.objects.filter(target_type="enterprise", action="create", note="")
+    assert created.count() == N  # enterprises go through enterprise_create, one entry each
+
+
+def test_it_refuses_to_run_twice_without_reset(built: demo.DemoResult) -> None:
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo_data", "--enterprises", "30", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo_data", "--if-empty", stdout=out)
+    assert "not loaded" in out.getvalue()
+    assert Enterprise.objects.count() == N
+
+
+def test_it_rebuilds_after_reset(built: demo.DemoResult) -> None:
+    out = io.StringIO()
+    call_command("demo_data", "--reset", "--enterprises", "30", "--seed", "3", stdout=out)
+    assert Enterprise.objects.count() == 30
+    assert "clerk2" in out.getvalue()
+    assert "Demo-2026!" in out.getvalue()

@@ -1,0 +1,106 @@
+"""Browser tests: pytest-django's live server, driven by Debian's headless Chromium via Playwright.
+
+Screenshots go to tests/browser/screenshots/ (git-ignored): one per step, and one of the page as
+it was when a test failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# The sync Playwright API keeps an asyncio event loop running in the test thread; without this
+# Django refuses ORM calls from that thread (the live server's fixture teardown flushes the
+# database from it, and the tests check what was saved).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
+
+from cqo.test import Personas, build_personas  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+TIMEOUT_MS = 10_000  # a local server answers in well under a second; fail fast, not after 30 s
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def personas(transactional_db: None) -> Personas:
+    """The shared personas, on a database the live server's thread can see.
+
+    A live server needs ``transactional_db``, whose teardown flushes every table, including the
+    regions and industries the data migration loaded; so load them again first (idempotent).
+    """
+    from cqo.reference.services import reference_load
+
+    reference_load()
+    return build_personas()
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{request.node.name}-FAILED.png", full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def snap(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
+    """``snap("step")`` saves a full-page screenshot as <test>-<nn>-<step>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    prefix = re.sub(r"[^\w-]", "_", request.node.name)
+    for old in SCREENSHOTS.glob(f"{prefix}-*.png"):
+        old.unlink()
+    count = 0
+
+    def save(step: str) -> Path:
+        nonlocal count
+        count += 1
+        path = SCREENSHOTS / f"{prefix}-{count:02d}-{step}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return save

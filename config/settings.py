@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves Swagger UI's files itself: no CDN on an intranet (SPEC §10)
     "cqo.audit",
     "cqo.reference",
     "cqo.accounts",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -52,6 +52,14 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         loc = [str(x) for x in err.get("loc", []) if x not in ("body", "payload", "query", "path")]
         detail.append({"field": ".".join(loc) or "__all__", "message": err.get("msg", "")})
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # e.g. a body that is not JSON: same error shape as every other rejection
+    return api.create_response(
+        request, {"detail": [{"field": "__all__", "message": str(exc)}]}, status=exc.status_code
+    )
 
 
 @api.exception_handler(Http404)

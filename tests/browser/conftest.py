@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from cqo.test import Personas, build_personas
 
 # The sync Playwright API keeps an asyncio event loop running in the test thread; without this
 # Django refuses ORM calls from that thread (the live server's fixture teardown flushes the
-# database from it, and the tests check what was saved).
+# database from it, and the tests check what was saved). Django reads it at each call.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
-
-from cqo.test import Personas, build_personas  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -33,7 +32,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-TIMEOUT_MS = 10_000  # a local server answers in well under a second; fail fast, not after 30 s
+# A local server answers in well under a second, but the suite may share a busy machine.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.hookimpl(wrapper=True)

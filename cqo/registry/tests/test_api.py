@@ -962,3 +962,20 @@ def test_it_lets_the_cqo_read_but_not_manage_its_filing(personas: Personas, as_:
     assert cqo.get(f"/filings/{appt.public_id}").json()["status"] == "filed"
     body = {"ended_on": today().isoformat(), "reason": "resigned"}
     assert cqo.post(f"/filings/{appt.public_id}/end", body).status_code == 403
+
+
+def test_it_answers_an_unparseable_body_in_the_error_shape(client, personas):
+    token = client.post(
+        "/api/v1/auth/token", {"username": "clerk_a", "password": PASSWORD}, content_type="application/json"
+    ).json()["token"]
+    response = client.post(
+        "/api/v1/filings", "{not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code in (400, 422)
+    assert response.json()["detail"][0]["field"] == "__all__"
+
+
+def test_it_serves_the_api_docs_without_a_cdn(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "cdn." not in page
+    assert "/static/ninja/" in page

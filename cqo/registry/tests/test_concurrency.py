@@ -23,12 +23,6 @@ from cqo.test import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # Each persona's password costs a PBKDF2 of 10^6 rounds; these tests do not log in.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def second_person() -> Person:
     data = person_data(name="陈立新", id_number=new_id_number(birth=dt.date(1983, 9, 9)))
     _user, person = services.person_register(

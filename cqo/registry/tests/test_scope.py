@@ -31,12 +31,6 @@ PERSONAS = ["province", "city", "county_a", "county_b", "clerk_a", "clerk_b", "c
             "certifier", "admin", "anonymous"]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # Each persona's password costs a PBKDF2 of 10^6 rounds; scope tests do not log in.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     """enterprise A (Yanta) has a filed CQO, the persona ``cqo``'s person P. Enterprise B

@@ -34,12 +34,6 @@ def _frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "_today", lambda: TODAY)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # Each persona's password costs a PBKDF2 of 10^6 rounds; these tests do not log in.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def trail(appt: Appointment) -> list[AuditEntry]:
     return list(
         AuditEntry.objects.filter(

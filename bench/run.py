@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -69,18 +69,31 @@ def run(n: int) -> None:
     # 1. Registering enterprises through the service (validation, scope check, audit) vs a raw
     #    bulk insert of the same rows.
     rows = [
-        {"uscc": make_uscc(counties[i % len(counties)].code, rng), "name": f"基准测试企业{i}有限公司",
-         "industry": "34", "size": "small", "region": counties[i % len(counties)].code}
+        {
+            "uscc": make_uscc(counties[i % len(counties)].code, rng),
+            "name": f"基准测试企业{i}有限公司",
+            "industry": "34",
+            "size": "small",
+            "region": counties[i % len(counties)].code,
+        }
         for i in range(n)
-    ]  # fmt: skip
+    ]
     half = n // 2
     t_service, _ = timed(
         lambda: [services.enterprise_create(actor=province, data=r) for r in rows[:half]]
     )
     t_raw, _ = timed(
         lambda: Enterprise.objects.bulk_create(
-            [Enterprise(uscc=r["uscc"], name=r["name"], industry=industry, size="small",
-                        region_id=r["region"]) for r in rows[half:]]  # fmt: skip
+            [
+                Enterprise(
+                    uscc=r["uscc"],
+                    name=r["name"],
+                    industry=industry,
+                    size="small",
+                    region_id=r["region"],
+                )
+                for r in rows[half:]
+            ]
         )
     )
     report("enterprise_create (service, audited)", t_service, t_raw, half, "bulk_create")
@@ -89,13 +102,15 @@ def run(n: int) -> None:
     county = User.objects.create(username="bench-county", role=Role.REGULATOR, region=counties[0])
     repeat = 200
     t_scoped, _ = timed(
-        lambda: [
-            list(selectors.enterprise_list(user=county, q="基准")[:25]) for _ in range(repeat)
-        ]
+        lambda: [list(selectors.enterprise_list(user=county, q="基准")[:25]) for _ in range(repeat)]
     )
     t_plain, _ = timed(
         lambda: [
-            list(Enterprise.objects.filter(name__contains="基准").select_related("region", "industry")[:25])
+            list(
+                Enterprise.objects.filter(name__contains="基准").select_related(
+                    "region", "industry"
+                )[:25]
+            )
             for _ in range(repeat)
         ]
     )

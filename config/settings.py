@@ -146,6 +146,9 @@ CQO_MAX_AGE = int(os.environ.get("CQO_MAX_AGE", "80"))
 # 指导督促: an appointment still unfiled this many days after it started is overdue (the sources
 # set no deadline; SPEC §3 asks regulators to see overdue filings).
 CQO_FILING_DUE_DAYS = int(os.environ.get("CQO_FILING_DUE_DAYS", "30"))
+# Password guessing: this many failed sign-ins of one username within the window lock it.
+CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "10"))
+CQO_LOGIN_LOCK_MINUTES = int(os.environ.get("CQO_LOGIN_LOCK_MINUTES", "15"))
 # API bearer tokens expire after this many days.
 CQO_TOKEN_DAYS = int(os.environ.get("CQO_TOKEN_DAYS", "30"))
 

@@ -1,4 +1,7 @@
-"""The REST API: one NinjaAPI under /api/v1/ mounting each app's router (OpenAPI at /api/v1/docs)."""
+"""The REST API: one NinjaAPI under /api/v1/ mounting each app's router.
+
+OpenAPI docs at /api/v1/docs.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ api = NinjaAPI(
     title="CQO Platform API",
     version="1",
     description="首席质量官管理平台 REST API. Authenticate with `POST /api/v1/auth/token`, then "
-    "send `Authorization: Bearer <token>`. Errors: `{\"detail\": [{\"field\", \"message\"}]}`.",
+    'send `Authorization: Bearer <token>`. Errors: `{"detail": [{"field", "message"}]}`.',
     auth=BearerToken(),
     urls_namespace="api",
 )
@@ -64,19 +67,25 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": [{"field": "__all__", "message": "not found"}]}, status=404)
+    return api.create_response(
+        request, {"detail": [{"field": "__all__", "message": "not found"}]}, status=404
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     message = str(exc) or "permission denied"
-    return api.create_response(request, {"detail": [{"field": "__all__", "message": message}]}, status=403)
+    return api.create_response(
+        request, {"detail": [{"field": "__all__", "message": message}]}, status=403
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": [{"field": "__all__", "message": "authentication required"}]}, status=401
+        request,
+        {"detail": [{"field": "__all__", "message": "authentication required"}]},
+        status=401,
     )
 
 

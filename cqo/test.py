@@ -140,11 +140,16 @@ def build_personas() -> Personas:
     ent_b = services.enterprise_create(
         actor=province,
         data=enterprise_data(
-            uscc=new_uscc(COUNTY_B), name="宝鸡示例食品有限公司", region=COUNTY_B, industry="14",
-            size="small", above_scale=False, above_scale_year=None,
+            uscc=new_uscc(COUNTY_B),
+            name="宝鸡示例食品有限公司",
+            region=COUNTY_B,
+            industry="14",
+            size="small",
+            above_scale=False,
+            above_scale_year=None,
             registered_address="陕西省宝鸡市渭滨区经二路8号",
         ),
-    )  # fmt: skip
+    )
     clerk_a = make_user("clerk_a", Role.ENTERPRISE, enterprise=ent_a)
     clerk_b = make_user("clerk_b", Role.ENTERPRISE, enterprise=ent_b)
     cqo_user, person = services.person_register(
@@ -153,14 +158,29 @@ def build_personas() -> Personas:
     trainer = make_user("trainer", Role.TRAINER, organisation="陕西质量培训中心")
     certifier = make_user("certifier", Role.CERTIFIER, organisation="陕西省质量协会")
     return Personas(
-        province=province, city=city, county_a=county_a, county_b=county_b, clerk_a=clerk_a,
-        clerk_b=clerk_b, cqo=cqo_user, trainer=trainer, certifier=certifier, admin=admin,
-        enterprise_a=ent_a, enterprise_b=ent_b, person=person,
-    )  # fmt: skip
+        province=province,
+        city=city,
+        county_a=county_a,
+        county_b=county_b,
+        clerk_a=clerk_a,
+        clerk_b=clerk_b,
+        cqo=cqo_user,
+        trainer=trainer,
+        certifier=certifier,
+        admin=admin,
+        enterprise_a=ent_a,
+        enterprise_b=ent_b,
+        person=person,
+    )
 
 
-def file_appointment(p: Personas, person: Person | None = None, clerk: User | None = None,
-                     reviewer: User | None = None, **overrides: Any) -> Appointment:  # fmt: skip
+def file_appointment(
+    p: Personas,
+    person: Person | None = None,
+    clerk: User | None = None,
+    reviewer: User | None = None,
+    **overrides: Any,
+) -> Appointment:
     """Draft, submit and approve an appointment through the workflow."""
     person = person or p.person
     clerk = clerk or p.clerk_a

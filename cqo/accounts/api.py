@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cqo.accounts.models import ApiToken, Role, User
-from cqo.audit.services import audit_record
+from cqo.accounts.services import user_authenticate
 
 router = Router(tags=["auth"])
 
@@ -63,19 +61,20 @@ class MeOut(Schema):
         return obj.enterprise.uscc if obj.enterprise_id else None
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
-    user = authenticate(request, username=payload.username, password=payload.password)
-    if not isinstance(user, User):
-        # One message for an unknown user and a wrong password, so usernames do not leak.
-        return Status(401, {"detail": [{"field": "__all__", "message": _("用户名或密码错误")}]})
+    try:
+        user = user_authenticate(
+            request=request, username=payload.username, password=payload.password, via="api token"
+        )
+    except ValidationError as exc:
+        status = 429 if exc.code == "throttled" else 401
+        return Status(status, {"detail": [{"field": "__all__", "message": exc.messages[0]}]})
     key = ApiToken.issue(user)
     token = user.tokens.order_by("-pk").first()
     assert token is not None  # noqa: S101  (issued just above)
-    audit_record(
-        actor=user, action="login", target_type="user", target_id=user.username,
-        target_repr=str(user), note="api token",
-    )  # fmt: skip
     return Status(200, {"token": key, "expires_at": token.expires_at, "role": user.role})
 
 

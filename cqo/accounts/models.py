@@ -87,7 +87,9 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only its SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+    )
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -115,3 +117,18 @@ class ApiToken(models.Model):
     def user_for(cls, key: str) -> User | None:
         token = cls.objects.live().select_related("user").filter(digest=_digest(key)).first()
         return token.user if token else None
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept to slow down password guessing on the page and the API."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

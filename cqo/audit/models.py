@@ -16,6 +16,7 @@ class AuditEntry(models.Model):
         TRANSITION = "transition", _("状态变更")
         UNMASK = "unmask", _("查看完整个人信息")
         EXPORT = "export", _("导出")
+        LOGIN = "login", _("登录")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -32,7 +33,9 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")
+        ]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
 

@@ -7,6 +7,7 @@ import random
 
 from stdnum.cn import ric, uscc
 
+
 def make_uscc(region_code: str, rng: random.Random) -> str:
     """A USCC (GB 32100) for an enterprise (authority 9, type 1) with valid check characters."""
     from cqo.reference.validators import org_code_check_digit

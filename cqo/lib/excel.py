@@ -10,7 +10,9 @@ from typing import Any
 import xlsxwriter
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
+def xlsx_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1"
+) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
     ws = book.add_worksheet(sheet[:31])

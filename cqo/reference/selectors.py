@@ -28,7 +28,12 @@ def region_label(code: str | None) -> str:
     name, prov, city, _flags = names[code]
     parts = []
     for ancestor in (prov, city):
-        if ancestor and ancestor != code and ancestor in names and names[ancestor][3] != "placeholder":
+        if (
+            ancestor
+            and ancestor != code
+            and ancestor in names
+            and names[ancestor][3] != "placeholder"
+        ):
             parts.append(names[ancestor][0])
     return "".join([*parts, name])
 

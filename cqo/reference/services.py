@@ -6,9 +6,8 @@ import csv
 import hashlib
 from pathlib import Path
 
-from django.db import transaction
-
 from django.apps import apps as global_apps
+from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -30,7 +29,7 @@ def _read(name: str) -> tuple[list[dict[str, str]], str]:
 
 
 def _load_regions(rows: list[dict[str, str]], apps) -> None:  # type: ignore[no-untyped-def]
-    Region = apps.get_model("reference", "Region")  # noqa: N806
+    Region = apps.get_model("reference", "Region")
     existing = set(Region.objects.values_list("code", flat=True))
     objs = [
         Region(
@@ -55,10 +54,12 @@ def _load_regions(rows: list[dict[str, str]], apps) -> None:  # type: ignore[no-
 
 
 def _load_industries(rows: list[dict[str, str]], apps) -> None:  # type: ignore[no-untyped-def]
-    Industry = apps.get_model("reference", "Industry")  # noqa: N806
+    Industry = apps.get_model("reference", "Industry")
     existing = set(Industry.objects.values_list("code", flat=True))
     objs = [
-        Industry(code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent_code"] or None)
+        Industry(
+            code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent_code"] or None
+        )
         for r in rows
     ]
     objs.sort(key=lambda o: (o.level != "section", o.code))
@@ -74,7 +75,7 @@ def reference_load(*, force: bool = False, apps=global_apps) -> dict[str, str]: 
 
     ``apps`` is the migration's app registry when called from the data migration.
     """
-    ReferenceVersion = apps.get_model("reference", "ReferenceVersion")  # noqa: N806
+    ReferenceVersion = apps.get_model("reference", "ReferenceVersion")
     outcome = {}
     loaders = {"regions": _load_regions, "industries": _load_industries}
     for dataset, (filename, version, source) in DATASETS.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,7 +32,9 @@ _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def org_code_check_digit(body: str) -> str:
     """GB 11714-1997 check character of the 8-character organisation code body."""
     weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    remainder = 11 - sum(_ORG_ALPHABET.index(c) * w for c, w in zip(body, weights, strict=True)) % 11
+    remainder = (
+        11 - sum(_ORG_ALPHABET.index(c) * w for c, w in zip(body, weights, strict=True)) % 11
+    )
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
@@ -42,7 +45,8 @@ def validate_uscc(value: str) -> str:
     python-stdnum does not test; we do.
     """
     try:
-        number = uscc.validate(value or "")
+        # NFKC first: full-width input (９１４４…Ｘ７) from Chinese input methods is common.
+        number = uscc.validate(unicodedata.normalize("NFKC", value or ""))
     except InvalidLength as exc:
         raise ValidationError(_("统一社会信用代码应为18位"), code="uscc_length") from exc
     except InvalidFormat as exc:
@@ -99,7 +103,8 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> IdNumberF
     """
     today = today or dt.date.today()
     try:
-        number = ric.validate(value or "")
+        value = unicodedata.normalize("NFKC", value or "")
+        number = ric.validate(value)
     except InvalidLength as exc:
         raise ValidationError(_("身份证号码应为18位"), code="id_length") from exc
     except InvalidFormat as exc:

@@ -170,29 +170,42 @@ def _cqo_status(ent: Enterprise) -> str:
 
 def _enterprise_item(ent: Enterprise) -> EnterpriseItem:
     return _build(
-        EnterpriseItem, ent, region=ent.region_id, region_name=region_label(ent.region_id),
-        industry=ent.industry_id, cqo_status=ent.cqo_status,  # type: ignore[attr-defined]
-    )  # fmt: skip
+        EnterpriseItem,
+        ent,
+        region=ent.region_id,
+        region_name=region_label(ent.region_id),
+        industry=ent.industry_id,
+        cqo_status=ent.cqo_status,  # type: ignore[attr-defined]
+    )
 
 
 def _enterprise_out(ent: Enterprise) -> EnterpriseOut:
     industry = ent.industry
     return _build(
-        EnterpriseOut, ent, region=ent.region_id, region_name=region_label(ent.region_id),
-        industry=industry.code, industry_name=industry.name, industry_section=industry.section_code,
-        nature=_or_none(ent.nature), quality_award=_or_none(ent.quality_award),
+        EnterpriseOut,
+        ent,
+        region=ent.region_id,
+        region_name=region_label(ent.region_id),
+        industry=industry.code,
+        industry_name=industry.name,
+        industry_section=industry.section_code,
+        nature=_or_none(ent.nature),
+        quality_award=_or_none(ent.quality_award),
         group_parent=ent.group_parent.uscc if ent.group_parent else None,
         cqo_status=_cqo_status(ent),
-    )  # fmt: skip
+    )
 
 
 @router.get("/enterprises", response={200: EnterprisePage, **ERRORS})
 def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> dict[str, Any]:
     qs = selectors.enterprise_list(
-        user=_actor(request), q=filters.q, region=filters.region or "",
-        industry=filters.industry or "", size=filters.size or "",
+        user=_actor(request),
+        q=filters.q,
+        region=filters.region or "",
+        industry=filters.industry or "",
+        size=filters.size or "",
         cqo_status=filters.cqo_status or "",
-    )  # fmt: skip
+    )
     if not filters.cqo_status:  # the selector annotates cqo_status only when filtering by it
         qs = selectors.with_cqo_status(qs)
     count, items = _page(qs.order_by("name", "uscc"), filters)
@@ -317,12 +330,16 @@ def _person_item(person: Person) -> PersonItem:
 def _person_out(person: Person, revealed: dict[str, str] | None = None) -> PersonOut:
     revealed = revealed or {}
     return _build(
-        PersonOut, person, region=person.region_id, region_name=region_label(person.region_id),
+        PersonOut,
+        person,
+        region=person.region_id,
+        region_name=region_label(person.region_id),
         registered=person.user_id is not None,
         invited_by=person.invited_by.uscc if person.invited_by else None,
         qualifications=[_build(QualificationOut, q) for q in person.qualifications.all()],
-        id_number=revealed.get("id_number"), mobile=revealed.get("mobile"),
-    )  # fmt: skip
+        id_number=revealed.get("id_number"),
+        mobile=revealed.get("mobile"),
+    )
 
 
 @router.get("/persons", response={200: PersonPage, **ERRORS})
@@ -510,13 +527,17 @@ def _filing_item(appt: Appointment) -> FilingItem:
 def _filing_out(appt: Appointment) -> FilingOut:
     trail = audit_trail(target_type="appointment", target_id=str(appt.public_id))
     return _build(
-        FilingOut, appt, **_filing_links(appt), region=appt.enterprise.region_id,
-        concurrent_role=_or_none(appt.concurrent_role), end_reason=_or_none(appt.end_reason),
+        FilingOut,
+        appt,
+        **_filing_links(appt),
+        region=appt.enterprise.region_id,
+        concurrent_role=_or_none(appt.concurrent_role),
+        end_reason=_or_none(appt.end_reason),
         filing_authority=appt.filing_authority_id,
         filed_by=appt.filed_by.get_username() if appt.filed_by else None,
         checks=[_build(CheckOut, c) for c in services.filing_checks(appt)],
         audit=[_build(AuditOut, e, actor=e.actor_name) for e in trail],
-    )  # fmt: skip
+    )
 
 
 def _filing(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Appointment]:
@@ -577,9 +598,12 @@ def filing_return(request: HttpRequest, public_id: uuid.UUID, payload: ReturnIn)
 def filing_end(request: HttpRequest, public_id: uuid.UUID, payload: EndIn) -> FilingOut:
     actor, appt = _filing(request, public_id)
     appt = services.appointment_end(
-        actor=actor, appointment=appt, ended_on=payload.ended_on, reason=payload.reason.value,
+        actor=actor,
+        appointment=appt,
+        ended_on=payload.ended_on,
+        reason=payload.reason.value,
         note=payload.note,
-    )  # fmt: skip
+    )
     return _filing_out(appt)
 
 

@@ -260,9 +260,13 @@ def demo_reset() -> dict[str, int]:
         "enterprises": Enterprise.objects.all().delete()[0],
     }
     audit_record(
-        actor=None, action="update", target_type="demo_import", target_id="reset",
-        target_repr="演示数据重置", note=f"demo_data --reset deleted {deleted}",
-    )  # fmt: skip
+        actor=None,
+        action="update",
+        target_type="demo_import",
+        target_id="reset",
+        target_repr="演示数据重置",
+        note=f"demo_data --reset deleted {deleted}",
+    )
     return deleted
 
 
@@ -270,7 +274,7 @@ class _Gen:
     """Random but plausible values; one seeded generator, so a seed always gives the same data."""
 
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)  # noqa: S311  (demo data, not secrets)
+        self.rng = random.Random(seed)
         self.today = timezone.localdate()
         self.names: set[str] = set()
         self.ids: set[str] = set()
@@ -403,8 +407,15 @@ def _enterprise(g: _Gen, county: str) -> dict[str, Any]:
     )
 
 
-def _career(g: _Gen, birth: dt.date, joined: dt.date, left: dt.date | None, previous: str,
-            company: str, position: str) -> tuple[str, int]:  # fmt: skip
+def _career(
+    g: _Gen,
+    birth: dt.date,
+    joined: dt.date,
+    left: dt.date | None,
+    previous: str,
+    company: str,
+    position: str,
+) -> tuple[str, int]:
     """Annex A 工作简历 with quality experience and awards, consistent with the appointment
     (``joined`` is its start, ``left`` its end), and the years of quality work it implies."""
     first_min = birth.year + 22
@@ -424,9 +435,16 @@ def _career(g: _Gen, birth: dt.date, joined: dt.date, left: dt.date | None, prev
     return history, (left or g.today).year - first
 
 
-def _person(g: _Gen, ent: Enterprise | None, county: str, regions: dict[str, Region],
-            companies: list[str], joined: dt.date, left: dt.date | None = None,
-            rare: str = "") -> tuple[Person, tuple[str, str, str]]:  # fmt: skip
+def _person(
+    g: _Gen,
+    ent: Enterprise | None,
+    county: str,
+    regions: dict[str, Region],
+    companies: list[str],
+    joined: dt.date,
+    left: dt.date | None = None,
+    rare: str = "",
+) -> tuple[Person, tuple[str, str, str]]:
     gender = g.weighted(["M", "F"], [72, 28])
     name, pinyin = g.person_name(gender, rare)
     number, birth = g.id_number(gender)
@@ -435,13 +453,20 @@ def _person(g: _Gen, ent: Enterprise | None, county: str, regions: dict[str, Reg
     company = ent.name if ent else g.rng.choice(companies)
     history, years = _career(g, birth, joined, left, g.rng.choice(companies), company, position)
     person = Person(
-        name=name, gender=gender, birth_date=birth, position=position, title=title,
-        title_level=level, education=g.weighted(*zip(*EDUCATION, strict=True)),
+        name=name,
+        gender=gender,
+        birth_date=birth,
+        position=position,
+        title=title,
+        title_level=level,
+        education=g.weighted(*zip(*EDUCATION, strict=True)),
         major=g.rng.choice(MAJORS),
         email=f"{pinyin}{g.rng.randint(1, 999)}@{g.rng.choice(MAIL_DOMAINS)}",
         mailing_address=ent.registered_address if ent else g.address(county),
-        quality_years=years, work_history=history, region=regions[county],
-    )  # fmt: skip
+        quality_years=years,
+        work_history=history,
+        region=regions[county],
+    )
     person.id_number = number
     person.mobile = g.mobile()
     return person, (rank, post, title)
@@ -487,9 +512,16 @@ def _users(regions: dict[str, Region]) -> dict[str, User]:
     return users
 
 
-def _appointment(g: _Gen, ent: Enterprise, person: Person, facts: tuple[str, str, str],
-                 status: str, reviewer: User, start: dt.date, ended_on: dt.date | None,
-                 ) -> Appointment:  # fmt: skip
+def _appointment(
+    g: _Gen,
+    ent: Enterprise,
+    person: Person,
+    facts: tuple[str, str, str],
+    status: str,
+    reviewer: User,
+    start: dt.date,
+    ended_on: dt.date | None,
+) -> Appointment:
     """One appointment in ``status`` with its dates in order: start ≤ form ≤ submitted ≤
     filed ≤ ended."""
     rank, post, _title = facts
@@ -505,19 +537,28 @@ def _appointment(g: _Gen, ent: Enterprise, person: Person, facts: tuple[str, str
     form_date = min(start + dt.timedelta(days=g.rng.randint(0, 20)), g.today)
     departments = g.rng.sample(list(LED), g.rng.randint(1, 3))
     appt = Appointment(
-        enterprise=ent, person=person, status=status, post=post, rank=rank,
+        enterprise=ent,
+        person=person,
+        status=status,
+        post=post,
+        rank=rank,
         concurrent_role=concurrent,
-        appointing_authority=g.weighted(["general_manager", "top_management", "superior"],
-                                        [70, 20, 10]),
-        selection_method=g.weighted(["internal_selection", "external_hire", "appointed_from_above"],
-                                    [70, 20, 10]),
+        appointing_authority=g.weighted(
+            ["general_manager", "top_management", "superior"], [70, 20, 10]
+        ),
+        selection_method=g.weighted(
+            ["internal_selection", "external_hire", "appointed_from_above"], [70, 20, 10]
+        ),
         reports_to_top=g.rng.random() < 0.92,
         departments_led=[d for d in LED if d in departments],
-        duties=DUTIES, powers=POWERS, start_date=start, term_end=term_end,
+        duties=DUTIES,
+        powers=POWERS,
+        start_date=start,
+        term_end=term_end,
         form_date=form_date if status != "draft" else None,
         declaration_confirmed=status != "draft" or g.rng.random() < 0.5,
         filing_authority=ent.region if status in ("filed", "ended") else None,
-    )  # fmt: skip
+    )
     if status != "draft":
         submitted = min(form_date + dt.timedelta(days=g.rng.randint(0, 3)), g.today)
         appt.submitted_at = g.aware(submitted)
@@ -560,69 +601,142 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
     with no CQO yet (and a reminder about it), a person registered there waiting to be
     appointed, and clerk2's enterprise in 610302 whose CQO (the ``cqo`` login) is filed."""
     yanta, weibin = users["yanta"], users["weibin"]
-    clerk_ent = services.enterprise_create(actor=yanta, data={
-        "uscc": make_uscc("610113", g.rng), "name": "西安华晟精密仪器有限公司", "industry": "40",
-        "size": "medium", "nature": "private", "employees": 420, "website": "www.huasheng-yq.com",
-        "main_products": "流量计、压力变送器、工业自动化仪表", "region": "610113",
-        "registered_address": "陕西省西安市雁塔区锦业路69号", "responsible_name": "陈建华",
-        "responsible_position": "总经理", "responsible_landline": "029-88321766",
-        "responsible_mobile": "13991234567", "above_scale": True, "above_scale_year": 2019,
-    })  # fmt: skip
-    clerk2_ent = services.enterprise_create(actor=weibin, data={
-        "uscc": make_uscc("610302", g.rng), "name": "宝鸡恒瑞钛业股份有限公司", "industry": "32",
-        "size": "large", "nature": "mixed", "listed": True, "employees": 2380,
-        "website": "www.hengrui-ti.com.cn", "main_products": "钛及钛合金板材、棒材、管材，锆铪材料",
-        "region": "610302", "registered_address": "陕西省宝鸡市渭滨区高新大道88号",
-        "responsible_name": "杨振东", "responsible_position": "董事长",
-        "responsible_landline": "0917-3376688", "responsible_mobile": "13909173366",
-        "above_scale": True, "above_scale_year": 2012, "quality_award": "winner",
-        "quality_award_year": 2021,
-    })  # fmt: skip
+    clerk_ent = services.enterprise_create(
+        actor=yanta,
+        data={
+            "uscc": make_uscc("610113", g.rng),
+            "name": "西安华晟精密仪器有限公司",
+            "industry": "40",
+            "size": "medium",
+            "nature": "private",
+            "employees": 420,
+            "website": "www.huasheng-yq.com",
+            "main_products": "流量计、压力变送器、工业自动化仪表",
+            "region": "610113",
+            "registered_address": "陕西省西安市雁塔区锦业路69号",
+            "responsible_name": "陈建华",
+            "responsible_position": "总经理",
+            "responsible_landline": "029-88321766",
+            "responsible_mobile": "13991234567",
+            "above_scale": True,
+            "above_scale_year": 2019,
+        },
+    )
+    clerk2_ent = services.enterprise_create(
+        actor=weibin,
+        data={
+            "uscc": make_uscc("610302", g.rng),
+            "name": "宝鸡恒瑞钛业股份有限公司",
+            "industry": "32",
+            "size": "large",
+            "nature": "mixed",
+            "listed": True,
+            "employees": 2380,
+            "website": "www.hengrui-ti.com.cn",
+            "main_products": "钛及钛合金板材、棒材、管材，锆铪材料",
+            "region": "610302",
+            "registered_address": "陕西省宝鸡市渭滨区高新大道88号",
+            "responsible_name": "杨振东",
+            "responsible_position": "董事长",
+            "responsible_landline": "0917-3376688",
+            "responsible_mobile": "13909173366",
+            "above_scale": True,
+            "above_scale_year": 2012,
+            "quality_award": "winner",
+            "quality_award_year": 2021,
+        },
+    )
     g.names.update({clerk_ent.name, clerk2_ent.name})
-    for actor, ent, username, label in [(yanta, clerk_ent, "clerk", "华晟经办人"),
-                                        (weibin, clerk2_ent, "clerk2", "恒瑞经办人")]:  # fmt: skip
-        services.clerk_create(actor=actor, enterprise=ent, data={
-            "username": username, "password": PASSWORD, "display_name": label,
-        })  # fmt: skip
+    for actor, ent, username, label in [
+        (yanta, clerk_ent, "clerk", "华晟经办人"),
+        (weibin, clerk2_ent, "clerk2", "恒瑞经办人"),
+    ]:
+        services.clerk_create(
+            actor=actor,
+            enterprise=ent,
+            data={
+                "username": username,
+                "password": PASSWORD,
+                "display_name": label,
+            },
+        )
     clerk2 = User.objects.get(username="clerk2")
 
     cqo_id, _birth = g.id_number("M", born=(1970, 1984))
-    _user, cqo_person = services.person_register(data={
-        "username": "cqo", "password": PASSWORD, "name": "刘赟", "id_number": cqo_id,
-        "position": "副总经理", "title": "正高级工程师", "title_level": "senior",
-        "education": "master", "major": "材料科学与工程", "mobile": "13892176543",
-        "email": "liuyun@hengrui-ti.com.cn", "mailing_address": "陕西省宝鸡市渭滨区高新大道88号",
-        "quality_years": 15, "region": "610302",
-        "work_history": (
-            "2008年7月—2016年6月，宝鸡恒瑞钛业股份有限公司质量部工程师、部长（期间主持的"
-            "钛带卷质量改进项目获全国质量管理小组活动成果一等奖）。\n"
-            "2016年7月—今，宝鸡恒瑞钛业股份有限公司副总经理，分管质量管理、质量检验、品牌建设。"
-        ),
-        "qualifications": [{"kind": "professional_title", "name": "正高级工程师",
-                            "level": "senior", "field": "材料",
-                            "issuer": "陕西省人力资源和社会保障厅"}],
-    })  # fmt: skip
-    appt = services.appointment_create(actor=clerk2, data={
-        "id_number": cqo_id, "person_name": "刘赟", "post": "副总经理兼首席质量官",
-        "rank": "senior_deputy", "appointing_authority": "general_manager",
-        "selection_method": "internal_selection", "reports_to_top": True,
-        "departments_led": ["quality_management", "inspection", "brand"], "duties": DUTIES,
-        "powers": POWERS, "start_date": g.past(200, 400), "declaration_confirmed": True,
-        "concurrent_role": "management_representative",
-    })  # fmt: skip
+    _user, cqo_person = services.person_register(
+        data={
+            "username": "cqo",
+            "password": PASSWORD,
+            "name": "刘赟",
+            "id_number": cqo_id,
+            "position": "副总经理",
+            "title": "正高级工程师",
+            "title_level": "senior",
+            "education": "master",
+            "major": "材料科学与工程",
+            "mobile": "13892176543",
+            "email": "liuyun@hengrui-ti.com.cn",
+            "mailing_address": "陕西省宝鸡市渭滨区高新大道88号",
+            "quality_years": 15,
+            "region": "610302",
+            "work_history": (
+                "2008年7月—2016年6月，宝鸡恒瑞钛业股份有限公司质量部工程师、部长（期间主持的"
+                "钛带卷质量改进项目获全国质量管理小组活动成果一等奖）。\n"
+                "2016年7月—今，宝鸡恒瑞钛业股份有限公司副总经理，分管质量管理、质量检验、品牌建设。"
+            ),
+            "qualifications": [
+                {
+                    "kind": "professional_title",
+                    "name": "正高级工程师",
+                    "level": "senior",
+                    "field": "材料",
+                    "issuer": "陕西省人力资源和社会保障厅",
+                }
+            ],
+        }
+    )
+    appt = services.appointment_create(
+        actor=clerk2,
+        data={
+            "id_number": cqo_id,
+            "person_name": "刘赟",
+            "post": "副总经理兼首席质量官",
+            "rank": "senior_deputy",
+            "appointing_authority": "general_manager",
+            "selection_method": "internal_selection",
+            "reports_to_top": True,
+            "departments_led": ["quality_management", "inspection", "brand"],
+            "duties": DUTIES,
+            "powers": POWERS,
+            "start_date": g.past(200, 400),
+            "declaration_confirmed": True,
+            "concurrent_role": "management_representative",
+        },
+    )
     services.filing_submit(actor=clerk2, appointment=appt)
     services.filing_approve(actor=weibin, appointment=appt, note="材料齐全，予以备案")
 
     new_id, _birth = g.id_number("F", born=(1980, 1992))
-    services.person_register(data={
-        "username": "newcqo", "password": PASSWORD, "name": "赵玥", "id_number": new_id,
-        "position": "质量总监", "title": "高级工程师", "title_level": "associate_senior",
-        "education": "master", "major": "测控技术与仪器", "mobile": "13700295566",
-        "email": "zhaoyue@huasheng-yq.com", "mailing_address": "陕西省西安市雁塔区锦业路69号",
-        "quality_years": 9, "region": "610113",
-        "work_history": "2014年7月—今，西安华晟精密仪器有限公司质量部工程师、质量总监，"
-                        "牵头通过ISO 9001、ISO 10012测量管理体系认证。",
-    })  # fmt: skip
+    services.person_register(
+        data={
+            "username": "newcqo",
+            "password": PASSWORD,
+            "name": "赵玥",
+            "id_number": new_id,
+            "position": "质量总监",
+            "title": "高级工程师",
+            "title_level": "associate_senior",
+            "education": "master",
+            "major": "测控技术与仪器",
+            "mobile": "13700295566",
+            "email": "zhaoyue@huasheng-yq.com",
+            "mailing_address": "陕西省西安市雁塔区锦业路69号",
+            "quality_years": 9,
+            "region": "610113",
+            "work_history": "2014年7月—今，西安华晟精密仪器有限公司质量部工程师、质量总监，"
+            "牵头通过ISO 9001、ISO 10012测量管理体系认证。",
+        }
+    )
     services.reminder_send(
         actor=yanta,
         enterprise=clerk_ent,
@@ -654,8 +768,14 @@ def _enterprises(g: _Gen, users: dict[str, User], n: int) -> list[Enterprise]:
     return ents
 
 
-def _history(g: _Gen, plan: Plan, ents: list[Enterprise], users: dict[str, User],
-             regions: dict[str, Region], seed: int) -> int:  # fmt: skip
+def _history(
+    g: _Gen,
+    plan: Plan,
+    ents: list[Enterprise],
+    users: dict[str, User],
+    regions: dict[str, Region],
+    seed: int,
+) -> int:
     """Persons and their filings, bulk-inserted; returns the number of persons."""
     # Larger enterprises are likelier to have appointed a CQO (weighted sampling, A-Res).
     weight = {"large": 10, "medium": 6, "small": 2, "micro": 1}
@@ -667,9 +787,12 @@ def _history(g: _Gen, plan: Plan, ents: list[Enterprise], users: dict[str, User]
     n_pred = min(plan.ended * 2 // 3, len(filed_ents))
     ended_ents = g.rng.sample(filed_ents, n_pred) + rest[: plan.ended - n_pred]
     statuses = (
-        ["filed"] * len(filed_ents) + ["draft"] * plan.draft + ["submitted"] * plan.submitted
-        + ["returned"] * plan.returned + ["ended"] * len(ended_ents)
-    )  # fmt: skip
+        ["filed"] * len(filed_ents)
+        + ["draft"] * plan.draft
+        + ["submitted"] * plan.submitted
+        + ["returned"] * plan.returned
+        + ["ended"] * len(ended_ents)
+    )
     targets = filed_ents + open_ents + ended_ents
 
     # Dates first: a predecessor left shortly before its successor started.
@@ -705,10 +828,17 @@ def _history(g: _Gen, plan: Plan, ents: list[Enterprise], users: dict[str, User]
     for p in persons:
         if p.title:
             issued = dt.date(g.rng.randint(2005, g.today.year - 1), 12, 1)
-            quals.append(Qualification(
-                person=p, kind="professional_title", name=p.title, level=p.title_level,
-                field=p.major, issued_on=issued, issuer="陕西省人力资源和社会保障厅",
-            ))  # fmt: skip
+            quals.append(
+                Qualification(
+                    person=p,
+                    kind="professional_title",
+                    name=p.title,
+                    level=p.title_level,
+                    field=p.major,
+                    issued_on=issued,
+                    issuer="陕西省人力资源和社会保障厅",
+                )
+            )
     Qualification.objects.bulk_create(quals, batch_size=BATCH)
 
     appts = [

@@ -45,7 +45,9 @@ def _subtree(user: Any) -> dict[str, str]:
 def industry_choices() -> list[tuple[str, Any]]:
     groups: dict[str, list[tuple[str, str]]] = {}
     for d in Industry.objects.filter(level=Industry.Level.DIVISION).select_related("parent"):
-        groups.setdefault(f"{d.parent_id} {d.parent.name}", []).append((d.code, f"{d.code} {d.name}"))
+        groups.setdefault(f"{d.parent_id} {d.parent.name}", []).append(
+            (d.code, f"{d.code} {d.name}")
+        )
     return [("", "—"), *groups.items()]
 
 
@@ -54,14 +56,18 @@ class EnterpriseForm(BootstrapForm):
     name = forms.CharField(label=_("单位名称"), max_length=200)
     region = forms.ChoiceField(label=_("所属行政区划"))
     industry = forms.ChoiceField(label=_("所属行业（GB/T 4754-2017 大类）"))
-    size = forms.ChoiceField(label=_("企业规模"), choices=[("", "—"), *enums.EnterpriseSize.choices])
+    size = forms.ChoiceField(
+        label=_("企业规模"), choices=[("", "—"), *enums.EnterpriseSize.choices]
+    )
     nature = forms.ChoiceField(
         label=_("单位性质"), choices=[("", "—"), *enums.EnterpriseNature.choices], required=False
     )
     listed = forms.BooleanField(label=_("上市公司"), required=False)
     website = forms.CharField(label=_("单位网址"), required=False)
     employees = forms.IntegerField(label=_("员工总数"), required=False, min_value=0)
-    main_products = forms.CharField(label=_("主导产品及经营项目"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    main_products = forms.CharField(
+        label=_("主导产品及经营项目"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     registered_address = forms.CharField(label=_("注册地址"), required=False)
     responsible_name = forms.CharField(label=_("单位负责人姓名"), required=False)
     responsible_position = forms.CharField(label=_("单位负责人职务"), required=False)
@@ -69,7 +75,9 @@ class EnterpriseForm(BootstrapForm):
     responsible_mobile = forms.CharField(label=_("单位负责人手机"), required=False)
     above_scale = forms.BooleanField(label=_("规模以上企业"), required=False)
     above_scale_year = forms.IntegerField(label=_("规上认定年度"), required=False)
-    quality_award = forms.ChoiceField(label=_("政府质量奖"), choices=enums.QualityAward.choices, required=False)
+    quality_award = forms.ChoiceField(
+        label=_("政府质量奖"), choices=enums.QualityAward.choices, required=False
+    )
     quality_award_year = forms.IntegerField(label=_("获奖年度"), required=False)
     special_equipment_licence = forms.CharField(label=_("特种设备生产许可证号"), required=False)
     group_parent = forms.CharField(label=_("所属集团统一社会信用代码"), required=False)
@@ -83,28 +91,44 @@ class EnterpriseForm(BootstrapForm):
 class PersonForm(BootstrapForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
-    gender = forms.ChoiceField(label=_("性别"), choices=[("", "—"), *enums.Gender.choices], required=False,
-                               help_text=_("可不填；填写时须与身份证号一致"))  # fmt: skip
-    birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DATE,
-                                 help_text=_("可不填；填写时须与身份证号一致"))  # fmt: skip
+    gender = forms.ChoiceField(
+        label=_("性别"),
+        choices=[("", "—"), *enums.Gender.choices],
+        required=False,
+        help_text=_("可不填；填写时须与身份证号一致"),
+    )
+    birth_date = forms.DateField(
+        label=_("出生日期"),
+        required=False,
+        widget=DATE,
+        help_text=_("可不填；填写时须与身份证号一致"),
+    )
     photo = forms.ImageField(label=_("免冠照片"), required=False)
     position = forms.CharField(label=_("现任职务"), required=False)
     title = forms.CharField(label=_("职称"), required=False)
-    title_level = forms.ChoiceField(label=_("职称等级"), choices=enums.QualificationLevel.choices, required=False)
+    title_level = forms.ChoiceField(
+        label=_("职称等级"), choices=enums.QualificationLevel.choices, required=False
+    )
     education = forms.ChoiceField(label=_("学历"), choices=[("", "—"), *enums.Education.choices])
     major = forms.CharField(label=_("专业"), required=False)
     mobile = forms.CharField(label=_("手机"), max_length=20)
     email = forms.CharField(label=_("电子邮箱"), required=False)
     mailing_address = forms.CharField(label=_("通讯地址"), required=False)
-    quality_years = forms.IntegerField(label=_("质量工作年限"), min_value=0, max_value=60, initial=0)
+    quality_years = forms.IntegerField(
+        label=_("质量工作年限"), min_value=0, max_value=60, initial=0
+    )
     work_history = forms.CharField(
         label=_("工作简历（需注明质量管理经验、获奖情况）"),
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "××××年×月—××××年×月，××有限公司研发部总监……"}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "××××年×月—××××年×月，××有限公司研发部总监……"}
+        ),
         required=False,
     )
     region = forms.ChoiceField(label=_("所在行政区划"), required=False)
 
-    def __init__(self, *args: Any, user: Any = None, around: Region | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any = None, around: Region | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if user is not None and (user.is_authenticated and user.is_regulator):
             self.fields["region"].choices = region_choices(user)
@@ -112,7 +136,9 @@ class PersonForm(BootstrapForm):
             qs = Region.objects.filter(level=Region.Level.COUNTY).exclude(flags="placeholder")
             if around is not None:
                 qs = qs.filter(province_code=around.province_code)
-            self.fields["region"].choices = [("", "—")] + [(r.code, region_label(r.code)) for r in qs]
+            self.fields["region"].choices = [("", "—")] + [
+                (r.code, region_label(r.code)) for r in qs
+            ]
 
 
 class PersonEditForm(PersonForm):
@@ -138,24 +164,42 @@ class ClaimForm(BootstrapForm):
 
 class AppointmentForm(BootstrapForm):
     post = forms.CharField(label=_("聘任职务"), max_length=100, initial="首席质量官")
-    rank = forms.ChoiceField(label=_("职级"), choices=[("", "—"), *reversed(enums.PositionRank.choices)])
-    concurrent_role = forms.ChoiceField(label=_("兼任角色"), choices=enums.ConcurrentRole.choices, required=False)
-    appointing_authority = forms.ChoiceField(label=_("聘任主体"), choices=enums.AppointingAuthority.choices)
+    rank = forms.ChoiceField(
+        label=_("职级"), choices=[("", "—"), *reversed(enums.PositionRank.choices)]
+    )
+    concurrent_role = forms.ChoiceField(
+        label=_("兼任角色"), choices=enums.ConcurrentRole.choices, required=False
+    )
+    appointing_authority = forms.ChoiceField(
+        label=_("聘任主体"), choices=enums.AppointingAuthority.choices
+    )
     selection_method = forms.ChoiceField(label=_("选聘方式"), choices=enums.SelectionMethod.choices)
     assessment_result = forms.CharField(label=_("测评结果"), required=False)
     probation_end = forms.DateField(label=_("试用期截止"), required=False, widget=DATE)
-    reports_to_top = forms.BooleanField(label=_("直接向总经理（总裁）报告工作"), required=False, initial=True)
+    reports_to_top = forms.BooleanField(
+        label=_("直接向总经理（总裁）报告工作"), required=False, initial=True
+    )
     departments_led = forms.MultipleChoiceField(
-        label=_("分管部门"), choices=enums.LedDepartment.choices, required=False,
+        label=_("分管部门"),
+        choices=enums.LedDepartment.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    duties = forms.CharField(label=_("授权职责"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    powers = forms.CharField(label=_("授权权限"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    )
+    duties = forms.CharField(
+        label=_("授权职责"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    powers = forms.CharField(
+        label=_("授权权限"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     start_date = forms.DateField(label=_("聘任日期"), widget=DATE)
     term_end = forms.DateField(label=_("聘期截止"), required=False, widget=DATE)
     authorisation_scan = forms.FileField(label=_("聘任授权证书扫描件"), required=False)
-    remarks = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    declaration_confirmed = forms.BooleanField(label=_("单位意见：上述资料属实，同意任命并备案。"), required=False)
+    remarks = forms.CharField(
+        label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    declaration_confirmed = forms.BooleanField(
+        label=_("单位意见：上述资料属实，同意任命并备案。"), required=False
+    )
 
 
 class NewAppointmentForm(AppointmentForm):
@@ -165,13 +209,17 @@ class NewAppointmentForm(AppointmentForm):
 
 
 class ReturnForm(BootstrapForm):
-    reason = forms.CharField(label=_("退回原因（需更正的内容）"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("退回原因（需更正的内容）"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class EndForm(BootstrapForm):
     ended_on = forms.DateField(label=_("终止日期"), widget=DATE)
     reason = forms.ChoiceField(label=_("终止原因"), choices=enums.EndReason.choices)
-    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class RenewForm(BootstrapForm):
@@ -181,9 +229,10 @@ class RenewForm(BootstrapForm):
 
 class ReminderForm(BootstrapForm):
     message = forms.CharField(
-        label=_("督促内容"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("督促内容"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         initial=_("请尽快完成首席质量官线上注册和聘任信息备案。"),
-    )  # fmt: skip
+    )
 
 
 class ClerkForm(BootstrapForm):

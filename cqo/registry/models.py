@@ -34,7 +34,10 @@ class Enterprise(models.Model):
     main_products = models.TextField(_("主导产品及经营项目"), blank=True)
     registered_address = models.CharField(_("注册地址"), max_length=300, blank=True)
     region = models.ForeignKey(
-        "reference.Region", verbose_name=_("所属行政区划"), on_delete=models.PROTECT, related_name="+"
+        "reference.Region",
+        verbose_name=_("所属行政区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     responsible_name = models.CharField(_("单位负责人姓名"), max_length=50, blank=True)
     responsible_position = models.CharField(_("单位负责人职务"), max_length=100, blank=True)
@@ -50,7 +53,9 @@ class Enterprise(models.Model):
         _("政府质量奖"), max_length=10, choices=enums.QualityAward.choices, blank=True
     )
     quality_award_year = models.PositiveSmallIntegerField(_("获奖年度"), null=True, blank=True)
-    special_equipment_licence = models.CharField(_("特种设备生产许可证号"), max_length=60, blank=True)
+    special_equipment_licence = models.CharField(
+        _("特种设备生产许可证号"), max_length=60, blank=True
+    )
     group_parent = models.ForeignKey(
         "self",
         verbose_name=_("所属集团（母公司）"),
@@ -190,7 +195,9 @@ class Appointment(models.Model):
         ENDED = "ended", _("已终止")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="appointments")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="appointments"
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -223,7 +230,9 @@ class Appointment(models.Model):
         _("单位意见：上述资料属实，同意任命并备案。"), default=False
     )
     # Filing
-    filing_number = models.CharField(_("备案编号"), max_length=32, unique=True, null=True, blank=True)
+    filing_number = models.CharField(
+        _("备案编号"), max_length=32, unique=True, null=True, blank=True
+    )
     filing_authority = models.ForeignKey(
         "reference.Region",
         verbose_name=_("备案机关辖区"),

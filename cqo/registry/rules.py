@@ -50,7 +50,9 @@ def filing_checks(f: FilingFacts) -> list[Check]:
             not f.other_active_at_enterprise,
             Severity.BLOCKING,
             "SPEC §12.17",
-            "" if not f.other_active_at_enterprise else _("该企业已有已备案的在任首席质量官，请先办理其解聘或离任"),
+            ""
+            if not f.other_active_at_enterprise
+            else _("该企业已有已备案的在任首席质量官，请先办理其解聘或离任"),
         ),
         Check(
             "declaration",
@@ -78,7 +80,9 @@ def filing_checks(f: FilingFacts) -> list[Check]:
             not elsewhere,
             Severity.ADVISORY,
             "SPEC §12.17",
-            _("备案人另在%(n)d家非同集团企业任首席质量官") % {"n": len(elsewhere)} if elsewhere else "",
+            _("备案人另在%(n)d家非同集团企业任首席质量官") % {"n": len(elsewhere)}
+            if elsewhere
+            else "",
         )
     )
     checks.append(

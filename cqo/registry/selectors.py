@@ -7,20 +7,29 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cqo.accounts import access
 from cqo.registry.models import Appointment, Enterprise, Person, Reminder
 
+OPEN_STATUSES = (
+    Appointment.Status.DRAFT,
+    Appointment.Status.SUBMITTED,
+    Appointment.Status.RETURNED,
+)
 
-OPEN_STATUSES = (Appointment.Status.DRAFT, Appointment.Status.SUBMITTED, Appointment.Status.RETURNED)
 
-
-def enterprise_list(*, user: Any, q: str = "", region: str = "", industry: str = "",
-                    size: str = "", cqo_status: str = "") -> QuerySet[Enterprise]:  # fmt: skip
+def enterprise_list(
+    *,
+    user: Any,
+    q: str = "",
+    region: str = "",
+    industry: str = "",
+    size: str = "",
+    cqo_status: str = "",
+) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.filter(access.enterprise_q(user)).distinct()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(uscc__iexact=q.upper()))
@@ -90,15 +99,19 @@ def person_visible(*, user: Any, person: Person) -> bool:
     return Person.objects.filter(access.person_q(user), pk=person.pk).exists()
 
 
-def appointment_list(*, user: Any, status: str = "", q: str = "", region: str = "") -> QuerySet[Appointment]:
+def appointment_list(
+    *, user: Any, status: str = "", q: str = "", region: str = ""
+) -> QuerySet[Appointment]:
     qs = Appointment.objects.filter(access.appointment_q(user))
     if status:
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(
-            Q(person__name__icontains=q) | Q(enterprise__name__icontains=q) | Q(enterprise__uscc=q.upper())
+            Q(person__name__icontains=q)
+            | Q(enterprise__name__icontains=q)
+            | Q(enterprise__uscc=q.upper())
             | Q(filing_number=q)
-        )  # fmt: skip
+        )
     if region:
         qs = qs.filter(
             Q(enterprise__region_id=region)
@@ -115,7 +128,9 @@ def appointment_get(*, user: Any, public_id: Any) -> Appointment:
         raise Http404 from exc
     appt = (
         Appointment.objects.filter(access.appointment_q(user), public_id=pid)
-        .select_related("enterprise", "enterprise__region", "enterprise__industry", "person", "filed_by")
+        .select_related(
+            "enterprise", "enterprise__region", "enterprise__industry", "person", "filed_by"
+        )
         .first()
     )
     if appt is None:

@@ -37,23 +37,65 @@ NAME_RE = re.compile(
 )
 
 ENTERPRISE_FIELDS = [
-    "uscc", "name", "website", "employees", "industry", "size", "nature", "listed",
-    "main_products", "registered_address", "region", "responsible_name",
-    "responsible_position", "responsible_landline", "responsible_mobile_masked", "above_scale",
-    "above_scale_year", "quality_award", "quality_award_year", "special_equipment_licence",
+    "uscc",
+    "name",
+    "website",
+    "employees",
+    "industry",
+    "size",
+    "nature",
+    "listed",
+    "main_products",
+    "registered_address",
+    "region",
+    "responsible_name",
+    "responsible_position",
+    "responsible_landline",
+    "responsible_mobile_masked",
+    "above_scale",
+    "above_scale_year",
+    "quality_award",
+    "quality_award_year",
+    "special_equipment_licence",
     "group_parent",
-]  # fmt: skip
+]
 PERSON_FIELDS = [
-    "name", "id_number_masked", "gender", "birth_date", "position", "title", "title_level",
-    "education", "major", "mobile_masked", "email", "mailing_address", "quality_years",
-    "work_history", "region", "photo",
-]  # fmt: skip
+    "name",
+    "id_number_masked",
+    "gender",
+    "birth_date",
+    "position",
+    "title",
+    "title_level",
+    "education",
+    "major",
+    "mobile_masked",
+    "email",
+    "mailing_address",
+    "quality_years",
+    "work_history",
+    "region",
+    "photo",
+]
 APPOINTMENT_FIELDS = [
-    "post", "rank", "concurrent_role", "appointing_authority", "selection_method",
-    "assessment_result", "probation_end", "reports_to_top", "departments_led", "duties",
-    "powers", "start_date", "term_end", "authorisation_scan", "form_date", "remarks",
+    "post",
+    "rank",
+    "concurrent_role",
+    "appointing_authority",
+    "selection_method",
+    "assessment_result",
+    "probation_end",
+    "reports_to_top",
+    "departments_led",
+    "duties",
+    "powers",
+    "start_date",
+    "term_end",
+    "authorisation_scan",
+    "form_date",
+    "remarks",
     "declaration_confirmed",
-]  # fmt: skip
+]
 
 
 class _Errors:
@@ -129,7 +171,9 @@ def _apply_enterprise(errors: _Errors, ent: Enterprise, data: Data, *, partial: 
         if not ent.name:
             errors.add("name", _("单位名称必填"))
     if given("website"):
-        ent.website = errors.run("website", validators.validate_website, _str(data, "website")) or ""
+        ent.website = (
+            errors.run("website", validators.validate_website, _str(data, "website")) or ""
+        )
     if given("employees"):
         value = data.get("employees")
         if value in (None, ""):
@@ -158,8 +202,16 @@ def _apply_enterprise(errors: _Errors, ent: Enterprise, data: Data, *, partial: 
             errors.add("region", _("请选择到区县一级的行政区划"))
         else:
             ent.region = region
-    for key in ("size", "nature", "main_products", "registered_address", "responsible_name",
-                "responsible_position", "quality_award", "special_equipment_licence"):  # fmt: skip
+    for key in (
+        "size",
+        "nature",
+        "main_products",
+        "registered_address",
+        "responsible_name",
+        "responsible_position",
+        "quality_award",
+        "special_equipment_licence",
+    ):
         if given(key):
             setattr(ent, key, _str(data, key))
     for key in ("listed", "above_scale"):
@@ -174,7 +226,9 @@ def _apply_enterprise(errors: _Errors, ent: Enterprise, data: Data, *, partial: 
         )
     if given("responsible_mobile"):
         mobile = _str(data, "responsible_mobile")
-        checked = errors.run("responsible_mobile", validators.validate_mobile, mobile) if mobile else ""
+        checked = (
+            errors.run("responsible_mobile", validators.validate_mobile, mobile) if mobile else ""
+        )
         ent.responsible_mobile = checked or ""
     if given("above_scale_year"):
         ent.above_scale_year = _year(errors, "above_scale_year", data.get("above_scale_year"))
@@ -205,9 +259,13 @@ def enterprise_create(*, actor: User, data: Data) -> Enterprise:
         raise PermissionDenied(_("只能在本辖区内登记企业"))
     ent.save()
     audit_record(
-        actor=actor, action="create", target_type="enterprise", target_id=ent.uscc,
-        target_repr=ent.name, changes=diff({}, snapshot(ent, ENTERPRISE_FIELDS)),
-    )  # fmt: skip
+        actor=actor,
+        action="create",
+        target_type="enterprise",
+        target_id=ent.uscc,
+        target_repr=ent.name,
+        changes=diff({}, snapshot(ent, ENTERPRISE_FIELDS)),
+    )
     return ent
 
 
@@ -220,15 +278,21 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, data: Data) -> Ent
     errors = _Errors()
     _apply_enterprise(errors, ent, data, partial=True)
     errors.raise_if_any()
-    if ent.region_id != enterprise.region_id and not access.can_create_enterprise(actor, ent.region):
+    if ent.region_id != enterprise.region_id and not access.can_create_enterprise(
+        actor, ent.region
+    ):
         raise ValidationError({"region": _("只能将企业移入本辖区内的行政区划")})
     changes = diff(before, snapshot(ent, ENTERPRISE_FIELDS))
     if changes:
         ent.save()
         audit_record(
-            actor=actor, action="update", target_type="enterprise", target_id=ent.uscc,
-            target_repr=ent.name, changes=changes,
-        )  # fmt: skip
+            actor=actor,
+            action="update",
+            target_type="enterprise",
+            target_id=ent.uscc,
+            target_repr=ent.name,
+            changes=changes,
+        )
     return ent
 
 
@@ -250,7 +314,9 @@ def _apply_person(errors: _Errors, person: Person, data: Data, *, partial: bool)
         facts = errors.run("id_number", validators.validate_id_number, _str(data, "id_number"))
         if facts:
             person.id_number = facts.number
-            clash = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(pk=person.pk)
+            clash = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(
+                pk=person.pk
+            )
             if clash.exists():
                 errors.add("id_number", _("该身份证号已登记"))
             # What was typed must agree with what the ID number encodes (GB 11643-1999).
@@ -268,8 +334,15 @@ def _apply_person(errors: _Errors, person: Person, data: Data, *, partial: bool)
                 errors.add("birth_date", _("出生日期与身份证号码（第7–14位）不一致"))
             person.gender = facts.gender
             person.birth_date = facts.birth_date
-    for key in ("position", "title", "title_level", "education", "major", "mailing_address",
-                "work_history"):  # fmt: skip
+    for key in (
+        "position",
+        "title",
+        "title_level",
+        "education",
+        "major",
+        "mailing_address",
+        "work_history",
+    ):
         if given(key):
             setattr(person, key, _str(data, key))
     if not person.title_level:
@@ -280,7 +353,9 @@ def _apply_person(errors: _Errors, person: Person, data: Data, *, partial: bool)
             person.mobile = mobile
     if given("email"):
         email = _str(data, "email")
-        person.email = (errors.run("email", validators.validate_email, email) or "") if email else ""
+        person.email = (
+            (errors.run("email", validators.validate_email, email) or "") if email else ""
+        )
     if given("quality_years"):
         try:
             years = int(data.get("quality_years") or 0)
@@ -304,18 +379,31 @@ def _apply_person(errors: _Errors, person: Person, data: Data, *, partial: bool)
     # than also reporting the two derived fields as missing.
     derived = ["gender", "birth_date"] if "id_number" in errors.errors else []
     _model_errors(
-        errors, person,
-        exclude=["region", "user", "invited_by", "id_number_enc", "mobile_enc", "photo",
-                 "id_number_hash", "mobile_hash", "id_number_masked", "mobile_masked", *derived],
-    )  # fmt: skip
-    if not partial or "mobile" in data:
-        if not person.mobile_enc:
-            errors.add("mobile", _("手机号码必填"))
+        errors,
+        person,
+        exclude=[
+            "region",
+            "user",
+            "invited_by",
+            "id_number_enc",
+            "mobile_enc",
+            "photo",
+            "id_number_hash",
+            "mobile_hash",
+            "id_number_masked",
+            "mobile_masked",
+            *derived,
+        ],
+    )
+    if (not partial or "mobile" in data) and not person.mobile_enc:
+        errors.add("mobile", _("手机号码必填"))
     if not person.id_number_enc and "id_number" not in errors.errors:
         errors.add("id_number", _("身份证号必填"))
 
 
-def _set_qualifications(errors: _Errors, person: Person, items: list[Data] | None) -> list[Qualification]:
+def _set_qualifications(
+    errors: _Errors, person: Person, items: list[Data] | None
+) -> list[Qualification]:
     quals = []
     for i, item in enumerate(items or []):
         q = Qualification(
@@ -339,9 +427,13 @@ def _set_qualifications(errors: _Errors, person: Person, items: list[Data] | Non
 def _save_person(actor: User | None, person: Person, action: str, changes: dict[str, Any]) -> None:
     person.save()
     audit_record(
-        actor=actor, action=action, target_type="person", target_id=str(person.public_id),
-        target_repr=person.name, changes=changes,
-    )  # fmt: skip
+        actor=actor,
+        action=action,
+        target_type="person",
+        target_id=str(person.public_id),
+        target_repr=person.name,
+        changes=changes,
+    )
 
 
 def _person_new(errors: _Errors, data: Data) -> tuple[Person, list[Qualification]]:
@@ -433,9 +525,14 @@ def person_claim(*, token: str, username: str, password: str, id_number: str) ->
     person.invite_token_hash = ""
     person.save(update_fields=["user", "invite_token_hash", "updated_at"])
     audit_record(
-        actor=user, action="update", target_type="person", target_id=str(person.public_id),
-        target_repr=person.name, changes={"user": [None, username]}, note="invitation claimed",
-    )  # fmt: skip
+        actor=user,
+        action="update",
+        target_type="person",
+        target_id=str(person.public_id),
+        target_repr=person.name,
+        changes={"user": [None, username]},
+        note="invitation claimed",
+    )
     return user
 
 
@@ -474,9 +571,13 @@ def personal_reveal(*, actor: User, person: Person, field: str, visible: bool) -
     if not access.can_reveal_personal(actor, person, visible=visible and in_scope):
         raise PermissionDenied(_("无权查看完整个人信息"))
     audit_record(
-        actor=actor, action="unmask", target_type="person", target_id=str(person.public_id),
-        target_repr=person.name, note=field,
-    )  # fmt: skip
+        actor=actor,
+        action="unmask",
+        target_type="person",
+        target_id=str(person.public_id),
+        target_repr=person.name,
+        note=field,
+    )
     return getattr(person, field)
 
 
@@ -487,8 +588,17 @@ def _apply_appointment(errors: _Errors, appt: Appointment, data: Data, *, partia
     def given(key: str) -> bool:
         return not partial or key in data
 
-    for key in ("post", "rank", "concurrent_role", "appointing_authority", "selection_method",
-                "assessment_result", "duties", "powers", "remarks"):  # fmt: skip
+    for key in (
+        "post",
+        "rank",
+        "concurrent_role",
+        "appointing_authority",
+        "selection_method",
+        "assessment_result",
+        "duties",
+        "powers",
+        "remarks",
+    ):
         if given(key):
             setattr(appt, key, _str(data, key))
     for key in ("reports_to_top", "declaration_confirmed"):
@@ -524,17 +634,32 @@ def _apply_appointment(errors: _Errors, appt: Appointment, data: Data, *, partia
     if appt.form_date and appt.form_date > _today():
         errors.add("form_date", _("填写日期不能在未来"))
     _model_errors(
-        errors, appt,
-        exclude=["enterprise", "person", "filing_authority", "filed_by", "created_by",
-                 "authorisation_scan", "status"],
-    )  # fmt: skip
+        errors,
+        appt,
+        exclude=[
+            "enterprise",
+            "person",
+            "filing_authority",
+            "filed_by",
+            "created_by",
+            "authorisation_scan",
+            "status",
+        ],
+    )
 
 
-def _appointment_audit(actor: User, appt: Appointment, action: str, changes: dict[str, Any], note: str = "") -> None:
+def _appointment_audit(
+    actor: User, appt: Appointment, action: str, changes: dict[str, Any], note: str = ""
+) -> None:
     audit_record(
-        actor=actor, action=action, target_type="appointment", target_id=str(appt.public_id),
-        target_repr=str(appt), changes=changes, note=note,
-    )  # fmt: skip
+        actor=actor,
+        action=action,
+        target_type="appointment",
+        target_id=str(appt.public_id),
+        target_repr=str(appt),
+        changes=changes,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -558,7 +683,9 @@ def appointment_create(*, actor: User, data: Data) -> Appointment:
     errors.raise_if_any()
     assert person is not None  # noqa: S101  (errors raised above otherwise)
     if Appointment.objects.filter(
-        enterprise_id=actor.enterprise_id, person=person, status__in=["draft", "submitted", "returned"]
+        enterprise_id=actor.enterprise_id,
+        person=person,
+        status__in=["draft", "submitted", "returned"],
     ).exists():
         raise ValidationError({"id_number": _("该人员在本企业已有未完成的聘任备案")})
     appt.person = person
@@ -568,8 +695,10 @@ def appointment_create(*, actor: User, data: Data) -> Appointment:
 
 
 def _lock(appointment: Appointment) -> Appointment:
-    return Appointment.objects.select_for_update().select_related("enterprise", "person").get(
-        pk=appointment.pk
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("enterprise", "person")
+        .get(pk=appointment.pk)
     )
 
 
@@ -597,7 +726,12 @@ PROFILE_REQUIRED = ["name", "id_number_enc", "gender", "education", "mobile_enc"
 def filing_facts(appt: Appointment) -> rules.FilingFacts:
     person = appt.person
     labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
-    labels.update({"id_number_enc": str(labels["id_number_masked"]), "mobile_enc": str(labels["mobile_masked"])})
+    labels.update(
+        {
+            "id_number_enc": str(labels["id_number_masked"]),
+            "mobile_enc": str(labels["mobile_masked"]),
+        }
+    )
     missing = [labels[f] for f in PROFILE_REQUIRED if not getattr(person, f)]
     others = (
         Appointment.objects.filter(person=person, status=Appointment.Status.FILED)
@@ -628,7 +762,12 @@ def _raise_blocking(checks: list[rules.Check]) -> None:
     failures = rules.blocking_failures(checks)
     if failures:
         raise ValidationError(
-            {"__all__": [f"{c.label}（{c.clause}）{('：' + c.detail) if c.detail else ''}" for c in failures]}
+            {
+                "__all__": [
+                    f"{c.label}（{c.clause}）{('：' + c.detail) if c.detail else ''}"
+                    for c in failures
+                ]
+            }
         )
 
 
@@ -678,7 +817,9 @@ def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> 
         with transaction.atomic():
             appt.save()
     except IntegrityError as exc:
-        raise ValidationError({"__all__": [_("该企业已有已备案的在任首席质量官（SPEC §12.17）")]}) from exc
+        raise ValidationError(
+            {"__all__": [_("该企业已有已备案的在任首席质量官（SPEC §12.17）")]}
+        ) from exc
     _appointment_audit(actor, appt, "transition", {"status": ["submitted", "filed"]}, note=note)
     return appt
 
@@ -696,12 +837,16 @@ def filing_return(*, actor: User, appointment: Appointment, reason: str) -> Appo
     appt.status = Appointment.Status.RETURNED
     appt.return_reason = reason
     appt.save(update_fields=["status", "return_reason", "updated_at"])
-    _appointment_audit(actor, appt, "transition", {"status": ["submitted", "returned"]}, note=reason)
+    _appointment_audit(
+        actor, appt, "transition", {"status": ["submitted", "returned"]}, note=reason
+    )
     return appt
 
 
 @transaction.atomic
-def appointment_renew(*, actor: User, appointment: Appointment, term_end: dt.date | str, note: str = "") -> Appointment:
+def appointment_renew(
+    *, actor: User, appointment: Appointment, term_end: dt.date | str, note: str = ""
+) -> Appointment:
     """续聘: a filed appointment continues with a later term end."""
     if not access.can_manage_filing(actor, appointment):
         raise PermissionDenied(_("无权办理续聘"))
@@ -723,9 +868,12 @@ def appointment_renew(*, actor: User, appointment: Appointment, term_end: dt.dat
     appt.term_end = term_end
     appt.save(update_fields=["term_end", "updated_at"])
     _appointment_audit(
-        actor, appt, "transition", {"term_end": [before and before.isoformat(), term_end.isoformat()]},
+        actor,
+        appt,
+        "transition",
+        {"term_end": [before and before.isoformat(), term_end.isoformat()]},
         note=f"renewed {note}".strip(),
-    )  # fmt: skip
+    )
     return appt
 
 
@@ -759,9 +907,12 @@ def appointment_end(
     appt.end_note = (note or "").strip()
     appt.save(update_fields=["status", "ended_on", "end_reason", "end_note", "updated_at"])
     _appointment_audit(
-        actor, appt, "transition", {"status": ["filed", "ended"], "end_reason": [None, reason]},
+        actor,
+        appt,
+        "transition",
+        {"status": ["filed", "ended"], "end_reason": [None, reason]},
         note=appt.end_note,
-    )  # fmt: skip
+    )
     return appt
 
 
@@ -775,9 +926,13 @@ def reminder_send(*, actor: User, enterprise: Enterprise, message: str) -> Remin
         raise ValidationError({"message": _("督促内容至少4个字")})
     reminder = Reminder.objects.create(enterprise=enterprise, sent_by=actor, message=message)
     audit_record(
-        actor=actor, action="create", target_type="enterprise", target_id=enterprise.uscc,
-        target_repr=enterprise.name, note=f"reminder: {message}",
-    )  # fmt: skip
+        actor=actor,
+        action="create",
+        target_type="enterprise",
+        target_id=enterprise.uscc,
+        target_repr=enterprise.name,
+        note=f"reminder: {message}",
+    )
     return reminder
 
 
@@ -793,7 +948,10 @@ def reminder_mark_read(*, actor: User, reminder: Reminder) -> None:
 @transaction.atomic
 def clerk_create(*, actor: User, enterprise: Enterprise, data: Data) -> User:
     """A regulator (or admin) opens the clerk account that acts for an enterprise in scope."""
-    if not (actor.is_platform_admin or (actor.is_regulator and access.region_contains(actor, enterprise.region))):
+    if not (
+        actor.is_platform_admin
+        or (actor.is_regulator and access.region_contains(actor, enterprise.region))
+    ):
         raise PermissionDenied(_("只能为本辖区企业开设经办人账户"))
     errors = _Errors()
     username = _str(data, "username")
@@ -802,9 +960,11 @@ def clerk_create(*, actor: User, enterprise: Enterprise, data: Data) -> User:
     elif User.objects.filter(username__iexact=username).exists():
         errors.add("username", _("该用户名已被使用"))
     user = User(
-        username=username, role=Role.ENTERPRISE, enterprise=enterprise,
+        username=username,
+        role=Role.ENTERPRISE,
+        enterprise=enterprise,
         display_name=_str(data, "display_name") or enterprise.name,
-    )  # fmt: skip
+    )
     from django.contrib.auth.password_validation import validate_password
 
     errors.run("password", validate_password, str(data.get("password") or ""), user)
@@ -812,9 +972,13 @@ def clerk_create(*, actor: User, enterprise: Enterprise, data: Data) -> User:
     user.set_password(str(data["password"]))
     user.save()
     audit_record(
-        actor=actor, action="create", target_type="enterprise", target_id=enterprise.uscc,
-        target_repr=enterprise.name, note=f"clerk account {username}",
-    )  # fmt: skip
+        actor=actor,
+        action="create",
+        target_type="enterprise",
+        target_id=enterprise.uscc,
+        target_repr=enterprise.name,
+        note=f"clerk account {username}",
+    )
     return user
 
 
@@ -836,7 +1000,9 @@ def filing_form_data(appt: Appointment, *, frozen: bool = True) -> Data:
             "uscc": ent.uscc,
             "website": ent.website,
             "employees": ent.employees,
-            "industry_section": f"{industry.parent_id} {industry.parent.name}" if industry.parent_id else "",
+            "industry_section": f"{industry.parent_id} {industry.parent.name}"
+            if industry.parent_id
+            else "",
             "industry_division": f"{industry.code} {industry.name}",
             "size": ent.size,
             "nature": ent.nature,

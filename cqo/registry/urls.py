@@ -25,6 +25,10 @@ urlpatterns = [
     path("filings/<str:public_id>/", views.appointment_detail, name="appointment_detail"),
     path("filings/<str:public_id>/edit/", views.appointment_edit, name="appointment_edit"),
     path("filings/<str:public_id>/form.pdf", views.appointment_pdf, name="appointment_pdf"),
-    path("filings/<str:public_id>/<str:action>/", views.appointment_transition, name="appointment_transition"),
+    path(
+        "filings/<str:public_id>/<str:action>/",
+        views.appointment_transition,
+        name="appointment_transition",
+    ),
     path("oversight/", views.oversight, name="oversight"),
 ]

@@ -35,9 +35,16 @@ def _page(request: HttpRequest, qs: QuerySet[Any]) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _xlsx(request: HttpRequest, name: str, headers: list[str], rows: Any, what: str) -> HttpResponse:
-    audit_record(actor=request.user, action="export", target_type=what, target_id="*",
-                 note=request.GET.urlencode())  # fmt: skip
+def _xlsx(
+    request: HttpRequest, name: str, headers: list[str], rows: Any, what: str
+) -> HttpResponse:
+    audit_record(
+        actor=request.user,
+        action="export",
+        target_type=what,
+        target_id="*",
+        note=request.GET.urlencode(),
+    )
     response = HttpResponse(
         xlsx_bytes(headers, rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -88,39 +95,71 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     qs = selectors.with_cqo_status(
         selectors.enterprise_list(
-            user=request.user, q=g.get("q", "").strip(), region=g.get("region", ""),
-            industry=g.get("industry", ""), size=g.get("size", ""), cqo_status=g.get("cqo_status", ""),
+            user=request.user,
+            q=g.get("q", "").strip(),
+            region=g.get("region", ""),
+            industry=g.get("industry", ""),
+            size=g.get("size", ""),
+            cqo_status=g.get("cqo_status", ""),
         )
-    ).order_by(g.get("sort") if g.get("sort") in ("name", "-name", "uscc", "region_id") else "name")  # fmt: skip
+    ).order_by(g.get("sort") if g.get("sort") in ("name", "-name", "uscc", "region_id") else "name")
     if g.get("export") == "xlsx":
-        headers = [_("统一社会信用代码"), _("单位名称"), _("所属行政区划"), _("行业大类"), _("企业规模"),
-                   _("规模以上企业"), _("员工总数"), _("首席质量官")]  # fmt: skip
+        headers = [
+            _("统一社会信用代码"),
+            _("单位名称"),
+            _("所属行政区划"),
+            _("行业大类"),
+            _("企业规模"),
+            _("规模以上企业"),
+            _("员工总数"),
+            _("首席质量官"),
+        ]
         rows = (
-            (e.uscc, e.name, region_label(e.region_id), f"{e.industry_id} {e.industry.name}",
-             e.get_size_display(), e.above_scale, e.employees, e.cqo_status)
+            (
+                e.uscc,
+                e.name,
+                region_label(e.region_id),
+                f"{e.industry_id} {e.industry.name}",
+                e.get_size_display(),
+                e.above_scale,
+                e.employees,
+                e.cqo_status,
+            )
             for e in qs.iterator(chunk_size=2000)
-        )  # fmt: skip
+        )
         return _xlsx(request, "enterprises", headers, rows, "enterprise")
-    return render(request, "registry/enterprise_list.html", {
-        "page": _page(request, qs), "sizes": enums.EnterpriseSize.choices,
-        "can_create": request.user.is_regulator or request.user.is_platform_admin,
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/enterprise_list.html",
+        {
+            "page": _page(request, qs),
+            "sizes": enums.EnterpriseSize.choices,
+            "can_create": request.user.is_regulator or request.user.is_platform_admin,
+        },
+    )
 
 
 @login_required
 def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     ent = selectors.enterprise_get(user=request.user, uscc=uscc)
-    return render(request, "registry/enterprise_detail.html", {
-        "ent": ent,
-        "region_label": region_label(ent.region_id),
-        "appointments": selectors.appointment_list(user=request.user).filter(enterprise=ent),
-        "reminders": selectors.reminders_for(user=request.user).filter(enterprise=ent)[:20],
-        "trail": audit_trail(target_type="enterprise", target_id=ent.uscc)[:50],
-        "can_edit": access.can_edit_enterprise(request.user, ent),
-        "can_remind": request.user.is_regulator,
-        "clerks": ent.clerks.all() if request.user.is_regulator or request.user.is_platform_admin else [],
-        "reminder_form": forms.ReminderForm(), "clerk_form": forms.ClerkForm(),
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {
+            "ent": ent,
+            "region_label": region_label(ent.region_id),
+            "appointments": selectors.appointment_list(user=request.user).filter(enterprise=ent),
+            "reminders": selectors.reminders_for(user=request.user).filter(enterprise=ent)[:20],
+            "trail": audit_trail(target_type="enterprise", target_id=ent.uscc)[:50],
+            "can_edit": access.can_edit_enterprise(request.user, ent),
+            "can_remind": request.user.is_regulator,
+            "clerks": ent.clerks.all()
+            if request.user.is_regulator or request.user.is_platform_admin
+            else [],
+            "reminder_form": forms.ReminderForm(),
+            "clerk_form": forms.ClerkForm(),
+        },
+    )
 
 
 @login_required
@@ -145,9 +184,15 @@ def enterprise_edit(request: HttpRequest, uscc: str) -> HttpResponse:
     if not access.can_edit_enterprise(request.user, ent):
         raise PermissionDenied
     initial = {f: getattr(ent, f) for f in forms.EnterpriseForm.base_fields if hasattr(ent, f)}
-    initial.update(region=ent.region_id, industry=ent.industry_id, responsible_mobile=ent.responsible_mobile,
-                   group_parent=ent.group_parent.uscc if ent.group_parent else "")  # fmt: skip
-    form = forms.EnterpriseForm(request.POST or None, initial=initial, user=request.user, around=ent.region)
+    initial.update(
+        region=ent.region_id,
+        industry=ent.industry_id,
+        responsible_mobile=ent.responsible_mobile,
+        group_parent=ent.group_parent.uscc if ent.group_parent else "",
+    )
+    form = forms.EnterpriseForm(
+        request.POST or None, initial=initial, user=request.user, around=ent.region
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(actor=request.user, enterprise=ent, data=_data(form))
@@ -156,7 +201,9 @@ def enterprise_edit(request: HttpRequest, uscc: str) -> HttpResponse:
         else:
             messages.success(request, _("企业信息已保存"))
             return redirect("registry:enterprise_detail", uscc=ent.uscc)
-    return render(request, "registry/form.html", {"form": form, "title": _("修改企业信息"), "object": ent})
+    return render(
+        request, "registry/form.html", {"form": form, "title": _("修改企业信息"), "object": ent}
+    )
 
 
 @login_required
@@ -167,7 +214,9 @@ def enterprise_remind(request: HttpRequest, uscc: str) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.as_text())
-        services.reminder_send(actor=request.user, enterprise=ent, message=form.cleaned_data["message"])
+        services.reminder_send(
+            actor=request.user, enterprise=ent, message=form.cleaned_data["message"]
+        )
         messages.success(request, _("督促通知已发送"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -192,7 +241,11 @@ def enterprise_clerk(request: HttpRequest, uscc: str) -> HttpResponse:
         else:
             messages.success(request, _("经办人账户已开设"))
             return redirect("registry:enterprise_detail", uscc=ent.uscc)
-    return render(request, "registry/form.html", {"form": form, "title": _("开设企业经办人账户"), "object": ent})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("开设企业经办人账户"), "object": ent},
+    )
 
 
 @login_required
@@ -208,31 +261,59 @@ def reminder_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.person_list(user=request.user, q=request.GET.get("q", "").strip(),
-                               region=request.GET.get("region", "")).order_by("name")  # fmt: skip
+    qs = selectors.person_list(
+        user=request.user, q=request.GET.get("q", "").strip(), region=request.GET.get("region", "")
+    ).order_by("name")
     if request.GET.get("export") == "xlsx":
-        headers = [_("姓名"), _("身份证号"), _("性别"), _("学历"), _("职称"), _("手机"), _("质量工作年限"), _("所在行政区划")]
+        headers = [
+            _("姓名"),
+            _("身份证号"),
+            _("性别"),
+            _("学历"),
+            _("职称"),
+            _("手机"),
+            _("质量工作年限"),
+            _("所在行政区划"),
+        ]
         rows = (
-            (p.name, p.id_number_masked, p.get_gender_display(), p.get_education_display(), p.title,
-             p.mobile_masked, p.quality_years, region_label(p.region_id))
+            (
+                p.name,
+                p.id_number_masked,
+                p.get_gender_display(),
+                p.get_education_display(),
+                p.title,
+                p.mobile_masked,
+                p.quality_years,
+                region_label(p.region_id),
+            )
             for p in qs.iterator(chunk_size=2000)
-        )  # fmt: skip
+        )
         return _xlsx(request, "persons", headers, rows, "person")
-    return render(request, "registry/person_list.html", {
-        "page": _page(request, qs), "can_invite": request.user.is_clerk,
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/person_list.html",
+        {
+            "page": _page(request, qs),
+            "can_invite": request.user.is_clerk,
+        },
+    )
 
 
 @login_required
 def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get(user=request.user, public_id=public_id)
-    return render(request, "registry/person_detail.html", {
-        "person": person, "region_label": region_label(person.region_id),
-        "appointments": selectors.appointment_list(user=request.user).filter(person=person),
-        "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],
-        "can_edit": access.can_edit_person(request.user, person),
-        "can_reveal": access.can_reveal_personal(request.user, person, visible=True),
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "region_label": region_label(person.region_id),
+            "appointments": selectors.appointment_list(user=request.user).filter(person=person),
+            "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],
+            "can_edit": access.can_edit_person(request.user, person),
+            "can_reveal": access.can_reveal_personal(request.user, person, visible=True),
+        },
+    )
 
 
 @login_required
@@ -258,10 +339,17 @@ def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get(user=request.user, public_id=public_id)
     if not access.can_edit_person(request.user, person):
         raise PermissionDenied
-    initial = {f: getattr(person, f) for f in forms.PersonEditForm.base_fields if hasattr(person, f)}
+    initial = {
+        f: getattr(person, f) for f in forms.PersonEditForm.base_fields if hasattr(person, f)
+    }
     initial.update(region=person.region_id or "", mobile=person.mobile)
-    form = forms.PersonEditForm(request.POST or None, request.FILES or None, initial=initial,
-                                user=request.user, around=person.region)  # fmt: skip
+    form = forms.PersonEditForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        user=request.user,
+        around=person.region,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=request.user, person=person, data=_data(form))
@@ -270,7 +358,9 @@ def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("个人信息已保存"))
             return redirect("registry:person_detail", public_id=person.public_id)
-    return render(request, "registry/form.html", {"form": form, "title": _("修改个人信息"), "object": person})
+    return render(
+        request, "registry/form.html", {"form": form, "title": _("修改个人信息"), "object": person}
+    )
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -283,17 +373,27 @@ def register(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("注册成功。请将身份证号和姓名告知聘任企业的经办人，由其办理聘任备案。"))
+            messages.success(
+                request, _("注册成功。请将身份证号和姓名告知聘任企业的经办人，由其办理聘任备案。")
+            )
             return redirect("home")
-    return render(request, "registry/form.html", {"form": form, "title": _("首席质量官线上注册"), "public": True})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("首席质量官线上注册"), "public": True},
+    )
 
 
 @login_required
 def person_invite(request: HttpRequest) -> HttpResponse:
     if not request.user.is_clerk:
         raise PermissionDenied
-    form = forms.PersonForm(request.POST or None, request.FILES or None, user=request.user,
-                            around=request.user.enterprise.region)  # fmt: skip
+    form = forms.PersonForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        around=request.user.enterprise.region,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             person, token = services.person_invite(actor=request.user, data=_data(form))
@@ -316,7 +416,11 @@ def person_claim(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("账户已认领"))
             return redirect("home")
-    return render(request, "registry/form.html", {"form": form, "title": _("认领首席质量官账户"), "public": True})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("认领首席质量官账户"), "public": True},
+    )
 
 
 # Appointments and filing ------------------------------------------------------------------------
@@ -325,32 +429,63 @@ def person_claim(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def appointment_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
-    qs = selectors.appointment_list(user=request.user, status=g.get("status", ""), q=g.get("q", "").strip(),
-                                    region=g.get("region", "")).order_by("-updated_at")  # fmt: skip
+    qs = selectors.appointment_list(
+        user=request.user,
+        status=g.get("status", ""),
+        q=g.get("q", "").strip(),
+        region=g.get("region", ""),
+    ).order_by("-updated_at")
     if g.get("export") == "xlsx":
-        headers = [_("备案编号"), _("状态"), _("单位名称"), _("统一社会信用代码"), _("所属行政区划"), _("首席质量官"),
-                   _("身份证号"), _("聘任职务"), _("聘任日期"), _("聘期截止"), _("提交时间"), _("备案时间")]  # fmt: skip
+        headers = [
+            _("备案编号"),
+            _("状态"),
+            _("单位名称"),
+            _("统一社会信用代码"),
+            _("所属行政区划"),
+            _("首席质量官"),
+            _("身份证号"),
+            _("聘任职务"),
+            _("聘任日期"),
+            _("聘期截止"),
+            _("提交时间"),
+            _("备案时间"),
+        ]
         rows = (
-            (a.filing_number, a.get_status_display(), a.enterprise.name, a.enterprise.uscc,
-             region_label(a.enterprise.region_id), a.person.name, a.person.id_number_masked, a.post,
-             a.start_date.isoformat(), a.term_end and a.term_end.isoformat(),
-             a.submitted_at and timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
-             a.filed_at and timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"))
+            (
+                a.filing_number,
+                a.get_status_display(),
+                a.enterprise.name,
+                a.enterprise.uscc,
+                region_label(a.enterprise.region_id),
+                a.person.name,
+                a.person.id_number_masked,
+                a.post,
+                a.start_date.isoformat(),
+                a.term_end and a.term_end.isoformat(),
+                a.submitted_at and timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                a.filed_at and timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
+            )
             for a in qs.iterator(chunk_size=2000)
-        )  # fmt: skip
+        )
         return _xlsx(request, "filings", headers, rows, "appointment")
-    return render(request, "registry/appointment_list.html", {
-        "page": _page(request, qs), "statuses": Appointment.Status.choices,
-        "can_create": request.user.is_clerk,
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/appointment_list.html",
+        {
+            "page": _page(request, qs),
+            "statuses": Appointment.Status.choices,
+            "can_create": request.user.is_clerk,
+        },
+    )
 
 
 @login_required
 def appointment_create(request: HttpRequest) -> HttpResponse:
     if not request.user.is_clerk:
         raise PermissionDenied
-    form = forms.NewAppointmentForm(request.POST or None, request.FILES or None,
-                                    initial={"start_date": timezone.localdate()})  # fmt: skip
+    form = forms.NewAppointmentForm(
+        request.POST or None, request.FILES or None, initial={"start_date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             appt = services.appointment_create(actor=request.user, data=_data(form))
@@ -359,27 +494,38 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("聘任信息已保存为草稿，请核对后提交备案"))
             return redirect("registry:appointment_detail", public_id=appt.public_id)
-    return render(request, "registry/form.html", {
-        "form": form, "title": _("登记首席质量官聘任信息"),
-        "intro": _("备案人须已线上注册（或由本企业邀请注册）。请输入其姓名和身份证号。"),
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("登记首席质量官聘任信息"),
+            "intro": _("备案人须已线上注册（或由本企业邀请注册）。请输入其姓名和身份证号。"),
+        },
+    )
 
 
 @login_required
 def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
     user = request.user
-    return render(request, "registry/appointment_detail.html", {
-        "a": appt, "checks": services.filing_checks(appt),
-        "region_label": region_label(appt.enterprise.region_id),
-        "departments": [enums.LedDepartment(d).label for d in appt.departments_led],
-        "trail": audit_trail(target_type="appointment", target_id=str(appt.public_id))[:100],
-        "can_manage": access.can_manage_filing(user, appt),
-        "can_review": access.can_review_filing(user, appt),
-        "can_end": access.can_manage_filing(user, appt) or user.is_platform_admin,
-        "return_form": forms.ReturnForm(), "end_form": forms.EndForm(initial={"ended_on": timezone.localdate()}),
-        "renew_form": forms.RenewForm(),
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/appointment_detail.html",
+        {
+            "a": appt,
+            "checks": services.filing_checks(appt),
+            "region_label": region_label(appt.enterprise.region_id),
+            "departments": [enums.LedDepartment(d).label for d in appt.departments_led],
+            "trail": audit_trail(target_type="appointment", target_id=str(appt.public_id))[:100],
+            "can_manage": access.can_manage_filing(user, appt),
+            "can_review": access.can_review_filing(user, appt),
+            "can_end": access.can_manage_filing(user, appt) or user.is_platform_admin,
+            "return_form": forms.ReturnForm(),
+            "end_form": forms.EndForm(initial={"ended_on": timezone.localdate()}),
+            "renew_form": forms.RenewForm(),
+        },
+    )
 
 
 @login_required
@@ -400,16 +546,21 @@ def appointment_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("聘任信息已保存"))
             return redirect("registry:appointment_detail", public_id=appt.public_id)
-    return render(request, "registry/form.html", {"form": form, "title": _("修改聘任信息"), "object": appt})
+    return render(
+        request, "registry/form.html", {"form": form, "title": _("修改聘任信息"), "object": appt}
+    )
 
 
 def _transition(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
     p, user = request.POST, request.user
     done = {
-        "submit": _("已提交备案"), "approve": _("已备案"), "return": _("已退回修改"),
-        "end": _("聘任已终止"), "renew": _("已续聘"),
-    }  # fmt: skip
+        "submit": _("已提交备案"),
+        "approve": _("已备案"),
+        "return": _("已退回修改"),
+        "end": _("聘任已终止"),
+        "renew": _("已续聘"),
+    }
     try:
         if action == "submit":
             services.filing_submit(actor=user, appointment=appt)
@@ -418,11 +569,17 @@ def _transition(request: HttpRequest, public_id: str, action: str) -> HttpRespon
         elif action == "return":
             services.filing_return(actor=user, appointment=appt, reason=p.get("reason", ""))
         elif action == "end":
-            services.appointment_end(actor=user, appointment=appt, ended_on=p.get("ended_on", ""),
-                                     reason=p.get("reason", ""), note=p.get("note", ""))  # fmt: skip
+            services.appointment_end(
+                actor=user,
+                appointment=appt,
+                ended_on=p.get("ended_on", ""),
+                reason=p.get("reason", ""),
+                note=p.get("note", ""),
+            )
         elif action == "renew":
-            services.appointment_renew(actor=user, appointment=appt, term_end=p.get("term_end", ""),
-                                       note=p.get("note", ""))  # fmt: skip
+            services.appointment_renew(
+                actor=user, appointment=appt, term_end=p.get("term_end", ""), note=p.get("note", "")
+            )
         messages.success(request, done[action])
     except ValidationError as exc:
         for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
@@ -448,7 +605,9 @@ def appointment_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
         request.user, appt.person, visible=True
     )
     if unmasked:
-        services.personal_reveal(actor=request.user, person=appt.person, field="id_number", visible=True)
+        services.personal_reveal(
+            actor=request.user, person=appt.person, field="id_number", visible=True
+        )
     pdf = printing.render_filing_form(appt, unmasked=unmasked)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = appt.filing_number or str(appt.public_id)[:8]
@@ -462,9 +621,15 @@ def oversight(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_regulator or request.user.is_platform_admin):
         raise PermissionDenied
     queue = selectors.oversight_queue(user=request.user)
-    return render(request, "registry/oversight.html", {
-        "without": _page(request, queue["without_cqo"].order_by("-above_scale", "name")),
-        "submitted": queue["submitted"][:50], "returned": queue["returned"][:50],
-        "overdue": queue["overdue"][:50], "due_days": settings.CQO_FILING_DUE_DAYS,
-        "reminder_form": forms.ReminderForm(),
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/oversight.html",
+        {
+            "without": _page(request, queue["without_cqo"].order_by("-above_scale", "name")),
+            "submitted": queue["submitted"][:50],
+            "returned": queue["returned"][:50],
+            "overdue": queue["overdue"][:50],
+            "due_days": settings.CQO_FILING_DUE_DAYS,
+            "reminder_form": forms.ReminderForm(),
+        },
+    )

@@ -45,13 +45,18 @@ def audit_changes(entry: Any) -> list[tuple[str, str, str]]:
             except FieldDoesNotExist:
                 field = None
         label = str(field.verbose_name) if field is not None else name
-        before, after = (change + [None, None])[:2] if isinstance(change, list) else (None, change)
+        before, after = ([*change, None, None])[:2] if isinstance(change, list) else (None, change)
         if name == "departments_led":
             from cqo.reference.enums import LedDepartment
 
             names = dict(LedDepartment.choices)
-            rows.append((label, "、".join(str(names.get(v, v)) for v in before or []) or "—",
-                         "、".join(str(names.get(v, v)) for v in after or []) or "—"))  # fmt: skip
+            rows.append(
+                (
+                    label,
+                    "、".join(str(names.get(v, v)) for v in before or []) or "—",
+                    "、".join(str(names.get(v, v)) for v in after or []) or "—",
+                )
+            )
             continue
         rows.append((label, _label(before, field), _label(after, field)))
     return rows

@@ -157,8 +157,11 @@ def valid_usccs(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=300, deadline=None, database=None)
-@given(number=valid_usccs(), position=st.integers(0, 17), replacement=st.sampled_from(
-    string.digits + string.ascii_uppercase))  # fmt: skip
+@given(
+    number=valid_usccs(),
+    position=st.integers(0, 17),
+    replacement=st.sampled_from(string.digits + string.ascii_uppercase),
+)
 def test_it_rejects_any_single_character_change_of_a_valid_uscc(number, position, replacement):
     assert validate_uscc(number) == number
     if number[position] == replacement:
@@ -315,9 +318,18 @@ def test_it_accepts_and_normalises_mobiles(value, expected):
 
 
 @pytest.mark.parametrize(
-    "value", ["", "1380013800", "138001380001", "12800138000", "23800138000", "1380013800a",
-              "029-88886666", "+85213800138000"],
-)  # fmt: skip
+    "value",
+    [
+        "",
+        "1380013800",
+        "138001380001",
+        "12800138000",
+        "23800138000",
+        "1380013800a",
+        "029-88886666",
+        "+85213800138000",
+    ],
+)
 def test_it_rejects_bad_mobiles(value):
     with pytest.raises(ValidationError) as exc:
         validate_mobile(value)
@@ -337,9 +349,9 @@ def test_it_strips_spaces_from_a_landline():
 
 
 @pytest.mark.parametrize(
-    "value", ["", "88886666", "29-88886666", "029-123456", "029-888866661", "029-8888666a",
-              "13800138000"],
-)  # fmt: skip
+    "value",
+    ["", "88886666", "29-88886666", "029-123456", "029-888866661", "029-8888666a", "13800138000"],
+)
 def test_it_rejects_bad_landlines(value):
     with pytest.raises(ValidationError) as exc:
         validate_landline(value)
@@ -388,3 +400,14 @@ def test_it_rejects_bad_websites(value):
     with pytest.raises(ValidationError) as exc:
         validate_website(value)
     assert code_of(exc) == "website"
+
+
+def test_it_accepts_full_width_input_from_chinese_input_methods():
+    from cqo.reference.validators import validate_id_number, validate_uscc
+
+    assert validate_uscc("９１４４０３００２７９３９８７３Ｘ７") == "9144030027939873X7"
+    from cqo.test import new_id_number
+
+    number = new_id_number()
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    assert validate_id_number(full_width).number == number

@@ -438,9 +438,11 @@ def test_it_invites_a_person(personas: Personas, as_: Any) -> None:
     assert body["person"]["id_number"] is None
     # The one-time token lets the person claim the account.
     user = services.person_claim(
-        token=body["invite_token"], username="wangfang", password=PASSWORD,
+        token=body["invite_token"],
+        username="wangfang",
+        password=PASSWORD,
         id_number=data["id_number"],
-    )  # fmt: skip
+    )
     person.refresh_from_db()
     assert person.user == user
 
@@ -617,8 +619,10 @@ def test_it_runs_the_filing_workflow_over_the_api(personas: Personas, as_: Any) 
     assert ended.status_code == 200, ended.content
     body = ended.json()
     assert (body["status"], body["end_reason"], body["ended_on"]) == (
-        "ended", "resigned", today().isoformat(),
-    )  # fmt: skip
+        "ended",
+        "resigned",
+        today().isoformat(),
+    )
     trail = clerk.get(url).json()["audit"]
     assert [e["action"] for e in trail] == ["transition", "transition", "transition", "create"]
     assert trail[1]["actor"] == "county_a"
@@ -856,8 +860,9 @@ def test_it_requires_a_reason_to_return_a_filing(personas: Personas, as_: Any) -
     response = county.post(url, {"reason": "请补充聘任授权证书扫描件"})
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["return_reason"]) == (
-        "returned", "请补充聘任授权证书扫描件",
-    )  # fmt: skip
+        "returned",
+        "请补充聘任授权证书扫描件",
+    )
     # The clerk corrects and submits again.
     clerk = as_(personas.clerk_a)
     assert clerk.patch(f"/filings/{appt.public_id}", {"remarks": "已补充"}).status_code == 200
@@ -966,10 +971,15 @@ def test_it_lets_the_cqo_read_but_not_manage_its_filing(personas: Personas, as_:
 
 def test_it_answers_an_unparseable_body_in_the_error_shape(client, personas):
     token = client.post(
-        "/api/v1/auth/token", {"username": "clerk_a", "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "clerk_a", "password": PASSWORD},
+        content_type="application/json",
     ).json()["token"]
     response = client.post(
-        "/api/v1/filings", "{not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        "/api/v1/filings",
+        "{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code in (400, 422)
     assert response.json()["detail"][0]["field"] == "__all__"

@@ -35,17 +35,25 @@ def test_it_builds_the_planned_counts(built: demo.DemoResult) -> None:
     assert Person.objects.count() == plan.persons
     statuses = Counter(Appointment.objects.values_list("status", flat=True))
     assert statuses == {
-        "filed": plan.filed, "draft": plan.draft, "submitted": plan.submitted,
-        "returned": plan.returned, "ended": plan.ended,
-    }  # fmt: skip
+        "filed": plan.filed,
+        "draft": plan.draft,
+        "submitted": plan.submitted,
+        "returned": plan.returned,
+        "ended": plan.ended,
+    }
     assert built.status_counts == dict(statuses)
 
 
 def test_it_scales_the_full_plan_to_the_brief() -> None:
     plan = demo.Plan.for_enterprises(2000)
     assert (plan.persons, plan.filed, plan.draft, plan.submitted, plan.returned, plan.ended) == (
-        800, 600, 40, 30, 20, 15,
-    )  # fmt: skip
+        800,
+        600,
+        40,
+        30,
+        20,
+        15,
+    )
     with pytest.raises(ValueError):
         demo.Plan.for_enterprises(5)
 
@@ -113,12 +121,19 @@ def test_it_leaves_the_clerk_a_person_to_appoint_and_file(built: demo.DemoResult
     assert clerk.enterprise.region_id == "610113"
     assert not clerk.enterprise.appointments.exists()
     name, id_number = built.appointable
-    appt = services.appointment_create(actor=clerk, data={
-        "id_number": id_number, "person_name": name, "post": "首席质量官",
-        "rank": "senior_deputy", "appointing_authority": "general_manager",
-        "selection_method": "external_hire", "start_date": "2026-01-05",
-        "declaration_confirmed": True,
-    })  # fmt: skip
+    appt = services.appointment_create(
+        actor=clerk,
+        data={
+            "id_number": id_number,
+            "person_name": name,
+            "post": "首席质量官",
+            "rank": "senior_deputy",
+            "appointing_authority": "general_manager",
+            "selection_method": "external_hire",
+            "start_date": "2026-01-05",
+            "declaration_confirmed": True,
+        },
+    )
     services.filing_submit(actor=clerk, appointment=appt)
     filed = services.filing_approve(actor=User.objects.get(username="yanta"), appointment=appt)
     assert filed.status == "filed"

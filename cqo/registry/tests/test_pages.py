@@ -64,7 +64,11 @@ def test_it_exports_only_enterprises_in_scope(as_user, personas):
     client = as_user(personas.county_a)
     response = client.get(reverse("registry:enterprise_list") + "?export=xlsx")
     assert response.status_code == 200
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     usccs = [r[0] for r in rows[1:]]
     assert usccs == [personas.enterprise_a.uscc]
     assert AuditEntry.objects.filter(action="export", target_type="enterprise").exists()
@@ -74,7 +78,11 @@ def test_it_exports_filings_with_masked_id_numbers(as_user, personas):
     file_appointment(personas)
     client = as_user(personas.province)
     response = client.get(reverse("registry:appointment_list") + "?export=xlsx")
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert len(rows) == 2
     assert personas.person.id_number not in [str(c) for c in rows[1]]
     assert personas.person.id_number_masked in rows[1]
@@ -153,17 +161,23 @@ def test_it_runs_the_filing_workflow_through_pages(as_user, personas):
     url = reverse("registry:appointment_transition", args=[appt.public_id, "approve"])
     assert other.post(url).status_code == 404
     reviewer = as_user(personas.county_a)
-    page = reviewer.get(reverse("registry:appointment_detail", args=[appt.public_id])).content.decode()
+    page = reviewer.get(
+        reverse("registry:appointment_detail", args=[appt.public_id])
+    ).content.decode()
     assert "SPEC §12.17" in page  # checks are shown with their clause
     reviewer.post(url)
     appt.refresh_from_db()
     assert appt.status == "filed"
-    trail = reviewer.get(reverse("registry:appointment_detail", args=[appt.public_id])).content.decode()
+    trail = reviewer.get(
+        reverse("registry:appointment_detail", args=[appt.public_id])
+    ).content.decode()
     assert "待备案 → 已备案" in trail
 
 
 def test_it_requires_a_reason_to_return_a_filing(as_user, personas):
-    appt = services.appointment_create(actor=personas.clerk_a, data=appointment_data(personas.person))
+    appt = services.appointment_create(
+        actor=personas.clerk_a, data=appointment_data(personas.person)
+    )
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     client = as_user(personas.county_a)
     url = reverse("registry:appointment_transition", args=[appt.public_id, "return"])
@@ -179,7 +193,10 @@ def test_it_reveals_an_id_number_and_logs_it(as_user, personas):
     url = reverse("registry:person_reveal", args=[personas.person.public_id, "id_number"])
     response = client.post(url)
     assert personas.person.id_number in response.content.decode()
-    assert AuditEntry.objects.filter(action="unmask", target_id=str(personas.person.public_id)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="unmask", target_id=str(personas.person.public_id)).count()
+        == 1
+    )
     outsider = as_user(personas.county_b)
     assert outsider.post(url).status_code == 404
 
@@ -187,7 +204,9 @@ def test_it_reveals_an_id_number_and_logs_it(as_user, personas):
 def test_it_masks_id_numbers_on_the_person_page(as_user, personas):
     file_appointment(personas)
     client = as_user(personas.city)
-    page = client.get(reverse("registry:person_detail", args=[personas.person.public_id])).content.decode()
+    page = client.get(
+        reverse("registry:person_detail", args=[personas.person.public_id])
+    ).content.decode()
     assert personas.person.id_number_masked in page
     assert personas.person.id_number not in page
 
@@ -198,7 +217,12 @@ def test_it_prints_the_filing_form(as_user, personas):
     response = client.get(reverse("registry:appointment_pdf", args=[appt.public_id]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
-    assert as_user(personas.clerk_b).get(reverse("registry:appointment_pdf", args=[appt.public_id])).status_code == 404
+    assert (
+        as_user(personas.clerk_b)
+        .get(reverse("registry:appointment_pdf", args=[appt.public_id]))
+        .status_code
+        == 404
+    )
 
 
 def test_it_lists_enterprises_without_a_cqo_for_the_regulator(as_user, personas):
@@ -214,9 +238,15 @@ def test_it_lists_enterprises_without_a_cqo_for_the_regulator(as_user, personas)
 
 def test_it_sends_a_reminder_only_inside_scope(as_user, personas):
     client = as_user(personas.county_a)
-    client.post(reverse("registry:enterprise_remind", args=[personas.enterprise_a.uscc]), {"message": "请尽快完成备案"})
+    client.post(
+        reverse("registry:enterprise_remind", args=[personas.enterprise_a.uscc]),
+        {"message": "请尽快完成备案"},
+    )
     assert personas.enterprise_a.reminders.count() == 1
-    response = client.post(reverse("registry:enterprise_remind", args=[personas.enterprise_b.uscc]), {"message": "请尽快完成备案"})
+    response = client.post(
+        reverse("registry:enterprise_remind", args=[personas.enterprise_b.uscc]),
+        {"message": "请尽快完成备案"},
+    )
     assert response.status_code == 404
     home = as_user(personas.clerk_a).get(reverse("home")).content.decode()
     assert "请尽快完成备案" in home

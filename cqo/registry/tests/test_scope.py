@@ -27,8 +27,19 @@ from cqo.test import (
     person_data,
 )
 
-PERSONAS = ["province", "city", "county_a", "county_b", "clerk_a", "clerk_b", "cqo", "trainer",
-            "certifier", "admin", "anonymous"]  # fmt: skip
+PERSONAS = [
+    "province",
+    "city",
+    "county_a",
+    "county_b",
+    "clerk_a",
+    "clerk_b",
+    "cqo",
+    "trainer",
+    "certifier",
+    "admin",
+    "anonymous",
+]
 
 
 @dataclass
@@ -68,16 +79,20 @@ def world(personas: Personas) -> World:
     appt_a = file_appointment(p)
     person_b, _token = services.person_invite(
         actor=p.clerk_b,
-        data=person_data(name="周建华", id_number=new_id_number(birth=dt.date(1987, 5, 2)),
-                         region=COUNTY_B),
-    )  # fmt: skip
+        data=person_data(
+            name="周建华", id_number=new_id_number(birth=dt.date(1987, 5, 2)), region=COUNTY_B
+        ),
+    )
     appt_b = services.appointment_create(actor=p.clerk_b, data=appointment_data(person_b))
     services.filing_submit(actor=p.clerk_b, appointment=appt_b)
     x_id = new_id_number(birth=dt.date(1988, 8, 8), gender="F")
     _user, person_x = services.person_register(
-        data={**person_data(name="赵喆", id_number=x_id, region=COUNTY_A),
-              "username": "cqo_x", "password": PASSWORD},
-    )  # fmt: skip
+        data={
+            **person_data(name="赵喆", id_number=x_id, region=COUNTY_A),
+            "username": "cqo_x",
+            "password": PASSWORD,
+        },
+    )
     appt_x = services.appointment_create(actor=p.clerk_b, data=appointment_data(person_x))
     services.filing_submit(actor=p.clerk_b, appointment=appt_x)
     services.filing_return(actor=p.county_b, appointment=appt_x, reason="请补充聘任授权证书扫描件")
@@ -91,20 +106,44 @@ def world(personas: Personas) -> World:
 
 
 ENTERPRISES = {
-    "province": {"A", "B"}, "city": {"A"}, "county_a": {"A"}, "county_b": {"B"},
-    "clerk_a": {"A"}, "clerk_b": {"B"}, "cqo": {"A"}, "trainer": set(), "certifier": set(),
-    "admin": {"A", "B"}, "anonymous": set(),
-}  # fmt: skip
+    "province": {"A", "B"},
+    "city": {"A"},
+    "county_a": {"A"},
+    "county_b": {"B"},
+    "clerk_a": {"A"},
+    "clerk_b": {"B"},
+    "cqo": {"A"},
+    "trainer": set(),
+    "certifier": set(),
+    "admin": {"A", "B"},
+    "anonymous": set(),
+}
 PERSONS = {
-    "province": {"P", "B", "X"}, "city": {"P", "X"}, "county_a": {"P", "X"},
-    "county_b": {"B", "X"}, "clerk_a": {"P"}, "clerk_b": {"B", "X"}, "cqo": {"P"},
-    "trainer": set(), "certifier": set(), "admin": {"P", "B", "X"}, "anonymous": set(),
-}  # fmt: skip
+    "province": {"P", "B", "X"},
+    "city": {"P", "X"},
+    "county_a": {"P", "X"},
+    "county_b": {"B", "X"},
+    "clerk_a": {"P"},
+    "clerk_b": {"B", "X"},
+    "cqo": {"P"},
+    "trainer": set(),
+    "certifier": set(),
+    "admin": {"P", "B", "X"},
+    "anonymous": set(),
+}
 APPOINTMENTS = {
-    "province": {"A", "B", "X"}, "city": {"A"}, "county_a": {"A"}, "county_b": {"B", "X"},
-    "clerk_a": {"A"}, "clerk_b": {"B", "X"}, "cqo": {"A"}, "trainer": set(),
-    "certifier": set(), "admin": {"A", "B", "X"}, "anonymous": set(),
-}  # fmt: skip
+    "province": {"A", "B", "X"},
+    "city": {"A"},
+    "county_a": {"A"},
+    "county_b": {"B", "X"},
+    "clerk_a": {"A"},
+    "clerk_b": {"B", "X"},
+    "cqo": {"A"},
+    "trainer": set(),
+    "certifier": set(),
+    "admin": {"A", "B", "X"},
+    "anonymous": set(),
+}
 
 
 def names(objs: Any, table: dict[str, Any]) -> list[str]:
@@ -204,8 +243,9 @@ def test_it_lists_each_record_once_when_a_cqo_has_several_appointments(world):
     )
     assert names(selectors.oversight_queue(user=p.cqo)["without_cqo"], world.enterprises()) == ["A"]
     assert names(selectors.oversight_queue(user=p.admin)["without_cqo"], world.enterprises()) == [
-        "A", "B"
-    ]  # fmt: skip
+        "A",
+        "B",
+    ]
 
 
 def test_it_shows_nothing_to_a_deactivated_regulator(world):
@@ -248,14 +288,24 @@ def submitted_a(personas: Personas) -> Appointment:
     return services.filing_submit(actor=personas.clerk_a, appointment=appt)
 
 
-REVIEWERS = [("county_a", True), ("city", True), ("province", True), ("county_b", False),
-             ("clerk_a", False), ("clerk_b", False), ("cqo", False), ("trainer", False),
-             ("certifier", False), ("admin", False)]  # fmt: skip
+REVIEWERS = [
+    ("county_a", True),
+    ("city", True),
+    ("province", True),
+    ("county_b", False),
+    ("clerk_a", False),
+    ("clerk_b", False),
+    ("cqo", False),
+    ("trainer", False),
+    ("certifier", False),
+    ("admin", False),
+]
 
 
 @pytest.mark.parametrize(("persona", "allowed"), REVIEWERS)
-def test_it_lets_only_the_filing_authority_or_a_superior_approve(personas, submitted_a, persona,
-                                                                 allowed):  # fmt: skip
+def test_it_lets_only_the_filing_authority_or_a_superior_approve(
+    personas, submitted_a, persona, allowed
+):
     actor = getattr(personas, persona)
     if allowed:
         appt = services.filing_approve(actor=actor, appointment=submitted_a)
@@ -271,8 +321,9 @@ def test_it_lets_only_the_filing_authority_or_a_superior_approve(personas, submi
 
 
 @pytest.mark.parametrize(("persona", "allowed"), REVIEWERS)
-def test_it_lets_only_the_filing_authority_or_a_superior_return(personas, submitted_a, persona,
-                                                                allowed):  # fmt: skip
+def test_it_lets_only_the_filing_authority_or_a_superior_return(
+    personas, submitted_a, persona, allowed
+):
     actor = getattr(personas, persona)
     if allowed:
         appt = services.filing_return(actor=actor, appointment=submitted_a, reason="职务填写不完整")
@@ -334,10 +385,19 @@ def test_it_does_not_let_another_clerk_renew_or_end_a_filing(personas):
 
 @pytest.mark.parametrize(
     ("persona", "allowed"),
-    [("admin", True), ("province", True), ("city", True), ("county_a", True), ("clerk_a", True),
-     ("county_b", False), ("clerk_b", False), ("cqo", False), ("trainer", False),
-     ("certifier", False)],
-)  # fmt: skip
+    [
+        ("admin", True),
+        ("province", True),
+        ("city", True),
+        ("county_a", True),
+        ("clerk_a", True),
+        ("county_b", False),
+        ("clerk_b", False),
+        ("cqo", False),
+        ("trainer", False),
+        ("certifier", False),
+    ],
+)
 def test_it_lets_only_the_scope_update_an_enterprise(personas, persona, allowed):
     ent = personas.enterprise_a
     actor = getattr(personas, persona)

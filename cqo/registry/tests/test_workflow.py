@@ -145,12 +145,25 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
     # One entry per step, none for the rejected attempts.
     entries = trail(appt)
     assert [e.action for e in entries] == [
-        "create", "transition", "transition", "update", "transition", "transition",
-        "transition", "transition",
-    ]  # fmt: skip
+        "create",
+        "transition",
+        "transition",
+        "update",
+        "transition",
+        "transition",
+        "transition",
+        "transition",
+    ]
     assert [e.actor for e in entries] == [
-        p.clerk_a, p.clerk_a, p.county_a, p.clerk_a, p.clerk_a, p.county_a, p.clerk_a, p.clerk_a,
-    ]  # fmt: skip
+        p.clerk_a,
+        p.clerk_a,
+        p.county_a,
+        p.clerk_a,
+        p.clerk_a,
+        p.county_a,
+        p.clerk_a,
+        p.clerk_a,
+    ]
 
 
 def test_it_lets_a_filing_end_on_the_day_it_started(personas):
@@ -410,10 +423,12 @@ def test_it_registers_a_person_whose_details_agree_with_the_id_number(personas):
         ({"name": "孙丽; DROP TABLE"}, "name"),
         ({"email": "sunli@"}, "email"),
         ({"username": "cqo"}, "username"),
-        ({"qualifications": [{"kind": "degree", "name": "学士", "level": "x"}]},
-         "qualifications.0.kind"),
+        (
+            {"qualifications": [{"kind": "degree", "name": "学士", "level": "x"}]},
+            "qualifications.0.kind",
+        ),
     ],
-)  # fmt: skip
+)
 def test_it_rejects_a_registration_and_saves_nothing(personas, overrides, field):
     before = counts()
     with pytest.raises(ValidationError) as exc:
@@ -426,9 +441,10 @@ def test_it_rejects_a_duplicate_id_number_and_saves_nothing(personas):
     before = counts()
     with pytest.raises(ValidationError) as exc:
         services.person_register(
-            data=registration(id_number=personas.person.id_number, gender="M",
-                              birth_date="1985-03-14")
-        )  # fmt: skip
+            data=registration(
+                id_number=personas.person.id_number, gender="M", birth_date="1985-03-14"
+            )
+        )
     assert fields_of(exc) == {"id_number"}
     assert "邀请" in exc.value.message_dict["id_number"][0]
     assert counts() == before

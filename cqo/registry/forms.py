@@ -239,3 +239,17 @@ class ClerkForm(BootstrapForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
     display_name = forms.CharField(label=_("经办人姓名"), required=False)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
+
+
+def region_filter_options(user: Any) -> list[tuple[str, str]]:
+    """Cities and counties a regulator may narrow a list to (drill-down inside its scope)."""
+    if not getattr(user, "is_regulator", False) or user.region.level == Region.Level.COUNTY:
+        return []
+    qs = (
+        Region.objects.filter(**_subtree(user))
+        .exclude(code=user.region_id)
+        .exclude(flags="placeholder")
+        .exclude(level=Region.Level.PROVINCE)
+        .order_by("code")
+    )
+    return [(r.code, ("" if r.level == Region.Level.CITY else "　") + r.name) for r in qs]

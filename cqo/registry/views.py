@@ -134,6 +134,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         {
             "page": _page(request, qs),
             "sizes": enums.EnterpriseSize.choices,
+            "region_options": forms.region_filter_options(request.user),
             "can_create": request.user.is_regulator or request.user.is_platform_admin,
         },
     )
@@ -474,6 +475,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
         {
             "page": _page(request, qs),
             "statuses": Appointment.Status.choices,
+            "region_options": forms.region_filter_options(request.user),
             "can_create": request.user.is_clerk,
         },
     )

@@ -16,13 +16,6 @@ from cqo.test import PASSWORD, Personas
 BASE = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # The personas and every sign-in hash a password; the production hasher's deliberate
-    # slowness would make these tests take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def token_response(client: Client, username: str, password: str = PASSWORD) -> Any:
     return client.post(
         f"{BASE}/auth/token",

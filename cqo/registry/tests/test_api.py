@@ -32,13 +32,6 @@ from cqo.test import (
 BASE = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # The personas and every sign-in hash a password; the production hasher's deliberate
-    # slowness would make these tests take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 CORRUPTED_USCC = "9144030027939873X8"  # a real shape with a wrong check character
 
 

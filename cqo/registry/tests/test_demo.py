@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,12 +15,6 @@ from cqo.registry import demo, services
 from cqo.registry.models import Appointment, Enterprise, Person
 
 N = 60  # scaled down from 2,000; every count follows demo.Plan
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings: Any) -> None:
-    # PBKDF2 at full strength costs ~0.3 s per account; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

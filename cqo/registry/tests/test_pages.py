@@ -292,3 +292,17 @@ def test_it_serves_a_photo_only_inside_scope(as_user, personas, settings, tmp_pa
     url = reverse("registry:person_photo", args=[personas.person.public_id])
     assert as_user(personas.county_a).get(url).status_code == 200
     assert as_user(personas.county_b).get(url).status_code == 404
+
+
+def test_it_drills_down_from_province_to_a_county(as_user, personas):
+    client = as_user(personas.province)
+    page = client.get(reverse("registry:enterprise_list") + "?region=610302").content.decode()
+    assert personas.enterprise_b.name in page
+    assert personas.enterprise_a.name not in page
+    assert 'value="610100"' in page  # the city is offered as a filter
+    # a county regulator filtering on another county sees nothing, not the other county
+    county = as_user(personas.county_a)
+    assert (
+        personas.enterprise_b.name
+        not in county.get(reverse("registry:enterprise_list") + "?region=610302").content.decode()
+    )

@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-packages messages lint bench test-pg clean
+.PHONY: run test install system-packages messages lint check bench test-pg clean
 
 $(SYSTEM_STAMP):
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -45,8 +45,14 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --insecure
 
-test: install
+# Static checks: lint, format, types, and no model change without its migration.
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy cqo
 	$(PY) manage.py makemigrations --check --dry-run -v0
+
+test: install check
 	$(PY) -m pytest
 
 # The same suite against PostgreSQL (DATABASE_URL must point at a reachable server).
@@ -56,10 +62,6 @@ test-pg: install
 	psycopg.connect(host=c['HOST'], port=c['PORT'] or 5432, user=c['USER'], password=c['PASSWORD'] or None, dbname='postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL at $$DATABASE_URL is unreachable"; exit 1; }
 	$(PY) -m pytest
-
-lint: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 
 bench: install
 	$(PY) bench/run.py

@@ -11,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "display_name"]
     autocomplete_fields = ["region", "enterprise"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("CQO", {"fields": ("role", "display_name", "region", "enterprise", "organisation")}),
     )
 

@@ -58,7 +58,7 @@ class MeOut(Schema):
 
     @staticmethod
     def resolve_enterprise(obj: User) -> str | None:
-        return obj.enterprise.uscc if obj.enterprise_id else None
+        return obj.enterprise.uscc if obj.enterprise is not None else None
 
 
 @router.post(

@@ -564,7 +564,7 @@ def _appointment(
         appt.submitted_at = g.aware(submitted)
     if status in ("filed", "ended"):
         filed_day = min(submitted + dt.timedelta(days=g.rng.randint(1, 15)), g.today)
-        appt.filed_at = max(g.aware(filed_day), appt.submitted_at)
+        appt.filed_at = max(g.aware(filed_day), appt.submitted_at or g.aware(filed_day))
         appt.filed_by = reviewer
     if status == "returned":
         appt.return_reason = g.rng.choice(RETURN_REASONS)

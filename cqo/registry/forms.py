@@ -3,7 +3,7 @@ are put back beside these fields (cqo.lib.forms.apply_errors)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,9 +45,8 @@ def _subtree(user: Any) -> dict[str, str]:
 def industry_choices() -> list[tuple[str, Any]]:
     groups: dict[str, list[tuple[str, str]]] = {}
     for d in Industry.objects.filter(level=Industry.Level.DIVISION).select_related("parent"):
-        groups.setdefault(f"{d.parent_id} {d.parent.name}", []).append(
-            (d.code, f"{d.code} {d.name}")
-        )
+        section = f"{d.parent.code} {d.parent.name}" if d.parent else ""
+        groups.setdefault(section, []).append((d.code, f"{d.code} {d.name}"))
     return [("", "—"), *groups.items()]
 
 
@@ -84,8 +83,8 @@ class EnterpriseForm(BootstrapForm):
 
     def __init__(self, *args: Any, user: Any, around: Region | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices(user, around)
-        self.fields["industry"].choices = industry_choices()
+        cast(forms.ChoiceField, self.fields["region"]).choices = region_choices(user, around)
+        cast(forms.ChoiceField, self.fields["industry"]).choices = industry_choices()
 
 
 class PersonForm(BootstrapForm):
@@ -131,12 +130,12 @@ class PersonForm(BootstrapForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         if user is not None and (user.is_authenticated and user.is_regulator):
-            self.fields["region"].choices = region_choices(user)
+            cast(forms.ChoiceField, self.fields["region"]).choices = region_choices(user)
         else:
             qs = Region.objects.filter(level=Region.Level.COUNTY).exclude(flags="placeholder")
             if around is not None:
                 qs = qs.filter(province_code=around.province_code)
-            self.fields["region"].choices = [("", "—")] + [
+            cast(forms.ChoiceField, self.fields["region"]).choices = [("", "—")] + [
                 (r.code, region_label(r.code)) for r in qs
             ]
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
+from cqo.lib import crypto
 from cqo.reference import enums, validators
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
@@ -488,7 +489,7 @@ def person_invite(*, actor: User, data: Data) -> tuple[Person, str]:
     token = secrets.token_urlsafe(24)
     person.invited_by_id = actor.enterprise_id
     person.invite_token_hash = _invite_digest(token)
-    if person.region is None:
+    if person.region is None and actor.enterprise is not None:
         person.region = actor.enterprise.region
     _save_person(actor, person, "create", diff({}, snapshot(person, PERSON_FIELDS)))
     for q in quals:
@@ -508,7 +509,7 @@ def person_claim(*, token: str, username: str, password: str, id_number: str) ->
         raise ValidationError({"token": _("邀请链接无效或已被使用")})
     errors = _Errors()
     facts = errors.run("id_number", validators.validate_id_number, id_number)
-    if facts and Person(id_number=facts.number).id_number_hash != person.id_number_hash:
+    if facts and crypto.keyed_hash(facts.number) != person.id_number_hash:
         errors.add("id_number", _("身份证号与邀请登记的信息不一致"))
     if not re.fullmatch(r"[\w.@+-]{3,150}", username or ""):
         errors.add("username", _("用户名为3–150位字母、数字或 @.+-_"))
@@ -665,14 +666,13 @@ def _appointment_audit(
 @transaction.atomic
 def appointment_create(*, actor: User, data: Data) -> Appointment:
     """The clerk records an appointment of a registered person, found by ID number and name."""
-    if actor.role != Role.ENTERPRISE:
+    if actor.role != Role.ENTERPRISE or actor.enterprise_id is None:
         raise PermissionDenied(_("只有企业经办人可以登记聘任信息"))
     errors = _Errors()
     person = None
     facts = errors.run("id_number", validators.validate_id_number, _str(data, "id_number"))
     if facts:
-        probe = Person(id_number=facts.number)
-        person = Person.objects.filter(id_number_hash=probe.id_number_hash).first()
+        person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
         if person is None:
             errors.add("id_number", _("未找到以该身份证号注册的人员，请先请其线上注册或由企业邀请"))
         elif person.name != _str(data, "person_name"):
@@ -1000,8 +1000,8 @@ def filing_form_data(appt: Appointment, *, frozen: bool = True) -> Data:
             "uscc": ent.uscc,
             "website": ent.website,
             "employees": ent.employees,
-            "industry_section": f"{industry.parent_id} {industry.parent.name}"
-            if industry.parent_id
+            "industry_section": f"{industry.parent.code} {industry.parent.name}"
+            if industry.parent
             else "",
             "industry_division": f"{industry.code} {industry.name}",
             "size": ent.size,

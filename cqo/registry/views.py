@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts import access
 from cqo.accounts.models import Role
+from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.audit.services import audit_record
 from cqo.lib.excel import xlsx_bytes
@@ -29,6 +30,11 @@ from cqo.registry import forms, printing, selectors, services
 from cqo.registry.models import Appointment, Reminder
 
 PAGE_SIZE = 25
+SORTS = {"name": "name", "-name": "-name", "uscc": "uscc", "region_id": "region_id"}
+
+
+def cqo_status_label(status: str) -> str:
+    return {"filed": _("已备案"), "pending": _("办理中"), "none": _("未登记")}.get(status, status)
 
 
 def _page(request: HttpRequest, qs: QuerySet[Any]) -> Any:
@@ -62,7 +68,7 @@ def _data(form: Any) -> dict[str, Any]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     ctx: dict[str, Any] = {}
     if user.role in (Role.REGULATOR, Role.ADMIN) or user.is_superuser:
@@ -91,7 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
     g = request.GET
     qs = selectors.with_cqo_status(
         selectors.enterprise_list(
@@ -102,7 +108,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             size=g.get("size", ""),
             cqo_status=g.get("cqo_status", ""),
         )
-    ).order_by(g.get("sort") if g.get("sort") in ("name", "-name", "uscc", "region_id") else "name")
+    ).order_by(SORTS.get(g.get("sort", ""), "name"))
     if g.get("export") == "xlsx":
         headers = [
             _("统一社会信用代码"),
@@ -123,7 +129,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
                 e.get_size_display(),
                 e.above_scale,
                 e.employees,
-                e.cqo_status,
+                cqo_status_label(e.cqo_status),  # type: ignore[attr-defined]  # annotation
             )
             for e in qs.iterator(chunk_size=2000)
         )
@@ -141,7 +147,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+def enterprise_detail(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     ent = selectors.enterprise_get(user=request.user, uscc=uscc)
     return render(
         request,
@@ -164,7 +170,7 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
 
 
 @login_required
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+def enterprise_create(request: AuthedHttpRequest) -> HttpResponse:
     if not (request.user.is_regulator or request.user.is_platform_admin):
         raise PermissionDenied
     form = forms.EnterpriseForm(request.POST or None, user=request.user)
@@ -180,7 +186,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_edit(request: HttpRequest, uscc: str) -> HttpResponse:
+def enterprise_edit(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     ent = selectors.enterprise_get(user=request.user, uscc=uscc)
     if not access.can_edit_enterprise(request.user, ent):
         raise PermissionDenied
@@ -209,7 +215,7 @@ def enterprise_edit(request: HttpRequest, uscc: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def enterprise_remind(request: HttpRequest, uscc: str) -> HttpResponse:
+def enterprise_remind(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     ent = selectors.enterprise_get(user=request.user, uscc=uscc)
     form = forms.ReminderForm(request.POST)
     try:
@@ -231,7 +237,7 @@ def ent_url(uscc: str) -> str:
 
 
 @login_required
-def enterprise_clerk(request: HttpRequest, uscc: str) -> HttpResponse:
+def enterprise_clerk(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     ent = selectors.enterprise_get(user=request.user, uscc=uscc)
     form = forms.ClerkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -251,7 +257,7 @@ def enterprise_clerk(request: HttpRequest, uscc: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_read(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_read(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     reminder = get_object_or_404(Reminder, pk=pk, enterprise_id=request.user.enterprise_id)
     services.reminder_mark_read(actor=request.user, reminder=reminder)
     return redirect("home")
@@ -261,7 +267,7 @@ def reminder_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.person_list(
         user=request.user, q=request.GET.get("q", "").strip(), region=request.GET.get("region", "")
     ).order_by("name")
@@ -301,7 +307,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get(user=request.user, public_id=public_id)
     return render(
         request,
@@ -318,7 +324,7 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def person_photo(request: HttpRequest, public_id: str) -> HttpResponse:
+def person_photo(request: AuthedHttpRequest, public_id: str) -> FileResponse:
     """The photo is personal data: served only inside scope, never from a public media URL."""
     person = selectors.person_get(user=request.user, public_id=public_id)
     if not person.photo:
@@ -328,7 +334,7 @@ def person_photo(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reveal(request: HttpRequest, public_id: str, field: str) -> HttpResponse:
+def person_reveal(request: AuthedHttpRequest, public_id: str, field: str) -> HttpResponse:
     """HTMX: swap a masked value for the full one; the view is logged (SPEC §10)."""
     person = selectors.person_get(user=request.user, public_id=public_id)
     value = services.personal_reveal(actor=request.user, person=person, field=field, visible=True)
@@ -336,7 +342,7 @@ def person_reveal(request: HttpRequest, public_id: str, field: str) -> HttpRespo
 
 
 @login_required
-def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def person_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get(user=request.user, public_id=public_id)
     if not access.can_edit_person(request.user, person):
         raise PermissionDenied
@@ -386,14 +392,14 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_invite(request: HttpRequest) -> HttpResponse:
+def person_invite(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.is_clerk:
         raise PermissionDenied
     form = forms.PersonForm(
         request.POST or None,
         request.FILES or None,
         user=request.user,
-        around=request.user.enterprise.region,
+        around=request.user.enterprise.region if request.user.enterprise else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -428,7 +434,7 @@ def person_claim(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def appointment_list(request: HttpRequest) -> HttpResponse:
+def appointment_list(request: AuthedHttpRequest) -> HttpResponse:
     g = request.GET
     qs = selectors.appointment_list(
         user=request.user,
@@ -482,7 +488,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def appointment_create(request: HttpRequest) -> HttpResponse:
+def appointment_create(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.is_clerk:
         raise PermissionDenied
     form = forms.NewAppointmentForm(
@@ -508,7 +514,7 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
     user = request.user
     return render(
@@ -531,7 +537,7 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def appointment_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def appointment_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
     if not access.can_manage_filing(request.user, appt):
         raise PermissionDenied
@@ -553,7 +559,7 @@ def appointment_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _transition(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
     p, user = request.POST, request.user
     done = {
@@ -584,22 +590,29 @@ def _transition(request: HttpRequest, public_id: str, action: str) -> HttpRespon
             )
         messages.success(request, done[action])
     except ValidationError as exc:
+        labels = {
+            "status": _("状态"),
+            "reason": _("原因"),
+            "ended_on": _("终止日期"),
+            "term_end": _("续聘至"),
+        }
         for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
             for m in msgs:
-                messages.error(request, m if field == "__all__" else f"{field}: {m}")
+                label = labels.get(field, field)
+                messages.error(request, m if field == "__all__" else f"{label}：{m}")
     return redirect("registry:appointment_detail", public_id=appt.public_id)
 
 
 @login_required
 @require_POST
-def appointment_transition(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+def appointment_transition(request: AuthedHttpRequest, public_id: str, action: str) -> HttpResponse:
     if action not in ("submit", "approve", "return", "end", "renew"):
         raise PermissionDenied
     return _transition(request, public_id, action)
 
 
 @login_required
-def appointment_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+def appointment_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     """The Annex A 备案登记表 as PDF. Full ID number and mobile only for roles that may see them;
     that view is logged like any other unmasking."""
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
@@ -618,7 +631,7 @@ def appointment_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def oversight(request: HttpRequest) -> HttpResponse:
+def oversight(request: AuthedHttpRequest) -> HttpResponse:
     """指导督促 (shaanxi-2021 §五(三), jiangsu-2020 §七)."""
     if not (request.user.is_regulator or request.user.is_platform_admin):
         raise PermissionDenied

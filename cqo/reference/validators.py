@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
+from cqo.lib import clock
 from cqo.reference.enums import Gender
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -101,7 +102,7 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> IdNumberF
     python-stdnum checks length, date validity and the ISO 7064 check digit; it accepts a birth
     date in the future or an age nobody works at, which we reject here.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     try:
         value = unicodedata.normalize("NFKC", value or "")
         number = ric.validate(value)

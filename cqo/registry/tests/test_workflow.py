@@ -14,6 +14,7 @@ from django.db import connection
 
 from cqo.accounts.models import Role, User
 from cqo.audit.models import AuditEntry
+from cqo.lib import clock
 from cqo.registry import selectors, services
 from cqo.registry.models import Appointment, Enterprise, Person, Qualification
 from cqo.test import (
@@ -31,7 +32,7 @@ TODAY = dt.date(2026, 6, 15)
 @pytest.fixture(autouse=True)
 def _frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
     # The services date every rule ("not in the future", "later than today") by this one clock.
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 def trail(appt: Appointment) -> list[AuditEntry]:

@@ -1,0 +1,57 @@
+"""Writes to the registry: every state change is one function under a transaction that checks
+state and scope, validates, saves and records the audit entry (SPEC §3, §10).
+
+Pages, the API, management commands and the demo data all call these functions. Input is a dict
+of plain values (codes for related rows); every rejection raises ``ValidationError`` keyed by the
+field it concerns, and nothing is saved.
+"""
+
+from cqo.registry.services.enterprises import (
+    clerk_create,
+    enterprise_create,
+    enterprise_update,
+    reminder_mark_read,
+    reminder_send,
+)
+from cqo.registry.services.filings import (
+    appointment_create,
+    appointment_end,
+    appointment_renew,
+    appointment_update,
+    filing_approve,
+    filing_checks,
+    filing_facts,
+    filing_form_data,
+    filing_return,
+    filing_submit,
+)
+from cqo.registry.services.persons import (
+    person_claim,
+    person_invite,
+    person_register,
+    person_update,
+    personal_reveal,
+)
+
+__all__ = [
+    "appointment_create",
+    "appointment_end",
+    "appointment_renew",
+    "appointment_update",
+    "clerk_create",
+    "enterprise_create",
+    "enterprise_update",
+    "filing_approve",
+    "filing_checks",
+    "filing_facts",
+    "filing_form_data",
+    "filing_return",
+    "filing_submit",
+    "person_claim",
+    "person_invite",
+    "person_register",
+    "person_update",
+    "personal_reveal",
+    "reminder_mark_read",
+    "reminder_send",
+]

@@ -1,0 +1,130 @@
+"""Shared helpers of the registry services: input coercion and error collection."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from cqo.lib import clock
+
+Data = dict[str, Any]
+
+# Chinese names incl. CJK extensions A–G (GB 18030 rare characters such as 𠮷), the middle dot
+# of minority names, and Latin letters for foreign names.
+NAME_RE = re.compile(
+    r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z·•.'\- ]{1,50}$"
+)
+
+ENTERPRISE_FIELDS = [
+    "uscc",
+    "name",
+    "website",
+    "employees",
+    "industry",
+    "size",
+    "nature",
+    "listed",
+    "main_products",
+    "registered_address",
+    "region",
+    "responsible_name",
+    "responsible_position",
+    "responsible_landline",
+    "responsible_mobile_masked",
+    "above_scale",
+    "above_scale_year",
+    "quality_award",
+    "quality_award_year",
+    "special_equipment_licence",
+    "group_parent",
+]
+PERSON_FIELDS = [
+    "name",
+    "id_number_masked",
+    "gender",
+    "birth_date",
+    "position",
+    "title",
+    "title_level",
+    "education",
+    "major",
+    "mobile_masked",
+    "email",
+    "mailing_address",
+    "quality_years",
+    "work_history",
+    "region",
+    "photo",
+]
+APPOINTMENT_FIELDS = [
+    "post",
+    "rank",
+    "concurrent_role",
+    "appointing_authority",
+    "selection_method",
+    "assessment_result",
+    "probation_end",
+    "reports_to_top",
+    "departments_led",
+    "duties",
+    "powers",
+    "start_date",
+    "term_end",
+    "authorisation_scan",
+    "form_date",
+    "remarks",
+    "declaration_confirmed",
+]
+
+
+class Errors:
+    """Collects field errors so one submission reports every problem at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: Any) -> None:
+        msgs = message.messages if isinstance(message, ValidationError) else [str(message)]
+        self.errors.setdefault(field, []).extend(msgs)
+
+    def run(self, field: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationError as exc:
+            self.add(field, exc)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def text(data: Data, key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def year(errors: Errors, field: str, value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        errors.add(field, _("年度应为四位数字"))
+        return None
+    if not 1949 <= year <= clock.today().year + 1:
+        errors.add(field, _("年度应在1949年至明年之间"))
+        return None
+    return year
+
+
+def model_errors(errors: Errors, obj: Any, exclude: list[str]) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, msgs in exc.message_dict.items():
+            if field not in errors.errors:
+                errors.errors[field] = msgs

@@ -1,0 +1,424 @@
+"""Appointments and their filing workflow, and the filing form data (SPEC §3, §12.11, §12.17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cqo.accounts import access
+from cqo.accounts.models import Role, User
+from cqo.audit.services import audit_record, diff, snapshot
+from cqo.lib import clock, crypto
+from cqo.reference import enums, validators
+from cqo.reference.models import Region
+from cqo.reference.selectors import region_label
+from cqo.registry import rules
+from cqo.registry.models import Appointment, Enterprise, Person
+from cqo.registry.services._common import (
+    APPOINTMENT_FIELDS,
+    Data,
+    Errors,
+    model_errors,
+    text,
+)
+
+# Appointments and filing ------------------------------------------------------------------------
+
+
+def _apply_appointment(errors: Errors, appt: Appointment, data: Data, *, partial: bool) -> None:
+    def given(key: str) -> bool:
+        return not partial or key in data
+
+    for key in (
+        "post",
+        "rank",
+        "concurrent_role",
+        "appointing_authority",
+        "selection_method",
+        "assessment_result",
+        "duties",
+        "powers",
+        "remarks",
+    ):
+        if given(key):
+            setattr(appt, key, text(data, key))
+    for key in ("reports_to_top", "declaration_confirmed"):
+        if given(key):
+            setattr(appt, key, bool(data.get(key)))
+    if given("departments_led"):
+        depts = data.get("departments_led") or []
+        if isinstance(depts, str):
+            depts = [d for d in depts.split(",") if d]
+        bad = [d for d in depts if d not in enums.LedDepartment.values]
+        if bad:
+            errors.add("departments_led", _("分管部门取值无效：%(v)s") % {"v": ", ".join(bad)})
+        appt.departments_led = [d for d in enums.LedDepartment.values if d in depts]
+    for key in ("start_date", "term_end", "probation_end", "form_date"):
+        if given(key):
+            value = data.get(key)
+            if isinstance(value, str):
+                try:
+                    value = dt.date.fromisoformat(value) if value else None
+                except ValueError:
+                    errors.add(key, _("日期格式应为 YYYY-MM-DD"))
+                    continue
+            setattr(appt, key, value or None)
+    if given("authorisation_scan") and data.get("authorisation_scan") is not None:
+        appt.authorisation_scan = data["authorisation_scan"]
+    if appt.start_date:
+        if appt.start_date > clock.today() + dt.timedelta(days=366):
+            errors.add("start_date", _("聘任日期不能晚于一年以后"))
+        if appt.term_end and appt.term_end < appt.start_date:
+            errors.add("term_end", _("聘期截止不能早于聘任日期"))
+        if appt.probation_end and appt.probation_end < appt.start_date:
+            errors.add("probation_end", _("试用期截止不能早于聘任日期"))
+    if appt.form_date and appt.form_date > clock.today():
+        errors.add("form_date", _("填写日期不能在未来"))
+    model_errors(
+        errors,
+        appt,
+        exclude=[
+            "enterprise",
+            "person",
+            "filing_authority",
+            "filed_by",
+            "created_by",
+            "authorisation_scan",
+            "status",
+        ],
+    )
+
+
+def _appointment_audit(
+    actor: User, appt: Appointment, action: str, changes: dict[str, Any], note: str = ""
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="appointment",
+        target_id=str(appt.public_id),
+        target_repr=str(appt),
+        changes=changes,
+        note=note,
+    )
+
+
+@transaction.atomic
+def appointment_create(*, actor: User, data: Data) -> Appointment:
+    """The clerk records an appointment of a registered person, found by ID number and name."""
+    if actor.role != Role.ENTERPRISE or actor.enterprise_id is None:
+        raise PermissionDenied(_("只有企业经办人可以登记聘任信息"))
+    errors = Errors()
+    person = None
+    facts = errors.run("id_number", validators.validate_id_number, text(data, "id_number"))
+    if facts:
+        person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
+        if person is None:
+            errors.add("id_number", _("未找到以该身份证号注册的人员，请先请其线上注册或由企业邀请"))
+        elif person.name != text(data, "person_name"):
+            errors.add("person_name", _("姓名与该身份证号登记的姓名不一致"))
+            person = None
+    appt = Appointment(enterprise_id=actor.enterprise_id, created_by=actor)
+    _apply_appointment(errors, appt, data, partial=False)
+    errors.raise_if_any()
+    assert person is not None  # noqa: S101  (errors raised above otherwise)
+    if Appointment.objects.filter(
+        enterprise_id=actor.enterprise_id,
+        person=person,
+        status__in=["draft", "submitted", "returned"],
+    ).exists():
+        raise ValidationError({"id_number": _("该人员在本企业已有未完成的聘任备案")})
+    appt.person = person
+    appt.save()
+    _appointment_audit(actor, appt, "create", diff({}, snapshot(appt, APPOINTMENT_FIELDS)))
+    return appt
+
+
+def _lock(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("enterprise", "person")
+        .get(pk=appointment.pk)
+    )
+
+
+@transaction.atomic
+def appointment_update(*, actor: User, appointment: Appointment, data: Data) -> Appointment:
+    if not access.can_manage_filing(actor, appointment):
+        raise PermissionDenied(_("无权修改该聘任备案"))
+    appt = _lock(appointment)
+    if appt.status not in (Appointment.Status.DRAFT, Appointment.Status.RETURNED):
+        raise ValidationError({"status": _("只有草稿或退回修改的备案可以修改")})
+    before = snapshot(appt, APPOINTMENT_FIELDS)
+    errors = Errors()
+    _apply_appointment(errors, appt, data, partial=True)
+    errors.raise_if_any()
+    changes = diff(before, snapshot(appt, APPOINTMENT_FIELDS))
+    if changes:
+        appt.save()
+        _appointment_audit(actor, appt, "update", changes)
+    return appt
+
+
+PROFILE_REQUIRED = ["name", "id_number_enc", "gender", "education", "mobile_enc", "position"]
+
+
+def filing_facts(appt: Appointment) -> rules.FilingFacts:
+    person = appt.person
+    labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
+    labels.update(
+        {
+            "id_number_enc": str(labels["id_number_masked"]),
+            "mobile_enc": str(labels["mobile_masked"]),
+        }
+    )
+    missing = [labels[f] for f in PROFILE_REQUIRED if not getattr(person, f)]
+    others = (
+        Appointment.objects.filter(person=person, status=Appointment.Status.FILED)
+        .exclude(enterprise=appt.enterprise)
+        .values_list("enterprise_id", "enterprise__group_parent_id")
+    )
+    return rules.FilingFacts(
+        enterprise_id=appt.enterprise_id,
+        enterprise_group_id=appt.enterprise.group_parent_id,
+        rank=appt.rank,
+        reports_to_top=appt.reports_to_top,
+        declaration_confirmed=appt.declaration_confirmed,
+        other_active_at_enterprise=Appointment.objects.filter(
+            enterprise=appt.enterprise, status=Appointment.Status.FILED
+        )
+        .exclude(pk=appt.pk)
+        .exists(),
+        person_active_elsewhere=list(others),
+        profile_missing=missing,
+    )
+
+
+def filing_checks(appt: Appointment) -> list[rules.Check]:
+    return rules.filing_checks(filing_facts(appt))
+
+
+def _raise_blocking(checks: list[rules.Check]) -> None:
+    failures = rules.blocking_failures(checks)
+    if failures:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"{c.label}（{c.clause}）{('：' + c.detail) if c.detail else ''}"
+                    for c in failures
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
+    if not access.can_manage_filing(actor, appointment):
+        raise PermissionDenied(_("无权提交该聘任备案"))
+    appt = _lock(appointment)
+    if appt.status not in (Appointment.Status.DRAFT, Appointment.Status.RETURNED):
+        raise ValidationError({"status": _("只有草稿或退回修改的备案可以提交")})
+    _raise_blocking(filing_checks(appt))
+    before = appt.status
+    appt.status = Appointment.Status.SUBMITTED
+    appt.submitted_at = timezone.now()
+    appt.form_date = appt.form_date or clock.today()
+    appt.save(update_fields=["status", "submitted_at", "form_date", "updated_at"])
+    _appointment_audit(actor, appt, "transition", {"status": [before, appt.status]})
+    return appt
+
+
+def _filing_authority(enterprise: Enterprise) -> Region:
+    # Default filing authority: the county market regulation bureau of the enterprise's region
+    # (SPEC §3); for a city without counties (e.g. 东莞市) the region itself.
+    return enterprise.region
+
+
+@transaction.atomic
+def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> Appointment:
+    """The filing authority files the appointment. 备案 is record-keeping: a complete and true
+    filing is filed; only blocking checks stop it (SPEC §12.11)."""
+    if not access.can_review_filing(actor, appointment):
+        raise PermissionDenied(_("只有辖区备案机关可以办理备案"))
+    appt = _lock(appointment)
+    if appt.status != Appointment.Status.SUBMITTED:
+        raise ValidationError({"status": _("只有待备案的聘任可以备案")})
+    _raise_blocking(filing_checks(appt))
+    now = timezone.now()
+    appt.status = Appointment.Status.FILED
+    appt.filed_at = now
+    appt.filed_by = actor
+    appt.filing_authority = _filing_authority(appt.enterprise)
+    appt.filing_number = f"{appt.filing_authority_id}{timezone.localdate(now).year}{appt.pk:07d}"
+    appt.return_reason = ""
+    appt.snapshot = filing_form_data(appt, frozen=False)
+    try:
+        # The partial unique index is the last word when two approvals race (SPEC §12.17).
+        with transaction.atomic():
+            appt.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"__all__": [_("该企业已有已备案的在任首席质量官（SPEC §12.17）")]}
+        ) from exc
+    _appointment_audit(actor, appt, "transition", {"status": ["submitted", "filed"]}, note=note)
+    return appt
+
+
+@transaction.atomic
+def filing_return(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
+    if not access.can_review_filing(actor, appointment):
+        raise PermissionDenied(_("只有辖区备案机关可以退回备案"))
+    appt = _lock(appointment)
+    if appt.status != Appointment.Status.SUBMITTED:
+        raise ValidationError({"status": _("只有待备案的聘任可以退回")})
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("退回须写明需要更正的内容（至少4个字）")})
+    appt.status = Appointment.Status.RETURNED
+    appt.return_reason = reason
+    appt.save(update_fields=["status", "return_reason", "updated_at"])
+    _appointment_audit(
+        actor, appt, "transition", {"status": ["submitted", "returned"]}, note=reason
+    )
+    return appt
+
+
+@transaction.atomic
+def appointment_renew(
+    *, actor: User, appointment: Appointment, term_end: dt.date | str, note: str = ""
+) -> Appointment:
+    """续聘: a filed appointment continues with a later term end."""
+    if not access.can_manage_filing(actor, appointment):
+        raise PermissionDenied(_("无权办理续聘"))
+    appt = _lock(appointment)
+    if appt.status != Appointment.Status.FILED:
+        raise ValidationError({"status": _("只有已备案的在任聘任可以续聘")})
+    errors = Errors()
+    if isinstance(term_end, str):
+        try:
+            term_end = dt.date.fromisoformat(term_end)
+        except ValueError:
+            errors.add("term_end", _("日期格式应为 YYYY-MM-DD"))
+    errors.raise_if_any()
+    assert isinstance(term_end, dt.date)  # noqa: S101
+    floor = max(appt.term_end or appt.start_date, clock.today())
+    if term_end <= floor:
+        raise ValidationError({"term_end": _("续聘截止日期应晚于原聘期截止日期和今天")})
+    before = appt.term_end
+    appt.term_end = term_end
+    appt.save(update_fields=["term_end", "updated_at"])
+    _appointment_audit(
+        actor,
+        appt,
+        "transition",
+        {"term_end": [before and before.isoformat(), term_end.isoformat()]},
+        note=f"renewed {note}".strip(),
+    )
+    return appt
+
+
+@transaction.atomic
+def appointment_end(
+    *, actor: User, appointment: Appointment, ended_on: dt.date | str, reason: str, note: str = ""
+) -> Appointment:
+    """解聘 / 离任 / 任期届满 …: the filed appointment ends with date, reason and record."""
+    if not (access.can_manage_filing(actor, appointment) or actor.is_platform_admin):
+        raise PermissionDenied(_("无权终止该聘任"))
+    appt = _lock(appointment)
+    if appt.status != Appointment.Status.FILED:
+        raise ValidationError({"status": _("只有已备案的在任聘任可以终止")})
+    errors = Errors()
+    if isinstance(ended_on, str):
+        try:
+            ended_on = dt.date.fromisoformat(ended_on)
+        except ValueError:
+            errors.add("ended_on", _("日期格式应为 YYYY-MM-DD"))
+    if reason not in enums.EndReason.values:
+        errors.add("reason", _("终止原因取值无效"))
+    errors.raise_if_any()
+    assert isinstance(ended_on, dt.date)  # noqa: S101
+    if ended_on < appt.start_date:
+        raise ValidationError({"ended_on": _("终止日期不能早于聘任日期")})
+    if ended_on > clock.today():
+        raise ValidationError({"ended_on": _("终止日期不能在未来")})
+    appt.status = Appointment.Status.ENDED
+    appt.ended_on = ended_on
+    appt.end_reason = reason
+    appt.end_note = (note or "").strip()
+    appt.save(update_fields=["status", "ended_on", "end_reason", "end_note", "updated_at"])
+    _appointment_audit(
+        actor,
+        appt,
+        "transition",
+        {"status": ["filed", "ended"], "end_reason": [None, reason]},
+        note=appt.end_note,
+    )
+    return appt
+
+
+# The filing form (shenzhen-guide Annex A 备案登记表) --------------------------------------------
+
+
+def filing_form_data(appt: Appointment, *, frozen: bool = True) -> Data:
+    """Every field of Annex A as plain data. Once filed, the frozen snapshot is returned, so the
+    printed form shows what the authority filed even if the records change later. Personal
+    numbers stay encrypted inside the snapshot."""
+    if frozen and appt.snapshot:
+        return appt.snapshot
+    ent, person = appt.enterprise, appt.person
+    industry = ent.industry
+    return {
+        "form_date": (appt.form_date or clock.today()).isoformat(),
+        "enterprise": {
+            "name": ent.name,
+            "uscc": ent.uscc,
+            "website": ent.website,
+            "employees": ent.employees,
+            "industry_section": f"{industry.parent.code} {industry.parent.name}"
+            if industry.parent
+            else "",
+            "industry_division": f"{industry.code} {industry.name}",
+            "size": ent.size,
+            "nature": ent.nature,
+            "listed": ent.listed,
+            "main_products": ent.main_products,
+            "region": region_label(ent.region_id),
+            "responsible_name": ent.responsible_name,
+            "responsible_position": ent.responsible_position,
+            "responsible_landline": ent.responsible_landline,
+            "responsible_mobile_enc": ent.responsible_mobile_enc,
+            "responsible_mobile_masked": ent.responsible_mobile_masked,
+        },
+        "person": {
+            "name": person.name,
+            "id_number_enc": person.id_number_enc,
+            "id_number_masked": person.id_number_masked,
+            "gender": person.gender,
+            "position": person.position,
+            "title": person.title,
+            "education": person.education,
+            "major": person.major,
+            "mobile_enc": person.mobile_enc,
+            "mobile_masked": person.mobile_masked,
+            "email": person.email,
+            "quality_years": person.quality_years,
+            "mailing_address": person.mailing_address,
+            "work_history": person.work_history,
+            "photo": person.photo.name if person.photo else "",
+        },
+        "appointment": {
+            "post": appt.post,
+            "rank": appt.rank,
+            "start_date": appt.start_date.isoformat(),
+            "term_end": appt.term_end.isoformat() if appt.term_end else "",
+            "declaration_confirmed": appt.declaration_confirmed,
+            "remarks": appt.remarks,
+            "filing_number": appt.filing_number or "",
+            "filed_at": appt.filed_at.isoformat() if appt.filed_at else "",
+        },
+    }

@@ -1,0 +1,313 @@
+"""Persons: online registration, invitation, profile changes, unmasked views (SPEC §3, §10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cqo.accounts import access
+from cqo.accounts.models import Role, User
+from cqo.audit.services import audit_record, diff, snapshot
+from cqo.lib import clock, crypto
+from cqo.reference import enums, validators
+from cqo.reference.models import Region
+from cqo.registry.models import Person, Qualification
+from cqo.registry.services._common import (
+    NAME_RE,
+    PERSON_FIELDS,
+    Data,
+    Errors,
+    model_errors,
+    text,
+)
+
+# Persons --------------------------------------------------------------------------------------
+
+
+def _apply_person(errors: Errors, person: Person, data: Data, *, partial: bool) -> None:
+    def given(key: str) -> bool:
+        return not partial or key in data
+
+    if given("name"):
+        name = re.sub(r"\s+", " ", text(data, "name"))
+        if not name:
+            errors.add("name", _("姓名必填"))
+        elif not NAME_RE.match(name):
+            errors.add("name", _("姓名只能包含汉字（含生僻字）、字母、间隔号“·”"))
+        person.name = name
+    if given("id_number"):
+        facts = errors.run("id_number", validators.validate_id_number, text(data, "id_number"))
+        if facts:
+            person.id_number = facts.number
+            clash = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(
+                pk=person.pk
+            )
+            if clash.exists():
+                errors.add("id_number", _("该身份证号已登记"))
+            # What was typed must agree with what the ID number encodes (GB 11643-1999).
+            typed_gender = text(data, "gender")
+            if typed_gender and typed_gender != facts.gender:
+                errors.add("gender", _("性别与身份证号码（第17位）不一致"))
+            typed_birth = data.get("birth_date")
+            if isinstance(typed_birth, str) and typed_birth:
+                try:
+                    typed_birth = dt.date.fromisoformat(typed_birth)
+                except ValueError:
+                    errors.add("birth_date", _("出生日期格式应为 YYYY-MM-DD"))
+                    typed_birth = None
+            if typed_birth and typed_birth != facts.birth_date:
+                errors.add("birth_date", _("出生日期与身份证号码（第7–14位）不一致"))
+            person.gender = facts.gender
+            person.birth_date = facts.birth_date
+    for key in (
+        "position",
+        "title",
+        "title_level",
+        "education",
+        "major",
+        "mailing_address",
+        "work_history",
+    ):
+        if given(key):
+            setattr(person, key, text(data, key))
+    if not person.title_level:
+        person.title_level = enums.QualificationLevel.NONE
+    if given("mobile"):
+        mobile = errors.run("mobile", validators.validate_mobile, text(data, "mobile"))
+        if mobile:
+            person.mobile = mobile
+    if given("email"):
+        email = text(data, "email")
+        person.email = (
+            (errors.run("email", validators.validate_email, email) or "") if email else ""
+        )
+    if given("quality_years"):
+        try:
+            years = int(data.get("quality_years") or 0)
+            if not 0 <= years <= 60:
+                raise ValueError
+            person.quality_years = years
+        except (TypeError, ValueError):
+            errors.add("quality_years", _("质量工作年限应为0–60之间的整数"))
+    if person.birth_date and person.quality_years:
+        age = (clock.today() - person.birth_date).days // 365
+        if person.quality_years > max(age - 16, 0):
+            errors.add("quality_years", _("质量工作年限不能超过16岁以后的年数"))
+    if given("region"):
+        code = text(data, "region")
+        person.region = Region.objects.filter(code=code).first() if code else None
+        if code and person.region is None:
+            errors.add("region", _("行政区划代码不存在（GB/T 2260）"))
+    if given("photo") and data.get("photo") is not None:
+        person.photo = data["photo"]
+    # Gender and birth date come from the ID number: when it is rejected, say so once rather
+    # than also reporting the two derived fields as missing.
+    derived = ["gender", "birth_date"] if "id_number" in errors.errors else []
+    model_errors(
+        errors,
+        person,
+        exclude=[
+            "region",
+            "user",
+            "invited_by",
+            "id_number_enc",
+            "mobile_enc",
+            "photo",
+            "id_number_hash",
+            "mobile_hash",
+            "id_number_masked",
+            "mobile_masked",
+            *derived,
+        ],
+    )
+    if (not partial or "mobile" in data) and not person.mobile_enc:
+        errors.add("mobile", _("手机号码必填"))
+    if not person.id_number_enc and "id_number" not in errors.errors:
+        errors.add("id_number", _("身份证号必填"))
+
+
+def _set_qualifications(
+    errors: Errors, person: Person, items: list[Data] | None
+) -> list[Qualification]:
+    quals = []
+    for i, item in enumerate(items or []):
+        q = Qualification(
+            person=person,
+            kind=text(item, "kind"),
+            name=text(item, "name"),
+            field=text(item, "field"),
+            level=text(item, "level"),
+            issued_on=item.get("issued_on") or None,
+            issuer=text(item, "issuer"),
+        )
+        try:
+            q.full_clean(exclude=["person"])
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                errors.add(f"qualifications.{i}.{field}", msgs[0])
+        quals.append(q)
+    return quals
+
+
+def _save_person(actor: User | None, person: Person, action: str, changes: dict[str, Any]) -> None:
+    person.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="person",
+        target_id=str(person.public_id),
+        target_repr=person.name,
+        changes=changes,
+    )
+
+
+def _person_new(errors: Errors, data: Data) -> tuple[Person, list[Qualification]]:
+    person = Person()
+    _apply_person(errors, person, data, partial=False)
+    quals = _set_qualifications(errors, person, data.get("qualifications"))
+    return person, quals
+
+
+@transaction.atomic
+def person_register(*, data: Data) -> tuple[User, Person]:
+    """Online registration (线上注册, shaanxi-2021 §五(一)): an account and a profile, possible
+    before any appointment. ``data`` carries the profile plus username and password."""
+    errors = Errors()
+    username = text(data, "username")
+    if not re.fullmatch(r"[\w.@+-]{3,150}", username):
+        errors.add("username", _("用户名为3–150位字母、数字或 @.+-_"))
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.add("username", _("该用户名已被使用"))
+    person, quals = _person_new(errors, data)
+    if "id_number" in errors.errors and _("该身份证号已登记") in errors.errors["id_number"]:
+        errors.errors["id_number"] = [_("该身份证号已登记；如企业已邀请您，请使用邀请链接认领账户")]
+    user = User(username=username, role=Role.CQO, display_name=person.name, email=person.email)
+    password = str(data.get("password") or "")
+    from django.contrib.auth.password_validation import validate_password
+
+    errors.run("password", validate_password, password, user)
+    errors.raise_if_any()
+    user.set_password(password)
+    user.save()
+    person.user = user
+    _save_person(user, person, "create", diff({}, snapshot(person, PERSON_FIELDS)))
+    for q in quals:
+        q.person = person
+        q.save()
+    return user, person
+
+
+def _invite_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def person_invite(*, actor: User, data: Data) -> tuple[Person, str]:
+    """The clerk records a person's profile and gets a one-time link the person uses to claim
+    the account (SPEC §3, issue "or is invited by the enterprise clerk")."""
+    if actor.role != Role.ENTERPRISE:
+        raise PermissionDenied(_("只有企业经办人可以邀请首席质量官"))
+    errors = Errors()
+    person, quals = _person_new(errors, data)
+    errors.raise_if_any()
+    token = secrets.token_urlsafe(24)
+    person.invited_by_id = actor.enterprise_id
+    person.invite_token_hash = _invite_digest(token)
+    if person.region is None and actor.enterprise is not None:
+        person.region = actor.enterprise.region
+    _save_person(actor, person, "create", diff({}, snapshot(person, PERSON_FIELDS)))
+    for q in quals:
+        q.person = person
+        q.save()
+    return person, token
+
+
+@transaction.atomic
+def person_claim(*, token: str, username: str, password: str, id_number: str) -> User:
+    person = (
+        Person.objects.select_for_update()
+        .filter(invite_token_hash=_invite_digest(token or "-"), user__isnull=True)
+        .first()
+    )
+    if person is None:
+        raise ValidationError({"token": _("邀请链接无效或已被使用")})
+    errors = Errors()
+    facts = errors.run("id_number", validators.validate_id_number, id_number)
+    if facts and crypto.keyed_hash(facts.number) != person.id_number_hash:
+        errors.add("id_number", _("身份证号与邀请登记的信息不一致"))
+    if not re.fullmatch(r"[\w.@+-]{3,150}", username or ""):
+        errors.add("username", _("用户名为3–150位字母、数字或 @.+-_"))
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.add("username", _("该用户名已被使用"))
+    user = User(username=username, role=Role.CQO, display_name=person.name, email=person.email)
+    from django.contrib.auth.password_validation import validate_password
+
+    errors.run("password", validate_password, password or "", user)
+    errors.raise_if_any()
+    user.set_password(password)
+    user.save()
+    person.user = user
+    person.invite_token_hash = ""
+    person.save(update_fields=["user", "invite_token_hash", "updated_at"])
+    audit_record(
+        actor=user,
+        action="update",
+        target_type="person",
+        target_id=str(person.public_id),
+        target_repr=person.name,
+        changes={"user": [None, username]},
+        note="invitation claimed",
+    )
+    return user
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, data: Data) -> Person:
+    if not access.can_edit_person(actor, person):
+        raise PermissionDenied(_("无权修改该人员信息"))
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(locked, PERSON_FIELDS)
+    errors = Errors()
+    _apply_person(errors, locked, data, partial=True)
+    quals = None
+    if "qualifications" in data:
+        quals = _set_qualifications(errors, locked, data["qualifications"])
+    errors.raise_if_any()
+    changes = diff(before, snapshot(locked, PERSON_FIELDS))
+    if quals is not None:
+        old = [str(q) for q in locked.qualifications.all()]
+        new = [str(q) for q in quals]
+        if old != new:
+            locked.qualifications.all().delete()
+            for q in quals:
+                q.save()
+            changes["qualifications"] = [old, new]
+    if changes:
+        _save_person(actor, locked, "update", changes)
+    return locked
+
+
+def personal_reveal(*, actor: User, person: Person, field: str, visible: bool) -> str:
+    """Return an ID number or mobile unmasked, logging the view (SPEC §10)."""
+    if field not in ("id_number", "mobile"):
+        raise ValidationError({"field": _("只能查看身份证号或手机号码")})
+    # Scope is checked here, not taken on the caller's word: ``visible`` can only narrow it.
+    in_scope = Person.objects.filter(access.person_q(actor), pk=person.pk).exists()
+    if not access.can_reveal_personal(actor, person, visible=visible and in_scope):
+        raise PermissionDenied(_("无权查看完整个人信息"))
+    audit_record(
+        actor=actor,
+        action="unmask",
+        target_type="person",
+        target_id=str(person.public_id),
+        target_repr=person.name,
+        note=field,
+    )
+    return getattr(person, field)

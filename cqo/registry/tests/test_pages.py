@@ -306,3 +306,14 @@ def test_it_drills_down_from_province_to_a_county(as_user, personas):
         personas.enterprise_b.name
         not in county.get(reverse("registry:enterprise_list") + "?region=610302").content.decode()
     )
+
+
+def test_it_never_redirects_a_reminder_to_another_site(as_user, personas):
+    client = as_user(personas.county_a)
+    url = reverse("registry:enterprise_remind", args=[personas.enterprise_a.uscc])
+    response = client.post(url, {"message": "请尽快完成备案", "next": "https://evil.example/"})
+    assert response["Location"] == reverse(
+        "registry:enterprise_detail", args=[personas.enterprise_a.uscc]
+    )
+    response = client.post(url, {"message": "请尽快完成备案", "next": "/oversight/?page=2"})
+    assert response["Location"] == "/oversight/?page=2"

@@ -1,0 +1,56 @@
+"""Registry pages: short views — access helper, form, one service call, redirect or render."""
+
+from cqo.registry.views.enterprises import (
+    enterprise_clerk,
+    enterprise_create,
+    enterprise_detail,
+    enterprise_edit,
+    enterprise_list,
+    enterprise_remind,
+    reminder_read,
+)
+from cqo.registry.views.filings import (
+    appointment_create,
+    appointment_detail,
+    appointment_edit,
+    appointment_list,
+    appointment_pdf,
+    appointment_transition,
+)
+from cqo.registry.views.home import home, oversight
+from cqo.registry.views.persons import (
+    person_claim,
+    person_detail,
+    person_edit,
+    person_invite,
+    person_list,
+    person_photo,
+    person_reveal,
+    register,
+)
+
+__all__ = [
+    "appointment_create",
+    "appointment_detail",
+    "appointment_edit",
+    "appointment_list",
+    "appointment_pdf",
+    "appointment_transition",
+    "enterprise_clerk",
+    "enterprise_create",
+    "enterprise_detail",
+    "enterprise_edit",
+    "enterprise_list",
+    "enterprise_remind",
+    "home",
+    "oversight",
+    "person_claim",
+    "person_detail",
+    "person_edit",
+    "person_invite",
+    "person_list",
+    "person_photo",
+    "person_reveal",
+    "register",
+    "reminder_read",
+]

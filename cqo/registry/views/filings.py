@@ -1,0 +1,225 @@
+"""Appointment and filing pages: list, create, detail, edit, transitions, printed form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cqo.accounts import access
+from cqo.accounts.types import AuthedHttpRequest
+from cqo.audit.selectors import audit_trail
+from cqo.lib.forms import apply_errors
+from cqo.reference import enums
+from cqo.reference.selectors import region_label
+from cqo.registry import forms, printing, selectors, services
+from cqo.registry.models import Appointment
+from cqo.registry.views._common import (
+    form_data,
+    page_of,
+    xlsx_response,
+)
+
+# Appointments and filing ------------------------------------------------------------------------
+
+
+@login_required
+def appointment_list(request: AuthedHttpRequest) -> HttpResponse:
+    g = request.GET
+    qs = selectors.appointment_list(
+        user=request.user,
+        status=g.get("status", ""),
+        q=g.get("q", "").strip(),
+        region=g.get("region", ""),
+    ).order_by("-updated_at")
+    if g.get("export") == "xlsx":
+        headers = [
+            _("备案编号"),
+            _("状态"),
+            _("单位名称"),
+            _("统一社会信用代码"),
+            _("所属行政区划"),
+            _("首席质量官"),
+            _("身份证号"),
+            _("聘任职务"),
+            _("聘任日期"),
+            _("聘期截止"),
+            _("提交时间"),
+            _("备案时间"),
+        ]
+        rows = (
+            (
+                a.filing_number,
+                a.get_status_display(),
+                a.enterprise.name,
+                a.enterprise.uscc,
+                region_label(a.enterprise.region_id),
+                a.person.name,
+                a.person.id_number_masked,
+                a.post,
+                a.start_date.isoformat(),
+                a.term_end and a.term_end.isoformat(),
+                a.submitted_at and timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                a.filed_at and timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
+            )
+            for a in qs.iterator(chunk_size=2000)
+        )
+        return xlsx_response(request, "filings", headers, rows, "appointment")
+    return render(
+        request,
+        "registry/appointment_list.html",
+        {
+            "page": page_of(request, qs),
+            "statuses": Appointment.Status.choices,
+            "region_options": forms.region_filter_options(request.user),
+            "can_create": request.user.is_clerk,
+        },
+    )
+
+
+@login_required
+def appointment_create(request: AuthedHttpRequest) -> HttpResponse:
+    if not request.user.is_clerk:
+        raise PermissionDenied
+    form = forms.NewAppointmentForm(
+        request.POST or None, request.FILES or None, initial={"start_date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            appt = services.appointment_create(actor=request.user, data=form_data(form))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("聘任信息已保存为草稿，请核对后提交备案"))
+            return redirect("registry:appointment_detail", public_id=appt.public_id)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("登记首席质量官聘任信息"),
+            "intro": _("备案人须已线上注册（或由本企业邀请注册）。请输入其姓名和身份证号。"),
+        },
+    )
+
+
+@login_required
+def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    user = request.user
+    return render(
+        request,
+        "registry/appointment_detail.html",
+        {
+            "a": appt,
+            "checks": services.filing_checks(appt),
+            "region_label": region_label(appt.enterprise.region_id),
+            "departments": [enums.LedDepartment(d).label for d in appt.departments_led],
+            "trail": audit_trail(target_type="appointment", target_id=str(appt.public_id))[:100],
+            "can_manage": access.can_manage_filing(user, appt),
+            "can_review": access.can_review_filing(user, appt),
+            "can_end": access.can_manage_filing(user, appt) or user.is_platform_admin,
+            "return_form": forms.ReturnForm(),
+            "end_form": forms.EndForm(initial={"ended_on": timezone.localdate()}),
+            "renew_form": forms.RenewForm(),
+        },
+    )
+
+
+@login_required
+def appointment_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    if not access.can_manage_filing(request.user, appt):
+        raise PermissionDenied
+    initial = {f: getattr(appt, f) for f in forms.AppointmentForm.base_fields if hasattr(appt, f)}
+    form = forms.AppointmentForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form_data(form)
+        if not data.get("authorisation_scan"):
+            data.pop("authorisation_scan", None)
+        try:
+            services.appointment_update(actor=request.user, appointment=appt, data=data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("聘任信息已保存"))
+            return redirect("registry:appointment_detail", public_id=appt.public_id)
+    return render(
+        request, "registry/form.html", {"form": form, "title": _("修改聘任信息"), "object": appt}
+    )
+
+
+def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> HttpResponse:
+    appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    p, user = request.POST, request.user
+    done = {
+        "submit": _("已提交备案"),
+        "approve": _("已备案"),
+        "return": _("已退回修改"),
+        "end": _("聘任已终止"),
+        "renew": _("已续聘"),
+    }
+    try:
+        if action == "submit":
+            services.filing_submit(actor=user, appointment=appt)
+        elif action == "approve":
+            services.filing_approve(actor=user, appointment=appt, note=p.get("note", ""))
+        elif action == "return":
+            services.filing_return(actor=user, appointment=appt, reason=p.get("reason", ""))
+        elif action == "end":
+            services.appointment_end(
+                actor=user,
+                appointment=appt,
+                ended_on=p.get("ended_on", ""),
+                reason=p.get("reason", ""),
+                note=p.get("note", ""),
+            )
+        elif action == "renew":
+            services.appointment_renew(
+                actor=user, appointment=appt, term_end=p.get("term_end", ""), note=p.get("note", "")
+            )
+        messages.success(request, done[action])
+    except ValidationError as exc:
+        labels = {
+            "status": _("状态"),
+            "reason": _("原因"),
+            "ended_on": _("终止日期"),
+            "term_end": _("续聘至"),
+        }
+        for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+            for m in msgs:
+                label = labels.get(field, field)
+                messages.error(request, m if field == "__all__" else f"{label}：{m}")
+    return redirect("registry:appointment_detail", public_id=appt.public_id)
+
+
+@login_required
+@require_POST
+def appointment_transition(request: AuthedHttpRequest, public_id: str, action: str) -> HttpResponse:
+    if action not in ("submit", "approve", "return", "end", "renew"):
+        raise PermissionDenied
+    return _transition(request, public_id, action)
+
+
+@login_required
+def appointment_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    """The Annex A 备案登记表 as PDF. Full ID number and mobile only for roles that may see them;
+    that view is logged like any other unmasking."""
+    appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    unmasked = request.GET.get("full") == "1" and access.can_reveal_personal(
+        request.user, appt.person, visible=True
+    )
+    if unmasked:
+        services.personal_reveal(
+            actor=request.user, person=appt.person, field="id_number", visible=True
+        )
+    pdf = printing.render_filing_form(appt, unmasked=unmasked)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = appt.filing_number or str(appt.public_id)[:8]
+    response["Content-Disposition"] = f'inline; filename="filing-{name}.pdf"'
+    return response

@@ -128,3 +128,16 @@ def model_errors(errors: Errors, obj: Any, exclude: list[str]) -> None:
         for field, msgs in exc.message_dict.items():
             if field not in errors.errors:
                 errors.errors[field] = msgs
+
+
+def account_check(errors: Errors, user: Any, password: str) -> None:
+    """A new account's username (format, case-insensitive uniqueness) and password (Django's
+    validators), each error keyed by its field."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    if not re.fullmatch(r"[\w.@+-]{3,150}", user.username or ""):
+        errors.add("username", _("用户名为3–150位字母、数字或 @.+-_"))
+    elif get_user_model().objects.filter(username__iexact=user.username).exists():
+        errors.add("username", _("该用户名已被使用"))
+    errors.run("password", validate_password, password or "", user)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +17,7 @@ from cqo.registry.services._common import (
     ENTERPRISE_FIELDS,
     Data,
     Errors,
+    account_check,
     model_errors,
     text,
     year,
@@ -207,21 +206,16 @@ def clerk_create(*, actor: User, enterprise: Enterprise, data: Data) -> User:
         raise PermissionDenied(_("只能为本辖区企业开设经办人账户"))
     errors = Errors()
     username = text(data, "username")
-    if not re.fullmatch(r"[\w.@+-]{3,150}", username):
-        errors.add("username", _("用户名为3–150位字母、数字或 @.+-_"))
-    elif User.objects.filter(username__iexact=username).exists():
-        errors.add("username", _("该用户名已被使用"))
     user = User(
         username=username,
         role=Role.ENTERPRISE,
         enterprise=enterprise,
         display_name=text(data, "display_name") or enterprise.name,
     )
-    from django.contrib.auth.password_validation import validate_password
-
-    errors.run("password", validate_password, str(data.get("password") or ""), user)
+    password = str(data.get("password") or "")
+    account_check(errors, user, password)
     errors.raise_if_any()
-    user.set_password(str(data["password"]))
+    user.set_password(password)
     user.save()
     audit_record(
         actor=actor,

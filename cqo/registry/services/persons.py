@@ -24,6 +24,7 @@ from cqo.registry.services._common import (
     PERSON_FIELDS,
     Data,
     Errors,
+    account_check,
     model_errors,
     text,
 )
@@ -181,18 +182,12 @@ def person_register(*, data: Data) -> tuple[User, Person]:
     before any appointment. ``data`` carries the profile plus username and password."""
     errors = Errors()
     username = text(data, "username")
-    if not re.fullmatch(r"[\w.@+-]{3,150}", username):
-        errors.add("username", _("用户名为3–150位字母、数字或 @.+-_"))
-    elif User.objects.filter(username__iexact=username).exists():
-        errors.add("username", _("该用户名已被使用"))
     person, quals = _person_new(errors, data)
     if "id_number" in errors.errors and _("该身份证号已登记") in errors.errors["id_number"]:
         errors.errors["id_number"] = [_("该身份证号已登记；如企业已邀请您，请使用邀请链接认领账户")]
     user = User(username=username, role=Role.CQO, display_name=person.name, email=person.email)
     password = str(data.get("password") or "")
-    from django.contrib.auth.password_validation import validate_password
-
-    errors.run("password", validate_password, password, user)
+    account_check(errors, user, password)
     errors.raise_if_any()
     user.set_password(password)
     user.save()
@@ -242,14 +237,8 @@ def person_claim(*, token: str, username: str, password: str, id_number: str) ->
     facts = errors.run("id_number", validators.validate_id_number, id_number)
     if facts and crypto.keyed_hash(facts.number) != person.id_number_hash:
         errors.add("id_number", _("身份证号与邀请登记的信息不一致"))
-    if not re.fullmatch(r"[\w.@+-]{3,150}", username or ""):
-        errors.add("username", _("用户名为3–150位字母、数字或 @.+-_"))
-    elif User.objects.filter(username__iexact=username).exists():
-        errors.add("username", _("该用户名已被使用"))
     user = User(username=username, role=Role.CQO, display_name=person.name, email=person.email)
-    from django.contrib.auth.password_validation import validate_password
-
-    errors.run("password", validate_password, password or "", user)
+    account_check(errors, user, password)
     errors.raise_if_any()
     user.set_password(password)
     user.save()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +26,17 @@ from cqo.registry.services._common import (
 )
 
 # Enterprises ----------------------------------------------------------------------------------
+
+
+def _enterprise_audit(actor: User, ent: Enterprise, action: str, **extra: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="enterprise",
+        target_id=ent.uscc,
+        target_repr=ent.name,
+        **extra,
+    )
 
 
 def _apply_enterprise(errors: Errors, ent: Enterprise, data: Data, *, partial: bool) -> None:
@@ -129,14 +142,7 @@ def enterprise_create(*, actor: User, data: Data) -> Enterprise:
     if not access.can_create_enterprise(actor, ent.region):
         raise PermissionDenied(_("只能在本辖区内登记企业"))
     ent.save()
-    audit_record(
-        actor=actor,
-        action="create",
-        target_type="enterprise",
-        target_id=ent.uscc,
-        target_repr=ent.name,
-        changes=diff({}, snapshot(ent, ENTERPRISE_FIELDS)),
-    )
+    _enterprise_audit(actor, ent, "create", changes=diff({}, snapshot(ent, ENTERPRISE_FIELDS)))
     return ent
 
 
@@ -156,14 +162,7 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, data: Data) -> Ent
     changes = diff(before, snapshot(ent, ENTERPRISE_FIELDS))
     if changes:
         ent.save()
-        audit_record(
-            actor=actor,
-            action="update",
-            target_type="enterprise",
-            target_id=ent.uscc,
-            target_repr=ent.name,
-            changes=changes,
-        )
+        _enterprise_audit(actor, ent, "update", changes=changes)
     return ent
 
 
@@ -176,14 +175,7 @@ def reminder_send(*, actor: User, enterprise: Enterprise, message: str) -> Remin
     if len(message) < 4:
         raise ValidationError({"message": _("督促内容至少4个字")})
     reminder = Reminder.objects.create(enterprise=enterprise, sent_by=actor, message=message)
-    audit_record(
-        actor=actor,
-        action="create",
-        target_type="enterprise",
-        target_id=enterprise.uscc,
-        target_repr=enterprise.name,
-        note=f"reminder: {message}",
-    )
+    _enterprise_audit(actor, enterprise, "create", note=f"reminder: {message}")
     return reminder
 
 
@@ -217,12 +209,5 @@ def clerk_create(*, actor: User, enterprise: Enterprise, data: Data) -> User:
     errors.raise_if_any()
     user.set_password(password)
     user.save()
-    audit_record(
-        actor=actor,
-        action="create",
-        target_type="enterprise",
-        target_id=enterprise.uscc,
-        target_repr=enterprise.name,
-        note=f"clerk account {username}",
-    )
+    _enterprise_audit(actor, enterprise, "create", note=f"clerk account {username}")
     return user

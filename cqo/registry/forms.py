@@ -236,7 +236,7 @@ class ReminderForm(BootstrapForm):
 
 class ClerkForm(BootstrapForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
-    display_name = forms.CharField(label=_("经办人姓名"), required=False)
+    display_name = forms.CharField(label=_("经办人姓名"), required=False, max_length=100)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
 
 

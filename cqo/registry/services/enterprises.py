@@ -204,6 +204,8 @@ def clerk_create(*, actor: User, enterprise: Enterprise, data: Data) -> User:
         enterprise=enterprise,
         display_name=text(data, "display_name") or enterprise.name,
     )
+    if len(user.display_name) > 100:
+        errors.add("display_name", _("经办人姓名不超过100个字"))
     password = str(data.get("password") or "")
     account_check(errors, user, password)
     errors.raise_if_any()

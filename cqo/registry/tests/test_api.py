@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -61,18 +62,23 @@ class Caller:
         return self.client.patch(BASE + path, body, content_type="application/json", **self.headers)
 
 
-@pytest.fixture
-def as_(personas: Personas, client: Client) -> Any:
-    callers: dict[str | None, Caller] = {}
+def callers(client: Client) -> Callable[[User | None], Caller]:
+    """``as_(user)``: a Caller for ``user`` (None: no token). Each test file's ``as_`` fixture."""
+    made: dict[str | None, Caller] = {}
 
     def caller(user: User | None) -> Caller:
         # One token per user and test: each sign-in costs a password hash.
         key = user.username if user else None
-        if key not in callers:
-            callers[key] = Caller(client, user)
-        return callers[key]
+        if key not in made:
+            made[key] = Caller(client, user)
+        return made[key]
 
     return caller
+
+
+@pytest.fixture
+def as_(personas: Personas, client: Client) -> Any:
+    return callers(client)
 
 
 def fields(response: Any) -> set[str]:
@@ -133,18 +139,35 @@ ZERO = "00000000-0000-0000-0000-000000000000"
         ("post", "/filings/{filing}/return"),
         ("post", "/filings/{filing}/end"),
         ("post", "/filings/{filing}/renew"),
+        ("get", "/filings/{filing}/form.pdf"),
+        ("get", "/filings/{filing}/form.pdf?full=true"),
+        ("post", "/enterprises/{uscc}/clerks"),
+        ("post", "/enterprises/{uscc}/reminders"),
+        ("get", "/reminders"),
+        ("post", "/reminders/{reminder}/read"),
+        ("get", "/oversight"),
     ],
 )
 def test_it_requires_a_token(personas: Personas, as_: Any, method: str, path: str) -> None:
     appt = filed(personas)
+    reminder = services.reminder_send(
+        actor=personas.county_a,
+        enterprise=personas.enterprise_a,
+        message="请尽快完成首席质量官备案",
+    )
     url = path.format(
-        uscc=personas.enterprise_a.uscc, person=personas.person.public_id, filing=appt.public_id
+        uscc=personas.enterprise_a.uscc,
+        person=personas.person.public_id,
+        filing=appt.public_id,
+        reminder=reminder.pk,
     )
     anonymous = as_(None)
     response = getattr(anonymous, method)(url, {}) if method != "get" else anonymous.get(url)
     assert response.status_code == 401
     assert response.json()["detail"][0]["field"] == "__all__"
     assert not AuditEntry.objects.filter(action="unmask").exists()
+    reminder.refresh_from_db()
+    assert reminder.read_at is None
 
 
 def test_it_rejects_a_bogus_token(personas: Personas, client: Client) -> None:
@@ -982,3 +1005,23 @@ def test_it_serves_the_api_docs_without_a_cdn(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "cdn." not in page
     assert "/static/ninja/" in page
+
+
+def test_it_keeps_the_operation_ids_clients_were_generated_with(client: Client) -> None:
+    # The ids the API had as the one module cqo/registry/api.py, before it became a package:
+    # "cqo_registry_api_" and the function name, for the endpoints added since as well.
+    schema = client.get(f"{BASE}/openapi.json").json()
+    ids = {
+        op["operationId"].removeprefix("cqo_registry_api_")
+        for item in schema["paths"].values()
+        for op in item.values()
+        if op["tags"] == ["registry"]
+    }
+    assert ids == {
+        *(f"enterprise_{v}" for v in ("list", "create", "detail", "update", "clerk")),
+        *(f"person_{v}" for v in ("register", "list", "invite", "claim", "detail", "update")),
+        *(f"filing_{v}" for v in ("list", "create", "detail", "update", "submit", "approve")),
+        *(f"filing_{v}" for v in ("return", "end", "renew", "form")),
+        *(f"reminder_{v}" for v in ("send", "list", "read")),
+        "oversight",
+    }

@@ -317,3 +317,20 @@ def test_it_never_redirects_a_reminder_to_another_site(as_user, personas):
     )
     response = client.post(url, {"message": "请尽快完成备案", "next": "/oversight/?page=2"})
     assert response["Location"] == "/oversight/?page=2"
+
+
+def test_it_prints_full_numbers_only_when_allowed_and_logs_both(as_user, personas):
+    appt = file_appointment(personas)
+    client = as_user(personas.county_a)
+    page = client.get(
+        reverse("registry:appointment_detail", args=[appt.public_id])
+    ).content.decode()
+    assert 'id="pdf-full"' in page
+    response = client.get(reverse("registry:appointment_pdf", args=[appt.public_id]) + "?full=1")
+    assert response.content.startswith(b"%PDF")
+    notes = set(
+        AuditEntry.objects.filter(
+            action="unmask", target_id=str(personas.person.public_id)
+        ).values_list("note", flat=True)
+    )
+    assert notes == {"id_number", "mobile"}

@@ -123,6 +123,7 @@ def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpRespon
             "trail": audit_trail(target_type="appointment", target_id=str(appt.public_id))[:100],
             "can_manage": access.can_manage_filing(user, appt),
             "can_review": access.can_review_filing(user, appt),
+            "can_reveal": access.can_reveal_personal(user, appt.person, visible=True),
             "can_end": access.can_manage_filing(user, appt) or user.is_platform_admin,
             "return_form": forms.ReturnForm(),
             "end_form": forms.EndForm(initial={"ended_on": timezone.localdate()}),
@@ -214,10 +215,11 @@ def appointment_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     unmasked = request.GET.get("full") == "1" and access.can_reveal_personal(
         request.user, appt.person, visible=True
     )
-    if unmasked:
-        services.personal_reveal(
-            actor=request.user, person=appt.person, field="id_number", visible=True
-        )
+    if unmasked:  # the form prints both numbers in full: log both views, as the API does
+        for field in ("id_number", "mobile"):
+            services.personal_reveal(
+                actor=request.user, person=appt.person, field=field, visible=True
+            )
     pdf = printing.render_filing_form(appt, unmasked=unmasked)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = appt.filing_number or str(appt.public_id)[:8]

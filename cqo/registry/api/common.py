@@ -1,0 +1,37 @@
+"""What every module of the registry API shares: the caller, and filling schemas and pages."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Schema
+
+from cqo.accounts.models import User
+from cqo.registry.api.schemas import PageQuery
+
+S = TypeVar("S", bound=Schema)
+
+
+def actor(request: HttpRequest) -> User:
+    user = request.user  # set by cqo.api.BearerToken
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def build(schema: type[S], obj: object, **derived: Any) -> S:
+    """``schema`` filled from the same-named attributes of ``obj``, then from ``derived``."""
+    names = schema.model_fields.keys() - derived.keys()
+    return schema.model_validate({**{n: getattr(obj, n) for n in names}, **derived})
+
+
+def or_none(value: str) -> str | None:
+    """Blank choices go out as null, so a client sees "not given" rather than an unknown code."""
+    return value or None
+
+
+def page(qs: QuerySet[Any], query: PageQuery) -> tuple[int, list[Any]]:
+    return qs.count(), list(qs[query.offset : query.offset + query.limit])

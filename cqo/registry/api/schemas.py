@@ -1,0 +1,424 @@
+"""The wire format of the registry API: what goes in and comes out, typed and documented.
+
+Only the shape is checked here (types, choices, lengths); business rules live in the services,
+whose ``ValidationError`` becomes ``422 {"detail": [{"field", "message"}]}`` in cqo/api.py. The
+class names are the OpenAPI component names, so clients depend on them: do not rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from cqo.reference.enums import (
+    AppointingAuthority,
+    ConcurrentRole,
+    Education,
+    EndReason,
+    EnterpriseNature,
+    EnterpriseSize,
+    Gender,
+    LedDepartment,
+    PositionRank,
+    QualificationKind,
+    QualificationLevel,
+    QualityAward,
+    SelectionMethod,
+)
+from cqo.registry.models import Appointment
+from cqo.registry.rules import Severity
+
+MAX_LIMIT = 200
+CqoStatus = Literal["filed", "pending", "none"]
+REGION_CODE = r"^\d{6}$"
+
+
+class PageQuery(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+# Enterprises ----------------------------------------------------------------------------------
+
+
+class EnterpriseFields(Schema):
+    """The Annex A 单位 part; every field optional, as PATCH takes it."""
+
+    uscc: str | None = Field(None, description="统一社会信用代码 (GB 32100-2015)")
+    name: str | None = None
+    website: str | None = None
+    employees: int | None = Field(None, ge=0)
+    industry: str | None = Field(None, description="GB/T 4754-2017 division code, e.g. 34")
+    size: EnterpriseSize | None = None
+    nature: EnterpriseNature | None = None
+    listed: bool | None = None
+    main_products: str | None = None
+    registered_address: str | None = None
+    region: str | None = Field(None, description="GB/T 2260 county-level code")
+    responsible_name: str | None = None
+    responsible_position: str | None = None
+    responsible_landline: str | None = None
+    responsible_mobile: str | None = None
+    above_scale: bool | None = None
+    above_scale_year: int | None = None
+    quality_award: QualityAward | None = None
+    quality_award_year: int | None = None
+    special_equipment_licence: str | None = None
+    group_parent: str | None = Field(None, description="USCC of the parent enterprise")
+
+
+class EnterpriseIn(EnterpriseFields):
+    uscc: str = Field(description="统一社会信用代码 (GB 32100-2015)")
+    name: str
+    industry: str = Field(description="GB/T 4754-2017 division code, e.g. 34")
+    size: EnterpriseSize
+    region: str = Field(description="GB/T 2260 county-level code")
+
+
+class EnterpriseItem(Schema):
+    uscc: str
+    name: str
+    region: str
+    region_name: str
+    industry: str
+    size: EnterpriseSize
+    above_scale: bool
+    cqo_status: CqoStatus
+
+
+class EnterpriseOut(EnterpriseItem):
+    website: str
+    employees: int | None
+    industry_name: str
+    industry_section: str
+    nature: EnterpriseNature | None
+    listed: bool
+    main_products: str
+    registered_address: str
+    responsible_name: str
+    responsible_position: str
+    responsible_landline: str
+    responsible_mobile_masked: str
+    above_scale_year: int | None
+    quality_award: QualityAward | None
+    quality_award_year: int | None
+    special_equipment_licence: str
+    group_parent: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class EnterprisePage(Schema):
+    count: int
+    items: list[EnterpriseItem]
+
+
+class EnterpriseFilters(PageQuery):
+    q: str = Field("", max_length=100, description="name contains, or exact USCC")
+    region: str | None = Field(None, pattern=REGION_CODE, description="a region and its subtree")
+    industry: str | None = Field(
+        None, pattern=r"^([A-T]|\d{2})$", description="a section letter or a division code"
+    )
+    size: EnterpriseSize | None = None
+    cqo_status: CqoStatus | None = None
+
+
+# Persons --------------------------------------------------------------------------------------
+
+
+class QualificationIn(Schema):
+    kind: QualificationKind
+    name: str
+    field: str = ""
+    level: QualificationLevel
+    issued_on: dt.date | None = None
+    issuer: str = ""
+
+
+class QualificationOut(QualificationIn):
+    pass
+
+
+class PersonFields(Schema):
+    """The Annex A 备案人 part; every field optional, as PATCH takes it."""
+
+    name: str | None = None
+    id_number: str | None = Field(None, description="居民身份证号 (GB 11643-1999)")
+    gender: Gender | None = Field(None, description="cross-checked against the ID number")
+    birth_date: dt.date | None = Field(None, description="cross-checked against the ID number")
+    position: str | None = None
+    title: str | None = None
+    title_level: QualificationLevel | None = None
+    education: Education | None = None
+    major: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    mailing_address: str | None = None
+    quality_years: int | None = Field(None, ge=0, le=60)
+    work_history: str | None = None
+    region: str | None = Field(None, pattern=REGION_CODE)
+    qualifications: list[QualificationIn] | None = None
+
+
+class PersonIn(PersonFields):
+    name: str
+    id_number: str = Field(description="居民身份证号 (GB 11643-1999)")
+    education: Education
+    mobile: str
+
+
+class PersonItem(Schema):
+    public_id: uuid.UUID
+    name: str
+    id_number_masked: str
+    mobile_masked: str
+    gender: Gender
+    birth_date: dt.date
+    position: str
+    education: Education
+    region: str | None
+    registered: bool = Field(description="the person has claimed or opened their own account")
+
+
+class PersonOut(PersonItem):
+    title: str
+    title_level: QualificationLevel
+    major: str
+    email: str
+    mailing_address: str
+    quality_years: int
+    work_history: str
+    region_name: str
+    invited_by: str | None = Field(description="USCC of the enterprise that invited the person")
+    qualifications: list[QualificationOut]
+    # Filled only on ?unmask=true by a viewer allowed to see them; each view is logged.
+    id_number: str | None = None
+    mobile: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PersonPage(Schema):
+    count: int
+    items: list[PersonItem]
+
+
+class PersonFilters(PageQuery):
+    q: str = Field("", max_length=100, description="name contains")
+    region: str | None = Field(None, pattern=REGION_CODE)
+
+
+class InviteOut(Schema):
+    person: PersonOut
+    invite_token: str = Field(description="shown once; the person claims the account with it")
+
+
+# Filings (appointments and their 备案) ---------------------------------------------------------
+
+
+class FilingFields(Schema):
+    """The appointment part of Annex A; every field optional, as PATCH takes it."""
+
+    post: str | None = None
+    rank: PositionRank | None = None
+    concurrent_role: ConcurrentRole | None = None
+    appointing_authority: AppointingAuthority | None = None
+    selection_method: SelectionMethod | None = None
+    assessment_result: str | None = None
+    probation_end: dt.date | None = None
+    reports_to_top: bool | None = None
+    departments_led: list[LedDepartment] | None = None
+    duties: str | None = None
+    powers: str | None = None
+    start_date: dt.date | None = None
+    term_end: dt.date | None = None
+    form_date: dt.date | None = None
+    remarks: str | None = None
+    declaration_confirmed: bool | None = Field(
+        None, description="单位意见：上述资料属实，同意任命并备案。"
+    )
+
+
+class FilingIn(FilingFields):
+    id_number: str = Field(description="ID number the person registered with")
+    person_name: str = Field(description="must match the registered name")
+    post: str
+    rank: PositionRank
+    appointing_authority: AppointingAuthority
+    selection_method: SelectionMethod
+    start_date: dt.date
+    reports_to_top: bool = True
+    departments_led: list[LedDepartment] = Field(default_factory=list)
+    declaration_confirmed: bool = False
+
+
+class CheckOut(Schema):
+    code: str
+    label: str
+    ok: bool
+    severity: Severity
+    clause: str
+    detail: str
+
+
+class AuditOut(Schema):
+    at: dt.datetime
+    actor: str
+    action: str
+    changes: dict[str, Any]
+    note: str
+
+
+class FilingItem(Schema):
+    public_id: uuid.UUID
+    status: Appointment.Status
+    enterprise: str = Field(description="USCC")
+    enterprise_name: str
+    person: uuid.UUID
+    person_name: str
+    post: str
+    rank: PositionRank
+    start_date: dt.date
+    term_end: dt.date | None
+    filing_number: str | None
+    submitted_at: dt.datetime | None
+    filed_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class FilingOut(FilingItem):
+    region: str
+    concurrent_role: ConcurrentRole | None
+    appointing_authority: AppointingAuthority
+    selection_method: SelectionMethod
+    assessment_result: str
+    probation_end: dt.date | None
+    reports_to_top: bool
+    departments_led: list[LedDepartment]
+    duties: str
+    powers: str
+    form_date: dt.date | None
+    remarks: str
+    declaration_confirmed: bool
+    filing_authority: str | None
+    filed_by: str | None
+    return_reason: str
+    ended_on: dt.date | None
+    end_reason: EndReason | None
+    end_note: str
+    created_at: dt.datetime
+    checks: list[CheckOut]
+    audit: list[AuditOut]
+
+
+class FilingPage(Schema):
+    count: int
+    items: list[FilingItem]
+
+
+class FilingFilters(PageQuery):
+    status: Appointment.Status | None = None
+    q: str = Field("", max_length=100, description="person or enterprise name, USCC, filing number")
+    region: str | None = Field(None, pattern=REGION_CODE)
+
+
+class ApproveIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class ReturnIn(Schema):
+    reason: str = Field(max_length=2000, description="what the enterprise must correct")
+
+
+class EndIn(Schema):
+    ended_on: dt.date
+    reason: EndReason
+    note: str = Field("", max_length=2000)
+
+
+class RenewIn(Schema):
+    term_end: dt.date
+    note: str = Field("", max_length=2000)
+
+
+# Accounts: online registration, claiming an invitation, opening a clerk account -----------------
+
+
+class RegisterIn(PersonIn):
+    """线上注册 (shaanxi-2021 §五(一)): the Annex A 备案人 part and the account to sign in with."""
+
+    username: str = Field(max_length=150, description="3–150 letters, digits or @.+-_")
+    password: str = Field(max_length=4096, description="checked by the password validators")
+
+
+class RegisterOut(Schema):
+    username: str
+    person: PersonOut
+
+
+class ClaimIn(Schema):
+    token: str = Field(max_length=200, description="the invite_token of POST /persons/invite")
+    id_number: str = Field(max_length=18, description="must match the one the clerk recorded")
+    username: str = Field(max_length=150, description="3–150 letters, digits or @.+-_")
+    password: str = Field(max_length=4096, description="checked by the password validators")
+
+
+class ClerkIn(Schema):
+    username: str = Field(max_length=150, description="3–150 letters, digits or @.+-_")
+    display_name: str = Field(
+        "", max_length=100, description="经办人姓名; the enterprise name when blank"
+    )
+    password: str = Field(max_length=4096, description="checked by the password validators")
+
+
+class AccountOut(Schema):
+    username: str
+
+
+# 指导督促: reminders and the oversight queue ------------------------------------------------------
+
+
+class ReminderIn(Schema):
+    message: str = Field(max_length=2000, description="督促内容, at least 4 characters")
+
+
+class ReminderOut(Schema):
+    id: int
+    enterprise: str = Field(description="USCC")
+    enterprise_name: str
+    sent_by: str | None = Field(description="username of the regulator who sent it")
+    sent_at: dt.datetime
+    message: str
+    read_at: dt.datetime | None
+
+
+class ReminderPage(Schema):
+    count: int
+    items: list[ReminderOut]
+
+
+class ReminderFilters(PageQuery):
+    enterprise: str | None = Field(None, max_length=18, description="USCC")
+    unread: bool = Field(False, description="only those the enterprise has not yet read")
+
+
+class OversightCounts(Schema):
+    without_cqo: int
+    submitted: int
+    returned: int
+    overdue: int
+
+
+class OversightOut(Schema):
+    due_days: int = Field(
+        description="an appointment not filed this many days after its start is overdue"
+    )
+    counts: OversightCounts
+    without_cqo: list[EnterpriseItem] = Field(description="paged by limit and offset")
+    submitted: list[FilingItem] = Field(description="the oldest submissions first")
+    returned: list[FilingItem]
+    overdue: list[FilingItem]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from cqo.audit.admin import ReadOnlyAdmin
 from cqo.registry.models import Appointment, Enterprise, Person, Qualification, Reminder
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(ReadOnlyAdmin):
     list_display = ["name", "uscc", "region", "industry", "size", "above_scale"]
     list_filter = ["size", "above_scale", "nature"]
     search_fields = ["name", "uscc"]
@@ -18,7 +19,7 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = ["name", "id_number_masked", "gender", "education", "region"]
     search_fields = ["name"]
     readonly_fields = ["public_id", "id_number_masked", "mobile_masked"]
@@ -27,19 +28,15 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ReadOnlyAdmin):
     list_display = ["enterprise", "person", "status", "start_date", "filing_number"]
     list_filter = ["status"]
     search_fields = ["enterprise__name", "person__name", "filing_number"]
     raw_id_fields = ["enterprise", "person"]
     readonly_fields = ["public_id", "snapshot", "filed_at", "filed_by", "submitted_at"]
 
-    # Status changes go through the filing workflow (audited), never a raw edit.
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return [*self.readonly_fields, "status"]
-
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["enterprise", "sent_by", "sent_at", "read_at"]
     raw_id_fields = ["enterprise"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db.models import Q
 
 from cqo.accounts.models import Role
@@ -59,7 +60,11 @@ def enterprise_q(user: Any, prefix: str = "") -> Q:
     if user.role == Role.ENTERPRISE:
         return Q(**{_p(prefix, "pk"): user.enterprise_id})
     if user.role == Role.CQO:
-        return Q(**{_p(prefix, "appointments__person__user"): user})
+        # A subquery, not a join through appointments: one row per enterprise, so no list needs
+        # DISTINCT (which is costly at provincial scale).
+        appointment = apps.get_model("registry", "Appointment")
+        mine = appointment.objects.filter(person__user=user).values("enterprise_id")
+        return Q(**{_p(prefix, "pk__in"): mine})
     return NOTHING
 
 

@@ -262,6 +262,10 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [
+            # "does this enterprise have a filed / open appointment" (oversight, coverage)
+            models.Index(fields=["enterprise", "status"], name="registry_appt_ent_status_idx"),
+        ]
         constraints = [
             # SPEC §12.17: one active chief CQO per enterprise at a time.
             models.UniqueConstraint(

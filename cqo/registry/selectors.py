@@ -30,7 +30,7 @@ def enterprise_list(
     size: str = "",
     cqo_status: str = "",
 ) -> QuerySet[Enterprise]:
-    qs = Enterprise.objects.filter(access.enterprise_q(user)).distinct()
+    qs = Enterprise.objects.filter(access.enterprise_q(user))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(uscc__iexact=q.upper()))
     if region:
@@ -147,8 +147,7 @@ def oversight_queue(*, user: Any, today: dt.date | None = None) -> dict[str, Que
     """
     today = today or timezone.localdate()
     due = today - dt.timedelta(days=settings.CQO_FILING_DUE_DAYS)
-    # distinct: a CQO's scope joins through appointments, one row per appointment.
-    ents = with_cqo_status(Enterprise.objects.filter(access.enterprise_q(user)).distinct())
+    ents = with_cqo_status(Enterprise.objects.filter(access.enterprise_q(user)))
     return {
         # cqo_status is an annotation the stubs cannot see
         "without_cqo": ents.exclude(cqo_status="filed").select_related("region", "industry"),  # type: ignore[misc]
@@ -163,9 +162,6 @@ def oversight_queue(*, user: Any, today: dt.date | None = None) -> dict[str, Que
 
 
 def reminders_for(*, user: Any) -> QuerySet[Reminder]:
-    # distinct: a CQO's scope joins through appointments, one row per appointment.
-    return (
-        Reminder.objects.filter(access.enterprise_q(user, prefix="enterprise"))
-        .distinct()
-        .select_related("enterprise", "sent_by")
+    return Reminder.objects.filter(access.enterprise_q(user, prefix="enterprise")).select_related(
+        "enterprise", "sent_by"
     )

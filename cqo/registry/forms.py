@@ -149,6 +149,22 @@ class PersonEditForm(PersonForm):
             del self.fields[name]
 
 
+class QualificationForm(BootstrapForm):
+    """One title or qualification (SPEC §2: kind, field and level, so rules can compare levels)."""
+
+    kind = forms.ChoiceField(label=_("类别"), choices=[("", "—"), *enums.QualificationKind.choices])
+    name = forms.CharField(label=_("名称"), max_length=100)
+    field = forms.CharField(label=_("专业领域"), max_length=100, required=False)
+    level = forms.ChoiceField(label=_("等级"), choices=enums.QualificationLevel.choices)
+    issued_on = forms.DateField(label=_("取得日期"), required=False, widget=DATE)
+    issuer = forms.CharField(label=_("发证机构"), max_length=100, required=False)
+
+
+QualificationFormSet = forms.formset_factory(
+    QualificationForm, extra=1, can_delete=True, max_num=20
+)
+
+
 class RegisterForm(PersonForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
     password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)

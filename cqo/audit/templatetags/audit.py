@@ -44,7 +44,12 @@ def audit_changes(entry: Any) -> list[tuple[str, str, str]]:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
-        label = str(field.verbose_name) if field is not None else name
+        if field is None:
+            label = name
+        elif hasattr(field, "verbose_name"):
+            label = str(field.verbose_name)
+        else:  # a reverse relation, e.g. a person's qualifications
+            label = str(field.related_model._meta.verbose_name_plural)
         before, after = ([*change, None, None])[:2] if isinstance(change, list) else (None, change)
         if name == "departments_led":
             from cqo.reference.enums import LedDepartment

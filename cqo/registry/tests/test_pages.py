@@ -334,3 +334,30 @@ def test_it_prints_full_numbers_only_when_allowed_and_logs_both(as_user, persona
         ).values_list("note", flat=True)
     )
     assert notes == {"id_number", "mobile"}
+
+
+def test_it_records_qualifications_on_the_profile_page(as_user, personas):
+    client = as_user(personas.cqo)
+    person = personas.person
+    url = reverse("registry:person_edit", args=[person.public_id])
+    assert client.get(url).status_code == 200
+    fields = ["name", "position", "title", "title_level", "education", "major", "mobile"]
+    data = {f: getattr(person, f) for f in [*fields, "email", "quality_years"]}
+    data["region"] = person.region_id
+    data.update({"q-TOTAL_FORMS": "1", "q-INITIAL_FORMS": "0", "q-MAX_NUM_FORMS": "20"})
+    data.update({"q-0-kind": "professional_title", "q-0-name": "高级工程师"})
+    data.update({"q-0-field": "质量管理", "q-0-level": "associate_senior"})
+    data.update({"q-0-issued_on": "2018-12-01", "q-0-issuer": "陕西省人社厅"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert person.qualifications.get().level == "associate_senior"
+    page = client.get(reverse("registry:person_detail", args=[person.public_id])).content.decode()
+    assert "高级工程师（专业技术职称，副高级，质量管理" in page
+    # a qualification with no kind is refused beside its field, and nothing changes
+    data["q-0-kind"] = ""
+    data["q-0-name"] = "质量工程师"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert person.qualifications.get().name == "高级工程师"
+    # someone else's profile is out of reach
+    assert as_user(personas.clerk_b).get(url).status_code == 404

@@ -117,16 +117,30 @@ def person_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
         user=request.user,
         around=person.region,
     )
-    if request.method == "POST" and form.is_valid():
+    quals = forms.QualificationFormSet(
+        request.POST or None,
+        prefix="q",
+        initial=[
+            {f: getattr(q, f) for f in ("kind", "name", "field", "level", "issued_on", "issuer")}
+            for q in person.qualifications.all()
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and quals.is_valid():
+        data = form_data(form)
+        data["qualifications"] = [
+            q for q in quals.cleaned_data if q and not q.get("DELETE") and q.get("name")
+        ]
         try:
-            services.person_update(actor=request.user, person=person, data=form_data(form))
+            services.person_update(actor=request.user, person=person, data=data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("个人信息已保存"))
             return redirect("registry:person_detail", public_id=person.public_id)
     return render(
-        request, "registry/form.html", {"form": form, "title": _("修改个人信息"), "object": person}
+        request,
+        "registry/form.html",
+        {"form": form, "formset": quals, "title": _("修改个人信息"), "object": person},
     )
 
 

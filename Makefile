@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-packages messages lint check bench test-pg clean
+.PHONY: run test install system-packages messages translations check bench test-pg clean
 
 $(SYSTEM_STAMP):
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -51,6 +51,12 @@ check: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy cqo
 	$(PY) manage.py makemigrations --check --dry-run -v0
+	@untranslated=$$(msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po | grep -c '^msgid "[^"]'); \
+	  test "$$untranslated" = 0 || { echo "locale/en: $$untranslated untranslated strings (make translations)"; exit 1; }
+
+# Extract new strings into the English catalogue; translate the empty msgstr entries it adds.
+translations: $(STAMP)
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-location --no-obsolete
 
 test: install check
 	$(PY) -m pytest

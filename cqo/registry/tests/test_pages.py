@@ -361,3 +361,12 @@ def test_it_records_qualifications_on_the_profile_page(as_user, personas):
     assert person.qualifications.get().name == "高级工程师"
     # someone else's profile is out of reach
     assert as_user(personas.clerk_b).get(url).status_code == 404
+
+
+def test_it_speaks_chinese_to_an_english_browser_until_english_is_chosen(client, personas):
+    client.force_login(personas.county_a)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "首席质量官管理平台" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "Chief Quality Officer Platform" in page

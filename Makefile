@@ -46,7 +46,7 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT) --insecure
 
 # Static checks: lint, format, types, and no model change without its migration.
-check: $(STAMP)
+check: $(SYSTEM_STAMP) $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy cqo

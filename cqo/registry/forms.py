@@ -63,7 +63,9 @@ class EnterpriseForm(BootstrapForm):
     )
     listed = forms.BooleanField(label=_("上市公司"), required=False)
     website = forms.CharField(label=_("单位网址"), required=False)
-    employees = forms.IntegerField(label=_("员工总数"), required=False, min_value=0)
+    employees = forms.IntegerField(
+        label=_("员工总数"), required=False, min_value=0, max_value=10_000_000
+    )
     main_products = forms.CharField(
         label=_("主导产品及经营项目"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -39,7 +39,8 @@ REGION_CODE = r"^\d{6}$"
 
 class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    # bounded so a huge offset is a 422, not a database integer overflow
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 # Enterprises ----------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ class EnterpriseFields(Schema):
     uscc: str | None = Field(None, description="统一社会信用代码 (GB 32100-2015)")
     name: str | None = None
     website: str | None = None
-    employees: int | None = Field(None, ge=0)
+    employees: int | None = Field(None, ge=0, le=10_000_000)
     industry: str | None = Field(None, description="GB/T 4754-2017 division code, e.g. 34")
     size: EnterpriseSize | None = None
     nature: EnterpriseNature | None = None

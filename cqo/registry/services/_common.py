@@ -103,8 +103,9 @@ class Errors:
 
 
 def text(data: Data, key: str) -> str:
+    """A trimmed string input. NUL is dropped: PostgreSQL text cannot hold it."""
     value = data.get(key)
-    return "" if value is None else str(value).strip()
+    return "" if value is None else str(value).replace("\x00", "").strip()
 
 
 def year(errors: Errors, field: str, value: Any) -> int | None:

@@ -25,6 +25,8 @@ from cqo.registry.services._common import (
     year,
 )
 
+MAX_EMPLOYEES = 10_000_000
+
 # Enterprises ----------------------------------------------------------------------------------
 
 
@@ -65,10 +67,11 @@ def _apply_enterprise(errors: Errors, ent: Enterprise, data: Data, *, partial: b
         else:
             try:
                 ent.employees = int(value)
-                if ent.employees < 0:
+                # the largest employers have a few million staff; beyond this it is a typo
+                if not 0 <= ent.employees <= MAX_EMPLOYEES:
                     raise ValueError
             except (TypeError, ValueError):
-                errors.add("employees", _("员工总数应为不小于0的整数"))
+                errors.add("employees", _("员工总数应为0至1000万之间的整数"))
     if given("industry"):
         code = text(data, "industry")
         industry = Industry.objects.filter(code=code, level=Industry.Level.DIVISION).first()

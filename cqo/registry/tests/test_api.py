@@ -1025,3 +1025,44 @@ def test_it_keeps_the_operation_ids_clients_were_generated_with(client: Client) 
         *(f"reminder_{v}" for v in ("send", "list", "read")),
         "oversight",
     }
+
+
+def test_it_refuses_an_offset_beyond_any_page(client, personas):
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "prov", "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for path in ("/api/v1/enterprises", "/api/v1/oversight", "/api/v1/filings"):
+        response = client.get(path + "?offset=9223372036854775809", **auth)
+        assert response.status_code == 422, path
+        assert response.json()["detail"][0]["field"] == "offset"
+
+
+def test_it_answers_a_nul_in_a_search_with_a_field_error(client, personas):
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "prov", "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    response = client.get("/api/v1/persons?q=a%00b", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["field"] == "q"
+
+
+def test_it_drops_a_nul_from_json_text_before_saving(client, personas):
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "prov", "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    response = client.patch(
+        f"/api/v1/enterprises/{personas.enterprise_a.uscc}",
+        {"main_products": "轴承\x00零件"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200
+    personas.enterprise_a.refresh_from_db()
+    assert personas.enterprise_a.main_products == "轴承零件"

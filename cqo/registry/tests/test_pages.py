@@ -370,3 +370,8 @@ def test_it_speaks_chinese_to_an_english_browser_until_english_is_chosen(client,
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "Chief Quality Officer Platform" in page
+
+
+def test_it_refuses_a_nul_in_a_page_search(as_user, personas):
+    response = as_user(personas.province).get(reverse("registry:enterprise_list") + "?q=%00")
+    assert response.status_code == 400

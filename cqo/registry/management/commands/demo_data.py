@@ -41,6 +41,7 @@ class Command(BaseCommand):
         if demo.demo_exists():
             if options["if_empty"]:
                 self.stdout.write("The registry already holds data; demo data not loaded.")
+                self._existing_logins()
                 return
             if not options["reset"]:
                 raise CommandError(
@@ -71,6 +72,18 @@ class Command(BaseCommand):
             f"\nRegistered in 610113, not yet appointed — log in as clerk and appoint:\n"
             f"  姓名 {name}  身份证号 {id_number}\n"
         )
+
+    def _existing_logins(self) -> None:
+        """Remind a returning user of the demo logins still present (make run, second time)."""
+        from cqo.accounts.models import User
+
+        names = list(
+            User.objects.filter(username__in=demo.DEMO_USERS, is_active=True)
+            .order_by("pk")
+            .values_list("username", flat=True)
+        )
+        if names:
+            self.stdout.write(f"Demo logins (password {demo.PASSWORD}): {', '.join(names)}")
 
     def _table(self, logins: list[tuple[str, str, str]]) -> None:
         rows = [

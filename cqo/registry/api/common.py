@@ -25,7 +25,10 @@ def actor(request: HttpRequest) -> User:
 def build(schema: type[S], obj: object, **derived: Any) -> S:
     """``schema`` filled from the same-named attributes of ``obj``, then from ``derived``."""
     names = schema.model_fields.keys() - derived.keys()
-    return schema.model_validate({**{n: getattr(obj, n) for n in names}, **derived})
+    values = {n: getattr(obj, n) for n in names}
+    if "id" in values and hasattr(obj, "public_id"):
+        values["id"] = obj.public_id  # the API never shows integer keys (STYLE.md)
+    return schema.model_validate({**values, **derived})
 
 
 def or_none(value: str) -> str | None:

@@ -173,6 +173,7 @@ class PersonIn(PersonFields):
 
 
 class PersonItem(Schema):
+    id: uuid.UUID = Field(description="the same as public_id: the person's address in the API")
     public_id: uuid.UUID
     name: str
     id_number_masked: str
@@ -275,6 +276,7 @@ class AuditOut(Schema):
 
 
 class FilingItem(Schema):
+    id: uuid.UUID = Field(description="the same as public_id: /filings/{id}/submit and so on")
     public_id: uuid.UUID
     status: Appointment.Status
     enterprise: str = Field(description="USCC")

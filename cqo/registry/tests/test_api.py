@@ -1066,3 +1066,21 @@ def test_it_drops_a_nul_from_json_text_before_saving(client, personas):
     assert response.status_code == 200
     personas.enterprise_a.refresh_from_db()
     assert personas.enterprise_a.main_products == "轴承零件"
+
+
+def test_it_gives_filings_and_persons_an_id_that_addresses_them(client, personas):
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "clerk_a", "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = appointment_data(personas.person)
+    body["start_date"] = "2026-01-01"
+    created = client.post("/api/v1/filings", body, content_type="application/json", **auth).json()
+    assert created["id"] == created["public_id"]
+    submitted = client.post(f"/api/v1/filings/{created['id']}/submit", **auth)
+    assert submitted.status_code == 200
+    assert submitted.json()["status"] == "submitted"
+    listed = client.get("/api/v1/persons", **auth).json()["items"][0]
+    assert listed["id"] == listed["public_id"]

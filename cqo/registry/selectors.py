@@ -30,7 +30,8 @@ def enterprise_list(
     size: str = "",
     cqo_status: str = "",
 ) -> QuerySet[Enterprise]:
-    qs = Enterprise.objects.filter(access.enterprise_q(user))
+    """Enterprises in scope, each annotated with ``cqo_status`` (filed / pending / none)."""
+    qs = with_cqo_status(Enterprise.objects.filter(access.enterprise_q(user)))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(uscc__iexact=q.upper()))
     if region:
@@ -43,7 +44,7 @@ def enterprise_list(
         qs = qs.filter(size=size)
     if cqo_status:
         # cqo_status is an annotation the stubs cannot see
-        qs = with_cqo_status(qs).filter(cqo_status=cqo_status)  # type: ignore[misc]
+        qs = qs.filter(cqo_status=cqo_status)  # type: ignore[misc]
     return qs.select_related("region", "industry")
 
 

@@ -71,8 +71,6 @@ def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> 
         size=filters.size or "",
         cqo_status=filters.cqo_status or "",
     )
-    if not filters.cqo_status:  # the selector annotates cqo_status only when filtering by it
-        qs = selectors.with_cqo_status(qs)
     count, items = page(qs.order_by("name", "uscc"), filters)
     return {"count": count, "items": [enterprise_item(e) for e in items]}
 

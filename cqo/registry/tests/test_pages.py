@@ -375,3 +375,14 @@ def test_it_speaks_chinese_to_an_english_browser_until_english_is_chosen(client,
 def test_it_refuses_a_nul_in_a_page_search(as_user, personas):
     response = as_user(personas.province).get(reverse("registry:enterprise_list") + "?q=%00")
     assert response.status_code == 400
+
+
+def test_it_filters_enterprises_by_cqo_status(as_user, personas):
+    file_appointment(personas)
+    client = as_user(personas.province)
+    filed = client.get(reverse("registry:enterprise_list") + "?cqo_status=filed").content.decode()
+    assert personas.enterprise_a.name in filed
+    assert personas.enterprise_b.name not in filed
+    none = client.get(reverse("registry:enterprise_list") + "?cqo_status=none").content.decode()
+    assert personas.enterprise_b.name in none
+    assert personas.enterprise_a.name not in none

@@ -34,15 +34,13 @@ from cqo.registry.views._common import (
 @login_required
 def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
     g = request.GET
-    qs = selectors.with_cqo_status(
-        selectors.enterprise_list(
-            user=request.user,
-            q=g.get("q", "").strip(),
-            region=g.get("region", ""),
-            industry=g.get("industry", ""),
-            size=g.get("size", ""),
-            cqo_status=g.get("cqo_status", ""),
-        )
+    qs = selectors.enterprise_list(
+        user=request.user,
+        q=g.get("q", "").strip(),
+        region=g.get("region", ""),
+        industry=g.get("industry", ""),
+        size=g.get("size", ""),
+        cqo_status=g.get("cqo_status", ""),
     ).order_by(SORTS.get(g.get("sort", ""), "name"))
     if g.get("export") == "xlsx":
         headers = [

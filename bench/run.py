@@ -137,6 +137,48 @@ def run(n: int) -> None:
     t_dec, _ = timed(lambda: [crypto.decrypt(token) for _ in range(n)])
     report("decrypt ID number", t_dec, t_plain_set, n, "plain attribute")
 
+    # 5. The eligibility verdict of a pack (every condition, with its explanation) vs the bare
+    #    threshold comparisons of the same conditions written as Python.
+    import datetime as dt
+
+    from cqo.policy import rules
+    from cqo.policy.selectors import governing_for_region
+
+    region = counties[0]
+    gov = governing_for_region(region, dt.date(2026, 6, 1))
+    facts = [
+        rules.Facts(
+            person=rules.PersonFacts(
+                education=rng.choice(["junior_college", "bachelor", "master"]),
+                title_level=rng.choice(["", "junior", "intermediate"]),
+                quality_years=rng.randrange(0, 12),
+            ),
+            enterprise=rules.EnterpriseFacts(size="medium", above_scale=rng.random() < 0.5),
+            post=rules.PostFacts(rank=rng.choice(["department_head", "senior_deputy"])),
+        )
+        for _ in range(n)
+    ]
+    t_verdict, _ = timed(lambda: [rules.verdict(gov.rules, f) for f in facts])
+    t_bare, _ = timed(
+        lambda: [
+            (
+                f.person.quality_years >= 3,
+                f.person.education in ("bachelor", "master", "doctor")
+                or f.person.title_level in ("intermediate", "associate_senior", "senior"),
+                not f.enterprise.above_scale or f.post.rank in ("senior_deputy", "senior_head"),
+            )
+            for f in facts
+        ]
+    )
+    report("eligibility verdict (shaanxi-2021)", t_verdict, t_bare, n, "bare comparisons")
+
+    # 6. Which pack governs a county (three lookups and a merge) vs fetching one row by key.
+    t_gov, _ = timed(
+        lambda: [governing_for_region(region, dt.date(2026, 6, 1)) for _ in range(200)]
+    )
+    t_row, _ = timed(lambda: [Region.objects.get(code=region.code) for _ in range(200)])
+    report("governing pack for a county (200x)", t_gov, t_row, 200, "one row by key")
+
 
 if __name__ == "__main__":
     main()

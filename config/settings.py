@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "cqo.reference",
     "cqo.accounts",
     "cqo.registry",
+    "cqo.policy",
+    "cqo.blacklist",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,8 @@ CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "10"))
 CQO_LOGIN_LOCK_MINUTES = int(os.environ.get("CQO_LOGIN_LOCK_MINUTES", "15"))
 # API bearer tokens expire after this many days.
 CQO_TOKEN_DAYS = int(os.environ.get("CQO_TOKEN_DAYS", "30"))
+# A deployment's own policy packs (SPEC §4), loaded with the shipped ones by `load_packs`.
+CQO_POLICY_PACK_DIR = Path(os.environ.get("CQO_POLICY_PACK_DIR") or DATA_DIR / "packs")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("cqo.accounts.urls")),
     path("", include("cqo.registry.urls")),
+    path("policy/", include("cqo.policy.urls")),
+    path("", include("cqo.blacklist.urls")),
 ]
 
 if settings.DEBUG:

@@ -92,3 +92,5 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 api.add_router("/", "cqo.accounts.api.router")
 api.add_router("/", "cqo.reference.api.router")
 api.add_router("/", "cqo.registry.api.router")
+api.add_router("/", "cqo.policy.api.router")
+api.add_router("/", "cqo.blacklist.api.router")

@@ -50,6 +50,38 @@ def region_contains(user: Any, region: Any) -> bool:
     return region.code == own.code
 
 
+def department_industries(user: Any) -> list[str] | None:
+    """The GB/T 4754 sections/divisions a department account is competent for, from the
+    ``[[departments]]`` of the pack governing its region (SPEC §12.20); None means every
+    industry, [] none (an unknown department code)."""
+    cached: list[str] | bool | None = getattr(user, "_cqo_department_industries", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    from cqo.lib import clock
+    from cqo.policy.selectors import governing_for_region
+
+    found: list[str] | None = []
+    if user.region is not None:
+        rules = governing_for_region(user.region, clock.today()).rules
+        for dept in rules.departments:
+            if dept.code == user.department:
+                found = list(dept.industries) or None
+    user._cqo_department_industries = found
+    return found
+
+
+def _department_q(user: Any, region_path: str, industry_path: str) -> Q:
+    codes = department_industries(user)
+    if codes is not None and not codes:
+        return NOTHING
+    q = region_q(user, region_path)
+    if codes is None:
+        return q
+    return q & (
+        Q(**{f"{industry_path}_id__in": codes}) | Q(**{f"{industry_path}__parent_id__in": codes})
+    )
+
+
 def enterprise_q(user: Any, prefix: str = "") -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
@@ -57,6 +89,8 @@ def enterprise_q(user: Any, prefix: str = "") -> Q:
         return Q()
     if user.role == Role.REGULATOR:
         return region_q(user, _p(prefix, "region"))
+    if user.role == Role.DEPARTMENT:
+        return _department_q(user, _p(prefix, "region"), _p(prefix, "industry"))
     if user.role == Role.ENTERPRISE:
         return Q(**{_p(prefix, "pk"): user.enterprise_id})
     if user.role == Role.CQO:
@@ -75,6 +109,10 @@ def appointment_q(user: Any, prefix: str = "") -> Q:
         return Q()
     if user.role == Role.REGULATOR:
         return region_q(user, _p(prefix, "enterprise__region"))
+    if user.role == Role.DEPARTMENT:
+        return _department_q(
+            user, _p(prefix, "enterprise__region"), _p(prefix, "enterprise__industry")
+        )
     if user.role == Role.ENTERPRISE:
         return Q(**{_p(prefix, "enterprise_id"): user.enterprise_id})
     if user.role == Role.CQO:
@@ -92,6 +130,12 @@ def person_q(user: Any, prefix: str = "") -> Q:
     if user.role == Role.REGULATOR:
         return region_q(user, _p(prefix, "region")) | region_q(
             user, _p(prefix, "appointments__enterprise__region")
+        )
+    if user.role == Role.DEPARTMENT:
+        return _department_q(
+            user,
+            _p(prefix, "appointments__enterprise__region"),
+            _p(prefix, "appointments__enterprise__industry"),
         )
     if user.role == Role.ENTERPRISE:
         return Q(**{_p(prefix, "invited_by_id"): user.enterprise_id}) | Q(
@@ -123,8 +167,11 @@ def can_manage_filing(user: User, appointment: Any) -> bool:
 
 
 def can_review_filing(user: User, appointment: Any) -> bool:
-    """The filing authority (the county regulator by default) or a regulator above it."""
-    return user.role == Role.REGULATOR and region_contains(user, appointment.enterprise.region)
+    """Whoever the governing pack names for the filing's next review step (SPEC §3,
+    shenzhen-guide §4.7): by default the county regulator or a regulator above it."""
+    from cqo.registry.services.filings import filing_route
+
+    return filing_route(appointment).may_act(user)
 
 
 def can_edit_person(user: User, person: Any) -> bool:

@@ -15,7 +15,17 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     autocomplete_fields = ["region", "enterprise"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("CQO", {"fields": ("role", "display_name", "region", "enterprise", "organisation")}),
+        (
+            "CQO",
+            {
+                "fields": ("role", "display_name", "region", "enterprise", "organisation"),
+            },
+        ),
+        (
+            # SPEC §12.20: a department account names its pack department (e.g. industry_it)
+            "有关部门",
+            {"fields": ("department",)},
+        ),
     )
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     # SPEC §1
     REGULATOR = "regulator", _("市场监管部门")
+    # SPEC §1, §12.20: a participating or competent department (行业主管部门) of the pack
+    DEPARTMENT = "department", _("有关部门")
     ENTERPRISE = "enterprise", _("企业经办人")
     CQO = "cqo", _("首席质量官")
     TRAINER = "trainer", _("培训机构")
@@ -44,6 +46,9 @@ class User(AbstractUser):
         related_name="clerks",
     )
     organisation = models.CharField(_("所属机构"), max_length=200, blank=True)
+    # A department account names its department by the code of the governing pack's
+    # ``[[departments]]`` entry (e.g. "industry_it"); its region is where it acts.
+    department = models.CharField(_("部门代码"), max_length=40, blank=True)
 
     class Meta:
         constraints = [
@@ -55,6 +60,10 @@ class User(AbstractUser):
                 condition=~Q(role="enterprise") | Q(enterprise__isnull=False),
                 name="accounts_user_clerk_has_enterprise",
             ),
+            models.CheckConstraint(
+                condition=~Q(role="department") | (Q(region__isnull=False) & ~Q(department="")),
+                name="accounts_user_department_has_region_and_code",
+            ),
         ]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -62,9 +71,34 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.DEPARTMENT and self.region_id and self.department:
+            # the code must name a department of the pack governing the region (SPEC §12.20)
+            from django.core.exceptions import ValidationError
+
+            from cqo.lib import clock
+            from cqo.policy.selectors import governing_for_region
+
+            rules = governing_for_region(self.region, clock.today()).rules
+            codes = [d.code for d in rules.departments]
+            if self.department not in codes:
+                raise ValidationError(
+                    {
+                        "department": _(
+                            "该地区适用的政策包中没有部门代码 %(code)s；可选：%(codes)s"
+                        )
+                        % {"code": self.department, "codes": "、".join(codes) or "—"}
+                    }
+                )
+
     @property
     def is_regulator(self) -> bool:
         return self.role == Role.REGULATOR
+
+    @property
+    def is_department(self) -> bool:
+        return self.role == Role.DEPARTMENT
 
     @property
     def is_clerk(self) -> bool:

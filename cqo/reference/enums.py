@@ -66,6 +66,9 @@ class QualificationKind(models.TextChoices):
     PROFESSIONAL_TITLE = "professional_title", _("专业技术职称")
     VOCATIONAL = "vocational", _("职业资格")
     MANAGEMENT = "management", _("管理类资格")
+    # A CQO training certificate (培训合格证) held, e.g. one issued before the platform existed
+    # (hangzhou-spec 培训; level-standard §5.1.4, SPEC §12.4).
+    TRAINING_CERTIFICATE = "cqo_training", _("首席质量官培训合格证")
 
 
 class PositionRank(OrderedChoices):

@@ -215,7 +215,7 @@ class Plan:
         }
         filed = round(n * 0.3)
         needed = filed + sum(counts.values()) + 1  # one person registered and waiting
-        return cls(enterprises=n, persons=max(round(n * 0.4), needed + 2), filed=filed, **counts)
+        return cls(enterprises=n, persons=max(round(n * 0.4), needed + 3), filed=filed, **counts)
 
 
 @dataclass
@@ -240,6 +240,11 @@ DEMO_USERS = [
     "newcqo",
     "trainer",
     "certifier",
+    "fin",
+    "nanshan",
+    "szit",
+    "szclerk",
+    "szcqo",
 ]
 
 
@@ -250,7 +255,10 @@ def demo_exists() -> bool:
 @transaction.atomic
 def demo_reset() -> dict[str, int]:
     """Delete registry data and the demo users (clerks cannot outlive their enterprise)."""
+    from cqo.blacklist.demo import blacklist_reset
+
     deleted = {
+        **blacklist_reset(),
         "reminders": Reminder.objects.all().delete()[0],
         "appointments": Appointment.objects.all().delete()[0],
         "users": User.objects.filter(Q(username__in=DEMO_USERS) | Q(enterprise__isnull=False))
@@ -780,16 +788,19 @@ def _history(
     # Larger enterprises are likelier to have appointed a CQO (weighted sampling, A-Res).
     weight = {"large": 10, "medium": 6, "small": 2, "micro": 1}
     order = sorted(ents, key=lambda e: g.rng.random() ** (1 / weight[e.size]), reverse=True)
-    filed_ents, rest = order[: plan.filed - 1], order[plan.filed - 1 :]  # +1 through services
-    open_n = plan.draft + plan.submitted + plan.returned
+    # +1 filed through the services, -1 ended by the demo exit listing (cqo.blacklist.demo)
+    filed_ents, rest = order[: plan.filed], order[plan.filed :]
+    # one submitted filing is made through the services (the Shenzhen showcase)
+    open_n = plan.draft + plan.submitted - 1 + plan.returned
     open_ents, rest = rest[:open_n], rest[open_n:]
     # Two thirds of the ended ones preceded a serving CQO; the others left their post vacant.
-    n_pred = min(plan.ended * 2 // 3, len(filed_ents))
-    ended_ents = g.rng.sample(filed_ents, n_pred) + rest[: plan.ended - n_pred]
+    bulk_ended = plan.ended - 1  # and the one the exit listing ends
+    n_pred = min(bulk_ended * 2 // 3, len(filed_ents))
+    ended_ents = g.rng.sample(filed_ents, n_pred) + rest[: bulk_ended - n_pred]
     statuses = (
         ["filed"] * len(filed_ents)
         + ["draft"] * plan.draft
-        + ["submitted"] * plan.submitted
+        + ["submitted"] * (plan.submitted - 1)
         + ["returned"] * plan.returned
         + ["ended"] * len(ended_ents)
     )
@@ -820,7 +831,7 @@ def _history(
         person, fact = _person(g, ent, ent.region_id, regions, companies, joined, until, rare)
         persons.append(person)
         facts.append(fact)
-    for _ in range(plan.persons - len(targets) - 2):  # two registered through the services
+    for _ in range(plan.persons - len(targets) - 3):  # three registered through the services
         county = g.weighted(list(COUNTIES), list(COUNTIES.values()))
         persons.append(_person(g, None, county, regions, companies, g.past(365, 3650))[0])
     _bulk(Person, persons, users["admin"], "persons", seed, "public_id")
@@ -848,6 +859,7 @@ def _history(
         )
     ]
     _bulk(Appointment, appts, users["admin"], "appointments", seed, "public_id")
+    _record_verdicts(appts)
     filed = [a for a in appts if a.status in ("filed", "ended")]
     for a in filed:
         # As services.filing_approve numbers them: authority region, filing year, row id.
@@ -855,7 +867,36 @@ def _history(
         a.filing_number = f"{a.filing_authority_id}{year}{a.pk:07d}"
         a.snapshot = services.filing_form_data(a, frozen=False)
     Appointment.objects.bulk_update(filed, ["filing_number", "snapshot"], batch_size=BATCH)
-    return len(persons) + 2
+    return len(persons) + 3
+
+
+BACKBONE = (
+    "该人员为企业实践经验丰富的技术骨干，长期负责产品质量检验和工艺改进，"
+    "企业结合实际聘任，特此书面说明。"
+)
+
+
+def _record_verdicts(appts: list[Appointment]) -> None:
+    """Every submitted, filed and ended row keeps the verdict of the pack it was judged under,
+    as ``services.filing_submit`` records it; where the pack asks for a written justification
+    the demo enterprise has given one (SPEC §12.11)."""
+    from cqo.policy import rules as policy
+    from cqo.policy.selectors import governing_for_region
+
+    judged = [a for a in appts if a.status != "draft"]
+    if not judged:
+        return
+    gov = governing_for_region(Region.objects.get(code=PROVINCE), timezone.localdate())
+    for a in judged:
+        verdict = policy.verdict(gov.rules, services.eligibility_facts(a))
+        if verdict.needing_justification:
+            a.justification = BACKBONE
+            verdict = policy.verdict(gov.rules, services.eligibility_facts(a))
+        a.pack_version = gov.version
+        a.verdict = services.verdict_record(gov, verdict, a)
+    Appointment.objects.bulk_update(
+        judged, ["justification", "pack_version", "verdict"], batch_size=BATCH
+    )
 
 
 @transaction.atomic
@@ -870,11 +911,18 @@ def build_demo(
     regions = {r.code: r for r in Region.objects.filter(province_code=PROVINCE)}
     users = _users(regions)
     show = _showcase(g, users)
+    from cqo.policy.demo import build_policy_showcase
+
+    elsewhere = build_policy_showcase(g.rng, users["admin"])
     _say(stdout, f"accounts and showcase records … {time.monotonic() - began:.1f}s")
-    ents = _enterprises(g, users, plan.enterprises - 2)
-    _say(stdout, f"{len(ents) + 2} enterprises … {time.monotonic() - began:.1f}s")
+    # two showcase enterprises in Shaanxi and one in Shenzhen (cqo.policy.demo)
+    ents = _enterprises(g, users, plan.enterprises - 3)
+    _say(stdout, f"{len(ents) + 3} enterprises … {time.monotonic() - began:.1f}s")
     n_persons = _history(g, plan, ents, users, regions, seed)
     _say(stdout, f"{n_persons} persons and their filings … {time.monotonic() - began:.1f}s")
+    from cqo.blacklist.demo import build_blacklist_showcase
+
+    build_blacklist_showcase(users["prov"])
 
     return DemoResult(
         plan=plan,
@@ -894,5 +942,6 @@ def build_demo(
             ("newcqo", "首席质量官", f"{show.appointable[0]}，已注册、尚未聘任（610113）"),
             ("trainer", "培训机构", "陕西省质量培训中心"),
             ("certifier", "认定机构", "陕西省质量协会"),
+            *elsewhere,
         ],
     )

@@ -82,6 +82,12 @@ class EnterpriseForm(BootstrapForm):
     quality_award_year = forms.IntegerField(label=_("获奖年度"), required=False)
     special_equipment_licence = forms.CharField(label=_("特种设备生产许可证号"), required=False)
     group_parent = forms.CharField(label=_("所属集团统一社会信用代码"), required=False)
+    own_cqo_conditions = forms.CharField(
+        label=_("企业自定首席质量官任职条件"),
+        help_text=_("小微企业可结合实际，参考制定相应的条件（jiangsu-2020 §二）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(self, *args: Any, user: Any, around: Region | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -216,6 +222,15 @@ class AppointmentForm(BootstrapForm):
     )
     declaration_confirmed = forms.BooleanField(
         label=_("单位意见：上述资料属实，同意任命并备案。"), required=False
+    )
+    justification = forms.CharField(
+        label=_("未满足条件的书面说明"),
+        help_text=_(
+            "备案人未满足政策包中“需书面说明”的条件时填写，例如实践经验丰富的技术骨干"
+            "适当放宽条件的理由（shaanxi-2021 §四(二)）；备案机关审核时可见。"
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
 

@@ -56,6 +56,9 @@ class Enterprise(models.Model):
     special_equipment_licence = models.CharField(
         _("特种设备生产许可证号"), max_length=60, blank=True
     )
+    # Small and micro firms may set their own conditions for the CQO (jiangsu-2020 §二;
+    # SPEC §12.11: they are attached to the enterprise).
+    own_cqo_conditions = models.TextField(_("企业自定首席质量官任职条件"), blank=True)
     group_parent = models.ForeignKey(
         "self",
         verbose_name=_("所属集团（母公司）"),
@@ -228,6 +231,26 @@ class Appointment(models.Model):
     remarks = models.TextField(_("备注"), blank=True)
     declaration_confirmed = models.BooleanField(
         _("单位意见：上述资料属实，同意任命并备案。"), default=False
+    )
+    # Why an unmet condition should not stop the filing, or why the pack's relaxation applies
+    # (shaanxi-2021 §四(二); SPEC §12.11). The reviewer sees it.
+    justification = models.TextField(_("未满足条件的书面说明"), blank=True)
+    # The rules the filing was evaluated under, kept with the decision (SPEC §4).
+    pack_version = models.ForeignKey(
+        "policy.PackVersion",
+        verbose_name=_("适用政策包版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verdict = models.JSONField(default=dict, blank=True, editable=False)
+    # county_then_city packs: the county's check before the city files (SPEC §3)
+    review_stage = models.CharField(
+        _("审核环节"),
+        max_length=20,
+        blank=True,
+        choices=[("", _("待初审")), ("county_checked", _("县级已初审，待市级备案"))],
     )
     # Filing
     filing_number = models.CharField(

@@ -28,6 +28,7 @@ from cqo.registry import services
 from cqo.registry.models import Appointment
 
 TEMPLATE = "registry/filing_form_pdf.html"
+AUTHORISATION_TEMPLATE = "registry/authorisation_pdf.html"
 
 # Annex A prints the sizes largest first; EnterpriseSize is declared smallest first.
 SIZE_ORDER = [
@@ -126,3 +127,44 @@ def render_filing_form(appointment: Appointment, *, unmasked: bool) -> bytes:
     fetcher = URLFetcher(allowed_protocols=["data"])
     # Without a target, write_pdf returns the document as bytes.
     return HTML(string=html, url_fetcher=fetcher, base_url=str(settings.MEDIA_ROOT)).write_pdf()
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def authorisation_context(appointment: Appointment) -> dict[str, Any]:
+    """The 聘任授权证书 (shaanxi-2021 §四(一), hangzhou-spec 术语): the duties and powers the
+    enterprise authorised (by default the governing pack's lists) and the pack's norms."""
+    rules = services.governing(appointment).rules
+    pack_label = services.eligibility_view(appointment).get("label", "")
+
+    def listed(own: str, section: Any) -> tuple[list[str], str]:
+        if own.strip():
+            return _lines(own), _("企业授权")
+        return (list(section.items), section.clause) if section else ([], "")
+
+    duties, duties_clause = listed(appointment.duties, rules.duties)
+    powers, powers_clause = listed(appointment.powers, rules.powers)
+    norms = list(rules.norms.items) if rules.norms else []
+    return {
+        "person": appointment.person.name,
+        "enterprise": appointment.enterprise.name,
+        "post": appointment.post,
+        "start": appointment.start_date.strftime("%Y-%m-%d"),
+        "term_end": appointment.term_end.strftime("%Y-%m-%d") if appointment.term_end else "",
+        "duties": duties,
+        "duties_clause": duties_clause,
+        "powers": powers,
+        "powers_clause": powers_clause,
+        "norms": norms,
+        "norms_clause": rules.norms.clause if rules.norms else "",
+        "basis": pack_label,
+        "filing_number": appointment.filing_number or "",
+    }
+
+
+def render_authorisation(appointment: Appointment) -> bytes:
+    html = render_to_string(AUTHORISATION_TEMPLATE, authorisation_context(appointment))
+    fetcher = URLFetcher(allowed_protocols=["data"])
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()

@@ -1,8 +1,9 @@
 """Filing checks as pure functions over plain data (SPEC §3, §12.11, §12.17).
 
 Each check carries its clause and severity. Only blocking checks stop a submission or an
-approval; advisory ones are shown to the clerk and the reviewer. The jurisdiction's policy pack
-adds its own conditions on top of these (policy app).
+approval; advisory ones are shown to the clerk and the reviewer. These are the checks every
+filing gets whatever the jurisdiction; the governing policy pack's conditions are evaluated by
+``cqo.policy.rules`` and shown beside them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class FilingFacts:
     other_active_at_enterprise: bool
     person_active_elsewhere: list[tuple[int, int | None]] = field(default_factory=list)
     profile_missing: list[str] = field(default_factory=list)
+    # blacklist listings in force for the person (SPEC §12.15): descriptions
+    exit_listings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def filing_checks(f: FilingFacts) -> list[Check]:
@@ -70,6 +74,28 @@ def filing_checks(f: FilingFacts) -> list[Check]:
             "、".join(f.profile_missing),
         ),
     ]
+    # shaanxi-2021 §五(三), jiangsu-2020 §七: the "黑名单" warning and exit mechanism. An exit
+    # listing in force blocks new filings platform-wide; a warning is shown (SPEC §12.15).
+    checks.append(
+        Check(
+            "not_exit_listed",
+            _("备案人未被列入“黑名单”退出名单"),
+            not f.exit_listings,
+            Severity.BLOCKING,
+            "shaanxi-2021 §五(三); jiangsu-2020 §七; SPEC §12.15",
+            "；".join(f.exit_listings),
+        )
+    )
+    checks.append(
+        Check(
+            "no_warning",
+            _("备案人无有效的“黑名单”警示"),
+            not f.warnings,
+            Severity.ADVISORY,
+            "shaanxi-2021 §五(三); jiangsu-2020 §七; SPEC §12.15",
+            "；".join(f.warnings),
+        )
+    )
     # SPEC §12.17: one person may serve several enterprises of the same group; otherwise warn.
     group = f.enterprise_group_id or f.enterprise_id
     elsewhere = [e for e, g in f.person_active_elsewhere if (g or e) != group]
@@ -83,15 +109,6 @@ def filing_checks(f: FilingFacts) -> list[Check]:
             _("备案人另在%(n)d家非同集团企业任首席质量官") % {"n": len(elsewhere)}
             if elsewhere
             else "",
-        )
-    )
-    checks.append(
-        Check(
-            "reports_to_top",
-            _("直接向总经理（总裁）报告工作"),
-            f.reports_to_top,
-            Severity.ADVISORY,
-            "shaanxi-2021 §四(一)",
         )
     )
     # SPEC §12.17: the top manager may appoint themself, flagged; shenzhen-guide §3.1 注2 allows it.

@@ -26,6 +26,11 @@ urlpatterns = [
     path("filings/<str:public_id>/edit/", views.appointment_edit, name="appointment_edit"),
     path("filings/<str:public_id>/form.pdf", views.appointment_pdf, name="appointment_pdf"),
     path(
+        "filings/<str:public_id>/authorisation.pdf",
+        views.appointment_authorisation,
+        name="appointment_authorisation",
+    ),
+    path(
         "filings/<str:public_id>/<str:action>/",
         views.appointment_transition,
         name="appointment_transition",

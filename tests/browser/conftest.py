@@ -49,11 +49,14 @@ def personas(transactional_db: None) -> Personas:
     """The shared personas, on a database the live server's thread can see.
 
     A live server needs ``transactional_db``, whose teardown flushes every table, including the
-    regions and industries the data migration loaded; so load them again first (idempotent).
+    regions and industries the data migration loaded and the policy packs installed after
+    migrating; so load them again first (both idempotent).
     """
+    from cqo.policy.services import load_all
     from cqo.reference.services import reference_load
 
     reference_load()
+    load_all()
     return build_personas()
 
 

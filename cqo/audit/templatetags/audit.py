@@ -16,6 +16,9 @@ TARGET_MODELS = {
     "enterprise": "registry.Enterprise",
     "person": "registry.Person",
     "appointment": "registry.Appointment",
+    "listing": "blacklist.Listing",
+    "appeal": "blacklist.Appeal",
+    "pack_version": "policy.PackVersion",
 }
 
 
@@ -44,6 +47,16 @@ def audit_changes(entry: Any) -> list[tuple[str, str, str]]:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
+        if field is None and name == "status" and hasattr(model, "State"):
+            # a derived state recorded with a transition (e.g. a listing in force → revoked)
+            state = dict(model.State.choices)  # type: ignore[union-attr]
+            before, after = (
+                ([*change, None, None])[:2] if isinstance(change, list) else (None, change)
+            )
+            rows.append(
+                (_("状态"), str(state.get(before, before or "—")), str(state.get(after, after)))
+            )
+            continue
         if field is None:
             label = name
         elif hasattr(field, "verbose_name"):

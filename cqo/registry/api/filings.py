@@ -19,6 +19,7 @@ from cqo.registry.api.schemas import (
     ApproveIn,
     AuditOut,
     CheckOut,
+    EligibilityOut,
     EndIn,
     FilingFields,
     FilingFilters,
@@ -59,6 +60,10 @@ def _filing_out(appt: Appointment) -> FilingOut:
         filing_authority=appt.filing_authority_id,
         filed_by=appt.filed_by.get_username() if appt.filed_by else None,
         checks=[build(CheckOut, c) for c in services.filing_checks(appt)],
+        eligibility=EligibilityOut.model_validate(services.eligibility_view(appt)),
+        route=services.filing_route(appt).label
+        if appt.status == Appointment.Status.SUBMITTED
+        else None,
         audit=[build(AuditOut, e, actor=e.actor_name) for e in trail],
     )
 

@@ -70,6 +70,9 @@ class EnterpriseFields(Schema):
     quality_award_year: int | None = None
     special_equipment_licence: str | None = None
     group_parent: str | None = Field(None, description="USCC of the parent enterprise")
+    own_cqo_conditions: str | None = Field(
+        None, description="the enterprise's own CQO conditions (small and micro firms)"
+    )
 
 
 class EnterpriseIn(EnterpriseFields):
@@ -108,6 +111,7 @@ class EnterpriseOut(EnterpriseItem):
     quality_award: QualityAward | None
     quality_award_year: int | None
     special_equipment_licence: str
+    own_cqo_conditions: str
     group_parent: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -243,6 +247,9 @@ class FilingFields(Schema):
     declaration_confirmed: bool | None = Field(
         None, description="单位意见：上述资料属实，同意任命并备案。"
     )
+    justification: str | None = Field(
+        None, description="written justification for unmet conditions (SPEC §12.11)"
+    )
 
 
 class FilingIn(FilingFields):
@@ -265,6 +272,30 @@ class CheckOut(Schema):
     severity: Severity
     clause: str
     detail: str
+
+
+class ConditionOut(Schema):
+    code: str
+    label: str
+    group: str
+    clause: str
+    severity: Severity
+    status: Literal["met", "unmet", "relaxed", "judgement", "not_applicable"]
+    expected: str
+    actual: str
+    relaxation: str
+    note: str
+
+
+class EligibilityOut(Schema):
+    """The governing pack's conditions for this filing, each with its clause (SPEC §4)."""
+
+    versions: list[int] = Field(description="pack version ids merged, most specific first")
+    label: str
+    national_default: bool
+    evaluated_on: dt.date
+    justification: str
+    results: list[ConditionOut]
 
 
 class AuditOut(Schema):
@@ -315,6 +346,10 @@ class FilingOut(FilingItem):
     end_note: str
     created_at: dt.datetime
     checks: list[CheckOut]
+    eligibility: EligibilityOut
+    review_stage: str
+    route: str | None = Field(description="who acts next on a submitted filing")
+    justification: str
     audit: list[AuditOut]
 
 

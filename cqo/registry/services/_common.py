@@ -39,6 +39,7 @@ ENTERPRISE_FIELDS = [
     "quality_award",
     "quality_award_year",
     "special_equipment_licence",
+    "own_cqo_conditions",
     "group_parent",
 ]
 PERSON_FIELDS = [
@@ -77,6 +78,7 @@ APPOINTMENT_FIELDS = [
     "form_date",
     "remarks",
     "declaration_confirmed",
+    "justification",
 ]
 
 

@@ -98,6 +98,7 @@ def _apply_enterprise(errors: Errors, ent: Enterprise, data: Data, *, partial: b
         "responsible_position",
         "quality_award",
         "special_equipment_licence",
+        "own_cqo_conditions",
     ):
         if given(key):
             setattr(ent, key, text(data, key))

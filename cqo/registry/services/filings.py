@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,9 @@ from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.lib import clock, crypto
+from cqo.policy import rules as policy
+from cqo.policy import schema
+from cqo.policy.selectors import Governing, governing_for_region, governing_from_ids
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
 from cqo.reference.selectors import region_label
@@ -44,6 +48,7 @@ def _apply_appointment(errors: Errors, appt: Appointment, data: Data, *, partial
         "duties",
         "powers",
         "remarks",
+        "justification",
     ):
         if given(key):
             setattr(appt, key, text(data, key))
@@ -183,7 +188,10 @@ def filing_facts(appt: Appointment) -> rules.FilingFacts:
         .exclude(enterprise=appt.enterprise)
         .values_list("enterprise_id", "enterprise__group_parent_id")
     )
+    exits, warnings = _listings(person)
     return rules.FilingFacts(
+        exit_listings=exits,
+        warnings=warnings,
         enterprise_id=appt.enterprise_id,
         enterprise_group_id=appt.enterprise.group_parent_id,
         rank=appt.rank,
@@ -199,21 +207,187 @@ def filing_facts(appt: Appointment) -> rules.FilingFacts:
     )
 
 
+def _listings(person: Person) -> tuple[list[str], list[str]]:
+    from cqo.blacklist.selectors import in_force_for_person
+
+    exits: list[str] = []
+    warnings: list[str] = []
+    for listing in in_force_for_person(person.pk, clock.today()):
+        end = listing.end_date.isoformat() if listing.end_date else _("长期")
+        text_ = _("%(authority)s %(start)s 至 %(end)s：%(reason)s") % {
+            "authority": listing.authority_name,
+            "start": listing.start_date.isoformat(),
+            "end": end,
+            "reason": listing.reason,
+        }
+        (exits if listing.kind == "exit" else warnings).append(text_)
+    return exits, warnings
+
+
 def filing_checks(appt: Appointment) -> list[rules.Check]:
     return rules.filing_checks(filing_facts(appt))
 
 
-def _raise_blocking(checks: list[rules.Check]) -> None:
-    failures = rules.blocking_failures(checks)
-    if failures:
-        raise ValidationError(
-            {
-                "__all__": [
-                    f"{c.label}（{c.clause}）{('：' + c.detail) if c.detail else ''}"
-                    for c in failures
-                ]
+# Eligibility under the governing policy pack (SPEC §4, §12.11) -----------------------------------
+
+
+def eligibility_facts(appt: Appointment) -> policy.Facts:
+    person, ent = appt.person, appt.enterprise
+    quals = tuple(
+        policy.QualificationFact(kind, level)
+        for kind, level in person.qualifications.values_list("kind", "level")
+    )
+    industry = ent.industry
+    return policy.Facts(
+        person=policy.PersonFacts(
+            education=person.education,
+            title_level=person.title_level,
+            qualifications=quals,
+            quality_years=person.quality_years,
+            training_certificate=any(
+                q.kind == enums.QualificationKind.TRAINING_CERTIFICATE for q in quals
+            ),
+        ),
+        enterprise=policy.EnterpriseFacts(
+            size=ent.size,
+            above_scale=ent.above_scale,
+            nature=ent.nature,
+            listed=ent.listed,
+            group=ent.group_parent_id is not None or ent.subsidiaries.exists(),
+            industry_division=industry.code,
+            industry_section=industry.section_code,
+            own_conditions=ent.own_cqo_conditions,
+        ),
+        post=policy.PostFacts(
+            rank=appt.rank,
+            concurrent_role=appt.concurrent_role,
+            appointing_authority=appt.appointing_authority,
+            reports_to_top=appt.reports_to_top,
+            justification=appt.justification,
+        ),
+    )
+
+
+def governing(appt: Appointment) -> Governing:
+    """The rules the filing is judged under: those recorded when it was submitted (a decision
+    keeps its version, SPEC §4), else those in force today for the enterprise's region."""
+    ids = (appt.verdict or {}).get("versions")
+    if ids and appt.status != Appointment.Status.DRAFT and appt.status != "returned":
+        return governing_from_ids(ids)
+    return governing_for_region(appt.enterprise.region, clock.today())
+
+
+def eligibility(appt: Appointment) -> tuple[Governing, policy.Verdict]:
+    gov = governing(appt)
+    return gov, policy.verdict(gov.rules, eligibility_facts(appt))
+
+
+def verdict_record(gov: Governing, verdict: policy.Verdict, appt: Appointment) -> Data:
+    return {
+        "versions": gov.version_ids(),
+        "label": gov.label,
+        "national_default": gov.is_default,
+        "evaluated_on": clock.today().isoformat(),
+        "justification": appt.justification,
+        "results": [r.as_dict() for r in verdict.results],
+    }
+
+
+def eligibility_view(appt: Appointment) -> Data:
+    """What a page or the API shows: the frozen verdict of a filed or ended appointment, else
+    a fresh evaluation (for a submitted one, under the versions recorded at submission)."""
+    if appt.status in (Appointment.Status.FILED, Appointment.Status.ENDED) and appt.verdict:
+        return appt.verdict
+    gov, verdict = eligibility(appt)
+    return verdict_record(gov, verdict, appt)
+
+
+def _raise_blocking(checks: list[rules.Check], verdict: policy.Verdict, justification: str) -> None:
+    problems = [
+        f"{c.label}（{c.clause}）{('：' + c.detail) if c.detail else ''}"
+        for c in rules.blocking_failures(checks)
+    ]
+    problems += [
+        _("%(label)s（%(clause)s）：要求%(expected)s，实际%(actual)s")
+        % {"label": r.label, "clause": r.clause, "expected": r.expected, "actual": r.actual}
+        for r in verdict.blocking
+    ]
+    errors: dict[str, list[str]] = {}
+    if problems:
+        errors["__all__"] = problems
+    if verdict.needing_justification and not justification.strip():
+        errors["justification"] = [
+            _("以下条件未满足，须填写书面说明（SPEC §12.11）：%(list)s")
+            % {
+                "list": "；".join(
+                    f"{r.label}（{r.clause}，要求{r.expected}，实际{r.actual}）"
+                    for r in verdict.needing_justification
+                )
             }
-        )
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+# The filing authority and its review chain (SPEC §3, shenzhen-guide §4.7) ------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who acts next on a submitted filing under the governing pack."""
+
+    authority: str  # county | county_then_city | competent_department
+    step: str  # county | city | department
+    region: Region
+    department: schema.Department | None = None
+
+    def may_act(self, user: Any) -> bool:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        if self.step == "department":
+            assert self.department is not None  # noqa: S101
+            return (
+                user.role == Role.DEPARTMENT
+                and user.department == self.department.code
+                and access.region_contains(user, self.region)
+            )
+        if user.role != Role.REGULATOR or not access.region_contains(user, self.region):
+            return False
+        if self.step == "city":
+            return bool(user.region.level != Region.Level.COUNTY)
+        if self.authority == "county_then_city":
+            return bool(user.region.level == Region.Level.COUNTY)
+        return True
+
+    @property
+    def label(self) -> str:
+        if self.step == "department":
+            assert self.department is not None  # noqa: S101
+            return _("行业主管部门：%(name)s") % {"name": self.department.name}
+        if self.step == "city":
+            return _("设区市市场监管部门备案")
+        if self.authority == "county_then_city":
+            return _("县级市场监管部门初审，再由设区市市场监管部门备案")
+        return _("县级市场监管部门（或其上级）备案")
+
+
+def filing_route(appt: Appointment) -> Route:
+    region = appt.enterprise.region
+    rules_ = governing(appt).rules
+    filing = rules_.filing
+    authority = filing.authority if filing else "county"
+    if authority == "competent_department":
+        industry = appt.enterprise.industry
+        dept = policy.competent_department(rules_.departments, industry.section_code, industry.code)
+        if dept is not None:
+            return Route(authority, "department", region, dept)
+        # no department of the pack is competent for this industry: the county files it
+        return Route("county", "county", region)
+    if authority == "county_then_city":
+        if region.level != Region.Level.COUNTY or appt.review_stage == "county_checked":
+            return Route(authority, "city", region)
+        return Route(authority, "county", region)
+    return Route("county", "county", region)
 
 
 @transaction.atomic
@@ -223,19 +397,43 @@ def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
     appt = _lock(appointment)
     if appt.status not in (Appointment.Status.DRAFT, Appointment.Status.RETURNED):
         raise ValidationError({"status": _("只有草稿或退回修改的备案可以提交")})
-    _raise_blocking(filing_checks(appt))
+    gov, verdict = eligibility(appt)
+    _raise_blocking(filing_checks(appt), verdict, appt.justification)
     before = appt.status
+    before_pack = str(appt.pack_version) if appt.pack_version_id else None
     appt.status = Appointment.Status.SUBMITTED
     appt.submitted_at = timezone.now()
     appt.form_date = appt.form_date or clock.today()
-    appt.save(update_fields=["status", "submitted_at", "form_date", "updated_at"])
-    _appointment_audit(actor, appt, "transition", {"status": [before, appt.status]})
+    appt.pack_version = gov.version
+    appt.verdict = verdict_record(gov, verdict, appt)
+    appt.review_stage = ""
+    appt.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "form_date",
+            "pack_version",
+            "verdict",
+            "review_stage",
+            "updated_at",
+        ]
+    )
+    changes: dict[str, Any] = {"status": [before, appt.status]}
+    if before_pack != str(gov.version):
+        changes["pack_version"] = [before_pack, str(gov.version)]
+    _appointment_audit(actor, appt, "transition", changes)
     return appt
 
 
-def _filing_authority(enterprise: Enterprise) -> Region:
-    # Default filing authority: the county market regulation bureau of the enterprise's region
-    # (SPEC §3); for a city without counties (e.g. 东莞市) the region itself.
+def _filing_authority(enterprise: Enterprise, route: Route, actor: User) -> Region:
+    """The authority the filing is recorded with, whoever in the chain approved it: the
+    county market regulation bureau of the enterprise's region by default (SPEC §3; for a city
+    without counties, e.g. 东莞市, the region itself); the city in a county-then-city chain;
+    the competent department's own region (shenzhen-guide §4.7)."""
+    if route.step == "department" and actor.region is not None:
+        return actor.region
+    if route.step == "city" and enterprise.region.city_code:
+        return Region.objects.get(code=enterprise.region.city_code)
     return enterprise.region
 
 
@@ -243,17 +441,29 @@ def _filing_authority(enterprise: Enterprise) -> Region:
 def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> Appointment:
     """The filing authority files the appointment. 备案 is record-keeping: a complete and true
     filing is filed; only blocking checks stop it (SPEC §12.11)."""
-    if not access.can_review_filing(actor, appointment):
-        raise PermissionDenied(_("只有辖区备案机关可以办理备案"))
     appt = _lock(appointment)
+    route = filing_route(appt)
+    if not route.may_act(actor):
+        raise PermissionDenied(_("该备案当前由%(who)s办理") % {"who": route.label})
     if appt.status != Appointment.Status.SUBMITTED:
         raise ValidationError({"status": _("只有待备案的聘任可以备案")})
-    _raise_blocking(filing_checks(appt))
+    gov, verdict = eligibility(appt)
+    _raise_blocking(filing_checks(appt), verdict, appt.justification)
+    if route.authority == "county_then_city" and route.step == "county":
+        # the county's check: the filing moves on to the city (each step audited)
+        appt.review_stage = "county_checked"
+        appt.verdict = verdict_record(gov, verdict, appt)
+        appt.save(update_fields=["review_stage", "verdict", "updated_at"])
+        _appointment_audit(
+            actor, appt, "transition", {"review_stage": ["", "county_checked"]}, note=note
+        )
+        return appt
     now = timezone.now()
     appt.status = Appointment.Status.FILED
     appt.filed_at = now
     appt.filed_by = actor
-    appt.filing_authority = _filing_authority(appt.enterprise)
+    appt.verdict = verdict_record(gov, verdict, appt)
+    appt.filing_authority = _filing_authority(appt.enterprise, route, actor)
     appt.filing_number = f"{appt.filing_authority_id}{timezone.localdate(now).year}{appt.pk:07d}"
     appt.return_reason = ""
     appt.snapshot = filing_form_data(appt, frozen=False)
@@ -271,9 +481,9 @@ def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> 
 
 @transaction.atomic
 def filing_return(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
-    if not access.can_review_filing(actor, appointment):
-        raise PermissionDenied(_("只有辖区备案机关可以退回备案"))
     appt = _lock(appointment)
+    if not filing_route(appt).may_act(actor):
+        raise PermissionDenied(_("只有辖区备案机关可以退回备案"))
     if appt.status != Appointment.Status.SUBMITTED:
         raise ValidationError({"status": _("只有待备案的聘任可以退回")})
     reason = (reason or "").strip()
@@ -281,7 +491,8 @@ def filing_return(*, actor: User, appointment: Appointment, reason: str) -> Appo
         raise ValidationError({"reason": _("退回须写明需要更正的内容（至少4个字）")})
     appt.status = Appointment.Status.RETURNED
     appt.return_reason = reason
-    appt.save(update_fields=["status", "return_reason", "updated_at"])
+    appt.review_stage = ""
+    appt.save(update_fields=["status", "return_reason", "review_stage", "updated_at"])
     _appointment_audit(
         actor, appt, "transition", {"status": ["submitted", "returned"]}, note=reason
     )
@@ -359,6 +570,36 @@ def appointment_end(
         note=appt.end_note,
     )
     return appt
+
+
+@transaction.atomic
+def appointments_end_for_exit(
+    *, actor: User, person: Person, ended_on: dt.date, note: str
+) -> list[Appointment]:
+    """An exit listing (退出, the blacklist) in force ends the person's active appointments,
+    each audited (shaanxi-2021 §五(三), jiangsu-2020 §七, SPEC §12.15). The caller (the
+    blacklist service) has checked that ``actor`` may issue the listing."""
+    if not (actor.role == Role.REGULATOR or actor.is_platform_admin):
+        raise PermissionDenied(_("只有市场监管部门可以因列入黑名单终止聘任"))
+    ended = []
+    active = Appointment.objects.select_for_update().filter(
+        person=person, status=Appointment.Status.FILED
+    )
+    for appt in active:
+        appt.status = Appointment.Status.ENDED
+        appt.ended_on = max(ended_on, appt.start_date)
+        appt.end_reason = enums.EndReason.BLACKLIST_EXIT
+        appt.end_note = note
+        appt.save(update_fields=["status", "ended_on", "end_reason", "end_note", "updated_at"])
+        _appointment_audit(
+            actor,
+            appt,
+            "transition",
+            {"status": ["filed", "ended"], "end_reason": [None, appt.end_reason]},
+            note=note,
+        )
+        ended.append(appt)
+    return ended
 
 
 # The filing form (shenzhen-guide Annex A 备案登记表) --------------------------------------------

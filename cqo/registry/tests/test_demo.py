@@ -66,7 +66,8 @@ def test_it_makes_only_valid_identifiers(built: demo.DemoResult) -> None:
 
 def test_it_spreads_enterprises_over_three_cities_and_ten_counties(built: demo.DemoResult) -> None:
     regions = Enterprise.objects.values_list("region__city_code", "region_id")
-    assert {city for city, _ in regions} == {"610100", "610300", "610400"}
+    # and the one Shenzhen enterprise that shows another province's pack (cqo.policy.demo)
+    assert {city for city, _ in regions} == {"610100", "610300", "610400", "440300"}
     assert len({county for _, county in regions}) >= 10
 
 
@@ -154,3 +155,26 @@ def test_it_rebuilds_after_reset(built: demo.DemoResult) -> None:
     assert Enterprise.objects.count() == 30
     assert "clerk2" in out.getvalue()
     assert "Demo-2026!" in out.getvalue()
+
+
+def test_it_shows_a_warning_and_an_exit_that_ended_a_filing(built: demo.DemoResult) -> None:
+    from cqo.blacklist.models import Listing
+
+    exit_, warning = (
+        Listing.objects.get(kind="exit"),
+        Listing.objects.get(kind="warning"),
+    )
+    assert exit_.public and warning.public
+    ended = Appointment.objects.get(person=exit_.person, end_reason="blacklist_exit")
+    assert ended.status == "ended"
+    assert Appointment.objects.filter(person=warning.person, status="filed").exists()
+
+
+def test_every_judged_filing_keeps_its_pack_verdict(built: demo.DemoResult) -> None:
+    judged = Appointment.objects.exclude(status="draft")
+    assert judged.filter(pack_version__isnull=True).count() == 0
+    for appt in judged.exclude(verdict={})[:50]:
+        assert all(r["clause"] for r in appt.verdict["results"])
+        unmet = [r for r in appt.verdict["results"] if r["status"] == "unmet"]
+        if any(r["severity"] == "justify" for r in unmet):
+            assert appt.justification  # as the workflow would have demanded (SPEC §12.11)

@@ -71,7 +71,12 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.SUBMITTED
     assert appt.form_date == TODAY
-    assert trail(appt)[-1].changes == {"status": ["draft", "submitted"]}
+    assert trail(appt)[-1].changes == {
+        "status": ["draft", "submitted"],
+        # the rules it is judged under are recorded with it (SPEC §4)
+        "pack_version": [None, "shaanxi-2021 2021.1"],
+    }
+    assert appt.pack_version is not None and appt.pack_version.pack.slug == "shaanxi-2021"
 
     for reason in ["", "   ", "不全", "补充 ", "不完整", " 不完整 "]:
         with pytest.raises(ValidationError) as exc:
@@ -258,7 +263,7 @@ def test_it_blocks_approving_a_second_chief_while_one_is_filed(personas):
     assert "SPEC §12.17" in " ".join(exc.value.messages)
     second.refresh_from_db()
     assert second.status == Appointment.Status.SUBMITTED
-    assert trail(second)[-1].changes == {"status": ["draft", "submitted"]}
+    assert trail(second)[-1].changes["status"] == ["draft", "submitted"]
     assert Appointment.objects.filter(enterprise=p.enterprise_a, status="filed").count() == 1
 
 

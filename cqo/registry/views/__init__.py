@@ -10,6 +10,7 @@ from cqo.registry.views.enterprises import (
     reminder_read,
 )
 from cqo.registry.views.filings import (
+    appointment_authorisation,
     appointment_create,
     appointment_detail,
     appointment_edit,
@@ -30,6 +31,7 @@ from cqo.registry.views.persons import (
 )
 
 __all__ = [
+    "appointment_authorisation",
     "appointment_create",
     "appointment_detail",
     "appointment_edit",

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 from cqo.accounts import access
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
+from cqo.lib import clock
 from cqo.lib.forms import apply_errors
+from cqo.policy.selectors import governing_for_region
 from cqo.reference import enums
 from cqo.reference.selectors import region_label
 from cqo.registry import forms, printing, selectors, services
@@ -86,8 +88,18 @@ def appointment_list(request: AuthedHttpRequest) -> HttpResponse:
 def appointment_create(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.is_clerk:
         raise PermissionDenied
+    # The governing pack's duties and powers, for the clerk to keep or edit (they are printed
+    # on the 聘任授权证书).
+    assert request.user.enterprise is not None  # noqa: S101  (a clerk has one)
+    rules = governing_for_region(request.user.enterprise.region, clock.today()).rules
     form = forms.NewAppointmentForm(
-        request.POST or None, request.FILES or None, initial={"start_date": timezone.localdate()}
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "start_date": timezone.localdate(),
+            "duties": "\n".join(rules.duties.items) if rules.duties else "",
+            "powers": "\n".join(rules.powers.items) if rules.powers else "",
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,12 +124,19 @@ def appointment_create(request: AuthedHttpRequest) -> HttpResponse:
 def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
     user = request.user
+    eligibility = services.eligibility_view(appt)
+    statuses = [r["status"] for r in eligibility["results"]]
     return render(
         request,
         "registry/appointment_detail.html",
         {
             "a": appt,
             "checks": services.filing_checks(appt),
+            "eligibility": eligibility,
+            "verdict_counts": {s: statuses.count(s) for s in ("met", "unmet", "relaxed")},
+            "route": services.filing_route(appt)
+            if appt.status == Appointment.Status.SUBMITTED
+            else None,
             "region_label": region_label(appt.enterprise.region_id),
             "departments": [enums.LedDepartment(d).label for d in appt.departments_led],
             "trail": audit_trail(target_type="appointment", target_id=str(appt.public_id))[:100],
@@ -169,7 +188,9 @@ def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> Http
         if action == "submit":
             services.filing_submit(actor=user, appointment=appt)
         elif action == "approve":
-            services.filing_approve(actor=user, appointment=appt, note=p.get("note", ""))
+            appt = services.filing_approve(actor=user, appointment=appt, note=p.get("note", ""))
+            if appt.status == Appointment.Status.SUBMITTED:
+                done["approve"] = _("县级初审已完成，转设区市市场监管部门备案")
         elif action == "return":
             services.filing_return(actor=user, appointment=appt, reason=p.get("reason", ""))
         elif action == "end":
@@ -191,6 +212,7 @@ def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> Http
             "reason": _("原因"),
             "ended_on": _("终止日期"),
             "term_end": _("续聘至"),
+            "justification": _("书面说明"),
         }
         for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
             for m in msgs:
@@ -205,6 +227,17 @@ def appointment_transition(request: AuthedHttpRequest, public_id: str, action: s
     if action not in ("submit", "approve", "return", "end", "renew"):
         raise PermissionDenied
     return _transition(request, public_id, action)
+
+
+@login_required
+def appointment_authorisation(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    """The 聘任授权证书 with the authorised duties and powers and the pack's norms."""
+    appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    response = HttpResponse(printing.render_authorisation(appt), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="authorisation-{str(appt.public_id)[:8]}.pdf"'
+    )
+    return response
 
 
 @login_required

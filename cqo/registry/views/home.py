@@ -25,7 +25,7 @@ from cqo.registry.views._common import (
 def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     ctx: dict[str, Any] = {}
-    if user.role in (Role.REGULATOR, Role.ADMIN) or user.is_superuser:
+    if user.role in (Role.REGULATOR, Role.DEPARTMENT, Role.ADMIN) or user.is_superuser:
         queue = selectors.oversight_queue(user=user)
         ctx["counts"] = {
             "enterprises": selectors.enterprise_list(user=user).count(),
@@ -44,6 +44,11 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         ctx["appointments"] = selectors.appointment_list(user=user)
     if user.role in (Role.REGULATOR,):
         ctx["scope_label"] = region_label(user.region_id)
+    if user.role == Role.DEPARTMENT:
+        # SPEC §12.20: a department reads the filings of its industries in its region
+        ctx["scope_label"] = (
+            f"{region_label(user.region_id)} · {user.organisation or user.department}"
+        )
     return render(request, "registry/home.html", ctx)
 
 

@@ -68,12 +68,17 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    from cqo.blacklist import selectors as blacklist
+
     person = selectors.person_get(user=request.user, public_id=public_id)
     return render(
         request,
         "registry/person_detail.html",
         {
             "person": person,
+            # warning and exit listings the viewer may see (shaanxi-2021 §五(三))
+            "listings": blacklist.listing_list(user=request.user).filter(person=person)[:20],
+            "can_list": blacklist.can_issue(request.user, person),
             "region_label": region_label(person.region_id),
             "appointments": selectors.appointment_list(user=request.user).filter(person=person),
             "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],

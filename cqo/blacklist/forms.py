@@ -1,0 +1,87 @@
+"""Page forms of the blacklist. They shape input only; the services check every rule and their
+field errors are put back beside these fields (cqo.lib.forms.apply_errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cqo.blacklist.models import Appeal, Listing
+from cqo.lib.forms import BootstrapForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FILE_HELP = _("PDF、JPG 或 PNG，不超过10MB")
+
+
+class ListingForm(BootstrapForm):
+    person_name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    kind = forms.ChoiceField(
+        label=_("类别"),
+        choices=[("", "—"), *Listing.Kind.choices],
+        help_text=_("退出：生效期间终止其在任聘任并不得备案；警示：仅作提示"),
+    )
+    reason = forms.CharField(
+        label=_("列入原因"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("因责任心不强、履职不到位，造成重大质量安全事故的情况"),
+    )
+    accident = forms.CharField(
+        label=_("事故情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence = forms.FileField(label=_("证据材料"), required=False, help_text=FILE_HELP)
+    authority_name = forms.CharField(
+        label=_("发布机关"),
+        max_length=100,
+        required=False,
+        help_text=_("不填则为发布机关辖区的市场监督管理局"),
+    )
+    region = forms.CharField(
+        label=_("发布机关所在行政区划代码"),
+        max_length=6,
+        required=False,
+        help_text=_("平台管理员代为录入时填写；不填则取该人员所在行政区划"),
+    )
+    start_date = forms.DateField(label=_("起始日期"), widget=DATE)
+    end_date = forms.DateField(
+        label=_("截止日期"), widget=DATE, required=False, help_text=_("不填为长期")
+    )
+    public = forms.BooleanField(label=_("在公示页面公开"), required=False)
+
+    def __init__(self, *args: Any, known_person: bool = False, admin: bool = False, **kw: Any):
+        super().__init__(*args, **kw)
+        if known_person:  # arrived with ?person=: the person is already identified
+            del self.fields["person_name"]
+            del self.fields["id_number"]
+        if not admin:
+            del self.fields["region"]
+
+
+class RevokeForm(BootstrapForm):
+    reason = forms.CharField(label=_("撤销原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EndDateForm(BootstrapForm):
+    end_date = forms.DateField(
+        label=_("截止日期"), widget=DATE, required=False, help_text=_("不填为长期")
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=4000)
+
+
+class AppealForm(BootstrapForm):
+    grounds = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = forms.FileField(label=_("申诉材料"), required=False, help_text=FILE_HELP)
+
+
+class DecideForm(BootstrapForm):
+    outcome = forms.ChoiceField(
+        label=_("决定"),
+        choices=[
+            ("", "—"),
+            (Appeal.Status.UPHELD, Appeal.Status.UPHELD.label),
+            (Appeal.Status.GRANTED, Appeal.Status.GRANTED.label),
+        ],
+    )
+    note = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,49 @@
+"""Pure rules of the warning and exit listings (shaanxi-2021 §五(三), jiangsu-2020 §七,
+SPEC §12.15). Plain values in, plain values out; tested at every boundary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+PENDING = "pending"
+IN_FORCE = "in_force"
+ENDED = "ended"
+REVOKED = "revoked"
+
+WARNING = "warning"
+EXIT = "exit"
+
+REASON_MIN = 4
+GROUNDS_MIN = 10
+NOTE_MIN = 4
+TEXT_MAX = 4000
+
+
+def listing_state(*, revoked: bool, start: dt.date, end: dt.date | None, on: dt.date) -> str:
+    """In force = not revoked, started, and not past its end date; the end date is the last day
+    in force (inclusive), as a period "至 X 日" is read."""
+    if revoked:
+        return REVOKED
+    if on < start:
+        return PENDING
+    if end is not None and on > end:
+        return ENDED
+    return IN_FORCE
+
+
+def blocks_filing(*, kind: str, state: str) -> bool:
+    """Only an exit listing in force blocks a filing; a warning is advisory (SPEC §12.11,
+    §12.15)."""
+    return kind == EXIT and state == IN_FORCE
+
+
+def ends_appointments(*, kind: str, state: str, applied: bool) -> bool:
+    """An exit listing in force ends the person's filed appointments, once (SPEC §12.15)."""
+    return kind == EXIT and state == IN_FORCE and not applied
+
+
+def periods_overlap(
+    a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None
+) -> bool:
+    """Two closed periods (an open end runs for ever) share at least one day."""
+    return (a_end is None or b_start <= a_end) and (b_end is None or a_start <= b_end)

@@ -1,0 +1,161 @@
+"""Which rules govern an enterprise (SPEC §12.19).
+
+The most specific pack of the enterprise's region governs: a county's pack, else its city's,
+else its province's. A more specific pack takes the sections it lacks from the broader ones
+and finally from the national default, which also governs, clearly labelled, a region with no
+pack of its own. For each pack the version in force on the given date is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from cqo.policy import schema
+from cqo.policy.models import Pack, PackRegion, PackVersion
+from cqo.reference.models import Region
+
+
+@dataclass(frozen=True)
+class Governing:
+    rules: schema.Pack  # the merged rules
+    # the versions merged, most specific first (the national default last)
+    versions: tuple[PackVersion, ...]
+
+    @property
+    def version(self) -> PackVersion:
+        """The version a decision is recorded under: the most specific one."""
+        return self.versions[0]
+
+    @property
+    def is_default(self) -> bool:
+        return self.version.pack.national_default
+
+    @property
+    def label(self) -> str:
+        return " ← ".join(v.label for v in self.versions)
+
+    def version_ids(self) -> list[int]:
+        return [v.pk for v in self.versions]
+
+    def section_source(self, section: str) -> PackVersion | None:
+        """The version a merged section came from (for showing where a value is inherited)."""
+        for v in self.versions:
+            if v.content.get(section) not in (None, [], {}):
+                return v
+        return None
+
+
+def region_chain(region: Region) -> list[str]:
+    """The region's own code, then its city's and its province's: most specific first."""
+    chain = [region.code]
+    for code in (region.city_code, region.province_code):
+        if code and code not in chain:
+            chain.append(code)
+    return chain
+
+
+def _in_force(qs: QuerySet[PackVersion], on: dt.date) -> PackVersion | None:
+    return (
+        qs.filter(effective_from__lte=on)
+        .select_related("pack")
+        .order_by("-effective_from", "-created_at", "-pk")
+        .first()
+    )
+
+
+def national_default(on: dt.date) -> PackVersion | None:
+    return _in_force(PackVersion.objects.filter(pack__national_default=True), on)
+
+
+def governing_for_region(region: Region, on: dt.date) -> Governing:
+    chain = region_chain(region)
+    rows = (
+        PackRegion.objects.filter(
+            region_id__in=chain,
+            version__effective_from__lte=on,
+            version__pack__kind=Pack.Kind.JURISDICTION,
+        )
+        .select_related("version__pack")
+        .order_by("-version__effective_from", "-version__created_at", "-version__pk")
+    )
+    by_region: dict[str, PackVersion] = {}
+    for row in rows:
+        by_region.setdefault(row.region_id, row.version)
+    versions = [by_region[c] for c in chain if c in by_region]
+    default = national_default(on)
+    if default is not None:
+        versions.append(default)
+    if not versions:
+        raise LookupError("no policy pack installed (run manage.py load_packs)")
+    return build(versions)
+
+
+# Installed versions never change, so the merged and validated rules of a chain of versions
+# (keyed by the digests of their files) can be kept for the life of the process (bounded:
+# cleared when it grows past the limit).
+_MERGED: dict[tuple[str, ...], schema.Pack] = {}
+_MERGED_LIMIT = 512
+
+
+def build(versions: list[PackVersion]) -> Governing:
+    key = tuple(v.sha256 for v in versions)  # the digest of each version's file
+    rules = _MERGED.get(key)
+    if rules is None:
+        merged: dict[str, Any] = {}
+        for v in reversed(versions):
+            merged = schema.merge(merged, v.content) if merged else dict(v.content)
+        rules = schema.validate(merged)
+        if len(_MERGED) >= _MERGED_LIMIT:
+            _MERGED.clear()
+        _MERGED[key] = rules
+    return Governing(rules, tuple(versions))
+
+
+def governing_for_version(version: PackVersion, on: dt.date) -> Governing:
+    """The rules a filing under this version would be judged by: the version itself over the
+    broader packs of its first region and the national default (a certification pack alone)."""
+    if version.pack.kind == Pack.Kind.CERTIFICATION:
+        return build([version])
+    first = version.regions.select_related("region").first()
+    broader: list[PackVersion] = []
+    if first is not None:
+        chain = governing_for_region(first.region, on).versions
+        broader = [v for v in chain if v.pack_id != version.pack_id]
+    else:
+        default = national_default(on)
+        broader = [default] if default and default.pk != version.pk else []
+    return build([version, *broader])
+
+
+def governing_from_ids(ids: list[int]) -> Governing:
+    """The rules a past decision was made under, from the version ids it recorded."""
+    found = {v.pk: v for v in PackVersion.objects.filter(pk__in=ids).select_related("pack")}
+    return build([found[i] for i in ids if i in found])
+
+
+def certification_pack(slug: str = "level-standard", on: dt.date | None = None) -> PackVersion:
+    qs = PackVersion.objects.filter(pack__slug=slug, pack__kind=Pack.Kind.CERTIFICATION)
+    found = _in_force(qs, on) if on else qs.select_related("pack").order_by("-pk").first()
+    if found is None:
+        raise LookupError(f"certification pack {slug} not installed")
+    return found
+
+
+def pack_list() -> QuerySet[Pack]:
+    return Pack.objects.prefetch_related("versions__regions__region")
+
+
+def regions_governed(version: PackVersion) -> list[Region]:
+    return list(Region.objects.filter(pk__in=version.regions.values("region_id")))
+
+
+def version_get(pk: int) -> PackVersion:
+    return PackVersion.objects.select_related("pack", "created_by").get(pk=pk)
+
+
+def versions_for_region_q(codes: list[str]) -> Q:
+    return Q(regions__region_id__in=codes)

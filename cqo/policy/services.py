@@ -1,0 +1,190 @@
+"""Installing pack versions (SPEC §4): validate, refuse to change an installed version, audit.
+
+A pack file is validated in full before anything is written (``schema.parse`` and the region
+check below); installing is one transaction, so a bad pack leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cqo.audit.services import audit_record
+from cqo.policy import schema
+from cqo.policy.models import Pack, PackRegion, PackVersion
+from cqo.reference.models import Region
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "packs"
+
+
+def pack_dirs() -> list[Path]:
+    """The shipped packs, then the deployment's own (``CQO_POLICY_PACK_DIR``, default
+    ``<data dir>/packs``), where an admin may drop a new province's file."""
+    return [SHIPPED_DIR, Path(settings.CQO_POLICY_PACK_DIR)]
+
+
+@dataclass(frozen=True)
+class Installed:
+    version: PackVersion
+    created: bool
+
+
+def check_regions(spec: schema.Pack) -> None:
+    codes = spec.pack.regions
+    known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    missing = [c for c in codes if c not in known]
+    if missing:
+        raise schema.PackError([f"pack.regions: {', '.join(missing)} " + _("不是现行行政区划代码")])
+
+
+def _can_install(actor: Any) -> bool:
+    return actor is None or getattr(actor, "is_platform_admin", False)
+
+
+@transaction.atomic
+def pack_install(*, text: str, actor: Any = None) -> Installed:
+    """Install one pack version from its TOML text. Installing the same text again is a no-op;
+    a different text under an installed version number is refused (a changed pack is a new
+    version). ``actor`` None is the system (migrations, ``load_packs``)."""
+    if not _can_install(actor):
+        raise PermissionDenied(_("只有平台管理员可以安装政策包"))
+    try:
+        spec = schema.parse(text)
+        check_regions(spec)
+    except schema.PackError as exc:
+        raise ValidationError({"text": exc.problems}) from exc
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    meta = spec.pack
+    pack, _created = Pack.objects.get_or_create(
+        slug=meta.id,
+        defaults={"name": meta.name, "kind": meta.kind, "national_default": meta.national_default},
+    )
+    if pack.kind != meta.kind or pack.national_default != meta.national_default:
+        raise ValidationError(
+            {"text": [_("pack.kind / pack.national_default 与已安装的同名政策包不一致")]}
+        )
+    existing = PackVersion.objects.filter(pack=pack, version=meta.version).first()
+    if existing is not None:
+        if existing.sha256 == digest:
+            return Installed(existing, False)
+        raise ValidationError(
+            {
+                "text": [
+                    _("版本 %(v)s 已安装且内容不同：修改后的政策包须使用新的版本号和生效日期")
+                    % {"v": meta.version}
+                ]
+            }
+        )
+    latest = (
+        PackVersion.objects.filter(pack=pack)
+        .order_by("-effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    if latest is not None and meta.effective_from <= latest:
+        raise ValidationError(
+            {
+                "text": [
+                    _("新版本的生效日期须晚于该政策包已安装版本的生效日期（%(d)s）")
+                    % {"d": latest.isoformat()}
+                ]
+            }
+        )
+    if pack.name != meta.name:
+        pack.name = meta.name
+        pack.save(update_fields=["name"])
+    version = PackVersion.objects.create(
+        pack=pack,
+        version=meta.version,
+        effective_from=meta.effective_from,
+        name=meta.name,
+        source=meta.source,
+        content=spec.model_dump(mode="json"),
+        source_text=text,
+        sha256=digest,
+        created_by=actor,
+    )
+    PackRegion.objects.bulk_create(
+        [PackRegion(version=version, region_id=code) for code in meta.regions]
+    )
+    _check_merges(meta)
+    audit_record(
+        actor=actor,
+        action="create",
+        target_type="pack_version",
+        target_id=str(version.pk),
+        target_repr=str(version),
+        changes={
+            "version": [None, meta.version],
+            "effective_from": [None, meta.effective_from.isoformat()],
+            "regions": [None, meta.regions],
+            "sha256": [None, digest],
+        },
+    )
+    return Installed(version, True)
+
+
+def _check_merges(meta: schema.Meta) -> None:
+    """Every region this version touches must still get valid rules when the packs are merged
+    (a city pack over its province, SPEC §12.19); otherwise the install is rolled back."""
+    from django.db.models import Q
+
+    from cqo.policy.selectors import governing_for_region
+
+    if meta.national_default:
+        scope = Q()
+    else:
+        scope = (
+            Q(region_id__in=meta.regions)
+            | Q(region__province_code__in=meta.regions)
+            | Q(region__city_code__in=meta.regions)
+        )
+    codes = set(PackRegion.objects.filter(scope).values_list("region_id", flat=True))
+    for region in Region.objects.filter(code__in=codes):
+        try:
+            governing_for_region(region, meta.effective_from)
+        except schema.PackError as exc:
+            raise ValidationError(
+                {
+                    "text": [
+                        _("与上级政策包合并后规则无效（%(region)s）：%(p)s")
+                        % {"region": region.code, "p": p}
+                        for p in exc.problems
+                    ]
+                }
+            ) from exc
+        except LookupError:
+            continue
+
+
+def load_files(paths: list[Path]) -> list[Installed]:
+    """Install every given file, all or nothing, older versions first; files are UTF-8."""
+    texts = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        try:
+            spec = schema.parse(text)
+        except schema.PackError as exc:
+            raise ValidationError({"text": [f"{path.name}: {p}" for p in exc.problems]}) from exc
+        texts.append((spec.pack.effective_from, spec.pack.id, path, text))
+    out = []
+    with transaction.atomic():
+        for _date, _id, path, text in sorted(texts):
+            try:
+                out.append(pack_install(text=text))
+            except ValidationError as exc:
+                problems = exc.message_dict.get("text", exc.messages)
+                raise ValidationError({"text": [f"{path.name}: {p}" for p in problems]}) from exc
+    return out
+
+
+def load_all() -> list[Installed]:
+    files = [p for d in pack_dirs() if d.is_dir() for p in d.glob("*.toml")]
+    return load_files(files)

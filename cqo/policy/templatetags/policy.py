@@ -1,0 +1,45 @@
+"""Labels for the codes a pack uses (issuers, record kinds, tiers, target metrics)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+LABELS: dict[str, Any] = {
+    # who may issue training certificates
+    "organiser": _("培训组织方"),
+    "qualified_institution": _("具备相关资质的承办机构"),
+    "government_quality_department": _("政府质量管理部门"),
+    # study-hour record kinds (SPEC §5)
+    "online_self_study": _("线上自学"),
+    "offline_training": _("线下培训"),
+    "lecture": _("培训讲座"),
+    "academic_exchange": _("学术交流"),
+    "publication": _("发表专业成果"),
+    "organised_training": _("组织质量专业培训"),
+    # organising levels
+    "province": _("省级"),
+    "city": _("设区市"),
+    "county": _("县级"),
+    # coverage target metrics (SPEC §8)
+    "above_scale": _("规模以上企业覆盖率"),
+    "msme": _("中小微企业覆盖率"),
+    "key_industry_msme": _("重点行业中小微企业覆盖率"),
+    "quality_award": _("政府质量奖（含提名奖）企业覆盖率"),
+    # condition groups
+    "eligibility": _("任职条件"),
+    "position": _("岗位设置"),
+    "training": _("培训"),
+    "conduct": _("职业素养"),
+}
+
+
+@register.filter
+def policy_label(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(LABELS.get(v, v)) for v in value)
+    return LABELS.get(value, value)

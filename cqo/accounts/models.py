@@ -73,7 +73,7 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.role == Role.DEPARTMENT and self.region_id and self.department:
+        if self.role == Role.DEPARTMENT and self.region is not None and self.department:
             # the code must name a department of the pack governing the region (SPEC §12.20)
             from django.core.exceptions import ValidationError
 

@@ -40,6 +40,7 @@ def report(name: str, ours: float, base: float, n: int, base_name: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=3000)
+    parser.add_argument("--ledger-leaves", type=int, default=10_000_000, help="bench/ledger.py")
     args = parser.parse_args()
     n = args.n
     setup_test_environment()
@@ -178,6 +179,9 @@ def run(n: int) -> None:
     )
     t_row, _ = timed(lambda: [Region.objects.get(code=region.code) for _ in range(200)])
     report("governing pack for a county (200x)", t_gov, t_row, 200, "one row by key")
+
+    # 7. The hour log (cqo/ledger): bench/ledger.py, sized by --ledger-leaves.
+    __import__("ledger").run_ledger()
 
 
 if __name__ == "__main__":

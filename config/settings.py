@@ -35,6 +35,12 @@ SECRET_KEY = _SECRETS["secret_key"]
 # Personal data keys: CQO_DATA_KEY encrypts; CQO_DATA_KEYS_OLD (comma-separated) still decrypt.
 CQO_DATA_KEYS = [_SECRETS["data_key"], *env_list("CQO_DATA_KEYS_OLD")]
 CQO_HASH_KEY = _SECRETS["hash_key"]
+# The hour log (SPEC §12.14): the Ed25519 seed (32 bytes, url-safe base64) signing checkpoints,
+# and the checkpoint origin line (C2SP tlog-checkpoint), which names this log.
+CQO_LEDGER_KEY = _SECRETS["ledger_key"]
+CQO_LEDGER_ORIGIN = os.environ.get("CQO_LEDGER_ORIGIN", "cqo-platform.local/hours")
+# Study-hour reminders before year end (SPEC §5; the sources set no date): month-day list.
+CQO_HOUR_REMINDER_DATES = env_list("CQO_HOUR_REMINDER_DATES") or ["11-01", "12-01"]
 
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -56,6 +62,9 @@ INSTALLED_APPS = [
     "cqo.registry",
     "cqo.policy",
     "cqo.blacklist",
+    "cqo.ledger",
+    "cqo.hours",
+    "cqo.training",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("cqo.registry.urls")),
     path("policy/", include("cqo.policy.urls")),
     path("", include("cqo.blacklist.urls")),
+    path("", include("cqo.ledger.urls")),
+    path("", include("cqo.hours.urls")),
+    path("", include("cqo.training.urls")),
 ]
 
 if settings.DEBUG:

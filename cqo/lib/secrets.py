@@ -18,6 +18,8 @@ _KEYS = {
     "secret_key": "DJANGO_SECRET_KEY",
     "data_key": "CQO_DATA_KEY",
     "hash_key": "CQO_HASH_KEY",
+    # the Ed25519 seed that signs the hour log's checkpoints (SPEC §5, §12.14)
+    "ledger_key": "CQO_LEDGER_KEY",
 }
 
 

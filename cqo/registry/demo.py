@@ -256,8 +256,10 @@ def demo_exists() -> bool:
 def demo_reset() -> dict[str, int]:
     """Delete registry data and the demo users (clerks cannot outlive their enterprise)."""
     from cqo.blacklist.demo import blacklist_reset
+    from cqo.training.demo import training_reset
 
     deleted = {
+        **training_reset(),
         **blacklist_reset(),
         "reminders": Reminder.objects.all().delete()[0],
         "appointments": Appointment.objects.all().delete()[0],
@@ -923,6 +925,10 @@ def build_demo(
     from cqo.blacklist.demo import build_blacklist_showcase
 
     build_blacklist_showcase(users["prov"])
+    from cqo.training.demo import build_training_showcase
+
+    build_training_showcase(g.rng, users["prov"], users["trainer"], show.cqo_person)
+    _say(stdout, f"training and study hours … {time.monotonic() - began:.1f}s")
 
     return DemoResult(
         plan=plan,

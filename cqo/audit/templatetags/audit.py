@@ -19,6 +19,12 @@ TARGET_MODELS = {
     "listing": "blacklist.Listing",
     "appeal": "blacklist.Appeal",
     "pack_version": "policy.PackVersion",
+    "study_record": "hours.StudyRecord",
+    "training_plan": "training.TrainingPlan",
+    "course": "training.Course",
+    "training_session": "training.Session",
+    "enrolment": "training.Enrolment",
+    "training_certificate": "training.TrainingCertificate",
 }
 
 

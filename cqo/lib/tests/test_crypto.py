@@ -14,7 +14,12 @@ def test_it_generates_secrets_once_into_the_data_dir(tmp_path):
     assert first == second
     path = tmp_path / "secrets.json"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert set(json.loads(path.read_text())) == {"secret_key", "data_key", "hash_key"}
+    assert set(json.loads(path.read_text())) == {
+        "secret_key",
+        "data_key",
+        "hash_key",
+        "ledger_key",
+    }
     Fernet(first["data_key"].encode())  # a usable Fernet key
 
 
@@ -23,6 +28,7 @@ def test_it_prefers_keys_from_the_environment(tmp_path):
         "DJANGO_SECRET_KEY": "s",
         "CQO_DATA_KEY": Fernet.generate_key().decode(),
         "CQO_HASH_KEY": "h",
+        "CQO_LEDGER_KEY": "l",
     }
     assert load_secrets(tmp_path, environ=env)["hash_key"] == "h"
     assert not (tmp_path / "secrets.json").exists()

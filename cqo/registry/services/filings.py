@@ -232,6 +232,8 @@ def filing_checks(appt: Appointment) -> list[rules.Check]:
 
 
 def eligibility_facts(appt: Appointment) -> policy.Facts:
+    from cqo.training.selectors import holds_training_certificate
+
     person, ent = appt.person, appt.enterprise
     quals = tuple(
         policy.QualificationFact(kind, level)
@@ -244,9 +246,9 @@ def eligibility_facts(appt: Appointment) -> policy.Facts:
             title_level=person.title_level,
             qualifications=quals,
             quality_years=person.quality_years,
-            training_certificate=any(
-                q.kind == enums.QualificationKind.TRAINING_CERTIFICATE for q in quals
-            ),
+            # a certificate issued on the platform, or one held from before and declared
+            training_certificate=holds_training_certificate(person.pk)
+            or any(q.kind == enums.QualificationKind.TRAINING_CERTIFICATE for q in quals),
         ),
         enterprise=policy.EnterpriseFacts(
             size=ent.size,

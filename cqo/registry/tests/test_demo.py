@@ -178,3 +178,15 @@ def test_every_judged_filing_keeps_its_pack_verdict(built: demo.DemoResult) -> N
         unmet = [r for r in appt.verdict["results"] if r["status"] == "unmet"]
         if any(r["severity"] == "justify" for r in unmet):
             assert appt.justification  # as the workflow would have demanded (SPEC §12.11)
+
+
+def test_it_shows_training_and_study_hours_in_the_hour_log(built: demo.DemoResult) -> None:
+    from cqo.hours.models import StudyRecord
+    from cqo.training.models import Session, TrainingCertificate
+
+    assert TrainingCertificate.objects.filter(status="valid").count() >= 1
+    assert Session.objects.filter(status="open").exists()  # one the demo CQO can join
+    records = StudyRecord.objects.all()
+    assert records.exists() and not records.filter(ledger_index__isnull=True).exists()
+    out = io.StringIO()
+    call_command("ledger_audit", stdout=out)  # the log built by the demo is intact

@@ -40,7 +40,10 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         ctx["appointments"] = selectors.appointment_list(user=user)[:10]
         ctx["reminders"] = selectors.reminders_for(user=user).filter(read_at__isnull=True)
     if user.role == Role.CQO:
+        from cqo.hours.selectors import reminders_for
+
         ctx["person"] = getattr(user, "person", None)
+        ctx["hour_reminders"] = reminders_for(user)
         ctx["appointments"] = selectors.appointment_list(user=user)
     if user.role in (Role.REGULATOR,):
         ctx["scope_label"] = region_label(user.region_id)
@@ -57,11 +60,21 @@ def oversight(request: AuthedHttpRequest) -> HttpResponse:
     """指导督促 (shaanxi-2021 §五(三), jiangsu-2020 §七)."""
     if not (request.user.is_regulator or request.user.is_platform_admin):
         raise PermissionDenied
+    from cqo.hours.selectors import compliance_rows
+    from cqo.lib import clock
+
     queue = selectors.oversight_queue(user=request.user)
+    year = clock.today().year
+    hours = compliance_rows(user=request.user, year=year)
     return render(
         request,
         "registry/oversight.html",
         {
+            # SPEC §8 training compliance: serving CQOs meeting their pack's yearly 学时
+            "hours_year": year,
+            "hours_total": len(hours),
+            "hours_met": sum(1 for r in hours if r.compliance.met),
+            "hours_short": sum(1 for r in hours if r.compliance.met is False),
             "without": page_of(request, queue["without_cqo"].order_by("-above_scale", "name")),
             "submitted": queue["submitted"][:50],
             "returned": queue["returned"][:50],

@@ -69,8 +69,12 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     from cqo.blacklist import selectors as blacklist
+    from cqo.hours import rules as hour_rules
+    from cqo.hours import selectors as hours
+    from cqo.lib import clock
 
     person = selectors.person_get(user=request.user, public_id=public_id)
+    compliance = hours.compliance_for(person, clock.today().year)
     return render(
         request,
         "registry/person_detail.html",
@@ -79,6 +83,10 @@ def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
             # warning and exit listings the viewer may see (shaanxi-2021 §五(三))
             "listings": blacklist.listing_list(user=request.user).filter(person=person)[:20],
             "can_list": blacklist.can_issue(request.user, person),
+            # SPEC §5: the person's study hours this year, shown to whoever sees the person
+            "compliance": compliance,
+            "status": hour_rules.status_label(compliance),
+            "records": hours.record_list(user=request.user, person=person)[:20],
             "region_label": region_label(person.region_id),
             "appointments": selectors.appointment_list(user=request.user).filter(person=person),
             "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],

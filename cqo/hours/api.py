@@ -1,0 +1,260 @@
+"""Study hours over the API: an e-learning system (a trainer's token) posts completed online
+self-study; viewers read records, compliance and each record's hour proof (SPEC §5;
+level-standard §10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from cqo.accounts.api import ERRORS
+from cqo.hours import rules, selectors, services
+from cqo.hours.models import StudyRecord
+from cqo.lib import crypto
+from cqo.reference import validators
+from cqo.registry.api.common import actor
+from cqo.registry.api.schemas import PageQuery
+from cqo.registry.models import Person
+
+router = Router(tags=["hours"])
+
+KindCode = Literal[
+    "online_self_study",
+    "offline_training",
+    "lecture",
+    "academic_exchange",
+    "publication",
+    "organised_training",
+]
+
+
+class HoursIn(Schema):
+    person: uuid.UUID | None = Field(None, description="the person's id (public id)")
+    id_number: str | None = Field(None, max_length=30, description="or ID number …")
+    person_name: str | None = Field(None, max_length=50, description="… and name")
+    kind: KindCode = "online_self_study"
+    hours: Decimal = Field(ge=0, le=500, max_digits=6, decimal_places=1)
+    occurred_on: dt.date
+    title: str = Field(max_length=200)
+    provider: str = Field("", max_length=200)
+    source_ref: str = Field(
+        "", max_length=100, description="your own record id; a repeat is refused (422)"
+    )
+    note: str = Field("", max_length=2000)
+
+
+class RecordOut(Schema):
+    id: uuid.UUID
+    person: uuid.UUID
+    person_name: str
+    kind: KindCode
+    hours: Decimal
+    occurred_on: dt.date
+    title: str
+    provider: str
+    source: str
+    source_ref: str
+    corrects: uuid.UUID | None
+    superseded: bool
+    ledger_index: int | None
+    entered_at: dt.datetime
+
+
+class RecordPage(Schema):
+    count: int
+    items: list[RecordOut]
+
+
+class RecordFilters(PageQuery):
+    person: uuid.UUID | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+class RegimeOut(Schema):
+    name: str
+    clause: str
+    required_hours: Decimal | None
+    counted_hours: Decimal
+    required_activities: int
+    counted_activities: int
+    in_principle: bool
+    met: bool | None
+    shortfall: Decimal
+
+
+class ComplianceOut(Schema):
+    person: uuid.UUID
+    person_name: str
+    enterprise: str = ""
+    year: int
+    serving: bool
+    exempt: bool
+    met: bool | None
+    status: str
+    regimes: list[RegimeOut]
+
+
+class ComplianceQuery(PageQuery):
+    year: int = Field(ge=2000, le=2100)
+    region: str = Field("", pattern=r"^([0-9]{6})?$")
+    short_only: bool = False
+
+
+class CompliancePage(Schema):
+    count: int
+    items: list[ComplianceOut]
+
+
+def record_out(r: StudyRecord, superseded: bool | None = None) -> RecordOut:
+    return RecordOut(
+        id=r.public_id,
+        person=r.person.public_id,
+        person_name=r.person.name,
+        kind=r.kind,  # type: ignore[arg-type]
+        hours=r.hours,
+        occurred_on=r.occurred_on,
+        title=r.title,
+        provider=r.provider,
+        source=r.source,
+        source_ref=r.source_ref,
+        corrects=r.corrects.public_id if r.corrects else None,
+        superseded=bool(getattr(r, "superseded", False) if superseded is None else superseded),
+        ledger_index=r.ledger_index,
+        entered_at=r.created_at,
+    )
+
+
+def compliance_out(person: Person, c: rules.Compliance, enterprise: str = "") -> ComplianceOut:
+    return ComplianceOut(
+        person=person.public_id,
+        person_name=person.name,
+        enterprise=enterprise,
+        year=c.year,
+        serving=c.serving,
+        exempt=c.exempt,
+        met=c.met,
+        status=rules.status_label(c),
+        regimes=[
+            RegimeOut(
+                name=g.name,
+                clause=g.clause,
+                required_hours=g.required_hours,
+                counted_hours=g.counted_hours,
+                required_activities=g.required_activities,
+                counted_activities=g.counted_activities,
+                in_principle=g.in_principle,
+                met=g.met,
+                shortfall=g.shortfall,
+            )
+            for g in c.regimes
+        ],
+    )
+
+
+def find_person(user: Any, body: HoursIn) -> Person:
+    """By public id, or by ID number and name (the name must match)."""
+    if body.person is not None:
+        person = Person.objects.filter(public_id=body.person).first()
+        if person is None:
+            raise ValidationError({"person": "unknown person"})
+        return person
+    if not body.id_number or not body.person_name:
+        raise ValidationError({"person": "give person, or id_number and person_name"})
+    try:
+        facts = validators.validate_id_number(body.id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
+    if person is None or person.name != body.person_name.strip():
+        raise ValidationError({"id_number": "no registered person with this ID number and name"})
+    return person
+
+
+@router.post("/hours", response={201: RecordOut, **ERRORS}, summary="Report study hours")
+def hours_create(request: HttpRequest, body: HoursIn) -> Status[RecordOut]:
+    user = actor(request)
+    person = find_person(user, body)
+    source = "api" if user.role in ("trainer", "certifier") else "activity"
+    record = services.record_create(
+        actor=user,
+        person=person,
+        kind=body.kind,
+        hours=body.hours,
+        occurred_on=body.occurred_on,
+        title=body.title,
+        source=source,
+        provider=body.provider or user.organisation,
+        source_ref=body.source_ref,
+        note=body.note,
+    )
+    return Status(201, record_out(record, superseded=False))
+
+
+@router.get("/hours", response={200: RecordPage, **ERRORS}, summary="Study records in scope")
+def hours_list(request: HttpRequest, filters: Query[RecordFilters]) -> dict[str, Any]:
+    user = actor(request)
+    person = None
+    if filters.person is not None:
+        person = Person.objects.filter(public_id=filters.person).first()
+        if person is None:
+            raise Http404
+    qs = selectors.record_list(user=user, person=person, year=filters.year).order_by(
+        "-occurred_on", "-pk"
+    )
+    count = qs.count()
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"count": count, "items": [record_out(r) for r in items]}
+
+
+@router.get(
+    "/hours/compliance",
+    response={200: CompliancePage, **ERRORS},
+    summary="Serving CQOs' yearly study-hour compliance in scope",
+)
+def hours_compliance(request: HttpRequest, query: Query[ComplianceQuery]) -> dict[str, Any]:
+    user = actor(request)
+    rows = selectors.compliance_rows(
+        user=user, year=query.year, region=query.region, short_only=query.short_only
+    )
+    page = rows[query.offset : query.offset + query.limit]
+    return {
+        "count": len(rows),
+        "items": [compliance_out(r.person, r.compliance, r.enterprise) for r in page],
+    }
+
+
+@router.get("/hours/{record_id}", response={200: RecordOut, **ERRORS}, summary="One record")
+def hours_get(request: HttpRequest, record_id: uuid.UUID) -> RecordOut:
+    record = selectors.record_get(user=actor(request), public_id=record_id)
+    superseded = StudyRecord.objects.filter(corrects=record).exists()
+    return record_out(record, superseded=superseded)
+
+
+@router.get(
+    "/hours/{record_id}/proof",
+    response={200: dict[str, Any], **ERRORS},
+    summary="The hour proof bundle: leaf, inclusion proof, signed checkpoint and opening",
+)
+def hours_proof(request: HttpRequest, record_id: uuid.UUID) -> dict[str, Any]:
+    record = selectors.record_get(user=actor(request), public_id=record_id)
+    return services.proof_bundle(record)
+
+
+@router.get(
+    "/persons/{person_id}/compliance",
+    response={200: ComplianceOut, **ERRORS},
+    summary="One person's study-hour compliance for a year",
+)
+def person_compliance(
+    request: HttpRequest, person_id: uuid.UUID, year: int = Query(..., ge=2000, le=2100)
+) -> ComplianceOut:
+    from cqo.registry import selectors as registry
+
+    person = registry.person_get(user=actor(request), public_id=person_id)
+    return compliance_out(person, selectors.compliance_for(person, year))

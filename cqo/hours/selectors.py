@@ -1,0 +1,222 @@
+"""Reading study records and compliance inside the viewer's scope (SPEC §1, §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cqo.accounts import access
+from cqo.accounts.models import Role
+from cqo.hours import rules
+from cqo.hours.models import HourReminder, StudyRecord
+from cqo.lib import clock
+from cqo.policy.selectors import build, governing_for_region, national_default
+from cqo.reference.models import Region
+from cqo.registry.models import Appointment, Person
+
+NOTHING = Q(pk__in=[])
+
+
+def record_q(user: Any) -> Q:
+    """Records of persons the viewer may see; a trainer sees the records it reported."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_platform_admin:
+        return Q()
+    if user.role in (Role.TRAINER, Role.CERTIFIER):
+        return Q(created_by=user)
+    if user.role == Role.CQO:
+        return Q(person__user=user)
+    scope = Person.objects.filter(access.person_q(user)).values("pk")
+    return Q(person_id__in=scope)
+
+
+def effective(qs: QuerySet[StudyRecord]) -> QuerySet[StudyRecord]:
+    """Records not superseded by a correction."""
+    corrected = StudyRecord.objects.filter(corrects=OuterRef("pk"))
+    return qs.exclude(Exists(corrected))
+
+
+def record_list(*, user: Any, person: Person | None = None, year: int | None = None) -> Any:
+    qs = StudyRecord.objects.filter(record_q(user)).select_related("person", "corrects")
+    if person is not None:
+        qs = qs.filter(person=person)
+    if year:
+        qs = qs.filter(occurred_on__year=year)
+    return qs.annotate(superseded=Exists(StudyRecord.objects.filter(corrects=OuterRef("pk"))))
+
+
+def record_get(*, user: Any, public_id: Any) -> StudyRecord:
+    try:
+        return StudyRecord.objects.select_related("person", "corrects", "created_by").get(
+            record_q(user), public_id=public_id
+        )
+    except (StudyRecord.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+# Compliance -------------------------------------------------------------------------------------
+
+
+def _year_end(year: int) -> dt.date:
+    return min(dt.date(year, 12, 31), clock.today())
+
+
+def requirement_for_region(region: Region | None, year: int) -> rules.Requirement:
+    """The yearly minimum of the pack governing ``region`` (SPEC §4 table, 年度学时); a person
+    with no region falls under the national default."""
+    on = _year_end(year)
+    if region is not None:
+        gov = governing_for_region(region, on)
+    else:
+        default = national_default(on)
+        if default is None:
+            return rules.Requirement(None, (), False, "", "")
+        gov = build([default])
+    training = gov.rules.training
+    study = training.study_hours if training is not None else None
+    source = gov.section_source("training")
+    if study is None:
+        return rules.Requirement(None, (), False, "", gov.version.label)
+    return rules.Requirement(
+        Decimal(study.hours),
+        tuple(study.kinds),
+        study.in_principle,
+        study.clause,
+        source.label if source else gov.version.label,
+    )
+
+
+@dataclass(frozen=True)
+class Serving:
+    serving: bool
+    first_start: dt.date | None
+    region: Region | None
+
+
+def serving_in(person: Person, year: int) -> Serving:
+    """Whether the person held a filed appointment in the year (serving CQO), when their first
+    one that year started, and the region whose pack governs them (SPEC §12.7)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    appts = (
+        Appointment.objects.filter(
+            person=person, status__in=[Appointment.Status.FILED, Appointment.Status.ENDED]
+        )
+        .filter(start_date__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .select_related("enterprise__region")
+        .order_by("start_date")
+    )
+    first = appts.first()
+    if first is None:
+        return Serving(False, None, person.region)
+    earlier = Appointment.objects.filter(
+        person=person,
+        status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
+        start_date__lt=start,
+    ).exists()
+    latest = appts.last() or first
+    return Serving(True, None if earlier else first.start_date, latest.enterprise.region)
+
+
+def records_of(person: Person, year: int) -> list[rules.Record]:
+    qs = effective(StudyRecord.objects.filter(person=person, occurred_on__year=year))
+    return [rules.Record(k, h, d) for k, h, d in qs.values_list("kind", "hours", "occurred_on")]
+
+
+def compliance_for(person: Person, year: int) -> rules.Compliance:
+    s = serving_in(person, year)
+    return rules.evaluate(
+        year=year,
+        requirement=requirement_for_region(s.region, year),
+        records=records_of(person, year),
+        serving=s.serving,
+        first_start=s.first_start,
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    person: Person
+    enterprise: str
+    region_id: str
+    compliance: rules.Compliance
+
+
+def compliance_rows(
+    *, user: Any, year: int, region: str = "", q: str = "", short_only: bool = False
+) -> list[Row]:
+    """Serving CQOs in the viewer's scope with their compliance for the year (for regulators,
+    departments and the admin; clerks see their own enterprise's). ``user`` None: everyone
+    (the reminder job)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    appts = (
+        Appointment.objects.filter(access.appointment_q(user) if user is not None else Q())
+        .filter(status__in=[Appointment.Status.FILED, Appointment.Status.ENDED])
+        .filter(start_date__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .select_related("person", "enterprise__region")
+        .order_by("person__name", "start_date")
+    )
+    if region:
+        appts = appts.filter(
+            Q(enterprise__region_id=region)
+            | Q(enterprise__region__city_code=region)
+            | Q(enterprise__region__province_code=region)
+        )
+    if q:
+        appts = appts.filter(Q(person__name__contains=q) | Q(enterprise__name__contains=q))
+    first_ever = {
+        pid: d
+        for pid, d in Appointment.objects.filter(
+            status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
+            person_id__in=appts.values("person_id"),
+        )
+        .order_by("person_id", "start_date")
+        .values_list("person_id", "start_date")
+        .distinct()
+    }
+    per_person: dict[int, Appointment] = {}
+    for a in appts:
+        per_person[a.person_id] = a  # the latest appointment of the year governs
+    records: dict[int, list[rules.Record]] = {}
+    for pid, kind, hours, day in effective(
+        StudyRecord.objects.filter(person_id__in=list(per_person), occurred_on__year=year)
+    ).values_list("person_id", "kind", "hours", "occurred_on"):
+        records.setdefault(pid, []).append(rules.Record(kind, hours, day))
+    requirements: dict[str, rules.Requirement] = {}
+    rows = []
+    for pid, appt in per_person.items():
+        reg = appt.enterprise.region
+        if reg.code not in requirements:
+            requirements[reg.code] = requirement_for_region(reg, year)
+        first = first_ever.get(pid)
+        c = rules.evaluate(
+            year=year,
+            requirement=requirements[reg.code],
+            records=records.get(pid, []),
+            serving=True,
+            first_start=first if first and first.year == year else None,
+        )
+        if short_only and c.met is not False:
+            continue
+        rows.append(Row(appt.person, appt.enterprise.name, reg.code, c))
+    return rows
+
+
+def reminders_for(user: Any) -> QuerySet[HourReminder]:
+    if getattr(user, "role", None) == Role.CQO:
+        return HourReminder.objects.filter(person__user=user, read_at__isnull=True)
+    if getattr(user, "role", None) == Role.ENTERPRISE:
+        return HourReminder.objects.filter(
+            person__appointments__enterprise_id=user.enterprise_id,
+            person__appointments__status=Appointment.Status.FILED,
+            read_at__isnull=True,
+        ).distinct()
+    return HourReminder.objects.none()

@@ -1,0 +1,286 @@
+"""Writing study records: validate, commit to the hour log, audit (SPEC §5, §12.14).
+
+``record_create`` is the one way a record comes into being: from a training session's
+attendance (cqo.training), from an e-learning system through the API, or from a regulator,
+the person's enterprise or the person registering an activity. Each record is appended to the
+hour log in the same transaction, as a leaf holding only a salted commitment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cqo.accounts.models import Role, User
+from cqo.audit.services import audit_record
+from cqo.hours.models import Kind, PersonSalt, Source, StudyRecord
+from cqo.lib import clock
+from cqo.registry.models import Person
+
+MAX_HOURS = Decimal("500")
+ENTRY_VERSION = 1
+
+
+def _salt(person: Person) -> bytes:
+    found = PersonSalt.objects.filter(person=person).values_list("salt", flat=True).first()
+    if found is not None:
+        return bytes(found)
+    salt = secrets.token_bytes(32)
+    PersonSalt.objects.create(person=person, salt=salt)
+    return salt
+
+
+def opening(record: StudyRecord) -> dict[str, Any]:
+    """The fields a commitment is computed over (no salt). Stable key order and string values,
+    so anyone holding the salt can recompute the commitment."""
+    return {
+        "record": str(record.public_id),
+        "person": str(record.person.public_id),
+        "name": record.person.name,
+        "kind": record.kind,
+        "hours": format(Decimal(record.hours).quantize(Decimal("0.1")), "f"),
+        "date": record.occurred_on.isoformat(),
+        "title": record.title,
+        "provider": record.provider,
+        "corrects": str(record.corrects.public_id) if record.corrects else "",
+    }
+
+
+def canonical(fields: dict[str, Any]) -> bytes:
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def commitment(salt: bytes, fields: dict[str, Any]) -> str:
+    """SHA-256 over the person's salt and the record's fields (SPEC §12.14)."""
+    return hashlib.sha256(salt + canonical(fields)).hexdigest()
+
+
+def leaf_entry(record: StudyRecord) -> bytes:
+    """What enters the public log: the commitment and when it was entered, nothing personal."""
+    return canonical(
+        {
+            "v": ENTRY_VERSION,
+            "type": "study_record",
+            "commitment": record.commitment,
+            "entered_at": record.created_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+        }
+    )
+
+
+def _hours(value: Any) -> Decimal:
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({"hours": _("学时应为数字，最多一位小数")}) from exc
+    if not hours.is_finite() or hours < 0 or hours > MAX_HOURS:
+        raise ValidationError({"hours": _("学时应在 0 到 500 之间")})
+    return hours
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ValidationError({"occurred_on": _("日期格式应为 YYYY-MM-DD")}) from exc
+    if day > clock.today():
+        raise ValidationError({"occurred_on": _("日期不能在未来")})
+    if day.year < 2000:
+        raise ValidationError({"occurred_on": _("日期不能早于2000年")})
+    return day
+
+
+def can_record(actor: User, person: Person, source: str) -> bool:
+    """Who may write a record: the platform (training attendance, actor None is refused here:
+    the training app passes its organiser), a trainer reporting e-learning through the API, a
+    regulator within scope, the person's enterprise clerk, or the person for their own
+    activities."""
+    from cqo.accounts import access
+
+    if actor.is_platform_admin:
+        return True
+    if source in (Source.API, Source.SESSION) and actor.role in (Role.TRAINER, Role.CERTIFIER):
+        return True
+    if actor.role == Role.REGULATOR:
+        return Person.objects.filter(access.person_q(actor), pk=person.pk).exists()
+    if actor.role == Role.ENTERPRISE and actor.enterprise_id is not None:
+        return person.appointments.filter(enterprise_id=actor.enterprise_id).exists()
+    return actor.role == Role.CQO and person.user_id == actor.pk
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    hours: Any,
+    occurred_on: Any,
+    title: str,
+    source: str,
+    provider: str = "",
+    source_ref: str = "",
+    evidence: Any = None,
+    corrects: StudyRecord | None = None,
+    note: str = "",
+) -> StudyRecord:
+    """Create a study record and enter it into the hour log."""
+    from cqo.ledger import services as ledger
+
+    if not can_record(actor, person, source):
+        raise PermissionDenied(_("无权为该人员登记学时"))
+    errors: dict[str, str] = {}
+    if kind not in Kind.values:
+        errors["kind"] = _("类别取值无效")
+    if source not in Source.values:
+        errors["source"] = _("来源取值无效")
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = _("请填写课程或活动名称")
+    elif len(title) > 200:
+        errors["title"] = _("名称不超过200个字")
+    if len(source_ref) > 100:
+        errors["source_ref"] = _("来源编号不超过100个字符")
+    if len(provider) > 200:
+        errors["provider"] = _("机构名称不超过200个字")
+    try:
+        value = _hours(hours)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        value = Decimal(0)
+    try:
+        day = _date(occurred_on)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        day = clock.today()
+    if corrects is not None:
+        if corrects.person_id != person.pk:
+            errors["corrects"] = _("更正的记录应属于同一人员")
+        elif StudyRecord.objects.filter(corrects=corrects).exists():
+            errors["corrects"] = _("该记录已被更正，请更正最新的记录")
+    if errors:
+        raise ValidationError(errors)
+    record = StudyRecord(
+        person=person,
+        kind=kind,
+        hours=value,
+        occurred_on=day,
+        title=title,
+        provider=provider.strip(),
+        source=Source.CORRECTION if corrects is not None else source,
+        source_ref=source_ref.strip(),
+        corrects=corrects,
+        note=(note or "").strip(),
+        created_by=actor,
+    )
+    if evidence is not None:
+        record.evidence = evidence
+    record.commitment = commitment(_salt(person), opening(record))
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:
+        raise ValidationError({"source_ref": _("该来源编号已上报过，不能重复登记")}) from exc
+    entry = ledger.append(leaf_entry(record))
+    record.ledger_index = entry.index
+    record.save(update_fields=["ledger_index"])
+    audit_record(
+        actor=actor,
+        action="create",
+        target_type="study_record",
+        target_id=str(record.public_id),
+        target_repr=str(record),
+        changes={
+            "kind": [None, record.kind],
+            "hours": [None, str(record.hours)],
+            "occurred_on": [None, record.occurred_on.isoformat()],
+            "ledger_index": [None, record.ledger_index],
+        },
+        note=f"corrects {corrects.public_id}" if corrects else "",
+    )
+    return record
+
+
+def proof_bundle(record: StudyRecord) -> dict[str, Any]:
+    """The verifiable bundle of the hour proof (level-standard §10, Annex C): the log's leaf,
+    its inclusion proof and a signed checkpoint, plus the opening of the commitment (salt and
+    fields), so anyone with the platform's public key can check it offline."""
+    from cqo.ledger import services as ledger
+
+    if record.ledger_index is None:
+        raise ValidationError({"record": _("该记录尚未存证")})
+    bundle = ledger.bundle(record.ledger_index)
+    bundle["opening"] = {
+        "salt": _salt(record.person).hex(),
+        "fields": opening(record),
+        "commitment": record.commitment,
+    }
+    return bundle
+
+
+def reminder_dates(year: int) -> list[dt.date]:
+    from django.conf import settings
+
+    out = []
+    for item in settings.CQO_HOUR_REMINDER_DATES:
+        month, day = (int(x) for x in item.split("-"))
+        out.append(dt.date(year, month, day))
+    return out
+
+
+@transaction.atomic
+def send_reminders(day: dt.date, *, force: bool = False) -> list[Any]:
+    """On a reminder date, every serving CQO short of the year's hours under their pack gets
+    one reminder (at most one a day); 原则上 minimums are worded as a reminder, not a breach
+    (SPEC §12.13). Returns the reminders created."""
+    from cqo.hours import selectors
+    from cqo.hours.models import HourReminder
+
+    if not force and day not in reminder_dates(day.year):
+        return []
+    created = []
+    for row in selectors.compliance_rows(user=None, year=day.year, short_only=True):
+        pack = row.compliance.pack
+        if pack is None or pack.required_hours is None:
+            continue
+        message = _(
+            "%(year)d年度学时：已修 %(counted)s，应修 %(required)s（%(clause)s），"
+            "尚差 %(short)s 学时，请在年底前完成。"
+        ) % {
+            "year": day.year,
+            "counted": pack.counted_hours,
+            "required": pack.required_hours,
+            "clause": pack.clause,
+            "short": pack.shortfall,
+        }
+        reminder, made = HourReminder.objects.get_or_create(
+            person=row.person,
+            year=day.year,
+            sent_on=day,
+            defaults={
+                "required": pack.required_hours,
+                "counted": pack.counted_hours,
+                "message": message,
+            },
+        )
+        if made:
+            created.append(reminder)
+    if created:
+        audit_record(
+            actor=None,
+            action="create",
+            target_type="hour_reminders",
+            target_id=day.isoformat(),
+            note=f"{len(created)} study-hour reminders",
+        )
+    return created

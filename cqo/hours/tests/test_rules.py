@@ -1,0 +1,101 @@
+"""Yearly compliance as pure functions, at the edges (SPEC §5, §12.7, §12.13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from cqo.hours import rules
+
+SHAANXI = rules.Requirement(
+    Decimal(30), ("online_self_study",), True, "shaanxi-2021 §五(一)", "shaanxi-2021"
+)
+HANGZHOU = rules.Requirement(
+    Decimal(40), ("online_self_study", "offline_training"), False, "hangzhou-spec", "hz"
+)
+NONE = rules.Requirement(None, (), False, "", "national-default")
+
+
+def rec(kind: str, hours: str, day: str = "2026-05-01") -> rules.Record:
+    return rules.Record(kind, Decimal(hours), dt.date.fromisoformat(day))
+
+
+@pytest.mark.parametrize(("hours", "met"), [("29.9", False), ("30", True), ("30.5", True)])
+def test_the_shaanxi_minimum_just_inside_and_outside(hours, met):
+    c = rules.evaluate(
+        year=2026, requirement=SHAANXI, records=[rec("online_self_study", hours)], serving=True
+    )
+    assert c.met is met
+    assert c.pack.shortfall == max(Decimal(0), Decimal(30) - Decimal(hours))
+
+
+def test_only_the_kinds_the_pack_names_count():
+    records = [rec("online_self_study", "20"), rec("offline_training", "20")]
+    shaanxi = rules.evaluate(year=2026, requirement=SHAANXI, records=records, serving=True)
+    hangzhou = rules.evaluate(year=2026, requirement=HANGZHOU, records=records, serving=True)
+    assert (shaanxi.pack.counted_hours, shaanxi.met) == (Decimal(20), False)
+    assert (hangzhou.pack.counted_hours, hangzhou.met) == (Decimal(40), True)
+
+
+def test_records_count_in_their_calendar_year_only():
+    records = [
+        rec("online_self_study", "20", "2025-12-31"),
+        rec("online_self_study", "15", "2026-01-01"),
+    ]
+    c = rules.evaluate(year=2026, requirement=SHAANXI, records=records, serving=True)
+    assert c.pack.counted_hours == Decimal(15)
+
+
+@pytest.mark.parametrize(
+    ("start", "exempt"),
+    [("2026-09-30", False), ("2026-10-01", False), ("2026-10-02", True), ("2025-11-01", False)],
+)
+def test_a_cqo_first_appointed_after_1_october_is_exempt_that_year(start, exempt):
+    first = dt.date.fromisoformat(start)
+    c = rules.evaluate(
+        year=2026,
+        requirement=SHAANXI,
+        records=[],
+        serving=True,
+        first_start=first if first.year == 2026 else None,
+    )
+    assert c.exempt is exempt
+    assert c.met is (None if exempt else False)
+
+
+def test_a_prospective_cqo_collects_hours_without_a_requirement():
+    c = rules.evaluate(
+        year=2026, requirement=SHAANXI, records=[rec("online_self_study", "5")], serving=False
+    )
+    assert c.met is None and c.pack.counted_hours == Decimal(5)
+    assert "拟任" in rules.status_label(c)
+
+
+def test_no_minimum_in_the_pack_is_no_verdict():
+    c = rules.evaluate(year=2026, requirement=NONE, records=[], serving=True)
+    assert c.met is None
+
+
+def test_in_principle_shortfall_is_worded_as_a_warning():
+    c = rules.evaluate(year=2026, requirement=SHAANXI, records=[], serving=True)
+    assert "原则性要求" in rules.status_label(c)
+    strict = rules.evaluate(year=2026, requirement=HANGZHOU, records=[], serving=True)
+    assert rules.status_label(strict) == "未达标"
+
+
+def test_a_certified_cqo_also_meets_level_standard_9_4_1_2():
+    records = [rec("online_self_study", "30"), rec("lecture", "9.5")]
+    c = rules.evaluate(
+        year=2026, requirement=SHAANXI, records=records, serving=True, certified=True
+    )
+    pack, level = c.regimes
+    assert pack.met is True
+    assert level.clause == "level-standard §9.4.1.2"
+    assert level.met is False  # 39.5 学时 of study, but no training organised
+    records.append(rec("organised_training", "0"))
+    c = rules.evaluate(
+        year=2026, requirement=SHAANXI, records=records, serving=True, certified=True
+    )
+    assert c.regimes[1].met is True and c.met is True

@@ -1,0 +1,287 @@
+"""Study-hour pages: a person's records and compliance, the regulator's compliance table, an
+activity form, a record with its correction chain, and the hour proof (PDF and bundle)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]  # ships no stubs
+
+from cqo.accounts.models import Role
+from cqo.accounts.types import AuthedHttpRequest
+from cqo.audit.selectors import audit_trail
+from cqo.hours import rules, selectors, services
+from cqo.hours.models import HourReminder, Kind, Source, StudyRecord
+from cqo.lib import clock, crypto
+from cqo.lib.forms import BootstrapForm, apply_errors
+from cqo.reference import validators
+from cqo.reference.selectors import region_label
+from cqo.registry.models import Person
+from cqo.registry.views._common import PAGE_SIZE, xlsx_response
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class RecordForm(BootstrapForm):
+    id_number = forms.CharField(label=gettext_lazy("身份证号"), max_length=18, required=False)
+    person_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50, required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=Kind.choices)
+    hours = forms.DecimalField(
+        label=gettext_lazy("学时"), min_value=0, max_value=500, decimal_places=1
+    )
+    occurred_on = forms.DateField(label=gettext_lazy("日期"), widget=DATE)
+    title = forms.CharField(label=gettext_lazy("课程或活动名称"), max_length=200)
+    provider = forms.CharField(label=gettext_lazy("组织或发布机构"), max_length=200, required=False)
+    evidence = forms.FileField(label=gettext_lazy("证明材料"), required=False)
+    note = forms.CharField(
+        label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CorrectForm(BootstrapForm):
+    hours = forms.DecimalField(
+        label=gettext_lazy("更正后学时"), min_value=0, max_value=500, decimal_places=1
+    )
+    note = forms.CharField(label=gettext_lazy("更正原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _year(request: AuthedHttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or clock.today().year)
+    except ValueError:
+        year = clock.today().year
+    return min(max(year, 2000), clock.today().year)
+
+
+def _person_for(request: AuthedHttpRequest) -> Person | None:
+    return getattr(request.user, "person", None) if request.user.role == Role.CQO else None
+
+
+@login_required
+def hours_index(request: AuthedHttpRequest) -> HttpResponse:
+    user, year = request.user, _year(request)
+    ctx: dict[str, Any] = {"year": year, "years": range(clock.today().year, 2019, -1)}
+    person = _person_for(request)
+    if person is not None:
+        ctx["person"] = person
+        ctx["compliance"] = selectors.compliance_for(person, year)
+        ctx["status"] = rules.status_label(ctx["compliance"])
+        ctx["records"] = selectors.record_list(user=user, person=person, year=year)
+        ctx["reminders"] = selectors.reminders_for(user)
+        return render(request, "hours/mine.html", ctx)
+    if user.role in (Role.TRAINER, Role.CERTIFIER):
+        ctx["records"] = selectors.record_list(user=user, year=year)[:200]
+        return render(request, "hours/reported.html", ctx)
+    g = request.GET
+    every = selectors.compliance_rows(
+        user=user, year=year, region=g.get("region", "").strip()[:6], q=g.get("q", "").strip()[:50]
+    )
+    rows = [r for r in every if r.compliance.met is False] if g.get("short") == "1" else every
+    if g.get("export") == "xlsx":
+        headers = [_("姓名"), _("企业"), _("行政区划"), _("应修学时"), _("已修学时"), _("状态")]
+        data = (
+            (
+                r.person.name,
+                r.enterprise,
+                region_label(r.region_id),
+                r.compliance.pack.required_hours if r.compliance.pack else None,
+                r.compliance.pack.counted_hours if r.compliance.pack else None,
+                rules.status_label(r.compliance),
+            )
+            for r in rows
+        )
+        return xlsx_response(request, "study-hours", headers, data, "study_hours")
+    met = sum(1 for r in every if r.compliance.met)
+    short = sum(1 for r in every if r.compliance.met is False)
+    from django.core.paginator import Paginator
+
+    ctx.update(
+        {
+            "page": Paginator(rows, PAGE_SIZE).get_page(g.get("page")),
+            "met": met,
+            "short": short,
+            "total": len(every),
+            "q": g.get("q", ""),
+            "region": g.get("region", ""),
+            "short_only": g.get("short") == "1",
+            "can_record": user.role in (Role.REGULATOR, Role.ENTERPRISE) or user.is_platform_admin,
+        }
+    )
+    return render(request, "hours/compliance.html", ctx)
+
+
+@login_required
+def hours_new(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role not in (Role.REGULATOR, Role.ENTERPRISE, Role.CQO) and not user.is_platform_admin:
+        raise PermissionDenied
+    own = _person_for(request)
+    form = RecordForm(request.POST or None, request.FILES or None)
+    if own is not None:
+        del form.fields["id_number"]
+        del form.fields["person_name"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = own or _find(data.get("id_number", ""), data.get("person_name", ""))
+            record = services.record_create(
+                actor=user,
+                person=person,
+                kind=data["kind"],
+                hours=data["hours"],
+                occurred_on=data["occurred_on"],
+                title=data["title"],
+                source=Source.ACTIVITY,
+                provider=data.get("provider") or "",
+                evidence=data.get("evidence"),
+                note=data.get("note") or "",
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("学时已登记并存证"))
+            return redirect("hours:record_detail", public_id=record.public_id)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("登记学时或继续教育活动"),
+            "intro": _(
+                "每条记录登记后即进入学时存证日志，不能修改或删除；如有错误，请在记录页面提交更正。"
+            ),
+        },
+    )
+
+
+def _find(id_number: str, name: str) -> Person:
+    try:
+        facts = validators.validate_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
+    if person is None or person.name != (name or "").strip():
+        raise ValidationError({"id_number": _("未找到以该身份证号和姓名注册的人员")})
+    return person
+
+
+@login_required
+def record_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    record = selectors.record_get(user=request.user, public_id=public_id)
+    corrected_by = StudyRecord.objects.filter(corrects=record).first()
+    return render(
+        request,
+        "hours/record_detail.html",
+        {
+            "r": record,
+            "corrected_by": corrected_by,
+            "can_correct": corrected_by is None
+            and services.can_record(request.user, record.person, Source.ACTIVITY)
+            and request.user.role != Role.CQO,
+            "correct_form": CorrectForm(initial={"hours": record.hours}),
+            "trail": audit_trail(target_type="study_record", target_id=str(record.public_id)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def record_correct(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    record = selectors.record_get(user=request.user, public_id=public_id)
+    if request.user.role == Role.CQO:
+        raise PermissionDenied
+    form = CorrectForm(request.POST)
+    if form.is_valid():
+        try:
+            new = services.record_create(
+                actor=request.user,
+                person=record.person,
+                kind=record.kind,
+                hours=form.cleaned_data["hours"],
+                occurred_on=record.occurred_on,
+                title=record.title,
+                provider=record.provider,
+                source=Source.CORRECTION,
+                corrects=record,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for msgs in exc.message_dict.values():
+                for m in msgs:
+                    messages.error(request, m)
+        else:
+            messages.success(request, _("已提交更正记录并存证"))
+            return redirect("hours:record_detail", public_id=new.public_id)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    return redirect("hours:record_detail", public_id=record.public_id)
+
+
+@login_required
+def record_bundle(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    record = selectors.record_get(user=request.user, public_id=public_id)
+    bundle = services.proof_bundle(record)
+    response = HttpResponse(
+        json.dumps(bundle, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="hour-proof-{record.ledger_index}.json"'
+    )
+    return response
+
+
+@login_required
+def record_proof_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    """学时证明 (level-standard §10, Annex C): name, 学时, time entered into the log, and what is
+    needed to check it: leaf index, root, the signed checkpoint, the platform's key."""
+    record = selectors.record_get(user=request.user, public_id=public_id)
+    bundle = services.proof_bundle(record)
+    verify_url = request.build_absolute_uri(reverse("ledger:verify"))
+    qr = segno.make(verify_url, error="m").svg_data_uri(scale=3, border=1)
+    from cqo.ledger import services as ledger
+
+    html = render_to_string(
+        "hours/proof_pdf.html",
+        {
+            "r": record,
+            "bundle": bundle,
+            "bundle_b64": base64.b64encode(
+                json.dumps(bundle, ensure_ascii=False).encode()
+            ).decode(),
+            "vkey": ledger.public_vkey(),
+            "verify_url": verify_url,
+            "qr": qr,
+            "printed_at": timezone.localtime(),
+        },
+    )
+    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="hour-proof-{record.ledger_index}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def reminder_read(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    reminder = selectors.reminders_for(request.user).filter(pk=pk).first()
+    if reminder is None:
+        raise PermissionDenied
+    HourReminder.objects.filter(pk=reminder.pk).update(read_at=timezone.now())
+    return redirect("hours:index")

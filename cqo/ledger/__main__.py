@@ -1,0 +1,66 @@
+"""Offline verifier of hour-log bundles (hour proofs); needs neither Django nor a database.
+
+    python -m cqo.ledger verify BUNDLE.json --key KEY
+
+KEY is the platform's verifier key (``<name>+<key id>+<base64 key>``, published at
+``/ledger/`` and ``GET /api/v1/ledger/key``) or a file holding it; BUNDLE is the JSON file
+(``-`` reads standard input). Exit status: 0 verified, 1 not verified (the reason is printed),
+2 unusable arguments, key or files. The bundle format is described in ``cqo/ledger/verify.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cqo.ledger.merkle import leaf_hash
+from cqo.ledger.verify import load_bundle, read_vkey, verify_bundle
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m cqo.ledger", description="Verify hour-log bundles offline."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    verify = commands.add_parser("verify", help="verify a bundle against the platform's key")
+    verify.add_argument("bundle", help="the bundle JSON file, or - for standard input")
+    verify.add_argument("--key", required=True, help="the verifier key, or a file holding it")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.bundle == "-":
+            raw: str | bytes = sys.stdin.read()
+        else:
+            with open(args.bundle, "rb") as handle:
+                raw = handle.read()
+    except OSError as exc:
+        print(f"error: cannot read the bundle: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        bundle = load_bundle(raw)
+    except ValueError as exc:
+        print(f"NOT VERIFIED: the bundle is not JSON ({exc})", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        vkey = read_vkey(args.key)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read the key: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    result = verify_bundle(bundle, vkey)
+    if not result.ok:
+        print(f"NOT VERIFIED: {result.reason}", file=sys.stderr)
+        return EXIT_USAGE if result.code == "bad_key" else EXIT_FAILED
+    print(f"VERIFIED: {result.reason}")
+    print(f"  index      {result.index}")
+    print(f"  tree size  {result.size}")
+    print(f"  root       {result.root.hex()}")
+    print(f"  entry      {len(result.entry)} bytes")
+    print(f"  leaf hash  {leaf_hash(result.entry).hex()}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

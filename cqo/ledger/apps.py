@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "cqo.ledger"
+    verbose_name = "学时存证"

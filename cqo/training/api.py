@@ -1,0 +1,563 @@
+"""REST API of training (SPEC §5): plans, courses, sessions, enrolment, attendance and results,
+training certificates. The same scope as the pages (selectors), the same writes (services).
+Records are addressed by their public id (UUID); certificates by their number.
+
+The public verification (``GET /public/training-certificates/{number}``) needs no token and
+shows no ID number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from cqo.accounts.api import ERRORS, ErrorOut
+from cqo.registry.api.common import actor, page
+from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
+from cqo.training import printing, selectors, services
+from cqo.training.models import (
+    Course,
+    Enrolment,
+    Form,
+    Method,
+    Session,
+    TrainingCertificate,
+    TrainingPlan,
+)
+
+router = Router(tags=["training"])
+
+TierIn = Literal["basic", "enhancement", "advanced", "other", ""]
+
+
+# Schemas --------------------------------------------------------------------------------------
+
+
+class PlanFilters(PageQuery):
+    year: int | None = Field(None, ge=2000, le=2100)
+    q: str = Field("", max_length=50, description="organisation contains")
+
+
+class PlanIn(Schema):
+    """A regulator's plan is for its region, a certification body's for its organisation."""
+
+    year: int = Field(ge=2000, le=2100)
+    budget: Decimal = Field(ge=0, le=services.MAX_BUDGET, decimal_places=2, max_digits=14)
+    planned_sessions: int = Field(ge=0, le=services.MAX_PLANNED)
+    notes: str = Field("", max_length=services.TEXT_MAX)
+
+
+class PlanUpdateIn(Schema):
+    budget: Decimal = Field(ge=0, le=services.MAX_BUDGET, decimal_places=2, max_digits=14)
+    planned_sessions: int = Field(ge=0, le=services.MAX_PLANNED)
+    notes: str = Field("", max_length=services.TEXT_MAX)
+
+
+class PlanOut(Schema):
+    id: uuid.UUID
+    region: str | None = Field(description="GB/T 2260 code of a regulator's plan")
+    organisation: str
+    year: int
+    budget: Decimal
+    planned_sessions: int
+    delivered_sessions: int = Field(description="sessions of the plan's courses that were held")
+    notes: str
+
+
+class PlanPage(Schema):
+    count: int
+    items: list[PlanOut]
+
+
+class CourseFilters(PageQuery):
+    q: str = Field("", max_length=50, description="title or organiser contains")
+    tier: TierIn | None = Field(None, description="other: courses outside the pack's tiers")
+    region: str | None = Field(None, pattern=REGION_CODE, description="serving this subtree")
+
+
+class CourseIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    tier: TierIn = Field(
+        "", description="a tier of the pack governing the region; '' or other: none"
+    )
+    region: str | None = Field(
+        None, pattern=REGION_CODE, description="the region served; regulators default to theirs"
+    )
+    forms: list[Form] = Field(min_length=1, max_length=5)
+    hours: Decimal = Field(gt=0, le=500, decimal_places=1, max_digits=4, description="学时")
+    method: Method
+    pass_mark: int | None = Field(None, ge=0, le=100, description="exam, assignment")
+    min_attendance: int | None = Field(None, ge=1, le=100, description="attendance: percent")
+    plan: uuid.UUID | None = Field(None, description="one of the organiser's own plans")
+    institution: str | None = Field(
+        None, max_length=150, description="username of the training institution (承办机构)"
+    )
+    description: str = Field("", max_length=services.TEXT_MAX)
+
+
+class SessionIn(Schema):
+    start_date: dt.date
+    end_date: dt.date
+    place: str = Field(min_length=1, max_length=200)
+    capacity: int = Field(ge=1, le=services.MAX_CAPACITY)
+
+
+class SessionOut(Schema):
+    id: uuid.UUID
+    course: uuid.UUID
+    course_title: str
+    start_date: dt.date
+    end_date: dt.date
+    place: str
+    capacity: int
+    enrolled: int
+    status: Session.Status
+
+
+class CourseOut(Schema):
+    id: uuid.UUID
+    title: str
+    tier: str = Field(description="'' when outside the pack's tiers")
+    region: str
+    organiser: str = Field(description="the organiser's name")
+    institution: str | None
+    forms: list[str]
+    hours: Decimal
+    method: Method
+    pass_mark: int | None
+    min_attendance: int | None
+    plan: uuid.UUID | None
+    description: str
+    sessions: list[SessionOut]
+
+
+class CoursePage(Schema):
+    count: int
+    items: list[CourseOut]
+
+
+class SessionFilters(PageQuery):
+    status: Session.Status | None = None
+    course: uuid.UUID | None = None
+    q: str = Field("", max_length=50)
+
+
+class SessionPage(Schema):
+    count: int
+    items: list[SessionOut]
+
+
+class StatusIn(Schema):
+    status: Session.Status
+
+
+class EnrolIn(Schema):
+    """The organiser names the person by ID number and name; a CQO sends {} to enrol
+    themself."""
+
+    id_number: str | None = Field(None, max_length=18, description="居民身份证号")
+    person_name: str | None = Field(None, max_length=50, description="must match the record")
+
+
+class EnrolmentOut(Schema):
+    id: uuid.UUID
+    session: uuid.UUID
+    person: uuid.UUID
+    person_name: str
+    id_number_masked: str
+    enrolled_at: dt.datetime
+    attendance: int | None = Field(description="percent of the session attended; 0 absent")
+    score: Decimal | None
+    passed: bool | None = Field(description="null while the assessment is incomplete")
+    study_record: uuid.UUID | None
+    ledger_index: int | None
+    certificate: str | None = Field(description="number of the valid certificate")
+
+
+class EnrolmentPage(Schema):
+    count: int
+    items: list[EnrolmentOut]
+
+
+class AttendanceIn(Schema):
+    attendance: int = Field(ge=0, le=100, description="percent attended; 0 absent")
+
+
+class ResultIn(Schema):
+    score: Decimal = Field(ge=0, le=100, decimal_places=1, max_digits=4)
+
+
+class CertificateFilters(PageQuery):
+    q: str = Field("", max_length=50, description="number or holder's name")
+    status: TrainingCertificate.Status | None = None
+
+
+class CertificateItem(Schema):
+    number: str
+    holder: str
+    course: str
+    tier: str
+    hours: Decimal
+    issuer: str
+    issued_on: dt.date
+    status: TrainingCertificate.Status
+
+
+class CertificatePage(Schema):
+    count: int
+    items: list[CertificateItem]
+
+
+class PublicCertificateOut(Schema):
+    number: str
+    status: TrainingCertificate.Status
+    revoked_at: dt.datetime | None
+    content: dict[str, str] = Field(description="what the certificate says, frozen at issue")
+    content_hash: str = Field(description="SHA-256 of the canonical JSON of content")
+    intact: bool = Field(description="content still hashes to content_hash")
+    verify_url: str
+
+
+class CertificateOut(PublicCertificateOut):
+    id: uuid.UUID
+    enrolment: uuid.UUID
+    holder: uuid.UUID
+    issuer_kind: TrainingCertificate.IssuerKind
+    revoke_reason: str
+    audit: list[AuditOut]
+
+
+class RevokeIn(Schema):
+    reason: str = Field(max_length=services.TEXT_MAX, description="at least 4 characters")
+
+
+# Building responses ---------------------------------------------------------------------------
+
+
+def _plan_out(plan: TrainingPlan) -> PlanOut:
+    return PlanOut(
+        id=plan.public_id,
+        region=plan.region_id,
+        organisation=plan.organisation,
+        year=plan.year,
+        budget=plan.budget,
+        planned_sessions=plan.planned_sessions,
+        delivered_sessions=getattr(plan, "delivered", 0),
+        notes=plan.notes,
+    )
+
+
+def _session_out(session: Session) -> SessionOut:
+    enrolled = getattr(session, "enrolled", None)
+    return SessionOut(
+        id=session.public_id,
+        course=session.course.public_id,
+        course_title=session.course.title,
+        start_date=session.start_date,
+        end_date=session.end_date,
+        place=session.place,
+        capacity=session.capacity,
+        enrolled=enrolled if enrolled is not None else session.enrolments.count(),
+        status=Session.Status(session.status),
+    )
+
+
+def _course_out(user: Any, course: Course, with_sessions: bool = True) -> CourseOut:
+    sessions = selectors.session_list(user=user, course=course) if with_sessions else []
+    return CourseOut(
+        id=course.public_id,
+        title=course.title,
+        tier=course.tier,
+        region=course.region_id,
+        organiser=course.organiser_name,
+        institution=services.body_name(course.institution) if course.institution else None,
+        forms=list(course.forms),
+        hours=course.hours,
+        method=Method(course.method),
+        pass_mark=course.pass_mark,
+        min_attendance=course.min_attendance,
+        plan=course.plan.public_id if course.plan else None,
+        description=course.description,
+        sessions=[_session_out(s) for s in sessions],
+    )
+
+
+def _enrolment_out(e: Enrolment) -> EnrolmentOut:
+    valid = getattr(e, "valid_certificates", None)
+    cert = (
+        valid[0] if valid else (None if valid is not None else selectors.valid_certificate_for(e))
+    )
+    return EnrolmentOut(
+        id=e.public_id,
+        session=e.session.public_id,
+        person=e.person.public_id,
+        person_name=e.person.name,
+        id_number_masked=e.person.id_number_masked,
+        enrolled_at=e.enrolled_at,
+        attendance=e.attendance,
+        score=e.score,
+        passed=e.passed,
+        study_record=e.study_record.public_id if e.study_record else None,
+        ledger_index=e.study_record.ledger_index if e.study_record else None,
+        certificate=cert.number if cert else None,
+    )
+
+
+def _public_values(cert: TrainingCertificate) -> dict[str, Any]:
+    return {
+        "number": cert.number,
+        "status": TrainingCertificate.Status(cert.status),
+        "revoked_at": cert.revoked_at,
+        "content": {str(k): str(v) for k, v in cert.content.items()},
+        "content_hash": cert.content_hash,
+        "intact": services.content_intact(cert),
+        "verify_url": printing.verify_url(cert.number),
+    }
+
+
+def _certificate_out(cert: TrainingCertificate) -> CertificateOut:
+    trail = selectors.trail(selectors.CERTIFICATE, cert.public_id)
+    return CertificateOut(
+        **_public_values(cert),
+        id=cert.public_id,
+        enrolment=cert.enrolment.public_id,
+        holder=cert.holder.public_id,
+        issuer_kind=TrainingCertificate.IssuerKind(cert.issuer_kind),
+        revoke_reason=cert.revoke_reason,
+        audit=[
+            AuditOut(at=e.at, actor=e.actor_name, action=e.action, changes=e.changes, note=e.note)
+            for e in trail
+        ],
+    )
+
+
+# Plans ----------------------------------------------------------------------------------------
+
+
+@router.get("/training/plans", response={200: PlanPage, **ERRORS})
+def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, Any]:
+    """Yearly training plans (shaanxi-2021 §五(一); level-standard §11)."""
+    user = actor(request)
+    qs = selectors.plan_list(user=user, year=filters.year, q=filters.q.strip())
+    count, items = page(qs.order_by("-year", "organisation", "pk"), filters)
+    return {"count": count, "items": [_plan_out(p) for p in items]}
+
+
+@router.post("/training/plans", response={201: PlanOut, **ERRORS})
+def plan_create(request: HttpRequest, payload: PlanIn) -> Status[PlanOut]:
+    user = actor(request)
+    plan = services.plan_create(actor=user, data=payload.model_dump())
+    return Status(201, _plan_out(selectors.plan_get(user=user, public_id=plan.public_id)))
+
+
+@router.get("/training/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> PlanOut:
+    return _plan_out(selectors.plan_get(user=actor(request), public_id=plan_id))
+
+
+@router.patch("/training/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def plan_update(request: HttpRequest, plan_id: uuid.UUID, payload: PlanUpdateIn) -> PlanOut:
+    user = actor(request)
+    plan = selectors.plan_get(user=user, public_id=plan_id)
+    services.plan_update(actor=user, plan=plan, data=payload.model_dump())
+    return _plan_out(selectors.plan_get(user=user, public_id=plan_id))
+
+
+# Courses and sessions -------------------------------------------------------------------------
+
+
+@router.get("/training/courses", response={200: CoursePage, **ERRORS})
+def course_list(request: HttpRequest, filters: Query[CourseFilters]) -> dict[str, Any]:
+    user = actor(request)
+    qs = selectors.course_list(
+        user=user, q=filters.q.strip(), tier=filters.tier or "", region=filters.region or ""
+    )
+    count, items = page(qs.order_by("-created_at", "-pk"), filters)
+    return {"count": count, "items": [_course_out(user, c, with_sessions=False) for c in items]}
+
+
+@router.post("/training/courses", response={201: CourseOut, **ERRORS})
+def course_create(request: HttpRequest, payload: CourseIn) -> Status[CourseOut]:
+    """A regulator (at the tier's organising level or above, in its region), a certification
+    body or a training institution opens a course."""
+    user = actor(request)
+    data = payload.model_dump(mode="json")
+    course = services.course_create(actor=user, data=data)
+    return Status(201, _course_out(user, course))
+
+
+@router.get("/training/courses/{course_id}", response={200: CourseOut, **ERRORS})
+def course_detail(request: HttpRequest, course_id: uuid.UUID) -> CourseOut:
+    user = actor(request)
+    return _course_out(user, selectors.course_get(user=user, public_id=course_id))
+
+
+@router.post("/training/courses/{course_id}/sessions", response={201: SessionOut, **ERRORS})
+def session_create(
+    request: HttpRequest, course_id: uuid.UUID, payload: SessionIn
+) -> Status[SessionOut]:
+    user = actor(request)
+    course = selectors.course_get(user=user, public_id=course_id)
+    session = services.session_create(actor=user, course=course, data=payload.model_dump())
+    return Status(201, _session_out(session))
+
+
+@router.get("/training/sessions", response={200: SessionPage, **ERRORS})
+def session_list(request: HttpRequest, filters: Query[SessionFilters]) -> dict[str, Any]:
+    """Sessions in scope; a CQO sees the open sessions serving their region and their own."""
+    user = actor(request)
+    course = None
+    if filters.course is not None:
+        course = selectors.course_get(user=user, public_id=filters.course)
+    qs = selectors.session_list(
+        user=user, course=course, status=filters.status or "", q=filters.q.strip()
+    )
+    count, items = page(qs.order_by("-start_date", "-pk"), filters)
+    return {"count": count, "items": [_session_out(s) for s in items]}
+
+
+@router.get("/training/sessions/{session_id}", response={200: SessionOut, **ERRORS})
+def session_detail(request: HttpRequest, session_id: uuid.UUID) -> SessionOut:
+    return _session_out(selectors.session_get(user=actor(request), public_id=session_id))
+
+
+@router.post("/training/sessions/{session_id}/status", response={200: SessionOut, **ERRORS})
+def session_status(request: HttpRequest, session_id: uuid.UUID, payload: StatusIn) -> SessionOut:
+    """open ⇄ closed; held once the session has ended (final)."""
+    user = actor(request)
+    session = selectors.session_get(user=user, public_id=session_id)
+    session = services.session_set_status(actor=user, session=session, status=payload.status)
+    return _session_out(session)
+
+
+# Enrolment, attendance, results ---------------------------------------------------------------
+
+
+@router.get("/training/sessions/{session_id}/enrolments", response={200: EnrolmentPage, **ERRORS})
+def enrolment_list(
+    request: HttpRequest, session_id: uuid.UUID, filters: Query[PageQuery]
+) -> dict[str, Any]:
+    """The session's enrolment list (a CQO sees only their own enrolment)."""
+    user = actor(request)
+    session = selectors.session_get(user=user, public_id=session_id)
+    valid = TrainingCertificate.objects.filter(status=TrainingCertificate.Status.VALID)
+    qs = selectors.enrolment_list(user=user, session=session).prefetch_related(
+        Prefetch("certificates", queryset=valid, to_attr="valid_certificates")
+    )
+    count, items = page(qs.select_related("session"), filters)
+    return {"count": count, "items": [_enrolment_out(e) for e in items]}
+
+
+@router.post("/training/sessions/{session_id}/enrolments", response={201: EnrolmentOut, **ERRORS})
+def enrolment_create(
+    request: HttpRequest, session_id: uuid.UUID, payload: EnrolIn
+) -> Status[EnrolmentOut]:
+    """Within capacity, once per person and session. Without ``id_number`` a CQO enrols
+    themself in an open session."""
+    user = actor(request)
+    session = selectors.session_get(user=user, public_id=session_id)
+    if payload.id_number is None and payload.person_name is None:
+        person = selectors.own_person(user)
+        if person is None:
+            raise PermissionDenied
+        enrolment = services.enrolment_create(actor=user, session=session, person=person)
+    else:
+        enrolment = services.enrolment_create(
+            actor=user, session=session, data=payload.model_dump()
+        )
+    return Status(201, _enrolment_out(enrolment))
+
+
+def _enrolment(request: HttpRequest, enrolment_id: uuid.UUID) -> tuple[Any, Enrolment]:
+    user = actor(request)
+    return user, selectors.enrolment_get(user=user, public_id=enrolment_id)
+
+
+@router.post(
+    "/training/enrolments/{enrolment_id}/attendance", response={200: EnrolmentOut, **ERRORS}
+)
+def attendance_mark(
+    request: HttpRequest, enrolment_id: uuid.UUID, payload: AttendanceIn
+) -> EnrolmentOut:
+    """The share attended; the first attendance above 0 writes the study record (once)."""
+    user, enrolment = _enrolment(request, enrolment_id)
+    enrolment = services.attendance_mark(
+        actor=user, enrolment=enrolment, attendance=payload.attendance
+    )
+    return _enrolment_out(enrolment)
+
+
+@router.post("/training/enrolments/{enrolment_id}/result", response={200: EnrolmentOut, **ERRORS})
+def result_mark(request: HttpRequest, enrolment_id: uuid.UUID, payload: ResultIn) -> EnrolmentOut:
+    user, enrolment = _enrolment(request, enrolment_id)
+    enrolment = services.result_mark(actor=user, enrolment=enrolment, score=payload.score)
+    return _enrolment_out(enrolment)
+
+
+# Certificates ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/training/enrolments/{enrolment_id}/certificate", response={201: CertificateOut, **ERRORS}
+)
+def certificate_issue(request: HttpRequest, enrolment_id: uuid.UUID) -> Status[CertificateOut]:
+    """培训合格证 for a learner who passed, by whoever the governing pack allows
+    (training.certificate_issuers); 403 for anyone else."""
+    user, enrolment = _enrolment(request, enrolment_id)
+    cert = services.certificate_issue(actor=user, enrolment=enrolment)
+    return Status(201, _certificate_out(cert))
+
+
+@router.get("/training/certificates", response={200: CertificatePage, **ERRORS})
+def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> dict[str, Any]:
+    user = actor(request)
+    qs = selectors.certificate_list(user=user, q=filters.q.strip(), status=filters.status or "")
+    count, items = page(qs.order_by("-issued_on", "-pk"), filters)
+    return {
+        "count": count,
+        "items": [
+            CertificateItem(
+                number=c.number,
+                holder=c.holder.name,
+                course=c.course.title,
+                tier=c.tier,
+                hours=c.hours,
+                issuer=c.issuer_name,
+                issued_on=c.issued_on,
+                status=TrainingCertificate.Status(c.status),
+            )
+            for c in items
+        ],
+    }
+
+
+@router.get("/training/certificates/{number}", response={200: CertificateOut, **ERRORS})
+def certificate_detail(request: HttpRequest, number: str) -> CertificateOut:
+    return _certificate_out(selectors.certificate_get(user=actor(request), number=number))
+
+
+@router.post("/training/certificates/{number}/revoke", response={200: CertificateOut, **ERRORS})
+def certificate_revoke(request: HttpRequest, number: str, payload: RevokeIn) -> CertificateOut:
+    user = actor(request)
+    cert = selectors.certificate_get(user=user, number=number)
+    cert = services.certificate_revoke(actor=user, cert=cert, reason=payload.reason)
+    return _certificate_out(cert)
+
+
+@router.get(
+    "/public/training-certificates/{number}",
+    auth=None,
+    response={200: PublicCertificateOut, 404: ErrorOut, 422: ErrorOut},
+)
+def public_certificate(request: HttpRequest, number: str) -> PublicCertificateOut:
+    """Verify a training certificate by its number (or its QR code), no login: what it says,
+    its status and whether the content is intact. No ID number."""
+    return PublicCertificateOut(**_public_values(selectors.public_certificate(number)))

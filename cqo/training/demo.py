@@ -1,0 +1,123 @@
+"""Demo training and study hours (SPEC §5): the province's advanced course run by the training
+institution, a held session with results and certificates, an open session to join, and
+online self-study reported for many serving CQOs, so the hour log and the compliance table
+have something to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from cqo.accounts.models import User
+from cqo.hours import services as hours
+from cqo.lib import clock
+from cqo.registry.models import Appointment, Person
+from cqo.training import services
+from cqo.training.models import Session
+
+
+def build_training_showcase(
+    rng: random.Random, province: User, trainer: User, cqo_person: Person
+) -> Session:
+    today = clock.today()
+    course = services.course_create(
+        actor=province,
+        data={
+            "title": "企业首席质量官高级研修班",
+            "tier": "advanced",  # shaanxi-2021 §五(一): the province's 高级 training
+            "region": "610000",
+            "forms": ["lecture", "case_study", "group_discussion"],
+            "hours": "24",
+            "method": "exam",
+            "pass_mark": 60,
+            "institution": trainer.username,
+            "description": "质量管理体系、质量安全风险防控、质量经济性分析与案例剖析",
+        },
+    )
+    held = services.session_create(
+        actor=province,
+        course=course,
+        data={
+            "start_date": today - dt.timedelta(days=40),
+            "end_date": today - dt.timedelta(days=38),
+            "place": "西安市雁塔区科技路1号 陕西质量培训中心",
+            "capacity": 40,
+        },
+    )
+    serving = list(
+        Person.objects.filter(
+            appointments__status=Appointment.Status.FILED, user__isnull=True
+        ).order_by("pk")[:6]
+    )
+    people = [cqo_person, *serving]
+    for i, person in enumerate(people):
+        enrolment = services.enrolment_create(
+            actor=province,
+            session=held,
+            data={"id_number": person.id_number, "person_name": person.name},
+        )
+        enrolment = services.attendance_mark(actor=province, enrolment=enrolment, attendance=100)
+        score = 55 if i == len(people) - 1 else rng.randint(66, 96)
+        enrolment = services.result_mark(actor=province, enrolment=enrolment, score=score)
+        if enrolment.passed:
+            services.certificate_issue(actor=trainer, enrolment=enrolment)
+    services.session_set_status(actor=province, session=held, status="held")
+    upcoming = services.session_create(
+        actor=province,
+        course=course,
+        data={
+            "start_date": today + dt.timedelta(days=20),
+            "end_date": today + dt.timedelta(days=22),
+            "place": "宝鸡市渭滨区经二路8号 宝鸡市质量技术服务中心",
+            "capacity": 50,
+        },
+    )
+    # Online self-study reported by the e-learning platform (POST /api/v1/hours does the same).
+    start = dt.date(today.year, 1, 1)
+    span = max((today - start).days, 1)
+    learners = Person.objects.filter(appointments__status=Appointment.Status.FILED).order_by("pk")[
+        :160
+    ]
+    for n, person in enumerate(learners):
+        for k in range(rng.randint(1, 4)):
+            hours.record_create(
+                actor=trainer,
+                person=person,
+                kind="online_self_study",
+                hours=rng.choice(["6", "8", "10", "12", "16"]),
+                occurred_on=start + dt.timedelta(days=rng.randrange(span)),
+                title=rng.choice(
+                    [
+                        "质量管理体系内审",
+                        "质量成本管理",
+                        "六西格玛基础",
+                        "质量风险管理",
+                        "标准化实务",
+                    ]
+                ),
+                source="api",
+                provider=trainer.organisation,
+                source_ref=f"demo-elearning-{n}-{k}",
+            )
+    return upcoming
+
+
+def training_reset() -> dict[str, int]:
+    """Demo reset only: training rows and study records go before the persons and users they
+    point at (the hour log itself is append-only and keeps its leaves)."""
+    from cqo.hours.models import HourReminder, StudyRecord
+    from cqo.training.models import Course, Enrolment, TrainingCertificate, TrainingPlan
+
+    out = {
+        "certificates": TrainingCertificate.objects.all().delete()[0],
+        "enrolments": Enrolment.objects.all().delete()[0],
+        "sessions": Session.objects.all().delete()[0],
+        "courses": Course.objects.all().delete()[0],
+        "plans": TrainingPlan.objects.all().delete()[0],
+        "hour_reminders": HourReminder.objects.all().delete()[0],
+    }
+    corrections = StudyRecord.objects.filter(corrects__isnull=False)
+    while corrections.exists():  # newest corrections first: each protects the one it corrects
+        StudyRecord.objects.filter(corrected_by__isnull=True, corrects__isnull=False).delete()
+    out["study_records"] = StudyRecord.objects.all().delete()[0]
+    return out

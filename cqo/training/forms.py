@@ -1,0 +1,153 @@
+"""Page forms of training. They shape input only; the services check every rule and their field
+errors are put back beside these fields (cqo.lib.forms.apply_errors)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cqo.accounts.models import Role, User
+from cqo.lib.forms import BootstrapForm
+from cqo.training.models import Form, Method, Session, Tier
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanForm(BootstrapForm):
+    year = forms.IntegerField(label=_("年度"))
+    budget = forms.DecimalField(
+        label=_("培训专项经费（元）"), max_digits=14, decimal_places=2, min_value=0
+    )
+    planned_sessions = forms.IntegerField(label=_("计划期数"), min_value=0)
+    notes = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("统一要求、统一教材、统一师资的安排等"),
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        if editing:
+            del self.fields["year"]
+
+
+class CourseForm(BootstrapForm):
+    title = forms.CharField(label=_("课程名称"), max_length=200)
+    tier = forms.ChoiceField(
+        label=_("培训层级"),
+        required=False,
+        choices=[("", _("其他（不分层级）")), *Tier.choices],
+        help_text=_("须为适用政策包规定的层级"),
+    )
+    region = forms.CharField(
+        label=_("面向辖区（行政区划代码）"),
+        max_length=6,
+        required=False,
+        help_text=_("市场监管部门不填则为本辖区"),
+    )
+    hours = forms.DecimalField(label=_("每期学时"), max_digits=5, decimal_places=1)
+    method = forms.ChoiceField(label=_("考核方式"), choices=[("", "—"), *Method.choices])
+    pass_mark = forms.IntegerField(
+        label=_("合格分数线"), required=False, help_text=_("考试、作业：0–100 分")
+    )
+    min_attendance = forms.IntegerField(
+        label=_("最低出勤率（%）"), required=False, help_text=_("考勤：1–100")
+    )
+    plan = forms.ChoiceField(label=_("所属年度计划"), required=False)
+    institution = forms.ChoiceField(label=_("承办机构"), required=False)
+    description = forms.CharField(
+        label=_("课程简介"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, user: User, plans: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        # a field named like the module: added here rather than in the class body
+        self.fields["forms"] = forms.MultipleChoiceField(
+            label=_("培训形式"), choices=Form.choices, widget=forms.CheckboxSelectMultiple
+        )
+        self.fields["forms"].widget.attrs["class"] = "form-check-input"
+        self.order_fields(["title", "tier", "region", "forms", "hours", "method"])
+        plan_choices: list[tuple[str, Any]] = [("", "—")]
+        plan_choices += [(str(p.public_id), f"{p.year} · {p.organisation}") for p in plans]
+        self.fields["plan"].choices = plan_choices  # type: ignore[attr-defined]
+        trainers = User.objects.filter(role=Role.TRAINER, is_active=True).order_by("username")
+        self.fields["institution"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *[(t.username, t.organisation or str(t)) for t in trainers],
+        ]
+        if user.role != Role.REGULATOR:
+            self.fields["region"].help_text = _("课程面向的省、市或县级行政区划代码")
+
+
+class SessionForm(BootstrapForm):
+    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
+    end_date = forms.DateField(label=_("结束日期"), widget=DATE)
+    place = forms.CharField(label=_("地点"), max_length=200)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1)
+
+
+class StatusForm(BootstrapForm):
+    status = forms.ChoiceField(label=_("状态"), choices=Session.Status.choices)
+
+
+class EnrolForm(BootstrapForm):
+    person_name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+
+
+class RevokeForm(BootstrapForm):
+    reason = forms.CharField(label=_("撤销原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LookupForm(BootstrapForm):
+    number = forms.CharField(label=_("证书编号"), max_length=32)
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip().upper()
+        if not re.fullmatch(r"[A-Z0-9]{4,32}", number):
+            raise forms.ValidationError(_("证书编号由字母和数字组成，如 PX610000202600001"))
+        return number
+
+
+def _field_name(prefix: str, enrolment: Any) -> str:
+    return f"{prefix}_{enrolment.public_id.hex}"
+
+
+class MarkForm(BootstrapForm):
+    """One input per enrolment: the attendance (%) or the score."""
+
+    def __init__(self, *args: Any, enrolments: list[Any], kind: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.kind = kind
+        self.rows = []
+        for e in enrolments:
+            name = _field_name(kind, e)
+            if kind == "attendance":
+                field: forms.Field = forms.IntegerField(
+                    label=e.person.name, required=False, initial=e.attendance
+                )
+            else:
+                field = forms.DecimalField(
+                    label=e.person.name, required=False, initial=e.score, decimal_places=1
+                )
+            field.widget.attrs["class"] = "form-control form-control-sm"
+            self.fields[name] = field
+            self.rows.append((e, name))
+
+    def changed_rows(self) -> list[tuple[Any, str, Any]]:
+        """(enrolment, field name, new value) for each row whose value was entered or changed."""
+        out = []
+        for e, name in self.rows:
+            value = self.cleaned_data.get(name)
+            old = e.attendance if self.kind == "attendance" else e.score
+            if value is None or value == old:
+                continue
+            out.append((e, name, value))
+        return out
+
+    def bound_rows(self) -> list[tuple[Any, Any]]:
+        return [(e, self[name]) for e, name in self.rows]

@@ -1,0 +1,121 @@
+"""Pure rules of training (SPEC §5): no database, plain values in, plain values out; tested
+table-driven at every boundary (tests/test_rules.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+# Administrative levels, lowest first: a regulator may organise a tier of its own level or of a
+# lower one (shaanxi-2021 §五(一): 省级…"高级"培训, 设区市…"提升"培训; jiangsu-2020 §五: 县…"基础",
+# 设区市…"提升", 省…"高级"; a county may merge basic into the city's, so "or above").
+LEVELS = ("county", "city", "province")
+
+ONLINE = "online"
+ATTENDANCE = "attendance"
+SCORED = ("exam", "assignment")
+
+CERTIFICATE_PREFIX = "PX"
+SEQUENCE_DIGITS = 5
+
+
+def level_at_least(level: str, required: str) -> bool:
+    """Whether an administrative ``level`` is ``required`` or above it."""
+    if level not in LEVELS or required not in LEVELS:
+        return False
+    return LEVELS.index(level) >= LEVELS.index(required)
+
+
+def passed(
+    *,
+    method: str,
+    pass_mark: int | None,
+    min_attendance: int | None,
+    attendance: int | None,
+    score: Decimal | None,
+) -> bool | None:
+    """The assessment's outcome (shaanxi-2021 §五(一) "做好培训和学习效果评估，对达到要求的…颁发
+    培训合格证"): None while it is incomplete, False for an absent learner.
+
+    - attendance: passed when the share attended reaches the course's minimum (inclusive);
+    - exam, assignment: passed when the score reaches the pass mark (inclusive); one must have
+      attended to be assessed.
+    """
+    if attendance is None:
+        return None
+    if attendance <= 0:
+        return False
+    if method == ATTENDANCE:
+        return min_attendance is not None and attendance >= min_attendance
+    if method in SCORED:
+        if score is None:
+            return None
+        return pass_mark is not None and Decimal(score) >= Decimal(pass_mark)
+    return None
+
+
+def record_kind(forms: list[str]) -> str:
+    """The study record a session writes (SPEC §5 kinds): an online-only course is online
+    self-study (shaanxi-2021 §五(一) "支持…在线自学"), anything held in person offline training."""
+    return "online_self_study" if list(forms) == [ONLINE] else "offline_training"
+
+
+@dataclass(frozen=True)
+class IssuerFacts:
+    """Who the actor is, relative to a course."""
+
+    role: str
+    is_organiser: bool
+    is_institution: bool  # the course's 承办机构
+    governs_region: bool  # a regulator whose region contains the course's region
+
+
+def issuer_kinds(facts: IssuerFacts) -> list[str]:
+    """The ``training.certificate_issuers`` kinds the actor qualifies as (the pack's words):
+
+    - organiser: the course's organiser (jiangsu-2020 §五 "可由组织方…颁发");
+    - qualified_institution: a training institution holding the qualification that organises or
+      runs the course (shaanxi-2021 §五(一) "由具备相关资质的承办机构颁发"; hangzhou-spec
+      聘用与培训·培训 "具备相关培训资质的培训机构");
+    - government_quality_department: the market regulator of the course's jurisdiction
+      (hangzhou-spec 聘用与培训·培训 "政府质量管理部门").
+    """
+    kinds = []
+    if facts.is_organiser:
+        kinds.append("organiser")
+    if facts.role == "trainer" and (facts.is_organiser or facts.is_institution):
+        kinds.append("qualified_institution")
+    if facts.role == "regulator" and facts.governs_region:
+        kinds.append("government_quality_department")
+    return kinds
+
+
+def issuer_kind(facts: IssuerFacts, allowed: list[str]) -> str | None:
+    """The first kind the pack allows that the actor holds, else None."""
+    mine = issuer_kinds(facts)
+    for kind in allowed:
+        if kind in mine:
+            return kind
+    return None
+
+
+def certificate_prefix(region_code: str, year: int) -> str:
+    return f"{CERTIFICATE_PREFIX}{region_code}{year:04d}"
+
+
+def certificate_number(region_code: str, year: int, sequence: int) -> str:
+    """PX + the course's GB/T 2260 region + the year of issue + a sequence within them: the
+    number alone traces a certificate to where and when it was issued."""
+    return f"{certificate_prefix(region_code, year)}{sequence:0{SEQUENCE_DIGITS}d}"
+
+
+def canonical(content: dict[str, Any]) -> bytes:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of what the certificate says."""
+    return hashlib.sha256(canonical(content)).hexdigest()

@@ -1,0 +1,278 @@
+"""Courses by the pack's tiers, and their sessions (SPEC §5)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cqo.accounts import access
+from cqo.accounts.models import Role, User
+from cqo.audit.services import diff, snapshot
+from cqo.lib import clock
+from cqo.policy import schema
+from cqo.reference.models import Region
+from cqo.training import rules, selectors
+from cqo.training.models import (
+    Course,
+    Form,
+    Method,
+    Session,
+    Tier,
+    TrainingPlan,
+)
+from cqo.training.services._common import (
+    COURSE_FIELDS,
+    MAX_CAPACITY,
+    SESSION_FIELDS,
+    TEXT_MAX,
+    Data,
+    Errors,
+    audit,
+    body_name,
+    bounded_text,
+    date_field,
+    decimal_field,
+    governing,
+    int_field,
+    pack_tiers,
+    text_field,
+)
+
+# Courses --------------------------------------------------------------------------------------
+
+
+def _course_region(errors: Errors, actor: User, data: Data) -> Region | None:
+    code = text_field(data, "region")
+    if not code and actor.role == Role.REGULATOR:
+        return actor.region
+    if not code:
+        errors.add("region", _("请填写课程面向的行政区划代码"))
+        return None
+    region = Region.objects.filter(code=code[:6]).first() if len(code) == 6 else None
+    if region is None:
+        errors.add("region", _("行政区划代码不存在（GB/T 2260）"))
+        return None
+    if actor.role == Role.REGULATOR and not access.region_contains(actor, region):
+        errors.add("region", _("只能为本辖区开设课程"))
+        return None
+    return region
+
+
+def _course_tier(errors: Errors, actor: User, region: Region | None, tier: str) -> str:
+    """The tier must be one of the pack governing the course's region (training.tiers); a
+    regulator organises a tier of its own level or a lower one (shaanxi-2021 §五(一),
+    jiangsu-2020 §五). A pack without tiers (hangzhou-spec) has only "other" (blank)."""
+    if tier in ("", "other"):
+        return ""
+    if tier not in Tier.values:
+        errors.add("tier", _("培训层级取值无效"))
+        return ""
+    if region is None:
+        return tier
+    gov = governing(region)
+    tiers: dict[str, schema.Tier] = {t.code: t for t in pack_tiers(gov.rules)}
+    found = tiers.get(tier)
+    if found is None:
+        names = "、".join(t.name for t in tiers.values()) or _("无（只能选“其他”）")
+        errors.add(
+            "tier",
+            _("适用的政策包（%(pack)s）没有该培训层级；可选：%(names)s")
+            % {"pack": gov.label, "names": names},
+        )
+        return tier
+    if (
+        actor.role == Role.REGULATOR
+        and actor.region is not None
+        and not rules.level_at_least(actor.region.level, found.level)
+    ):
+        errors.add(
+            "tier",
+            _("%(tier)s由%(level)s市场监管部门组织（%(clause)s）")
+            % {
+                "tier": found.name,
+                "level": Region.Level(found.level).label,
+                "clause": found.clause,
+            },
+        )
+    return tier
+
+
+def _course_forms(errors: Errors, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [v for v in value.replace("，", ",").split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not value:
+        errors.add("forms", _("请至少选择一种培训形式"))
+        return []
+    forms = []
+    for item in value:
+        code = str(item).strip()
+        if code not in Form.values:
+            errors.add("forms", _("培训形式取值无效：%(v)s") % {"v": code[:40]})
+            return []
+        if code not in forms:
+            forms.append(code)
+    return [f for f in Form.values if f in forms]  # the order of the source's list
+
+
+def _course_plan(errors: Errors, actor: User, data: Data) -> TrainingPlan | None:
+    ref = text_field(data, "plan")
+    if not ref:
+        return None
+    key = selectors.uuid_or_none(ref)
+    plan = TrainingPlan.objects.filter(public_id=key).first() if key else None
+    if plan is None or not selectors.can_edit_plan(actor, plan):
+        errors.add("plan", _("只能归入本单位的年度培训计划"))
+        return None
+    return plan
+
+
+def _course_institution(errors: Errors, data: Data) -> User | None:
+    name = text_field(data, "institution")
+    if not name:
+        return None
+    user = User.objects.filter(
+        username__iexact=name[:150], role=Role.TRAINER, is_active=True
+    ).first()
+    if user is None:
+        errors.add("institution", _("未找到该培训机构账户"))
+    return user
+
+
+@transaction.atomic
+def course_create(*, actor: User, data: Data) -> Course:
+    """A course (SPEC §5): organised by a regulator at the tier's level or above in the course's
+    region, a certification body, or a training institution."""
+    if not selectors.can_organise(actor):
+        raise PermissionDenied(_("只有市场监管部门、认定机构和培训机构可以开设课程"))
+    errors = Errors()
+    title = bounded_text(
+        errors,
+        "title",
+        text_field(data, "title"),
+        minimum=2,
+        maximum=200,
+        message=_("请填写课程名称（至少2个字）"),
+    )
+    region = _course_region(errors, actor, data)
+    tier = _course_tier(errors, actor, region, text_field(data, "tier"))
+    forms = _course_forms(errors, data.get("forms"))
+    hours = decimal_field(
+        errors,
+        "hours",
+        data.get("hours"),
+        low=Decimal(0),
+        high=Decimal(500),
+        places=1,
+        low_inclusive=False,
+    )
+    method = text_field(data, "method")
+    pass_mark = min_attendance = None
+    if method not in Method.values:
+        errors.add("method", _("请选择考核方式：考试、作业或考勤"))
+    elif method == Method.ATTENDANCE:
+        min_attendance = int_field(
+            errors, "min_attendance", data.get("min_attendance"), low=1, high=100
+        )
+    else:
+        pass_mark = int_field(errors, "pass_mark", data.get("pass_mark"), low=0, high=100)
+    plan = _course_plan(errors, actor, data)
+    institution = _course_institution(errors, data)
+    description = bounded_text(
+        errors,
+        "description",
+        text_field(data, "description"),
+        minimum=0,
+        maximum=TEXT_MAX,
+        message="",
+    )
+    errors.raise_if_any()
+    assert region is not None and hours is not None  # noqa: S101  (errors raised above)
+    course = Course(
+        title=title,
+        tier=tier,
+        region=region,
+        organiser=actor,
+        organiser_name=body_name(actor),
+        institution=institution,
+        forms=forms,
+        hours=hours,
+        method=method,
+        pass_mark=pass_mark,
+        min_attendance=min_attendance,
+        plan=plan,
+        description=description,
+    )
+    course.save()
+    audit(actor, selectors.COURSE, course, "create", diff({}, snapshot(course, COURSE_FIELDS)))
+    return course
+
+
+# Sessions -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(*, actor: User, course: Course, data: Data) -> Session:
+    if not selectors.can_run(actor, course):
+        raise PermissionDenied(_("只有课程的组织方或承办机构可以开班"))
+    errors = Errors()
+    start = date_field(errors, "start_date", data.get("start_date"))
+    end = date_field(errors, "end_date", data.get("end_date"))
+    if start and end and end < start:
+        errors.add("end_date", _("结束日期不能早于开始日期"))
+    place = bounded_text(
+        errors,
+        "place",
+        text_field(data, "place"),
+        minimum=2,
+        maximum=200,
+        message=_("请填写培训地点"),
+    )
+    capacity = int_field(errors, "capacity", data.get("capacity"), low=1, high=MAX_CAPACITY)
+    errors.raise_if_any()
+    assert start is not None and end is not None and capacity is not None  # noqa: S101
+    session = Session(
+        course=course,
+        start_date=start,
+        end_date=end,
+        place=place,
+        capacity=capacity,
+        created_by=actor,
+    )
+    session.save()
+    audit(actor, selectors.SESSION, session, "create", diff({}, snapshot(session, SESSION_FIELDS)))
+    return session
+
+
+# open ⇄ closed (报名截止, reopened); either → held once the session has ended; held is final
+TRANSITIONS = {
+    Session.Status.OPEN: {Session.Status.CLOSED, Session.Status.HELD},
+    Session.Status.CLOSED: {Session.Status.OPEN, Session.Status.HELD},
+    Session.Status.HELD: set(),
+}
+
+
+@transaction.atomic
+def session_set_status(*, actor: User, session: Session, status: str) -> Session:
+    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    if not selectors.can_run(actor, session.course):
+        raise PermissionDenied(_("只有课程的组织方或承办机构可以变更培训班状态"))
+    if status not in Session.Status.values:
+        raise ValidationError({"status": _("状态取值无效")})
+    before = session.status
+    if status not in TRANSITIONS[Session.Status(before)]:
+        raise ValidationError(
+            {
+                "status": _("培训班当前为“%(now)s”，不能改为“%(to)s”")
+                % {"now": session.get_status_display(), "to": Session.Status(status).label}
+            }
+        )
+    if status == Session.Status.HELD and session.end_date > clock.today():
+        raise ValidationError({"status": _("培训班结束后才能标记为已举办")})
+    session.status = status
+    session.save(update_fields=["status", "updated_at"])
+    audit(actor, selectors.SESSION, session, "transition", {"status": [before, status]})
+    return session

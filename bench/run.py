@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--ledger-leaves", type=int, default=10_000_000, help="bench/ledger.py")
+    parser.add_argument("--import-rows", type=int, default=1_000_000, help="bench/imports.py")
     args = parser.parse_args()
     n = args.n
     setup_test_environment()
@@ -182,6 +183,7 @@ def run(n: int) -> None:
 
     # 7. The hour log (cqo/ledger): bench/ledger.py, sized by --ledger-leaves.
     __import__("ledger").run_ledger()
+    __import__("imports").run_imports()
 
 
 if __name__ == "__main__":

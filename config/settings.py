@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "cqo.ledger",
     "cqo.hours",
     "cqo.training",
+    "cqo.imports",
+    "cqo.talent",
 ]
 
 MIDDLEWARE = [

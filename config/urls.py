@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("cqo.ledger.urls")),
     path("", include("cqo.hours.urls")),
     path("", include("cqo.training.urls")),
+    path("", include("cqo.imports.urls")),
+    path("", include("cqo.talent.urls")),
 ]
 
 if settings.DEBUG:

@@ -256,9 +256,11 @@ def demo_exists() -> bool:
 def demo_reset() -> dict[str, int]:
     """Delete registry data and the demo users (clerks cannot outlive their enterprise)."""
     from cqo.blacklist.demo import blacklist_reset
+    from cqo.talent.demo import talent_reset
     from cqo.training.demo import training_reset
 
     deleted = {
+        "talent_entries": talent_reset(),
         **training_reset(),
         **blacklist_reset(),
         "reminders": Reminder.objects.all().delete()[0],
@@ -928,6 +930,9 @@ def build_demo(
     from cqo.training.demo import build_training_showcase
 
     build_training_showcase(g.rng, users["prov"], users["trainer"], show.cqo_person)
+    from cqo.talent.demo import build_talent_showcase
+
+    build_talent_showcase(users["certifier"], users["prov"])
     _say(stdout, f"training and study hours … {time.monotonic() - began:.1f}s")
 
     return DemoResult(

@@ -67,6 +67,14 @@ class Enterprise(models.Model):
         on_delete=models.SET_NULL,
         related_name="subsidiaries",
     )
+    last_list = models.ForeignKey(
+        "imports.EnterpriseList",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("最近一次名录"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -166,3 +166,22 @@ def reminders_for(*, user: Any) -> QuerySet[Reminder]:
     return Reminder.objects.filter(access.enterprise_q(user, prefix="enterprise")).select_related(
         "enterprise", "sent_by"
     )
+
+
+def active_appointment(enterprise: Enterprise, on: dt.date) -> Appointment | None:
+    """The enterprise's chief CQO appointment active on ``on`` (SPEC §12.8): filed by that day,
+    started, and not yet ended — the end date is the last day served, so an appointment ending
+    on ``on`` still counts that day (the same inclusive reading as listing end dates,
+    SPEC §12.15)."""
+    return (
+        Appointment.objects.filter(
+            enterprise=enterprise,
+            status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
+            filed_at__date__lte=on,
+            start_date__lte=on,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .select_related("person")
+        .order_by("-start_date")
+        .first()
+    )

@@ -25,6 +25,7 @@ TARGET_MODELS = {
     "training_session": "training.Session",
     "enrolment": "training.Enrolment",
     "training_certificate": "training.TrainingCertificate",
+    "talent_entry": "talent.TalentEntry",
 }
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
 from cqo.reference.selectors import region_label
@@ -24,6 +25,23 @@ from cqo.registry.api.schemas import (
 from cqo.registry.models import Enterprise
 
 router = Router()
+
+
+class CqoStatusOut(Schema):
+    """Whether the enterprise has a filed, active CQO — the prerequisite for quality awards and
+    quality, standardisation and IP incentives (shaanxi-2021 §六(三), jiangsu-2020 §八)."""
+
+    uscc: str
+    name: str
+    on: dt.date
+    has_active_cqo: bool
+    cqo_name: str | None
+    post: str | None
+    filing_number: str | None
+    filed_at: dt.datetime | None
+    start_date: dt.date | None
+    term_end: dt.date | None
+    basis: str = "shaanxi-2021 §六(三); jiangsu-2020 §八; SPEC §12.8"
 
 
 def _cqo_status(ent: Enterprise) -> str:
@@ -102,3 +120,30 @@ def enterprise_clerk(request: HttpRequest, uscc: str, payload: ClerkIn) -> Statu
     ent = selectors.enterprise_get(user=user, uscc=uscc)
     clerk = services.clerk_create(actor=user, enterprise=ent, data=payload.model_dump())
     return Status(201, AccountOut(username=clerk.username))
+
+
+@router.get(
+    "/enterprises/{uscc}/cqo-status",
+    response={200: CqoStatusOut, **ERRORS},
+    summary="Has the enterprise a filed, active CQO (incentive prerequisite)?",
+)
+def enterprise_cqo_status(
+    request: HttpRequest, uscc: str, on: dt.date | None = None
+) -> CqoStatusOut:
+    from cqo.lib import clock
+
+    ent = selectors.enterprise_get(user=actor(request), uscc=uscc)
+    day = on or clock.today()
+    appt = selectors.active_appointment(ent, day)
+    return CqoStatusOut(
+        uscc=ent.uscc,
+        name=ent.name,
+        on=day,
+        has_active_cqo=appt is not None,
+        cqo_name=appt.person.name if appt else None,
+        post=appt.post if appt else None,
+        filing_number=appt.filing_number if appt else None,
+        filed_at=appt.filed_at if appt else None,
+        start_date=appt.start_date if appt else None,
+        term_end=appt.term_end if appt else None,
+    )

@@ -1024,6 +1024,7 @@ def test_it_keeps_the_operation_ids_clients_were_generated_with(client: Client) 
         *(f"filing_{v}" for v in ("return", "end", "renew", "form")),
         *(f"reminder_{v}" for v in ("send", "list", "read")),
         "oversight",
+        "enterprise_cqo_status",  # added with the incentive prerequisite (shaanxi-2021 §六(三))
     }
 
 

@@ -72,6 +72,7 @@ def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     from cqo.hours import rules as hour_rules
     from cqo.hours import selectors as hours
     from cqo.lib import clock
+    from cqo.talent.services import recommender_kind
 
     person = selectors.person_get(user=request.user, public_id=public_id)
     compliance = hours.compliance_for(person, clock.today().year)
@@ -83,6 +84,7 @@ def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
             # warning and exit listings the viewer may see (shaanxi-2021 §五(三))
             "listings": blacklist.listing_list(user=request.user).filter(person=person)[:20],
             "can_list": blacklist.can_issue(request.user, person),
+            "can_recommend": recommender_kind(request.user, person) is not None,
             # SPEC §5: the person's study hours this year, shown to whoever sees the person
             "compliance": compliance,
             "status": hour_rules.status_label(compliance),

@@ -1,0 +1,481 @@
+"""The official enterprise list's columns and the checks on each row (SPEC §2, §3 "Bulk import").
+
+Pure functions over plain data: the reference tables arrive as a ``Reference`` of dicts and sets,
+so a million rows are checked without a query each. The rules are those of the registry's
+``_apply_enterprise`` (cqo/registry/services/enterprises.py): USCC with both check characters
+(GB 32100-2015 and the GB 11714 organisation code, as ``validators.validate_uscc``), a county-level
+or city-without-county GB/T 2260 region, a GB/T 4754-2017 division, a size of the 2017 size
+rules, years between 1949 and next year, a quality award only with its year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cqo.reference import validators
+
+MAX_EMPLOYEES = 10_000_000  # as the registry service: beyond it the figure is a typo
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the Enterprise field it fills
+    label: Any  # the documented Chinese header (Annex A / SPEC §2)
+    aliases: tuple[str, ...]
+    required: bool = False
+    max_length: int = 0
+
+
+# The fixed, documented header of the import file (shenzhen-guide Annex A 单位 part, SPEC §2).
+COLUMNS: tuple[Column, ...] = (
+    Column("uscc", gettext_lazy("统一社会信用代码"), ("统一社会信用代码", "uscc"), True),
+    Column("name", gettext_lazy("单位名称"), ("单位名称", "企业名称", "name"), True, 200),
+    Column(
+        "region",
+        gettext_lazy("所属行政区划代码"),
+        ("所属行政区划代码", "行政区划代码", "区划代码", "region", "region_code"),
+        True,
+    ),
+    Column(
+        "industry",
+        gettext_lazy("行业代码"),
+        ("行业代码", "所属行业代码", "国民经济行业代码", "industry", "industry_code"),
+        True,
+    ),
+    Column("size", gettext_lazy("企业规模"), ("企业规模", "规模", "size"), True),
+    Column(
+        "above_scale",
+        gettext_lazy("规模以上企业"),
+        ("规模以上企业", "是否规模以上企业", "规上企业", "above_scale"),
+    ),
+    Column(
+        "above_scale_year",
+        gettext_lazy("规上认定年度"),
+        ("规上认定年度", "above_scale_year"),
+    ),
+    Column("quality_award", gettext_lazy("政府质量奖"), ("政府质量奖", "quality_award")),
+    Column(
+        "quality_award_year",
+        gettext_lazy("获奖年度"),
+        ("获奖年度", "政府质量奖获奖年度", "quality_award_year"),
+    ),
+    Column(
+        "special_equipment_licence",
+        gettext_lazy("特种设备生产许可证号"),
+        (
+            "特种设备生产许可证号",
+            "special_equipment_licence",
+            "special_equipment_license",
+        ),
+        max_length=60,
+    ),
+    Column("employees", gettext_lazy("员工总数"), ("员工总数", "从业人员", "employees")),
+    Column("nature", gettext_lazy("单位性质"), ("单位性质", "nature")),
+    Column(
+        "registered_address",
+        gettext_lazy("注册地址"),
+        ("注册地址", "registered_address", "address"),
+        max_length=300,
+    ),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+
+_SIZES = {
+    "大型": "large",
+    "大": "large",
+    "large": "large",
+    "中型": "medium",
+    "中": "medium",
+    "medium": "medium",
+    "小型": "small",
+    "小": "small",
+    "small": "small",
+    "微型": "micro",
+    "微": "micro",
+    "micro": "micro",
+}
+_BOOLS = {
+    "是": True,
+    "y": True,
+    "yes": True,
+    "1": True,
+    "true": True,
+    "√": True,
+    "否": False,
+    "n": False,
+    "no": False,
+    "0": False,
+    "false": False,
+    "×": False,
+    "": False,
+}
+_AWARDS = {
+    "": "",
+    "无": "",
+    "否": "",
+    "none": "",
+    "政府质量奖": "winner",
+    "获奖": "winner",
+    "质量奖": "winner",
+    "winner": "winner",
+    "政府质量奖提名奖": "nominee",
+    "提名奖": "nominee",
+    "提名": "nominee",
+    "nominee": "nominee",
+}
+_NATURES = {
+    "": "",
+    "国营": "state",
+    "国有": "state",
+    "state": "state",
+    "民营": "private",
+    "private": "private",
+    "混合所有制": "mixed",
+    "mixed": "mixed",
+    "外资": "foreign",
+    "foreign": "foreign",
+    "中外合资": "joint_venture",
+    "joint_venture": "joint_venture",
+}
+_INDUSTRY_RE = re.compile(r"^[A-Ta-t]?(\d{2})\d{0,2}$")
+_HEADER_NOTE_RE = re.compile(r"[(（\[【].*?[)）\]】]|[*＊:：]")
+
+
+def header_key(text: Any) -> str:
+    """A header cell reduced for matching: NFKC (full-width → half-width), no spaces, no "*"
+    or "(必填)" notes, lower case."""
+    value = unicodedata.normalize("NFKC", str(text or ""))
+    value = _HEADER_NOTE_RE.sub("", value)
+    return "".join(value.split()).lower()
+
+
+_ALIAS = {header_key(a): c.key for c in COLUMNS for a in (*c.aliases, str(c.label))}
+
+
+def expected_header() -> str:
+    return "、".join(f"{c.label}{'*' if c.required else ''}" for c in COLUMNS)
+
+
+@dataclass
+class Header:
+    """Which file column holds which field: ``positions[key]`` is the cell index."""
+
+    positions: dict[str, int]
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return max(self.positions.values()) + 1
+
+
+def match_header(cells: Sequence[Any]) -> Header:
+    """Map a header row to the fields; raises ``ValidationError`` naming the expected columns."""
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    duplicated: list[str] = []
+    for index, cell in enumerate(cells):
+        key = _ALIAS.get(header_key(cell))
+        if key is None:
+            if header_key(cell):
+                ignored.append(str(cell))
+            continue
+        if key in positions:
+            duplicated.append(str(COLUMN_BY_KEY[key].label))
+        positions[key] = index
+    missing = [str(c.label) for c in COLUMNS if c.required and c.key not in positions]
+    problems = []
+    if missing:
+        problems.append(_("表头缺少必填列：%(cols)s") % {"cols": "、".join(missing)})
+    if duplicated:
+        problems.append(_("表头列重复：%(cols)s") % {"cols": "、".join(duplicated)})
+    if problems:
+        raise ValidationError(
+            "；".join(problems)
+            + "。"
+            + _("表头应为（*为必填）：%(cols)s") % {"cols": expected_header()},
+            code="header",
+        )
+    return Header(positions=positions, ignored=ignored)
+
+
+def looks_like_header(cells: Sequence[Any]) -> bool:
+    """A row naming every required column (title rows above the header are skipped)."""
+    keys = {_ALIAS.get(header_key(c)) for c in cells}
+    return all(c.key in keys for c in COLUMNS if c.required)
+
+
+# Cells ----------------------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text: whole floats lose their ".0" (calamine reads numbers as float),
+    dates become ISO, full-width characters are normalised (NFKC), NUL is dropped."""
+    if type(value) is str:
+        if not value.isascii():
+            value = unicodedata.normalize("NFKC", value)
+        return value.replace("\x00", "").strip()
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if not value.isascii():
+            value = unicodedata.normalize("NFKC", value)
+        return value.replace("\x00", "").strip()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+# USCC: a fast path equal to validators.validate_uscc (tested against it); the validator itself
+# runs only for rows that fail, to give its exact message.
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ORG_VALUE = {c: i for i, c in enumerate(_ORG_ALPHABET)}
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG_CHECK = {10: "X", 11: "0"}
+_DIGITS = frozenset("0123456789")
+
+
+def uscc_fast(number: str) -> bool:
+    """GB 32100-2015 mod-31 check and GB 11714 organisation-code check of a compact code."""
+    if len(number) != 18 or not _DIGITS.issuperset(number[:8]):
+        return False
+    value = _USCC_VALUE
+    try:
+        total = sum([value[c] * w for c, w in zip(number, _USCC_WEIGHTS)])  # noqa: B905
+        check = value[number[17]]
+    except KeyError:
+        return False
+    if (31 - total) % 31 != check:
+        return False
+    org = _ORG_VALUE
+    remainder = 11 - sum([org[c] * w for c, w in zip(number[8:16], _ORG_WEIGHTS)]) % 11  # noqa: B905
+    return _ORG_CHECK.get(remainder, str(remainder)) == number[16]
+
+
+def compact_uscc(text: str) -> str:
+    return text.replace(" ", "").replace("-", "").upper()
+
+
+# Rows -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegionInfo:
+    level: str
+    province_code: str
+    city_code: str
+    has_children: bool
+
+
+@dataclass
+class Reference:
+    """Everything a row is checked against, loaded once per file."""
+
+    regions: dict[str, RegionInfo]
+    divisions: frozenset[str]
+    scope: dict[str, str]  # the list's region subtree: {"level": ..., "code": ...}
+    reference_year: int
+    this_year: int
+
+
+def in_scope(scope: dict[str, str], info: RegionInfo, code: str) -> bool:
+    level = scope["level"]
+    if level == "all":
+        return True
+    if level == "province":
+        return info.province_code == scope["code"]
+    if level == "city":
+        return info.city_code == scope["code"]
+    return code == scope["code"]
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    rule: str
+
+
+@dataclass
+class Row:
+    """A checked row: the USCC and the Enterprise columns (by attname) the file gives."""
+
+    uscc: str
+    values: dict[str, Any]
+    uscc_ok: bool = True
+
+
+def written_columns(header: Header) -> list[str]:
+    """The Enterprise columns an import writes for this header (absent columns stay as they
+    are on existing enterprises)."""
+    pos = header.positions
+    names = ["name", "region_id", "industry_id", "size"]
+    for key in ("above_scale", "quality_award", "quality_award_year"):
+        if key in pos:
+            names.append(key)
+    if "above_scale" in pos or "above_scale_year" in pos:
+        names.append("above_scale_year")
+    for key in ("special_equipment_licence", "employees", "nature", "registered_address"):
+        if key in pos:
+            names.append(key)
+    return names
+
+
+def _year(text: str, ref: Reference) -> int | str | None:
+    if not text:
+        return None
+    text = text.removesuffix("年")
+    if not text.isdigit() or len(text) != 4:
+        return _("年度应为四位数字")
+    value = int(text)
+    if not 1949 <= value <= ref.this_year + 1:
+        return _("年度应在1949年至明年之间")
+    return value
+
+
+def check_row(
+    number: int, cells: Sequence[Any], header: Header, ref: Reference
+) -> tuple[Row, list[RowError]]:
+    """One data row → the enterprise's list fields and the rules it breaks (every one); the row
+    is written only if there are none."""
+    pos = p = header.positions
+    if len(cells) < header.width:
+        cells = [*cells, *([None] * (header.width - len(cells)))]
+    c = cells
+    t = cell_text
+    errors: list[RowError] = []
+
+    def bad(key: str, value: Any, rule: str) -> None:
+        errors.append(RowError(number, str(COLUMN_BY_KEY[key].label), cell_text(value), rule))
+
+    values: dict[str, Any] = {}
+    # USCC: numbers cannot hold 18 digits (Excel keeps 15), so a numeric cell is refused.
+    uscc_cell = c[p["uscc"]]
+    uscc = compact_uscc(cell_text(uscc_cell))
+    uscc_ok = False
+    if isinstance(uscc_cell, float):
+        bad("uscc", uscc_cell, _("统一社会信用代码须以文本格式填写（数字格式会丢失位数）"))
+    elif not uscc:
+        bad("uscc", "", _("统一社会信用代码必填"))
+    elif uscc_fast(uscc):
+        uscc_ok = True
+    else:
+        try:
+            uscc = validators.validate_uscc(uscc)
+            uscc_ok = True
+        except ValidationError as exc:
+            bad("uscc", uscc_cell, exc.messages[0])
+
+    name = t(c[p["name"]])
+    if not name:
+        bad("name", name, _("单位名称必填"))
+    elif len(name) > 200:
+        bad("name", name, _("单位名称不超过200个字"))
+    values["name"] = name
+
+    region = t(c[p["region"]])
+    if len(region) == 12 and region.endswith("000000"):
+        region = region[:6]  # the 12-digit statistical division code of the same county
+    info = ref.regions.get(region)
+    if info is None:
+        bad("region", region, _("行政区划代码不存在（GB/T 2260）"))
+    elif info.level == "province" or (info.level == "city" and info.has_children):
+        bad("region", region, _("请选择到区县一级的行政区划"))
+    elif not in_scope(ref.scope, info, region):
+        bad("region", region, _("行政区划不在本名录（导入人）的辖区内"))
+    values["region_id"] = region
+
+    industry_cell = c[p["industry"]]
+    industry = t(c[p["industry"]])
+    if isinstance(industry_cell, float) and len(industry) in (1, 3):
+        industry = "0" + industry  # a leading zero lost to a numeric cell (06, 0610)
+    match = _INDUSTRY_RE.match(industry)
+    division = match.group(1) if match else ""
+    if division not in ref.divisions:
+        bad("industry", industry, _("所属行业应为 GB/T 4754-2017 的大类代码（两位数字）"))
+    values["industry_id"] = division
+
+    size = _SIZES.get(t(c[p["size"]]).lower())
+    if size is None:
+        bad("size", c[p["size"]], _("企业规模应为大型、中型、小型或微型"))
+    values["size"] = size
+
+    if "above_scale" in pos:
+        above = _BOOLS.get(t(c[p["above_scale"]]).lower())
+        if above is None:
+            bad("above_scale", c[p["above_scale"]], _("规模以上企业应填是或否"))
+        values["above_scale"] = bool(above)
+    if "above_scale_year" in pos:
+        year = _year(t(c[p["above_scale_year"]]), ref)
+        if isinstance(year, str):
+            bad("above_scale_year", c[p["above_scale_year"]], year)
+            year = None
+        if year is None and values.get("above_scale"):
+            year = ref.reference_year  # the list's reference year (SPEC §12.10)
+        values["above_scale_year"] = year
+    elif "above_scale" in pos:
+        values["above_scale_year"] = ref.reference_year if values["above_scale"] else None
+    if "quality_award" in pos:
+        award = _AWARDS.get(t(c[p["quality_award"]]).lower())
+        if award is None:
+            bad("quality_award", c[p["quality_award"]], _("政府质量奖应填政府质量奖、提名奖或无"))
+        values["quality_award"] = award or ""
+    if "quality_award_year" in pos:
+        year = _year(t(c[p["quality_award_year"]]), ref)
+        if isinstance(year, str):
+            bad("quality_award_year", c[p["quality_award_year"]], year)
+            year = None
+        values["quality_award_year"] = year
+    if values.get("quality_award") and not values.get("quality_award_year"):
+        year_cell = c[p["quality_award_year"]] if "quality_award_year" in p else None
+        bad("quality_award_year", year_cell, _("填写政府质量奖时须填写获奖年度"))
+    if "special_equipment_licence" in pos:
+        licence = t(c[p["special_equipment_licence"]])
+        if len(licence) > 60:
+            bad("special_equipment_licence", licence, _("特种设备生产许可证号不超过60个字符"))
+        values["special_equipment_licence"] = licence
+    if "employees" in pos:
+        text = t(c[p["employees"]])
+        employees: int | None = None
+        if text:
+            if text.isdigit() and int(text) <= MAX_EMPLOYEES:
+                employees = int(text)
+            else:
+                bad("employees", c[p["employees"]], _("员工总数应为0至1000万之间的整数"))
+        values["employees"] = employees
+    if "nature" in pos:
+        nature = _NATURES.get(t(c[p["nature"]]).lower())
+        if nature is None:
+            bad("nature", c[p["nature"]], _("单位性质应为国营、民营、混合所有制、外资或中外合资"))
+        values["nature"] = nature or ""
+    if "registered_address" in pos:
+        address = t(c[p["registered_address"]])
+        if len(address) > 300:
+            bad("registered_address", address, _("注册地址不超过300个字"))
+        values["registered_address"] = address
+    return Row(uscc=uscc, values=values, uscc_ok=uscc_ok), errors
+
+
+def is_empty(cells: Sequence[Any]) -> bool:
+    for c in cells:
+        if c is not None and c != "" and not (isinstance(c, str) and not c.strip()):
+            return False
+    return True

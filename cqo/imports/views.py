@@ -1,0 +1,101 @@
+"""Pages of the official enterprise-list import: upload and history, one import's progress and
+result, the error report and the template downloads."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cqo.accounts.types import AuthedHttpRequest
+from cqo.imports import selectors, services
+from cqo.imports.forms import ImportForm
+from cqo.imports.models import EnterpriseList
+from cqo.lib.forms import apply_errors
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_importer(request: AuthedHttpRequest) -> None:
+    if not services.may_import(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def list_index(request: AuthedHttpRequest) -> HttpResponse:
+    _require_importer(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lst = services.list_create(
+                actor=request.user,
+                upload=data["file"],
+                as_of=data["as_of"],
+                region=data["region"] or None,
+                mode=data["mode"],
+                reference_year=data["reference_year"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("名录已上传，正在导入"))
+            return redirect("imports:list_detail", public_id=lst.public_id)
+    if request.method == "GET":
+        form.initial["region"] = request.user.region_id or ""
+    page = Paginator(selectors.list_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "imports/list_index.html", {"form": form, "page": page})
+
+
+def _context(lst: EnterpriseList) -> dict[str, Any]:
+    done, total = services.progress_of(lst)
+    percent = 100 if lst.finished else (round(done * 100 / total) if total else 0)
+    return {"lst": lst, "done": done, "total": total, "percent": min(percent, 100)}
+
+
+@login_required
+def list_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    _require_importer(request)
+    lst = selectors.list_get(user=request.user, public_id=public_id)
+    return render(request, "imports/list_detail.html", _context(lst))
+
+
+@login_required
+def list_progress(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The HTMX-polled progress fragment; it stops polling once the import has finished."""
+    _require_importer(request)
+    lst = selectors.list_get(user=request.user, public_id=public_id)
+    return render(request, "imports/_progress.html", _context(lst))
+
+
+@login_required
+def list_errors(request: AuthedHttpRequest, public_id: uuid.UUID) -> FileResponse:
+    _require_importer(request)
+    lst = selectors.list_get(user=request.user, public_id=public_id)
+    if not lst.error_report:
+        raise Http404
+    try:
+        handle = lst.error_report.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = PurePath(lst.error_report.name or "errors.xlsx").name
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)  # type: ignore[arg-type]
+    response = HttpResponse(services.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="enterprise-list-template.xlsx"'
+    return response

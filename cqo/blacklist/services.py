@@ -30,6 +30,7 @@ from cqo.audit.services import audit_record, diff, snapshot
 from cqo.blacklist import rules, selectors
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import clock, crypto
+from cqo.lib.errors import Errors
 from cqo.reference import validators
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Person
@@ -54,21 +55,6 @@ LISTING_FIELDS = [
 APPEAL_FIELDS = ["grounds", "attachment", "status"]
 FILE_TYPES = {".pdf", ".jpg", ".jpeg", ".png"}
 FILE_MAX_BYTES = 10 * 1024 * 1024
-
-
-class Errors:
-    """Collects field errors so one submission reports every problem at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: Any) -> None:
-        msgs = message.messages if isinstance(message, ValidationError) else [str(message)]
-        self.errors.setdefault(field, []).extend(msgs)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
 
 
 def _text(data: Data, key: str) -> str:

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cqo.lib import clock
+from cqo.lib.errors import Errors, text
 
 Data = dict[str, Any]
+__all__ = ["Data", "Errors", "text"]  # re-exported: the registry services import them here
 
 # Chinese names incl. CJK extensions A–G (GB 18030 rare characters such as 𠮷), the middle dot
 # of minority names, and Latin letters for foreign names.
@@ -80,34 +82,6 @@ APPOINTMENT_FIELDS = [
     "declaration_confirmed",
     "justification",
 ]
-
-
-class Errors:
-    """Collects field errors so one submission reports every problem at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: Any) -> None:
-        msgs = message.messages if isinstance(message, ValidationError) else [str(message)]
-        self.errors.setdefault(field, []).extend(msgs)
-
-    def run(self, field: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            self.add(field, exc)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def text(data: Data, key: str) -> str:
-    """A trimmed string input. NUL is dropped: PostgreSQL text cannot hold it."""
-    value = data.get(key)
-    return "" if value is None else str(value).replace("\x00", "").strip()
 
 
 def year(errors: Errors, field: str, value: Any) -> int | None:

@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
 from cqo.lib import clock
+from cqo.lib.errors import Errors
 from cqo.policy import schema
 from cqo.policy.selectors import Governing, governing_for_region
 from cqo.reference.models import Region
@@ -39,21 +39,6 @@ MAX_BUDGET = Decimal("1000000000000")  # 1e12 yuan: anything above is a typing e
 MAX_CAPACITY = 5000
 MAX_PLANNED = 10000
 REASON_MIN = 4
-
-
-class Errors:
-    """Collects field errors so one submission reports every problem at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: Any) -> None:
-        msgs = message.messages if isinstance(message, ValidationError) else [str(message)]
-        self.errors.setdefault(field, []).extend(msgs)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
 
 
 # Input coercion -------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cqo.training",
     "cqo.imports",
     "cqo.talent",
+    "cqo.coverage",
 ]
 
 MIDDLEWARE = [

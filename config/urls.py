@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("cqo.training.urls")),
     path("", include("cqo.imports.urls")),
     path("", include("cqo.talent.urls")),
+    path("", include("cqo.coverage.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(value: float | None) -> str:
+    """0.8 → 80.0%; blank for None."""
+    return "" if value is None else f"{value * 100:.1f}%"

@@ -1,4 +1,8 @@
+from collections.abc import Iterator
+
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from cqo.test import personas  # noqa: F401  (shared fixture)
 
@@ -7,3 +11,14 @@ from cqo.test import personas  # noqa: F401  (shared fixture)
 def _fast_password_hashing(settings):
     # Real PBKDF2 costs ~0.4 s per persona; tests of the login itself still run the real check.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """For tests that call the WSGI application directly (the API fuzz tests): as
+    django.test.Client does, a request ending must not close the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

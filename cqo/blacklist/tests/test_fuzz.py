@@ -4,13 +4,10 @@ whatever a client sends, the answer is never a server error."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -22,13 +19,7 @@ from cqo.blacklist.tests.conftest import issue
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
-@pytest.fixture(autouse=True)
-def _keep_test_connection() -> Iterator[None]:
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+pytestmark = pytest.mark.usefixtures("keep_test_connection")
 
 
 @pytest.fixture

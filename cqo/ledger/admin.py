@@ -10,7 +10,7 @@ from cqo.ledger.models import Checkpoint, LedgerEntry, LedgerHead, LedgerNode
 class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ["index", "leaf_hash_hex", "created_at"]
     readonly_fields = ["index", "entry_text", "leaf_hash_hex", "created_at"]
-    exclude = ["entry", "leaf_hash"]
+    exclude = ["entry"]
     show_full_result_count = False
 
     @admin.display(description="leaf hash")

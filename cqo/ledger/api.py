@@ -123,7 +123,7 @@ def entry_get(request: HttpRequest, index: int) -> EntryOut:
     return EntryOut(
         index=entry.index,
         entry=note.b64(bytes(entry.entry)),
-        leaf_hash=note.b64(bytes(entry.leaf_hash)),
+        leaf_hash=note.b64(entry.leaf_hash),
         created_at=entry.created_at,
     )
 

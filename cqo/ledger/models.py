@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cqo.ledger import merkle
+
 
 class AppendOnly(Exception):
     """The hour log is append-only: its rows are never updated or deleted."""
@@ -74,11 +76,12 @@ class LedgerHead(models.Model):
 
 
 class LedgerEntry(AppendOnlyModel):
-    """One leaf: the entry's bytes as logged and their RFC 9162 leaf hash."""
+    """One leaf: the entry's bytes as logged. Its RFC 9162 leaf hash is not stored: it is
+    derived from the bytes whenever needed (a proof hashes at most two chunks of 64), so there
+    is nothing beside the entry that could disagree with it."""
 
     index = LeafIndexField(_("序号"), primary_key=True)
     entry = models.BinaryField(_("条目"))
-    leaf_hash = models.BinaryField(_("叶哈希"), max_length=32)
     created_at = models.DateTimeField(_("存证时间"), default=timezone.now)
 
     class Meta:
@@ -94,11 +97,16 @@ class LedgerEntry(AppendOnlyModel):
     def __str__(self) -> str:
         return f"#{self.index}"
 
+    @property
+    def leaf_hash(self) -> bytes:
+        """RFC 9162 §2.1.1: SHA-256(0x00 ‖ entry)."""
+        return merkle.leaf_hash(bytes(self.entry))
+
 
 class LedgerNode(AppendOnlyModel):
-    """The hash of a complete subtree of ``2**level`` leaves (level >= 8) starting at leaf
+    """The hash of a complete subtree of ``2**level`` leaves (level >= 6) starting at leaf
     ``index * 2**level``, written when its last leaf is appended. With them a proof reads at
-    most one chunk of 256 leaf hashes per side plus O(log n) nodes."""
+    most one chunk of 64 leaf hashes per side plus O(log n) nodes."""
 
     level = models.PositiveSmallIntegerField(_("层"))
     index = models.BigIntegerField(_("序号"))

@@ -1,12 +1,12 @@
 """Reads of the hour log: tree size, entries, roots and proofs (public: no scope, the log holds
 no personal data, SPEC §12.14).
 
-A proof names subtrees (``cqo.ledger.merkle``); complete subtrees of 256 leaves and more are
-stored (``LedgerNode``), smaller ones are hashed from one chunk of 256 leaf hashes. So an
-inclusion proof reads the chunk of its leaf, the last (partial) chunk of the tree and O(log n)
-stored nodes: four small indexed queries (with the tree size), whatever the size of the log. The hot
-paths use plain SQL through Django's connection (same SQL on SQLite and PostgreSQL): the ORM's
-per-query cost would dominate a proof.
+A proof names subtrees (``cqo.ledger.merkle``); complete subtrees of 64 leaves and more are
+stored (``LedgerNode``), smaller ones are hashed from the entries of one chunk of 64 (leaf
+hashes are not stored). So an inclusion proof reads the chunk of its leaf, the last (partial)
+chunk of the tree and O(log n) stored nodes: one query (with the tree size), whatever the
+size of the log. The hot paths use plain SQL through Django's connection (same SQL on SQLite
+and PostgreSQL): the ORM's per-query cost would dominate a proof.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from cqo.ledger import merkle, note
 from cqo.ledger.models import Checkpoint, LedgerEntry, LedgerHead, LedgerNode
 
-CHUNK_LEVEL = 8
+# Complete subtrees of 64 leaves and more are stored: a proof then hashes at most two chunks of
+# 64 leaf hashes (126 hashes), where chunks of 256 took 510 — most of a proof's time.
+CHUNK_LEVEL = 6
 CHUNK = 1 << CHUNK_LEVEL
 _SIZE_ROW, _LEAF_ROW = -1, -2  # row kinds of subtree_hashes' query beside node levels
 
@@ -86,14 +88,14 @@ def _sql() -> dict[str, str]:
     # names come from our models, quoted; every value is a parameter
     return {
         "size": f"SELECT {_q('size')} FROM {_q(head)} WHERE {_q('id')} = 1",  # noqa: S608
-        "leaves": f"SELECT {_q('leaf_hash')} FROM {_q(entry)} "  # noqa: S608
+        "leaves": f"SELECT {_q('entry')} FROM {_q(entry)} "  # noqa: S608
         f"WHERE {idx} >= %s AND {idx} < %s ORDER BY {idx}",
         "nodes": f"SELECT {lvl}, {idx}, {h} FROM {_q(node)} WHERE ",  # noqa: S608
         "node_level": f"({lvl} = %s AND {idx} IN (",
         # the rows of subtree_hashes' single query: (kind or level, index or size, hash)
         "size_row": f"SELECT {_SIZE_ROW}, {_q('size')}, NULL FROM {_q(head)} "  # noqa: S608
         f"WHERE {_q('id')} = 1",
-        "leaf_rows": f"SELECT {_LEAF_ROW}, {idx}, {_q('leaf_hash')} FROM {_q(entry)} "  # noqa: S608
+        "leaf_rows": f"SELECT {_LEAF_ROW}, {idx}, {_q('entry')} FROM {_q(entry)} "  # noqa: S608
         f"WHERE {idx} >= %s AND {idx} < %s",
     }
 
@@ -107,7 +109,8 @@ def tree_size() -> int:
 
 
 def leaf_hashes(start: int, end: int) -> list[bytes]:
-    """The leaf hashes of entries ``[start, end)``, which must all exist."""
+    """The leaf hashes of entries ``[start, end)``, which must all exist (hashed from the
+    entries: they are not stored)."""
     if end <= start:
         return []
     with connection.cursor() as cursor:
@@ -115,7 +118,8 @@ def leaf_hashes(start: int, end: int) -> list[bytes]:
         rows = cursor.fetchall()
     if len(rows) != end - start:
         raise LedgerCorrupt(f"entries {start}..{end - 1} are not all stored")
-    return [bytes(r[0]) for r in rows]
+    sha = merkle._sha256
+    return [sha(b"\x00" + bytes(r[0])).digest() for r in rows]
 
 
 def stored_nodes(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
@@ -131,7 +135,7 @@ def stored_nodes(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes
 
 
 def _node_terms(keys: Iterable[tuple[int, int]]) -> tuple[str, list[int]]:
-    """``(level = 8 AND index IN (…)) OR …``: one indexed lookup per level."""
+    """``(level = 6 AND index IN (…)) OR …``: one indexed lookup per level."""
     by_level: dict[int, list[int]] = {}
     for level, index in keys:
         by_level.setdefault(level, []).append(index)
@@ -178,9 +182,11 @@ def subtree_hashes(keys: Iterable[tuple[int, int]], size: int) -> dict[tuple[int
     leaves = sorted((r[1], r[2]) for r in rows if r[0] == _LEAF_ROW)
     if len(leaves) != sum(end - start for start, end in ranges):
         raise LedgerCorrupt(f"the entries of the chunks {chunks} are not all stored")
-    levels, offset = {}, 0
+    levels, offset, sha = {}, 0, merkle._sha256
     for c, (start, end) in zip(chunks, ranges, strict=True):
-        hashes = [bytes(h) for _, h in leaves[offset : offset + end - start]]
+        hashes = [
+            sha(b"\x00" + bytes(e)).digest() for _, e in leaves[offset : offset + end - start]
+        ]
         levels[c] = merkle.complete_levels(hashes)
         offset += end - start
     for level, index in low:

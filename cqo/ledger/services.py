@@ -3,7 +3,7 @@ checkpoints, issue bundles. Other apps call these; only this app writes the log'
 
 - ``append(entry)`` / ``append_many(entries)``: the next leaves of the tree. One writer at a
   time: the head row is locked (``select_for_update``; on SQLite the IMMEDIATE transaction
-  already holds the database's write lock). Complete subtrees of 256, 512, … leaves are hashed
+  already holds the database's write lock). Complete subtrees of 64, 128, … leaves are hashed
   and stored as they complete, so proofs never walk the leaves.
 - ``checkpoint(size=None)``: the signed C2SP checkpoint of the tree (now, or at ``size``).
 - ``bundle(index)``: what an hour proof carries so anyone can verify it offline
@@ -65,11 +65,11 @@ def append_many(entries: list[bytes]) -> list[LedgerEntry]:
         hashes = [sha(b"\x00" + e).digest() for e in data]
         now = timezone.now()
         stamp = LedgerEntry._meta.get_field("created_at").get_db_prep_save(now, connection)
-        rows = list(zip(range(first, first + len(data)), data, hashes, itertools.repeat(stamp)))
+        rows = list(zip(range(first, first + len(data)), data, itertools.repeat(stamp)))
         _insert("entry", rows)
         _insert("node", _completed_nodes(first, hashes))
         _set_head(first + len(data))
-        return _entries_as_stored(first, data, hashes, now)
+        return _entries_as_stored(first, data, now)
 
 
 def _insert(table: str, rows: list[tuple[Any, ...]]) -> None:
@@ -103,18 +103,16 @@ def _gc_paused(pause: bool) -> Iterator[None]:
             gc.enable()
 
 
-def _entries_as_stored(
-    first: int, data: list[bytes], hashes: list[bytes], now: dt.datetime
-) -> list[LedgerEntry]:
+def _entries_as_stored(first: int, data: list[bytes], now: dt.datetime) -> list[LedgerEntry]:
     """The rows just inserted as model instances, as ``from_db`` would give them, built without
     ``Model.__init__`` (3.5 µs each: as much as hashing and storing the entry together)."""
     db, new, state_class = connection.alias, LedgerEntry.__new__, ModelState
     out = []
-    for index, e, h in zip(range(first, first + len(data)), data, hashes, strict=True):
+    for index, e in zip(range(first, first + len(data)), data, strict=True):
         state = state_class()
         state.adding, state.db = False, db
         row = new(LedgerEntry)
-        row.__dict__.update(_state=state, index=index, entry=e, leaf_hash=h, created_at=now)
+        row.__dict__.update(_state=state, index=index, entry=e, created_at=now)
         out.append(row)
     return out
 
@@ -126,11 +124,11 @@ def _sql() -> dict[str, str]:
     lock = (
         f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
     )
-    entry_columns = ", ".join(q(c) for c in ("index", "entry", "leaf_hash", "created_at"))
+    entry_columns = ", ".join(q(c) for c in ("index", "entry", "created_at"))
     node_columns = ", ".join(q(c) for c in ("level", "index", "hash"))
     # names come from our models, quoted; every value is a parameter
     return {
-        "entry": f"INSERT INTO {entry} ({entry_columns}) VALUES (%s, %s, %s, %s)",  # noqa: S608
+        "entry": f"INSERT INTO {entry} ({entry_columns}) VALUES (%s, %s, %s)",  # noqa: S608
         "entry_copy": f"COPY {entry} ({entry_columns}) FROM STDIN",
         "node": f"INSERT INTO {node} ({node_columns}) VALUES (%s, %s, %s)",  # noqa: S608
         "node_copy": f"COPY {node} ({node_columns}) FROM STDIN",
@@ -182,7 +180,8 @@ def _set_head(size: int) -> None:
 
 
 def _completed_nodes(first: int, new_hashes: list[bytes]) -> list[tuple[int, int, bytes]]:
-    """The complete subtrees of level >= 8 that appending ``new_hashes`` after ``first``
+    """The complete subtrees of level >= ``CHUNK_LEVEL`` (6) that appending ``new_hashes``
+    after ``first``
     leaves completes, as ``(level, index, hash)``.
 
     At each level the new nodes are ``first >> level`` … ``end >> level``; a parent whose left
@@ -190,7 +189,7 @@ def _completed_nodes(first: int, new_hashes: list[bytes]) -> list[tuple[int, int
     """
     end = first + len(new_hashes)
     if end >> CHUNK_LEVEL == first >> CHUNK_LEVEL:
-        return []  # no chunk of 256 leaves completes
+        return []  # no chunk of 64 leaves completes
     chunk_start = first - first % CHUNK
     leaves = selectors.leaf_hashes(chunk_start, first) + new_hashes
     lo = first >> CHUNK_LEVEL

@@ -21,7 +21,7 @@ from cqo.ledger.verify import verify_bundle
 
 pytestmark = pytest.mark.django_db
 
-N = 700  # two complete chunks of 256 (nodes 8/0, 8/1, 9/0) and a partial third
+N = 700  # ten complete chunks of 64, stored nodes on levels 6 to 9, and a partial chunk
 
 
 def sql(statement: str, params: list[Any] | None = None) -> None:
@@ -41,7 +41,7 @@ def log() -> list[bytes]:
     services.append_many(entries[:100])
     services.checkpoint()  # 100
     services.append_many(entries[100:512])
-    services.checkpoint()  # 512, a multiple of 256
+    services.checkpoint()  # 512, a multiple of 64 and 256
     services.append_many(entries[512:])
     services.checkpoint(600)
     services.checkpoint()  # 700
@@ -51,7 +51,7 @@ def log() -> list[bytes]:
 def test_it_finds_nothing_wrong_with_an_untouched_log(log: list[bytes]) -> None:
     report = ledger_audit()
     assert report.ok, report.reason
-    assert (report.size, report.entries, report.nodes, report.checkpoints) == (N, N, 3, 4)
+    assert (report.size, report.entries, report.nodes, report.checkpoints) == (N, N, 18, 4)
 
 
 def test_it_audits_an_empty_log() -> None:
@@ -116,32 +116,18 @@ TAMPERS: dict[str, tuple[Callable[[], None], str, str, int | None]] = {
     # name: (tamper, divergence kind, position, an index whose bundle must now fail)
     "altered entry bytes": (
         lambda: sql('UPDATE {entry} SET entry = %s WHERE "index" = 300', [b"entry-3000"]),
-        "entry",
-        "300",
+        "node",
+        "6/4",  # the stored hash of its chunk, entries 256-319
         300,
     ),
-    "altered leaf hash": (
-        lambda: sql(
-            'UPDATE {entry} SET leaf_hash = %s WHERE "index" = 5', [merkle.leaf_hash(b"x")]
-        ),
-        "entry",
-        "5",
-        4,  # the sibling's proof carries leaf 5's hash
-    ),
-    "entry and its leaf hash rewritten": (
-        lambda: sql(
-            'UPDATE {entry} SET entry = %s, leaf_hash = %s WHERE "index" = 40',
-            [b"forged", merkle.leaf_hash(b"forged")],
-        ),
-        "checkpoint",
-        "100",
-        40,
+    "altered entry before a checkpoint": (
+        lambda: sql('UPDATE {entry} SET entry = %s WHERE "index" = 40', [b"forged"]),
+        "node",
+        "6/0",  # its chunk of 64 completes before checkpoint 100
+        41,  # the sibling's proof carries leaf 40's hash
     ),
     "rewritten in the last chunk": (
-        lambda: sql(
-            'UPDATE {entry} SET entry = %s, leaf_hash = %s WHERE "index" = 650',
-            [b"forged", merkle.leaf_hash(b"forged")],
-        ),
+        lambda: sql('UPDATE {entry} SET entry = %s WHERE "index" = 650', [b"forged"]),
         "checkpoint",
         "700",
         650,
@@ -162,8 +148,8 @@ TAMPERS: dict[str, tuple[Callable[[], None], str, str, int | None]] = {
         "700",
         None,
     ),
-    "reordered entries": (lambda: _swap(260, 261), "node", "8/1", 260),
-    "reordered before a checkpoint": (lambda: _swap(10, 11), "checkpoint", "100", 10),
+    "reordered entries": (lambda: _swap(260, 261), "node", "6/4", 260),
+    "reordered before a checkpoint": (lambda: _swap(90, 91), "checkpoint", "100", 90),
     "altered stored node": (
         lambda: sql('UPDATE {node} SET hash = %s WHERE level = 8 AND "index" = 0', [b"\x00" * 32]),
         "node",
@@ -230,3 +216,19 @@ def test_a_bundle_with_a_tampered_checkpoint_fails_verification(log: list[bytes]
     _sign_with_another_key(700)
     result = verify_bundle(services.bundle(650), services.public_vkey())
     assert (result.ok, result.code) == (False, "unsigned")
+
+
+def test_it_adds_the_level_6_and_7_nodes_a_log_of_256_leaf_chunks_lacks() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cqo.ledger.migrations.0002_store_subtrees_from_64_leaves")
+    services.append_many(entries_for(1000))
+    services.checkpoint()
+    before = set(LedgerNode.objects.values_list("level", "index", "hash"))
+    sql("DELETE FROM {node} WHERE level IN (6, 7)")
+    assert not ledger_audit().ok
+    migration.forwards(apps, None)
+    assert set(LedgerNode.objects.values_list("level", "index", "hash")) == before
+    assert ledger_audit().ok

@@ -80,7 +80,7 @@ def test_a_batch_with_a_bad_entry_appends_nothing() -> None:
 def test_it_stores_every_complete_subtree_as_it_completes(
     chunked: bool, request: pytest.FixtureRequest
 ) -> None:
-    chunk_level = 2 if chunked else 8
+    chunk_level = 2 if chunked else selectors.CHUNK_LEVEL
     if chunked:
         request.getfixturevalue("small_chunks")
     rng = random.Random(7)  # noqa: S311  (reproducible test data)

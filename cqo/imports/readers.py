@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import codecs
 import csv
+import pickle
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
+
+from cqo.imports import rules
+from cqo.lib import sheets
 
 SPREADSHEET = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 SUFFIXES = (*SPREADSHEET, ".csv")
@@ -36,48 +44,131 @@ def kind_of(name: str) -> str:
 
 
 def open_source(path: str, name: str) -> Source:
+    """The file's rows, read in this process (a whole sheet at once)."""
     if kind_of(name) == ".csv":
         return _csv(path)
-    return _spreadsheet(path)
+    return open_whole(path)
 
 
-def _spreadsheet(path: str) -> Source:
+def checked(path: str, name: str, ref: rules.Reference) -> tuple[Iterator[Any], int]:
+    """The events of ``rules.check_stream`` over the file's rows, and about how many rows it
+    has (for progress). A large xlsx (sheet XML of ``CQO_IMPORT_SLICE_BYTES`` or more) is read
+    and checked slice by slice in a child process (``cqo.imports.worker``): memory stays that
+    of a slice, and reading and checking overlap with writing."""
+    if kind_of(name) in (".xlsx", ".xlsm"):
+        part_size = _sheet_part_size(path)
+        if part_size is not None and part_size >= settings.CQO_IMPORT_SLICE_BYTES:
+            return _from_worker(path, ref), _dimension_rows(path) or part_size // 300
+    source = open_source(path, name)
+    return rules.check_stream(source.rows, ref), source.total
+
+
+def _unreadable(exc: object) -> ValidationError:
+    message = _("无法读取该表格文件：%(error)s") % {"error": exc}
+    return ValidationError(message, code="file_unreadable")
+
+
+_CHILD_SETTINGS = (
+    "USE_I18N",
+    "LANGUAGE_CODE",
+    "LANGUAGES",
+    "LOCALE_PATHS",
+    "USE_TZ",
+    "TIME_ZONE",
+    "CQO_MIN_AGE",
+    "CQO_MAX_AGE",
+)
+
+
+def _from_worker(path: str, ref: rules.Reference) -> Iterator[Any]:
+    # the reference is pickled apart: the child unpickles it once Django is configured
+    payload = pickle.dumps(
+        (path, ref, settings.CQO_IMPORT_SLICE_ROWS, translation.get_language()),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    child = sheets.Child(
+        "cqo.imports.worker", ({k: getattr(settings, k) for k in _CHILD_SETTINGS}, payload)
+    )
+    try:
+        for kind, payload in child.frames(last=("end", "invalid", "unreadable", "error")):
+            if kind == "event":
+                yield payload
+            elif kind == "invalid":
+                messages, code = payload
+                raise ValidationError(messages[0] if len(messages) == 1 else messages, code=code)
+            elif kind == "unreadable":
+                raise _unreadable(payload)
+            elif kind != "end":  # error, crashed
+                raise RuntimeError(f"the list reader failed: {payload}")
+    finally:
+        child.close()
+
+
+def open_whole(path: str) -> Source:
+    """The whole first sheet through calamine in this process (small files, xls, xlsb, ods)."""
     try:
         sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
         merged = sheet.merged_cell_ranges or []
     except (CalamineError, OSError, ValueError, IndexError) as exc:
-        raise ValidationError(
-            _("无法读取该表格文件：%(error)s") % {"error": exc}, code="file_unreadable"
-        ) from exc
-    first_col = sheet.start[1] if sheet.start else 0
-    # A range merged over several rows shows its top value on each of them; fill it down in
-    # its first column so each row carries what the reader of the sheet sees.
-    fills: dict[int, list[tuple[int, int]]] = {}
-    for (r1, c1), (r2, _c2) in merged:
-        for r in range(r1 + 1, r2 + 1):
-            fills.setdefault(r, []).append((c1 - first_col, r1))
+        raise _unreadable(exc) from exc
+    # iter_rows starts at the sheet's row 1 but at its first column with content: pad the
+    # columns so that every cell stays in its column whatever the file
+    start_row, start_col = sheet.start if sheet.start else (0, 0)
+    pad = [""] * start_col
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        tops: dict[tuple[int, int], Any] = {}
-        wanted = {(r1, c1 - first_col) for (r1, c1), (r2, _c2) in merged if r2 > r1}
         try:
-            for index, cells in enumerate(sheet.iter_rows()):
-                if wanted:
-                    for r1, col in wanted:
-                        if r1 == index and col < len(cells):
-                            tops[(r1, col)] = cells[col]
-                # (only on rows with content of their own: a merge does not make a row)
-                if index in fills and any(c not in ("", None) for c in cells):
-                    for col, r1 in fills[index]:
-                        if 0 <= col < len(cells) and cells[col] in ("", None):
-                            cells[col] = tops.get((r1, col), "")
-                yield index + 1, cells
+            for index, cells in enumerate(sheet.iter_rows(), start=1):
+                yield index, pad + cells if pad else cells
         except CalamineError as exc:
-            raise ValidationError(
-                _("无法读取该表格文件：%(error)s") % {"error": exc}, code="file_unreadable"
-            ) from exc
+            raise _unreadable(exc) from exc
 
-    return Source(rows=rows(), total=sheet.total_height or sheet.height)
+    return Source(rows=filled(rows(), merged), total=start_row + sheet.height)
+
+
+def _sheet_part_size(path: str) -> int | None:
+    """The uncompressed size of the first sheet's XML; None if the zip is not one we slice."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            return book.getinfo(sheets.first_sheet_part(book)).file_size
+    except (zipfile.BadZipFile, OSError, KeyError, sheets.SliceError):
+        return None
+
+
+def _dimension_rows(path: str) -> int:
+    with zipfile.ZipFile(path) as book, book.open(sheets.first_sheet_part(book)) as stream:
+        match = re.search(rb'<dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d+)"', stream.read(4096))
+    return int(match.group(1)) if match else 0
+
+
+def filled(
+    rows: Iterator[tuple[int, list[Any]]], merged: list[Any]
+) -> Iterator[tuple[int, list[Any]]]:
+    """A range merged over several rows shows its top value on each of them; fill it down in
+    its first column so each row carries what the reader of the sheet sees (only on rows with
+    content of their own: a merge does not make a row). Rows and columns are the sheet's,
+    0-based in ``merged``."""
+    fills: dict[int, list[tuple[int, int]]] = {}
+    wanted: dict[int, list[int]] = {}
+    for (r1, c1), (r2, _c2) in merged:
+        if r2 > r1:
+            wanted.setdefault(r1, []).append(c1)
+            for r in range(r1 + 1, r2 + 1):
+                fills.setdefault(r, []).append((c1, r1))
+    if not fills:
+        yield from rows
+        return
+    tops: dict[tuple[int, int], Any] = {}
+    for number, cells in rows:
+        index = number - 1
+        for col in wanted.get(index, ()):
+            if col < len(cells):
+                tops[(index, col)] = cells[col]
+        if index in fills and any(c not in ("", None) for c in cells):
+            for col, r1 in fills[index]:
+                if 0 <= col < len(cells) and cells[col] in ("", None):
+                    cells[col] = tops.get((r1, col), "")
+        yield number, cells
 
 
 def _encoding(path: str) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -220,15 +220,15 @@ def cell_text(value: Any) -> str:
     """A cell as trimmed text: whole floats lose their ".0" (calamine reads numbers as float),
     dates become ISO, full-width characters are normalised (NFKC), NUL is dropped."""
     if type(value) is str:
-        if not value.isascii():
-            value = unicodedata.normalize("NFKC", value)
-        return value.replace("\x00", "").strip()
+        if not value.isascii() and not _is_nfkc("NFKC", value):
+            value = _nfkc("NFKC", value)
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, str):
-        if not value.isascii():
-            value = unicodedata.normalize("NFKC", value)
-        return value.replace("\x00", "").strip()
+        return cell_text(str(value))
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
@@ -240,6 +240,10 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+_is_nfkc = unicodedata.is_normalized
+_nfkc = unicodedata.normalize
+
+
 # USCC: a fast path equal to validators.validate_uscc (tested against it); the validator itself
 # runs only for rows that fail, to give its exact message.
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -249,23 +253,54 @@ _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ORG_VALUE = {c: i for i, c in enumerate(_ORG_ALPHABET)}
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_CHECK = {10: "X", 11: "0"}
-_DIGITS = frozenset("0123456789")
 
 
 def uscc_fast(number: str) -> bool:
-    """GB 32100-2015 mod-31 check and GB 11714 organisation-code check of a compact code."""
-    if len(number) != 18 or not _DIGITS.issuperset(number[:8]):
+    """GB 32100-2015 mod-31 check and GB 11714 organisation-code check of a compact code.
+
+    The weighted sums are written out (a lookup and a multiplication per character): a million
+    rows pay for every step here."""
+    head = number[:8]
+    if len(number) != 18 or not (head.isdigit() and head.isascii()):
         return False
-    value = _USCC_VALUE
+    v = _USCC_VALUE
     try:
-        total = sum([value[c] * w for c, w in zip(number, _USCC_WEIGHTS)])  # noqa: B905
-        check = value[number[17]]
+        total = (
+            v[number[0]]
+            + 3 * v[number[1]]
+            + 9 * v[number[2]]
+            + 27 * v[number[3]]
+            + 19 * v[number[4]]
+            + 26 * v[number[5]]
+            + 16 * v[number[6]]
+            + 17 * v[number[7]]
+            + 20 * v[number[8]]
+            + 29 * v[number[9]]
+            + 25 * v[number[10]]
+            + 13 * v[number[11]]
+            + 8 * v[number[12]]
+            + 24 * v[number[13]]
+            + 10 * v[number[14]]
+            + 30 * v[number[15]]
+            + 28 * v[number[16]]
+        )  # fmt: skip  (_USCC_WEIGHTS)
+        check = v[number[17]]
+        if (31 - total) % 31 != check:
+            return False
+        o = _ORG_VALUE
+        org = (
+            3 * o[number[8]]
+            + 7 * o[number[9]]
+            + 9 * o[number[10]]
+            + 10 * o[number[11]]
+            + 5 * o[number[12]]
+            + 8 * o[number[13]]
+            + 4 * o[number[14]]
+            + 2 * o[number[15]]
+        )  # fmt: skip  (_ORG_WEIGHTS)
     except KeyError:
         return False
-    if (31 - total) % 31 != check:
-        return False
-    org = _ORG_VALUE
-    remainder = 11 - sum([org[c] * w for c, w in zip(number[8:16], _ORG_WEIGHTS)]) % 11  # noqa: B905
+    remainder = 11 - org % 11
     return _ORG_CHECK.get(remainder, str(remainder)) == number[16]
 
 
@@ -306,17 +341,17 @@ def in_scope(scope: dict[str, str], info: RegionInfo, code: str) -> bool:
     return code == scope["code"]
 
 
-@dataclass
-class RowError:
+class RowError(NamedTuple):
     row: int
     column: str
     value: str
     rule: str
 
 
-@dataclass
-class Row:
-    """A checked row: the USCC and the Enterprise columns (by attname) the file gives."""
+class Row(NamedTuple):
+    """A checked row: the USCC and the Enterprise columns (by attname) the file gives. (Named
+    tuples: a large file's rows cross from the reading process as pickles, and a tuple
+    unpickles several times faster than a dataclass.)"""
 
     uscc: str
     values: dict[str, Any]
@@ -355,123 +390,216 @@ def check_row(
     number: int, cells: Sequence[Any], header: Header, ref: Reference
 ) -> tuple[Row, list[RowError]]:
     """One data row → the enterprise's list fields and the rules it breaks (every one); the row
-    is written only if there are none."""
-    pos = p = header.positions
-    if len(cells) < header.width:
-        cells = [*cells, *([None] * (header.width - len(cells)))]
-    c = cells
+    is written only if there are none. (A file's rows go through ``row_checker``.)"""
+    return row_checker(header, ref)(number, cells)
+
+
+def row_checker(
+    header: Header, ref: Reference
+) -> Callable[[int, Sequence[Any]], tuple[Row, list[RowError]]]:
+    """``check_row`` for every row of one file: the header's positions and the optional
+    columns' presence are bound once, not looked up per cell."""
+    p = header.positions
+    width = header.width
+    i_uscc, i_name, i_region, i_industry, i_size = (
+        p["uscc"], p["name"], p["region"], p["industry"], p["size"]
+    )  # fmt: skip
+    i_above = p.get("above_scale")
+    i_above_year = p.get("above_scale_year")
+    i_award = p.get("quality_award")
+    i_award_year = p.get("quality_award_year")
+    i_licence = p.get("special_equipment_licence")
+    i_employees = p.get("employees")
+    i_nature = p.get("nature")
+    i_address = p.get("registered_address")
+    labels = {c.key: str(c.label) for c in COLUMNS}
+    regions, divisions, scope = ref.regions, ref.divisions, ref.scope
     t = cell_text
-    errors: list[RowError] = []
+    reference_year = ref.reference_year
 
-    def bad(key: str, value: Any, rule: str) -> None:
-        errors.append(RowError(number, str(COLUMN_BY_KEY[key].label), cell_text(value), rule))
+    def lookup(table: dict[str, Any], value: Any) -> Any:
+        # the usual cell is already one of the table's spellings: skip its normalisation
+        if type(value) is str and value in table:
+            return table[value]
+        return table.get(t(value).lower())
 
-    values: dict[str, Any] = {}
-    # USCC: numbers cannot hold 18 digits (Excel keeps 15), so a numeric cell is refused.
-    uscc_cell = c[p["uscc"]]
-    uscc = compact_uscc(cell_text(uscc_cell))
-    uscc_ok = False
-    if isinstance(uscc_cell, float):
-        bad("uscc", uscc_cell, _("统一社会信用代码须以文本格式填写（数字格式会丢失位数）"))
-    elif not uscc:
-        bad("uscc", "", _("统一社会信用代码必填"))
-    elif uscc_fast(uscc):
-        uscc_ok = True
-    else:
-        try:
-            uscc = validators.validate_uscc(uscc)
+    def check(number: int, cells: Sequence[Any]) -> tuple[Row, list[RowError]]:
+        c = cells if len(cells) >= width else [*cells, *([None] * (width - len(cells)))]
+        errors: list[RowError] = []
+
+        def bad(key: str, value: Any, rule: str) -> None:
+            errors.append(RowError(number, labels[key], t(value), rule))
+
+        values: dict[str, Any] = {}
+        # USCC: numbers cannot hold 18 digits (Excel keeps 15), so a numeric cell is refused.
+        uscc_cell = c[i_uscc]
+        uscc = t(uscc_cell)
+        if " " in uscc or "-" in uscc or not uscc.isupper():
+            uscc = compact_uscc(uscc)
+        uscc_ok = False
+        if isinstance(uscc_cell, float):
+            bad("uscc", uscc_cell, _("统一社会信用代码须以文本格式填写（数字格式会丢失位数）"))
+        elif not uscc:
+            bad("uscc", "", _("统一社会信用代码必填"))
+        elif uscc_fast(uscc):
             uscc_ok = True
-        except ValidationError as exc:
-            bad("uscc", uscc_cell, exc.messages[0])
+        else:
+            try:
+                uscc = validators.validate_uscc(uscc)
+                uscc_ok = True
+            except ValidationError as exc:
+                bad("uscc", uscc_cell, exc.messages[0])
 
-    name = t(c[p["name"]])
-    if not name:
-        bad("name", name, _("单位名称必填"))
-    elif len(name) > 200:
-        bad("name", name, _("单位名称不超过200个字"))
-    values["name"] = name
+        name = t(c[i_name])
+        if not name:
+            bad("name", name, _("单位名称必填"))
+        elif len(name) > 200:
+            bad("name", name, _("单位名称不超过200个字"))
+        values["name"] = name
 
-    region = t(c[p["region"]])
-    if len(region) == 12 and region.endswith("000000"):
-        region = region[:6]  # the 12-digit statistical division code of the same county
-    info = ref.regions.get(region)
-    if info is None:
-        bad("region", region, _("行政区划代码不存在（GB/T 2260）"))
-    elif info.level == "province" or (info.level == "city" and info.has_children):
-        bad("region", region, _("请选择到区县一级的行政区划"))
-    elif not in_scope(ref.scope, info, region):
-        bad("region", region, _("行政区划不在本名录（导入人）的辖区内"))
-    values["region_id"] = region
+        region = t(c[i_region])
+        if len(region) == 12 and region.endswith("000000"):
+            region = region[:6]  # the 12-digit statistical division code of the same county
+        info = regions.get(region)
+        if info is None:
+            bad("region", region, _("行政区划代码不存在（GB/T 2260）"))
+        elif info.level == "province" or (info.level == "city" and info.has_children):
+            bad("region", region, _("请选择到区县一级的行政区划"))
+        elif not in_scope(scope, info, region):
+            bad("region", region, _("行政区划不在本名录（导入人）的辖区内"))
+        values["region_id"] = region
 
-    industry_cell = c[p["industry"]]
-    industry = t(c[p["industry"]])
-    if isinstance(industry_cell, float) and len(industry) in (1, 3):
-        industry = "0" + industry  # a leading zero lost to a numeric cell (06, 0610)
-    match = _INDUSTRY_RE.match(industry)
-    division = match.group(1) if match else ""
-    if division not in ref.divisions:
-        bad("industry", industry, _("所属行业应为 GB/T 4754-2017 的大类代码（两位数字）"))
-    values["industry_id"] = division
+        industry_cell = c[i_industry]
+        industry = t(industry_cell)
+        if isinstance(industry_cell, float) and len(industry) in (1, 3):
+            industry = "0" + industry  # a leading zero lost to a numeric cell (06, 0610)
+        match = _INDUSTRY_RE.match(industry)
+        division = match.group(1) if match else ""
+        if division not in divisions:
+            bad("industry", industry, _("所属行业应为 GB/T 4754-2017 的大类代码（两位数字）"))
+        values["industry_id"] = division
 
-    size = _SIZES.get(t(c[p["size"]]).lower())
-    if size is None:
-        bad("size", c[p["size"]], _("企业规模应为大型、中型、小型或微型"))
-    values["size"] = size
+        size = lookup(_SIZES, c[i_size])
+        if size is None:
+            bad("size", c[i_size], _("企业规模应为大型、中型、小型或微型"))
+        values["size"] = size
 
-    if "above_scale" in pos:
-        above = _BOOLS.get(t(c[p["above_scale"]]).lower())
-        if above is None:
-            bad("above_scale", c[p["above_scale"]], _("规模以上企业应填是或否"))
-        values["above_scale"] = bool(above)
-    if "above_scale_year" in pos:
-        year = _year(t(c[p["above_scale_year"]]), ref)
-        if isinstance(year, str):
-            bad("above_scale_year", c[p["above_scale_year"]], year)
-            year = None
-        if year is None and values.get("above_scale"):
-            year = ref.reference_year  # the list's reference year (SPEC §12.10)
-        values["above_scale_year"] = year
-    elif "above_scale" in pos:
-        values["above_scale_year"] = ref.reference_year if values["above_scale"] else None
-    if "quality_award" in pos:
-        award = _AWARDS.get(t(c[p["quality_award"]]).lower())
-        if award is None:
-            bad("quality_award", c[p["quality_award"]], _("政府质量奖应填政府质量奖、提名奖或无"))
-        values["quality_award"] = award or ""
-    if "quality_award_year" in pos:
-        year = _year(t(c[p["quality_award_year"]]), ref)
-        if isinstance(year, str):
-            bad("quality_award_year", c[p["quality_award_year"]], year)
-            year = None
-        values["quality_award_year"] = year
-    if values.get("quality_award") and not values.get("quality_award_year"):
-        year_cell = c[p["quality_award_year"]] if "quality_award_year" in p else None
-        bad("quality_award_year", year_cell, _("填写政府质量奖时须填写获奖年度"))
-    if "special_equipment_licence" in pos:
-        licence = t(c[p["special_equipment_licence"]])
-        if len(licence) > 60:
-            bad("special_equipment_licence", licence, _("特种设备生产许可证号不超过60个字符"))
-        values["special_equipment_licence"] = licence
-    if "employees" in pos:
-        text = t(c[p["employees"]])
-        employees: int | None = None
-        if text:
-            if text.isdigit() and int(text) <= MAX_EMPLOYEES:
-                employees = int(text)
+        if i_above is not None:
+            above = lookup(_BOOLS, c[i_above])
+            if above is None:
+                bad("above_scale", c[i_above], _("规模以上企业应填是或否"))
+            values["above_scale"] = bool(above)
+        if i_above_year is not None:
+            year = _year(t(c[i_above_year]), ref)
+            if isinstance(year, str):
+                bad("above_scale_year", c[i_above_year], year)
+                year = None
+            if year is None and values.get("above_scale"):
+                year = reference_year  # the list's reference year (SPEC §12.10)
+            values["above_scale_year"] = year
+        elif i_above is not None:
+            values["above_scale_year"] = reference_year if values["above_scale"] else None
+        if i_award is not None:
+            award = lookup(_AWARDS, c[i_award])
+            if award is None:
+                bad("quality_award", c[i_award], _("政府质量奖应填政府质量奖、提名奖或无"))
+            values["quality_award"] = award or ""
+        if i_award_year is not None:
+            year = _year(t(c[i_award_year]), ref)
+            if isinstance(year, str):
+                bad("quality_award_year", c[i_award_year], year)
+                year = None
+            values["quality_award_year"] = year
+        if values.get("quality_award") and not values.get("quality_award_year"):
+            year_cell = c[i_award_year] if i_award_year is not None else None
+            bad("quality_award_year", year_cell, _("填写政府质量奖时须填写获奖年度"))
+        if i_licence is not None:
+            licence = t(c[i_licence])
+            if len(licence) > 60:
+                bad("special_equipment_licence", licence, _("特种设备生产许可证号不超过60个字符"))
+            values["special_equipment_licence"] = licence
+        if i_employees is not None:
+            cell = c[i_employees]
+            employees: int | None = None
+            if type(cell) is float and cell.is_integer() and 0 <= cell <= MAX_EMPLOYEES:
+                text, employees = "", int(cell)  # the usual numeric cell
             else:
-                bad("employees", c[p["employees"]], _("员工总数应为0至1000万之间的整数"))
-        values["employees"] = employees
-    if "nature" in pos:
-        nature = _NATURES.get(t(c[p["nature"]]).lower())
-        if nature is None:
-            bad("nature", c[p["nature"]], _("单位性质应为国营、民营、混合所有制、外资或中外合资"))
-        values["nature"] = nature or ""
-    if "registered_address" in pos:
-        address = t(c[p["registered_address"]])
-        if len(address) > 300:
-            bad("registered_address", address, _("注册地址不超过300个字"))
-        values["registered_address"] = address
-    return Row(uscc=uscc, values=values, uscc_ok=uscc_ok), errors
+                text = t(cell)
+            if text:
+                if text.isdigit() and int(text) <= MAX_EMPLOYEES:
+                    employees = int(text)
+                else:
+                    bad("employees", c[i_employees], _("员工总数应为0至1000万之间的整数"))
+            values["employees"] = employees
+        if i_nature is not None:
+            nature = lookup(_NATURES, c[i_nature])
+            if nature is None:
+                bad(
+                    "nature",
+                    c[i_nature],
+                    _("单位性质应为国营、民营、混合所有制、外资或中外合资"),
+                )
+            values["nature"] = nature or ""
+        if i_address is not None:
+            address = t(c[i_address])
+            if len(address) > 300:
+                bad("registered_address", address, _("注册地址不超过300个字"))
+            values["registered_address"] = address
+        return Row(uscc=uscc, values=values, uscc_ok=uscc_ok), errors
+
+    return check
+
+
+HEADER_SEARCH_ROWS = 10  # title rows an official list may carry above its header
+BATCH = 2000  # checked rows per event
+
+
+def find_header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[Header, int, int]:
+    """The header (within the first rows: title rows may sit above it), its row number, and
+    how many file rows were read to find it; ``ValidationError`` naming the expected columns."""
+    first: list[Any] | None = None
+    seen = read = 0
+    for number, cells in rows:
+        read += 1
+        if is_empty(cells):
+            continue
+        if looks_like_header(cells):
+            return match_header(cells), number, read
+        first = first if first is not None else cells
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    if first is None:
+        raise ValidationError(_("文件中没有内容（应有表头行和数据行）"), code="empty")
+    match_header(first)  # raises, naming the expected columns
+    raise ValidationError(_("未找到表头行"), code="header")  # pragma: no cover
+
+
+Checked = tuple[int, Row, list[RowError]]
+
+
+def check_stream(rows: Iterable[tuple[int, list[Any]]], ref: Reference) -> Iterator[Any]:
+    """A file's rows, checked: first ``("header", header, header_row, rows_read)``, then
+    ``("rows", rows_read, [(number, row, errors), …])`` batches of its non-empty rows. Pure, so
+    it runs in the importer or, for a large file, in the process reading the file
+    (``cqo.imports.worker``); the importer then does what needs the database."""
+    rows = iter(rows)
+    header, header_row, read = find_header(rows)
+    yield "header", header, header_row, read
+    check = row_checker(header, ref)
+    empty = is_empty
+    batch: list[Checked] = []
+    read = 0
+    for number, cells in rows:
+        read += 1
+        if empty(cells):
+            continue
+        row, errors = check(number, cells)
+        batch.append((number, row, errors))
+        if len(batch) >= BATCH:
+            yield "rows", read, batch
+            batch, read = [], 0
+    yield "rows", read, batch
 
 
 def is_empty(cells: Sequence[Any]) -> bool:

@@ -3,10 +3,11 @@
 ``list_create`` stores the uploaded file and queues the import; ``run_import(list_id)`` does it.
 ``run_import`` is a plain function of the list's id, so it runs in a thread of the web process
 (the embedded default, started after the upload commits), synchronously in the management
-command, or later as a Celery task (``@shared_task def import_list(pk): run_import(pk)``); it does
-nothing for a list that is no longer queued, so a retried task is harmless.
+command, or as a Celery task on a worker (``cqo.imports.tasks``); it does nothing for a list
+that is no longer queued, so a retried task is harmless.
 
-Every row is checked (``rules.check_row``) and the good ones are upserted by USCC with one
+Every row is checked (``rules.check_stream``: in this process, or for a large xlsx in the
+process reading it, ``readers.checked``) and the good ones are upserted by USCC with one
 ``INSERT … ON CONFLICT (uscc) DO UPDATE`` per chunk (executemany), all inside one transaction:
 in the default all-or-nothing mode one bad row rolls the whole file back, and the xlsx error
 report lists every bad row with its row number, column, value and the rule broken. Only the
@@ -19,6 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import operator
 import os
 import random
 import tempfile
@@ -52,8 +54,6 @@ log = logging.getLogger(__name__)
 # Rows per executemany and per existence query (one bound variable per USCC; SQLite ≥ 3.32
 # allows 32766).
 CHUNK = 1000
-PROGRESS_EVERY = 2000
-HEADER_SEARCH_ROWS = 10  # title rows an official list may carry above its header
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 ProgressFn = Callable[[int, int], None]
@@ -138,9 +138,15 @@ def list_create(
 
 
 def launch(list_id: int) -> None:
-    """Runs the import in a thread of this process (CQO_IMPORTS_INLINE: right here)."""
+    """Queues the import for a Celery worker when a broker is configured; otherwise runs it in
+    a thread of this process (CQO_IMPORTS_INLINE: right here)."""
     if getattr(settings, "CQO_IMPORTS_INLINE", False):
         run_import(list_id)
+        return
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        from cqo.imports.tasks import run_import as task
+
+        task.delay(list_id)
         return
     thread = threading.Thread(
         target=_run_in_thread, args=(list_id,), name=f"cqo-import-{list_id}", daemon=True
@@ -250,7 +256,8 @@ class Outcome:
     processed: int = 0  # file rows read, incl. header and empty rows
     file_rows: int = 0
     report: ErrorReport | None = None
-    seen: dict[str, int] = field(default_factory=dict)
+    # USCC (as its base-36 number: a third of the memory of a million strings) → first row
+    seen: dict[int, int] = field(default_factory=dict)
 
 
 class Upserter:
@@ -261,7 +268,10 @@ class Upserter:
         q = connection.ops.quote_name
         fields = [f for f in meta.concrete_fields if not f.primary_key]
         self.table = q(meta.db_table)
-        self.insert_columns = [f.attname for f in fields]
+        # the USCC, then the file's columns, then the rest: a row's parameters are then three
+        # slices joined, not a loop over its columns (a million rows pay for every step)
+        rest = [f.attname for f in fields if f.attname != "uscc" and f.attname not in columns]
+        self.insert_columns = ["uscc", *columns, *rest]
         when = connection.ops.adapt_datetimefield_value(stamp)
         self.defaults: dict[str, Any] = {}
         for f in fields:
@@ -272,7 +282,6 @@ class Upserter:
             else:
                 self.defaults[f.attname] = f.get_default()
         self.given = columns
-        self.template = [(i, name in columns) for i, name in enumerate(self.insert_columns)]
         updated = [*columns, "last_list_id", "updated_at"]
         # Names come from the model's _meta, quoted; every value is a bound parameter.
         names = ", ".join(q(c) for c in self.insert_columns)
@@ -280,18 +289,16 @@ class Upserter:
         sets = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in updated)
         self.sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks}) "  # noqa: S608
         self.sql += f"ON CONFLICT ({q('uscc')}) DO UPDATE SET {sets}"
-        self.base = [self.defaults[c] for c in self.insert_columns]
-        self.uscc_index = self.insert_columns.index("uscc")
-        self.given_index = [(self.insert_columns.index(c), c) for c in columns]
+        self.rest = tuple(self.defaults[c] for c in rest)
+        self.pick = operator.itemgetter(*columns)
+        # text columns a checked row may leave None only when it is refused; never written so
+        self.blank = [i for i, c in enumerate(columns) if c in _BLANK_TEXT]
 
-    def params(self, row: rules.Row) -> list[Any]:
-        values = self.base.copy()
-        values[self.uscc_index] = row.uscc
-        given = row.values
-        for index, name in self.given_index:
-            value = given[name]
-            values[index] = "" if value is None and name in _BLANK_TEXT else value
-        return values
+    def params(self, row: rules.Row) -> tuple[Any, ...]:
+        values = self.pick(row.values)
+        if None in values and any(values[i] is None for i in self.blank):
+            values = tuple("" if v is None and i in self.blank else v for i, v in enumerate(values))
+        return (row.uscc, *values, *self.rest)
 
     def existing(self, usccs: list[str]) -> dict[str, str]:
         """USCC → region of those already registered."""
@@ -313,43 +320,19 @@ _BLANK_TEXT = frozenset(
 )
 
 
-def _find_header(
-    rows: Iterable[tuple[int, list[Any]]], outcome: Outcome
-) -> tuple[rules.Header, int]:
-    first: list[Any] | None = None
-    seen = 0
-    for number, cells in rows:
-        outcome.processed += 1
-        if rules.is_empty(cells):
-            continue
-        if rules.looks_like_header(cells):
-            return rules.match_header(cells), number
-        first = first if first is not None else cells
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    if first is None:
-        raise ValidationError(_("文件中没有内容（应有表头行和数据行）"), code="empty")
-    rules.match_header(first)  # raises, naming the expected columns
-    raise ValidationError(_("未找到表头行"), code="header")  # pragma: no cover
-
-
 def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | None) -> bool:
     """Reads, checks and writes the list; True when the rows were written (committed)."""
     ref = load_reference(lst)
     actor_scope = _actor_scope(lst.created_by)
-    source = readers.open_source(lst.file.path, lst.file_name)
-    outcome.file_rows = source.total
-    rows = iter(source.rows)
-    header, header_row = _find_header(rows, outcome)
+    events, outcome.file_rows = readers.checked(lst.file.path, lst.file_name, ref)
+    _kind, header, header_row, outcome.processed = next(events)
     columns = rules.written_columns(header)
     stamp = lst.started_at or timezone.now()
     upserter = Upserter(lst, columns, stamp)
     all_or_nothing = lst.mode == EnterpriseList.Mode.ALL_OR_NOTHING
     seen = outcome.seen
     pending: list[rules.Row] = []
-    check_row = rules.check_row
-    is_empty = rules.is_empty
+    uscc_label = str(rules.COLUMN_BY_KEY["uscc"].label)
 
     def report(errors: list[rules.RowError]) -> None:
         if outcome.report is None:
@@ -371,12 +354,12 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
                     or info is None
                     or not rules.in_scope(actor_scope, info, region)
                 ):
-                    number = seen[row.uscc]
+                    number = seen[int(row.uscc, 36)]
                     report(
                         [
                             rules.RowError(
                                 number,
-                                str(rules.COLUMN_BY_KEY["uscc"].label),
+                                uscc_label,
                                 row.uscc,
                                 _("该企业已在导入人辖区以外登记，不能通过本名录修改"),
                             )
@@ -396,33 +379,33 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
     # reference tables above, so SQLite's per-row parent lookups (half the write time) are
     # switched off for the write; a no-op inside an outer transaction and on PostgreSQL.
     with connection.constraint_checks_disabled(), transaction.atomic():
-        for number, cells in rows:
-            outcome.processed += 1
-            if on_progress is not None and outcome.processed % PROGRESS_EVERY == 0:
-                on_progress(outcome.processed, outcome.file_rows)
-            if is_empty(cells):
-                continue
-            outcome.total += 1
-            row, errors = check_row(number, cells, header, ref)
-            if row.uscc_ok:
-                first = seen.get(row.uscc)
-                if first is not None:
-                    errors.append(
-                        rules.RowError(
-                            number,
-                            str(rules.COLUMN_BY_KEY["uscc"].label),
-                            row.uscc,
-                            _("文件中统一社会信用代码重复（与第%(row)d行相同）") % {"row": first},
+        for _kind, read, batch in events:
+            outcome.processed += read
+            outcome.total += len(batch)
+            for number, row, errors in batch:
+                if row.uscc_ok:
+                    key = int(row.uscc, 36)
+                    first = seen.get(key)
+                    if first is not None:
+                        errors.append(
+                            rules.RowError(
+                                number,
+                                uscc_label,
+                                row.uscc,
+                                _("文件中统一社会信用代码重复（与第%(row)d行相同）")
+                                % {"row": first},
+                            )
                         )
-                    )
-                else:
-                    seen[row.uscc] = number
-            if errors:
-                report(errors)
-                continue
-            pending.append(row)
-            if len(pending) >= CHUNK:
-                flush()
+                    else:
+                        seen[key] = number
+                if errors:
+                    report(errors)
+                    continue
+                pending.append(row)
+                if len(pending) >= CHUNK:
+                    flush()
+            if on_progress is not None:
+                on_progress(outcome.processed, outcome.file_rows)
         flush()
         if on_progress is not None:
             on_progress(outcome.processed, outcome.processed)
@@ -492,9 +475,16 @@ def _finish(lst: EnterpriseList, outcome: Outcome, status: str, message: str) ->
     )
 
 
-def run_import(list_id: int, *, on_progress: ProgressFn | None = None) -> EnterpriseList:
-    """The job: import a queued list. Safe to call twice (a second call does nothing)."""
-    claimed = EnterpriseList.objects.filter(pk=list_id, status=EnterpriseList.Status.QUEUED).update(
+def run_import(
+    list_id: int, *, on_progress: ProgressFn | None = None, retake: bool = False
+) -> EnterpriseList:
+    """The job: import a queued list. Safe to call twice (a second call does nothing), except
+    with ``retake``: the broker redelivered the job because the worker running it died, so a
+    list left running (its transaction, and with it every row, rolled back) starts again."""
+    claimable = [EnterpriseList.Status.QUEUED]
+    if retake:
+        claimable.append(EnterpriseList.Status.RUNNING)
+    claimed = EnterpriseList.objects.filter(pk=list_id, status__in=claimable).update(
         status=EnterpriseList.Status.RUNNING, started_at=timezone.now()
     )
     lst = EnterpriseList.objects.select_related("region", "created_by__region").get(pk=list_id)

@@ -58,3 +58,13 @@ def write_csv(
 def _inline_imports(settings: Any, tmp_path: Path) -> None:
     settings.CQO_IMPORTS_INLINE = True
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True, params=["whole", "sliced"])
+def reader_mode(request: pytest.FixtureRequest, settings: Any) -> str:
+    """Every import test runs twice: xlsx read whole in this process, and read in slices of
+    two rows by the child process of cqo/lib/sheets.py (as large files are)."""
+    if request.param == "sliced":
+        settings.CQO_IMPORT_SLICE_BYTES = 0
+        settings.CQO_IMPORT_SLICE_ROWS = 2
+    return str(request.param)

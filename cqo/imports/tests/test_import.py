@@ -333,3 +333,45 @@ class TestRules:
             ]
         )
         assert header.positions["name"] == 1 and header.ignored == ["备注"]
+
+
+@pytest.mark.django_db
+class TestWorkers:
+    def test_it_queues_the_import_for_a_worker_when_a_broker_is_configured(
+        self, personas: Any, tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from cqo.imports import tasks
+
+        settings.CQO_IMPORTS_INLINE = False
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        queued: list[int] = []
+        monkeypatch.setattr(tasks.run_import, "delay", queued.append)
+        services.launch(42)
+        assert queued == [42]
+
+    def test_a_redelivered_job_restarts_a_list_its_dead_worker_left_running(
+        self, personas: Any, tmp_path: Path
+    ) -> None:
+        from cqo.imports import tasks
+
+        path = write_xlsx(tmp_path / "list.xlsx", [row(new_uscc())])
+        with open(path, "rb") as handle:
+            lst = services.list_create(
+                actor=personas.county_a,
+                upload=File(handle, name=path.name),
+                as_of=AS_OF,
+                region=None,
+                start=False,
+            )
+        # the worker claimed it, then died: its transaction (every row) rolled back
+        EnterpriseList.objects.filter(pk=lst.pk).update(status=EnterpriseList.Status.RUNNING)
+        assert services.run_import(lst.pk).status == EnterpriseList.Status.RUNNING
+        assert tasks.run_import.apply(args=[lst.pk]).get() == EnterpriseList.Status.RUNNING
+        # what a worker sees when the broker hands it a job whose first worker was lost
+        tasks.run_import.push_request(delivery_info={"redelivered": True})
+        try:
+            assert tasks.run_import(lst.pk) == EnterpriseList.Status.DONE
+        finally:
+            tasks.run_import.pop_request()
+        lst.refresh_from_db()
+        assert (lst.status, lst.created_count) == (EnterpriseList.Status.DONE, 1)

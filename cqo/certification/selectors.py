@@ -1,0 +1,305 @@
+"""Reads of the certification app, always through the scope here (SPEC §1: a certification body
+sees the applications sent to it and the certificates it issued; its experts the applications
+of their panels; the supervising regulator (§7.3) reads its bodies' records; a CQO their own; an
+enterprise clerk those of its organisation; the public one certificate by its number)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cqo.accounts.access import NOTHING
+from cqo.accounts.models import Role
+from cqo.audit.models import AuditEntry
+from cqo.certification import rules
+from cqo.certification.models import (
+    Application,
+    BodyMember,
+    CertificationBody,
+    Expert,
+    LevelCertificate,
+    PanelMember,
+    Reminder,
+)
+from cqo.policy import schema
+from cqo.policy.selectors import certification_pack
+from cqo.registry.models import Person
+
+APPLICATION = "level_application"
+CERTIFICATE = "level_certificate"
+BODY = "certification_body"
+EXPERT = "certification_expert"
+
+
+# Who acts for which body -----------------------------------------------------------------------
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def staff_body(user: Any) -> CertificationBody | None:
+    """The body a ``certifier`` login works for as staff."""
+    if not _active(user) or user.role != Role.CERTIFIER:
+        return None
+    cached: CertificationBody | bool | None = getattr(user, "_cert_staff_body", False)
+    if cached is not False:
+        return cached if isinstance(cached, CertificationBody) else None
+    member = BodyMember.objects.filter(user=user, body__active=True).select_related("body").first()
+    found = member.body if member else None
+    user._cert_staff_body = found
+    return found
+
+
+def expert_of(user: Any) -> Expert | None:
+    if not _active(user) or user.role != Role.CERTIFIER:
+        return None
+    return Expert.objects.filter(user=user, active=True).select_related("body").first()
+
+
+def is_staff_of(user: Any, body: CertificationBody) -> bool:
+    found = staff_body(user)
+    return found is not None and found.pk == body.pk
+
+
+def is_admin(user: Any) -> bool:
+    return _active(user) and user.is_platform_admin
+
+
+def is_supervisor(user: Any) -> bool:  # the §7.3 supervising authority (a regulator)
+    return _active(user) and user.role == Role.REGULATOR and user.region_id is not None
+
+
+# Scope -------------------------------------------------------------------------------------------
+
+
+def application_q(user: Any, prefix: str = "") -> Q:
+    p = f"{prefix}__" if prefix else ""
+    if not _active(user):
+        return NOTHING
+    if user.is_platform_admin:
+        return Q()
+    if user.role == Role.CERTIFIER:
+        body = staff_body(user)
+        q = Q(**{f"{p}body": body}) if body else NOTHING
+        expert = expert_of(user)
+        if expert is not None:
+            q |= Q(**{f"{p}panel__expert": expert})
+        return q
+    if user.role == Role.REGULATOR and user.region_id:
+        return Q(**{f"{p}body__supervising_region_id": user.region_id})
+    if user.role == Role.CQO:
+        return Q(**{f"{p}person__user": user})
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        return Q(**{f"{p}enterprise_id": user.enterprise_id})
+    return NOTHING
+
+
+def certificate_q(user: Any) -> Q:
+    if not _active(user):
+        return NOTHING
+    if user.is_platform_admin:
+        return Q()
+    if user.role == Role.CERTIFIER:
+        body = staff_body(user)
+        return Q(body=body) if body else NOTHING
+    if user.role == Role.REGULATOR and user.region_id:
+        return Q(body__supervising_region_id=user.region_id)
+    if user.role == Role.CQO:
+        return Q(holder__user=user)
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        return Q(enterprise_id=user.enterprise_id)
+    return NOTHING
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def application_list(
+    *, user: Any, status: str = "", level: str = "", q: str = "", body: str = ""
+) -> QuerySet[Application]:
+    qs = Application.objects.filter(application_q(user)).select_related(
+        "person", "enterprise", "body"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level_applied=level)
+    if body:
+        qs = qs.filter(body__code=body)
+    if q:
+        qs = qs.filter(Q(person__name__icontains=q) | Q(enterprise__name__icontains=q))
+    # the expert filter joins panels: keep one row per application
+    return qs.distinct().order_by("-submitted_at", "-created_at", "-pk")
+
+
+def application_get(*, user: Any, public_id: Any) -> Application:
+    found = (
+        Application.objects.filter(application_q(user), public_id=_uuid(public_id))
+        .select_related("person", "enterprise", "body", "pack_version")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def panel_of(app: Application) -> list[PanelMember]:
+    return list(app.panel.select_related("expert", "expert__user"))
+
+
+def my_seat(user: Any, app: Application) -> PanelMember | None:
+    expert = expert_of(user)
+    if expert is None:
+        return None
+    return app.panel.filter(expert=expert).select_related("expert").first()
+
+
+def certificate_list(
+    *, user: Any, status: str = "", level: str = "", q: str = ""
+) -> QuerySet[LevelCertificate]:
+    qs = LevelCertificate.objects.filter(certificate_q(user)).select_related(
+        "holder", "enterprise", "body"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level=level)
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(holder__name__icontains=q) | Q(enterprise__name__icontains=q)
+        )
+    return qs.order_by("-issued_on", "-pk")
+
+
+def _number(number: str) -> str:
+    number = (number or "").strip().upper()
+    if not rules.NUMBER_RE.fullmatch(number):
+        raise Http404
+    return number
+
+
+def certificate_get(*, user: Any, number: str) -> LevelCertificate:
+    found = (
+        LevelCertificate.objects.filter(certificate_q(user), number=_number(number))
+        .select_related("holder", "enterprise", "body", "application", "supersedes")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def public_certificate(number: str) -> LevelCertificate:
+    """Public verification: no scope, only the exact number."""
+    found = (
+        LevelCertificate.objects.filter(number=_number(number))
+        .select_related("body", "supersedes")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def successor(cert: LevelCertificate) -> LevelCertificate | None:
+    return LevelCertificate.objects.filter(supersedes=cert).first()
+
+
+def body_list(*, user: Any) -> QuerySet[CertificationBody]:
+    if is_admin(user):
+        return CertificationBody.objects.all()
+    body = staff_body(user)
+    if body is not None:
+        return CertificationBody.objects.filter(pk=body.pk)
+    expert = expert_of(user)
+    if expert is not None:
+        return CertificationBody.objects.filter(pk=expert.body_id)
+    if is_supervisor(user):
+        return CertificationBody.objects.filter(supervising_region_id=user.region_id)
+    return CertificationBody.objects.none()
+
+
+def body_get(*, user: Any, public_id: Any) -> CertificationBody:
+    found = body_list(user=user).filter(public_id=_uuid(public_id)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def open_bodies() -> QuerySet[CertificationBody]:
+    """The bodies a CQO may apply to."""
+    return CertificationBody.objects.filter(active=True).order_by("name")
+
+
+def standard(body: CertificationBody, on: dt.date | None = None) -> tuple[Any, schema.Pack]:
+    """The certification pack version the body uses (SPEC §12.19) and its rules."""
+    from cqo.lib import clock
+    from cqo.policy.selectors import governing_for_version
+
+    version = certification_pack(body.pack_slug, on)
+    day = on or clock.today()
+    return version, governing_for_version(version, day).rules
+
+
+def spec_of(rules_: schema.Pack) -> schema.Certification:
+    if rules_.certification is None:  # pragma: no cover (a certification pack has it)
+        raise LookupError("the pack has no [certification] section")
+    return rules_.certification
+
+
+def reminders_for(user: Any) -> QuerySet[Reminder]:
+    """A holder's own reminders; a clerk's for its enterprise."""
+    if not _active(user):
+        return Reminder.objects.none()
+    if user.role == Role.CQO:
+        return Reminder.objects.filter(
+            certificate__holder__user=user, recipient=Reminder.Recipient.HOLDER
+        ).select_related("certificate")
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        return Reminder.objects.filter(
+            certificate__enterprise_id=user.enterprise_id,
+            recipient=Reminder.Recipient.ENTERPRISE,
+        ).select_related("certificate", "certificate__holder")
+    return Reminder.objects.none()
+
+
+def own_person(user: Any) -> Person | None:
+    if not _active(user):
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def trail(target_type: str, public_id: Any) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(target_type=target_type, target_id=str(public_id))
+
+
+# For other apps -------------------------------------------------------------------------------
+
+
+def certified_level(person: Person | int, on: dt.date) -> str | None:
+    """The level of the person's certificate in force on ``on`` (the highest if several), or
+    None. In force: issued on or before the day, not past its validity, and on that day neither
+    superseded, suspended, discontinued, withdrawn nor void (a status change dated after the
+    day did not yet apply). Read by the filing engine for ``filing.min_level``."""
+    person_id = person if isinstance(person, int) else person.pk
+    rows = LevelCertificate.objects.filter(
+        holder_id=person_id, issued_on__lte=on, valid_until__gte=on
+    ).filter(Q(status=LevelCertificate.Status.VALID) | Q(status_changed_on__gt=on))
+    levels = [lv for lv in rows.values_list("level", flat=True) if lv in rules.LEVELS]
+    return max(levels, key=rules.LEVELS.index) if levels else None
+
+
+def uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return _uuid(value)
+    except Http404:
+        return None

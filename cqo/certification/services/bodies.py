@@ -1,0 +1,221 @@
+"""Certification bodies (认定主体, level-standard §7), their staff logins and their experts,
+managed by the platform admin."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cqo.accounts.models import Role, User
+from cqo.audit.services import diff, snapshot
+from cqo.certification import selectors
+from cqo.certification.models import BodyMember, CertificationBody, Expert
+from cqo.certification.services._common import (
+    Data,
+    Errors,
+    audit,
+    bounded,
+    require_admin,
+    text_field,
+)
+from cqo.policy.models import Pack
+from cqo.reference.models import Region
+from cqo.reference.validators import validate_uscc
+
+BODY_FIELDS = [
+    "code",
+    "name",
+    "uscc",
+    "legal_representative",
+    "kind",
+    "authorising_body",
+    "authorising_document",
+    "supervising_authority",
+    "supervising_region",
+    "premises",
+    "resources",
+    "pack_slug",
+    "active",
+]
+EXPERT_FIELDS = ["name", "title", "speciality", "employer", "active"]
+CODE_RE = re.compile(r"^[A-Z0-9]{2,8}$")
+
+
+def _body_values(data: Any, errors: Errors) -> Data:
+    v: Data = {}
+    v["code"] = text_field(data, "code").upper()
+    if not CODE_RE.fullmatch(v["code"]):
+        errors.add("code", _("机构代码为2～8位大写字母或数字"))
+    v["name"] = bounded(errors, data, "name", maximum=200, message=_("请填写机构名称"))
+    v["uscc"] = errors.run("uscc", validate_uscc, text_field(data, "uscc")) or ""
+    v["legal_representative"] = bounded(errors, data, "legal_representative", maximum=50)
+    v["kind"] = text_field(data, "kind")
+    if v["kind"] not in CertificationBody.Kind.values:
+        errors.add("kind", _("请选择机构类别（§7）"))
+    v["authorising_body"] = bounded(errors, data, "authorising_body", minimum=0, maximum=200)
+    v["authorising_document"] = bounded(
+        errors, data, "authorising_document", minimum=0, maximum=200
+    )
+    if v["kind"] in ("authorised", "entrusted"):
+        # §7.2 授权委托的专业的第三方机构: who authorised it, by which document
+        for key in ("authorising_body", "authorising_document"):
+            if not v[key]:
+                errors.add(key, _("第三方机构须填写授权或委托单位及文件（§7）"))
+    v["supervising_authority"] = bounded(errors, data, "supervising_authority", maximum=200)
+    region = Region.objects.filter(code=text_field(data, "supervising_region")).first()
+    if region is None:
+        errors.add("supervising_region", _("请选择主管部门所在行政区划"))
+    v["supervising_region"] = region
+    v["premises"] = bounded(errors, data, "premises", maximum=300)
+    v["resources"] = bounded(
+        errors, data, "resources", message=_("请说明开展认定工作的设备及其他资源（§7）")
+    )
+    v["pack_slug"] = text_field(data, "pack_slug") or "level-standard"
+    if not Pack.objects.filter(slug=v["pack_slug"], kind=Pack.Kind.CERTIFICATION).exists():
+        errors.add("pack_slug", _("未安装该认定标准"))
+    v["active"] = bool(data.get("active", True))
+    return v
+
+
+def _save_body(body: CertificationBody, errors: Errors) -> None:
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            body.save()
+    except IntegrityError as exc:
+        raise ValidationError({"code": _("机构代码或统一社会信用代码已被使用")}) from exc
+
+
+@transaction.atomic
+def body_create(*, actor: User, data: Any) -> CertificationBody:
+    require_admin(actor)
+    errors = Errors()
+    body = CertificationBody(**_body_values(data, errors))
+    _save_body(body, errors)
+    audit(
+        actor,
+        selectors.BODY,
+        body,
+        "create",
+        {k: [None, v] for k, v in snapshot(body, BODY_FIELDS).items()},
+    )
+    return body
+
+
+@transaction.atomic
+def body_update(*, actor: User, body: CertificationBody, data: Any) -> CertificationBody:
+    require_admin(actor)
+    body = CertificationBody.objects.select_for_update().get(pk=body.pk)
+    before = snapshot(body, BODY_FIELDS)
+    errors = Errors()
+    for key, value in _body_values(data, errors).items():
+        setattr(body, key, value)
+    _save_body(body, errors)
+    changes = diff(before, snapshot(body, BODY_FIELDS))
+    if changes:
+        audit(actor, selectors.BODY, body, "update", changes)
+    return body
+
+
+def _certifier(errors: Errors, username: str) -> User | None:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        errors.add("username", _("账号不存在"))
+        return None
+    if user.role != Role.CERTIFIER:
+        errors.add("username", _("只能绑定角色为认定机构的账号"))
+        return None
+    if BodyMember.objects.filter(user=user).exists() or Expert.objects.filter(user=user).exists():
+        errors.add("username", _("该账号已绑定认定主体或专家"))
+        return None
+    return user
+
+
+@transaction.atomic
+def member_add(*, actor: User, body: CertificationBody, username: str) -> BodyMember:
+    require_admin(actor)
+    errors = Errors()
+    user = _certifier(errors, (username or "").strip())
+    errors.raise_if_any()
+    if user is None:  # pragma: no cover (errors were raised)
+        raise ValidationError({"username": _("账号不存在")})
+    member = BodyMember.objects.create(body=body, user=user)
+    audit(
+        actor,
+        selectors.BODY,
+        body,
+        "update",
+        {"members": [None, user.username if user else ""]},
+        note=_("绑定工作人员账号"),
+    )
+    return member
+
+
+@transaction.atomic
+def member_remove(*, actor: User, member: BodyMember) -> None:
+    require_admin(actor)
+    body, username = member.body, member.user.username
+    member.delete()
+    audit(
+        actor,
+        selectors.BODY,
+        body,
+        "update",
+        {"members": [username, None]},
+        note=_("解除工作人员账号"),
+    )
+
+
+def _expert_values(data: Any, errors: Errors) -> Data:
+    return {
+        "name": bounded(errors, data, "name", maximum=50, message=_("请填写专家姓名")),
+        "title": bounded(errors, data, "title", minimum=0, maximum=100),
+        "speciality": bounded(errors, data, "speciality", minimum=0, maximum=200),
+        "employer": bounded(errors, data, "employer", minimum=0, maximum=200),
+        "active": bool(data.get("active", True)),
+    }
+
+
+@transaction.atomic
+def expert_create(*, actor: User, body: CertificationBody, data: Any) -> Expert:
+    """An expert on the body's roster; ``username`` binds a certifier login for online scoring."""
+    require_admin(actor)
+    errors = Errors()
+    values = _expert_values(data, errors)
+    username = text_field(data, "username")
+    user = _certifier(errors, username) if username else None
+    errors.raise_if_any()
+    expert = Expert.objects.create(body=body, user=user, **values)
+    audit(
+        actor,
+        selectors.EXPERT,
+        expert,
+        "create",
+        {
+            **{k: [None, v] for k, v in values.items()},
+            "body": [None, body.name],
+            "user": [None, username],
+        },
+    )
+    return expert
+
+
+@transaction.atomic
+def expert_update(*, actor: User, expert: Expert, data: Any) -> Expert:
+    require_admin(actor)
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    before = snapshot(expert, EXPERT_FIELDS)
+    errors = Errors()
+    values = _expert_values(data, errors)
+    errors.raise_if_any()
+    for key, value in values.items():
+        setattr(expert, key, value)
+    expert.save(update_fields=list(values))
+    changes = diff(before, snapshot(expert, EXPERT_FIELDS))
+    if changes:
+        audit(actor, selectors.EXPERT, expert, "update", changes)
+    return expert

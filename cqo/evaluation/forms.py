@@ -1,0 +1,133 @@
+"""Page forms of the enterprise side. They only shape input; the services validate it (errors
+come back beside their fields through cqo.lib.forms.apply_errors)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cqo.evaluation.models import Category, Evaluation, QualityLoss, SelfAssessment
+from cqo.lib.forms import BootstrapForm
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class EvaluationNewForm(BootstrapForm):
+    appointment = forms.ChoiceField(label=_("被评价的首席质量官"))
+    year = forms.CharField(label=_("考核年度"), max_length=4)
+    part = forms.CharField(
+        label=_("期次"), max_length=1, initial="1", help_text=_("按年度考核时为 1")
+    )
+
+    def __init__(self, *args: Any, appointments: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["appointment"]).choices = [
+            (str(a.public_id), f"{a.person.name}（{a.post}，{a.start_date:%Y-%m-%d} 起）")
+            for a in appointments
+        ]
+
+
+class SettingsForm(BootstrapForm):
+    pass_mark = forms.CharField(label=_("合格分数线"), required=False, max_length=4)
+    bands = forms.CharField(
+        label=_("评价等级"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一个等级：名称 最低分，如“优秀 90”"),
+    )
+
+
+class EndAppointmentForm(BootstrapForm):
+    ended_on = forms.CharField(label=_("解聘日期"), widget=DATE)
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000)
+
+
+class AssessmentNewForm(BootstrapForm):
+    year = forms.CharField(label=_("评估年度"), max_length=4)
+    assessor_kind = forms.ChoiceField(
+        label=_("评估方式"), choices=SelfAssessment.AssessorKind.choices
+    )
+    assessor_org = forms.CharField(label=_("评价机构"), required=False, max_length=200)
+    assessors = forms.CharField(label=_("评估专家"), max_length=300)
+
+
+class TaskForm(BootstrapForm):
+    indicator = forms.ChoiceField(label=_("对应指标"), required=False)
+    title = forms.CharField(label=_("改进任务"), max_length=200)
+    target = forms.CharField(
+        label=_("改进要求和目标"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    department = forms.CharField(label=_("改进部门"), max_length=100)
+    owner = forms.CharField(label=_("责任人"), max_length=50)
+    due_date = forms.CharField(label=_("完成期限"), widget=DATE)
+
+    def __init__(self, *args: Any, indicators: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = [("", "—")] + [
+            (i["code"], f"{i['code']} {i['label']}") for i in indicators
+        ]
+
+
+class TaskCloseForm(BootstrapForm):
+    evidence = forms.CharField(label=_("关闭证据"), widget=forms.Textarea(attrs={"rows": 2}))
+    closed_on = forms.CharField(label=_("关闭日期"), required=False, widget=DATE)
+
+
+class AccountForm(BootstrapForm):
+    category = forms.ChoiceField(label=_("成本类别"), choices=Category.choices)
+    name = forms.CharField(label=_("科目名称"), max_length=100)
+    department = forms.CharField(label=_("责任部门"), required=False, max_length=100)
+
+
+class CostForm(BootstrapForm):
+    account = forms.ChoiceField(label=_("科目"))
+    year = forms.CharField(label=_("年度"), max_length=4)
+    quarter = forms.ChoiceField(label=_("季度"), choices=[(str(q), str(q)) for q in range(1, 5)])
+    amount = forms.CharField(label=_("金额（元）"), max_length=20)
+    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, accounts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["account"]).choices = [
+            (str(a.public_id), f"{a.get_category_display()} · {a.name}") for a in accounts
+        ]
+
+
+class RevenueForm(BootstrapForm):
+    year = forms.CharField(label=_("年度"), max_length=4)
+    quarter = forms.ChoiceField(label=_("季度"), choices=[(str(q), str(q)) for q in range(1, 5)])
+    amount = forms.CharField(label=_("营业收入（元）"), max_length=22)
+
+
+class TargetForm(BootstrapForm):
+    year = forms.CharField(label=_("年度"), max_length=4)
+    category = forms.ChoiceField(
+        label=_("成本类别"), required=False, choices=[("", _("质量成本总额")), *Category.choices]
+    )
+    amount_max = forms.CharField(label=_("金额上限（元）"), required=False, max_length=20)
+    share_max = forms.CharField(label=_("占营业收入比例上限（%）"), required=False, max_length=8)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+class LossForm(BootstrapForm):
+    occurred_on = forms.CharField(label=_("发生日期"), widget=DATE)
+    kind = forms.ChoiceField(label=_("损失类别"))
+    effect = forms.ChoiceField(label=_("直接/间接"), choices=QualityLoss.Effect.choices)
+    amount = forms.CharField(label=_("金额（元）"), max_length=20)
+    description = forms.CharField(label=_("说明"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, kinds: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = list(kinds)
+
+
+class ImportForm(BootstrapForm):
+    what = forms.ChoiceField(
+        label=_("导入内容"), choices=[("costs", _("质量成本")), ("losses", _("质量损失"))]
+    )
+    file = forms.FileField(label=_("xlsx 文件"))
+
+
+DECISIONS = Evaluation.Decision.choices

@@ -184,6 +184,7 @@ def run(n: int) -> None:
     # 7. The hour log (cqo/ledger): bench/ledger.py, sized by --ledger-leaves.
     __import__("ledger").run_ledger()
     __import__("imports").run_imports()
+    __import__("runpy").run_path(str(Path(__file__).with_name("coverage.py")))["run_coverage"]()
 
 
 if __name__ == "__main__":

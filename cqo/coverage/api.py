@@ -1,15 +1,22 @@
-"""Coverage over the API (SPEC §8): ``GET /api/v1/oversight/coverage``."""
+"""Coverage over the API (SPEC §8): ``GET /api/v1/oversight/coverage``, the assessment report
+(``…/coverage/report`` as JSON, ``report.xlsx``, ``report.pdf``), training compliance
+(``…/coverage/training``) and the targets entered for cities and counties
+(``…/coverage/targets``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
-from cqo.coverage import selectors
+from cqo.coverage import report as reports
+from cqo.coverage import selectors, services
+from cqo.coverage.models import RegionTarget
 from cqo.lib import clock
 from cqo.registry.api.common import actor
 
@@ -86,3 +93,281 @@ def coverage(request: HttpRequest, query: Query[CoverageQuery]) -> CoverageOut:
         rows=[RowOut.model_validate(r, from_attributes=True) for r in c.rows],
         new_cqos=[NewCqosOut.model_validate(n, from_attributes=True) for n in c.new_cqos],
     )
+
+
+# The assessment report (shaanxi-2021 §六(三), jiangsu-2020 §八) --------------------------------
+
+
+class ReportQuery(Schema):
+    region: str = Field("", pattern=r"^([0-9]{6})?$", description="GB/T 2260 code; blank: own")
+    as_of: dt.date | None = Field(None, description="YYYY-MM-DD; default today")
+
+
+class TimelinessOut(Schema):
+    due_days: int
+    filed: int
+    on_time: int
+    share: float | None
+    overdue: int
+    returned: int
+
+
+class PlanOut(Schema):
+    region: str
+    organisation: str
+    planned: int
+    delivered: int
+    share: float | None
+
+
+class ComplianceOut(Schema):
+    key: str = Field(description="child region code; blank: the region's total")
+    label: str
+    tier: str = Field(description="highest valid training-certificate tier; blank: all; none")
+    required: int
+    met: int
+    share: float | None
+
+
+class ReportOut(Schema):
+    region: str | None
+    label: str
+    as_of: dt.date
+    year: int
+    coverage: list[RowOut]
+    new_cqos: list[NewCqosOut]
+    new_cqos_per_year: int | None
+    timeliness: TimelinessOut
+    plans: list[PlanOut]
+    planned: int
+    delivered: int
+    compliance: list[ComplianceOut]
+
+
+def _as_of(value: dt.date | None) -> dt.date:
+    as_of = value or clock.today()
+    if not dt.date(2000, 1, 1) <= as_of <= dt.date(2100, 12, 31):
+        raise ValidationError({"as_of": "as_of must lie between 2000 and 2100"})
+    return as_of
+
+
+def _report(request: HttpRequest, query: ReportQuery) -> reports.Report:
+    user = actor(request)
+    if not selectors.can_view(user):
+        raise PermissionDenied
+    return reports.build(user, query.region or None, _as_of(query.as_of))
+
+
+@router.get(
+    "/oversight/coverage/report",
+    response={200: ReportOut, **ERRORS},
+    summary="Per-region report for the government quality-work assessment",
+)
+def coverage_report(request: HttpRequest, query: Query[ReportQuery]) -> ReportOut:
+    r = _report(request, query)
+    t = r.timeliness
+    return ReportOut(
+        region=r.region.code if r.region else None,
+        label=r.label,
+        as_of=r.as_of,
+        year=r.year,
+        coverage=[RowOut.model_validate(x, from_attributes=True) for x in r.coverage.rows],
+        new_cqos=[NewCqosOut.model_validate(n, from_attributes=True) for n in r.coverage.new_cqos],
+        new_cqos_per_year=r.coverage.new_cqos_per_year,
+        timeliness=TimelinessOut(
+            due_days=t.due_days,
+            filed=t.filed,
+            on_time=t.on_time,
+            share=t.share,
+            overdue=t.overdue,
+            returned=t.returned,
+        ),
+        plans=[
+            PlanOut(
+                region=p.region,
+                organisation=p.organisation,
+                planned=p.planned,
+                delivered=p.delivered,
+                share=p.share,
+            )
+            for p in r.plans
+        ],
+        planned=r.planned,
+        delivered=r.delivered,
+        compliance=[_compliance_out(c) for c in r.compliance],
+    )
+
+
+def _compliance_out(c: reports.ComplianceRow) -> ComplianceOut:
+    return ComplianceOut(
+        key=c.key, label=c.label, tier=c.tier, required=c.required, met=c.met, share=c.share
+    )
+
+
+def _file(kind: str) -> dict[str, object]:
+    types = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    return {
+        "responses": {
+            200: {
+                "description": f"the report as {kind}",
+                "content": {types[kind]: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+def _download(r: reports.Report, kind: str, user: object, note: str = "") -> HttpResponse:
+    from cqo.audit.services import audit_record
+
+    audit_record(
+        actor=user,
+        action="export",
+        target_type="coverage_report",
+        target_id=r.region.code if r.region else "*",
+        target_repr=f"{r.label} {r.as_of.isoformat()} {kind}",
+        note=note,
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    code = r.region.code if r.region else "all"
+    if kind == "pdf":
+        response = HttpResponse(reports.to_pdf(r), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            reports.to_xlsx(r),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cqo-assessment-{code}-{r.as_of.isoformat()}-{stamp}.{kind}"'
+    )
+    return response
+
+
+@router.get("/oversight/coverage/report.xlsx", response=ERRORS, openapi_extra=_file("xlsx"))
+def coverage_report_xlsx(request: HttpRequest, query: Query[ReportQuery]) -> HttpResponse:
+    return _download(_report(request, query), "xlsx", actor(request))
+
+
+@router.get("/oversight/coverage/report.pdf", response=ERRORS, openapi_extra=_file("pdf"))
+def coverage_report_pdf(request: HttpRequest, query: Query[ReportQuery]) -> HttpResponse:
+    return _download(_report(request, query), "pdf", actor(request))
+
+
+# Training compliance (SPEC §8) ------------------------------------------------------------------
+
+
+class TrainingQuery(Schema):
+    region: str = Field("", pattern=r"^([0-9]{6})?$", description="GB/T 2260 code; blank: own")
+    year: int | None = Field(None, ge=2000, le=2100, description="default: this year")
+
+
+class TrainingOut(Schema):
+    region: str | None
+    year: int
+    rows: list[ComplianceOut]
+
+
+@router.get(
+    "/oversight/coverage/training",
+    response={200: TrainingOut, **ERRORS},
+    summary="Share of serving CQOs meeting their yearly study hours, by region and tier",
+)
+def training_compliance(request: HttpRequest, query: Query[TrainingQuery]) -> TrainingOut:
+    user = actor(request)
+    if not selectors.can_view(user):
+        raise PermissionDenied
+    region = selectors.resolve_region(user, query.region or None)
+    year = query.year or clock.today().year
+    rows = reports.training_compliance(user, region, year)
+    return TrainingOut(
+        region=region.code if region else None,
+        year=year,
+        rows=[_compliance_out(c) for c in rows],
+    )
+
+
+# Targets entered for cities and counties (SPEC §12.10) -------------------------------------------
+
+
+class TargetIn(Schema):
+    region: str = Field(pattern=r"^[0-9]{6}$", description="a city or county below yours")
+    metric: str = Field(pattern=r"^(above_scale|msme|key_industry_msme|quality_award)$")
+    year: int = Field(ge=2000, le=2100)
+    share: float = Field(gt=0, le=1, description="0–1, e.g. 0.8 for 80 %")
+    note: str = Field("", max_length=2000)
+
+
+class TargetOut(Schema):
+    id: uuid.UUID
+    region: str
+    region_label: str
+    metric: str
+    year: int
+    share: float
+    note: str
+    entered_by: str
+    updated_at: dt.datetime
+
+
+def _target_out(t: RegionTarget) -> TargetOut:
+    from cqo.reference.selectors import region_label
+
+    return TargetOut(
+        id=t.public_id,
+        region=t.region_id,
+        region_label=region_label(t.region_id),
+        metric=t.metric,
+        year=t.year,
+        share=float(t.share),
+        note=t.note,
+        entered_by=t.entered_by.get_full_name() or t.entered_by.username,
+        updated_at=t.updated_at,
+    )
+
+
+class TargetsQuery(Schema):
+    region: str = Field("", pattern=r"^([0-9]{6})?$", description="only this region's")
+
+
+@router.get(
+    "/oversight/coverage/targets",
+    response={200: list[TargetOut], **ERRORS},
+    summary="Targets entered for cities and counties in scope",
+)
+def target_list(request: HttpRequest, query: Query[TargetsQuery]) -> list[TargetOut]:
+    user = actor(request)
+    if not selectors.can_view(user):
+        raise PermissionDenied
+    return [_target_out(t) for t in selectors.target_list(user, query.region or None)[:1000]]
+
+
+@router.post(
+    "/oversight/coverage/targets",
+    response={200: TargetOut, **ERRORS},
+    summary="Enter (or change) a city's or county's target",
+)
+def target_save(request: HttpRequest, body: TargetIn) -> TargetOut:
+    user = actor(request)
+    if not selectors.can_view(user):
+        raise PermissionDenied
+    data = body.dict()
+    data["share"] = repr(body.share)
+    return _target_out(services.target_save(actor=user, data=data))
+
+
+@router.delete(
+    "/oversight/coverage/targets/{target_id}",
+    response={204: None, **ERRORS},
+    summary="Remove an entered target (the region inherits again)",
+)
+def target_delete(request: HttpRequest, target_id: uuid.UUID) -> Status[None]:
+    user = actor(request)
+    if not selectors.can_view(user):
+        raise PermissionDenied
+    target = selectors.target_list(user, None).filter(public_id=target_id).first()
+    if target is None:
+        raise Http404
+    services.target_delete(actor=user, target=target)
+    return Status(204, None)

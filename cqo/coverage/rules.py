@@ -3,10 +3,12 @@
 - Coverage counts an enterprise once if it has a filed appointment active on the as-of date
   (SPEC §12.8); the selectors turn that into one COUNT with a conditional EXISTS.
 - Groups (SPEC §12.9): above-scale; 中小微 by size class regardless of the above-scale flag (so
-  the two denominators may overlap); key-industry 中小微 (GB/T 4754 divisions 13, 14, 15, 27 or
-  a special-equipment production licence); quality-award winners and nominees.
+  the two denominators may overlap); key-industry 中小微 (the governing pack's
+  ``[key_industries]``: by default GB/T 4754 divisions 13, 14, 15, 27 or a special-equipment
+  production licence); quality-award winners and nominees.
 - Targets are the governing pack's ``[[targets]]``; cities and counties inherit the province's
-  percentages (SPEC §12.10). The path runs linearly from the last actual figure (when none is
+  percentages unless a target is entered for them (``RegionTarget``, SPEC §12.10). The path
+  runs linearly from the last actual figure (when none is
   stored: 0 at the pack's effective date) to each target, reached on 31 December of its year;
   after the last target year the last target holds as a floor.
 """
@@ -20,7 +22,6 @@ from dataclasses import dataclass
 
 METRICS = ("above_scale", "msme", "key_industry_msme", "quality_award")
 MSME_SIZES = ("medium", "small", "micro")
-KEY_INDUSTRY_DIVISIONS = ("13", "14", "15", "27")  # food (13–15) and drugs (27), SPEC §12.9
 AWARDS = ("winner", "nominee")
 GROUP_BYS = ("region", "section", "size", "group")
 

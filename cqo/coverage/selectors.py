@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import Role
 from cqo.coverage import rules
 from cqo.imports.selectors import current_list
+from cqo.policy.models import Pack, PackRegion
 from cqo.policy.selectors import governing_for_region, region_chain
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
@@ -68,6 +70,8 @@ class Coverage:
     new_cqos: list[NewCqoYear] = field(default_factory=list)
     new_cqos_per_year: int | None = None
     new_cqos_clause: str = ""
+    key_industries: Any = None
+    entered: bool = False
 
 
 def can_view(user: Any) -> bool:
@@ -88,15 +92,106 @@ def active_on(on: dt.date, prefix: str = "") -> Q:
     )
 
 
-def metric_q(metric: str) -> Q:
+@dataclass(frozen=True)
+class KeyConfig:
+    """Key industries of a pack (SPEC §12.9): GB/T 4754 divisions and the licence flag."""
+
+    divisions: tuple[str, ...] = ()
+    licence: bool = False
+    clause: str = ""
+
+
+@dataclass(frozen=True)
+class KeyPlan:
+    """The key-industry configuration of a region on a date, and of the sub-regions whose own
+    pack says otherwise (level, code, config), most specific first."""
+
+    base: KeyConfig
+    exceptions: tuple[tuple[str, str, KeyConfig], ...] = ()
+
+
+def _key_of(governing: Any) -> KeyConfig:
+    ki = getattr(governing.rules, "key_industries", None) if governing is not None else None
+    if ki is None:
+        return KeyConfig()
+    return KeyConfig(tuple(sorted(ki.divisions)), ki.special_equipment_licence, ki.clause)
+
+
+_DEPTH: dict[str, int] = {Region.Level.PROVINCE: 0, Region.Level.CITY: 1}
+
+
+def key_plan(region: Region | None, on: dt.date) -> KeyPlan:
+    """Each enterprise is judged by the pack governing its own region on the as-of date
+    (county → city → province → national default, SPEC §12.9, §12.19)."""
+    try:
+        base = _key_of(governing_for_region(region, on) if region is not None else _national(on))
+    except LookupError:
+        base = KeyConfig()
+    inside = PackRegion.objects.filter(
+        version__effective_from__lte=on, version__pack__kind=Pack.Kind.JURISDICTION
+    )
+    if region is not None:
+        inside = inside.filter(region_q(region)).exclude(region_id=region.code)
+    codes = set(inside.values_list("region_id", flat=True))
+    if not codes:
+        return KeyPlan(base)
+    subs = sorted(Region.objects.filter(code__in=codes), key=lambda r: _DEPTH.get(r.level, 2))
+    found: dict[str, KeyConfig] = {}
+    for sub in subs:
+        cfg = _key_of(governing_for_region(sub, on))
+        enclosing = found.get(sub.city_code) or found.get(sub.province_code) or base
+        if sub.code != sub.city_code and sub.city_code in found:
+            enclosing = found[sub.city_code]
+        if cfg != enclosing:
+            found[sub.code] = cfg
+    levels = {r.code: r.level for r in subs}
+    ordered = sorted(found, key=lambda c: -_DEPTH.get(levels[c], 2))
+    return KeyPlan(base, tuple((levels[c], c, found[c]) for c in ordered))
+
+
+def _national(on: dt.date) -> Any:
+    from cqo.policy.selectors import build, national_default
+
+    version = national_default(on)
+    if version is None:
+        raise LookupError("no national default")
+    return build([version])
+
+
+def _subtree_q(level: str, code: str, prefix: str = "") -> Q:
+    p = f"{prefix}__" if prefix else ""
+    if level == Region.Level.PROVINCE:
+        return Q(**{f"{p}region__province_code": code})
+    if level == Region.Level.CITY:
+        return Q(**{f"{p}region__city_code": code})
+    return Q(**{f"{p}region_id": code})
+
+
+def _key_cond(cfg: KeyConfig, prefix: str = "") -> Q:
+    p = f"{prefix}__" if prefix else ""
+    q = Q(**{f"{p}industry_id__in": cfg.divisions}) if cfg.divisions else Q(pk__in=[])
+    if cfg.licence:
+        q |= ~Q(**{f"{p}special_equipment_licence": ""})
+    return q
+
+
+def key_q(plan: KeyPlan, prefix: str = "") -> Q:
+    """Enterprises in a key industry by the configuration governing each one."""
+    total, covered = Q(pk__in=[]), Q(pk__in=[])
+    for level, code, cfg in plan.exceptions:
+        inside = _subtree_q(level, code, prefix)
+        total |= inside & ~covered & _key_cond(cfg, prefix)
+        covered |= inside
+    return total | (~covered & _key_cond(plan.base, prefix))
+
+
+def metric_q(metric: str, plan: KeyPlan | None = None) -> Q:
     if metric == "above_scale":
         return Q(above_scale=True)
     if metric == "msme":
         return Q(size__in=rules.MSME_SIZES)
     if metric == "key_industry_msme":
-        return Q(size__in=rules.MSME_SIZES) & (
-            Q(industry_id__in=rules.KEY_INDUSTRY_DIVISIONS) | ~Q(special_equipment_licence="")
-        )
+        return Q(size__in=rules.MSME_SIZES) & key_q(plan or KeyPlan(KeyConfig()))
     if metric == "quality_award":
         return Q(quality_award__in=rules.AWARDS)
     return Q()  # "all"
@@ -142,8 +237,8 @@ def enterprises(user: Any, region: Region | None, as_of: dt.date) -> QuerySet[En
     )
 
 
-def _aggregates(metric: str, suffix: str = "") -> dict[str, Any]:
-    mq = metric_q(metric)
+def _aggregates(metric: str, suffix: str = "", plan: KeyPlan | None = None) -> dict[str, Any]:
+    mq = metric_q(metric, plan)
     return {
         f"den{suffix}": Count("pk", filter=mq),
         f"num{suffix}": Count("pk", filter=mq & Q(has_cqo=True)),
@@ -169,39 +264,32 @@ def coverage(
     as_of: dt.date,
     group_by: str = "region",
     metric: str = "above_scale",
+    *,
+    live: bool = False,
 ) -> Coverage:
     """Coverage rows for the region grouped by child region, GB/T 4754 section, size class or
     the four target metrics; ``metric`` ("all" or one of rules.METRICS) is the population of
-    the first three groupings."""
+    the first three groupings. Answered from the maintained aggregate when it is current (it
+    gives exactly the live answer), else live; ``live`` forces the live query."""
     if group_by not in rules.GROUP_BYS:
         raise ValueError(group_by)
     if metric != "all" and metric not in rules.METRICS:
         raise ValueError(metric)
     region = resolve_region(user, region_code)
-    qs = enterprises(user, region, as_of)
+    plan = key_plan(region, as_of)
+    goals = region_goals(region, as_of)
+    fast = None if live else _fast(user, region, plan)
+    metrics = list(rules.METRICS) if group_by == "group" else [metric]
+    found: dict[str, dict[Any, dict[str, Any]]] = {}
+    for m in metrics:
+        key = "metric" if group_by == "group" else group_by
+        if fast is not None:
+            found[m] = fast.rows(region, key, m, plan, as_of)
+        else:
+            found[m] = _live_rows(user, region, key, m, plan, as_of)
 
-    targets: list[Any] = []
-    effective_from: dt.date | None = None
-    pack_label = ""
-    new_per_year: int | None = None
-    new_clause = ""
-    governing = None
-    if region is not None:
-        try:
-            governing = governing_for_region(region, as_of)
-        except LookupError:  # no pack in force yet on that date: no targets
-            governing = None
-    if region is not None and governing is not None:
-        targets = list(governing.rules.targets)
-        source = governing.section_source("targets") or governing.version
-        effective_from = source.effective_from
-        pack_label = governing.label
-        if governing.rules.new_cqos is not None:
-            new_per_year = governing.rules.new_cqos.per_year
-            new_clause = governing.rules.new_cqos.clause
-
-    def row(key: str, label: str, m: str, agg: dict[str, Any], s: str = "") -> Row:
-        num, den = agg[f"num{s}"] or 0, agg[f"den{s}"] or 0
+    def row(key: str, label: str, m: str, agg: dict[str, Any], targets: list[Any]) -> Row:
+        num, den = agg["num"] or 0, agg["den"] or 0
         r = Row(
             key=key,
             label=label,
@@ -209,37 +297,39 @@ def coverage(
             numerator=num,
             denominator=den,
             share=rules.share(num, den),
-            list_as_of=agg[f"as_of{s}"],
-            hand_registered=agg[f"hand{s}"] or 0,
+            list_as_of=agg["as_of"],
+            hand_registered=agg["hand"] or 0,
         )
         points = rules.targets_for(targets, m)
         goal = rules.current_target(points, as_of)
-        if goal is not None and effective_from is not None:
+        if goal is not None and goals.effective_from is not None:
             r.target, r.target_year, r.target_clause = goal.share, goal.year, goal.clause
-            r.path = rules.path_value(points, as_of, effective_from)
+            r.path = rules.path_value(points, as_of, goals.effective_from)
             r.status = rules.status(r.share, r.path)
         return r
 
     rows: list[Row] = []
+    empty = {"num": 0, "den": 0, "as_of": None, "hand": 0}
     if group_by == "group":
-        aggs: dict[str, Any] = {}
-        for i, m in enumerate(rules.METRICS):
-            aggs.update(_aggregates(m, f"_{i}"))
-        agg = qs.aggregate(**aggs)
         labels = metric_labels()
-        rows = [row(m, labels[m], m, agg, f"_{i}") for i, m in enumerate(rules.METRICS)]
+        rows = [
+            row(m, labels[m], m, found[m].get("metric", empty), goals.targets)
+            for m in rules.METRICS
+        ]
     else:
-        if group_by == "region":
-            key_field, child_level = _child_key(region)
-        elif group_by == "section":
-            key_field, child_level = "industry__parent_id", None
-        else:
-            key_field, child_level = "size", None
-        grouped = qs.values(k=F(key_field)).annotate(**_aggregates(metric))
-        found: dict[Any, dict[str, Any]] = {a["k"]: dict(a) for a in grouped}
-        names = _labels(group_by, found.keys())
-        for key in sorted(found, key=lambda k: (k is None, k or "")):
-            r = row(key or "", names.get(key or "", key or "—"), metric, found[key])
+        child_level = _child_key(region)[1] if group_by == "region" else None
+        got = found[metric]
+        names = _labels(group_by, got.keys())
+        child_goals = (
+            entered_targets([k for k in got if k]) if group_by == "region" and region else {}
+        )
+        for key in sorted(got, key=lambda k: (k is None, k or "")):
+            targets = goals.targets
+            if key and key in child_goals and child_level is not None:
+                # SPEC §12.10: targets entered for the child replace the inherited ones
+                mine = {t.metric for t in child_goals[key]}
+                targets = [t for t in targets if t.metric not in mine] + child_goals[key]
+            r = row(key or "", names.get(key or "", key or "—"), metric, got[key], targets)
             if child_level is not None and key:
                 r.drill = key
             rows.append(r)
@@ -250,13 +340,114 @@ def coverage(
         group_by=group_by,
         metric=metric,
         rows=rows,
-        pack_label=pack_label,
-        effective_from=effective_from,
+        pack_label=goals.label,
+        effective_from=goals.effective_from,
         current_list_as_of=_current_list_as_of(region),
-        new_cqos=new_cqos_by_year(user, region, targets_per_year=new_per_year),
-        new_cqos_per_year=new_per_year,
-        new_cqos_clause=new_clause,
+        new_cqos=(
+            fast.new_cqos(region, goals.new_per_year)
+            if fast is not None
+            else new_cqos_by_year(user, region, targets_per_year=goals.new_per_year)
+        ),
+        new_cqos_per_year=goals.new_per_year,
+        new_cqos_clause=goals.new_clause,
+        key_industries=plan.base,
+        entered=goals.entered,
     )
+
+
+def _live_rows(
+    user: Any, region: Region | None, key: str, metric: str, plan: KeyPlan, as_of: dt.date
+) -> dict[Any, dict[str, Any]]:
+    qs = enterprises(user, region, as_of)
+    if key == "metric":
+        agg = qs.aggregate(**_aggregates(metric, "", plan))
+        return {"metric": _norm(agg)}
+    if key == "region":
+        key_field = _child_key(region)[0]
+    elif key == "section":
+        key_field = "industry__parent_id"
+    else:
+        key_field = "size"
+    grouped = qs.values(k=F(key_field)).annotate(**_aggregates(metric, "", plan)).order_by()
+    return {a["k"]: _norm(cast(dict[str, Any], a)) for a in grouped}
+
+
+def _norm(a: dict[str, Any]) -> dict[str, Any]:
+    return {"num": a["num"] or 0, "den": a["den"] or 0, "as_of": a["as_of"], "hand": a["hand"] or 0}
+
+
+def _fast(user: Any, region: Region | None, plan: KeyPlan) -> Any:
+    """The aggregate reader when the aggregate is current and can express the viewer's scope."""
+    from cqo.coverage import fast
+
+    return fast.reader(user, plan)
+
+
+# Targets (SPEC §12.10) -------------------------------------------------------------------------
+
+
+@dataclass
+class Goals:
+    targets: list[Any]
+    effective_from: dt.date | None = None
+    label: str = ""
+    new_per_year: int | None = None
+    new_clause: str = ""
+    entered: bool = False  # the targets were entered for the region (or a region above it)
+
+
+@dataclass(frozen=True)
+class EnteredTarget:
+    metric: str
+    year: int
+    share: float
+    clause: str
+
+
+def entered_targets(codes: list[str]) -> dict[str, list[EnteredTarget]]:
+    """Targets entered for these regions (SPEC §12.10), by region."""
+    from cqo.coverage.models import RegionTarget
+
+    out: dict[str, list[EnteredTarget]] = {}
+    for t in RegionTarget.objects.filter(region_id__in=codes).select_related("region"):
+        out.setdefault(t.region_id, []).append(
+            EnteredTarget(
+                t.metric,
+                t.year,
+                float(t.share),
+                str(_("%(region)s 录入的目标（SPEC §12.10）") % {"region": t.region.name}),
+            )
+        )
+    return out
+
+
+def region_goals(region: Region | None, as_of: dt.date) -> Goals:
+    """The region's targets: those entered for it, else for the nearest region above it that
+    has any, else the governing pack's (cities and counties inherit, SPEC §12.10)."""
+    if region is None:
+        return Goals([])
+    try:
+        governing = governing_for_region(region, as_of)
+    except LookupError:  # no pack in force yet on that date: no targets
+        return Goals([])
+    goals = Goals(list(governing.rules.targets), label=governing.label)
+    source = governing.section_source("targets") or governing.version
+    goals.effective_from = source.effective_from
+    if governing.rules.new_cqos is not None:
+        goals.new_per_year = governing.rules.new_cqos.per_year
+        goals.new_clause = governing.rules.new_cqos.clause
+    if region.level != Region.Level.PROVINCE:
+        chain = [c for c in region_chain(region) if c != region.province_code]
+        entered = entered_targets(chain)
+        for code in chain:  # the region itself first, then its city
+            if code in entered:
+                # metrics without an entered target keep the inherited ones
+                mine = {t.metric for t in entered[code]}
+                goals.targets = [t for t in goals.targets if t.metric not in mine]
+                goals.targets += entered[code]
+                goals.entered = True
+                break
+    return goals
 
 
 def metric_labels() -> dict[str, str]:
@@ -323,3 +514,39 @@ def new_cqos_by_year(
         NewCqoYear(year=a["year"], new_cqos=a["n"], replacements=a["r"], target=targets_per_year)
         for a in qs
     ]
+
+
+def target_list(user: Any, region_code: str | None) -> QuerySet[Any]:
+    """Targets entered for regions in the viewer's scope (their own region's included)."""
+    from cqo.coverage.models import RegionTarget
+
+    if not can_view(user):
+        return RegionTarget.objects.none()
+    qs = RegionTarget.objects.select_related("region", "entered_by")
+    if not user.is_platform_admin:
+        if user.region is None:
+            return qs.none()
+        qs = qs.filter(region_q(user.region))
+    if region_code:
+        qs = qs.filter(region_id=region_code)
+    return qs
+
+
+def enterable_regions(user: Any) -> list[Region]:
+    """Cities and counties the viewer may enter targets for (cqo/coverage/services.py)."""
+    from cqo.coverage.services import can_enter_for
+
+    if not can_view(user):
+        return []
+    qs = Region.objects.exclude(level=Region.Level.PROVINCE).order_by("code")
+    if not user.is_platform_admin:
+        if user.region is None or user.role != Role.REGULATOR:
+            return []
+        own = user.region
+        if own.level == Region.Level.PROVINCE:
+            qs = qs.filter(province_code=own.code)
+        elif own.level == Region.Level.CITY:
+            qs = qs.filter(city_code=own.code)
+        else:
+            return []
+    return [r for r in qs[:3000] if can_enter_for(user, r)]

@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cqo.accounts.types import AuthedHttpRequest
-from cqo.coverage import rules, selectors
+from cqo.coverage import report as reports
+from cqo.coverage import rules, selectors, services
+from cqo.coverage.models import Metric
 from cqo.lib import clock
 from cqo.reference.selectors import region_label
 from cqo.registry.views._common import xlsx_response
@@ -92,6 +97,10 @@ def coverage_page(request: AuthedHttpRequest) -> HttpResponse:
         if own is not None and not user.is_platform_admin:
             codes = [t["code"] for t in trail]
             trail = trail[codes.index(own.code) :] if own.code in codes else trail[-1:]
+    year = as_of.year
+    compliance = reports.training_compliance(user, c.region, year)
+    if g.get("export") == "training":
+        return _training_xlsx(request, compliance)
     chart: dict[str, Any] | None = None
     if group_by == "region" and c.rows:
         chart = {
@@ -120,5 +129,97 @@ def coverage_page(request: AuthedHttpRequest) -> HttpResponse:
             "statuses": statuses,
             "region_code": c.region.code if c.region else "",
             "chart": chart,
+            "compliance": compliance,
+            "tiers": reports.tier_labels(),
+            "year": year,
         },
     )
+
+
+def _training_xlsx(request: AuthedHttpRequest, rows: list[reports.ComplianceRow]) -> HttpResponse:
+    tiers = reports.tier_labels()
+    return xlsx_response(
+        request,
+        "training-compliance",
+        [_("地区"), _("培训层级"), _("应达标人数"), _("已达标人数"), _("达标率")],
+        [(r.label, tiers.get(r.tier, r.tier), r.required, r.met, _pct(r.share)) for r in rows],
+        "training_compliance",
+    )
+
+
+@login_required
+def report_download(request: AuthedHttpRequest) -> HttpResponse:
+    """The assessment report (shaanxi-2021 §六(三), jiangsu-2020 §八) as PDF or xlsx."""
+    user = request.user
+    if not selectors.can_view(user):
+        raise PermissionDenied
+    kind = request.GET.get("format", "pdf")
+    if kind not in ("pdf", "xlsx"):
+        raise Http404
+    region_code = request.GET.get("region", "").strip()[:6] or None
+    r = reports.build(user, region_code, _as_of(request.GET.get("as_of", "")))
+    from cqo.coverage.api import _download
+
+    return _download(r, kind, user, request.GET.urlencode())
+
+
+@login_required
+def targets_page(request: AuthedHttpRequest) -> HttpResponse:
+    """Targets entered for cities and counties (SPEC §12.10), and the form to enter one."""
+    user = request.user
+    if not selectors.can_view(user):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("region", "metric", "year", "share", "note")}
+        data = dict(values)
+        try:  # the form takes a percentage
+            data["share"] = str(float(values["share"]) / 100)
+        except ValueError:
+            data["share"] = "x"
+        try:
+            services.target_save(actor=user, data=data)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("目标已保存"))
+            return redirect("coverage:targets")
+    q = request.GET.get("region", "").strip()[:6]
+    qs = selectors.target_list(user, q or None)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coverage/targets.html",
+        {
+            "page": page,
+            "q": q,
+            "errors": errors,
+            "values": values,
+            "metrics": Metric.choices,
+            "regions": selectors.enterable_regions(user),
+            "labels": selectors.metric_labels(),
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def target_delete(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    user = request.user
+    target = selectors.target_list(user, None).filter(public_id=_uuid(public_id)).first()
+    if target is None:
+        raise Http404
+    services.target_delete(actor=user, target=target)
+    messages.success(request, _("目标已删除，该地区恢复沿用上级目标"))
+    return redirect("coverage:targets")
+
+
+def _uuid(value: str) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise Http404 from exc

@@ -70,8 +70,12 @@ test-pg: install
 	  || { echo "PostgreSQL at $$DATABASE_URL is unreachable"; exit 1; }
 	$(PY) -m pytest
 
+# Benchmarks print figures against same-process baselines: everything on SQLite (the coverage
+# benchmark then repeats itself on PostgreSQL), then the enterprise-list import on PostgreSQL.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/cqo_bench
 bench: install
 	$(PY) bench/run.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/imports.py
 
 clean:
 	rm -rf $(VENV) var/test.sqlite3

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from cqo.lib.secrets import load_secrets
 
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
     "cqo.imports",
     "cqo.talent",
     "cqo.coverage",
+    "cqo.certification",
+    "cqo.evaluation",
+    "cqo.community",
 ]
 
 MIDDLEWARE = [
@@ -166,8 +170,42 @@ CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "10"))
 CQO_LOGIN_LOCK_MINUTES = int(os.environ.get("CQO_LOGIN_LOCK_MINUTES", "15"))
 # API bearer tokens expire after this many days.
 CQO_TOKEN_DAYS = int(os.environ.get("CQO_TOKEN_DAYS", "30"))
+# Enterprise-list import: an xlsx whose sheet XML exceeds this many bytes is read in a child
+# process slice by slice (cqo/lib/sheets.py), so memory stays bounded by a slice of this many
+# rows instead of the whole sheet.
+CQO_IMPORT_SLICE_BYTES = int(os.environ.get("CQO_IMPORT_SLICE_BYTES", str(8 << 20)))
+CQO_IMPORT_SLICE_ROWS = int(os.environ.get("CQO_IMPORT_SLICE_ROWS", "10000"))
 # A deployment's own policy packs (SPEC §4), loaded with the shipped ones by `load_packs`.
 CQO_POLICY_PACK_DIR = Path(os.environ.get("CQO_POLICY_PACK_DIR") or DATA_DIR / "packs")
+
+# Background work (config/celery.py). With a broker (Redis in production), imports and the daily
+# jobs run on Celery workers and beat; without one, tasks run in-process when called.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+# a worker killed mid-task leaves its task on the queue to be retried (imports are atomic)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The daily jobs (each idempotent: running twice a day does nothing more), at night in Beijing.
+CQO_DAILY_JOBS = {
+    "blacklist-activate": "cqo.blacklist.tasks.blacklist_activate",
+    "hours-remind": "cqo.hours.tasks.hours_remind",
+    "certification-remind": "cqo.certification.tasks.certification_remind",
+}
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": task, "schedule": crontab(hour=1, minute=30)}
+    for name, task in CQO_DAILY_JOBS.items()
+}
+# The coverage aggregate follows the registry's audited changes; after an imported list it is
+# rebuilt. Until then coverage answers come from the live query (exact, slower).
+CQO_FREQUENT_JOBS = {"coverage-refresh": "cqo.coverage.tasks.coverage_refresh"}
+CELERY_BEAT_SCHEDULE |= {
+    name: {"task": task, "schedule": crontab(minute="*/10")}
+    for name, task in CQO_FREQUENT_JOBS.items()
+}
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("cqo.imports.urls")),
     path("", include("cqo.talent.urls")),
     path("", include("cqo.coverage.urls")),
+    path("", include("cqo.certification.urls")),
+    path("", include("cqo.evaluation.urls")),
+    path("", include("cqo.community.urls")),
 ]
 
 if settings.DEBUG:

@@ -250,6 +250,16 @@ def listing_create(*, actor: User, data: Data, person: Person | None = None) -> 
     today = clock.today()
     if rules.ends_appointments(kind=kind, state=listing.state_on(today), applied=False):
         _apply_exit(listing, actor=actor, audit_actor=actor, today=today)
+    if kind == Listing.Kind.EXIT:
+        # SPEC §12.15: a review at the certification body, not an automatic suspension
+        from cqo.certification.services import review_requests_open
+
+        review_requests_open(
+            holder_id=person.pk,
+            reference=str(listing.public_id),
+            reason=_("列入退出名单（%(authority)s，自 %(start)s 起）：%(reason)s")
+            % {"authority": authority, "start": start.isoformat(), "reason": reason},
+        )
     return listing
 
 

@@ -12,7 +12,7 @@ def _install_packs(sender: Any, using: str = "default", **kwargs: Any) -> None:
 
     if sender.name != "cqo.policy" or not Region.objects.using(using).exists():
         return  # a flushed database: the reference data is reloaded first, then the packs
-    load_all()
+    load_all(skip_changed=True)
 
 
 class PolicyConfig(AppConfig):

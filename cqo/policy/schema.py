@@ -280,6 +280,23 @@ class NewCqos(_Model):
     clause: Clause
 
 
+class KeyIndustries(_Model):
+    """Which 中小微 enterprises count as "key industry" for coverage (SPEC §12.9): GB/T 4754
+    divisions, and whether holding a special-equipment production licence qualifies."""
+
+    divisions: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = []
+    special_equipment_licence: bool = False
+    clause: Clause
+
+    @model_validator(mode="after")
+    def _something(self) -> KeyIndustries:
+        if not self.divisions and not self.special_equipment_licence:
+            raise ValueError("key_industries: name divisions or the special-equipment licence")
+        if len(set(self.divisions)) != len(self.divisions):
+            raise ValueError("key_industries.divisions: a division is listed twice")
+        return self
+
+
 class MinLevel(_Model):
     """The lowest capability level an enterprise of a kind must require of its CQO when it
     appoints or re-appoints (e.g. DB32/T 4570—2023 Annex D); checked at filing."""
@@ -306,6 +323,37 @@ class EvaluationItem(_Model):
     max: int = Field(ge=0, le=1000)
 
 
+class EvaluationPrefill(_Model):
+    """An evaluation item the platform can pre-fill from what it knows (SPEC §7): the item's
+    full marks when the fact holds, 0 when not, for the evaluator to confirm. ``fact`` says
+    what is checked: ``quality_years`` (``years``), ``education`` (``level``), ``qualification``
+    (``level`` and ``kinds``), ``training_certificate``, ``study_hours`` (the pack's
+    ``[training.study_hours]`` minimum in the evaluated year)."""
+
+    item: str = Field(pattern=r"^[0-9]+\.[0-9]+$")
+    fact: Literal[
+        "quality_years", "education", "qualification", "training_certificate", "study_hours"
+    ]
+    years: int | None = Field(default=None, ge=0, le=60)
+    level: Education | QualLevel | None = None
+    kinds: list[QualKind] = []
+    clause: Clause
+
+    @model_validator(mode="after")
+    def _params(self) -> EvaluationPrefill:
+        if self.fact == "quality_years" and self.years is None:
+            raise ValueError(f"prefill {self.item}: quality_years needs years")
+        if self.fact == "education" and self.level not in _EDUCATION:
+            raise ValueError(f"prefill {self.item}: education needs an education level")
+        if self.fact == "qualification" and (self.level not in _QUAL or not self.kinds):
+            raise ValueError(f"prefill {self.item}: qualification needs level and kinds")
+        return self
+
+
+_EDUCATION = ("high_school", "junior_college", "bachelor", "master", "doctor")
+_QUAL = ("junior", "intermediate", "associate_senior", "senior")
+
+
 class Evaluation(_Model):
     """The enterprise's yearly evaluation of its CQO (hangzhou-spec Annex A; SPEC §12.6)."""
 
@@ -313,6 +361,16 @@ class Evaluation(_Model):
     period: Literal["yearly", "half_yearly", "quarterly"] = "yearly"
     items: list[EvaluationItem] = Field(min_length=1)
     total: int = Field(ge=1)
+    # items pre-filled from the platform's records (SPEC §7); empty: none
+    prefill: list[EvaluationPrefill] = []
+
+    @model_validator(mode="after")
+    def _prefill_items(self) -> Evaluation:
+        leaves = {i.code for i in self.items if "." in i.code}
+        unknown = [p.item for p in self.prefill if p.item not in leaves]
+        if unknown:
+            raise ValueError(f"prefill names unknown items: {', '.join(unknown)}")
+        return self
 
     @model_validator(mode="after")
     def _total(self) -> Evaluation:
@@ -327,6 +385,78 @@ class Evaluation(_Model):
                 raise ValueError(
                     f"section {section.code}: its items add up to {sum(parts)}, not {section.max}"
                 )
+        return self
+
+
+class SelfIndicator(_Model):
+    """One indicator of the enterprise's self-assessment of its CQO system (shenzhen-guide
+    §6.2): scored 0…``max`` by its ``rule`` (打分细则), or, where a number does not fit, by
+    picking one of its descriptive ``levels`` (lowest first)."""
+
+    code: str = Field(pattern=r"^[0-9a-z][0-9a-z.]{0,20}$")
+    label: Text
+    clause: Clause
+    rule: Text
+    max: int | None = Field(default=None, ge=1, le=1000)
+    levels: list[Text] = []
+
+    @model_validator(mode="after")
+    def _kind(self) -> SelfIndicator:
+        if (self.max is None) == (len(self.levels) < 2):
+            raise ValueError(f"indicator {self.code}: give either max or at least two levels")
+        return self
+
+
+class SelfAssessmentForm(_Model):
+    """The CQO-system self-assessment (shenzhen-guide §6): its default indicators."""
+
+    clause: Clause
+    indicators: list[SelfIndicator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> SelfAssessmentForm:
+        codes = [i.code for i in self.indicators]
+        if len(set(codes)) != len(codes):
+            raise ValueError("self-assessment indicator codes used twice")
+        return self
+
+
+CostCategory = Literal["prevention", "appraisal", "internal_failure", "external_failure"]
+
+
+class CostCategoryDef(_Model):
+    code: CostCategory
+    label: Text
+    clause: Clause
+
+
+class LossKind(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    label: Text
+    clause: Clause
+
+
+class QualityEconomics(_Model):
+    """Quality cost and loss (shenzhen-guide §5.7): the four cost categories (§5.7.2.1), the
+    management items (§5.7.2.2 a–g) and the kinds of quality loss (§5.7.3.2)."""
+
+    clause: Clause
+    categories: list[CostCategoryDef] = Field(min_length=4, max_length=4)
+    management: ItemList | None = None
+    loss_kinds: list[LossKind] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> QualityEconomics:
+        if {c.code for c in self.categories} != {
+            "prevention",
+            "appraisal",
+            "internal_failure",
+            "external_failure",
+        }:
+            raise ValueError("categories must be the four cost categories, each once")
+        codes = [k.code for k in self.loss_kinds]
+        if len(set(codes)) != len(codes):
+            raise ValueError("loss kind codes used twice")
         return self
 
 
@@ -359,6 +489,12 @@ class Certification(_Model):
     continuing_hours: int = Field(ge=0)
     continuing_trainings_organised: int = Field(ge=0)
     continuing_clause: Clause
+    # re-certification reminders before expiry, in days (level-standard §9.4.1.3; SPEC §6)
+    reminder_days: list[int] = Field(default=[90, 30, 7], min_length=1)
+    reminder_clause: Clause = "level-standard §9.4.1.3; SPEC §6"
+    # a suspension or discontinuation may be lifted within this many days (§11; SPEC §12.16)
+    lift_within_days: int = Field(default=365, ge=1, le=3650)
+    lift_clause: Clause = "level-standard §11; SPEC §12.16"
 
     @model_validator(mode="after")
     def _tables(self) -> Certification:
@@ -426,8 +562,11 @@ class Pack(_Model):
     departments: list[Department] = []
     targets: list[Target] = []
     new_cqos: NewCqos | None = None
+    key_industries: KeyIndustries | None = None
     filing: Filing | None = None
     evaluation: Evaluation | None = None
+    self_assessment: SelfAssessmentForm | None = None
+    quality_economics: QualityEconomics | None = None
     certification: Certification | None = None
 
     @field_validator("conditions")

@@ -7,6 +7,7 @@ check below); installing is one transaction, so a bad pack leaves nothing behind
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from cqo.audit.services import audit_record
 from cqo.policy import schema
 from cqo.policy.models import Pack, PackRegion, PackVersion
 from cqo.reference.models import Region
+
+log = logging.getLogger(__name__)
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "packs"
 
@@ -164,8 +167,13 @@ def _check_merges(meta: schema.Meta) -> None:
             continue
 
 
-def load_files(paths: list[Path]) -> list[Installed]:
-    """Install every given file, all or nothing, older versions first; files are UTF-8."""
+def load_files(paths: list[Path], *, skip_changed: bool = False) -> list[Installed]:
+    """Install every given file, all or nothing, older versions first; files are UTF-8.
+
+    A file whose version is installed with other content is refused (versions are immutable),
+    or with ``skip_changed`` left out with a warning naming it: a ``migrate`` must not fail
+    because a pack file was edited in place; the installed version stays in force until the
+    edit is installed as a new version."""
     texts = []
     for path in paths:
         text = path.read_text(encoding="utf-8")
@@ -173,6 +181,16 @@ def load_files(paths: list[Path]) -> list[Installed]:
             spec = schema.parse(text)
         except schema.PackError as exc:
             raise ValidationError({"text": [f"{path.name}: {p}" for p in exc.problems]}) from exc
+        if skip_changed and _changed(spec.pack.id, spec.pack.version, text):
+            log.warning(
+                "policy pack %s: version %s is installed with other content; %s was not "
+                "installed. Give the edited file a new version and a later effective_from "
+                "(cqo/policy/packs/README.md, Versions), then run manage.py load_packs.",
+                spec.pack.id,
+                spec.pack.version,
+                path,
+            )
+            continue
         texts.append((spec.pack.effective_from, spec.pack.id, path, text))
     out = []
     with transaction.atomic():
@@ -185,6 +203,15 @@ def load_files(paths: list[Path]) -> list[Installed]:
     return out
 
 
-def load_all() -> list[Installed]:
+def _changed(pack_id: str, version: str, text: str) -> bool:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return (
+        PackVersion.objects.filter(pack__slug=pack_id, version=version)
+        .exclude(sha256=digest)
+        .exists()
+    )
+
+
+def load_all(*, skip_changed: bool = False) -> list[Installed]:
     files = [p for d in pack_dirs() if d.is_dir() for p in d.glob("*.toml")]
-    return load_files(files)
+    return load_files(files, skip_changed=skip_changed)

@@ -227,6 +227,7 @@ class DemoResult:
     status_counts: dict[str, int] = field(default_factory=dict)
 
 
+SHOWCASE_LOGINS = ("clerk", "clerk2", "cqo", "newcqo")
 DEMO_USERS = [
     "admin",
     "prov",
@@ -245,6 +246,9 @@ DEMO_USERS = [
     "szit",
     "szclerk",
     "szcqo",
+    "expert",
+    "expert2",
+    "cqo2",
 ]
 
 
@@ -256,10 +260,18 @@ def demo_exists() -> bool:
 def demo_reset() -> dict[str, int]:
     """Delete registry data and the demo users (clerks cannot outlive their enterprise)."""
     from cqo.blacklist.demo import blacklist_reset
+    from cqo.certification.demo import certification_reset
+    from cqo.community.demo import community_reset
+    from cqo.coverage.demo import coverage_reset
+    from cqo.evaluation.demo import evaluation_reset
     from cqo.talent.demo import talent_reset
     from cqo.training.demo import training_reset
 
     deleted = {
+        **{f"community_{k}": v for k, v in community_reset().items()},
+        **{f"coverage_{k}": v for k, v in coverage_reset().items()},
+        **{f"evaluation_{k}": v for k, v in evaluation_reset().items()},
+        **{f"certification_{k}": v for k, v in certification_reset().items()},
         "talent_entries": talent_reset(),
         **training_reset(),
         **blacklist_reset(),
@@ -934,6 +946,30 @@ def build_demo(
 
     build_talent_showcase(users["certifier"], users["prov"])
     _say(stdout, f"training and study hours … {time.monotonic() - began:.1f}s")
+    # the showcase's own logins too (the CQOs and clerks), for the apps' showcases below
+    everyone = {
+        **users,
+        **{u.username: u for u in User.objects.filter(username__in=SHOWCASE_LOGINS)},
+    }
+    # after training: the CQO's study hours are items the evaluation form pre-fills
+    from cqo.evaluation.demo import build_evaluation_showcase
+
+    build_evaluation_showcase(g.rng, everyone)
+    _say(stdout, f"evaluation, self-assessment, quality cost … {time.monotonic() - began:.1f}s")
+    # after training: the demo CQO's training certificate is a §5.1.4 condition
+    from cqo.certification.demo import build_certification_showcase
+
+    build_certification_showcase(g.rng, everyone)
+    _say(stdout, f"capability-level certification … {time.monotonic() - began:.1f}s")
+    from cqo.community.demo import build_community_showcase
+
+    build_community_showcase(g.rng, everyone)
+    _say(stdout, f"alliance, events and case competition … {time.monotonic() - began:.1f}s")
+    # last: the coverage aggregate is built from everything above
+    from cqo.coverage.demo import build_coverage_showcase
+
+    build_coverage_showcase(g.rng, everyone)
+    _say(stdout, f"coverage targets and aggregate … {time.monotonic() - began:.1f}s")
 
     return DemoResult(
         plan=plan,
@@ -951,8 +987,11 @@ def build_demo(
             ("clerk2", "企业经办人", f"{show.clerk2_ent.name}（610302）"),
             ("cqo", "首席质量官", f"{show.cqo_person.name}，{show.clerk2_ent.name}（已备案）"),
             ("newcqo", "首席质量官", f"{show.appointable[0]}，已注册、尚未聘任（610113）"),
+            ("cqo2", "首席质量官", "陈晓峰，陕西省首席质量官联盟会员（610113）"),
             ("trainer", "培训机构", "陕西省质量培训中心"),
             ("certifier", "认定机构", "陕西省质量协会"),
+            ("expert", "认定机构（认定专家，专家组长）", "陕西省质量协会"),
+            ("expert2", "认定机构（认定专家）", "陕西省质量协会"),
             *elsewhere,
         ],
     )

@@ -43,6 +43,7 @@ def test_it_lists_for_exit_takes_an_appeal_and_publishes(
 
     # The county regulator lists its CQO for exit, found by ID number and name.
     log_in(page, "county_a")
+    page.get_by_role("button", name="监督管理").click()  # the navigation's oversight menu
     page.get_by_role("link", name="警示与退出名单").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("警示与退出名单")
     snap("list")
@@ -75,6 +76,7 @@ def test_it_lists_for_exit_takes_an_appeal_and_publishes(
     expect(page.get_by_role("alert")).to_contain_text("申诉已提交")
     expect(page.locator("#btn-appeal")).to_have_count(0)
     snap("appeal-filed")
+    page.get_by_role("button", name="企业与备案").click()
     page.get_by_role("link", name="警示与退出名单").click()
     expect(page.locator("#listings")).to_contain_text(person.name)
     snap("cqo-list")

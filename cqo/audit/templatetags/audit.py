@@ -26,6 +26,18 @@ TARGET_MODELS = {
     "enrolment": "training.Enrolment",
     "training_certificate": "training.TrainingCertificate",
     "talent_entry": "talent.TalentEntry",
+    "level_application": "certification.Application",
+    "level_certificate": "certification.LevelCertificate",
+    "certification_body": "certification.CertificationBody",
+    "certification_expert": "certification.Expert",
+    "community_alliance": "community.Alliance",
+    "community_membership": "community.Membership",
+    "community_event": "community.Event",
+    "community_registration": "community.Registration",
+    "community_post": "community.Post",
+    "community_answer": "community.Answer",
+    "community_competition": "community.CaseCompetition",
+    "community_submission": "community.Submission",
 }
 
 
@@ -34,6 +46,8 @@ def _label(value: Any, field: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, dict):  # a structured value (e.g. scores by indicator)
+        return "，".join(f"{k}={_label(v, None)}" for k, v in value.items())
     choices = dict(getattr(field, "choices", None) or [])
     if isinstance(value, list):
         base = getattr(field, "base_field", None)

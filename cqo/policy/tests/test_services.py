@@ -46,6 +46,24 @@ def test_loading_the_packs_again_changes_nothing():
     assert list(PackVersion.objects.values_list("pk", "sha256")) == before
 
 
+def test_a_pack_file_edited_in_place_is_refused_or_with_migrate_skipped_with_a_warning(
+    tmp_path, caplog
+):
+    from cqo.policy.models import Pack as PackModel
+
+    shipped = next(p for d in services.pack_dirs() for p in d.glob("hangzhou-spec.toml"))
+    edited = tmp_path / "hangzhou-spec.toml"
+    edited.write_text(shipped.read_text(encoding="utf-8") + "\n# edited in place\n", "utf-8")
+    before = list(PackVersion.objects.values_list("pk", "sha256"))
+    with pytest.raises(ValidationError, match="版本 1 已安装且内容不同"):
+        services.load_files([edited])
+    with caplog.at_level("WARNING", logger="cqo.policy.services"):
+        assert services.load_files([edited], skip_changed=True) == []
+    assert "hangzhou-spec: version 1 is installed with other content" in caplog.text
+    assert list(PackVersion.objects.values_list("pk", "sha256")) == before
+    assert PackModel.objects.filter(slug="hangzhou-spec").count() == 1
+
+
 @pytest.mark.parametrize(
     ("code", "expected"),
     [

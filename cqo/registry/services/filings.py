@@ -232,6 +232,9 @@ def filing_checks(appt: Appointment) -> list[rules.Check]:
 
 
 def eligibility_facts(appt: Appointment) -> policy.Facts:
+    # read-only lookups in apps above this one, for facts only they hold (as the pack's
+    # conditions name them); imported here so that the registry does not depend on them
+    from cqo.certification.selectors import certified_level
     from cqo.training.selectors import holds_training_certificate
 
     person, ent = appt.person, appt.enterprise
@@ -249,6 +252,8 @@ def eligibility_facts(appt: Appointment) -> policy.Facts:
             # a certificate issued on the platform, or one held from before and declared
             training_certificate=holds_training_certificate(person.pk)
             or any(q.kind == enums.QualificationKind.TRAINING_CERTIFICATE for q in quals),
+            # the level of a certificate in force today (filing.min_level; level-standard)
+            capability_level=certified_level(person.pk, clock.today()) or "",
         ),
         enterprise=policy.EnterpriseFacts(
             size=ent.size,

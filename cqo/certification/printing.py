@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]  # ships no stubs
 
 from cqo.certification.models import LevelCertificate
+from cqo.lib import pdf
 
 TEMPLATE = "certification/certificate_pdf.html"
 
@@ -23,14 +22,7 @@ def verify_url(number: str) -> str:
 
 
 def qr_data_uri(number: str) -> str:
-    return segno.make(verify_url(number), error="m").svg_data_uri(scale=4, border=1)
-
-
-def date_cn(value: str) -> str:
-    if not value:
-        return ""
-    year, month, day = value.split("-")
-    return f"{int(year)}年{int(month)}月{int(day)}日"
+    return pdf.qr_data_uri(verify_url(number))
 
 
 def certificate_context(cert: LevelCertificate) -> dict[str, Any]:
@@ -38,9 +30,9 @@ def certificate_context(cert: LevelCertificate) -> dict[str, Any]:
     return {
         "c": c,
         "number": cert.number,
-        "issued_on": date_cn(c.get("issued_on", "")),
-        "valid_until": date_cn(c.get("valid_until", "")),
-        "reissued_on": date_cn(c.get("reissued_on", "")),
+        "issued_on": pdf.date_cn(c.get("issued_on", "")),
+        "valid_until": pdf.date_cn(c.get("valid_until", "")),
+        "reissued_on": pdf.date_cn(c.get("reissued_on", "")),
         "content_hash": cert.content_hash,
         "not_valid": cert.status != LevelCertificate.Status.VALID,
         "status_label": cert.get_status_display(),
@@ -50,6 +42,4 @@ def certificate_context(cert: LevelCertificate) -> dict[str, Any]:
 
 
 def render_certificate(cert: LevelCertificate) -> bytes:
-    html = render_to_string(TEMPLATE, certificate_context(cert))
-    fetcher = URLFetcher(allowed_protocols=["data"])
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return pdf.html_to_pdf(render_to_string(TEMPLATE, certificate_context(cert)))

@@ -21,11 +21,11 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]  # ships no stubs
 
 from cqo.accounts import access
 from cqo.coverage import aggregate, selectors
 from cqo.hours.selectors import compliance_rows
+from cqo.lib.pdf import html_to_pdf
 from cqo.reference.models import Region
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Appointment
@@ -325,4 +325,4 @@ def to_pdf(r: Report) -> bytes:
             "plans": [(region_label(p.region), p) for p in r.plans],
         },
     )
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf()
+    return html_to_pdf(html)

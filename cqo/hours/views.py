@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]  # ships no stubs
 
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
@@ -29,6 +28,7 @@ from cqo.hours import rules, selectors, services
 from cqo.hours.models import HourReminder, Kind, Source, StudyRecord
 from cqo.lib import clock, crypto
 from cqo.lib.forms import BootstrapForm, apply_errors
+from cqo.lib.pdf import html_to_pdf
 from cqo.reference import validators
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Person
@@ -271,7 +271,7 @@ def record_proof_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse
             "printed_at": timezone.localtime(),
         },
     )
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf()
+    pdf = html_to_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="hour-proof-{record.ledger_index}.pdf"'
     return response

@@ -15,14 +15,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]  # ships no stubs
 
-from cqo.lib import crypto
+from cqo.lib import crypto, pdf
 from cqo.reference import enums
 from cqo.registry import services
 from cqo.registry.models import Appointment
@@ -80,10 +78,6 @@ def _photo_data_uri(name: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
-def _qr_data_uri(filing_number: str) -> str:
-    return segno.make(filing_number, error="m").svg_data_uri(scale=4, border=1)
-
-
 def filing_form_context(appointment: Appointment, *, unmasked: bool) -> dict[str, Any]:
     data = services.filing_form_data(appointment)
     ent, person, appt = data["enterprise"], data["person"], data["appointment"]
@@ -115,7 +109,7 @@ def filing_form_context(appointment: Appointment, *, unmasked: bool) -> dict[str
         "filed_date": _("%(y)s年%(m)s月%(d)s日") % dict(zip("ymd", filed, strict=True))
         if filed[0]
         else "",
-        "qr": _qr_data_uri(filing_number) if filing_number else "",
+        "qr": pdf.qr_data_uri(filing_number) if filing_number else "",
     }
 
 
@@ -124,9 +118,7 @@ def render_filing_form(appointment: Appointment, *, unmasked: bool) -> bytes:
     URIs), so the fetcher refuses every other scheme: a value typed into a form can never make
     the renderer read a local file or call the network."""
     html = render_to_string(TEMPLATE, filing_form_context(appointment, unmasked=unmasked))
-    fetcher = URLFetcher(allowed_protocols=["data"])
-    # Without a target, write_pdf returns the document as bytes.
-    return HTML(string=html, url_fetcher=fetcher, base_url=str(settings.MEDIA_ROOT)).write_pdf()
+    return pdf.html_to_pdf(html, base_url=str(settings.MEDIA_ROOT))
 
 
 def _lines(text: str) -> list[str]:
@@ -165,6 +157,6 @@ def authorisation_context(appointment: Appointment) -> dict[str, Any]:
 
 
 def render_authorisation(appointment: Appointment) -> bytes:
-    html = render_to_string(AUTHORISATION_TEMPLATE, authorisation_context(appointment))
-    fetcher = URLFetcher(allowed_protocols=["data"])
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return pdf.html_to_pdf(
+        render_to_string(AUTHORISATION_TEMPLATE, authorisation_context(appointment))
+    )

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]  # ships no stubs
 
+from cqo.lib import pdf
 from cqo.training.models import TrainingCertificate
 
 TEMPLATE = "training/certificate_pdf.html"
@@ -27,14 +26,7 @@ def verify_url(number: str) -> str:
 
 
 def qr_data_uri(number: str) -> str:
-    return segno.make(verify_url(number), error="m").svg_data_uri(scale=4, border=1)
-
-
-def _date_cn(value: str) -> str:
-    if not value:
-        return ""
-    year, month, day = value.split("-")
-    return f"{int(year)}年{int(month)}月{int(day)}日"
+    return pdf.qr_data_uri(verify_url(number))
 
 
 def certificate_context(cert: TrainingCertificate) -> dict[str, Any]:
@@ -42,9 +34,9 @@ def certificate_context(cert: TrainingCertificate) -> dict[str, Any]:
     return {
         "c": content,
         "number": cert.number,
-        "issued_on": _date_cn(content.get("issued_on", "")),
-        "start": _date_cn(content.get("start_date", "")),
-        "end": _date_cn(content.get("end_date", "")),
+        "issued_on": pdf.date_cn(content.get("issued_on", "")),
+        "start": pdf.date_cn(content.get("start_date", "")),
+        "end": pdf.date_cn(content.get("end_date", "")),
         "content_hash": cert.content_hash,
         "revoked": cert.status == TrainingCertificate.Status.REVOKED,
         "verify_url": verify_url(cert.number),
@@ -53,6 +45,4 @@ def certificate_context(cert: TrainingCertificate) -> dict[str, Any]:
 
 
 def render_certificate(cert: TrainingCertificate) -> bytes:
-    html = render_to_string(TEMPLATE, certificate_context(cert))
-    fetcher = URLFetcher(allowed_protocols=["data"])
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return pdf.html_to_pdf(render_to_string(TEMPLATE, certificate_context(cert)))

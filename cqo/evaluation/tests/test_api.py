@@ -241,7 +241,7 @@ def test_it_runs_quality_economics(world: World, as_: Any) -> None:
     assert as_(None).upload(f"{base}/costs/import", good).status_code == 401
 
 
-def test_it_unused_helpers_stay_valid(world: World) -> None:
+def test_a_clean_assessment_issues_no_tasks_and_evaluations_sign_off(world: World) -> None:
     sa = complete(world, new_assessment(world))
     assert sa.status == "completed" and not ImprovementTask.objects.exists()
     assert signed(world).status == "signed_off"

@@ -28,11 +28,13 @@ from __future__ import annotations
 import io
 import pickle
 import posixpath
+import queue
 import re
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +42,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 _FRAME = struct.Struct(">Q")
+AHEAD = 8  # frames read ahead of the consumer (each a few hundred KB)
 _BLOCK = 1 << 20
 _SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
@@ -216,6 +219,8 @@ class Child:
     def __init__(self, module: str, payload: Any) -> None:
         root = Path(__file__).resolve().parents[2]
         self.finished = False
+        self.stopping = threading.Event()
+        self.reader: threading.Thread | None = None
         # stderr to a file, not a pipe: a chatty child must never block on a full pipe
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
         self.proc = subprocess.Popen(  # noqa: S603  (our own module, fixed arguments)
@@ -234,33 +239,58 @@ class Child:
 
     def frames(self, last: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
         """The child's frames up to one whose kind is in ``last``; a child that stops without
-        one yields ``("crashed", <the end of its stderr>)``."""
-        stdout = self.proc.stdout
-        assert stdout is not None  # noqa: S101  (Popen with stdout=PIPE)
-        while True:
-            size = stdout.read(_FRAME.size)
-            if len(size) < _FRAME.size:
-                self.proc.wait()
-                self.stderr.seek(0)
-                err = self.stderr.read().decode(errors="replace")
-                yield "crashed", err.strip()[-2000:] or f"exit status {self.proc.returncode}"
-                return
-            data = stdout.read(_FRAME.unpack(size)[0])
+        one yields ``("crashed", <the end of its stderr>)``.
+
+        A thread reads the pipe into a bounded queue (reading releases the GIL), so the child
+        never waits on a full pipe while this process works on the frames it already has: the
+        two run side by side, at most ``AHEAD`` frames apart."""
+        raw: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+        self.reader = threading.Thread(target=self._read, args=(raw,), daemon=True)
+        self.reader.start()
+        while (data := raw.get()) is not None:
             kind, payload = pickle.loads(data)  # noqa: S301  (frames of our own child process)
             if kind in last:
                 self.finished = True
                 yield kind, payload
                 return
             yield kind, payload
+        self.proc.wait()
+        self.stderr.seek(0)
+        err = self.stderr.read().decode(errors="replace")
+        yield "crashed", err.strip()[-2000:] or f"exit status {self.proc.returncode}"
+
+    def _read(self, raw: queue.Queue[bytes | None]) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None  # noqa: S101  (Popen with stdout=PIPE)
+        try:
+            while len(size := stdout.read(_FRAME.size)) == _FRAME.size:
+                if not self._put(raw, stdout.read(_FRAME.unpack(size)[0])):
+                    return
+        except (OSError, ValueError):
+            pass  # the pipe was closed under us: close() is reaping the child
+        self._put(raw, None)
+
+    def _put(self, raw: queue.Queue[bytes | None], item: bytes | None) -> bool:
+        """Queue ``item`` unless the consumer has gone (close() was called)."""
+        while not self.stopping.is_set():
+            try:
+                raw.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def close(self) -> None:
         """Reap the child: one that sent its last frame may take a moment to exit; one that
         did not (the parent gave up on it) is killed."""
+        self.stopping.set()
         try:
             self.proc.wait(timeout=10 if self.finished else 0)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        if self.reader is not None:  # the child is gone: its pipe ends, so does the reader
+            self.reader.join(timeout=10)
         if self.proc.stdout is not None:
             self.proc.stdout.close()
         self.stderr.close()

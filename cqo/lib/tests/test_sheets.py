@@ -169,3 +169,15 @@ def test_a_child_that_dies_is_reported_with_its_stderr() -> None:
     finally:
         child.close()
     assert frames[-1][0] == "crashed" and "dying on purpose" in frames[-1][1]
+
+
+def test_a_child_given_up_on_early_is_killed_and_its_reader_ends() -> None:
+    # more than the pipe and the read-ahead queue hold: the child is still writing
+    big = [bytes(500_000)] * 40
+    child = sheets.Child("cqo.lib.tests.echo_child", big)
+    frames = child.frames(last=("end",))
+    assert next(frames) == ("item", big[0])
+    frames.close()
+    child.close()
+    assert child.proc.returncode is not None
+    assert child.reader is not None and not child.reader.is_alive()

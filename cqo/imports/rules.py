@@ -11,6 +11,7 @@ rules, years between 1949 and next year, a quality award only with its year.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -575,12 +576,15 @@ def find_header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[Header, int, int
     raise ValidationError(_("未找到表头行"), code="header")  # pragma: no cover
 
 
-Checked = tuple[int, Row, list[RowError]]
+# A checked row as the stream carries it: (row number, USCC, USCC valid, the values of
+# ``written_columns(header)`` in that order, errors). Plain tuples: a large file's rows cross
+# between processes as pickles, and a tuple is the cheapest thing to pickle and unpickle.
+Checked = tuple[int, str, bool, tuple[Any, ...], list[RowError]]
 
 
 def check_stream(rows: Iterable[tuple[int, list[Any]]], ref: Reference) -> Iterator[Any]:
     """A file's rows, checked: first ``("header", header, header_row, rows_read)``, then
-    ``("rows", rows_read, [(number, row, errors), …])`` batches of its non-empty rows. Pure, so
+    ``("rows", rows_read, [Checked, …])`` batches of its non-empty rows. Pure, so
     it runs in the importer or, for a large file, in the process reading the file
     (``cqo.imports.worker``); the importer then does what needs the database."""
     rows = iter(rows)
@@ -588,6 +592,7 @@ def check_stream(rows: Iterable[tuple[int, list[Any]]], ref: Reference) -> Itera
     yield "header", header, header_row, read
     check = row_checker(header, ref)
     empty = is_empty
+    pick = operator.itemgetter(*written_columns(header))
     batch: list[Checked] = []
     read = 0
     for number, cells in rows:
@@ -595,7 +600,7 @@ def check_stream(rows: Iterable[tuple[int, list[Any]]], ref: Reference) -> Itera
         if empty(cells):
             continue
         row, errors = check(number, cells)
-        batch.append((number, row, errors))
+        batch.append((number, row.uscc, row.uscc_ok, pick(row.values), errors))
         if len(batch) >= BATCH:
             yield "rows", read, batch
             batch, read = [], 0

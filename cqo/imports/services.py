@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import operator
 import os
 import random
 import tempfile
@@ -290,15 +289,6 @@ class Upserter:
         self.sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks}) "  # noqa: S608
         self.sql += f"ON CONFLICT ({q('uscc')}) DO UPDATE SET {sets}"
         self.rest = tuple(self.defaults[c] for c in rest)
-        self.pick = operator.itemgetter(*columns)
-        # text columns a checked row may leave None only when it is refused; never written so
-        self.blank = [i for i, c in enumerate(columns) if c in _BLANK_TEXT]
-
-    def params(self, row: rules.Row) -> tuple[Any, ...]:
-        values = self.pick(row.values)
-        if None in values and any(values[i] is None for i in self.blank):
-            values = tuple("" if v is None and i in self.blank else v for i, v in enumerate(values))
-        return (row.uscc, *values, *self.rest)
 
     def existing(self, usccs: list[str]) -> dict[str, str]:
         """USCC → region of those already registered."""
@@ -310,14 +300,12 @@ class Upserter:
             )
             return dict(cursor.fetchall())
 
-    def write(self, rows: list[rules.Row]) -> None:
+    def write(self, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Upsert checked rows: (USCC, the values of ``columns`` in order; a row that passed
+        its checks has no None in a text column)."""
+        rest = self.rest
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, [self.params(r) for r in rows])
-
-
-_BLANK_TEXT = frozenset(
-    ("size", "quality_award", "special_equipment_licence", "nature", "registered_address")
-)
+            cursor.executemany(self.sql, [(uscc, *values, *rest) for uscc, values in rows])
 
 
 def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | None) -> bool:
@@ -331,7 +319,7 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
     upserter = Upserter(lst, columns, stamp)
     all_or_nothing = lst.mode == EnterpriseList.Mode.ALL_OR_NOTHING
     seen = outcome.seen
-    pending: list[rules.Row] = []
+    pending: list[tuple[str, tuple[Any, ...]]] = []  # (USCC, values) of good rows
     uscc_label = str(rules.COLUMN_BY_KEY["uscc"].label)
 
     def report(errors: list[rules.RowError]) -> None:
@@ -343,10 +331,11 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
     def flush() -> None:
         if not pending:
             return
-        existing = upserter.existing([r.uscc for r in pending])
-        good: list[rules.Row] = []
+        existing = upserter.existing([uscc for uscc, _values in pending])
+        good: list[tuple[str, tuple[Any, ...]]] = []
         for row in pending:
-            region = existing.get(row.uscc)
+            uscc = row[0]
+            region = existing.get(uscc)
             if region is not None:
                 info = ref.regions.get(region)
                 if (
@@ -354,13 +343,13 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
                     or info is None
                     or not rules.in_scope(actor_scope, info, region)
                 ):
-                    number = seen[int(row.uscc, 36)]
+                    number = seen[int(uscc, 36)]
                     report(
                         [
                             rules.RowError(
                                 number,
                                 uscc_label,
-                                row.uscc,
+                                uscc,
                                 _("该企业已在导入人辖区以外登记，不能通过本名录修改"),
                             )
                         ]
@@ -382,16 +371,16 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
         for _kind, read, batch in events:
             outcome.processed += read
             outcome.total += len(batch)
-            for number, row, errors in batch:
-                if row.uscc_ok:
-                    key = int(row.uscc, 36)
+            for number, uscc, uscc_ok, values, errors in batch:
+                if uscc_ok:
+                    key = int(uscc, 36)
                     first = seen.get(key)
                     if first is not None:
                         errors.append(
                             rules.RowError(
                                 number,
                                 uscc_label,
-                                row.uscc,
+                                uscc,
                                 _("文件中统一社会信用代码重复（与第%(row)d行相同）")
                                 % {"row": first},
                             )
@@ -401,7 +390,7 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
                 if errors:
                     report(errors)
                     continue
-                pending.append(row)
+                pending.append((uscc, values))
                 if len(pending) >= CHUNK:
                     flush()
             if on_progress is not None:

@@ -286,9 +286,24 @@ class Upserter:
         names = ", ".join(q(c) for c in self.insert_columns)
         marks = ", ".join(["%s"] * len(self.insert_columns))
         sets = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in updated)
-        self.sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks}) "  # noqa: S608
-        self.sql += f"ON CONFLICT ({q('uscc')}) DO UPDATE SET {sets}"
+        conflict = f"ON CONFLICT ({q('uscc')}) DO UPDATE SET {sets}"
+        self.sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks}) {conflict}"  # noqa: S608
         self.rest = tuple(self.defaults[c] for c in rest)
+        # PostgreSQL: rows stream into a temporary table by COPY, then one INSERT … SELECT
+        # upserts them (an executemany of upserts waits on the server row by row here: about
+        # 8,000 rows/s); the table goes with the import's transaction
+        self.copy = connection.vendor == "postgresql"
+        self.staged = False
+        stage = q(f"cqo_import_stage_{lst.pk}")  # one per list: imports may share a transaction
+        self.stage_sql = {
+            # the written columns with their types, no constraints (the checks ran already)
+            "create": f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {names} FROM {self.table} WITH NO DATA",
+            "copy": f"COPY {stage} ({names}) FROM STDIN",
+            "upsert": f"INSERT INTO {self.table} ({names}) SELECT {names} FROM {stage} "  # noqa: S608
+            f"{conflict}",
+            "clear": f"TRUNCATE {stage}",
+        }
 
     def existing(self, usccs: list[str]) -> dict[str, str]:
         """USCC → region of those already registered."""
@@ -305,7 +320,18 @@ class Upserter:
         its checks has no None in a text column)."""
         rest = self.rest
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, [(uscc, *values, *rest) for uscc, values in rows])
+            if not self.copy:
+                cursor.executemany(self.sql, [(uscc, *values, *rest) for uscc, values in rows])
+                return
+            sql = self.stage_sql
+            if not self.staged:
+                cursor.execute(sql["create"])
+                self.staged = True
+            with cursor.cursor.copy(sql["copy"]) as copy:
+                for uscc, values in rows:
+                    copy.write_row((uscc, *values, *rest))
+            cursor.execute(sql["upsert"])
+            cursor.execute(sql["clear"])
 
 
 def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | None) -> bool:

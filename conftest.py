@@ -13,6 +13,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_id_numbers():
+    # cqo.test.new_id_number avoids repeating a number within one test
+    from cqo import test
+
+    test._issued.clear()
+
+
 @pytest.fixture
 def keep_test_connection() -> Iterator[None]:
     """For tests that call the WSGI application directly (the API fuzz tests): as

@@ -199,9 +199,14 @@ CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)}
     for name, task in CQO_DAILY_JOBS.items()
 }
-# The coverage aggregate follows the registry's audited changes; after an imported list it is
-# rebuilt. Until then coverage answers come from the live query (exact, slower).
-CQO_FREQUENT_JOBS = {"coverage-refresh": "cqo.coverage.tasks.coverage_refresh"}
+# The coverage aggregate and the talent search index follow the registry's audited changes
+# right after each commit (cqo.audit.services.follow); these jobs also build them the first
+# time and catch up whatever a follower missed. Until then answers come from the live query
+# (exact, slower).
+CQO_FREQUENT_JOBS = {
+    "coverage-refresh": "cqo.coverage.tasks.coverage_refresh",
+    "talent-refresh": "cqo.talent.tasks.talent_refresh",
+}
 CELERY_BEAT_SCHEDULE |= {
     name: {"task": task, "schedule": crontab(minute="*/10")}
     for name, task in CQO_FREQUENT_JOBS.items()

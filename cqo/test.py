@@ -54,7 +54,17 @@ def new_uscc(region: str = COUNTY_A) -> str:
 def new_id_number(
     region: str = COUNTY_A, birth: dt.date = dt.date(1985, 3, 14), gender: str = "M"
 ) -> str:
-    return make_id_number(region, birth, gender, _rng)
+    # not the same number twice in a test while others are left (one birth date leaves 500
+    # sequence numbers; the root conftest empties _issued before each test)
+    for _ in range(1000):
+        number = make_id_number(region, birth, gender, _rng)
+        if number not in _issued:
+            break
+    _issued.add(number)
+    return number
+
+
+_issued: set[str] = set()
 
 
 def make_user(username: str, role: str, **extra: Any) -> User:

@@ -1,10 +1,48 @@
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils.module_loading import import_string
 
 from cqo.audit.models import AuditEntry
+
+log = logging.getLogger(__name__)
+
+# Caches kept from the audit trail (the coverage aggregate, the talent search index): the task
+# to run after a transaction that wrote an entry of one of their target types
+_FOLLOWERS: dict[str, tuple[frozenset[str], Callable[[], None]]] = {}
+
+
+def follow(task: str, target_types: Iterable[str]) -> None:
+    """Run the Celery task ``task`` (dotted path) once after each committed transaction that
+    wrote audit entries of these target types: on a worker when a broker is configured, else
+    in this process right after the commit. So the caches catch up when the registry changes,
+    not on the next read (a read then finds little or nothing to apply)."""
+
+    def run() -> None:
+        job = import_string(task)
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            job()  # no broker: here, without a round trip through Celery
+        else:
+            job.delay()
+
+    _FOLLOWERS[task] = (frozenset(target_types), run)
+
+
+def _notify(target_type: str) -> None:
+    for types, run in _FOLLOWERS.values():
+        if target_type not in types:
+            continue
+        # once per transaction (a list import writes many entries)
+        if any(hook[1] is run for hook in connection.run_on_commit):
+            continue
+        # robust: a failure is logged; the change itself is committed and the next read or the
+        # periodic job applies it
+        transaction.on_commit(run, robust=True)
 
 
 def _plain(value: Any) -> Any:
@@ -48,7 +86,7 @@ def audit_record(
     note: str = "",
 ) -> AuditEntry:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=user,
         actor_name=(user.get_username() if user else "system"),
         action=action,
@@ -58,3 +96,5 @@ def audit_record(
         changes=changes or {},
         note=note,
     )
+    _notify(target_type)
+    return entry

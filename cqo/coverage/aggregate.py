@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, CharField, Count, F, Max, Min, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, F, Min, Q, Value, When
 from django.utils import timezone
 
-from cqo.audit.models import AuditEntry
+from cqo.audit import follow as feed
 from cqo.coverage import rules
 from cqo.coverage.models import Cell, CellCount, EntState, FirstFiling, Mark, NewCqoCount, Span
 from cqo.policy.models import Pack, PackVersion
@@ -46,8 +46,11 @@ COUNTING = ("filed", "ended")
 AUDIT_TYPES = ("enterprise", "appointment", "enterprise_list")
 # at most this many audit entries are applied on a read; more wait for coverage_refresh
 INLINE_LIMIT = 100
+# at most this many after a commit (a follower runs after the transaction that made them)
+FOLLOW_LIMIT = 5000
 CHUNK = 5000
-# audit entries younger than this are applied again on later reads (see _settled)
+# audit entries younger than this may still be joined by a slower transaction's lower id
+# (cqo/audit/follow.py)
 SETTLE_SECONDS = 60
 
 Key = tuple[str, str, str, str, str, str, bool]  # level, code, province, section, keydiv, size, lic
@@ -244,7 +247,7 @@ def rebuild() -> BuildStats:
     """Rebuild every table of the aggregate from the registry (``manage.py coverage_refresh
     --full``)."""
     stats = BuildStats()
-    mark_id = AuditEntry.objects.aggregate(m=Max("pk"))["m"] or 0
+    mark_id = feed.latest_id()
     uni = universe()
     _clear()
     # 1. cells: one GROUP BY over the enterprises
@@ -435,7 +438,10 @@ def rebuild() -> BuildStats:
     now = timezone.now()
     Mark.objects.all().delete()
     Mark.objects.create(
-        audit_id=_settled(mark_id), universe=",".join(uni), built_at=now, refreshed_at=now
+        audit_id=feed.settle(mark_id, AUDIT_TYPES, SETTLE_SECONDS)[0],
+        universe=",".join(uni),
+        built_at=now,
+        refreshed_at=now,
     )
     return stats
 
@@ -733,44 +739,31 @@ def _refresh_asof(cells: set[int]) -> None:
 # Freshness -------------------------------------------------------------------------------------
 
 
-def _settled(latest: int) -> int:
-    """The watermark to keep after applying everything up to ``latest``: just below the first
-    relevant entry of the last SETTLE seconds. An entry's id is taken when its transaction
-    writes it, not when it commits, so a slower transaction may still commit a lower id; the
-    recent ones are applied again on the next reads (applying is idempotent) until they settle."""
-    since = timezone.now() - dt.timedelta(seconds=SETTLE_SECONDS)
-    recent = (
-        AuditEntry.objects.filter(pk__lte=latest, at__gte=since, target_type__in=AUDIT_TYPES)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return latest if recent is None else recent - 1
-
-
 def ensure_fresh(limit: int = INLINE_LIMIT) -> bool:
-    """Apply the audited changes since the watermark if there are few; True when the aggregate
+    """Apply the audited changes not yet reflected if there are few; True when the aggregate
     now reflects every change (the selectors may use it)."""
     mark = Mark.objects.order_by("pk").first()
     if mark is None or mark.universe != ",".join(universe()):
         return False
-    latest = AuditEntry.objects.aggregate(m=Max("pk"))["m"] or 0
+    latest = feed.latest_id()
     if latest <= mark.audit_id:
         return True
-    pending = list(
-        AuditEntry.objects.filter(pk__gt=mark.audit_id, pk__lte=latest, target_type__in=AUDIT_TYPES)
-        .order_by("pk")
-        .values_list("target_type", "target_id")[: limit + 1]
-    )
-    if len(pending) > limit or any(t == "enterprise_list" for t, _ in pending):
+    todo = feed.pending(mark.audit_id, mark.recent, AUDIT_TYPES, latest, limit)
+    if todo is None or any(t == "enterprise_list" for _pk, t, _i in todo):
         return False
+    if not todo:
+        return True
     with transaction.atomic():
-        locked = Mark.objects.select_for_update().filter(pk=mark.pk, audit_id=mark.audit_id)
+        locked = Mark.objects.select_for_update().filter(
+            pk=mark.pk, audit_id=mark.audit_id, refreshed_at=mark.refreshed_at
+        )
         if not locked.exists():  # someone else applied them meanwhile
             return ensure_fresh(limit)
-        if pending:
-            apply_enterprises(_enterprise_ids(pending))
-        locked.update(audit_id=_settled(latest), refreshed_at=timezone.now())
+        apply_enterprises(_enterprise_ids([(t, i) for _pk, t, i in todo]))
+        watermark, recent = feed.settle(
+            latest, AUDIT_TYPES, SETTLE_SECONDS, mark.recent, todo, mark.audit_id
+        )
+        locked.update(audit_id=watermark, recent=recent, refreshed_at=timezone.now())
     return True
 
 
@@ -797,3 +790,13 @@ def refresh() -> str:
         return "incremental"
     rebuild()
     return "full"
+
+
+def follow() -> str:
+    """After a transaction with audited registry changes: apply them incrementally. Never a
+    rebuild (it may run in the request that made the change): a backlog too large, an imported
+    list or a changed key-industry universe are left to ``refresh`` (the import calls it; the
+    periodic job), and the selectors answer live until then."""
+    if not Mark.objects.exists():
+        return "none"
+    return "incremental" if ensure_fresh(limit=FOLLOW_LIMIT) else "left to refresh"

@@ -201,6 +201,8 @@ class Mark(models.Model):
     """The aggregate's watermark: every audit entry up to ``audit_id`` is reflected."""
 
     audit_id = models.BigIntegerField(default=0)
+    # the entries above audit_id already applied (cqo/audit/follow.py)
+    recent = models.JSONField(default=list, blank=True)
     universe = models.CharField(max_length=200, blank=True)
     built_at = models.DateTimeField(null=True)
     refreshed_at = models.DateTimeField(null=True)

@@ -969,7 +969,10 @@ def build_demo(
     from cqo.coverage.demo import build_coverage_showcase
 
     build_coverage_showcase(g.rng, everyone)
-    _say(stdout, f"coverage targets and aggregate … {time.monotonic() - began:.1f}s")
+    from cqo.talent import index as talent_index
+
+    talent_index.rebuild()
+    _say(stdout, f"coverage aggregate and talent search index … {time.monotonic() - began:.1f}s")
 
     return DemoResult(
         plan=plan,

@@ -25,6 +25,9 @@ class TalentQuery(PageQuery):
     min_years: int | None = Field(None, ge=0, le=60)
     state: str = Field("", pattern=r"^(recommended|admitted|declined|none)?$")
     training: str = Field("", pattern=r"^(yes|no)?$", description="holds a training certificate")
+    level: str = Field(
+        "", pattern=r"^(AAA|AAAA|AAAAA)?$", description="capability level in force, at least"
+    )
 
 
 class TalentItem(Schema):
@@ -36,6 +39,7 @@ class TalentItem(Schema):
     region: str | None
     industry: str | None
     training_certificate: bool
+    level: str | None
     pool_state: str | None
     pool_entry: uuid.UUID | None
 
@@ -87,6 +91,7 @@ def talent_search(request: HttpRequest, query: Query[TalentQuery]) -> dict[str, 
         min_years=query.min_years,
         state=query.state,
         training=query.training,
+        level=query.level,
     )
     items = list(qs[query.offset : query.offset + query.limit])
     return {
@@ -101,6 +106,7 @@ def talent_search(request: HttpRequest, query: Query[TalentQuery]) -> dict[str, 
                 region=p.enterprise_region or p.region_id,  # type: ignore[attr-defined]
                 industry=p.enterprise_industry,  # type: ignore[attr-defined]
                 training_certificate=p.certified_training,  # type: ignore[attr-defined]
+                level=p.certified_level,  # type: ignore[attr-defined]
                 pool_state=p.pool_state,  # type: ignore[attr-defined]
                 pool_entry=p.pool_entry,  # type: ignore[attr-defined]
             )

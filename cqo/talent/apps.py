@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class TalentConfig(AppConfig):
     name = "cqo.talent"
     verbose_name = "人才库"
+
+    def ready(self) -> None:
+        from cqo.audit.services import follow
+        from cqo.talent.index import AUDIT_TYPES
+
+        follow("cqo.talent.tasks.talent_follow", AUDIT_TYPES)

@@ -63,3 +63,73 @@ class TalentEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_state_display()}"
+
+
+# The search index (SPEC §8 at provincial scale) ------------------------------------------------
+
+# the columns every search index ends with: a count or a page with any filter is answered from
+# the index alone, without reading the table
+_FILTERS = ["section", "division", "years", "level", "level_until", "state", "trained"]
+# one index per scope a search can have: a province, a city, a county, everywhere
+_SCOPES = [
+    ("prov", ["gram", "province"]),
+    ("city", ["gram", "city"]),
+    ("region", ["gram", "region"]),
+    ("all", ["gram"]),
+]
+
+
+class SearchRow(models.Model):
+    """One row per person and character of the name (plus one with ``gram`` "" for searches
+    without a name): where the person serves now, and what the search filters on. A cache of
+    the registry kept by cqo/talent/index.py from the audit trail; never edited by hand."""
+
+    gram = models.CharField(max_length=1)
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    name = models.CharField(max_length=50)
+    # the place: the region of the enterprise of the latest filing, else where they registered
+    region = models.CharField(max_length=6)
+    city = models.CharField(max_length=6)
+    province = models.CharField(max_length=6)
+    section = models.CharField(max_length=1)
+    division = models.CharField(max_length=4)
+    years = models.PositiveSmallIntegerField()
+    # capability level in force (0 none, 1 AAA, 2 AAAA, 3 AAAAA) and the last day it is
+    level = models.PositiveSmallIntegerField()
+    level_until = models.DateField(null=True)
+    state = models.CharField(max_length=12)
+    trained = models.BooleanField()
+    # a level, a pool entry or a training certificate: the few a search by them reads, from
+    # the partial indexes (without them a page of a rare filter walks the whole province)
+    flagged = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=[*scope, "name", "person", *_FILTERS], name=f"ts_{name}")
+            for name, scope in _SCOPES
+        ] + [
+            models.Index(
+                fields=[*scope, "name", "person", *_FILTERS],
+                name=f"ts_{name}_flagged",
+                condition=Q(flagged=True),
+            )
+            for name, scope in _SCOPES
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gram or '*'} {self.name}"
+
+
+class SearchMark(models.Model):
+    """The search index's watermark: every audit entry up to ``audit_id`` is reflected."""
+
+    audit_id = models.BigIntegerField(default=0)
+    # the entries above audit_id already applied (cqo/audit/follow.py)
+    recent = models.JSONField(default=list, blank=True)
+    built_at = models.DateTimeField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return str(self.audit_id)

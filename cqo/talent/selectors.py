@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cqo.accounts import access
 from cqo.accounts.models import Role
+from cqo.lib import clock
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Appointment, Person
-from cqo.talent.models import TalentEntry
+from cqo.talent import index
+from cqo.talent.models import SearchRow, TalentEntry
 
 # what search() annotates on each person
 ANNOTATIONS = (
@@ -22,6 +27,7 @@ ANNOTATIONS = (
     "enterprise_region",
     "enterprise_industry",
     "certified_training",
+    "certified_level",
 )
 
 
@@ -44,68 +50,249 @@ def person_scope(user: Any) -> Q:
     return Q(pk__in=Person.objects.filter(access.person_q(user)).values("pk"))
 
 
-def search(
-    *,
-    user: Any,
-    q: str = "",
-    region: str = "",
-    industry: str = "",
-    min_years: int | None = None,
-    state: str = "",
-    training: str = "",
-) -> QuerySet[Person]:
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    region: str = ""
+    industry: str = ""
+    min_years: int | None = None
+    level: str = ""
+    state: str = ""
+    training: str = ""
+
+
+def _annotated(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """What a result row shows (ANNOTATIONS)."""
     from cqo.training.models import TrainingCertificate
 
-    latest_appt = (
-        Appointment.objects.filter(person=OuterRef("pk"))
-        .exclude(status=Appointment.Status.DRAFT)
-        .order_by("-start_date")
-    )
-    latest_entry = TalentEntry.objects.filter(person=OuterRef("pk")).order_by("-created_at")
-    qs = Person.objects.filter(person_scope(user)).annotate(
+    latest_entry = TalentEntry.objects.filter(person=OuterRef("pk")).order_by("-created_at", "-pk")
+    latest = _latest_filing()
+    # "AAA" < "AAAA" < "AAAAA": the highest level in force sorts last
+    level = _in_force(clock.today()).filter(holder=OuterRef("pk")).order_by("-level")
+    return qs.annotate(
+        certified_level=Subquery(level.values("level")[:1]),
         pool_state=Subquery(latest_entry.values("state")[:1]),
         pool_entry=Subquery(latest_entry.values("public_id")[:1]),
-        enterprise_name=Subquery(latest_appt.values("enterprise__name")[:1]),
-        enterprise_region=Subquery(latest_appt.values("enterprise__region_id")[:1]),
-        enterprise_industry=Subquery(latest_appt.values("enterprise__industry_id")[:1]),
+        enterprise_name=Subquery(latest.values("enterprise__name")[:1]),
+        enterprise_region=Subquery(latest.values("enterprise__region_id")[:1]),
+        enterprise_industry=Subquery(latest.values("enterprise__industry_id")[:1]),
         certified_training=Exists(
             TrainingCertificate.objects.filter(holder=OuterRef("pk"), status="valid")
         ),
     )
-    if q:
-        qs = qs.filter(name__contains=q)
-    if region:
-        # region codes of the subtree, so each test is an indexed IN on a foreign key rather
-        # than a join through the region table for every person
-        codes = list(
-            Region.objects.filter(
-                Q(code=region) | Q(city_code=region) | Q(province_code=region)
-            ).values_list("code", flat=True)
+
+
+def _latest_filing() -> QuerySet[Appointment]:
+    # the place of a person (cqo/talent/index.py): their latest filing that is not a draft
+    return (
+        Appointment.objects.filter(person=OuterRef("pk"))
+        .exclude(status=Appointment.Status.DRAFT)
+        .order_by("-start_date", "-pk")
+    )
+
+
+class Found:
+    """The persons a search finds, in name order: what Paginator, the API and the export read
+    (``count()``, slices, iteration). The ids come from the search index, or from the live query
+    while the index is catching up; each page is then read with what its rows show."""
+
+    def __init__(self, ids: QuerySet[Any]) -> None:
+        self._ids = ids
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._ids.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _page(self, ids: list[int]) -> list[Person]:
+        by_pk = {p.pk: p for p in _annotated(Person.objects.filter(pk__in=ids))}
+        return [by_pk[i] for i in ids if i in by_pk]
+
+    def __getitem__(self, key: slice) -> list[Person]:
+        if not isinstance(key, slice):
+            raise TypeError("Found takes slices")
+        return self._page(list(self._ids[key]))
+
+    def __iter__(self) -> Iterator[Person]:
+        batch: list[int] = []
+        for pk in self._ids.iterator(chunk_size=PAGE):
+            batch.append(pk)
+            if len(batch) == PAGE:
+                yield from self._page(batch)
+                batch = []
+        yield from self._page(batch)
+
+    iterator = __iter__
+
+
+PAGE = 500
+
+
+def search(*, user: Any, live: bool = False, **filters: Any) -> Found:
+    """Persons in the viewer's scope by name (a Chinese substring), place (region subtree,
+    GB/T 4754 section or division), years of quality work, capability level in force, pool
+    state and training certificate; in name order. From the search index when it is current
+    (cqo/talent/index.py), else (or with ``live``) the same answer from the registry."""
+    f = Filters(**filters)
+    if not live and index.ensure_fresh():
+        return Found(_index_ids(user, f))
+    return Found(_live_ids(user, f))
+
+
+def _region(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first() if code else None
+
+
+def _level_rank(level: str) -> int:
+    return index.LEVELS.get(level, 0)
+
+
+def _index_ids(user: Any, f: Filters) -> QuerySet[Any]:
+    q = f.q.strip().casefold()
+    # the rarest character is not known without a count; any character of the query finds
+    # every name that contains the query, and ``name`` (in the same index) checks the rest
+    rows = SearchRow.objects.filter(gram=index.grams(q)[0] if index.grams(q) else "")
+    if len(q) > 1:
+        rows = rows.filter(name__icontains=f.q.strip())
+    rows = rows.filter(_index_scope(user))
+    if f.region:
+        place = _region(f.region)
+        rows = rows.filter(_index_region(place)) if place else rows.none()
+    if f.industry:
+        rows = rows.filter(Q(section=f.industry) | Q(division=f.industry))
+    if f.min_years is not None:
+        rows = rows.filter(years__gte=f.min_years)
+    if f.level:
+        rows = rows.filter(level__gte=_level_rank(f.level), level_until__gte=clock.today())
+    if f.state:
+        rows = rows.filter(state="" if f.state == "none" else f.state)
+    if f.training:
+        rows = rows.filter(trained=f.training == "yes")
+    if f.level or f.state not in ("", "none") or f.training == "yes":
+        rows = rows.filter(flagged=True)  # the same rows, from the small partial indexes
+    return rows.order_by("name", "person_id").values_list("person_id", flat=True)
+
+
+def _index_region(region: Region) -> Q:
+    if region.level == Region.Level.PROVINCE:
+        return Q(province=region.code)
+    if region.level == Region.Level.CITY:
+        return Q(city=region.code)
+    return Q(region=region.code)
+
+
+def _index_scope(user: Any) -> Q:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_platform_admin:
+        return Q()
+    if user.role in (Role.REGULATOR, Role.DEPARTMENT):
+        if user.region is None:
+            return Q(pk__in=[])
+        scope = _index_region(user.region)
+        if user.role == Role.DEPARTMENT:
+            codes = access.department_industries(user)
+            if codes is not None:
+                scope &= Q(section__in=codes) | Q(division__in=codes)
+        return scope
+    return Q(person_id__in=_listed_persons(user))
+
+
+def _listed_persons(user: Any) -> QuerySet[Any]:
+    """Whom a certification body (those it recommended) or an enterprise (its own and invited
+    persons) searches among; nobody for the other roles."""
+    if user.role == Role.CERTIFIER:
+        return TalentEntry.objects.filter(recommended_by=user).values("person_id")
+    if user.role == Role.ENTERPRISE:
+        return Person.objects.filter(access.person_q(user)).values("pk")
+    return Person.objects.none().values("pk")
+
+
+def _live_ids(user: Any, f: Filters) -> QuerySet[Any]:
+    """The same answer from the registry: the place, level and state of every person derived in
+    the query (exact; seconds at a million persons)."""
+    from cqo.training.models import TrainingCertificate
+
+    latest = _latest_filing()
+    latest_entry = TalentEntry.objects.filter(person=OuterRef("pk")).order_by("-created_at", "-pk")
+    qs = Person.objects.annotate(
+        place_region=Coalesce(
+            Subquery(latest.values("enterprise__region_id")[:1]),
+            "region_id",
+            output_field=CharField(),
+        ),
+        place_industry=Subquery(latest.values("enterprise__industry_id")[:1]),
+    )
+    qs = qs.filter(_live_scope(user))
+    if f.q.strip():
+        qs = qs.filter(name__icontains=f.q.strip())
+    if f.region:
+        place = _region(f.region)
+        qs = qs.filter(place_region__in=_subtree(place)) if place else qs.none()
+    if f.industry:
+        qs = qs.filter(place_industry__in=_industry_codes([f.industry]))
+    if f.min_years is not None:
+        qs = qs.filter(quality_years__gte=f.min_years)
+    if f.level:
+        ranks = [lv for lv, n in index.LEVELS.items() if n >= _level_rank(f.level)]
+        in_force = _in_force(clock.today()).filter(holder=OuterRef("pk"), level__in=ranks)
+        qs = qs.filter(Exists(in_force))
+    if f.state:
+        state = Subquery(latest_entry.values("state")[:1])
+        qs = qs.annotate(pool=state)
+        qs = qs.filter(pool__isnull=True) if f.state == "none" else qs.filter(pool=f.state)
+    if f.training:
+        trained = Exists(TrainingCertificate.objects.filter(holder=OuterRef("pk"), status="valid"))
+        qs = qs.filter(trained) if f.training == "yes" else qs.exclude(trained)
+    return qs.order_by("name", "pk").values_list("pk", flat=True)
+
+
+def _in_force(on: Any) -> QuerySet[Any]:
+    """Capability certificates in force on a day (certification.selectors.certified_level)."""
+    from cqo.certification.models import LevelCertificate
+
+    return LevelCertificate.objects.filter(issued_on__lte=on, valid_until__gte=on).filter(
+        Q(status=LevelCertificate.Status.VALID) | Q(status_changed_on__gt=on)
+    )
+
+
+def _subtree(region: Region | None) -> list[str]:
+    if region is None:
+        return []
+    return list(
+        Region.objects.filter(
+            Q(code=region.code) | Q(city_code=region.code) | Q(province_code=region.code)
+        ).values_list("code", flat=True)
+    )
+
+
+def _industry_codes(codes: list[str]) -> list[str]:
+    return list(
+        Industry.objects.filter(Q(code__in=codes) | Q(parent_id__in=codes)).values_list(
+            "code", flat=True
         )
-        in_region = Appointment.objects.filter(enterprise__region_id__in=codes).values("person_id")
-        qs = qs.filter(Q(region_id__in=codes) | Q(pk__in=in_region))
-    if industry:
-        divisions = list(
-            Industry.objects.filter(Q(code=industry) | Q(parent_id=industry)).values_list(
-                "code", flat=True
-            )
-        )
-        qs = qs.filter(
-            pk__in=Appointment.objects.filter(enterprise__industry_id__in=divisions).values(
-                "person_id"
-            )
-        )
-    if min_years is not None:
-        qs = qs.filter(quality_years__gte=min_years)
-    if state == "none":
-        qs = qs.filter(pool_state__isnull=True)
-    elif state:
-        qs = qs.filter(pool_state=state)
-    if training == "yes":
-        qs = qs.filter(certified_training=True)
-    elif training == "no":
-        qs = qs.filter(certified_training=False)
-    return qs.order_by("name", "pk")
+    )
+
+
+def _live_scope(user: Any) -> Q:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_platform_admin:
+        return Q()
+    if user.role in (Role.REGULATOR, Role.DEPARTMENT):
+        if user.region is None:
+            return Q(pk__in=[])
+        scope = Q(place_region__in=_subtree(user.region))
+        if user.role == Role.DEPARTMENT:
+            codes = access.department_industries(user)
+            if codes is not None:
+                scope &= Q(place_industry__in=_industry_codes(codes))
+        return scope
+    return Q(pk__in=_listed_persons(user))
 
 
 def entry_get(*, user: Any, public_id: Any) -> TalentEntry:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from cqo.lib.forms import BootstrapForm, apply_errors
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry
 from cqo.registry.views._common import PAGE_SIZE, xlsx_response
-from cqo.talent import selectors, services
+from cqo.talent import index, selectors, services
 from cqo.talent.models import TalentEntry
 
 
@@ -52,6 +53,7 @@ def _filters(request: AuthedHttpRequest) -> dict[str, Any]:
         if g.get("state", "") in ("recommended", "admitted", "declined", "none")
         else "",
         "training": g.get("training", "") if g.get("training", "") in ("yes", "no") else "",
+        "level": g.get("level", "") if g.get("level", "") in index.LEVELS else "",
     }
 
 
@@ -71,6 +73,7 @@ def talent_search(request: AuthedHttpRequest) -> HttpResponse:
             _("行政区划"),
             _("行业"),
             _("培训合格证"),
+            _("能力等级"),
             _("人才库状态"),
         ]
 
@@ -85,13 +88,21 @@ def talent_search(request: AuthedHttpRequest) -> HttpResponse:
                 region_label(ann["enterprise_region"] or p.region_id),
                 ann["enterprise_industry"] or "",
                 _("有") if ann["certified_training"] else _("无"),
+                ann["certified_level"] or "",
                 str(states.get(ann["pool_state"], _("未推荐"))),
             )
 
         rows = (row(p) for p in qs.iterator())
         return xlsx_response(request, "talent-pool", headers, rows, "talent_pool")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "talent/search.html", {"page": page, "f": f, "states": states})
+    found = cast(Sequence[Any], qs)  # count() and slices, as Paginator reads them
+    page: Page[Any] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    for p in page:  # the place the search filters on (cqo/talent/index.py)
+        p.place_label = region_label(p.enterprise_region or p.region_id)
+    return render(
+        request,
+        "talent/search.html",
+        {"page": page, "f": f, "states": states, "levels": list(index.LEVELS)},
+    )
 
 
 @login_required

@@ -98,6 +98,8 @@ def test_api(personas: Personas, as_: Any):
     found = as_(p.city).get("/talent", q="堃").json()
     assert found["count"] == 1 and found["items"][0]["pool_state"] is None
     assert fields(as_(p.city).get("/talent", industry="XYZ")) == {"industry"}
+    assert fields(as_(p.city).get("/talent", level="B")) == {"level"}
+    assert as_(p.city).get("/talent", level="AAA").json()["count"] == 0
     body = {"person": str(p.person.public_id), "reason": "推荐入库"}
     made = as_(p.county_a).post("/talent", body)
     assert made.status_code == 201

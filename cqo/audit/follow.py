@@ -1,0 +1,67 @@
+"""Reading the audit trail as a change feed, for the caches kept from it (the coverage aggregate,
+the talent search index).
+
+A cache records a watermark: every entry up to it is reflected. An entry's id is taken when its
+transaction writes it, not when it commits, so a slower transaction may still commit a lower id
+than one already applied. The watermark is therefore kept just below the first entry of the last
+SETTLE seconds, and the entries above it that were applied are remembered (``recent``), so each
+is applied once rather than on every read until it settles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Max
+from django.utils import timezone
+
+from cqo.audit.models import AuditEntry
+
+# at most this many applied ids are remembered above the watermark; the others are applied again
+# (applying is idempotent), which costs time, never correctness
+RECENT_MAX = 2000
+
+Pending = list[tuple[int, str, str]]  # (entry id, target type, target id)
+
+
+def latest_id() -> int:
+    return AuditEntry.objects.aggregate(m=Max("pk"))["m"] or 0
+
+
+def pending(
+    watermark: int, recent: Iterable[int], types: Iterable[str], latest: int, limit: int
+) -> Pending | None:
+    """Entries of these types after the watermark, up to ``latest``, not yet applied; None when
+    there are more than ``limit``."""
+    rows = list(
+        AuditEntry.objects.filter(pk__gt=watermark, pk__lte=latest, target_type__in=list(types))
+        .exclude(pk__in=list(recent))
+        .order_by("pk")
+        .values_list("pk", "target_type", "target_id")[: limit + 1]
+    )
+    return None if len(rows) > limit else rows
+
+
+def settle(
+    latest: int,
+    types: Iterable[str],
+    seconds: int,
+    recent: Iterable[int] = (),
+    applied: Iterable[tuple[int, str, str]] = (),
+    watermark: int = 0,
+) -> tuple[int, list[int]]:
+    """The watermark to keep after applying everything up to ``latest`` (never below the one
+    kept so far, ``watermark``: what lay below it was reflected already), and the applied ids
+    above it to remember."""
+    since = timezone.now() - dt.timedelta(seconds=seconds)
+    first = (
+        AuditEntry.objects.filter(pk__lte=latest, at__gte=since, target_type__in=list(types))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    watermark = max(watermark, latest if first is None else first - 1)
+    kept = sorted({*recent, *(pk for pk, _t, _i in applied)})
+    kept = [pk for pk in kept if pk > watermark][-RECENT_MAX:]
+    return watermark, kept

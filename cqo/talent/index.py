@@ -1,0 +1,450 @@
+"""The talent-pool search index (SPEC §8 "search CQOs by name, region, industry, years, level,
+training status" at provincial scale: 1,000,000 persons).
+
+A search by a Chinese substring cannot use an ordinary index, and counting the matches of a
+province with filters reads every person: seconds at a million persons. ``SearchRow`` holds, per
+person, one row for every distinct character of the name and one with ``gram`` "" — each with
+the person's place and the filtered values. A search reads one range of one index: the rows of
+a character of the query (then ``name`` contains the whole query) or of "", in the searcher's
+province, city or county, already in name order; the filters are columns of the same index, so
+a count never reads the table.
+
+The place of a person (decision recorded in the README): the region and industry of the
+enterprise of their latest filing (not a draft; latest by start date), else the region they
+registered in with no industry. It is what the result list shows, so filtering by a region or
+an industry returns exactly the rows that show it; a regulator searches the persons whose place
+lies in their region.
+
+Kept current from the audit trail, like the coverage aggregate: ``ensure_fresh`` re-derives the
+persons named by audit entries after the watermark; a large backlog (an imported list) is left
+to ``refresh`` (the job that follows every audited transaction, and ``manage.py
+talent_refresh``), and the search answers live until then (exact, slower).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cqo.audit import follow as feed
+from cqo.lib import clock
+from cqo.reference.models import Industry, Region
+from cqo.registry.models import Appointment, Enterprise, Person
+from cqo.talent.models import SearchMark, SearchRow, TalentEntry
+
+# the capability levels of level-standard §9.4.1.1 in order; 0 is none
+LEVELS = {"AAA": 1, "AAAA": 2, "AAAAA": 3}
+# audit target types whose entries can change a person's row
+AUDIT_TYPES = (
+    "person",
+    "appointment",
+    "enterprise",
+    "enterprise_list",
+    "talent_entry",
+    "training_certificate",
+    "level_certificate",
+)
+# at most this many persons are re-derived on a read; more wait for refresh()
+INLINE_LIMIT = 200
+# at most this many after a commit (a follower runs after the transaction that made them)
+FOLLOW_LIMIT = 5000
+CHUNK = 2000
+# audit entries younger than this are applied again on later reads (see coverage.aggregate)
+SETTLE_SECONDS = 60
+
+COLUMNS = [
+    "gram",
+    "person_id",
+    "name",
+    "region",
+    "city",
+    "province",
+    "section",
+    "division",
+    "years",
+    "level",
+    "level_until",
+    "state",
+    "trained",
+    "flagged",
+]
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the index knows of one person."""
+
+    person_id: int
+    name: str
+    region: str
+    city: str
+    province: str
+    section: str
+    division: str
+    years: int
+    level: int
+    level_until: dt.date | None
+    state: str
+    trained: bool
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        rest = (
+            self.person_id,
+            self.name,
+            self.region,
+            self.city,
+            self.province,
+            self.section,
+            self.division,
+            self.years,
+            self.level,
+            self.level_until,
+            self.state,
+            self.trained,
+            bool(self.level or self.state or self.trained),
+        )
+        yield ("", *rest)
+        for gram in grams(self.name):
+            yield (gram, *rest)
+
+
+def grams(text: str) -> list[str]:
+    """The distinct characters of a name, case-folded (a query "li" finds "Li Wei")."""
+    return sorted({c for c in text.casefold() if not c.isspace()})
+
+
+# Deriving the cards ----------------------------------------------------------------------------
+
+
+def _places() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    regions = {
+        code: (city or "", province or "")
+        for code, city, province in Region.objects.values_list("code", "city_code", "province_code")
+    }
+    parents = {
+        code: parent or "" for code, parent in Industry.objects.values_list("code", "parent")
+    }
+    return regions, parents
+
+
+def _level_rows(ids: Iterable[int] | None, today: dt.date) -> dict[int, tuple[int, dt.date]]:
+    """Per person: the highest capability level in force today (certification.selectors.
+    certified_level) and the last day that certificate stays in force as things stand."""
+    from cqo.certification.models import LevelCertificate
+
+    rows = LevelCertificate.objects.filter(issued_on__lte=today, valid_until__gte=today).filter(
+        Q(status=LevelCertificate.Status.VALID) | Q(status_changed_on__gt=today)
+    )
+    if ids is not None:
+        rows = rows.filter(holder_id__in=list(ids))
+    best: dict[int, tuple[int, dt.date]] = {}
+    for holder, level, valid_until, status, changed in rows.values_list(
+        "holder_id", "level", "valid_until", "status", "status_changed_on"
+    ):
+        rank = LEVELS.get(level, 0)
+        if not rank:
+            continue
+        # a suspension or withdrawal dated later ends it the day before
+        last = valid_until
+        if status != LevelCertificate.Status.VALID and changed is not None:
+            last = min(last, changed - dt.timedelta(days=1))
+        if holder not in best or (rank, last) > best[holder]:
+            best[holder] = (rank, last)
+    return best
+
+
+def _trained(ids: Iterable[int] | None) -> set[int]:
+    from cqo.training.models import TrainingCertificate
+
+    rows = TrainingCertificate.objects.filter(status=TrainingCertificate.Status.VALID)
+    if ids is not None:
+        rows = rows.filter(holder_id__in=list(ids))
+    return set(rows.values_list("holder_id", flat=True))
+
+
+def _ordered(qs: QuerySet[Any], *fields: str) -> Iterator[tuple[Any, ...]]:
+    return qs.values_list(*fields).iterator(chunk_size=CHUNK)  # type: ignore[no-any-return]
+
+
+def cards(ids: Iterable[int] | None = None) -> Iterator[Card]:
+    """The cards of the given persons (all when None), in person order: three ordered streams
+    (persons, their filings, their pool entries) merged, so memory does not grow with the
+    number of persons."""
+    today = clock.today()
+    regions, parents = _places()
+    id_list = None if ids is None else sorted(set(ids))
+    levels = _level_rows(id_list, today)
+    trained = _trained(id_list)
+    persons = Person.objects.all()
+    appts = Appointment.objects.exclude(status=Appointment.Status.DRAFT)
+    entries = TalentEntry.objects.all()
+    if id_list is not None:
+        persons = persons.filter(pk__in=id_list)
+        appts = appts.filter(person_id__in=id_list)
+        entries = entries.filter(person_id__in=id_list)
+    # the last row of each person is the one that counts
+    appt_rows = _ordered(
+        appts.order_by("person_id", "start_date", "pk"),
+        "person_id",
+        "enterprise__region_id",
+        "enterprise__industry_id",
+    )
+    entry_rows = _ordered(entries.order_by("person_id", "created_at", "pk"), "person_id", "state")
+    next_appt = next(appt_rows, None)
+    next_entry = next(entry_rows, None)
+    for pk, name, years, home in _ordered(
+        persons.order_by("pk"), "pk", "name", "quality_years", "region_id"
+    ):
+        place: tuple[str, str | None] = (home or "", None)
+        while next_appt is not None and next_appt[0] <= pk:
+            if next_appt[0] == pk:
+                place = (next_appt[1], next_appt[2])
+            next_appt = next(appt_rows, None)
+        state = ""
+        while next_entry is not None and next_entry[0] <= pk:
+            if next_entry[0] == pk:
+                state = next_entry[1]
+            next_entry = next(entry_rows, None)
+        region, industry = place
+        city, province = regions.get(region, ("", ""))
+        parent = parents.get(industry or "", "")
+        section, division = (parent, industry or "") if parent else (industry or "", "")
+        level, until = levels.get(pk, (0, None))
+        yield Card(
+            person_id=pk,
+            name=name,
+            region=region,
+            city=city,
+            province=province,
+            section=section,
+            division=division,
+            years=years,
+            level=level,
+            level_until=until,
+            state=state,
+            trained=pk in trained,
+        )
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+
+def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
+    """Raw inserts (COPY on PostgreSQL): the ORM would build a model object per row. The rows
+    are taken in batches: they come from queries on the same connection, which cannot run
+    while a COPY is open."""
+    table = connection.ops.quote_name(SearchRow._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    copy_sql = f"COPY {table} ({names}) FROM STDIN"
+    insert_sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 (names quoted, values bound)
+    n = 0
+    with connection.cursor() as cursor:
+        for batch in _batches(rows, CHUNK * 10):
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(insert_sql, batch)
+            n += len(batch)
+    return n
+
+
+@dataclass
+class BuildStats:
+    persons: int = 0
+    rows: int = 0
+
+
+def rebuild() -> BuildStats:
+    """The whole index from the registry (``manage.py talent_refresh --full``). The indexes are
+    dropped during the load and built once after it: several times faster than maintaining them
+    row by row."""
+    stats = BuildStats()
+    latest = feed.latest_id()
+    table = SearchRow._meta.db_table
+    with transaction.atomic():
+        SearchMark.objects.all().delete()
+        # plain statements: SQLite's schema editor may not run inside a transaction
+        editor = connection.schema_editor()
+        with connection.cursor() as cursor:
+            for index in SearchRow._meta.indexes:
+                cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(index.name)}")
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+
+        def counted() -> Iterator[tuple[Any, ...]]:
+            for card in cards():
+                stats.persons += 1
+                yield from card.rows()
+
+        stats.rows = _insert(counted())
+        with connection.cursor() as cursor:
+            for index in SearchRow._meta.indexes:
+                cursor.execute(str(index.create_sql(SearchRow, editor)))
+        now = timezone.now()
+        # what the build read is reflected; entries still settling are applied once more
+        watermark, _recent = feed.settle(latest, AUDIT_TYPES, SETTLE_SECONDS)
+        SearchMark.objects.create(audit_id=watermark, built_at=now, refreshed_at=now)
+    with connection.cursor() as cursor:
+        # the planner's statistics for the new rows (which index fits a search); on PostgreSQL
+        # VACUUM also marks the pages all-visible, so counts read the index alone
+        table = connection.ops.quote_name(SearchRow._meta.db_table)
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cursor.execute(f"{'VACUUM ' if vacuum else ''}ANALYZE {table}")
+    return stats
+
+
+def apply_persons(ids: Iterable[int]) -> int:
+    """Re-derive the rows of these persons (a person no longer registered loses them)."""
+    id_list = sorted(set(ids))
+    for start in range(0, len(id_list), CHUNK):
+        chunk = id_list[start : start + CHUNK]
+        SearchRow.objects.filter(person_id__in=chunk).delete()
+        _insert(row for card in cards(chunk) for row in card.rows())
+    return len(id_list)
+
+
+# Freshness ---------------------------------------------------------------------------------------
+
+
+def _uuids(values: Iterable[str]) -> list[uuid.UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
+
+
+def persons_named(pending: Iterable[tuple[str, str]], limit: int | None = None) -> set[int] | None:
+    """The persons whose rows the audit entries (target type, id) may have changed; None when
+    there are more than ``limit``."""
+    from cqo.certification.models import LevelCertificate
+    from cqo.imports.models import EnterpriseList
+    from cqo.training.models import TrainingCertificate
+
+    by_type: dict[str, list[str]] = {}
+    for target_type, target_id in pending:
+        by_type.setdefault(target_type, []).append(target_id)
+    ids: set[int] = set()
+    ids |= set(
+        Person.objects.filter(public_id__in=_uuids(by_type.get("person", []))).values_list(
+            "pk", flat=True
+        )
+    )
+    for model, kind, field in (
+        (Appointment, "appointment", "person_id"),
+        (TalentEntry, "talent_entry", "person_id"),
+        (TrainingCertificate, "training_certificate", "holder_id"),
+        (LevelCertificate, "level_certificate", "holder_id"),
+    ):
+        public_ids = _uuids(by_type.get(kind, []))
+        if public_ids:
+            ids |= set(model.objects.filter(public_id__in=public_ids).values_list(field, flat=True))
+    enterprises = Enterprise.objects.filter(uscc__in=by_type.get("enterprise", []))
+    lists = _uuids(by_type.get("enterprise_list", []))
+    if lists:
+        listed = EnterpriseList.objects.filter(public_id__in=lists).values("pk")
+        enterprises = enterprises | Enterprise.objects.filter(last_list__in=listed)
+    at = Appointment.objects.filter(enterprise__in=enterprises.values("pk")).values_list(
+        "person_id", flat=True
+    )
+    if limit is not None:
+        at = at[: limit + 1]
+    ids |= set(at)
+    if limit is not None and len(ids) > limit:
+        return None
+    return ids
+
+
+def ensure_fresh(limit: int | None = None) -> bool:
+    """Apply the audited changes not yet reflected if they name few persons (at most ``limit``,
+    INLINE_LIMIT on a read); True when the index now reflects every change (the search may use
+    it)."""
+    limit = INLINE_LIMIT if limit is None else limit
+    mark = SearchMark.objects.order_by("pk").first()
+    if mark is None:
+        return False
+    latest = feed.latest_id()
+    if latest <= mark.audit_id:
+        return True
+    todo = feed.pending(mark.audit_id, mark.recent, AUDIT_TYPES, latest, limit)
+    if todo is None:
+        return False
+    if not todo:
+        return True
+    ids = persons_named([(t, i) for _pk, t, i in todo], limit)
+    if ids is None:
+        return False
+    with transaction.atomic():
+        locked = SearchMark.objects.select_for_update().filter(
+            pk=mark.pk, audit_id=mark.audit_id, refreshed_at=mark.refreshed_at
+        )
+        if not locked.exists():  # someone else applied them meanwhile
+            return ensure_fresh(limit)
+        apply_persons(ids)
+        watermark, recent = feed.settle(
+            latest, AUDIT_TYPES, SETTLE_SECONDS, mark.recent, todo, mark.audit_id
+        )
+        locked.update(audit_id=watermark, recent=recent, refreshed_at=timezone.now())
+    return True
+
+
+def _starting_today(mark: SearchMark) -> set[int]:
+    """Holders of capability certificates that came into force since the last refresh (a
+    certificate dated ahead is audited when it is issued, not when it starts)."""
+    from cqo.certification.models import LevelCertificate
+
+    since = timezone.localdate(mark.refreshed_at) if mark.refreshed_at else clock.today()
+    return set(
+        LevelCertificate.objects.filter(
+            issued_on__gt=since - dt.timedelta(days=1), issued_on__lte=clock.today()
+        ).values_list("holder_id", flat=True)
+    )
+
+
+def refresh() -> str:
+    """``manage.py talent_refresh`` and the job after audited transactions: apply the audited
+    backlog, or rebuild when it is large or there is no index yet."""
+    mark = SearchMark.objects.order_by("pk").first()
+    if mark is not None and ensure_fresh(limit=20000):
+        # what the calendar changed: certificates that began or ended since the last refresh
+        changed = _starting_today(mark) | set(
+            SearchRow.objects.filter(
+                gram="", level__gt=0, level_until__lt=clock.today()
+            ).values_list("person_id", flat=True)
+        )
+        if changed:
+            apply_persons(changed)
+        return "incremental"
+    rebuild()
+    return "full"
+
+
+def follow() -> str:
+    """After a transaction that wrote audit entries this index follows: apply them
+    incrementally. Never a build (it may run in the request that made the change): nothing
+    before the first ``talent_refresh``, and a backlog too large (an imported list) is left to
+    ``refresh`` (the import calls it; the periodic job), the search answering live until then."""
+    if not SearchMark.objects.exists():
+        return "none"
+    return "incremental" if ensure_fresh(limit=FOLLOW_LIMIT) else "left to refresh"

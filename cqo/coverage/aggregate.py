@@ -36,6 +36,7 @@ from django.db.models import BooleanField, Case, CharField, Count, F, Min, Q, Va
 from django.utils import timezone
 
 from cqo.audit import follow as feed
+from cqo.audit.models import AuditEntry
 from cqo.coverage import rules
 from cqo.coverage.models import Cell, CellCount, EntState, FirstFiling, Mark, NewCqoCount, Span
 from cqo.policy.models import Pack, PackVersion
@@ -793,10 +794,14 @@ def refresh() -> str:
 
 
 def follow() -> str:
-    """After a transaction with audited registry changes: apply them incrementally. Never a
-    rebuild (it may run in the request that made the change): a backlog too large, an imported
-    list or a changed key-industry universe are left to ``refresh`` (the import calls it; the
-    periodic job), and the selectors answer live until then."""
-    if not Mark.objects.exists():
+    """After a transaction with audited registry changes: apply them incrementally. A rebuild
+    only for an imported list (its entry is written by the import job, so this runs in that
+    job, never in a web request); a backlog too large or a changed key-industry universe are
+    left to ``refresh`` (the periodic job), the selectors answering live until then."""
+    mark = Mark.objects.order_by("pk").first()
+    if mark is None:
         return "none"
-    return "incremental" if ensure_fresh(limit=FOLLOW_LIMIT) else "left to refresh"
+    if ensure_fresh(limit=FOLLOW_LIMIT):
+        return "incremental"
+    listed = AuditEntry.objects.filter(pk__gt=mark.audit_id, target_type="enterprise_list")
+    return refresh() if listed.exists() else "left to refresh"

@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cqo.audit import follow as feed
+from cqo.audit.models import AuditEntry
 from cqo.lib import clock
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Appointment, Enterprise, Person
@@ -442,9 +443,14 @@ def refresh() -> str:
 
 def follow() -> str:
     """After a transaction that wrote audit entries this index follows: apply them
-    incrementally. Never a build (it may run in the request that made the change): nothing
-    before the first ``talent_refresh``, and a backlog too large (an imported list) is left to
-    ``refresh`` (the import calls it; the periodic job), the search answering live until then."""
-    if not SearchMark.objects.exists():
+    incrementally. A rebuild only for an imported list (its entry is written by the import job,
+    so this runs in that job, never in a web request); nothing before the first
+    ``talent_refresh``; another backlog too large is left to ``refresh`` (the periodic job),
+    the search answering live until then."""
+    mark = SearchMark.objects.order_by("pk").first()
+    if mark is None:
         return "none"
-    return "incremental" if ensure_fresh(limit=FOLLOW_LIMIT) else "left to refresh"
+    if ensure_fresh(limit=FOLLOW_LIMIT):
+        return "incremental"
+    listed = AuditEntry.objects.filter(pk__gt=mark.audit_id, target_type="enterprise_list")
+    return refresh() if listed.exists() else "left to refresh"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -251,3 +252,33 @@ def test_pages_show_the_place_and_level(personas: Personas, client: Any):
     assert "没有符合条件的人员" in page
     page = client.get("/talent/", {"q": "王小伟"}).content.decode()
     assert "王小伟" in page and Region.objects.get(code=COUNTY_B).name in page
+
+
+def test_an_imported_list_is_followed_by_both_caches(
+    personas: Personas,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The import job's commit brings the talent index and the coverage aggregate up to date
+    (an enterprise the list moves to another county moves its CQO's place)."""
+    from cqo.coverage import aggregate
+    from cqo.imports.tests.conftest import write_csv
+    from cqo.imports.tests.test_import import row, run
+
+    monkeypatch.setattr(aggregate, "SETTLE_SECONDS", 0)
+    p = personas
+    _world(p)
+    index.rebuild()
+    aggregate.rebuild()
+    connection.run_on_commit.clear()  # as if the building transaction had committed
+    moving = Enterprise.objects.filter(region_id=COUNTY_A, appointments__status="filed").first()
+    assert moving is not None
+    path = write_csv(tmp_path / "list.csv", [row(moving.uscc, region=COUNTY_B, name=moving.name)])
+    with django_capture_on_commit_callbacks(execute=True):
+        lst = run(p.province, path)
+    assert lst.status == "done"
+    assert index.ensure_fresh(limit=0) and aggregate.ensure_fresh(limit=0)
+    cqo = Person.objects.filter(appointments__enterprise=moving).first()
+    assert cqo is not None and SearchRow.objects.get(person=cqo, gram="").region == COUNTY_B
+    assert _same_as_live([p.province, p.county_a, p.county_b], FILTERS[:14])

@@ -7,8 +7,10 @@ command, or as a Celery task on a worker (``cqo.imports.tasks``); it does nothin
 that is no longer queued, so a retried task is harmless.
 
 Every row is checked (``rules.check_stream``: in this process, or for a large xlsx in the
-process reading it, ``readers.checked``) and the good ones are upserted by USCC with one
-``INSERT … ON CONFLICT (uscc) DO UPDATE`` per chunk (executemany), all inside one transaction:
+process reading it, ``readers.checked``) and the good ones are upserted by USCC a chunk at a time
+(``Upserter``: an executemany of ``INSERT … ON CONFLICT (uscc) DO UPDATE`` on SQLite; on
+PostgreSQL a COPY into a stage table and one ``INSERT … SELECT … ON CONFLICT``, written by a
+thread while the next chunk is read), all inside one transaction:
 in the default all-or-nothing mode one bad row rolls the whole file back, and the xlsx error
 report lists every bad row with its row number, column, value and the rule broken. Only the
 list's fields of an enterprise are written; its CQO data (filings, contacts, conditions) never.
@@ -17,6 +19,7 @@ list's fields of an enterprise are written; its CQO data (filings, contacts, con
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -25,6 +28,7 @@ import random
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,9 +54,12 @@ from cqo.registry.models import Enterprise
 
 log = logging.getLogger(__name__)
 
-# Rows per executemany and per existence query (one bound variable per USCC; SQLite ≥ 3.32
-# allows 32766).
+# Rows per write. SQLite: per executemany and per existence query (one bound variable per USCC;
+# SQLite ≥ 3.32 allows 32766). PostgreSQL: per COPY and upsert, so that each statement's fixed
+# cost (planning, the stage's TRUNCATE) is spread over many rows; at most three chunks are held
+# (one being read, one queued, one being written).
 CHUNK = 1000
+PG_CHUNK = 10_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 ProgressFn = Callable[[int, int], None]
@@ -259,51 +266,125 @@ class Outcome:
     seen: dict[int, int] = field(default_factory=dict)
 
 
-class Upserter:
-    """INSERT … ON CONFLICT (uscc) DO UPDATE of the list's columns, a chunk at a time."""
+@dataclass
+class Written:
+    """One chunk's outcome: rows created and updated (counted whether or not they were
+    written), and the USCCs refused: registered outside the importer's subtree (not written)."""
 
-    def __init__(self, lst: EnterpriseList, columns: list[str], stamp: dt.datetime) -> None:
+    created: int = 0
+    updated: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def may_change(actor_scope: dict[str, str] | None, ref: rules.Reference, region: str) -> bool:
+    """Whether the importer may change an enterprise already registered in ``region``: only
+    within their own subtree."""
+    info = ref.regions.get(region)
+    return (
+        actor_scope is not None and info is not None and rules.in_scope(actor_scope, info, region)
+    )
+
+
+class Upserter:
+    """Writes checked rows by USCC (only the list's columns of an enterprise), a chunk at a time,
+    after looking up which are registered already: those outside the importer's subtree are
+    refused, the others updated; new ones are created.
+
+    SQLite: an existence query and an executemany of ``INSERT … ON CONFLICT (uscc) DO UPDATE``
+    per chunk, in this thread. PostgreSQL (an executemany of upserts waits on the server row by
+    row there: about 8,000 rows/s): each chunk is COPYed into a temporary stage table, looked up
+    with one query and upserted with one ``INSERT … SELECT … ON CONFLICT``, by a writer thread
+    on the same connection and transaction, so that the server writes one chunk while this
+    thread reads the next (the server's work per row — the row, an entry in each of the table's
+    indexes, its foreign-key checks — is the import's largest cost there, and psycopg waits for
+    it without holding the GIL).
+    ``submit`` returns a function that waits for the chunk's ``Written``; ``close`` waits for
+    what is still running, whatever happened."""
+
+    def __init__(
+        self,
+        lst: EnterpriseList,
+        columns: list[str],
+        stamp: dt.datetime,
+        allowed: Callable[[str], bool],
+    ) -> None:
         meta = Enterprise._meta
         q = connection.ops.quote_name
         fields = [f for f in meta.concrete_fields if not f.primary_key]
         self.table = q(meta.db_table)
+        self.allowed = allowed
         # the USCC, then the file's columns, then the rest: a row's parameters are then three
         # slices joined, not a loop over its columns (a million rows pay for every step)
-        rest = [f.attname for f in fields if f.attname != "uscc" and f.attname not in columns]
-        self.insert_columns = ["uscc", *columns, *rest]
+        rest = [f for f in fields if f.attname != "uscc" and f.attname not in columns]
+        self.insert_columns = ["uscc", *columns, *(f.attname for f in rest)]
         when = connection.ops.adapt_datetimefield_value(stamp)
-        self.defaults: dict[str, Any] = {}
+        defaults: dict[str, Any] = {}
         for f in fields:
             if f.attname in ("created_at", "updated_at"):
-                self.defaults[f.attname] = when
+                defaults[f.attname] = when
             elif f.attname == "last_list_id":
-                self.defaults[f.attname] = lst.pk
+                defaults[f.attname] = lst.pk
             else:
-                self.defaults[f.attname] = f.get_default()
-        self.given = columns
+                defaults[f.attname] = f.get_default()
         updated = [*columns, "last_list_id", "updated_at"]
         # Names come from the model's _meta, quoted; every value is a bound parameter.
         names = ", ".join(q(c) for c in self.insert_columns)
-        marks = ", ".join(["%s"] * len(self.insert_columns))
         sets = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in updated)
         conflict = f"ON CONFLICT ({q('uscc')}) DO UPDATE SET {sets}"
-        self.sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks}) {conflict}"  # noqa: S608
-        self.rest = tuple(self.defaults[c] for c in rest)
-        # PostgreSQL: rows stream into a temporary table by COPY, then one INSERT … SELECT
-        # upserts them (an executemany of upserts waits on the server row by row here: about
-        # 8,000 rows/s); the table goes with the import's transaction
-        self.copy = connection.vendor == "postgresql"
-        self.staged = False
-        stage = q(f"cqo_import_stage_{lst.pk}")  # one per list: imports may share a transaction
+        self.rest = tuple(defaults[f.attname] for f in rest)
+        self.threaded = connection.vendor == "postgresql"
+        self.chunk = PG_CHUNK if self.threaded else CHUNK
+        if not self.threaded:
+            marks = ", ".join(["%s"] * len(self.insert_columns))
+            self.sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks}) {conflict}"  # noqa: S608
+            return
+        # The stage holds the USCC and the file's columns, typed as the table's, without
+        # constraints (the checks ran already); the other columns are the same for every row,
+        # so the upsert adds them as parameters rather than COPY carrying them a million times.
+        # One stage per list (imports may share a transaction); it goes with the transaction.
+        stage = q(f"cqo_import_stage_{lst.pk}")
+        given = ", ".join(q(c) for c in ["uscc", *columns])
+        constants = "".join(f", CAST(%s AS {f.db_type(connection)})" for f in rest)
+        uscc = q("uscc")
         self.stage_sql = {
-            # the written columns with their types, no constraints (the checks ran already)
             "create": f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
-            f"SELECT {names} FROM {self.table} WITH NO DATA",
-            "copy": f"COPY {stage} ({names}) FROM STDIN",
-            "upsert": f"INSERT INTO {self.table} ({names}) SELECT {names} FROM {stage} "  # noqa: S608
-            f"{conflict}",
+            f"SELECT {given} FROM {self.table} WITH NO DATA",
+            "copy": f"COPY {stage} ({given}) FROM STDIN",
+            # an index lookup per staged row, whatever the table's statistics say (LIMIT keeps
+            # the planner from making it a join): they date from before the import, and a plan
+            # that takes a table grown by a million rows for a small one (a hash of all of it
+            # per chunk) costs more than the import
+            "existing": f"SELECT s.{uscc}, e.{q('region_id')} FROM {stage} s "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT {q('region_id')} FROM {self.table} "
+            f"WHERE {uscc} = s.{uscc} LIMIT 1) e",
+            "refuse": f"DELETE FROM {stage} WHERE {uscc} = ANY(%s)",  # noqa: S608
+            "upsert": f"INSERT INTO {self.table} ({names}) "  # noqa: S608
+            f"SELECT {given}{constants} FROM {stage} {conflict}",
             "clear": f"TRUNCATE {stage}",
         }
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.wrap_errors = connection.wrap_database_errors
+        with connection.cursor() as cursor:
+            # The table's foreign keys are DEFERRABLE INITIALLY DEFERRED (as Django makes
+            # them): deferred, a million rows queue millions of checks that all run in the
+            # COMMIT, alone, once the file is read. Checked at the end of each upsert instead,
+            # they run while the next chunk is read: the same checks (and every key was checked
+            # against the reference tables already), the same outcome. ``finish`` defers them
+            # again; a rollback (to a savepoint too) restores them by itself. (The COMMIT is
+            # then short: the WAL is flushed as it is written, so synchronous_commit = off would
+            # save a few milliseconds per file, not worth an import reported done and then
+            # lost in a crash.)
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
+                "AND contype = 'f' AND condeferrable AND condeferred",
+                [meta.db_table],
+            )
+            self.deferred = ", ".join(q(name) for (name,) in cursor.fetchall())
+            if self.deferred:
+                cursor.execute(f"SET CONSTRAINTS {self.deferred} IMMEDIATE")
+        self.staged = False
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cqo-import-writer")
 
     def existing(self, usccs: list[str]) -> dict[str, str]:
         """USCC → region of those already registered."""
@@ -315,23 +396,54 @@ class Upserter:
             )
             return dict(cursor.fetchall())
 
-    def write(self, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
-        """Upsert checked rows: (USCC, the values of ``columns`` in order; a row that passed
-        its checks has no None in a text column)."""
-        rest = self.rest
-        with connection.cursor() as cursor:
-            if not self.copy:
-                cursor.executemany(self.sql, [(uscc, *values, *rest) for uscc, values in rows])
-                return
-            sql = self.stage_sql
+    def submit(self, rows: list[tuple[str, tuple[Any, ...]]], write: bool) -> Callable[[], Written]:
+        """Look up and (``write``) upsert checked rows: (USCC, the values of ``columns`` in
+        order; a row that passed its checks has no None in a text column)."""
+        if self.threaded:
+            return self.pool.submit(self._staged, rows, write).result
+        existing = self.existing([uscc for uscc, _values in rows])
+        refused = [uscc for uscc, region in existing.items() if not self.allowed(region)]
+        if write:
+            rest = self.rest
+            skip = set(refused)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    self.sql,
+                    [(uscc, *values, *rest) for uscc, values in rows if uscc not in skip],
+                )
+        done = Written(len(rows) - len(existing), len(existing) - len(refused), refused)
+        return lambda: done
+
+    def _staged(self, rows: list[tuple[str, tuple[Any, ...]]], write: bool) -> Written:
+        sql = self.stage_sql
+        with self.wrap_errors, self.raw.cursor() as cursor:
             if not self.staged:
                 cursor.execute(sql["create"])
                 self.staged = True
-            with cursor.cursor.copy(sql["copy"]) as copy:
+            with cursor.copy(sql["copy"]) as copy:
                 for uscc, values in rows:
-                    copy.write_row((uscc, *values, *rest))
-            cursor.execute(sql["upsert"])
+                    copy.write_row((uscc, *values))
+            cursor.execute(sql["existing"])
+            existing = cursor.fetchall()
+            refused = [uscc for uscc, region in existing if not self.allowed(region)]
+            if write:
+                if refused:
+                    cursor.execute(sql["refuse"], [refused])
+                cursor.execute(sql["upsert"], self.rest)
             cursor.execute(sql["clear"])
+        return Written(len(rows) - len(existing), len(existing) - len(refused), refused)
+
+    def close(self) -> None:
+        if self.threaded:
+            # after a failure, a chunk still queued is dropped, not written
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def finish(self) -> None:
+        """After the last chunk: the table's foreign keys deferred again for the rest of the
+        transaction."""
+        if self.threaded and self.deferred:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS {self.deferred} DEFERRED")
 
 
 def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | None) -> bool:
@@ -342,11 +454,11 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
     _kind, header, header_row, outcome.processed = next(events)
     columns = rules.written_columns(header)
     stamp = lst.started_at or timezone.now()
-    upserter = Upserter(lst, columns, stamp)
     all_or_nothing = lst.mode == EnterpriseList.Mode.ALL_OR_NOTHING
     seen = outcome.seen
     pending: list[tuple[str, tuple[Any, ...]]] = []  # (USCC, values) of good rows
     uscc_label = str(rules.COLUMN_BY_KEY["uscc"].label)
+    in_flight: Callable[[], Written] | None = None  # the chunk being written
 
     def report(errors: list[rules.RowError]) -> None:
         if outcome.report is None:
@@ -354,74 +466,79 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
         outcome.report.add(errors)
         outcome.bad += 1
 
+    def settle() -> None:
+        """Wait for the chunk being written and count it; its refused rows in row order."""
+        nonlocal in_flight
+        if in_flight is None:
+            return
+        done, in_flight = in_flight(), None
+        outcome.created += done.created
+        outcome.updated += done.updated
+        outcome.ok += done.created + done.updated
+        for uscc in sorted(done.refused, key=lambda u: seen[int(u, 36)]):
+            report(
+                [
+                    rules.RowError(
+                        seen[int(uscc, 36)],
+                        uscc_label,
+                        uscc,
+                        _("该企业已在导入人辖区以外登记，不能通过本名录修改"),
+                    )
+                ]
+            )
+
     def flush() -> None:
+        nonlocal pending, in_flight
         if not pending:
             return
-        existing = upserter.existing([uscc for uscc, _values in pending])
-        good: list[tuple[str, tuple[Any, ...]]] = []
-        for row in pending:
-            uscc = row[0]
-            region = existing.get(uscc)
-            if region is not None:
-                info = ref.regions.get(region)
-                if (
-                    actor_scope is None
-                    or info is None
-                    or not rules.in_scope(actor_scope, info, region)
-                ):
-                    number = seen[int(uscc, 36)]
-                    report(
-                        [
-                            rules.RowError(
-                                number,
-                                uscc_label,
-                                uscc,
-                                _("该企业已在导入人辖区以外登记，不能通过本名录修改"),
-                            )
-                        ]
-                    )
-                    continue
-                outcome.updated += 1
-            else:
-                outcome.created += 1
-            good.append(row)
-        outcome.ok += len(good)
-        if good and not (all_or_nothing and outcome.bad):
-            upserter.write(good)
-        pending.clear()
+        rows, pending = pending, []
+        # once a row is bad an all-or-nothing import only checks the rest (a chunk already
+        # queued may still be written: the transaction is rolled back all the same)
+        job = upserter.submit(rows, write=not (all_or_nothing and outcome.bad))
+        settle()  # the previous chunk, written while these rows were read
+        in_flight = job
+        if not upserter.threaded:
+            settle()
 
     # Every foreign key written (region, industry, this list) was checked against the loaded
     # reference tables above, so SQLite's per-row parent lookups (half the write time) are
     # switched off for the write; a no-op inside an outer transaction and on PostgreSQL.
     with connection.constraint_checks_disabled(), transaction.atomic():
-        for _kind, read, batch in events:
-            outcome.processed += read
-            outcome.total += len(batch)
-            for number, uscc, uscc_ok, values, errors in batch:
-                if uscc_ok:
-                    key = int(uscc, 36)
-                    first = seen.get(key)
-                    if first is not None:
-                        errors.append(
-                            rules.RowError(
-                                number,
-                                uscc_label,
-                                uscc,
-                                _("文件中统一社会信用代码重复（与第%(row)d行相同）")
-                                % {"row": first},
+        upserter = Upserter(lst, columns, stamp, functools.partial(may_change, actor_scope, ref))
+        chunk = upserter.chunk
+        try:
+            for _kind, read, batch in events:
+                outcome.processed += read
+                outcome.total += len(batch)
+                for number, uscc, uscc_ok, values, errors in batch:
+                    if uscc_ok:
+                        key = int(uscc, 36)
+                        first = seen.get(key)
+                        if first is not None:
+                            errors.append(
+                                rules.RowError(
+                                    number,
+                                    uscc_label,
+                                    uscc,
+                                    _("文件中统一社会信用代码重复（与第%(row)d行相同）")
+                                    % {"row": first},
+                                )
                             )
-                        )
-                    else:
-                        seen[key] = number
-                if errors:
-                    report(errors)
-                    continue
-                pending.append((uscc, values))
-                if len(pending) >= CHUNK:
-                    flush()
-            if on_progress is not None:
-                on_progress(outcome.processed, outcome.file_rows)
-        flush()
+                        else:
+                            seen[key] = number
+                    if errors:
+                        report(errors)
+                        continue
+                    pending.append((uscc, values))
+                    if len(pending) >= chunk:
+                        flush()
+                if on_progress is not None:
+                    on_progress(outcome.processed, outcome.file_rows)
+            flush()
+            settle()
+        finally:
+            upserter.close()  # nothing may still run on the connection when the block ends
+        upserter.finish()
         if on_progress is not None:
             on_progress(outcome.processed, outcome.processed)
         if outcome.total == 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,6 +186,23 @@ def _index_region(region: Region) -> Q:
 
 
 def _index_scope(user: Any) -> Q:
+    return _scope(
+        user,
+        _index_region,
+        lambda codes: Q(section__in=codes) | Q(division__in=codes),
+        "person_id",
+    )
+
+
+def _scope(
+    user: Any,
+    place: Callable[[Region], Q],
+    industries: Callable[[list[str]], Q],
+    person: str,
+) -> Q:
+    """Whom a user searches among (for the index or the live query, which name the place and
+    the person differently): a regulator the places in its region, a department also within
+    its industries, the admin everyone, the other roles their listed persons."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     if user.is_platform_admin:
@@ -193,13 +210,13 @@ def _index_scope(user: Any) -> Q:
     if user.role in (Role.REGULATOR, Role.DEPARTMENT):
         if user.region is None:
             return Q(pk__in=[])
-        scope = _index_region(user.region)
+        scope = place(user.region)
         if user.role == Role.DEPARTMENT:
             codes = access.department_industries(user)
             if codes is not None:
-                scope &= Q(section__in=codes) | Q(division__in=codes)
+                scope &= industries(codes)
         return scope
-    return Q(person_id__in=_listed_persons(user))
+    return Q(**{f"{person}__in": _listed_persons(user)})
 
 
 def _listed_persons(user: Any) -> QuerySet[Any]:
@@ -279,20 +296,12 @@ def _industry_codes(codes: list[str]) -> list[str]:
 
 
 def _live_scope(user: Any) -> Q:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_platform_admin:
-        return Q()
-    if user.role in (Role.REGULATOR, Role.DEPARTMENT):
-        if user.region is None:
-            return Q(pk__in=[])
-        scope = Q(place_region__in=_subtree(user.region))
-        if user.role == Role.DEPARTMENT:
-            codes = access.department_industries(user)
-            if codes is not None:
-                scope &= Q(place_industry__in=_industry_codes(codes))
-        return scope
-    return Q(pk__in=_listed_persons(user))
+    return _scope(
+        user,
+        lambda region: Q(place_region__in=_subtree(region)),
+        lambda codes: Q(place_industry__in=_industry_codes(codes)),
+        "pk",
+    )
 
 
 def entry_get(*, user: Any, public_id: Any) -> TalentEntry:

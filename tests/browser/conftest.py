@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from cqo.test import Personas, build_personas
+from cqo.test import PASSWORD, Personas, build_personas
 
 # The sync Playwright API keeps an asyncio event loop running in the test thread; without this
 # Django refuses ORM calls from that thread (the live server's fixture teardown flushes the
@@ -108,3 +108,12 @@ def snap(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
         return path
 
     return save
+
+
+def log_in(page: Page, username: str) -> None:
+    """Sign in through the login page as a persona (every persona has the same password)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()

@@ -16,19 +16,12 @@ from playwright.sync_api import Page, expect
 from cqo.certification import printing, services
 from cqo.certification.models import Application, LevelCertificate
 from cqo.certification.tests.conftest import FULL, body_data, draft, give_training_certificate
-from cqo.test import PASSWORD, Personas, make_user
+from cqo.test import Personas, make_user
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 Snap = Callable[[str], Path]
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 def log_out(page: Page) -> None:

@@ -15,19 +15,12 @@ from playwright.sync_api import Page, expect
 
 from cqo.community import services
 from cqo.community.models import Membership, Registration
-from cqo.test import PASSWORD, Personas
+from cqo.test import Personas
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 Snap = Callable[[str], Path]
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 def log_out(page: Page) -> None:

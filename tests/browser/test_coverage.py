@@ -12,19 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cqo.coverage.models import RegionTarget
-from cqo.test import COUNTY_A, PASSWORD, Personas, file_appointment
+from cqo.test import COUNTY_A, Personas, file_appointment
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 Snap = Callable[[str], Path]
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 def test_a_regulator_enters_a_target_and_downloads_the_report(

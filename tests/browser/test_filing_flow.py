@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cqo.registry.models import Appointment
-from cqo.test import PASSWORD, Personas
+from cqo.test import Personas
+from tests.browser.conftest import log_in as signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +22,7 @@ Snap = Callable[[str], Path]
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
+    signed_in(page, username)
     expect(page.get_by_role("heading", level=1)).to_contain_text("工作台")
 
 

@@ -14,19 +14,12 @@ from playwright.sync_api import Page, expect
 
 from cqo.talent import index
 from cqo.talent.models import SearchMark, TalentEntry
-from cqo.test import PASSWORD, Personas, file_appointment
+from cqo.test import Personas, file_appointment
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 Snap = Callable[[str], Path]
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 def test_a_county_recommends_and_the_province_admits(

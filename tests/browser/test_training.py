@@ -15,21 +15,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cqo.hours.models import StudyRecord
-from cqo.test import PASSWORD, Personas
+from cqo.test import Personas
 from cqo.training import services
 from cqo.training.models import TrainingCertificate
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 Snap = Callable[[str], Path]
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 def log_out(page: Page) -> None:

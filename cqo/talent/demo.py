@@ -6,7 +6,7 @@ from __future__ import annotations
 from cqo.accounts.models import User
 from cqo.registry.models import Appointment, Person
 from cqo.talent import services
-from cqo.talent.models import SearchMark, SearchRow, TalentEntry
+from cqo.talent.models import SearchMark, SearchRow, SearchTally, TalentEntry
 
 
 def build_talent_showcase(certifier: User, province: User) -> list[TalentEntry]:
@@ -31,4 +31,5 @@ def build_talent_showcase(certifier: User, province: User) -> list[TalentEntry]:
 def talent_reset() -> int:
     SearchMark.objects.all().delete()
     SearchRow.objects.all().delete()
+    SearchTally.objects.all().delete()
     return TalentEntry.objects.all().delete()[0]

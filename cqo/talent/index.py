@@ -7,7 +7,9 @@ person, one row for every distinct character of the name and one with ``gram`` "
 the person's place and the filtered values. A search reads one range of one index: the rows of
 a character of the query (then ``name`` contains the whole query) or of "", in the searcher's
 province, city or county, already in name order; the filters are columns of the same index, so
-a count never reads the table.
+a count never reads the table. A count without a name or a level, which would read every
+person of a province, sums ``SearchTally`` instead: persons per place and filter values, kept
+with the rows.
 
 The place of a person (decision recorded in the README): the region and industry of the
 enterprise of their latest filing (not a draft; latest by start date), else the region they
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +41,7 @@ from cqo.audit.models import AuditEntry
 from cqo.lib import clock
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Appointment, Enterprise, Person
-from cqo.talent.models import SearchMark, SearchRow, TalentEntry
+from cqo.talent.models import TALLY_KEYS, SearchMark, SearchRow, SearchTally, TalentEntry
 
 # the capability levels of level-standard §9.4.1.1 in order; 0 is none
 LEVELS = {"AAA": 1, "AAAA": 2, "AAAAA": 3}
@@ -114,6 +117,10 @@ class Card:
         yield ("", *rest)
         for gram in grams(self.name):
             yield (gram, *rest)
+
+    def key(self) -> tuple[Any, ...]:
+        """Its SearchTally (TALLY_KEYS)."""
+        return tuple(getattr(self, k) for k in TALLY_KEYS)
 
 
 def grams(text: str) -> list[str]:
@@ -269,6 +276,40 @@ def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
     return n
 
 
+def _tally(delta: Counter[tuple[Any, ...]]) -> None:
+    """Add ``delta`` (persons per TALLY_KEYS; negative for persons who left) to the tallies;
+    a tally that reaches nobody is removed."""
+    changes = [(*key, n) for key, n in delta.items() if n]
+    if not changes:
+        return
+    table = connection.ops.quote_name(SearchTally._meta.db_table)
+    keys = ", ".join(connection.ops.quote_name(k) for k in TALLY_KEYS)
+    values = ", ".join(["%s"] * (len(TALLY_KEYS) + 1))
+    upsert = (
+        f"INSERT INTO {table} ({keys}, persons) VALUES ({values})"  # noqa: S608 (names quoted, values bound)
+        f" ON CONFLICT ({keys}) DO UPDATE SET persons = {table}.persons + excluded.persons"
+    )
+    where = " AND ".join(f"{connection.ops.quote_name(k)} = %s" for k in TALLY_KEYS)
+    with connection.cursor() as cursor:
+        cursor.executemany(upsert, changes)
+        gone = [row[:-1] for row in changes if row[-1] < 0]
+        if gone:
+            cursor.executemany(f"DELETE FROM {table} WHERE {where} AND persons <= 0", gone)  # noqa: S608
+
+
+def _tally_all() -> None:
+    """Every tally again from the rows with ``gram`` "" (after a full build)."""
+    table = connection.ops.quote_name(SearchTally._meta.db_table)
+    rows = connection.ops.quote_name(SearchRow._meta.db_table)
+    keys = ", ".join(connection.ops.quote_name(k) for k in TALLY_KEYS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} ({keys}, persons) "  # noqa: S608 (names quoted)
+            f"SELECT {keys}, COUNT(*) FROM {rows} WHERE gram = '' GROUP BY {keys}"
+        )
+
+
 @dataclass
 class BuildStats:
     persons: int = 0
@@ -300,6 +341,7 @@ def rebuild() -> BuildStats:
         with connection.cursor() as cursor:
             for index in SearchRow._meta.indexes:
                 cursor.execute(str(index.create_sql(SearchRow, editor)))
+        _tally_all()
         now = timezone.now()
         # what the build read is reflected; entries still settling are applied once more
         watermark, _recent = feed.settle(latest, AUDIT_TYPES, SETTLE_SECONDS)
@@ -309,17 +351,24 @@ def rebuild() -> BuildStats:
         # VACUUM also marks the pages all-visible, so counts read the index alone
         table = connection.ops.quote_name(SearchRow._meta.db_table)
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
-        cursor.execute(f"{'VACUUM ' if vacuum else ''}ANALYZE {table}")
+        for name in (table, connection.ops.quote_name(SearchTally._meta.db_table)):
+            cursor.execute(f"{'VACUUM ' if vacuum else ''}ANALYZE {name}")
     return stats
 
 
 def apply_persons(ids: Iterable[int]) -> int:
-    """Re-derive the rows of these persons (a person no longer registered loses them)."""
+    """Re-derive the rows and tallies of these persons (a person no longer registered loses
+    them). The caller holds the SearchMark lock: one applier at a time."""
     id_list = sorted(set(ids))
     for start in range(0, len(id_list), CHUNK):
         chunk = id_list[start : start + CHUNK]
-        SearchRow.objects.filter(person_id__in=chunk).delete()
-        _insert(row for card in cards(chunk) for row in card.rows())
+        rows = SearchRow.objects.filter(person_id__in=chunk)
+        new = list(cards(chunk))
+        delta = Counter(card.key() for card in new)
+        delta.subtract(Counter(rows.filter(gram="").values_list(*TALLY_KEYS)))
+        rows.delete()
+        _insert(row for card in new for row in card.rows())
+        _tally(delta)
     return len(id_list)
 
 
@@ -429,13 +478,15 @@ def refresh() -> str:
     mark = SearchMark.objects.order_by("pk").first()
     if mark is not None and ensure_fresh(limit=20000):
         # what the calendar changed: certificates that began or ended since the last refresh
-        changed = _starting_today(mark) | set(
-            SearchRow.objects.filter(
-                gram="", level__gt=0, level_until__lt=clock.today()
-            ).values_list("person_id", flat=True)
-        )
-        if changed:
-            apply_persons(changed)
+        with transaction.atomic():
+            SearchMark.objects.select_for_update().filter(pk=mark.pk).exists()
+            changed = _starting_today(mark) | set(
+                SearchRow.objects.filter(
+                    gram="", level__gt=0, level_until__lt=clock.today()
+                ).values_list("person_id", flat=True)
+            )
+            if changed:
+                apply_persons(changed)
         return "incremental"
     rebuild()
     return "full"

@@ -122,6 +122,37 @@ class SearchRow(models.Model):
         return f"{self.gram or '*'} {self.name}"
 
 
+# what a tally is keyed by: the place and the filters a count without a name or a level asks
+TALLY_KEYS = ["region", "city", "province", "section", "division", "years", "state", "trained"]
+
+
+class SearchTally(models.Model):
+    """How many persons share one place and one set of filter values (the ``gram`` "" rows of
+    SearchRow, grouped): a count without a name or a level sums the tallies in scope — a few
+    thousand rows for a province instead of a million index entries. Kept with SearchRow by
+    cqo/talent/index.py; never edited by hand."""
+
+    region = models.CharField(max_length=6)
+    city = models.CharField(max_length=6)
+    province = models.CharField(max_length=6)
+    section = models.CharField(max_length=1)
+    division = models.CharField(max_length=4)
+    years = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=12)
+    trained = models.BooleanField()
+    persons = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=TALLY_KEYS, name="talent_tally_key")]
+        indexes = [
+            models.Index(fields=["province", "persons"], name="tt_prov"),
+            models.Index(fields=["city", "persons"], name="tt_city"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.division or self.section} {self.persons}"
+
+
 class SearchMark(models.Model):
     """The search index's watermark: every audit entry up to ``audit_id`` is reflected."""
 

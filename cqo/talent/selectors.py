@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -17,7 +17,7 @@ from cqo.lib import clock
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Appointment, Person
 from cqo.talent import index
-from cqo.talent.models import SearchRow, TalentEntry
+from cqo.talent.models import SearchRow, SearchTally, TalentEntry
 
 # what search() annotates on each person
 ANNOTATIONS = (
@@ -94,15 +94,20 @@ def _latest_filing() -> QuerySet[Appointment]:
 class Found:
     """The persons a search finds, in name order: what Paginator, the API and the export read
     (``count()``, slices, iteration). The ids come from the search index, or from the live query
-    while the index is catching up; each page is then read with what its rows show."""
+    while the index is catching up; each page is then read with what its rows show. ``tally``
+    counts them faster when the search allows it (SearchTally)."""
 
-    def __init__(self, ids: QuerySet[Any]) -> None:
+    def __init__(self, ids: QuerySet[Any], tally: QuerySet[Any] | None = None) -> None:
         self._ids = ids
+        self._tally = tally
         self._count: int | None = None
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._ids.count()
+            if self._tally is not None:
+                self._count = self._tally.aggregate(n=Sum("persons"))["n"] or 0
+            else:
+                self._count = self._ids.count()
         return self._count
 
     def __len__(self) -> int:
@@ -139,7 +144,7 @@ def search(*, user: Any, live: bool = False, **filters: Any) -> Found:
     (cqo/talent/index.py), else (or with ``live``) the same answer from the registry."""
     f = Filters(**filters)
     if not live and index.ensure_fresh():
-        return Found(_index_ids(user, f))
+        return _index_found(user, f)
     return Found(_live_ids(user, f))
 
 
@@ -151,30 +156,41 @@ def _level_rank(level: str) -> int:
     return index.LEVELS.get(level, 0)
 
 
-def _index_ids(user: Any, f: Filters) -> QuerySet[Any]:
+def _index_found(user: Any, f: Filters) -> Found:
     q = f.q.strip().casefold()
-    # the rarest character is not known without a count; any character of the query finds
-    # every name that contains the query, and ``name`` (in the same index) checks the rest
-    rows = SearchRow.objects.filter(gram=index.grams(q)[0] if index.grams(q) else "")
-    if len(q) > 1:
-        rows = rows.filter(name__icontains=f.q.strip())
-    rows = rows.filter(_index_scope(user))
+    # the place and the filters, in the columns SearchRow and SearchTally share
+    where = [_index_scope(user)]
     if f.region:
         place = _region(f.region)
-        rows = rows.filter(_index_region(place)) if place else rows.none()
+        where.append(_index_region(place) if place else Q(pk__in=[]))
     if f.industry:
-        rows = rows.filter(Q(section=f.industry) | Q(division=f.industry))
+        where.append(Q(section=f.industry) | Q(division=f.industry))
     if f.min_years is not None:
-        rows = rows.filter(years__gte=f.min_years)
+        where.append(Q(years__gte=f.min_years))
+    if f.state:
+        where.append(Q(state="" if f.state == "none" else f.state))
+    if f.training:
+        where.append(Q(trained=f.training == "yes"))
+    # the rarest character is not known without a count; any character of the query finds
+    # every name that contains the query, and ``name`` (in the same index) checks the rest
+    gram = index.grams(q)[0] if index.grams(q) else ""
+    rows = SearchRow.objects.filter(*where, gram=gram)
+    if len(q) > 1:
+        rows = rows.filter(name__icontains=f.q.strip())
     if f.level:
         rows = rows.filter(level__gte=_level_rank(f.level), level_until__gte=clock.today())
-    if f.state:
-        rows = rows.filter(state="" if f.state == "none" else f.state)
-    if f.training:
-        rows = rows.filter(trained=f.training == "yes")
     if f.level or f.state not in ("", "none") or f.training == "yes":
         rows = rows.filter(flagged=True)  # the same rows, from the small partial indexes
-    return rows.order_by("name", "person_id").values_list("person_id", flat=True)
+    ids = rows.order_by("name", "person_id").values_list("person_id", flat=True)
+    # without a name or a level, and for a scope that is a place, the tallies count them
+    counted = not q and not f.level and _place_scope(user)
+    return Found(ids, SearchTally.objects.filter(*where) if counted else None)
+
+
+def _place_scope(user: Any) -> bool:
+    """Whether ``_scope`` is a place (or nothing) rather than a list of persons."""
+    authenticated = getattr(user, "is_authenticated", False) and user.is_active
+    return not authenticated or user.is_platform_admin or user.role in _PLACE_ROLES
 
 
 def _index_region(region: Region) -> Q:
@@ -194,6 +210,9 @@ def _index_scope(user: Any) -> Q:
     )
 
 
+_PLACE_ROLES = (Role.REGULATOR, Role.DEPARTMENT)
+
+
 def _scope(
     user: Any,
     place: Callable[[Region], Q],
@@ -207,7 +226,7 @@ def _scope(
         return Q(pk__in=[])
     if user.is_platform_admin:
         return Q()
-    if user.role in (Role.REGULATOR, Role.DEPARTMENT):
+    if user.role in _PLACE_ROLES:
         if user.region is None:
             return Q(pk__in=[])
         scope = place(user.region)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from cqo.reference.models import Region
 from cqo.registry import services as registry
 from cqo.registry.models import Enterprise, Person
 from cqo.talent import index, selectors, services
-from cqo.talent.models import SearchMark, SearchRow
+from cqo.talent.models import TALLY_KEYS, SearchMark, SearchRow, SearchTally
 from cqo.test import (
     CITY,
     COUNTY_A,
@@ -112,6 +113,14 @@ def _same_as_live(users: list[Any], filters: list[dict[str, Any]] = FILTERS) -> 
     return found
 
 
+def _tallies_are_the_rows() -> None:
+    """Each tally is the number of persons with its keys, and no tally counts nobody."""
+    rows = SearchRow.objects.filter(gram="").values_list(*TALLY_KEYS)
+    expected = dict(Counter(rows))
+    tallies = {t[:-1]: t[-1] for t in SearchTally.objects.values_list(*TALLY_KEYS, "persons")}
+    assert tallies == expected and len(expected) > 5
+
+
 def _world(p: Personas) -> None:
     """Coverage's two dozen enterprises with their persons, renamed, plus a person who only
     registered and one with only a draft appointment (their place is where they registered)."""
@@ -152,6 +161,7 @@ def test_full_build_equals_live_for_every_user_and_filter(personas: Personas):
     persons = Person.objects.count()
     assert stats.persons == persons
     assert SearchRow.objects.filter(gram="").count() == persons
+    _tallies_are_the_rows()
     assert _same_as_live(_users(p)) > 60
     # the place: a draft appointment does not move a person from where they registered
     drafted = Person.objects.get(name="赵伟")
@@ -181,6 +191,7 @@ def test_audited_changes_are_applied_on_the_next_read(personas: Personas):
     entry = services.recommend(actor=p.certifier, person=other, reason="认定合格，推荐入库")
     services.decide(actor=p.province, entry=entry, admit=True, note="同意")
     assert _same_as_live(_users(p)) > 60
+    _tallies_are_the_rows()
     assert SearchMark.objects.get().audit_id > before
     assert [x.name for x in selectors.search(user=p.province, q="欧阳堃")] == ["欧阳堃"]
     assert selectors.search(user=p.county_b, q="欧阳堃").count() == 0

@@ -12,7 +12,7 @@ from cqo.blacklist.models import Appeal, Listing
 from cqo.lib.forms import BootstrapForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-FILE_HELP = _("PDF、JPG 或 PNG，不超过10MB")
+FILE_HELP = _("PDF、JPG 或 PNG，不超过20MB")
 
 
 class ListingForm(BootstrapForm):

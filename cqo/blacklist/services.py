@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +28,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.blacklist import rules, selectors
 from cqo.blacklist.models import Appeal, Listing
-from cqo.lib import clock, crypto
+from cqo.lib import clock, crypto, uploads
 from cqo.lib.errors import Errors
 from cqo.reference import validators
 from cqo.reference.models import Region
@@ -53,8 +52,6 @@ LISTING_FIELDS = [
     "public",
 ]
 APPEAL_FIELDS = ["grounds", "attachment", "status"]
-FILE_TYPES = {".pdf", ".jpg", ".jpeg", ".png"}
-FILE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _text(data: Data, key: str) -> str:
@@ -92,11 +89,11 @@ def _file(errors: Errors, field: str, value: Any) -> UploadedFile | None:
     if not isinstance(value, UploadedFile):
         errors.add(field, _("请上传文件"))
         return None
-    if PurePath(value.name or "").suffix.lower() not in FILE_TYPES:
-        errors.add(field, _("只接受 PDF、JPG 或 PNG 文件"))
-        return None
-    if (value.size or 0) > FILE_MAX_BYTES:
-        errors.add(field, _("文件不能超过10MB"))
+    # type by content, size (CQO_UPLOAD_MAX_DOCUMENT_BYTES), image dimensions
+    try:
+        uploads.check_document(value)
+    except ValidationError as exc:
+        errors.add(field, exc)
         return None
     return value
 

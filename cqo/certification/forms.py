@@ -107,7 +107,7 @@ class PeriodForm(BootstrapForm):
 class EvidenceForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("材料类别"), choices=Evidence.Kind.choices)
     title = forms.CharField(label=_("材料名称"), max_length=200)
-    file = forms.FileField(label=_("文件（PDF/JPG/PNG，≤10 MB）"))
+    file = forms.FileField(label=_("文件（PDF/JPG/PNG，≤20 MB）"))
 
 
 class ReturnForm(BootstrapForm):

@@ -39,7 +39,7 @@ from cqo.community.models import (
     Score,
     Submission,
 )
-from cqo.lib import clock
+from cqo.lib import clock, uploads
 from cqo.lib.errors import Errors, text
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Enterprise, Person
@@ -796,6 +796,15 @@ def submission_create(
         problem = rules.attachment_error(name, int(getattr(f, "size", 0) or 0), head)
         if problem:
             errors.add("attachments", problem)
+            continue
+        # type by content throughout, Office files' archives, image dimensions
+        try:
+            uploads.check_attachment(f)
+        except ValidationError as exc:
+            errors.add(
+                "attachments",
+                _("附件 %(name)s：%(problem)s") % {"name": name, "problem": exc.messages[0]},
+            )
     if Submission.objects.filter(competition=competition, person=person, title=title).exists():
         errors.add("title", _("您已申报过同名案例"))
     errors.raise_if_any()

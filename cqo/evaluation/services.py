@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from cqo.evaluation.models import (
     Revenue,
     SelfAssessment,
 )
-from cqo.lib import clock
+from cqo.lib import clock, uploads
 from cqo.lib.errors import Data, Errors, text
 from cqo.policy import rules as policy_rules
 from cqo.policy import schema
@@ -958,6 +959,10 @@ LOSS_HEADERS = ["发生日期", "损失类别", "直接/间接", "金额（元�
 
 
 def _rows(content: bytes, headers: list[str]) -> list[tuple[int, dict[str, Any]]]:
+    try:  # type, size and zip-bomb checks before calamine opens it (cqo/lib/uploads.py)
+        uploads.check_workbook(ContentFile(content, name="import.xlsx"))
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
         raw = sheet.to_python(skip_empty_area=False)

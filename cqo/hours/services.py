@@ -16,13 +16,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
 from cqo.hours.models import Kind, PersonSalt, Source, StudyRecord
-from cqo.lib import clock
+from cqo.lib import clock, uploads
 from cqo.registry.models import Person
 
 MAX_HOURS = Decimal("500")
@@ -168,6 +169,12 @@ def record_create(
             errors["corrects"] = _("更正的记录应属于同一人员")
         elif StudyRecord.objects.filter(corrects=corrects).exists():
             errors["corrects"] = _("该记录已被更正，请更正最新的记录")
+    # an uploaded file (not the attendance statement an alliance event writes itself)
+    if isinstance(evidence, UploadedFile):
+        try:
+            uploads.check_document(evidence)
+        except ValidationError as exc:
+            errors["evidence"] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
     record = StudyRecord(

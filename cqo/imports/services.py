@@ -47,7 +47,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
 from cqo.imports import readers, rules
 from cqo.imports.models import EnterpriseList
-from cqo.lib import clock
+from cqo.lib import clock, uploads
 from cqo.lib.codes import make_uscc
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Enterprise
@@ -121,6 +121,8 @@ def list_create(
     name = Path(upload.name or "").name[:255]
     try:
         readers.kind_of(name)
+        # size, type by content, zip/xlsx bombs: refused before the file is stored or parsed
+        uploads.check_list(upload)
     except ValidationError as exc:
         errors["file"] = exc.messages
     if errors:

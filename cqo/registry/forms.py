@@ -110,7 +110,9 @@ class PersonForm(BootstrapForm):
         widget=DATE,
         help_text=_("可不填；填写时须与身份证号一致"),
     )
-    photo = forms.ImageField(label=_("免冠照片"), required=False)
+    # a plain file field: the service checks the image (cqo/lib/uploads.py) and says which
+    # rule it breaks (format, size, pixels), where ImageField only says "not a valid image"
+    photo = forms.FileField(label=_("免冠照片"), required=False)
     position = forms.CharField(label=_("现任职务"), required=False)
     title = forms.CharField(label=_("职称"), required=False)
     title_level = forms.ChoiceField(

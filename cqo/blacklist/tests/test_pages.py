@@ -16,6 +16,7 @@ from cqo.audit.models import AuditEntry
 from cqo.blacklist import services
 from cqo.blacklist.models import Appeal, Listing
 from cqo.blacklist.tests.conftest import TODAY, World, issue
+from cqo.lib.tests.test_uploads import png_bytes
 from cqo.registry.models import Appointment
 
 DAY = dt.timedelta(days=1)
@@ -258,7 +259,7 @@ def test_it_takes_an_appeal_from_the_listed_person(world: World, client: Client)
     assert bad.status_code == 422
     assert 'id="error-appeal-grounds"' in bad.content.decode()
 
-    attachment = SimpleUploadedFile("proof.png", b"\x89PNG proof", "image/png")
+    attachment = SimpleUploadedFile("proof.png", png_bytes(), "image/png")
     response = client.post(url, {"appeal-grounds": GROUNDS, "appeal-attachment": attachment})
     assert response.status_code == 302
     appeal = Appeal.objects.get(listing=listing)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ from cqo.accounts.models import User
 from cqo.audit.services import audit_record
 from cqo.certification import selectors
 from cqo.certification.models import CertificationBody
-from cqo.lib import clock
+from cqo.lib import clock, uploads
 from cqo.lib.errors import Errors
 from cqo.lib.errors import text as text_field
 from cqo.policy import schema
@@ -22,8 +21,6 @@ from cqo.policy import schema
 Data = dict[str, Any]
 TEXT_MAX = 4000
 REASON_MIN = 4
-UPLOAD_MAX = 10 * 1024 * 1024
-UPLOAD_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
 
 __all__ = ["Errors", "text_field"]
 
@@ -94,11 +91,11 @@ def check_upload(
     if not isinstance(upload, UploadedFile):
         errors.add(key, _("请上传文件"))
         return None
-    if PurePath(upload.name or "").suffix.lower() not in UPLOAD_EXTENSIONS:
-        errors.add(key, _("仅支持 PDF、JPG、PNG 文件"))
-        return None
-    if upload.size is None or upload.size > UPLOAD_MAX:
-        errors.add(key, _("文件不能超过 10 MB"))
+    # type by content, size (CQO_UPLOAD_MAX_DOCUMENT_BYTES), image dimensions
+    try:
+        uploads.check_document(upload)
+    except ValidationError as exc:
+        errors.add(key, exc)
         return None
     return upload
 

@@ -21,6 +21,7 @@ from cqo.community.models import (
 )
 from cqo.community.tests.conftest import TODAY, World, moment
 from cqo.hours.models import StudyRecord
+from cqo.lib.tests.test_uploads import png_bytes
 from cqo.test import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -358,7 +359,7 @@ def test_a_regulator_runs_a_competition_through_the_pages(
             "case_text": "x",
             "results": "y",
             "enterprise": p.enterprise_a.uscc,
-            "attachment_1": SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n..."),
+            "attachment_1": SimpleUploadedFile("photo.png", png_bytes()),
         },
     )
     second = Submission.objects.get(title="案例B")

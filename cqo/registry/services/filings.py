@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
-from cqo.lib import clock, crypto
+from cqo.lib import clock, crypto, uploads
 from cqo.policy import rules as policy
 from cqo.policy import schema
 from cqo.policy.selectors import Governing, governing_for_region, governing_from_ids
@@ -74,7 +74,12 @@ def _apply_appointment(errors: Errors, appt: Appointment, data: Data, *, partial
                     continue
             setattr(appt, key, value or None)
     if given("authorisation_scan") and data.get("authorisation_scan") is not None:
-        appt.authorisation_scan = data["authorisation_scan"]
+        try:
+            uploads.check_document(data["authorisation_scan"])
+        except ValidationError as exc:
+            errors.add("authorisation_scan", exc)
+        else:
+            appt.authorisation_scan = data["authorisation_scan"]
     if appt.start_date:
         if appt.start_date > clock.today() + dt.timedelta(days=366):
             errors.add("start_date", _("聘任日期不能晚于一年以后"))

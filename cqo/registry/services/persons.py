@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
-from cqo.lib import clock, crypto
+from cqo.lib import clock, crypto, uploads
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
 from cqo.registry.models import Person, Qualification
@@ -107,7 +107,12 @@ def _apply_person(errors: Errors, person: Person, data: Data, *, partial: bool) 
         if code and person.region is None:
             errors.add("region", _("行政区划代码不存在（GB/T 2260）"))
     if given("photo") and data.get("photo") is not None:
-        person.photo = data["photo"]
+        try:
+            uploads.check_photo(data["photo"])
+        except ValidationError as exc:
+            errors.add("photo", exc)
+        else:
+            person.photo = data["photo"]
     # Gender and birth date come from the ID number: when it is rejected, say so once rather
     # than also reporting the two derived fields as missing.
     derived = ["gender", "birth_date"] if "id_number" in errors.errors else []

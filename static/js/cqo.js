@@ -1,0 +1,22 @@
+/* Behaviour the templates ask for with data attributes, instead of inline handlers (the
+   Content-Security-Policy allows no inline script). Delegated from the document, so it also
+   covers content HTMX swaps in. */
+(function () {
+  "use strict";
+  // <select data-submit-on-change>: submit its form when the choice changes
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el instanceof HTMLSelectElement && el.hasAttribute("data-submit-on-change") && el.form) {
+      el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+    }
+  });
+  // <form data-confirm="question">: ask before submitting
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    }
+  });
+})();

@@ -1,8 +1,8 @@
 """Settings for the CQO Platform.
 
 One file, driven by environment variables. With none set it runs the embedded default: SQLite
-and generated secrets under ./var, background work in-process. Production sets DATABASE_URL
-(PostgreSQL) and the keys; see .env.example.
+and generated secrets under ./var, background work in-process. Production (CQO_ENV=production,
+``make serve-prod``) sets DATABASE_URL (PostgreSQL), REDIS_URL and the keys; see .env.example.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Production mode: HTTPS only, static files collected and served by WhiteNoise, JSON logs, Redis as
+# broker and cache. Settings still import without PostgreSQL or Redis (so `check --deploy` runs
+# anywhere); `make serve-prod` is what insists on them.
+PRODUCTION = os.environ.get("CQO_ENV", "").strip().lower() == "production"
+
 DATA_DIR = Path(os.environ.get("CQO_DATA_DIR") or BASE_DIR / "var")
 _SECRETS = load_secrets(DATA_DIR)
 
@@ -40,13 +45,25 @@ CQO_HASH_KEY = _SECRETS["hash_key"]
 # and the checkpoint origin line (C2SP tlog-checkpoint), which names this log.
 CQO_LEDGER_KEY = _SECRETS["ledger_key"]
 CQO_LEDGER_ORIGIN = os.environ.get("CQO_LEDGER_ORIGIN", "cqo-platform.local/hours")
+# Key rotation: the previous seeds (comma-separated) still cosign new checkpoints for a while.
+CQO_LEDGER_KEYS_OLD = env_list("CQO_LEDGER_KEYS_OLD")
+# Verifier keys (public, comma-separated) of retired seeds: ledger_audit still accepts the
+# checkpoints they signed before the rotation.
+CQO_LEDGER_RETIRED_VKEYS = env_list("CQO_LEDGER_RETIRED_VKEYS")
 # Study-hour reminders before year end (SPEC §5; the sources set no date): month-day list.
 CQO_HOUR_REMINDER_DATES = env_list("CQO_HOUR_REMINDER_DATES") or ["11-01", "12-01"]
 
-DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# never in production: a debug page shows settings and personal data
+DEBUG = env_bool("DEBUG", False) and not PRODUCTION
+# Production answers only the host names it is given (the default is the loopback server of
+# `make serve-prod`); SITE_URL, the address printed in QR codes and e-mails, follows the first.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}:8443" if PRODUCTION else "http://127.0.0.1:8000"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",  # django-csp's system checks of the policy (config/security.py)
     "ninja",  # serves Swagger UI's files itself: no CDN on an intranet (SPEC §10)
     "cqo.audit",
     "cqo.reference",
@@ -72,10 +90,14 @@ INSTALLED_APPS = [
     "cqo.certification",
     "cqo.evaluation",
     "cqo.community",
+    "cqo.ops",
 ]
 
 MIDDLEWARE = [
+    # first, so every log record of the request carries its id
+    "cqo.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cqo.lib.middleware.ChosenLanguageMiddleware",
     "cqo.lib.middleware.RejectNulMiddleware",
@@ -85,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # (faults) a database that is down or restarting answers 503, never a half-done change
+    "cqo.lib.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,7 +134,10 @@ TEMPLATES = [
 _sqlite_path = DATA_DIR / "cqo.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{_sqlite_path}", conn_max_age=60
+        os.environ.get("DATABASE_URL") or f"sqlite:///{_sqlite_path}",
+        conn_max_age=60,
+        # a connection the server dropped (a restart) is noticed before the next request uses it
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -151,11 +178,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Production serves the collected static files itself (WhiteNoise: hashed names, gzip and brotli
+# copies, cached for a year), no CDN on an intranet (SPEC §10). Elsewhere the files are served
+# from static/ as they are, so tests and `make run` need no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "cqo.ops.storage.StaticStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# production is HTTPS only (config/gunicorn.conf.py serves TLS)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
@@ -180,7 +219,8 @@ CQO_POLICY_PACK_DIR = Path(os.environ.get("CQO_POLICY_PACK_DIR") or DATA_DIR / "
 
 # Background work (config/celery.py). With a broker (Redis in production), imports and the daily
 # jobs run on Celery workers and beat; without one, tasks run in-process when called.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -189,6 +229,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# workers log through LOGGING below (JSON lines in production), not Celery's own format
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not PRODUCTION
 # The daily jobs (each idempotent: running twice a day does nothing more), at night in Beijing.
 CQO_DAILY_JOBS = {
     "blacklist-activate": "cqo.blacklist.tasks.blacklist_activate",
@@ -212,9 +254,46 @@ CELERY_BEAT_SCHEDULE |= {
     for name, task in CQO_FREQUENT_JOBS.items()
 }
 
+# Import progress and other short-lived shared state: Redis when there is one, so the web
+# processes see what the workers write; the process's memory otherwise.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cqo",
+        }
+    }
+
+# Production logs JSON lines on stdout (one object per record, with the request's id, method,
+# path, status, duration and user id: cqo/ops/logs.py); elsewhere plain text. Each request is
+# logged by cqo.ops.middleware at INFO.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "cqo.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request": {"()": "cqo.ops.logs.RequestContextFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout" if PRODUCTION else "ext://sys.stderr",
+            "formatter": "json" if PRODUCTION else "text",
+            "filters": ["request"],
+        }
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"),
+    },
+    # PDF rendering narrates every step at INFO
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+
+# (security) headers, Content-Security-Policy, sessions and upload limits: config/security.py
+from config import security as _security  # noqa: E402
+
+MIDDLEWARE = _security.middleware(MIDDLEWARE)
+from config.security import *  # noqa: E402,F403

@@ -3,10 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cqo.api import api
+from cqo.ops.views import healthz, readyz
 from cqo.registry.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # liveness and readiness probes (no trailing slash: what process managers expect)
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

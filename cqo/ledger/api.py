@@ -76,6 +76,10 @@ class KeyOut(Schema):
     key_id: str = Field(description="4 bytes, hex")
     algorithm: str = "Ed25519"
     public_key: str = Field(description="the raw 32-byte Ed25519 public key, base64")
+    previous_vkeys: list[str] = Field(
+        default_factory=list,
+        description="keys of before a rotation, still cosigning new checkpoints for a while",
+    )
 
 
 def _checkpoint_out(cp: Any) -> CheckpointOut:
@@ -167,4 +171,5 @@ def key_get(request: HttpRequest) -> KeyOut:
         name=verifier.name,
         key_id=verifier.key_id.hex(),
         public_key=note.b64(verifier.public_key),
+        previous_vkeys=selectors.previous_vkeys(),
     )

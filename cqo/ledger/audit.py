@@ -183,7 +183,7 @@ def _run(
     batch: int,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    verifier = selectors.verifier()
+    verifiers = selectors.audit_verifiers()
     rows = Checkpoint.objects.order_by("size").values_list("size", "root", "note")
     checkpoints = [(s, bytes(root), signed) for s, root, signed in rows]
     beyond = [c for c in checkpoints if c[0] > size]
@@ -196,7 +196,7 @@ def _run(
         """Check every checkpoint of size ``position`` (the tree now has that many leaves)."""
         nonlocal due, previous
         while due is not None and due[0] == position:
-            previous = _check_checkpoint(tree, verifier, due, previous)
+            previous = _check_checkpoint(tree, verifiers, due, previous)
             report.checkpoints += 1
             tree.keep = (position - 1) >> CHUNK_LEVEL if position else None
             due = next(pending, None)
@@ -243,18 +243,32 @@ def _first_missing(cursor: Any, table: str, idx: str, start: int, end: int) -> i
     return end - 1  # only the last one is absent
 
 
+def _open(signed: str, verifiers: list[note.Verifier]) -> str:
+    """The text of a note signed by one of the keys; a line by one of them that does not verify
+    rejects it at once."""
+    unsigned = note.NoteError("unsigned", "the note carries no signature by the log's keys")
+    for verifier in verifiers:
+        try:
+            return note.open_note(signed, verifier)
+        except note.NoteError as exc:
+            if exc.code != "unsigned":
+                raise
+            unsigned = exc if len(verifiers) == 1 else unsigned
+    raise unsigned
+
+
 def _check_checkpoint(
     tree: _Tree,
-    verifier: note.Verifier,
+    verifiers: list[note.Verifier],
     row: tuple[int, bytes, str],
     previous: tuple[int, bytes] | None,
 ) -> tuple[int, bytes]:
     size, stored_root, signed = row[0], bytes(row[1]), row[2]
     try:
-        parsed = note.parse_checkpoint(note.open_note(signed, verifier))
+        parsed = note.parse_checkpoint(_open(signed, verifiers))
     except note.NoteError as exc:
         raise _Divergence("checkpoint", size, f"checkpoint {size}: {exc}") from exc
-    if parsed.origin != verifier.name or parsed.size != size or parsed.root != stored_root:
+    if parsed.origin != verifiers[0].name or parsed.size != size or parsed.root != stored_root:
         raise _Divergence(
             "checkpoint", size, f"checkpoint {size}: its signed text does not match its record"
         )

@@ -53,6 +53,30 @@ def signing_key() -> Ed25519PrivateKey:
     return _private_key(settings.CQO_LEDGER_KEY)
 
 
+def previous_keys() -> list[Ed25519PrivateKey]:
+    """The keys signed with before the current one (CQO_LEDGER_KEYS_OLD): during a rotation
+    they still cosign new checkpoints, so verifiers that pin the old key keep working until they
+    take the new one."""
+    return [_private_key(seed) for seed in settings.CQO_LEDGER_KEYS_OLD if seed.strip()]
+
+
+def previous_vkeys() -> list[str]:
+    return [note.vkey(origin(), note.raw_public_key(k)) for k in previous_keys()]
+
+
+def previous_verifiers() -> list[note.Verifier]:
+    return [note.parse_vkey(v) for v in previous_vkeys()]
+
+
+def audit_verifiers() -> list[note.Verifier]:
+    """The keys whose signatures the audit accepts on stored checkpoints: the current key, the
+    previous ones still cosigning (CQO_LEDGER_KEYS_OLD) and the retired ones, named by their
+    public verifier keys only (CQO_LEDGER_RETIRED_VKEYS): the checkpoints stored before a
+    rotation keep the signature they were made with."""
+    retired = [note.parse_vkey(v.strip()) for v in settings.CQO_LEDGER_RETIRED_VKEYS if v.strip()]
+    return [verifier(), *previous_verifiers(), *retired]
+
+
 def origin() -> str:
     """The log's origin line, also the name of its signing key (C2SP: the two should match)."""
     name = settings.CQO_LEDGER_ORIGIN

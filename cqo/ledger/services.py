@@ -234,15 +234,43 @@ def checkpoint(size: int | None = None) -> Checkpoint:
         raise ValidationError({"size": _("超出日志范围：日志现有 %(size)s 条") % {"size": current}})
     existing = Checkpoint.objects.filter(size=size).first()
     if existing is not None:
-        return existing
+        return signed_now(existing)
     root = selectors.root(size)
     text = note.checkpoint_text(selectors.origin(), size, root)
     signed = note.sign(text, selectors.origin(), selectors.signing_key())
+    for key in selectors.previous_keys():
+        signed = note.cosign(signed, selectors.origin(), key)
     try:
         with transaction.atomic():
             return Checkpoint.objects.create(size=size, root=root, note=signed)
     except IntegrityError:
-        return Checkpoint.objects.get(size=size)
+        return signed_now(Checkpoint.objects.get(size=size))
+
+
+def signed_now(cp: Checkpoint) -> Checkpoint:
+    """A stored checkpoint as served: signed by the current key too.
+
+    One signed before a key rotation carries only a previous key's signature (CQO_LEDGER_KEYS_OLD).
+    When that signature verifies and its text is the row's own size and root, the current key's
+    line is added to what is served (Ed25519 is deterministic: the same line every time); the
+    stored row stays as it was signed (checkpoints are append-only). A note that no configured
+    key signed is served as stored, never signed anew: a note written behind the platform's back
+    must fail verification, not gain a signature."""
+    cosigned = note.cosign(cp.note, selectors.origin(), selectors.signing_key())
+    if cosigned == cp.note or not _signed_by_previous_key(cp):
+        return cp
+    return Checkpoint(pk=cp.pk, size=cp.size, root=cp.root, note=cosigned, created_at=cp.created_at)
+
+
+def _signed_by_previous_key(cp: Checkpoint) -> bool:
+    for verifier in selectors.previous_verifiers():
+        try:
+            parsed = note.parse_checkpoint(note.open_note(cp.note, verifier))
+        except note.NoteError:
+            continue
+        if (parsed.origin, parsed.size, parsed.root) == (verifier.name, cp.size, bytes(cp.root)):
+            return True
+    return False
 
 
 def bundle(index: int) -> dict[str, Any]:
@@ -253,6 +281,7 @@ def bundle(index: int) -> dict[str, Any]:
     head = selectors.latest_checkpoint()
     if head is None or head.size <= index:
         head = checkpoint()
+    head = signed_now(head)
     proof = inclusion_proof(index, head.size)
     return {
         "version": 1,

@@ -41,6 +41,17 @@ def decrypt(token: str) -> str:
         raise ValueError("encrypted value cannot be read with the configured data key") from exc
 
 
+def reencrypt(token: str) -> str:
+    """The same value encrypted with the current key (the first of CQO_DATA_KEYS), read with
+    any of them: what a key rotation does to every stored token."""
+    if not token:
+        return ""
+    try:
+        return _fernet(_keys()).rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("encrypted value cannot be read with the configured data keys") from exc
+
+
 def keyed_hash(value: str) -> str:
     from django.conf import settings
 

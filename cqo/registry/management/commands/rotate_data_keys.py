@@ -1,0 +1,32 @@
+"""``manage.py rotate_data_keys [--rehash]``: re-encrypt the stored personal data with the current
+data key (and recompute the lookup hashes with the current hash key); see
+cqo/registry/services/keys.py and the operations guide."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cqo.registry.services import keys
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt personal data with the current data key (--rehash: new lookup hashes too)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--rehash",
+            action="store_true",
+            help="recompute the ID number and mobile lookup hashes with the current CQO_HASH_KEY",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        start = time.perf_counter()
+        done = keys.rotate(rehash=options["rehash"])
+        self.stdout.write(
+            f"re-encrypted {done.persons} persons and {done.enterprises} enterprises"
+            f"{' (lookup hashes recomputed)' if options['rehash'] else ''} "
+            f"in {time.perf_counter() - start:.1f} s"
+        )

@@ -21,6 +21,15 @@ def _fresh_id_numbers():
     test._issued.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # cached answers are keyed by ids (users, audit entries) that the next test's rolled-back
+    # database hands out again
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def keep_test_connection() -> Iterator[None]:
     """For tests that call the WSGI application directly (the API fuzz tests): as

@@ -159,8 +159,10 @@ def build(n_ent: int, n_filings: int, rng: random.Random) -> dict[str, Any]:
         .values_list("code", flat=True)
     )
     divisions = list(Industry.objects.filter(level="division").values_list("code", flat=True))
-    first_ent = (Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    first_person = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    # the ids the new rows get, read back after their insert: one insert in one transaction
+    # numbers its rows consecutively, but not from the largest id present (SQLite's
+    # AUTOINCREMENT and PostgreSQL's sequences go on after rows deleted by earlier benchmarks)
+    first: dict[str, int] = {}
 
     def enterprises() -> Iterator[dict[str, Any]]:
         for i in range(n_ent):
@@ -205,9 +207,9 @@ def build(n_ent: int, n_filings: int, rng: random.Random) -> dict[str, Any]:
             }
 
     def appointments() -> Iterator[dict[str, Any]]:
-        person = first_person
+        person = first["person"]
         for offset, count in plan:
-            ent = first_ent + offset
+            ent = first["enterprise"] + offset
             start = dt.date(2021, 9, 1) + dt.timedelta(days=rng.randrange(0, 1400))
             filed = start + dt.timedelta(days=rng.randrange(0, 60))
             for j in range(count):
@@ -239,10 +241,12 @@ def build(n_ent: int, n_filings: int, rng: random.Random) -> dict[str, Any]:
     t0 = time.perf_counter()
     with transaction.atomic():
         e = _insert(Enterprise, enterprises())
+    first["enterprise"] = Enterprise.objects.get(uscc=f"91{counties[0]}{0:010d}").pk
     t_ent = time.perf_counter() - t0
     t0 = time.perf_counter()
     with transaction.atomic():
         p = _insert(Person, persons())
+        first["person"] = Person.objects.get(id_number_hash=f"bench{0:059d}").pk
         a = _insert(Appointment, appointments())
     t_app = time.perf_counter() - t0
     if connection.vendor == "postgresql":

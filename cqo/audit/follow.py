@@ -11,8 +11,10 @@ is applied once rather than on every read until it settles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -65,3 +67,42 @@ def settle(
     kept = sorted({*recent, *(pk for pk, _t, _i in applied)})
     kept = [pk for pk in kept if pk > watermark][-RECENT_MAX:]
     return watermark, kept
+
+
+def apply_pending(
+    mark: Any,
+    types: Iterable[str],
+    *,
+    limit: int,
+    seconds: int,
+    prepare: Callable[[Pending], Callable[[], object] | None],
+) -> bool | None:
+    """Bring a cache up to date from its ``mark`` (a row with ``audit_id``, ``recent`` and
+    ``refreshed_at``): the entries pending after it, if at most ``limit``, are turned by
+    ``prepare`` into the change to make (None: not one to make here), which runs with the mark
+    locked and moves the watermark. True when the cache now reflects every entry, False when
+    it does not (too many, or not for here), None when another process moved the mark
+    meanwhile (ask again)."""
+    latest = latest_id()
+    if latest <= mark.audit_id:
+        return True
+    todo = pending(mark.audit_id, mark.recent, types, latest, limit)
+    if todo is None:
+        return False
+    if not todo:
+        return True
+    change = prepare(todo)
+    if change is None:
+        return False
+    with transaction.atomic():
+        locked = (
+            type(mark)
+            .objects.select_for_update()
+            .filter(pk=mark.pk, audit_id=mark.audit_id, refreshed_at=mark.refreshed_at)
+        )
+        if not locked.exists():
+            return None
+        change()
+        watermark, recent = settle(latest, types, seconds, mark.recent, todo, mark.audit_id)
+        locked.update(audit_id=watermark, recent=recent, refreshed_at=timezone.now())
+    return True

@@ -476,7 +476,6 @@ def _application_out(user: Any, a: Application) -> ApplicationOut:
 
 
 def _public(cert: LevelCertificate) -> dict[str, Any]:
-    nxt = selectors.successor(cert)
     return {
         "number": cert.number,
         "holder": str(cert.content.get("holder", "")),
@@ -487,7 +486,7 @@ def _public(cert: LevelCertificate) -> dict[str, Any]:
         "valid_until": cert.valid_until,
         "status": rules.shown_status(cert.status, cert.valid_until, clock.today()),
         "status_changed_on": cert.status_changed_on,
-        "superseded_by": nxt.number if nxt else None,
+        "superseded_by": selectors.successor_number(cert),
         "content": {k: str(v) for k, v in cert.content.items() if k != "holder_id"},
         "content_hash": cert.content_hash,
         "intact": services.content_intact(cert),
@@ -682,7 +681,7 @@ def evidence_add(
     title: Form[str],
     file: File[UploadedFile],
 ) -> Status[ApplicationOut]:
-    """Multipart: kind, title, file (PDF/JPG/PNG, ≤ 10 MB)."""
+    """Multipart: kind, title, file (PDF/JPG/PNG, ≤ 20 MB)."""
     user, app = _app(request, app_id)
     services.evidence_add(actor=user, app=app, data={"kind": kind, "title": title}, upload=file)
     app.refresh_from_db()

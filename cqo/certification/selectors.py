@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from cqo.accounts.access import NOTHING
@@ -199,10 +199,14 @@ def certificate_get(*, user: Any, number: str) -> LevelCertificate:
 
 
 def public_certificate(number: str) -> LevelCertificate:
-    """Public verification: no scope, only the exact number."""
+    """Public verification: no scope, only the exact number. One query: the certificate with
+    the number of the one that superseded it (``successor_number``), nothing joined that the
+    answer does not show."""
+    later = LevelCertificate.objects.filter(supersedes=OuterRef("pk")).values("number")[:1]
     found = (
         LevelCertificate.objects.filter(number=_number(number))
-        .select_related("body", "supersedes")
+        .annotate(successor_number=Subquery(later))
+        .order_by()
         .first()
     )
     if found is None:
@@ -210,8 +214,11 @@ def public_certificate(number: str) -> LevelCertificate:
     return found
 
 
-def successor(cert: LevelCertificate) -> LevelCertificate | None:
-    return LevelCertificate.objects.filter(supersedes=cert).first()
+def successor_number(cert: LevelCertificate) -> str | None:
+    """The number of the certificate that superseded ``cert`` (reissue), if any."""
+    if hasattr(cert, "successor_number"):
+        return cert.successor_number  # type: ignore[no-any-return]
+    return LevelCertificate.objects.filter(supersedes=cert).values_list("number", flat=True).first()
 
 
 def body_list(*, user: Any) -> QuerySet[CertificationBody]:

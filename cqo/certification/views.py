@@ -696,7 +696,7 @@ def _cert_page(
         "shown": rules.shown_status(cert.status, cert.valid_until, today),
         "intact": services.content_intact(cert),
         "verify_url": printing.verify_url(cert.number),
-        "successor": selectors.successor(cert),
+        "successor_number": selectors.successor_number(cert),
         "is_staff": is_staff,
         "is_holder": is_holder,
         "actions": cert.actions.select_related("decided_by").prefetch_related("appeals"),
@@ -1064,6 +1064,6 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             "c": cert.content,
             "shown": rules.shown_status(cert.status, cert.valid_until, clock.today()),
             "intact": services.content_intact(cert),
-            "successor": selectors.successor(cert),
+            "successor_number": selectors.successor_number(cert),
         },
     )

@@ -27,7 +27,7 @@ import datetime as dt
 import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -746,26 +746,18 @@ def ensure_fresh(limit: int = INLINE_LIMIT) -> bool:
     mark = Mark.objects.order_by("pk").first()
     if mark is None or mark.universe != ",".join(universe()):
         return False
-    latest = feed.latest_id()
-    if latest <= mark.audit_id:
-        return True
-    todo = feed.pending(mark.audit_id, mark.recent, AUDIT_TYPES, latest, limit)
-    if todo is None or any(t == "enterprise_list" for _pk, t, _i in todo):
-        return False
-    if not todo:
-        return True
-    with transaction.atomic():
-        locked = Mark.objects.select_for_update().filter(
-            pk=mark.pk, audit_id=mark.audit_id, refreshed_at=mark.refreshed_at
-        )
-        if not locked.exists():  # someone else applied them meanwhile
-            return ensure_fresh(limit)
-        apply_enterprises(_enterprise_ids([(t, i) for _pk, t, i in todo]))
-        watermark, recent = feed.settle(
-            latest, AUDIT_TYPES, SETTLE_SECONDS, mark.recent, todo, mark.audit_id
-        )
-        locked.update(audit_id=watermark, recent=recent, refreshed_at=timezone.now())
-    return True
+    done = feed.apply_pending(
+        mark, AUDIT_TYPES, limit=limit, seconds=SETTLE_SECONDS, prepare=_change
+    )
+    return ensure_fresh(limit) if done is None else done
+
+
+def _change(todo: feed.Pending) -> Callable[[], object] | None:
+    """The enterprises the entries name, re-applied; an imported list is left to a rebuild."""
+    if any(t == "enterprise_list" for _pk, t, _i in todo):
+        return None
+    ids = _enterprise_ids([(t, i) for _pk, t, i in todo])
+    return lambda: apply_enterprises(ids)
 
 
 def _enterprise_ids(pending: list[tuple[str, str]]) -> set[int]:

@@ -7,19 +7,24 @@ appointments active on the as-of date (SPEC §12.8); no per-enterprise loop in P
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import Role
+from cqo.audit import follow as feed
 from cqo.coverage import rules
 from cqo.imports.selectors import current_list
+from cqo.lib import clock
 from cqo.policy.models import Pack, PackRegion
 from cqo.policy.selectors import governing_for_region, region_chain
 from cqo.reference.models import Industry, Region
@@ -258,6 +263,13 @@ def _child_key(region: Region | None) -> tuple[str, str | None]:
     return "region_id", None  # a county: itself only
 
 
+# An answer is kept this long, under a key holding the latest audit entry's id: every change
+# that can move a figure (a filing, an enterprise, an imported list, a target, a policy pack) is
+# audited, so a change makes a new key and the next request computes afresh. The time bounds
+# what is not audited (reference data reloaded by hand).
+CACHE_SECONDS = 300
+
+
 def coverage(
     user: Any,
     region_code: str | None,
@@ -270,7 +282,36 @@ def coverage(
     """Coverage rows for the region grouped by child region, GB/T 4754 section, size class or
     the four target metrics; ``metric`` ("all" or one of rules.METRICS) is the population of
     the first three groupings. Answered from the maintained aggregate when it is current (it
-    gives exactly the live answer), else live; ``live`` forces the live query."""
+    gives exactly the live answer), else live; ``live`` forces the live query. The same
+    question asked again before anything changed is answered from the cache."""
+    if live:
+        return _coverage(user, region_code, as_of, group_by, metric, live=True)
+    key = _cache_key(user, region_code, as_of, group_by, metric)
+    found = cache.get(key)
+    if found is None:
+        found = _coverage(user, region_code, as_of, group_by, metric)
+        cache.set(key, found, CACHE_SECONDS)
+    return cast(Coverage, found)
+
+
+def _cache_key(user: Any, *question: Any) -> str:
+    """Who asks (their scope), what, in which language, on which day, and as of which audited
+    change."""
+    scope = (user.pk, user.role, user.region_id, getattr(user, "department", ""))
+    parts = (*scope, *question, get_language(), clock.today(), feed.latest_id())
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"coverage:{digest}"
+
+
+def _coverage(
+    user: Any,
+    region_code: str | None,
+    as_of: dt.date,
+    group_by: str,
+    metric: str,
+    *,
+    live: bool = False,
+) -> Coverage:
     if group_by not in rules.GROUP_BYS:
         raise ValueError(group_by)
     if metric != "all" and metric not in rules.METRICS:

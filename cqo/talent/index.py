@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -434,29 +434,15 @@ def ensure_fresh(limit: int | None = None) -> bool:
     mark = SearchMark.objects.order_by("pk").first()
     if mark is None:
         return False
-    latest = feed.latest_id()
-    if latest <= mark.audit_id:
-        return True
-    todo = feed.pending(mark.audit_id, mark.recent, AUDIT_TYPES, latest, limit)
-    if todo is None:
-        return False
-    if not todo:
-        return True
-    ids = persons_named([(t, i) for _pk, t, i in todo], limit)
-    if ids is None:
-        return False
-    with transaction.atomic():
-        locked = SearchMark.objects.select_for_update().filter(
-            pk=mark.pk, audit_id=mark.audit_id, refreshed_at=mark.refreshed_at
-        )
-        if not locked.exists():  # someone else applied them meanwhile
-            return ensure_fresh(limit)
-        apply_persons(ids)
-        watermark, recent = feed.settle(
-            latest, AUDIT_TYPES, SETTLE_SECONDS, mark.recent, todo, mark.audit_id
-        )
-        locked.update(audit_id=watermark, recent=recent, refreshed_at=timezone.now())
-    return True
+
+    def change(todo: feed.Pending) -> Callable[[], object] | None:
+        ids = persons_named([(t, i) for _pk, t, i in todo], limit)
+        return None if ids is None else lambda: apply_persons(ids)
+
+    done = feed.apply_pending(
+        mark, AUDIT_TYPES, limit=limit, seconds=SETTLE_SECONDS, prepare=change
+    )
+    return ensure_fresh(limit) if done is None else done
 
 
 def _starting_today(mark: SearchMark) -> set[int]:

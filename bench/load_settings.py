@@ -1,0 +1,9 @@
+"""Settings of the load benchmark's server (bench/load.py): the platform's own settings, served
+with the bench URLconf, which adds the bare baseline view to the platform's URLs."""
+
+from config.settings import *  # noqa: F403
+
+DEBUG = False
+ROOT_URLCONF = "bench.load_urls"
+# plain HTTP on the loopback: in production a TLS proxy sits in front of gunicorn
+SECURE_SSL_REDIRECT = False

@@ -7,6 +7,27 @@ from django.db import close_old_connections
 from cqo.test import personas  # noqa: F401  (shared fixture)
 
 
+def _flushes_and_repopulates(item: pytest.Item) -> bool:
+    """A transactional test without serialized_rollback: its flush re-creates the content types
+    and permissions (post_migrate) under new ids, which the next serialized_rollback test would
+    insert again under their old ids."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    serialized = False
+    if marker is not None:
+        transactional = transactional or bool(marker.kwargs.get("transaction"))
+        serialized = bool(marker.kwargs.get("serialized_rollback"))
+    return transactional and not serialized
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # after pytest-django's order (plain database tests, then transactional ones): the
+    # serialized_rollback tests before every transactional test that flushes without it
+    items.sort(key=_flushes_and_repopulates)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real PBKDF2 costs ~0.4 s per persona; tests of the login itself still run the real check.

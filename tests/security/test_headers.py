@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import importlib
 import io
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -233,24 +230,7 @@ def test_production_trusts_the_proxy_header_only_when_told(
         importlib.reload(security)
 
 
-def test_the_deploy_check_is_clean_in_production(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "CQO_ENV": "production",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CQO_DATA_DIR": str(tmp_path),
-    }
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+# The deploy check in production: cqo/ops/tests/test_deploy.py.
 
 
 # Request size ----------------------------------------------------------------------------------

@@ -21,8 +21,16 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "SITE_URL": "https://cqo.example.gov.cn",
         "CSRF_TRUSTED_ORIGINS": "https://cqo.example.gov.cn",
     }
-    # on SQLite: the settings must import without PostgreSQL or Redis
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "SECURE_COOKIES"):
+    # on SQLite: the settings must import without PostgreSQL or Redis; nothing the test
+    # session itself set (the browser tests allow Django's ORM in Playwright's event loop)
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "DEBUG",
+        "SECURE_COOKIES",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
         env.pop(name, None)
     return env
 

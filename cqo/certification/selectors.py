@@ -9,7 +9,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cqo.accounts.access import NOTHING
@@ -200,15 +201,16 @@ def certificate_get(*, user: Any, number: str) -> LevelCertificate:
 
 def public_certificate(number: str) -> LevelCertificate:
     """Public verification: no scope, only the exact number. One query: the certificate with
-    the number of the one that superseded it (``successor_number``), nothing joined that the
-    answer does not show."""
-    later = LevelCertificate.objects.filter(supersedes=OuterRef("pk")).values("number")[:1]
-    found = (
-        LevelCertificate.objects.filter(number=_number(number))
-        .annotate(successor_number=Subquery(later))
-        .order_by()
-        .first()
+    the number of the one that superseded it (``successor_number``; ``supersedes`` is one-to-one,
+    so there is at most one), nothing joined that the answer does not show. Written as SQL: the
+    busiest public lookup, and building the same statement with the ORM on every request costs
+    more than running it."""
+    table = connection.ops.quote_name(LevelCertificate._meta.db_table)
+    sql = (
+        f"SELECT c.*, (SELECT s.number FROM {table} s WHERE s.supersedes_id = c.id)"  # noqa: S608
+        f" AS successor_number FROM {table} c WHERE c.number = %s"
     )
+    found = next(iter(LevelCertificate.objects.raw(sql, [_number(number)])), None)
     if found is None:
         raise Http404
     return found

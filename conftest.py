@@ -48,7 +48,10 @@ def _empty_cache():
     # database hands out again
     from django.core.cache import cache
 
+    from cqo.policy import selectors
+
     cache.clear()
+    selectors.forget()
 
 
 @pytest.fixture

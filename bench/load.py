@@ -10,6 +10,8 @@ loopback.
 2. gunicorn (sync workers, DEBUG off, quiet logs) on 127.0.0.1, once per worker count
    (``--workers``, default 2, 4 and 2 × CPUs + 1), with the platform's settings and URLconf plus
    the bare view (bench/load_urls.py: one row by primary key through a raw cursor, small JSON).
+   The cache is Redis as in production (``--cache``, default redis://127.0.0.1:6379/12, emptied
+   before each server starts; ``--cache memory`` for each worker's own memory).
 3. wrk (one thread), 32 connections (``--connections``), ``--warmup`` s discarded then
    ``--duration`` s measured per endpoint, the bare view first and again last (its mean rate is
    the limit; the two show how much other load on the machine drifted); a Lua script rotates
@@ -82,6 +84,12 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per endpoint")
     parser.add_argument("--warmup", type=int, default=2, help="seconds discarded before each")
     parser.add_argument("--port", type=int, default=18400)
+    parser.add_argument(
+        "--cache",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        help="the Redis database the server caches in, as in production (emptied before each "
+        "server starts); 'memory' for each worker's own memory (the embedded default)",
+    )
     return parser.parse_args()
 
 
@@ -386,15 +394,19 @@ def profile(eps: list[Endpoint], token: str, repeat: int = 100) -> None:
 class Server:
     """gunicorn with sync workers on the loopback, stopped by its pid."""
 
-    def __init__(self, workers: int, port: int, database_url: str, probe: str) -> None:
-        self.workers, self.port, self.probe = workers, port, probe
-        env = dict(os.environ)
+    def __init__(
+        self, workers: int, port: int, database_url: str, probe: str, cache: str = "memory"
+    ) -> None:
+        self.workers, self.port, self.probe, self.cache = workers, port, probe, cache
+        env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
         env |= {
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "bench.load_settings",
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
         }
+        if cache != "memory":
+            env["REDIS_URL"] = cache  # the shared cache of production (config/settings.py)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.argv = [
             str(gunicorn),
@@ -412,6 +424,8 @@ class Server:
         with socket.socket() as probe:  # another server there would answer for ours
             if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                 raise SystemExit(f"port {self.port} is in use (--port)")
+        if self.cache != "memory":
+            empty_cache(self.cache)  # every worker count starts cold
         self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT)  # noqa: S603 (our argv)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -526,6 +540,21 @@ def wrk(url: str, script: Path, connections: int, seconds: int) -> Result:
     return Result(req, dur / 1e6, p50 / 1000, p99 / 1000, bad, sum(errors[:3]) + errors[4])
 
 
+def empty_cache(url: str) -> None:
+    """Empty the benchmark's Redis database; fails loudly when Redis does not answer."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        raise SystemExit(
+            f"Redis at {url} does not answer ({exc}): start it, or pass --cache memory"
+        ) from exc
+    finally:
+        client.close()
+
+
 def measure(
     workers: int, args: argparse.Namespace, url: str, scripts: list[tuple[Endpoint, Path]]
 ) -> list[tuple[str, Result]]:
@@ -534,7 +563,7 @@ def measure(
     results = []
     order = [*scripts, scripts[0]]
     database = urllib.parse.urlsplit(url).path.lstrip("/")
-    with Server(workers, args.port, url, scripts[0][0].sample) as server:
+    with Server(workers, args.port, url, scripts[0][0].sample, args.cache) as server:
         base = f"http://127.0.0.1:{args.port}"
         for k, (ep, script) in enumerate(order):
             if args.warmup:
@@ -590,8 +619,11 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         f"load test (gunicorn, {connection.vendor} {connection.settings_dict['NAME']}): "
         f"{args.connections} connections, {args.duration} s per endpoint after {args.warmup} s "
         f"warm-up; workers {counts}; {os.cpu_count()} CPUs; targets ≥ {TARGET_SHARE:.0%} of the "
-        f"bare view's requests/s, p99 < {TARGET_P99_MS:.0f} ms"
+        f"bare view's requests/s, p99 < {TARGET_P99_MS:.0f} ms; cache: "
+        + ("each worker's memory" if args.cache == "memory" else f"Redis {args.cache}")
     )
+    if args.cache != "memory":
+        empty_cache(args.cache)  # fail before seeding when Redis is not there
     seeded = seed(args)
     eps = endpoints(seeded)
     profile(eps, seeded["token"])

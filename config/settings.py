@@ -264,6 +264,15 @@ if REDIS_URL:
             "KEY_PREFIX": "cqo",
         }
     }
+else:
+    # Django's default keeps 300 entries and drops a third when full: too few for the coverage
+    # answers of a province's regions, which would push each other out
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # Production logs JSON lines on stdout (one object per record, with the request's id, method,
 # path, status, duration and user id: cqo/ops/logs.py); elsewhere plain text. Each request is

@@ -286,7 +286,7 @@ def coverage(
     question asked again before anything changed is answered from the cache."""
     if live:
         return _coverage(user, region_code, as_of, group_by, metric, live=True)
-    key = _cache_key(user, region_code, as_of, group_by, metric)
+    key = cache_key(user, region_code, as_of, group_by, metric)
     found = cache.get(key)
     if found is None:
         found = _coverage(user, region_code, as_of, group_by, metric)
@@ -294,7 +294,7 @@ def coverage(
     return cast(Coverage, found)
 
 
-def _cache_key(user: Any, *question: Any) -> str:
+def cache_key(user: Any, *question: Any) -> str:
     """Who asks (their scope), what, in which language, on which day, and as of which audited
     change."""
     scope = (user.pk, user.role, user.region_id, getattr(user, "department", ""))

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from cqo.policy import schema
@@ -71,7 +72,42 @@ def national_default(on: dt.date) -> PackVersion | None:
     return _in_force(PackVersion.objects.filter(pack__national_default=True), on)
 
 
+# governing_for_region's answers, kept in the process while no version is installed: versions
+# are immutable and only ever added, so the newest version and mapping rows and the number of
+# versions name the installed state (one cheap query instead of loading the chain's versions).
+_GOVERNING: dict[tuple[Any, ...], Governing] = {}
+_GOVERNING_LIMIT = 4096
+
+
+def installed_state() -> tuple[Any, ...]:
+    v = connection.ops.quote_name(PackVersion._meta.db_table)
+    r = connection.ops.quote_name(PackRegion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(id) FROM {v}), (SELECT count(*) FROM {v}),"  # noqa: S608
+            f" (SELECT sha256 FROM {v} ORDER BY id DESC LIMIT 1), (SELECT max(id) FROM {r})"
+        )
+        return tuple(cursor.fetchone() or ())
+
+
 def governing_for_region(region: Region, on: dt.date) -> Governing:
+    key = (tuple(region_chain(region)), on, installed_state())
+    found = _GOVERNING.get(key)
+    if found is None:
+        found = _governing_for_region(region, on)
+        if len(_GOVERNING) >= _GOVERNING_LIMIT:
+            _GOVERNING.clear()
+        _GOVERNING[key] = found
+    return found
+
+
+def forget() -> None:
+    """Drop what this process keeps (tests whose rolled-back installs reuse ids)."""
+    _GOVERNING.clear()
+    _MERGED.clear()
+
+
+def _governing_for_region(region: Region, on: dt.date) -> Governing:
     chain = region_chain(region)
     rows = (
         PackRegion.objects.filter(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -256,6 +257,7 @@ CELERY_BEAT_SCHEDULE |= {
 
 # Import progress and other short-lived shared state: Redis when there is one, so the web
 # processes see what the workers write; the process's memory otherwise.
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from cqo.accounts.models import Role, User
 from cqo.lib.codes import make_id_number, make_uscc
@@ -203,3 +206,29 @@ def file_appointment(
 @pytest.fixture
 def personas(db: Any) -> Personas:
     return build_personas()
+
+
+def at_once(*actions: Callable[[], Any]) -> list[Any]:
+    """Run the actions in threads of their own, released together, each on its own database
+    connection (closed at the end): what each returned or raised, in order. For tests of
+    concurrent writers, marked ``django_db(transaction=True)`` so that each commits for real."""
+    barrier = threading.Barrier(len(actions), timeout=30)
+    outcomes: list[Any] = [None] * len(actions)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[i] = actions[i]()
+        except Exception as exc:  # the outcome, whatever it is, is the caller's to assert
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    if any(t.is_alive() for t in threads):
+        raise AssertionError("a thread did not finish within 120 s")
+    return outcomes

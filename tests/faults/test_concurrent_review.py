@@ -9,42 +9,17 @@ SQLite the IMMEDIATE transaction queues them, on PostgreSQL the row lock of ``_l
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from cqo.audit.models import AuditEntry
 from cqo.registry import services
 from cqo.registry.models import Appointment
-from cqo.test import appointment_data, build_personas
+from cqo.test import appointment_data, at_once, build_personas
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def at_once(*actions: Callable[[], Appointment]) -> list[Any]:
-    barrier = threading.Barrier(len(actions), timeout=30)
-    outcomes: list[Any] = [None] * len(actions)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[i] = actions[i]()
-        except Exception as exc:  # the outcome, whatever it is, is asserted by the caller
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
-    return outcomes
 
 
 def submitted() -> tuple[Any, Appointment]:

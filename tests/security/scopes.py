@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tests.security.world import PERSONAS  # one per role, inside and outside A's county
+
 PUBLIC, SIGNED_IN = "public", "signed_in"
 ENTERPRISE_A = "enterprise A"
 PERSON = "the CQO's person (appointed at enterprise A)"
@@ -34,19 +36,6 @@ FILING = "the CQO's filed appointment at enterprise A"
 NO_RECORD = "a record that does not exist: the role gate is checked alone"
 SIGNS_OUT = "signing out: every request, signed in or not, ends at the login page"
 BODY_FIRST = "the body is validated before the handler: 422 for an empty body"
-
-PERSONAS = (
-    "admin",
-    "province",
-    "city",
-    "county_a",
-    "county_b",
-    "clerk_a",
-    "clerk_b",
-    "cqo",
-    "trainer",
-    "certifier",
-)
 
 
 def only(*personas: str) -> frozenset[str]:

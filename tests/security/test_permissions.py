@@ -22,7 +22,6 @@ from django.test import override_settings
 
 from tests.security.probe import address, outcome, send
 from tests.security.routes import api_routes, page_routes, public_api_routes
-from tests.security.scopes import PERSONAS as SCOPE_PERSONAS
 from tests.security.scopes import PUBLIC, SCOPES, SIGNS_OUT
 from tests.security.world import OUTSIDERS, PERSONAS, World, build_world
 
@@ -37,10 +36,6 @@ def test_every_route_has_a_scope_rule() -> None:
 def test_every_scope_rule_names_a_route() -> None:
     stale = sorted(set(SCOPES) - set(ROUTES))
     assert not stale, f"rules in tests/security/scopes.py for routes that are gone: {stale}"
-
-
-def test_the_table_and_the_world_name_the_same_personas() -> None:
-    assert SCOPE_PERSONAS == PERSONAS
 
 
 def test_the_public_api_operations_are_the_ones_the_table_calls_public() -> None:

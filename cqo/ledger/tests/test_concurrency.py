@@ -3,14 +3,14 @@ own index, each call's entries stay together and in order, and the stored tree c
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from cqo.ledger import services
 from cqo.ledger.audit import ledger_audit
 from cqo.ledger.models import LedgerEntry
+from cqo.test import at_once
 
 WRITERS, CALLS = 4, 12
 
@@ -21,30 +21,15 @@ WRITERS, CALLS = 4, 12
 # reference data of the data migrations after the flush.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_appends_get_distinct_consecutive_indexes() -> None:
-    barrier = threading.Barrier(WRITERS, timeout=30)
-    errors: list[BaseException] = []
     calls: dict[int, list[list[int]]] = {w: [] for w in range(WRITERS)}
 
     def writer(w: int) -> None:
-        try:
-            barrier.wait()
-            for c in range(CALLS):
-                batch = [f"w{w}-c{c}-{k}".encode() for k in range(1 + (w * 37 + c * 11) % 90)]
-                rows = (
-                    services.append_many(batch) if len(batch) > 1 else [services.append(batch[0])]
-                )
-                calls[w].append([r.index for r in rows])
-        except BaseException as exc:  # asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for c in range(CALLS):
+            batch = [f"w{w}-c{c}-{k}".encode() for k in range(1 + (w * 37 + c * 11) % 90)]
+            rows = services.append_many(batch) if len(batch) > 1 else [services.append(batch[0])]
+            calls[w].append([r.index for r in rows])
 
-    threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
+    errors = [e for e in at_once(*[partial(writer, w) for w in range(WRITERS)]) if e is not None]
     assert not errors, errors
 
     indexes = sorted(i for per_writer in calls.values() for call in per_writer for i in call)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from cqo.ledger import merkle, note, selectors, services
 from cqo.ledger.models import LedgerEntry
+from cqo.test import at_once
 
 WRITERS, CALLS = 4, 6
 
@@ -22,31 +23,18 @@ WRITERS, CALLS = 4, 6
 # serialized_rollback=True restores the reference data of the data migrations after the flush.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_appends_and_checkpoints_keep_one_verifiable_tree() -> None:
-    barrier = threading.Barrier(WRITERS, timeout=30)
-    errors: list[BaseException] = []
     checkpoints: dict[int, bytes] = {}
     lock = threading.Lock()
 
     def writer(w: int) -> None:
-        try:
-            barrier.wait()
-            for c in range(CALLS):
-                batch = [f"w{w}-c{c}-{k}".encode() for k in range(1 + (w * 7 + c * 5) % 13)]
-                services.append_many(batch)
-                cp = services.checkpoint()
-                with lock:
-                    assert checkpoints.setdefault(cp.size, bytes(cp.root)) == bytes(cp.root)
-        except BaseException as exc:  # asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for c in range(CALLS):
+            batch = [f"w{w}-c{c}-{k}".encode() for k in range(1 + (w * 7 + c * 5) % 13)]
+            services.append_many(batch)
+            cp = services.checkpoint()
+            with lock:
+                assert checkpoints.setdefault(cp.size, bytes(cp.root)) == bytes(cp.root)
 
-    threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
+    errors = [e for e in at_once(*[partial(writer, w) for w in range(WRITERS)]) if e is not None]
     assert not errors, errors
 
     expected = {

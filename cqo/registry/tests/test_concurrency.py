@@ -4,12 +4,11 @@ database itself enforces it (the partial unique index registry_appointment_one_a
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from cqo.registry import services
 from cqo.registry.models import Appointment, Person
@@ -17,6 +16,7 @@ from cqo.test import (
     PASSWORD,
     Personas,
     appointment_data,
+    at_once,
     build_personas,
     new_id_number,
     person_data,
@@ -48,24 +48,13 @@ def two_submitted_filings(p: Personas) -> list[Appointment]:
 def test_it_files_only_one_of_two_concurrent_approvals():
     p = build_personas()
     filings = two_submitted_filings(p)
-    barrier = threading.Barrier(len(filings), timeout=30)
-    outcomes: dict[int, Any] = {}
-
-    def approve(appt: Appointment) -> None:
-        try:
-            barrier.wait()
-            outcomes[appt.pk] = services.filing_approve(actor=p.county_a, appointment=appt)
-        except Exception as exc:  # the outcome, whatever it is, is asserted below
-            outcomes[appt.pk] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(appt,)) for appt in filings]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
+    results = at_once(
+        *[
+            lambda appt=appt: services.filing_approve(actor=p.county_a, appointment=appt)
+            for appt in filings
+        ]
+    )
+    outcomes: dict[int, Any] = {appt.pk: r for appt, r in zip(filings, results, strict=True)}
 
     won = [o for o in outcomes.values() if isinstance(o, Appointment)]
     lost = [o for o in outcomes.values() if not isinstance(o, Appointment)]

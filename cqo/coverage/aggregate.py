@@ -40,6 +40,7 @@ from cqo.audit.models import AuditEntry
 from cqo.coverage import rules
 from cqo.coverage.models import Cell, CellCount, EntState, FirstFiling, Mark, NewCqoCount, Span
 from cqo.policy.models import Pack, PackVersion
+from cqo.policy.selectors import installed_state
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Enterprise
 
@@ -60,8 +61,21 @@ Key = tuple[str, str, str, str, str, str, bool]  # level, code, province, sectio
 # What the aggregate is built for ---------------------------------------------------------------
 
 
+_UNIVERSE: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+
 def universe() -> tuple[str, ...]:
-    """Every GB/T 4754 division any installed jurisdiction pack names as a key industry."""
+    """Every GB/T 4754 division any installed jurisdiction pack names as a key industry; kept
+    in the process while no pack version is installed (versions never change)."""
+    state = installed_state()
+    found = _UNIVERSE.get(state)
+    if found is None:
+        _UNIVERSE.clear()
+        found = _UNIVERSE[state] = _universe()
+    return found
+
+
+def _universe() -> tuple[str, ...]:
     divisions: set[str] = set()
     for content in PackVersion.objects.filter(pack__kind=Pack.Kind.JURISDICTION).values_list(
         "content", flat=True

@@ -26,7 +26,7 @@ from cqo.coverage import rules
 from cqo.imports.selectors import current_list
 from cqo.lib import clock
 from cqo.policy.models import Pack, PackRegion
-from cqo.policy.selectors import governing_for_region, region_chain
+from cqo.policy.selectors import governing_for_region, installed_state, region_chain
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Appointment, Enterprise
@@ -125,9 +125,24 @@ def _key_of(governing: Any) -> KeyConfig:
 _DEPTH: dict[str, int] = {Region.Level.PROVINCE: 0, Region.Level.CITY: 1}
 
 
+_KEY_PLANS: dict[tuple[Any, ...], KeyPlan] = {}
+_KEY_PLANS_LIMIT = 4096
+
+
 def key_plan(region: Region | None, on: dt.date) -> KeyPlan:
     """Each enterprise is judged by the pack governing its own region on the as-of date
-    (county → city → province → national default, SPEC §12.9, §12.19)."""
+    (county → city → province → national default, SPEC §12.9, §12.19). Kept in the process
+    while no pack version is installed: it depends on the installed packs alone."""
+    key = (region.code if region is not None else None, on, installed_state())
+    found = _KEY_PLANS.get(key)
+    if found is None:
+        if len(_KEY_PLANS) >= _KEY_PLANS_LIMIT:
+            _KEY_PLANS.clear()
+        found = _KEY_PLANS[key] = _key_plan(region, on)
+    return found
+
+
+def _key_plan(region: Region | None, on: dt.date) -> KeyPlan:
     try:
         base = _key_of(governing_for_region(region, on) if region is not None else _national(on))
     except LookupError:

@@ -149,7 +149,13 @@ class ApiToken(models.Model):
 
     @classmethod
     def user_for(cls, key: str) -> User | None:
-        token = cls.objects.live().select_related("user").filter(digest=_digest(key)).first()
+        # with the user's region: most API calls check the scope against it
+        token = (
+            cls.objects.live()
+            .select_related("user", "user__region")
+            .filter(digest=_digest(key))
+            .first()
+        )
         return token.user if token else None
 
 

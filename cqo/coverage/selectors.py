@@ -23,7 +23,7 @@ from cqo.accounts import access
 from cqo.accounts.models import Role
 from cqo.audit import follow as feed
 from cqo.coverage import rules
-from cqo.imports.selectors import current_list
+from cqo.imports.models import EnterpriseList
 from cqo.lib import clock
 from cqo.policy.models import Pack, PackRegion
 from cqo.policy.selectors import governing_for_region, installed_state, region_chain
@@ -535,11 +535,14 @@ def _labels(group_by: str, keys: Any) -> dict[str, str]:
 def _current_list_as_of(region: Region | None) -> dt.date | None:
     if region is None:
         return None
-    for code in region_chain(region):
-        lst = current_list(region_code=code)
-        if lst is not None:
-            return lst.as_of
-    return None
+    # current_list (the latest completed import by as-of date) of each region of the chain, in
+    # one query: the nearest region's
+    chain = region_chain(region)
+    latest: dict[str, dt.date] = {}
+    done = EnterpriseList.objects.filter(region_id__in=chain, status=EnterpriseList.Status.DONE)
+    for code, as_of in done.order_by("-as_of", "-finished_at").values_list("region_id", "as_of"):
+        latest.setdefault(code, as_of)
+    return next((latest[code] for code in chain if code in latest), None)
 
 
 def new_cqos_by_year(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,14 +149,28 @@ class ApiToken(models.Model):
 
     @classmethod
     def user_for(cls, key: str) -> User | None:
-        # with the user's region: most API calls check the scope against it
-        token = (
-            cls.objects.live()
-            .select_related("user", "user__region")
-            .filter(digest=_digest(key))
-            .first()
+        """The active user of a live token, with their region (most API calls check the scope
+        against it). One statement, written as SQL: every API request asks it, and the ORM
+        building the same three-table query each time cost more than running it."""
+        from cqo.reference.models import Region
+
+        qn = connection.ops.quote_name
+        region_fields = [f.attname for f in Region._meta.concrete_fields]
+        columns = ", ".join(f"r.{qn(a)} AS {qn('region__' + a)}" for a in region_fields)
+        sql = (
+            f"SELECT u.*, {columns} FROM {qn(User._meta.db_table)} u"  # noqa: S608 (model names)
+            f" JOIN {qn(cls._meta.db_table)} t ON t.user_id = u.id"
+            f" LEFT JOIN {qn(Region._meta.db_table)} r ON r.code = u.region_id"
+            " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
         )
-        return token.user if token else None
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        user = next(iter(User.objects.raw(sql, [_digest(key), now])), None)
+        if user is None:
+            return None
+        if user.region_id is not None:
+            values = [getattr(user, f"region__{a}") for a in region_fields]
+            user.region = Region.from_db(connection.alias, region_fields, values)
+        return user
 
 
 class LoginFailure(models.Model):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -554,10 +554,12 @@ def grade(request: HttpRequest, payload: GradeIn) -> GradeOut:
     auth=None,
     response={200: PublicCertificateOut, 404: ErrorOut, 422: ErrorOut},
 )
-def public_certificate(request: HttpRequest, number: str) -> PublicCertificateOut:
+def public_certificate(request: HttpRequest, number: str) -> HttpResponse:
     """Verify a level certificate by its number or QR code, no login: every certified fact and
     the status now (valid, suspended, discontinued, withdrawn, void, superseded or expired)."""
-    return PublicCertificateOut(**_public(selectors.public_certificate(number)))
+    # validated once against the schema and sent as it is (the busiest public answer)
+    answer = PublicCertificateOut(**_public(selectors.public_certificate(number)))
+    return HttpResponse(answer.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
 # Bodies -------------------------------------------------------------------------------------

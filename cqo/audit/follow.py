@@ -41,12 +41,18 @@ def pending(
 ) -> Pending | None:
     """Entries of these types after the watermark, up to ``latest``, not yet applied; None when
     there are more than ``limit``."""
-    rows = list(
-        AuditEntry.objects.filter(pk__gt=watermark, pk__lte=latest, target_type__in=list(types))
-        .exclude(pk__in=list(recent))
+    # the applied ids are left out here rather than in the statement: up to RECENT_MAX of them
+    # as parameters cost more to send than the few rows they would save
+    applied = set(recent)
+    rows = [
+        row
+        for row in AuditEntry.objects.filter(
+            pk__gt=watermark, pk__lte=latest, target_type__in=list(types)
+        )
         .order_by("pk")
-        .values_list("pk", "target_type", "target_id")[: limit + 1]
-    )
+        .values_list("pk", "target_type", "target_id")[: limit + 1 + len(applied)]
+        if row[0] not in applied
+    ]
     return None if len(rows) > limit else rows
 
 

@@ -90,7 +90,7 @@ def coverage(request: HttpRequest, query: Query[CoverageQuery]) -> HttpResponse:
     key = "api:" + selectors.cache_key(user, *question)
     body = cache.get(key)
     if body is None:
-        c = selectors.coverage(user, *question)
+        c = selectors.coverage(user, *question, cached=False)
         body = CoverageOut(
             region=c.region.code if c.region else None,
             as_of=c.as_of,

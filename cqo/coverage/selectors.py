@@ -293,14 +293,15 @@ def coverage(
     metric: str = "above_scale",
     *,
     live: bool = False,
+    cached: bool = True,
 ) -> Coverage:
     """Coverage rows for the region grouped by child region, GB/T 4754 section, size class or
     the four target metrics; ``metric`` ("all" or one of rules.METRICS) is the population of
     the first three groupings. Answered from the maintained aggregate when it is current (it
     gives exactly the live answer), else live; ``live`` forces the live query. The same
     question asked again before anything changed is answered from the cache."""
-    if live:
-        return _coverage(user, region_code, as_of, group_by, metric, live=True)
+    if live or not cached:  # cached=False: a caller that keeps the answer in a form of its own
+        return _coverage(user, region_code, as_of, group_by, metric, live=live)
     key = cache_key(user, region_code, as_of, group_by, metric)
     found = cache.get(key)
     if found is None:

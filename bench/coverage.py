@@ -258,6 +258,22 @@ def build(n_ent: int, n_filings: int, rng: random.Random) -> dict[str, Any]:
 # Measuring -------------------------------------------------------------------------------------
 
 
+def cities_and_counties() -> tuple[list[str], list[str]]:
+    """The regions asked about besides the province: its cities and six of its counties (also
+    the load benchmark's coverage questions, bench/load.py)."""
+    from cqo.reference.models import Region
+
+    cities = list(
+        Region.objects.filter(province_code="610000", level="city").values_list("code", flat=True)
+    )
+    counties = list(
+        Region.objects.filter(province_code="610000", level="county")
+        .exclude(flags__gt="")
+        .values_list("code", flat=True)[:6]
+    )
+    return cities, counties
+
+
 def _time(fn: Callable[[], Any]) -> tuple[float, Any]:
     t0 = time.perf_counter()
     result = fn()
@@ -275,7 +291,6 @@ def run_coverage(n_ent: int | None = None, n_filings: int | None = None) -> None
 
     from cqo.accounts.models import Role, User
     from cqo.coverage import aggregate, selectors
-    from cqo.reference.models import Region
     from cqo.registry.models import Enterprise
     from cqo.talent import selectors as talent
 
@@ -302,14 +317,7 @@ def run_coverage(n_ent: int | None = None, n_filings: int | None = None) -> None
     province = User.objects.create(
         username="bench-cov-prov", role=Role.REGULATOR, region_id="610000"
     )
-    cities = list(
-        Region.objects.filter(province_code="610000", level="city").values_list("code", flat=True)
-    )
-    counties = list(
-        Region.objects.filter(province_code="610000", level="county")
-        .exclude(flags__gt="")
-        .values_list("code", flat=True)[:6]
-    )
+    cities, counties = cities_and_counties()
     requests: list[tuple[str, dt.date, str, str]] = []
     for region in ["610000", *cities, *counties]:
         for as_of in AS_OFS[:2] if region != "610000" else AS_OFS:

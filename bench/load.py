@@ -246,16 +246,8 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
 
 def coverage_paths() -> list[str]:
     """The parameter sets the coverage API is asked (those of bench/coverage.py)."""
-    from cqo.reference.models import Region
-
-    cities = list(
-        Region.objects.filter(province_code="610000", level="city").values_list("code", flat=True)
-    )
-    counties = list(
-        Region.objects.filter(province_code="610000", level="county")
-        .exclude(flags__gt="")
-        .values_list("code", flat=True)[:6]
-    )
+    cov = runpy.run_path(str(ROOT / "bench" / "coverage.py"))  # "coverage" is also a package
+    cities, counties = cov["cities_and_counties"]()
     paths = []
     for region in ["610000", *cities, *counties]:
         for as_of in ["2023-12-31", "2024-06-30", "2025-01-01", "2025-06-30"]:

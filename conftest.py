@@ -48,9 +48,11 @@ def _empty_cache():
     # database hands out again
     from django.core.cache import cache
 
+    from cqo.lib.cache import clear_local
     from cqo.policy import selectors
 
     cache.clear()
+    clear_local()
     selectors.forget()
 
 

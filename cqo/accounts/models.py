@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -49,6 +50,10 @@ class User(AbstractUser):
     # A department account names its department by the code of the governing pack's
     # ``[[departments]]`` entry (e.g. "industry_it"); its region is where it acts.
     department = models.CharField(_("部门代码"), max_length=40, blank=True)
+
+    # not stored: the newest audit entry's id when an API request was authenticated
+    # (ApiToken.user_for); None for a user loaded any other way
+    audit_head: int | None = None
 
     class Meta:
         constraints = [
@@ -150,27 +155,50 @@ class ApiToken(models.Model):
     @classmethod
     def user_for(cls, key: str) -> User | None:
         """The active user of a live token, with their region (most API calls check the scope
-        against it). One statement, written as SQL: every API request asks it, and the ORM
-        building the same three-table query each time cost more than running it."""
+        against it) and, as ``audit_head``, the newest audit entry's id when the request was
+        authenticated (the API's cached answers are keyed on it: coverage.selectors.cache_key).
+
+        Every API request asks this, so it is one statement, written as SQL and prepared once
+        per connection (cqo/lib/db.py): building the three-table query with the ORM, mapping a
+        raw queryset's columns, planning it afresh and a second round trip for the audit head
+        each cost more than running it."""
+        from cqo.lib.db import select
         from cqo.reference.models import Region
 
-        qn = connection.ops.quote_name
-        region_fields = [f.attname for f in Region._meta.concrete_fields]
-        columns = ", ".join(f"r.{qn(a)} AS {qn('region__' + a)}" for a in region_fields)
-        sql = (
-            f"SELECT u.*, {columns} FROM {qn(User._meta.db_table)} u"  # noqa: S608 (model names)
-            f" JOIN {qn(cls._meta.db_table)} t ON t.user_id = u.id"
-            f" LEFT JOIN {qn(Region._meta.db_table)} r ON r.code = u.region_id"
-            " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
-        )
+        statement = select("accounts.user_for", _user_for_select)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        user = next(iter(User.objects.raw(sql, [_digest(key), now])), None)
-        if user is None:
+        row = statement.fetch_one([_digest(key), now])
+        if row is None:
             return None
+        names = [f.attname for f in statement.fields]
+        n, m = len(User._meta.concrete_fields), len(names)
+        user = User.from_db(connection.alias, names[:n], row[:n])
         if user.region_id is not None:
-            values = [getattr(user, f"region__{a}") for a in region_fields]
-            user.region = Region.from_db(connection.alias, region_fields, values)
+            user.region = Region.from_db(connection.alias, names[n:m], row[n:m])
+        user.audit_head = int(row[m] or 0)
         return user
+
+
+def _user_for_select() -> Any:
+    """ApiToken.user_for's statement: the user's and the region's columns, then the audit
+    trail's head."""
+    from cqo.audit.models import AuditEntry
+    from cqo.lib.db import Select
+    from cqo.reference.models import Region
+
+    qn = connection.ops.quote_name
+    user, region = list(User._meta.concrete_fields), list(Region._meta.concrete_fields)
+    columns = ", ".join(
+        [f"u.{qn(str(f.column))}" for f in user] + [f"r.{qn(str(f.column))}" for f in region]
+    )
+    sql = (
+        f"SELECT {columns}, (SELECT max(id) FROM {qn(AuditEntry._meta.db_table)})"  # noqa: S608 (model names)
+        f" FROM {qn(User._meta.db_table)} u"
+        f" JOIN {qn(ApiToken._meta.db_table)} t ON t.user_id = u.id"
+        f" LEFT JOIN {qn(Region._meta.db_table)} r ON r.code = u.region_id"
+        " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
+    )
+    return Select.build(sql, user + region)
 
 
 class LoginFailure(models.Model):

@@ -11,7 +11,9 @@ is applied once rather than on every read until it settles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -26,14 +28,36 @@ RECENT_MAX = 2000
 Pending = list[tuple[int, str, str]]  # (entry id, target type, target id)
 
 
+_HEAD: ContextVar[int | None] = ContextVar("cqo_audit_head", default=None)
+
+
 def latest_id() -> int:
-    """The newest audit entry's id (0 for none). Asked on every cached read (the cache keys hold
-    it), so written as the one index lookup it is rather than built by the ORM each time."""
+    """The newest audit entry's id (0 for none), or the one held by ``held_head``. Asked on
+    every cached read (the cache keys hold it), so written as the one index lookup it is rather
+    than built by the ORM each time."""
+    held = _HEAD.get()
+    if held is not None:
+        return held
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608 (the model's own table)
         row = cursor.fetchone()
     return int(row[0] or 0) if row else 0
+
+
+@contextmanager
+def held_head(head: int | None) -> Iterator[None]:
+    """Within the block ``latest_id()`` answers ``head``, the newest id the caller read moments
+    ago (an API request reads it with its token: accounts.ApiToken.user_for): an answer keyed on
+    that id is then built from the trail up to it, without asking again. None holds nothing."""
+    if head is None:
+        yield
+        return
+    token = _HEAD.set(head)
+    try:
+        yield
+    finally:
+        _HEAD.reset(token)
 
 
 def pending(

@@ -202,18 +202,33 @@ def certificate_get(*, user: Any, number: str) -> LevelCertificate:
 def public_certificate(number: str) -> LevelCertificate:
     """Public verification: no scope, only the exact number. One query: the certificate with
     the number of the one that superseded it (``successor_number``; ``supersedes`` is one-to-one,
-    so there is at most one), nothing joined that the answer does not show. Written as SQL: the
-    busiest public lookup, and building the same statement with the ORM on every request costs
-    more than running it."""
-    table = connection.ops.quote_name(LevelCertificate._meta.db_table)
-    sql = (
-        f"SELECT c.*, (SELECT s.number FROM {table} s WHERE s.supersedes_id = c.id)"  # noqa: S608
-        f" AS successor_number FROM {table} c WHERE c.number = %s"
-    )
-    found = next(iter(LevelCertificate.objects.raw(sql, [_number(number)])), None)
-    if found is None:
+    so there is at most one), nothing joined that the answer does not show. Written as SQL and
+    prepared once per connection (cqo/lib/db.py): the busiest public lookup, and building the
+    same statement with the ORM, or planning it, on every request costs more than running it."""
+    from cqo.lib.db import select
+
+    statement = select("certification.public_certificate", _public_select)
+    row = statement.fetch_one([_number(number)])
+    if row is None:
         raise Http404
+    names = [f.attname for f in statement.fields]
+    found = LevelCertificate.from_db(connection.alias, names, row[:-1])
+    found.successor_number = row[-1]  # type: ignore[attr-defined]
     return found
+
+
+def _public_select() -> Any:
+    from cqo.lib.db import Select
+
+    qn = connection.ops.quote_name
+    table = qn(LevelCertificate._meta.db_table)
+    fields = list(LevelCertificate._meta.concrete_fields)
+    columns = ", ".join(f"c.{qn(str(f.column))}" for f in fields)
+    sql = (
+        f"SELECT {columns}, (SELECT s.number FROM {table} s WHERE s.supersedes_id = c.id)"  # noqa: S608
+        f" FROM {table} c WHERE c.number = %s"
+    )
+    return Select.build(sql, fields)
 
 
 def successor_number(cert: LevelCertificate) -> str | None:

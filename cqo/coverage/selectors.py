@@ -26,7 +26,12 @@ from cqo.coverage import rules
 from cqo.imports.models import EnterpriseList
 from cqo.lib import clock
 from cqo.policy.models import Pack, PackRegion
-from cqo.policy.selectors import governing_for_region, installed_state, region_chain
+from cqo.policy.selectors import (
+    governing_for_region,
+    held_state,
+    installed_state,
+    region_chain,
+)
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Appointment, Enterprise
@@ -239,6 +244,8 @@ def resolve_region(user: Any, region_code: str | None) -> Region | None:
         if user.is_platform_admin:
             return None
         raise Http404
+    if region_code == user.region_id and user.region is not None:
+        return user.region  # type: ignore[no-any-return]
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise Http404
@@ -294,27 +301,31 @@ def coverage(
     *,
     live: bool = False,
     cached: bool = True,
+    head: int | None = None,
 ) -> Coverage:
     """Coverage rows for the region grouped by child region, GB/T 4754 section, size class or
     the four target metrics; ``metric`` ("all" or one of rules.METRICS) is the population of
     the first three groupings. Answered from the maintained aggregate when it is current (it
     gives exactly the live answer), else live; ``live`` forces the live query. The same
-    question asked again before anything changed is answered from the cache."""
+    question asked again before anything changed is answered from the cache. ``head``: the
+    newest audit entry's id, when the caller has just read it (follow.held_head)."""
     if live or not cached:  # cached=False: a caller that keeps the answer in a form of its own
-        return _coverage(user, region_code, as_of, group_by, metric, live=live)
-    key = cache_key(user, region_code, as_of, group_by, metric)
+        return _coverage(user, region_code, as_of, group_by, metric, live=live, head=head)
+    key = cache_key(user, region_code, as_of, group_by, metric, head=head)
     found = cache.get(key)
     if found is None:
-        found = _coverage(user, region_code, as_of, group_by, metric)
+        found = _coverage(user, region_code, as_of, group_by, metric, head=head)
         cache.set(key, found, CACHE_SECONDS)
     return cast(Coverage, found)
 
 
-def cache_key(user: Any, *question: Any) -> str:
+def cache_key(user: Any, *question: Any, head: int | None = None) -> str:
     """Who asks (their scope), what, in which language, on which day, and as of which audited
-    change."""
+    change: ``head``, the newest audit entry's id, when the caller has just read it."""
     scope = (user.pk, user.role, user.region_id, getattr(user, "department", ""))
-    parts = (*scope, *question, get_language(), clock.today(), feed.latest_id())
+    if head is None:
+        head = feed.latest_id()
+    parts = (*scope, *question, get_language(), clock.today(), head)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"coverage:{digest}"
 
@@ -327,11 +338,20 @@ def _coverage(
     metric: str,
     *,
     live: bool = False,
+    head: int | None = None,
 ) -> Coverage:
     if group_by not in rules.GROUP_BYS:
         raise ValueError(group_by)
     if metric != "all" and metric not in rules.METRICS:
         raise ValueError(metric)
+    # one view of the installed packs and of the audit trail for the whole answer
+    with held_state(), feed.held_head(head):
+        return _build(user, region_code, as_of, group_by, metric, live=live)
+
+
+def _build(
+    user: Any, region_code: str | None, as_of: dt.date, group_by: str, metric: str, *, live: bool
+) -> Coverage:
     region = resolve_region(user, region_code)
     plan = key_plan(region, as_of)
     goals = region_goals(region, as_of)

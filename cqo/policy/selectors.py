@@ -9,6 +9,9 @@ pack of its own. For each pack the version in force on the given date is used.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +82,33 @@ _GOVERNING: dict[tuple[Any, ...], Governing] = {}
 _GOVERNING_LIMIT = 4096
 
 
+_STATE: ContextVar[tuple[Any, ...] | None] = ContextVar("cqo_policy_state", default=None)
+
+
 def installed_state() -> tuple[Any, ...]:
+    """What names the installed pack versions, read once per ``held_state`` block."""
+    held = _STATE.get()
+    if held is not None:
+        return held
+    return _installed_state()
+
+
+@contextmanager
+def held_state() -> Iterator[None]:
+    """Within the block the installed state is read once: one answer (a coverage table asks
+    the governing rules, the key-industry plan and the aggregate's universe) is built on one
+    view of the installed packs."""
+    if _STATE.get() is not None:
+        yield
+        return
+    token = _STATE.set(_installed_state())
+    try:
+        yield
+    finally:
+        _STATE.reset(token)
+
+
+def _installed_state() -> tuple[Any, ...]:
     v = connection.ops.quote_name(PackVersion._meta.db_table)
     r = connection.ops.quote_name(PackRegion._meta.db_table)
     with connection.cursor() as cursor:

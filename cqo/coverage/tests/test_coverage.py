@@ -242,6 +242,31 @@ def test_api(personas: Personas, as_: Any):
     assert fields(as_(p.province).get("/oversight/coverage", metric="x")) == {"metric"}
 
 
+def test_the_api_answer_is_kept_until_the_next_audited_change(personas: Personas, as_: Any):
+    from django.core.cache import cache
+
+    p = personas
+    file_appointment(p)
+    ask = as_(p.province)
+    first = ask.get("/oversight/coverage", group_by="region", metric="all").json()
+    # asked again: the same answer, kept in this process in front of the shared cache
+    cache.clear()
+    assert ask.get("/oversight/coverage", group_by="region", metric="all").json() == first
+    # a new enterprise is an audited change: a new key, and the answer counts it
+    services.enterprise_create(
+        actor=p.province, data=enterprise_data(uscc=new_uscc(COUNTY_A), name="新登记企业有限公司")
+    )
+    again = ask.get("/oversight/coverage", group_by="region", metric="all").json()
+
+    def total(body: dict[str, Any]) -> int:
+        return sum(r["denominator"] for r in body["rows"])
+
+    assert total(again) == total(first) + 1
+    # another viewer's scope is never answered from the province's entry
+    county = as_(p.county_a).get("/oversight/coverage", group_by="region", metric="all").json()
+    assert county["region"] == COUNTY_A and [r["key"] for r in county["rows"]] == [COUNTY_A]
+
+
 def test_page_renders_and_exports(personas: Personas, client: Client):
     p = personas
     file_appointment(p)

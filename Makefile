@@ -72,8 +72,9 @@ test-pg: install prod-system-packages
 	$(PY) -m pytest
 
 # Benchmarks print figures against same-process baselines: everything on SQLite (the coverage
-# benchmark then repeats itself on PostgreSQL), the enterprise-list import on PostgreSQL, then
-# the load test (gunicorn on PostgreSQL driven by wrk, against a bare view on the same server).
+# benchmark then repeats itself on PostgreSQL), the enterprise-list import on SQLite and on
+# PostgreSQL (each in a process of its own, for its peak memory), then the load test (gunicorn
+# on PostgreSQL driven by wrk, against a bare view on the same server).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/cqo_bench
 BENCH_DEB_PACKAGES := wrk
 BENCH_SYSTEM_STAMP := var/.system-packages-bench
@@ -87,6 +88,7 @@ $(BENCH_SYSTEM_STAMP): $(SYSTEM_STAMP)
 
 bench: install $(BENCH_SYSTEM_STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/imports.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/imports.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/load.py
 

@@ -21,8 +21,9 @@ process of a large xlsx (cqo/lib/sheets.py) count too.
 Targets (oversight issue): ≥ 40,000 rows/s end to end, ≥ 20× django-import-export, within 2× of
 the raw pipeline, under 300 MB peak.
 
-``python bench/imports.py [--import-rows N]`` (own throw-away database); ``bench/run.py`` calls
-``run_imports()`` at its end, which reads the options from the command line.
+``python bench/imports.py [--import-rows N]`` (own throw-away database, in a process of its own
+so that the peak memory is the import's alone); ``make bench`` runs it on SQLite and on
+PostgreSQL.
 """
 
 from __future__ import annotations

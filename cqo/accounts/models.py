@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -11,6 +11,9 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from cqo.lib.db import Select
 
 
 class Role(models.TextChoices):
@@ -179,7 +182,7 @@ class ApiToken(models.Model):
         return user
 
 
-def _user_for_select() -> Any:
+def _user_for_select() -> Select:
     """ApiToken.user_for's statement: the user's and the region's columns, then the audit
     trail's head."""
     from cqo.audit.models import AuditEntry

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -29,6 +29,9 @@ from cqo.certification.models import (
 from cqo.policy import schema
 from cqo.policy.selectors import certification_pack
 from cqo.registry.models import Person
+
+if TYPE_CHECKING:
+    from cqo.lib.db import Select
 
 APPLICATION = "level_application"
 CERTIFICATE = "level_certificate"
@@ -217,7 +220,7 @@ def public_certificate(number: str) -> LevelCertificate:
     return found
 
 
-def _public_select() -> Any:
+def _public_select() -> Select:
     from cqo.lib.db import Select
 
     qn = connection.ops.quote_name

@@ -186,16 +186,14 @@ def _user_for_select() -> Select:
     """ApiToken.user_for's statement: the user's and the region's columns, then the audit
     trail's head."""
     from cqo.audit.models import AuditEntry
-    from cqo.lib.db import Select
+    from cqo.lib.db import Select, columns
     from cqo.reference.models import Region
 
     qn = connection.ops.quote_name
     user, region = list(User._meta.concrete_fields), list(Region._meta.concrete_fields)
-    columns = ", ".join(
-        [f"u.{qn(str(f.column))}" for f in user] + [f"r.{qn(str(f.column))}" for f in region]
-    )
     sql = (
-        f"SELECT {columns}, (SELECT max(id) FROM {qn(AuditEntry._meta.db_table)})"  # noqa: S608 (model names)
+        f"SELECT {columns('u', user)}, {columns('r', region)},"  # noqa: S608 (model names)
+        f" (SELECT max(id) FROM {qn(AuditEntry._meta.db_table)})"
         f" FROM {qn(User._meta.db_table)} u"
         f" JOIN {qn(ApiToken._meta.db_table)} t ON t.user_id = u.id"
         f" LEFT JOIN {qn(Region._meta.db_table)} r ON r.code = u.region_id"

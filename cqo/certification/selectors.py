@@ -221,14 +221,14 @@ def public_certificate(number: str) -> LevelCertificate:
 
 
 def _public_select() -> Select:
-    from cqo.lib.db import Select
+    from cqo.lib.db import Select, columns
 
     qn = connection.ops.quote_name
     table = qn(LevelCertificate._meta.db_table)
     fields = list(LevelCertificate._meta.concrete_fields)
-    columns = ", ".join(f"c.{qn(str(f.column))}" for f in fields)
     sql = (
-        f"SELECT {columns}, (SELECT s.number FROM {table} s WHERE s.supersedes_id = c.id)"  # noqa: S608
+        f"SELECT {columns('c', fields)},"  # noqa: S608 (model names)
+        f" (SELECT s.number FROM {table} s WHERE s.supersedes_id = c.id)"
         f" FROM {table} c WHERE c.number = %s"
     )
     return Select.build(sql, fields)

@@ -61,6 +61,12 @@ class Select:
         return values
 
 
+def columns(alias: str, fields: Sequence[Field[Any, Any]]) -> str:
+    """The fields' columns, quoted and qualified by the table alias, for a Select's SQL."""
+    qn = connection.ops.quote_name
+    return ", ".join(f"{alias}.{qn(str(f.column))}" for f in fields)
+
+
 _BUILT: dict[tuple[str, str], Select] = {}
 
 

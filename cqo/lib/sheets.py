@@ -14,6 +14,13 @@ for a 1,000,000-row, 13-column list) and holds the GIL while it parses. ``read_s
 3. yields the rows as ``(row_number, cells)`` with 1-based sheet row numbers and cells from
    column A.
 
+A workbook saved by Excel or WPS keeps its text in one shared-string table (``sharedStrings.xml``:
+about three entries a row in an official list), which calamine parses whole for every workbook it
+opens: handed to every slice, a million-row list's table would be parsed a hundred times over. So
+the table is decompressed once into a temporary file with the place of each entry
+(``SharedStrings``), and each slice is given only the entries its own cells use, renumbered
+(``SharedStrings.for_slice``).
+
 It raises ``SliceError`` for a layout it does not know (read the file whole then). The importer
 runs it in a child process (``cqo.imports.worker``), which checks the rows too and sends them
 as frames (``write_frame`` / ``Child``): the two processes overlap, and neither holds more than
@@ -26,6 +33,9 @@ No Django here (STYLE: ``lib`` imports no app).
 from __future__ import annotations
 
 import io
+import itertools
+import operator
+import os
 import pickle
 import posixpath
 import queue
@@ -36,6 +46,7 @@ import sys
 import tempfile
 import threading
 import zipfile
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +58,17 @@ _BLOCK = 1 << 20
 _SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+# A shared-string cell's index: every ``t="s"`` attribute is matched, its index captured when the
+# cell's value follows as calamine reads it; a match without one (another layout) makes the slice
+# take the whole table, so no cell ever reads an empty placeholder.
+# (An attribute whose name merely ends in "t" gives at worst an extra entry, or the whole table.)
+_SHARED_CELL = re.compile(
+    rb"""t\s*=\s*["']s["'][^>]*>\s*(?:<(?:[A-Za-z_][\w.-]*:)?v>\s*(\d+)\s*<)?"""
+)
+_USUAL_SHARED_CELL = re.compile(rb'(?<=t="s"><v>)\d+(?=</v>)')
+_OTHER_SHARED_CELL = re.compile(rb"""t\s*=\s*'s'|t\s+=\s*["']s|t=\s+["']s""")
+_NOT_AN_ENTRY = re.compile(rb"<si(?![>/\s])|<!\[CDATA\[")
+SHARED_STRINGS = "xl/sharedstrings.xml"  # the member calamine reads, in lower case
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -86,7 +108,10 @@ def first_sheet_part(book: zipfile.ZipFile) -> str:
 
 def _slices(book: zipfile.ZipFile, part: str, rows: int) -> Iterator[tuple[bytes, bytes, bytes]]:
     """``(head, rows_xml, tail)`` of each slice: the sheet XML before its rows (``<dimension>``
-    dropped), ``rows`` consecutive ``<row>`` elements, and the XML after ``</sheetData>``."""
+    dropped), ``rows`` consecutive ``<row>`` elements, and the XML after ``</sheetData>``.
+
+    The blocks read are counted for ``</row>`` and joined only when they hold a slice, which
+    one split then cuts (a million rows pay for no step of their own here)."""
     tail = _tail(book, part)
     with book.open(part) as stream:
         buffer = b""
@@ -100,22 +125,22 @@ def _slices(book: zipfile.ZipFile, part: str, rows: int) -> Iterator[tuple[bytes
             return
         if not tail:
             raise SliceError("the sheet has no </sheetData>")
-        buffer = buffer[match.end() :]
-        count, cut, done = 0, 0, False
-        while not done:
+        rest = buffer[match.end() :]
+        blocks, ends = [rest], rest.count(b"</row>")
+        while True:
             block = stream.read(_BLOCK)
-            done = not block
-            buffer += block
-            # cut after every ``rows``-th ``</row>`` in what has arrived
-            while True:
-                end = buffer.find(b"</row>", cut)
-                if end < 0:
-                    break
-                cut = end + 6
-                count += 1
-                if count == rows:
-                    yield head, buffer[:cut], tail
-                    buffer, cut, count = buffer[cut:], 0, 0
+            if block:
+                # a </row> across the seam is in neither block's count
+                ends += block.count(b"</row>") + (blocks[-1][-5:] + block[:5]).count(b"</row>")
+                blocks.append(block)
+            while ends >= rows:
+                joined = b"".join(blocks)
+                after = joined.split(b"</row>", rows)[-1]
+                yield head, joined[: len(joined) - len(after)], tail
+                blocks, ends = [after], ends - rows
+            if not block:
+                break
+        buffer = b"".join(blocks)
         body = buffer[: buffer.rfind(b"</sheetData>")] if b"</sheetData>" in buffer else b""
         if body.strip():
             yield head, body, tail
@@ -140,6 +165,136 @@ def _tail(book: zipfile.ZipFile, part: str) -> bytes:
     return tail or b""
 
 
+class SharedStrings:
+    """A workbook's shared-string table in a temporary file, with where each entry starts, so
+    that each slice is handed only the entries its cells use (``for_slice``)."""
+
+    def __init__(self, book: zipfile.ZipFile, name: str) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+        self.starts = array("q")
+        self.understood = True
+        carry, base = b"", 0
+        with book.open(name) as stream:
+            while True:
+                block = stream.read(_BLOCK)
+                buffer = carry + block
+                # a tag cut at the block's end is scanned with the next block
+                cut = buffer.rfind(b"<") if block else len(buffer)
+                scan, carry = buffer[: max(cut, 0)], buffer[max(cut, 0) :]
+                self._scan(scan, base)
+                self.file.write(scan)
+                base += len(scan)
+                if not block:
+                    break
+        self.size = base
+        # the table's own markup: before the first entry, and its closing tag
+        self.file.seek(max(0, base - 4096))
+        ending = self.file.read()
+        close = ending.rfind(b"</sst>")
+        if close < 0 or not self.starts:
+            self.understood = False
+            return
+        self.end = base - len(ending) + close
+        self.head = os.pread(self.file.fileno(), self.starts[0], 0)
+        if not self.head.rstrip().endswith(b">") or b"<sst" not in self.head:
+            self.understood = False
+
+    def _scan(self, scan: bytes, base: int) -> None:
+        """Note where each ``<si`` entry of ``scan`` (at ``base`` in the file) starts."""
+        if _NOT_AN_ENTRY.search(scan):
+            self.understood = False  # an element named si…, or text calamine reads otherwise
+        pieces = scan.split(b"<si")
+        if len(pieces) > 1:
+            # piece k ends where entry k begins: the lengths (and the 3 bytes of each "<si")
+            # added up, in C
+            lengths = map(operator.add, map(len, pieces[:-1]), itertools.repeat(3))
+            self.starts.extend(
+                map(operator.add, itertools.accumulate(lengths), itertools.repeat(base - 3))
+            )
+
+    def whole(self) -> bytes:
+        self.file.seek(0)
+        return self.file.read()
+
+    def _read(self, first: int, last: int) -> bytes:
+        """Entries ``first`` to ``last``, as the file has them."""
+        end = self.starts[last + 1] if last + 1 < len(self.starts) else self.end
+        return os.pread(self.file.fileno(), end - self.starts[first], self.starts[first])
+
+    def for_slice(self, body: bytes) -> tuple[bytes, bytes]:
+        """A slice of sheet XML and the table to read it with.
+
+        The usual layout (``t="s"><v>N</v>``, as Excel, WPS, LibreOffice and xlsxwriter write
+        it): the slice's shared-string indices are renumbered in the order its cells use them,
+        and the table holds those entries alone, so neither the work nor the memory of a slice
+        grows with the table. Any other layout: the indices stay, and the table holds the
+        entries the cells use in their places with an empty ``<si/>`` at every other index
+        below the highest. A cell neither scan understands: the whole table."""
+        if not self.understood:
+            return body, self.whole()
+        order: dict[bytes, bytes] = {}
+
+        def renumber(match: re.Match[bytes]) -> bytes:
+            index = match[0]
+            new = order.get(index)
+            if new is None:
+                new = order[index] = b"%d" % len(order)
+            return new
+
+        renumbered, cells = _USUAL_SHARED_CELL.subn(renumber, body)
+        # every t="s" renumbered, and none written another way that would keep its index
+        if cells == body.count(b't="s"') and not _OTHER_SHARED_CELL.search(body):
+            if not order:
+                return body, self.head + b"</sst>"
+            used = list(map(int, order))
+            if max(used) >= len(self.starts):
+                return body, self.whole()  # calamine reports the missing entry
+            parts = [self.head]
+            i, n = 0, len(used)
+            while i < n:  # entries met in a row of the file are read in one go
+                j = i
+                while j + 1 < n and used[j + 1] == used[j] + 1:
+                    j += 1
+                parts.append(self._read(used[i], used[j]))
+                i = j + 1
+            parts.append(b"</sst>")
+            return renumbered, b"".join(parts)
+        return body, self._in_place(body)
+
+    def _in_place(self, body: bytes) -> bytes:
+        found = set(_SHARED_CELL.findall(body))
+        if b"" in found:
+            return self.whole()
+        if not found:
+            return self.head + b"</sst>"
+        used = sorted(map(int, found))
+        if used[-1] >= len(self.starts):
+            return self.whole()  # calamine reports the missing entry
+        parts = [self.head]
+        nxt = 0  # the next index to write
+
+        def read(first: int, last: int) -> None:
+            nonlocal nxt
+            if first > nxt:
+                parts.append(b"<si/>" * (first - nxt))
+            parts.append(self._read(first, last))
+            nxt = last + 1
+
+        # A slice's cells use a few entries met early (the sheet's recurring values) and a
+        # dense run of the entries first met in it: the run is read whole, unused entries
+        # between its indices too (harmless: no cell reads them), the few others one by one.
+        n = len(used)
+        dense = next(k for k in range(n) if used[-1] - used[k] < 2 * (n - k))
+        for k in range(dense):
+            read(used[k], used[k])
+        read(used[dense], used[-1])
+        parts.append(b"</sst>")
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 def _slice_book(others: dict[str, bytes], part: str, xml: bytes) -> Any:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
@@ -158,26 +313,46 @@ def read_sliced(
     from python_calamine import CalamineWorkbook
 
     book = zipfile.ZipFile(path)
+    shared: SharedStrings | None = None
+
+    def close() -> None:
+        book.close()
+        if shared is not None:
+            shared.close()
+
     try:
         part = first_sheet_part(book)
-        others = {n: book.read(n) for n in book.namelist() if n != part and not n.endswith("/")}
+        names = [n for n in book.namelist() if n != part and not n.endswith("/")]
+        table = [n for n in names if n.lower() == SHARED_STRINGS]
+        if len(table) == 1:
+            shared = SharedStrings(book, table[0])
+            names.remove(table[0])
+        others = {n: book.read(n) for n in names}
         slices = _slices(book, part, rows_per_slice)
         first = next(slices, None)
     except BaseException:
-        book.close()
+        close()
         raise
     if first is None:
-        book.close()
+        close()
         return [], iter(())
 
     def load(slice_: tuple[bytes, bytes, bytes]) -> Any:
         head, body, tail = slice_
+        parts = others
+        if shared is not None:
+            body, strings = shared.for_slice(body)
+            parts = {**others, table[0]: strings}
         return CalamineWorkbook.from_filelike(
-            _slice_book(others, part, head + body + tail)
+            _slice_book(parts, part, head + body + tail)
         ).get_sheet_by_index(0)
 
-    sheet = load(first)
-    merged = list(sheet.merged_cell_ranges or [])
+    try:
+        sheet = load(first)
+        merged = list(sheet.merged_cell_ranges or [])
+    except BaseException:
+        close()
+        raise
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         nonlocal sheet
@@ -194,13 +369,13 @@ def read_sliced(
                 pad = [""] * start_col
                 for i, cells in enumerate(sheet.to_python(skip_empty_area=True)):
                     yield offset + i + 1, pad + cells if pad else cells
-                rows_before += body.count(b"<row ") + body.count(b"<row>")
+                rows_before += body.count(b"<row")
                 following = next(slices, None)
                 if following is None:
                     return
                 current, sheet = following, load(following)
         finally:
-            book.close()
+            close()
 
     return merged, rows()
 

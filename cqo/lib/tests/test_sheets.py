@@ -152,6 +152,136 @@ def test_it_falls_back_when_the_sheet_has_no_plain_sheet_data(tmp_path: Path) ->
     assert last.startswith("fallback:")
 
 
+def shared_tables(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The shared-string table handed to calamine with each slice."""
+    tables: list[bytes] = []
+    make = sheets._slice_book
+
+    def spy(others: dict[str, bytes], part: str, xml: bytes) -> Any:
+        tables.append(others.get("xl/sharedStrings.xml", b""))
+        return make(others, part, xml)
+
+    monkeypatch.setattr(sheets, "_slice_book", spy)
+    return tables
+
+
+def with_sheet_xml(path: Path, out: Path, change: Any) -> Path:
+    """A copy of the workbook with its first sheet's XML changed."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            dst.writestr(item, data)
+    return out
+
+
+def test_each_slice_gets_only_the_shared_strings_its_cells_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = shared_tables(monkeypatch)
+    path = book(tmp_path / "shared.xlsx", ROWS)  # Excel's layout: one shared-string table
+    _merged, rows, last = sliced(path, 4)
+    assert last == "end" and rows == whole(path)
+    with zipfile.ZipFile(path) as z:
+        full = z.read("xl/sharedStrings.xml")
+    assert len(tables) == 6
+    # the slice's own entries, renumbered: no table grows with the file's
+    assert all(len(t) < len(full) and b"<si/>" not in t for t in tables)
+    assert "企业2<".encode() in tables[0] and "企业3<".encode() not in tables[0]
+    assert "企业22<".encode() in tables[-1] and "企业0<".encode() not in tables[-1]
+
+
+def test_another_layout_of_shared_string_cells_keeps_its_indices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = shared_tables(monkeypatch)
+    path = book(tmp_path / "shared.xlsx", ROWS)
+    quoted = with_sheet_xml(path, tmp_path / "quoted.xlsx", lambda x: x.replace(b't="s"', b"t='s'"))
+    _merged, rows, last = sliced(quoted, 4)
+    assert last == "end" and rows == whole(quoted) == whole(path)
+    # each index in its place: the earlier rows' entries are empty <si/>, later ones absent
+    assert "企业22<".encode() in tables[-1] and "企业0<".encode() not in tables[-1]
+    assert tables[-1].count(b"<si/>") > 0
+    assert "企业2<".encode() in tables[0] and "企业3<".encode() not in tables[0]
+
+
+def test_rich_text_and_recurring_shared_strings_read_as_calamine_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rich.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    bold = wb.add_format({"bold": True})
+    ws.write_row(0, 0, ["统一社会信用代码", "单位名称", "企业规模"])
+    for r in range(1, 40):
+        ws.write_string(r, 0, f"U{r:04d}")
+        if r % 3 == 0:
+            ws.write_rich_string(r, 1, "西安", bold, f"精密{r}", "有限公司")
+        else:
+            ws.write_string(r, 1, f"企业&<{r}>")
+        ws.write_string(r, 2, ["大型", "中型", "小型"][r % 3])  # recurring values
+    wb.close()
+    tables = shared_tables(monkeypatch)
+    for size in (1, 5, 13):
+        tables.clear()
+        _merged, rows, last = sliced(path, size)
+        assert last == "end" and rows == whole(path), size
+        assert tables and all(b"</sst>" in t for t in tables)
+
+
+def test_a_slice_whose_shared_cells_are_not_understood_gets_the_whole_table(
+    tmp_path: Path,
+) -> None:
+    path = book(tmp_path / "shared.xlsx", ROWS)
+    with zipfile.ZipFile(path) as z:
+        full = z.read("xl/sharedStrings.xml")
+        table = sheets.SharedStrings(z, "xl/sharedStrings.xml")
+    usual = b'<row r="9"><c r="A9" t="s"><v>7</v></c><c r="B9" t="s"><v>3</v></c></row>'
+    try:
+        assert table.understood
+        assert table.whole() == full
+        body, strings = table.for_slice(usual)
+        assert body == usual.replace(b"<v>7<", b"<v>0<").replace(b"<v>3<", b"<v>1<")
+        assert strings.count(b"<si>") == 2
+        # a shared-string cell in a layout no scan reads: nothing is left out
+        odd = b'<row r="9"><c r="A9" t="s"/><c r="B9" t="s"><v>3</v></c></row>'
+        assert table.for_slice(odd) == (odd, full)
+        prefixed = b'<row r="9"><c r="A9" t="s"><x:v>3</x:v></c></row>'
+        body, strings = table.for_slice(prefixed)
+        assert body == prefixed and strings != full and strings.count(b"<si/>") == 3
+        # an index past the table: calamine reports it, on the whole table
+        past = b'<row r="9"><c r="A9" t="s"><v>99999</v></c></row>'
+        assert table.for_slice(past) == (past, full)
+        # no shared-string cell: an empty table
+        plain = b'<row r="9"><c r="A9"><v>3</v></c></row>'
+        body, empty = table.for_slice(plain)
+        assert body == plain and empty.endswith(b"</sst>") and b"<si" not in empty
+    finally:
+        table.close()
+
+
+def test_a_shared_string_table_it_cannot_split_is_handed_whole(tmp_path: Path) -> None:
+    path = book(tmp_path / "shared.xlsx", ROWS)
+    odd = tmp_path / "cdata.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(odd, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace("<t>企业4</t>".encode(), "<t><![CDATA[企业4]]></t>".encode())
+            dst.writestr(item, data)
+    with zipfile.ZipFile(odd) as z:
+        table = sheets.SharedStrings(z, "xl/sharedStrings.xml")
+    try:
+        assert not table.understood
+        slice_ = b'<c r="A9" t="s"><v>3</v></c>'
+        assert table.for_slice(slice_) == (slice_, table.whole())
+    finally:
+        table.close()
+    _merged, rows, last = sliced(odd, 3)
+    assert last == "end" and rows == whole(odd) and rows[5][1][1] == "企业4"
+
+
 def test_a_child_streams_its_frames_and_is_reaped() -> None:
     child = sheets.Child("cqo.lib.tests.echo_child", ["a", 1, {"b": 2}])
     try:

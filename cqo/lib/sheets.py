@@ -65,7 +65,7 @@ _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _SHARED_CELL = re.compile(
     rb"""t\s*=\s*["']s["'][^>]*>\s*(?:<(?:[A-Za-z_][\w.-]*:)?v>\s*(\d+)\s*<)?"""
 )
-_USUAL_SHARED_CELL = re.compile(rb'(?<=t="s"><v>)\d+(?=</v>)')
+_USUAL_SHARED_CELL = re.compile(rb'(?<=\st="s"><v>)\d+(?=</v>)')
 _OTHER_SHARED_CELL = re.compile(rb"""t\s*=\s*'s'|t\s+=\s*["']s|t=\s+["']s""")
 _NOT_AN_ENTRY = re.compile(rb"<si(?![>/\s])|<!\[CDATA\[")
 SHARED_STRINGS = "xl/sharedstrings.xml"  # the member calamine reads, in lower case

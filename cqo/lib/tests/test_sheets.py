@@ -250,6 +250,10 @@ def test_a_slice_whose_shared_cells_are_not_understood_gets_the_whole_table(
         prefixed = b'<row r="9"><c r="A9" t="s"><x:v>3</x:v></c></row>'
         body, strings = table.for_slice(prefixed)
         assert body == prefixed and strings != full and strings.count(b"<si/>") == 3
+        # a number in a cell with some other attribute ending in t: never renumbered
+        other = b'<row r="9"><c r="A9" xt="s"><v>12</v></c><c r="B9" t="s"><v>3</v></c></row>'
+        body, strings = table.for_slice(other)
+        assert body == other and b"<si/>" in strings
         # an index past the table: calamine reports it, on the whole table
         past = b'<row r="9"><c r="A9" t="s"><v>99999</v></c></row>'
         assert table.for_slice(past) == (past, full)

@@ -77,6 +77,29 @@ def test_it_reads_the_same_rows_as_calamine_whatever_the_slice(
     assert len(rows) == 24 and rows[5][1][1] == "企业4"
 
 
+@pytest.mark.parametrize("block", [5, 6, 7, 64, 1000])
+@pytest.mark.parametrize("shared", [True, False])
+def test_rows_and_table_entries_cut_across_read_blocks_are_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int, shared: bool
+) -> None:
+    # the sheet and the shared-string table are read in blocks: a </row>, a <si> or a
+    # </sst> split between two blocks must count as one
+    monkeypatch.setattr(sheets, "_BLOCK", block)
+    path = book(tmp_path / "list.xlsx", ROWS, constant_memory=not shared)
+    for size in (1, 3, 7, 100):
+        _merged, rows, last = sliced(path, size)
+        assert last == "end" and rows == whole(path), size
+    if shared:
+        with zipfile.ZipFile(path) as z:
+            full = z.read("xl/sharedStrings.xml")
+            table = sheets.SharedStrings(z, "xl/sharedStrings.xml")
+        try:  # every entry found where it starts, none taken for the whole table
+            assert table.understood and len(table.starts) == full.count(b"<si>")
+            assert all(full[at : at + 4] == b"<si>" for at in table.starts)
+        finally:
+            table.close()
+
+
 def test_it_keeps_sheet_row_numbers_and_columns_after_empty_rows_and_columns(
     tmp_path: Path,
 ) -> None:

@@ -186,7 +186,6 @@ class SharedStrings:
                 base += len(scan)
                 if not block:
                     break
-        self.size = base
         # the table's own markup: before the first entry, and its closing tag
         self.file.seek(max(0, base - 4096))
         ending = self.file.read()

@@ -220,6 +220,15 @@ class SharedStrings:
         end = self.starts[last + 1] if last + 1 < len(self.starts) else self.end
         return os.pread(self.file.fileno(), end - self.starts[first], self.starts[first])
 
+    def _settled(self, used: list[int]) -> bytes | None:
+        """The table of a slice that needs no entry read: an empty one when no cell uses the
+        table, the whole one when a cell's index is past its end (calamine reports it)."""
+        if not used:
+            return self.head + b"</sst>"
+        if max(used) >= len(self.starts):
+            return self.whole()
+        return None
+
     def for_slice(self, body: bytes) -> tuple[bytes, bytes]:
         """A slice of sheet XML and the table to read it with.
 
@@ -243,11 +252,9 @@ class SharedStrings:
         renumbered, cells = _USUAL_SHARED_CELL.subn(renumber, body)
         # every t="s" renumbered, and none written another way that would keep its index
         if cells == body.count(b't="s"') and not _OTHER_SHARED_CELL.search(body):
-            if not order:
-                return body, self.head + b"</sst>"
             used = list(map(int, order))
-            if max(used) >= len(self.starts):
-                return body, self.whole()  # calamine reports the missing entry
+            if (settled := self._settled(used)) is not None:
+                return body, settled
             parts = [self.head]
             i, n = 0, len(used)
             while i < n:  # entries met in a row of the file are read in one go
@@ -264,11 +271,9 @@ class SharedStrings:
         found = set(_SHARED_CELL.findall(body))
         if b"" in found:
             return self.whole()
-        if not found:
-            return self.head + b"</sst>"
         used = sorted(map(int, found))
-        if used[-1] >= len(self.starts):
-            return self.whole()  # calamine reports the missing entry
+        if (settled := self._settled(used)) is not None:
+            return settled
         parts = [self.head]
         nxt = 0  # the next index to write
 

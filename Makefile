@@ -13,6 +13,8 @@ DEB_PACKAGES := chromium fonts-noto-cjk poppler-utils gettext libpango-1.0-0 lib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers: one per CPU by default; TEST_WORKERS=0 runs the suite in one process
+TEST_WORKERS ?= auto
 
 .PHONY: run test install system-packages messages translations check bench test-pg clean \
 	serve-prod stop-prod prod-system-packages
@@ -61,7 +63,7 @@ translations: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-location --no-obsolete
 
 test: install check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The same suite against PostgreSQL (DATABASE_URL must point at a reachable server).
 test-pg: install prod-system-packages
@@ -69,7 +71,7 @@ test-pg: install prod-system-packages
 	$(PY) -c "import os, psycopg, dj_database_url as u; c = u.parse(os.environ['DATABASE_URL']); \
 	psycopg.connect(host=c['HOST'], port=c['PORT'] or 5432, user=c['USER'], password=c['PASSWORD'] or None, dbname='postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL at $$DATABASE_URL is unreachable"; exit 1; }
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Benchmarks print figures against same-process baselines: everything on SQLite (the coverage
 # benchmark then repeats itself on PostgreSQL), the enterprise-list import on SQLite and on

@@ -185,11 +185,38 @@ def can_edit_person(user: User, person: Any) -> bool:
     return False
 
 
+def can_see_contact(user: Any, person: Any) -> bool:
+    """Whether a viewer who can see ``person`` (person_q) may also see their contact data
+    (mobile, e-mail, mailing address) and full ID number. An enterprise's clerk may only once
+    the person has confirmed an appointment with that enterprise (SPEC §12.23: "the person
+    confirms an appointment naming them before the enterprise sees their contact data"), or
+    while the person is the enterprise's own invitee who has not yet claimed the profile (the
+    clerk typed those details). Knowing a person's ID number and name is enough to draft an
+    appointment of them; it is not enough to reach them."""
+    if user.role != Role.ENTERPRISE:
+        return True
+    if user.enterprise_id is None:
+        return False
+    if person.user_id is None and person.invited_by_id == user.enterprise_id:
+        return True
+    appointment = apps.get_model("registry", "Appointment")
+    return bool(
+        appointment.objects.filter(
+            person_id=person.pk,
+            enterprise_id=user.enterprise_id,
+            person_confirmed_at__isnull=False,
+        ).exists()
+    )
+
+
 def can_reveal_personal(user: User, person: Any, *, visible: bool) -> bool:
     """Who may see an ID number or mobile unmasked (each view is logged by the caller):
-    the person, the platform admin, and regulators and clerks who can see the person."""
+    the person, the platform admin, regulators who can see the person, and the clerk of an
+    enterprise the person has confirmed an appointment with (can_see_contact)."""
     if not visible:
         return False
     if user.is_platform_admin or (user.role == Role.CQO and person.user_id == user.pk):
         return True
-    return user.role in (Role.REGULATOR, Role.ENTERPRISE)
+    if user.role == Role.ENTERPRISE:
+        return can_see_contact(user, person)
+    return user.role == Role.REGULATOR

@@ -24,15 +24,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.blacklist import rules, selectors
 from cqo.blacklist.models import Appeal, Listing
-from cqo.lib import clock, crypto, uploads
+from cqo.lib import clock, uploads
 from cqo.lib.errors import Errors
 from cqo.reference import validators
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Person
+from cqo.registry.selectors import NO_SUCH_PERSON, person_by_identity
 from cqo.registry.services import appointments_end_for_exit
 
 log = logging.getLogger(__name__)
@@ -131,13 +133,11 @@ def _find_person(errors: Errors, actor: User, data: Data) -> Person | None:
     except ValidationError as exc:
         errors.add("id_number", exc)
         return None
-    person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
-    # Outside the regulator's scope reads the same as unknown: no existence leak.
+    among = None if actor.is_platform_admin else access.person_q(actor)
+    person = person_by_identity(id_number=facts.number, name=name, among=among)
+    # Outside the regulator's scope reads the same as unknown or a wrong name: no existence leak
     if person is None or not selectors.can_issue(actor, person):
-        errors.add("id_number", _("本辖区内未找到以该身份证号登记的首席质量官"))
-        return None
-    if person.name != name:
-        errors.add("person_name", _("姓名与该身份证号登记的姓名不一致"))
+        errors.add("id_number", str(NO_SUCH_PERSON))
         return None
     return person
 

@@ -14,13 +14,14 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
+from cqo.accounts.models import Role
 from cqo.hours import rules, selectors, services
-from cqo.hours.models import StudyRecord
-from cqo.lib import crypto
+from cqo.hours.models import Source, StudyRecord
 from cqo.reference import validators
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
 from cqo.registry.models import Person
+from cqo.registry.selectors import NO_SUCH_PERSON, person_by_identity
 
 router = Router(tags=["hours"])
 
@@ -157,12 +158,15 @@ def compliance_out(person: Person, c: rules.Compliance, enterprise: str = "") ->
     )
 
 
-def find_person(user: Any, body: HoursIn) -> Person:
-    """By public id, or by ID number and name (the name must match)."""
+def find_person(user: Any, body: HoursIn, source: str) -> Person:
+    """By public id, or by ID number and name, among the persons ``user`` may record hours for:
+    an unknown person, a wrong name and a person the caller may not record for all get the
+    same 422 (no identity oracle; registry.selectors.person_by_identity)."""
+    among = services.recordable_q(user, source)
     if body.person is not None:
-        person = Person.objects.filter(public_id=body.person).first()
+        person = Person.objects.filter(among, public_id=body.person).first()
         if person is None:
-            raise ValidationError({"person": "unknown person"})
+            raise ValidationError({"person": str(NO_SUCH_PERSON)})
         return person
     if not body.id_number or not body.person_name:
         raise ValidationError({"person": "give person, or id_number and person_name"})
@@ -170,17 +174,17 @@ def find_person(user: Any, body: HoursIn) -> Person:
         facts = validators.validate_id_number(body.id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from exc
-    person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
-    if person is None or person.name != body.person_name.strip():
-        raise ValidationError({"id_number": "no registered person with this ID number and name"})
+    person = person_by_identity(id_number=facts.number, name=body.person_name, among=among)
+    if person is None:
+        raise ValidationError({"id_number": str(NO_SUCH_PERSON)})
     return person
 
 
 @router.post("/hours", response={201: RecordOut, **ERRORS}, summary="Report study hours")
 def hours_create(request: HttpRequest, body: HoursIn) -> Status[RecordOut]:
     user = actor(request)
-    person = find_person(user, body)
-    source = "api" if user.role in ("trainer", "certifier") else "activity"
+    source = Source.API if user.role in (Role.TRAINER, Role.CERTIFIER) else Source.ACTIVITY
+    person = find_person(user, body, source)
     record = services.record_create(
         actor=user,
         person=person,

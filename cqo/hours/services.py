@@ -18,8 +18,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
 from cqo.hours.models import Kind, PersonSalt, Source, StudyRecord
@@ -101,22 +103,29 @@ def _date(value: Any) -> dt.date:
     return day
 
 
-def can_record(actor: User, person: Person, source: str) -> bool:
-    """Who may write a record: the platform (training attendance, actor None is refused here:
-    the training app passes its organiser), a trainer reporting e-learning through the API, a
-    regulator within scope, the person's enterprise clerk, or the person for their own
-    activities."""
-    from cqo.accounts import access
-
+def recordable_q(actor: User, source: str) -> Q:
+    """The persons ``actor`` may write a record for: the platform (training attendance, actor
+    None is refused here: the training app passes its organiser), a trainer reporting
+    e-learning through the API, a regulator within scope, the person's enterprise clerk, or
+    the person for their own activities."""
     if actor.is_platform_admin:
-        return True
+        return Q()
     if source in (Source.API, Source.SESSION) and actor.role in (Role.TRAINER, Role.CERTIFIER):
-        return True
+        return Q()
     if actor.role == Role.REGULATOR:
-        return Person.objects.filter(access.person_q(actor), pk=person.pk).exists()
+        return access.person_q(actor)
     if actor.role == Role.ENTERPRISE and actor.enterprise_id is not None:
-        return person.appointments.filter(enterprise_id=actor.enterprise_id).exists()
-    return actor.role == Role.CQO and person.user_id == actor.pk
+        return Q(appointments__enterprise_id=actor.enterprise_id)
+    if actor.role == Role.CQO:
+        return Q(user=actor)
+    return access.NOTHING
+
+
+def can_record(actor: User, person: Person, source: str) -> bool:
+    allowed = recordable_q(actor, source)
+    if allowed == Q():
+        return True
+    return Person.objects.filter(allowed, pk=person.pk).exists()
 
 
 @transaction.atomic

@@ -21,17 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import HourReminder, Kind, Source, StudyRecord
-from cqo.lib import clock, crypto
+from cqo.lib import clock
 from cqo.lib.forms import BootstrapForm, apply_errors
 from cqo.lib.pdf import html_to_pdf
 from cqo.reference import validators
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Person
+from cqo.registry.selectors import NO_SUCH_PERSON, person_by_identity
 from cqo.registry.views._common import PAGE_SIZE, xlsx_response
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -138,7 +139,7 @@ def hours_new(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = own or _find(data.get("id_number", ""), data.get("person_name", ""))
+            person = own or _find(user, data.get("id_number", ""), data.get("person_name", ""))
             record = services.record_create(
                 actor=user,
                 person=person,
@@ -169,14 +170,18 @@ def hours_new(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _find(id_number: str, name: str) -> Person:
+def _find(user: User, id_number: str, name: str) -> Person:
+    """The person named, among those ``user`` may record for; one answer for every miss
+    (registry.selectors.person_by_identity)."""
     try:
         facts = validators.validate_id_number(id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from exc
-    person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
-    if person is None or person.name != (name or "").strip():
-        raise ValidationError({"id_number": _("未找到以该身份证号和姓名注册的人员")})
+    person = person_by_identity(
+        id_number=facts.number, name=name, among=services.recordable_q(user, Source.ACTIVITY)
+    )
+    if person is None:
+        raise ValidationError({"id_number": str(NO_SUCH_PERSON)})
     return person
 
 

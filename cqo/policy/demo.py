@@ -105,6 +105,8 @@ def build_policy_showcase(rng: random.Random, admin: User) -> list[tuple[str, st
             "declaration_confirmed": True,
         },
     )
+    # the person confirms the appointment that names them (SPEC §12.23)
+    services.appointment_confirm(actor=_person_user, appointment=appt)
     services.filing_submit(actor=clerk, appointment=appt)
     assert Appointment.objects.get(pk=appt.pk).status == Appointment.Status.SUBMITTED  # noqa: S101
     return [

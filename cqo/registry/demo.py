@@ -687,7 +687,7 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
     clerk2 = User.objects.get(username="clerk2")
 
     cqo_id, _birth = g.id_number("M", born=(1970, 1984))
-    _user, cqo_person = services.person_register(
+    cqo_user, cqo_person = services.person_register(
         data={
             "username": "cqo",
             "password": PASSWORD,
@@ -737,6 +737,8 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
             "concurrent_role": "management_representative",
         },
     )
+    # the person confirms the appointment that names them (SPEC §12.23)
+    services.appointment_confirm(actor=cqo_user, appointment=appt)
     services.filing_submit(actor=clerk2, appointment=appt)
     services.filing_approve(actor=weibin, appointment=appt, note="材料齐全，予以备案")
 

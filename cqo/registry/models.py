@@ -240,6 +240,9 @@ class Appointment(models.Model):
     declaration_confirmed = models.BooleanField(
         _("单位意见：上述资料属实，同意任命并备案。"), default=False
     )
+    # The person named confirms the appointment; until then the enterprise sees none of their
+    # contact data (SPEC §12.23; access.can_see_contact).
+    person_confirmed_at = models.DateTimeField(_("本人确认时间"), null=True, blank=True)
     # Why an unmet condition should not stop the filing, or why the pack's relaxation applies
     # (shaanxi-2021 §四(二); SPEC §12.11). The reviewer sees it.
     justification = models.TextField(_("未满足条件的书面说明"), blank=True)

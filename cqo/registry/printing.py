@@ -78,9 +78,16 @@ def _photo_data_uri(name: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
-def filing_form_context(appointment: Appointment, *, unmasked: bool) -> dict[str, Any]:
+def filing_form_context(
+    appointment: Appointment, *, unmasked: bool, contact: bool
+) -> dict[str, Any]:
+    """``contact`` False leaves the person's e-mail and mailing address blank (the mobile and ID
+    number are masked unless ``unmasked``): an enterprise prints them only once the person has
+    confirmed the appointment (access.can_see_contact)."""
     data = services.filing_form_data(appointment)
     ent, person, appt = data["enterprise"], data["person"], data["appointment"]
+    if not contact:
+        person = {**person, "email": "", "mailing_address": ""}
     filing_number = appt.get("filing_number", "")
     nature_options = [
         (str(label), ent.get("nature") == value) for value, label in enums.EnterpriseNature.choices
@@ -113,11 +120,13 @@ def filing_form_context(appointment: Appointment, *, unmasked: bool) -> dict[str
     }
 
 
-def render_filing_form(appointment: Appointment, *, unmasked: bool) -> bytes:
+def render_filing_form(appointment: Appointment, *, unmasked: bool, contact: bool) -> bytes:
     """表 A.1 as an A4 PDF. Everything the page needs is inlined (photo and QR code as data
     URIs), so the fetcher refuses every other scheme: a value typed into a form can never make
     the renderer read a local file or call the network."""
-    html = render_to_string(TEMPLATE, filing_form_context(appointment, unmasked=unmasked))
+    html = render_to_string(
+        TEMPLATE, filing_form_context(appointment, unmasked=unmasked, contact=contact)
+    )
     return pdf.html_to_pdf(html, base_url=str(settings.MEDIA_ROOT))
 
 

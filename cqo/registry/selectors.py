@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import uuid
 from typing import Any
 
@@ -10,8 +11,10 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts import access
+from cqo.lib import crypto
 from cqo.registry.models import Appointment, Enterprise, Person, Reminder
 
 OPEN_STATUSES = (
@@ -99,6 +102,34 @@ def person_get(*, user: Any, public_id: Any) -> Person:
 
 def person_visible(*, user: Any, person: Person) -> bool:
     return Person.objects.filter(access.person_q(user), pk=person.pk).exists()
+
+
+# The one answer to "no such person" wherever a person is named by ID number and name
+# (person_by_identity): it does not say which half did not match.
+NO_SUCH_PERSON = _(
+    "未找到与该身份证号和姓名相符的已登记人员；如尚未注册，请其先线上注册或由企业邀请"
+)
+
+
+def person_by_identity(*, id_number: str, name: str, among: Q | None = None) -> Person | None:
+    """The registered person with this (already validated) ID number and this name, among the
+    persons ``among`` admits (default: everyone), or None.
+
+    Whoever names a person by ID number and name (a clerk appointing, a trainer reporting
+    hours, a regulator listing or enrolling) must not learn which half was wrong, nor whether
+    the person exists outside what they may act on: an unknown number, a known number with
+    another name and a person outside ``among`` all give None, after the same one indexed
+    query (the keyed hash and ``among`` are in its WHERE clause), and the names are compared in
+    constant time, so neither the answer nor its timing tells them apart."""
+    qs = Person.objects.filter(id_number_hash=crypto.keyed_hash(id_number))
+    if among is not None:
+        qs = qs.filter(among)
+    found = qs.first()
+    typed = " ".join((name or "").split()).encode()
+    stored = (found.name if found is not None else "").encode()
+    if found is None or not hmac.compare_digest(typed, stored):
+        return None
+    return found
 
 
 def appointment_list(

@@ -348,6 +348,8 @@ SCOPES: dict[str, Rule] = {
     "GET /api/v1/filings/{public_id}/form.pdf": Rule(
         SIGNED_IN, only("admin", "province", "city", "county_a", "clerk_a", "cqo"), obj=FILING
     ),
+    # only the person named confirms the appointment (SPEC §12.23)
+    "POST /api/v1/filings/{public_id}/confirm": Rule(SIGNED_IN, only("cqo"), obj=FILING),
     "POST /api/v1/filings/{public_id}/renew": Rule(
         SIGNED_IN, EVERYONE, obj=FILING, note=BODY_FIRST
     ),
@@ -794,8 +796,10 @@ SCOPES: dict[str, Rule] = {
     ),
     "GET /persons/<str:public_id>/edit/": Rule(SIGNED_IN, only("admin", "cqo"), obj=PERSON),
     "GET /persons/<str:public_id>/photo/": Rule(SIGNED_IN, NOBODY, obj=PERSON),
+    # the clerk only once the person confirmed an appointment with its enterprise (SPEC §12.23;
+    # cqo/registry/tests/test_scope.py): the world's appointment is not confirmed
     "GET /persons/<str:public_id>/reveal/<str:field>/": Rule(
-        SIGNED_IN, only("admin", "province", "city", "county_a", "clerk_a", "cqo"), obj=PERSON
+        SIGNED_IN, only("admin", "province", "city", "county_a", "cqo"), obj=PERSON
     ),
     "GET /persons/invite/": Rule(SIGNED_IN, only("clerk_a", "clerk_b")),
     # pages /policy

@@ -162,7 +162,7 @@ def test_it_shows_each_error_beside_its_field(world: World, client: Client) -> N
         ),
     )
     body = response.content.decode()
-    for field in ("person_name", "reason", "end_date"):
+    for field in ("id_number", "reason", "end_date"):
         assert f'id="error-{field}"' in body, field
     assert Listing.objects.count() == before
 

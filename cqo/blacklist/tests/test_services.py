@@ -273,7 +273,14 @@ def test_it_finds_the_person_by_id_number_and_name(personas: Personas) -> None:
     data["person_name"] = "王五"
     with pytest.raises(ValidationError) as exc:
         services.listing_create(actor=personas.city, data=data)
-    assert errors_of(exc) == {"person_name"}
+    assert errors_of(exc) == {"id_number"}
+    wrong_name = exc.value.message_dict["id_number"]
+    # the same answer for a person outside the regulator's scope (county B's regulator) and
+    # for an unknown number: no existence leak
+    data["person_name"] = personas.person.name
+    with pytest.raises(ValidationError) as exc:
+        services.listing_create(actor=personas.county_b, data=data)
+    assert exc.value.message_dict["id_number"] == wrong_name
 
 
 @pytest.mark.parametrize(

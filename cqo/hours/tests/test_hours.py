@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 
+from cqo.accounts.models import User
 from cqo.audit.models import AuditEntry
 from cqo.hours import selectors, services
 from cqo.hours.models import HourReminder, PersonSalt, StudyRecord
@@ -26,7 +27,7 @@ from cqo.ledger.models import LedgerEntry
 from cqo.ledger.verify import verify_bundle
 from cqo.lib import clock
 from cqo.registry.tests.test_api import callers, fields
-from cqo.test import PASSWORD, Personas, file_appointment
+from cqo.test import PASSWORD, Personas, file_appointment, new_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,48 @@ def test_the_api_takes_hours_from_an_e_learning_system(personas: Personas, as_: 
     assert proof.status_code == 200
     assert verify_bundle(proof.json(), ledger.public_vkey()).ok
     assert as_(personas.clerk_b).get(f"/hours/{data['id']}").status_code == 404
+
+
+def test_it_answers_alike_whether_or_not_a_named_person_exists(
+    personas: Personas, as_: Any, client: Client
+):
+    # A self-registered account must not learn from POST /hours whether an (ID number, name)
+    # pair belongs to a registered person: a real person it may not record for, a wrong name
+    # and an unknown number all get the same 422 with the same words.
+    created = client.post(
+        "/api/v1/register",
+        {
+            "username": "prober",
+            "password": PASSWORD,
+            "name": "赵六",
+            "id_number": new_id_number(),
+            "education": "bachelor",
+            "mobile": "13900000009",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    prober = User.objects.get(username="prober")
+    body = {
+        "kind": "online_self_study",
+        "hours": "1",
+        "occurred_on": "2026-06-01",
+        "title": "质量成本管理",
+    }
+    person = personas.person
+    answers = [
+        as_(prober).post("/hours", {**body, "id_number": number, "person_name": name})
+        for number, name in [
+            (person.id_number, person.name),  # real, but not the prober's to record for
+            (person.id_number, "别人"),
+            (new_id_number(), person.name),
+        ]
+    ]
+    answers.append(as_(prober).post("/hours", {**body, "person": str(person.public_id)}))
+    assert {a.status_code for a in answers} == {422}
+    messages = {m["message"] for a in answers for m in a.json()["detail"]}
+    assert len(messages) == 1, messages
+    assert not StudyRecord.objects.filter(person=person).exists()
 
 
 def test_the_api_lists_compliance_for_a_regulator(personas: Personas, as_: Any):

@@ -107,6 +107,14 @@ def filing_submit(request: HttpRequest, public_id: uuid.UUID) -> FilingOut:
     return _filing_out(services.filing_submit(actor=user, appointment=appt))
 
 
+@router.post("/filings/{public_id}/confirm", response={200: FilingOut, **ERRORS})
+def filing_confirm(request: HttpRequest, public_id: uuid.UUID) -> FilingOut:
+    """The person named confirms the appointment (their own token); until then the enterprise
+    sees none of their contact data (SPEC §12.23)."""
+    user, appt = _filing(request, public_id)
+    return _filing_out(services.appointment_confirm(actor=user, appointment=appt))
+
+
 @router.post("/filings/{public_id}/approve", response={200: FilingOut, **ERRORS})
 def filing_approve(
     request: HttpRequest, public_id: uuid.UUID, payload: ApproveIn | None = None
@@ -162,12 +170,14 @@ def filing_form(request: HttpRequest, public_id: uuid.UUID, full: bool = False) 
     logged like any other unmasking (SPEC §10)."""
     user, appt = _filing(request, public_id)
     unmasked = full and access.can_reveal_personal(user, appt.person, visible=True)
+    contact = access.can_see_contact(user, appt.person)
     if unmasked:
         # The form prints both numbers, so both views are logged, as GET /persons/{id} does.
         for field in ("id_number", "mobile"):
             services.personal_reveal(actor=user, person=appt.person, field=field, visible=True)
     response = HttpResponse(
-        printing.render_filing_form(appt, unmasked=unmasked), content_type="application/pdf"
+        printing.render_filing_form(appt, unmasked=unmasked, contact=contact),
+        content_type="application/pdf",
     )
     name = appt.filing_number or str(appt.public_id)[:8]
     response["Content-Disposition"] = f'inline; filename="filing-{name}.pdf"'

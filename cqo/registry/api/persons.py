@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from cqo.accounts import access
 from cqo.accounts.api import ERRORS, ErrorOut
+from cqo.accounts.models import User
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors, services
 from cqo.registry.api.common import actor, build, page
@@ -40,11 +42,15 @@ def _person_item(person: Person) -> PersonItem:
     return build(PersonItem, person, region=person.region_id, registered=person.user_id is not None)
 
 
-def _person_out(person: Person, revealed: dict[str, str] | None = None) -> PersonOut:
+def _person_out(person: Person, user: User, revealed: dict[str, str] | None = None) -> PersonOut:
     revealed = revealed or {}
+    contact = access.can_see_contact(user, person)
     return build(
         PersonOut,
         person,
+        contact_visible=contact,
+        email=person.email if contact else "",
+        mailing_address=person.mailing_address if contact else "",
         region=person.region_id,
         region_name=region_label(person.region_id),
         registered=person.user_id is not None,
@@ -60,7 +66,7 @@ def person_register(request: HttpRequest, payload: RegisterIn) -> Status[Registe
     """线上注册 (shaanxi-2021 §五(一)): anyone may register as a serving or prospective CQO and
     then sign in with ``POST /auth/token``. The enterprise's clerk files the appointment."""
     user, person = services.person_register(data=payload.model_dump(mode="json"))
-    return Status(201, RegisterOut(username=user.username, person=_person_out(person)))
+    return Status(201, RegisterOut(username=user.username, person=_person_out(person, user)))
 
 
 @router.get("/persons", response={200: PersonPage, **ERRORS})
@@ -73,8 +79,9 @@ def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str
 @router.post("/persons/invite", response={201: InviteOut, **ERRORS})
 def person_invite(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     data = payload.model_dump(mode="json")
-    person, token = services.person_invite(actor=actor(request), data=data)
-    return Status(201, {"person": _person_out(person), "invite_token": token})
+    user = actor(request)
+    person, token = services.person_invite(actor=user, data=data)
+    return Status(201, {"person": _person_out(person, user), "invite_token": token})
 
 
 # Declared before /persons/{public_id}: the first matching path wins, and "claim" would
@@ -107,7 +114,7 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID, unmask: bool = Fal
             }
         except PermissionDenied:
             revealed = {}  # not allowed: the masked values only, as without ?unmask
-    return _person_out(person, revealed)
+    return _person_out(person, user, revealed)
 
 
 @router.patch("/persons/{public_id}", response={200: PersonOut, **ERRORS})
@@ -115,4 +122,4 @@ def person_update(request: HttpRequest, public_id: uuid.UUID, payload: PersonFie
     user = actor(request)
     person = selectors.person_get(user=user, public_id=public_id)
     data = payload.model_dump(mode="json", exclude_unset=True)
-    return _person_out(services.person_update(actor=user, person=person, data=data))
+    return _person_out(services.person_update(actor=user, person=person, data=data), user)

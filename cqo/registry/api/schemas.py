@@ -194,11 +194,15 @@ class PersonOut(PersonItem):
     title: str
     title_level: QualificationLevel
     major: str
-    email: str
-    mailing_address: str
+    email: str = Field(description="empty while contact_visible is false")
+    mailing_address: str = Field(description="empty while contact_visible is false")
     quality_years: int
     work_history: str
     region_name: str
+    contact_visible: bool = Field(
+        description="whether the caller may see the person's contact data: an enterprise's "
+        "clerk may once the person has confirmed an appointment with that enterprise"
+    )
     invited_by: str | None = Field(description="USCC of the enterprise that invited the person")
     qualifications: list[QualificationOut]
     # Filled only on ?unmask=true by a viewer allowed to see them; each view is logged.
@@ -321,6 +325,10 @@ class FilingItem(Schema):
     filing_number: str | None
     submitted_at: dt.datetime | None
     filed_at: dt.datetime | None
+    person_confirmed_at: dt.datetime | None = Field(
+        description="when the person named confirmed the appointment "
+        "(POST /filings/{id}/confirm); until then the enterprise sees none of their contact data"
+    )
     updated_at: dt.datetime
 
 

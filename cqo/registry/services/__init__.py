@@ -14,6 +14,7 @@ from cqo.registry.services.enterprises import (
     reminder_send,
 )
 from cqo.registry.services.filings import (
+    appointment_confirm,
     appointment_create,
     appointment_end,
     appointment_renew,
@@ -41,6 +42,7 @@ from cqo.registry.services.persons import (
 )
 
 __all__ = [
+    "appointment_confirm",
     "appointment_create",
     "appointment_end",
     "appointment_renew",

@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
-from cqo.lib import clock, crypto, uploads
+from cqo.lib import clock, uploads
 from cqo.policy import rules as policy
 from cqo.policy import schema
 from cqo.policy.selectors import Governing, governing_for_region, governing_from_ids
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
 from cqo.reference.selectors import region_label
-from cqo.registry import rules
+from cqo.registry import rules, selectors
 from cqo.registry.models import Appointment, Enterprise, Person
 from cqo.registry.services._common import (
     APPOINTMENT_FIELDS,
@@ -127,12 +127,13 @@ def appointment_create(*, actor: User, data: Data) -> Appointment:
     person = None
     facts = errors.run("id_number", validators.validate_id_number, text(data, "id_number"))
     if facts:
-        person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
+        # one answer for an unknown number and a wrong name: the clerk learns nothing of a
+        # person it cannot name (selectors.person_by_identity)
+        person = selectors.person_by_identity(
+            id_number=facts.number, name=text(data, "person_name")
+        )
         if person is None:
-            errors.add("id_number", _("未找到以该身份证号注册的人员，请先请其线上注册或由企业邀请"))
-        elif person.name != text(data, "person_name"):
-            errors.add("person_name", _("姓名与该身份证号登记的姓名不一致"))
-            person = None
+            errors.add("id_number", str(selectors.NO_SUCH_PERSON))
     appt = Appointment(enterprise_id=actor.enterprise_id, created_by=actor)
     _apply_appointment(errors, appt, data, partial=False)
     errors.raise_if_any()
@@ -509,6 +510,38 @@ def filing_return(*, actor: User, appointment: Appointment, reason: str) -> Appo
         actor, appt, "transition", {"status": ["submitted", "returned"]}, note=reason
     )
     return appt
+
+
+@transaction.atomic
+def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment:
+    """The person named confirms that the enterprise appointed them (SPEC §12.23); from then on
+    the enterprise's clerk sees their contact data (access.can_see_contact)."""
+    if appointment.person.user_id is None or appointment.person.user_id != actor.pk:
+        raise PermissionDenied(_("只有被聘任的本人可以确认聘任"))
+    appt = _lock(appointment)
+    if appt.status == Appointment.Status.ENDED:
+        raise ValidationError({"status": _("该聘任已终止，无需确认")})
+    if appt.person_confirmed_at is not None:
+        raise ValidationError(
+            {
+                "person_confirmed_at": _("您已于%(at)s确认该聘任")
+                % {"at": _local(appt.person_confirmed_at)}
+            }
+        )
+    appt.person_confirmed_at = timezone.now()
+    appt.save(update_fields=["person_confirmed_at", "updated_at"])
+    _appointment_audit(
+        actor,
+        appt,
+        "transition",
+        {"person_confirmed_at": [None, appt.person_confirmed_at.isoformat()]},
+        note="confirmed by the person",
+    )
+    return appt
+
+
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @transaction.atomic

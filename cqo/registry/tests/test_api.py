@@ -658,7 +658,8 @@ def test_it_approves_without_a_body(personas: Personas, as_: Any) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"person_name": "李坤"}, "person_name"),
+        # one answer for a wrong name and an unknown number (no identity oracle)
+        ({"person_name": "李坤"}, "id_number"),
         ({"id_number": "610113198503141234"}, "id_number"),
         ({"rank": "boss"}, "rank"),
         ({"start_date": "2026-13-01"}, "start_date"),
@@ -1022,6 +1023,7 @@ def test_it_keeps_the_operation_ids_clients_were_generated_with(client: Client) 
         *(f"person_{v}" for v in ("register", "list", "invite", "claim", "detail", "update")),
         *(f"filing_{v}" for v in ("list", "create", "detail", "update", "submit", "approve")),
         *(f"filing_{v}" for v in ("return", "end", "renew", "form")),
+        "filing_confirm",  # the person confirms the appointment naming them (SPEC §12.23)
         *(f"reminder_{v}" for v in ("send", "list", "read")),
         "oversight",
         "enterprise_cqo_status",  # added with the incentive prerequisite (shaanxi-2021 §六(三))

@@ -10,7 +10,7 @@ from django.test import Client
 
 from cqo.accounts import access
 from cqo.audit.models import AuditEntry
-from cqo.registry import printing
+from cqo.registry import printing, services
 from cqo.registry.models import Appointment
 from cqo.registry.tests.test_api import callers, draft, fields, filed
 from cqo.test import Personas
@@ -27,9 +27,9 @@ def prints(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     seen: list[bool] = []
     render = printing.render_filing_form
 
-    def spy(appointment: Appointment, *, unmasked: bool) -> bytes:
+    def spy(appointment: Appointment, *, unmasked: bool, contact: bool) -> bytes:
         seen.append(unmasked)
-        return render(appointment, unmasked=unmasked)
+        return render(appointment, unmasked=unmasked, contact=contact)
 
     monkeypatch.setattr(printing, "render_filing_form", spy)
     return seen
@@ -61,7 +61,7 @@ def test_it_prints_a_draft_named_by_its_public_id(
     assert str(appt.public_id)[:8] in response["Content-Disposition"]
 
 
-@pytest.mark.parametrize("viewer", ["county_a", "city", "clerk_a", "cqo", "admin"])
+@pytest.mark.parametrize("viewer", ["county_a", "city", "cqo", "admin"])
 def test_it_prints_in_full_for_a_viewer_allowed_and_logs_it(
     personas: Personas, as_: Any, prints: list[bool], viewer: str
 ) -> None:
@@ -74,6 +74,22 @@ def test_it_prints_in_full_for_a_viewer_allowed_and_logs_it(
     assert unmasked_fields(user) == {"id_number", "mobile"}
     entry = AuditEntry.objects.filter(action="unmask", actor=user).first()
     assert entry is not None and entry.target_id == str(personas.person.public_id)
+
+
+def test_it_prints_in_full_for_the_clerk_only_once_the_person_confirmed(
+    personas: Personas, as_: Any, prints: list[bool]
+) -> None:
+    # SPEC §12.23: knowing a person's ID number and name lets a clerk draft an appointment of
+    # them, not read their mobile, e-mail and address
+    appt = filed(personas)
+    clerk = as_(personas.clerk_a)
+    assert clerk.get(f"/filings/{appt.public_id}/form.pdf", full="true").status_code == 200
+    assert prints == [False]
+    assert not unmasked_fields(personas.clerk_a)
+    services.appointment_confirm(actor=personas.cqo, appointment=appt)
+    assert clerk.get(f"/filings/{appt.public_id}/form.pdf", full="true").status_code == 200
+    assert prints == [False, True]
+    assert unmasked_fields(personas.clerk_a) == {"id_number", "mobile"}
 
 
 def test_it_prints_masked_when_the_viewer_may_not_unmask(

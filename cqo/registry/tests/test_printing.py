@@ -40,7 +40,7 @@ def filed(personas: Personas) -> Appointment:
 
 
 def test_it_prints_the_filed_form_masked(filed: Appointment, tmp_path: Path) -> None:
-    pdf = printing.render_filing_form(filed, unmasked=False)
+    pdf = printing.render_filing_form(filed, unmasked=False, contact=True)
     assert pdf.startswith(b"%PDF")
     text = flat(pdf_text(pdf, tmp_path))
     person, ent = filed.person, filed.enterprise
@@ -57,7 +57,9 @@ def test_it_prints_the_filed_form_masked(filed: Appointment, tmp_path: Path) -> 
 
 
 def test_it_prints_every_field_of_annex_a(filed: Appointment, tmp_path: Path) -> None:
-    text = flat(pdf_text(printing.render_filing_form(filed, unmasked=False), tmp_path))
+    text = flat(
+        pdf_text(printing.render_filing_form(filed, unmasked=False, contact=True), tmp_path)
+    )
     for label in [
         "填写日期",
         "单位名称",
@@ -99,7 +101,7 @@ def test_it_prints_every_field_of_annex_a(filed: Appointment, tmp_path: Path) ->
 
 
 def test_it_prints_the_full_id_number_when_unmasked(filed: Appointment, tmp_path: Path) -> None:
-    text = flat(pdf_text(printing.render_filing_form(filed, unmasked=True), tmp_path))
+    text = flat(pdf_text(printing.render_filing_form(filed, unmasked=True, contact=True), tmp_path))
     assert filed.person.id_number in text
     assert filed.person.mobile in text
     assert filed.person.id_number_masked not in text
@@ -109,7 +111,9 @@ def test_it_prints_the_snapshot_not_later_edits(
     filed: Appointment, personas: Personas, tmp_path: Path
 ) -> None:
     services.person_update(actor=personas.cqo, person=personas.person, data={"name": "王五"})
-    text = flat(pdf_text(printing.render_filing_form(filed, unmasked=False), tmp_path))
+    text = flat(
+        pdf_text(printing.render_filing_form(filed, unmasked=False, contact=True), tmp_path)
+    )
     assert RARE_NAME in text
     assert "王五" not in text
 
@@ -122,7 +126,7 @@ def test_it_prints_an_unfiled_draft_without_a_filing_number(
     appt = services.appointment_create(
         actor=personas.clerk_a, data=appointment_data(personas.person)
     )
-    text = flat(pdf_text(printing.render_filing_form(appt, unmasked=False), tmp_path))
+    text = flat(pdf_text(printing.render_filing_form(appt, unmasked=False, contact=True), tmp_path))
     assert "未备案" in text
     assert "备案编号：" not in text
 
@@ -134,9 +138,9 @@ def test_it_puts_the_photo_in_the_box(filed: Appointment, settings, tmp_path: Pa
     (tmp_path / "photos").mkdir()
     Image.new("RGB", (250, 350), (200, 30, 30)).save(tmp_path / "photos" / "p.jpg")
     filed.snapshot["person"]["photo"] = "photos/p.jpg"
-    context = printing.filing_form_context(filed, unmasked=False)
+    context = printing.filing_form_context(filed, unmasked=False, contact=True)
     assert context["photo"].startswith("data:image/jpeg;base64,")
-    pdf = printing.render_filing_form(filed, unmasked=False)
+    pdf = printing.render_filing_form(filed, unmasked=False, contact=True)
     assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf
 
 
@@ -145,4 +149,4 @@ def test_it_ignores_a_photo_path_outside_media_root(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     filed.snapshot["person"]["photo"] = "../../etc/passwd"
-    assert printing.filing_form_context(filed, unmasked=False)["photo"] == ""
+    assert printing.filing_form_context(filed, unmasked=False, contact=True)["photo"] == ""

@@ -143,6 +143,10 @@ def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpRespon
             "can_manage": access.can_manage_filing(user, appt),
             "can_review": access.can_review_filing(user, appt),
             "can_reveal": access.can_reveal_personal(user, appt.person, visible=True),
+            # SPEC §12.23: the person named confirms the appointment
+            "can_confirm": appt.person.user_id == user.pk
+            and appt.person_confirmed_at is None
+            and appt.status != Appointment.Status.ENDED,
             "can_end": access.can_manage_filing(user, appt) or user.is_platform_admin,
             "return_form": forms.ReturnForm(),
             "end_form": forms.EndForm(initial={"ended_on": timezone.localdate()}),
@@ -183,6 +187,7 @@ def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> Http
         "return": _("已退回修改"),
         "end": _("聘任已终止"),
         "renew": _("已续聘"),
+        "confirm": _("已确认聘任；企业现在可以看到您的联系方式"),
     }
     try:
         if action == "submit":
@@ -201,6 +206,8 @@ def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> Http
                 reason=p.get("reason", ""),
                 note=p.get("note", ""),
             )
+        elif action == "confirm":
+            services.appointment_confirm(actor=user, appointment=appt)
         elif action == "renew":
             services.appointment_renew(
                 actor=user, appointment=appt, term_end=p.get("term_end", ""), note=p.get("note", "")
@@ -213,6 +220,7 @@ def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> Http
             "ended_on": _("终止日期"),
             "term_end": _("续聘至"),
             "justification": _("书面说明"),
+            "person_confirmed_at": _("本人确认"),
         }
         for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
             for m in msgs:
@@ -224,7 +232,7 @@ def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> Http
 @login_required
 @require_POST
 def appointment_transition(request: AuthedHttpRequest, public_id: str, action: str) -> HttpResponse:
-    if action not in ("submit", "approve", "return", "end", "renew"):
+    if action not in ("submit", "approve", "return", "end", "renew", "confirm"):
         raise PermissionDenied
     return _transition(request, public_id, action)
 
@@ -253,7 +261,9 @@ def appointment_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
             services.personal_reveal(
                 actor=request.user, person=appt.person, field=field, visible=True
             )
-    pdf = printing.render_filing_form(appt, unmasked=unmasked)
+    pdf = printing.render_filing_form(
+        appt, unmasked=unmasked, contact=access.can_see_contact(request.user, appt.person)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = appt.filing_number or str(appt.public_id)[:8]
     response["Content-Disposition"] = f'inline; filename="filing-{name}.pdf"'

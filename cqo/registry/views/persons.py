@@ -94,6 +94,7 @@ def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
             "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],
             "can_edit": access.can_edit_person(request.user, person),
             "can_reveal": access.can_reveal_personal(request.user, person, visible=True),
+            "contact_visible": access.can_see_contact(request.user, person),
         },
     )
 

@@ -7,15 +7,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import diff
 from cqo.hours.models import StudyRecord
-from cqo.lib import clock, crypto
+from cqo.lib import clock
 from cqo.reference import validators
 from cqo.registry.models import Person
+from cqo.registry.selectors import NO_SUCH_PERSON, person_by_identity
 from cqo.training import rules, selectors
 from cqo.training.models import (
     Course,
@@ -35,8 +37,10 @@ from cqo.training.services._common import (
 # Enrolment ------------------------------------------------------------------------------------
 
 
-def _find_person(errors: Errors, data: Data) -> Person | None:
-    """By ID number and name, as the clerk finds a person to appoint (keyed-hash lookup)."""
+def _find_person(errors: Errors, course: Course, data: Data) -> Person | None:
+    """By ID number and name, as the clerk finds a person to appoint, among the persons the
+    course's organiser may write study records for: an unknown number, a wrong name and a
+    person outside that scope read alike (registry.selectors.person_by_identity)."""
     id_number = text_field(data, "id_number")
     name = text_field(data, "person_name")
     if not id_number:
@@ -47,23 +51,24 @@ def _find_person(errors: Errors, data: Data) -> Person | None:
     except ValidationError as exc:
         errors.add("id_number", exc)
         return None
-    person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
+    person = person_by_identity(id_number=facts.number, name=name, among=_recordable(course))
     if person is None:
-        errors.add("id_number", _("未找到以该身份证号登记的首席质量官，请其先线上注册"))
-        return None
-    if person.name != name:
-        errors.add("person_name", _("姓名与该身份证号登记的姓名不一致"))
-        return None
+        errors.add("id_number", str(NO_SUCH_PERSON))
     return person
 
 
-def _may_record_for(course: Course, person: Person) -> bool:
+def _recordable(course: Course) -> Q | None:
     """A regulator organiser writes study records only for persons in its scope (cqo.hours
     can_record); trainers and certifiers report sessions for anyone."""
     organiser = course.organiser
     if organiser.role != Role.REGULATOR:
-        return True
-    return Person.objects.filter(access.person_q(organiser), pk=person.pk).exists()
+        return None
+    return access.person_q(organiser)
+
+
+def _may_record_for(course: Course, person: Person) -> bool:
+    among = _recordable(course)
+    return among is None or Person.objects.filter(among, pk=person.pk).exists()
 
 
 @transaction.atomic
@@ -81,7 +86,7 @@ def enrolment_create(
             raise PermissionDenied(_("只有课程的组织方或承办机构可以为他人报名"))
         if session.status == Session.Status.HELD:
             raise ValidationError({"session": _("培训班已举办，不能再报名")})
-        person = _find_person(errors, data or {})
+        person = _find_person(errors, course, data or {})
         field = "id_number"
     else:
         if person.user_id != actor.pk:

@@ -296,9 +296,9 @@ def test_it_enrols_by_id_number_and_name_on_the_page(world: World) -> None:
     response = client.post(url, {"e-person_name": "张二", "e-id_number": person.id_number})
     assert response.status_code == 422
     assert 'id="error-e-id_number"' in html(response) and "已报名" in html(response)
-    # wrong name
+    # wrong name: the same answer as an unknown number, beside the ID number
     response = client.post(url, {"e-person_name": "张三", "e-id_number": person.id_number})
-    assert 'id="error-e-person_name"' in html(response)
+    assert 'id="error-e-id_number"' in html(response) and "未找到" in html(response)
 
 
 def test_it_refuses_an_enrolment_over_capacity_on_the_page(world: World) -> None:

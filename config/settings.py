@@ -14,6 +14,7 @@ from typing import Any
 import dj_database_url
 from celery.schedules import crontab
 
+from cqo.lib.private import private_dir, private_file
 from cqo.lib.secrets import load_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,7 +36,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 # anywhere); `make serve-prod` is what insists on them.
 PRODUCTION = os.environ.get("CQO_ENV", "").strip().lower() == "production"
 
-DATA_DIR = Path(os.environ.get("CQO_DATA_DIR") or BASE_DIR / "var")
+DATA_DIR = private_dir(Path(os.environ.get("CQO_DATA_DIR") or BASE_DIR / "var"))
 _SECRETS = load_secrets(DATA_DIR)
 
 SECRET_KEY = _SECRETS["secret_key"]
@@ -142,6 +143,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if not os.environ.get("DATABASE_URL"):
+        private_file(_sqlite_path)  # created 0600 before SQLite creates it world-readable
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # IMMEDIATE takes the write lock at BEGIN, so two concurrent approvals queue behind each
     # other instead of failing with "database is locked" half-way through.
@@ -191,6 +194,9 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# uploaded scans, photos and evidence are personal data: only the platform's account reads them
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True

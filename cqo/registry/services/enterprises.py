@@ -190,6 +190,16 @@ def reminder_mark_read(*, actor: User, reminder: Reminder) -> None:
     if reminder.read_at is None:
         reminder.read_at = timezone.now()
         reminder.save(update_fields=["read_at"])
+        # that the enterprise read the 督促 is part of the record of guiding and urging it
+        # (shaanxi-2021 §五(三)); a second reading changes nothing and is not recorded
+        sent = timezone.localtime(reminder.sent_at).strftime("%Y-%m-%d %H:%M")
+        _enterprise_audit(
+            actor,
+            reminder.enterprise,
+            "update",
+            changes={"reminder_read_at": [None, reminder.read_at.isoformat()]},
+            note=f"reminder of {sent} read",
+        )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from cqo.audit.models import AuditEntry
 from cqo.registry import services
 from cqo.registry.models import Appointment, Reminder
 from cqo.registry.tests.test_api import callers, fields, submitted, today
@@ -108,6 +109,19 @@ def test_it_lists_only_the_unread_reminders(personas: Personas, as_: Any) -> Non
     services.reminder_mark_read(actor=personas.clerk_a, reminder=first)
     body = as_(personas.clerk_a).get("/reminders", unread="true").json()
     assert [r["id"] for r in body["items"]] == [second.pk]
+
+
+def test_it_records_who_read_a_reminder_and_when_once(personas: Personas, as_: Any) -> None:
+    reminder = remind(personas)
+    assert as_(personas.clerk_a).post(f"/reminders/{reminder.pk}/read").status_code in (200, 204)
+    as_(personas.clerk_a).post(f"/reminders/{reminder.pk}/read")
+    entries = AuditEntry.objects.filter(
+        target_type="enterprise",
+        target_id=personas.enterprise_a.uscc,
+        changes__has_key="reminder_read_at",
+    )
+    assert entries.count() == 1
+    assert entries.get().actor == personas.clerk_a
 
 
 @pytest.mark.parametrize(

@@ -198,7 +198,7 @@ def reminder_mark_read(*, actor: User, reminder: Reminder) -> None:
             reminder.enterprise,
             "update",
             changes={"reminder_read_at": [None, reminder.read_at.isoformat()]},
-            note=f"reminder of {sent} read",
+            note=f"企业已阅读{sent}的督促通知",
         )
 
 

@@ -535,7 +535,7 @@ def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment
         appt,
         "transition",
         {"person_confirmed_at": [None, appt.person_confirmed_at.isoformat()]},
-        note="confirmed by the person",
+        note="本人确认聘任",
     )
     return appt
 

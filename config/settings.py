@@ -210,6 +210,10 @@ CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "10"))
 CQO_LOGIN_LOCK_MINUTES = int(os.environ.get("CQO_LOGIN_LOCK_MINUTES", "15"))
 # API bearer tokens expire after this many days.
 CQO_TOKEN_DAYS = int(os.environ.get("CQO_TOKEN_DAYS", "30"))
+# Behind a reverse proxy every request comes from the proxy: the client's address, which the
+# sign-in and registration limits count (cqo/lib/limits.py), is then the last address of
+# X-Forwarded-For, the one the proxy appended. Set it only when such a proxy is in front.
+CQO_BEHIND_PROXY = env_bool("CQO_BEHIND_PROXY", False)
 # Enterprise-list import: an xlsx whose sheet XML exceeds this many bytes is read in a child
 # process slice by slice (cqo/lib/sheets.py), so memory stays bounded by a slice of this many
 # rows instead of the whole sheet.

@@ -146,6 +146,14 @@ def person_q(user: Any, prefix: str = "") -> Q:
     return NOTHING
 
 
+def token_q(user: Any) -> Q:
+    """API tokens a user sees and revokes on their account page: their own only (a platform
+    admin revokes other users' tokens in the admin: can_revoke_token)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    return Q(user_id=user.pk)
+
+
 # Writes -------------------------------------------------------------------------------------
 
 
@@ -193,3 +201,8 @@ def can_reveal_personal(user: User, person: Any, *, visible: bool) -> bool:
     if user.is_platform_admin or (user.role == Role.CQO and person.user_id == user.pk):
         return True
     return user.role in (Role.REGULATOR, Role.ENTERPRISE)
+
+
+def can_revoke_token(user: User, token: Any) -> bool:
+    """The token's owner, or a platform admin for anyone's."""
+    return bool(user.is_active) and (user.is_platform_admin or token.user_id == user.pk)

@@ -211,11 +211,24 @@ CQO_MAX_AGE = int(os.environ.get("CQO_MAX_AGE", "80"))
 # 指导督促: an appointment still unfiled this many days after it started is overdue (the sources
 # set no deadline; SPEC §3 asks regulators to see overdue filings).
 CQO_FILING_DUE_DAYS = int(os.environ.get("CQO_FILING_DUE_DAYS", "30"))
-# Password guessing: this many failed sign-ins of one username within the window lock it.
+# Password guessing (cqo/accounts/services.py), within a window of CQO_LOGIN_LOCK_MINUTES: this
+# many failures of one user name from one address lock that name at that address only (a
+# stranger cannot lock the user out), and this many from one address, whatever the names, lock
+# the address (it cannot try name after name). The address limit is the higher one: the staff
+# of an office often share one address.
 CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "10"))
+CQO_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("CQO_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 CQO_LOGIN_LOCK_MINUTES = int(os.environ.get("CQO_LOGIN_LOCK_MINUTES", "15"))
-# API bearer tokens expire after this many days.
-CQO_TOKEN_DAYS = int(os.environ.get("CQO_TOKEN_DAYS", "30"))
+# API bearer tokens expire after this many days: a week, so that a key copied into a script or
+# left in a shell history stops working soon; a client signs in again for a new one.
+CQO_TOKEN_DAYS = int(os.environ.get("CQO_TOKEN_DAYS", "7"))
+# Online registration (anonymous): at most this many accounts per client address per hour. A
+# training class registering together behind one address needs a higher number for that day.
+CQO_REGISTER_PER_HOUR = int(os.environ.get("CQO_REGISTER_PER_HOUR", "30"))
+# Behind a reverse proxy every request comes from the proxy: the client's address, which the
+# sign-in and registration limits count (cqo/lib/limits.py), is then the last address of
+# X-Forwarded-For, the one the proxy appended. Set it only when such a proxy is in front.
+CQO_BEHIND_PROXY = env_bool("CQO_BEHIND_PROXY", False)
 # Enterprise-list import: an xlsx whose sheet XML exceeds this many bytes is read in a child
 # process slice by slice (cqo/lib/sheets.py), so memory stays bounded by a slice of this many
 # rows instead of the whole sheet.

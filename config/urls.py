@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from cqo.accounts import views as accounts_views
 from cqo.api import api
 from cqo.ops.views import healthz, readyz
 from cqo.registry.views import home
@@ -11,6 +12,8 @@ urlpatterns = [
     # liveness and readiness probes (no trailing slash: what process managers expect)
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # the admin's sign-out is the platform's: it revokes the user's API tokens too
+    path("admin/logout/", accounts_views.logout),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

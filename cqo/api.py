@@ -16,10 +16,15 @@ from cqo.accounts.models import ApiToken
 
 
 class BearerToken(HttpBearer):
+    """``Authorization: Bearer <key>``: a live token of an active user (ApiToken.user_for: one
+    prepared statement). A revoked token has no row left, so it is refused at once."""
+
     def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
         user = ApiToken.user_for(token)
         if user is not None:
             request.user = user
+            # "last used" for the account page: a write at most once per LAST_USED_STEP
+            ApiToken.note_use(user)
         return user
 
 

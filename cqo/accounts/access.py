@@ -146,6 +146,14 @@ def person_q(user: Any, prefix: str = "") -> Q:
     return NOTHING
 
 
+def token_q(user: Any) -> Q:
+    """API tokens a user sees and revokes on their account page: their own only (a platform
+    admin revokes other users' tokens in the admin: can_revoke_token)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    return Q(user_id=user.pk)
+
+
 # Writes -------------------------------------------------------------------------------------
 
 
@@ -220,3 +228,8 @@ def can_reveal_personal(user: User, person: Any, *, visible: bool) -> bool:
     if user.role == Role.ENTERPRISE:
         return can_see_contact(user, person)
     return user.role == Role.REGULATOR
+
+
+def can_revoke_token(user: User, token: Any) -> bool:
+    """The token's owner, or a platform admin for anyone's."""
+    return bool(user.is_active) and (user.is_platform_admin or token.user_id == user.pk)

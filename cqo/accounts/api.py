@@ -1,4 +1,5 @@
-"""Authentication for the REST API: exchange a password for a bearer token, and say who I am."""
+"""Authentication for the REST API: exchange a password for a bearer token, sign out (revoke
+it), and say who I am."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from cqo.accounts.models import ApiToken, Role, User
-from cqo.accounts.services import user_authenticate
+from cqo.accounts import services
+from cqo.accounts.models import Role, User
+from cqo.accounts.services import token_issue, user_authenticate
 
 router = Router(tags=["auth"])
 
@@ -65,6 +67,10 @@ class MeOut(Schema):
     "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 )
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+    """Exchange a user name and password for a bearer token, valid for ``CQO_TOKEN_DAYS`` days
+    (7 by default) unless revoked earlier: ``POST /auth/logout``, the account page, signing out
+    of the pages, a password change or deactivation. 401 for wrong credentials; 429 after too
+    many failures of this user name from this address, or from this address."""
     try:
         user = user_authenticate(
             request=request, username=payload.username, password=payload.password, via="api token"
@@ -72,10 +78,19 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
     except ValidationError as exc:
         status = 429 if exc.code == "throttled" else 401
         return Status(status, {"detail": [{"field": "__all__", "message": exc.messages[0]}]})
-    key = ApiToken.issue(user)
-    token = user.tokens.order_by("-pk").first()
-    assert token is not None  # noqa: S101  (issued just above)
+    key, token = token_issue(user=user, label=request.headers.get("User-Agent", ""))
     return Status(200, {"token": key, "expires_at": token.expires_at, "role": user.role})
+
+
+@router.post("/auth/logout", response={204: None, 401: ErrorOut})
+def token_logout(request: HttpRequest) -> Status[None]:
+    """Sign out of the API: the token that made this request is revoked at once (204, no body);
+    the user's other tokens keep working. Audited."""
+    user = request.user  # set by cqo.api.BearerToken
+    if not isinstance(user, User):
+        raise PermissionDenied
+    services.token_logout(user=user)
+    return Status(204, None)
 
 
 @router.get("/auth/me", response={200: MeOut, 401: ErrorOut})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from cqo.accounts.services import user_authenticate
 
@@ -19,3 +19,13 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             )
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class PasswordForm(PasswordChangeForm):
+    """Django's check of the old password and of the new one twice, for
+    cqo.accounts.services.password_change; saving is the service's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -57,6 +58,10 @@ class User(AbstractUser):
     # not stored: the newest audit entry's id when an API request was authenticated
     # (ApiToken.user_for); None for a user loaded any other way
     audit_head: int | None = None
+    # not stored: the API token that authenticated the request and when it was last noted as
+    # used (ApiToken.user_for); None for a user loaded any other way
+    api_token_id: int | None = None
+    api_token_used: datetime | None = None
 
     class Meta:
         constraints = [
@@ -126,15 +131,33 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(expires_at__gt=timezone.now(), user__is_active=True)
 
 
+# "Last used" is kept to this step: a token is written at most once in it, not on every request
+# (ApiToken.note_use), so the API's hot path stays a read.
+LAST_USED_STEP = timedelta(minutes=5)
+LABEL_LENGTH = 200
+
+
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only its SHA-256 is stored."""
+    """A bearer token for the REST API. Only its SHA-256 is stored.
+
+    A revoked token is deleted (cqo.accounts.services.token_revoke and tokens_revoke, each
+    audited): the lookup then finds no row, so nothing (a reactivated account, a restored flag)
+    can bring it back, and the hot path's statement needs no revocation filter."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="tokens",
     )
+    # the page and the admin name a token by this, never by its key or digest
+    public_id = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
+    # the client that asked for it (its User-Agent), so its owner can tell tokens apart
+    label = models.CharField(_("客户端"), max_length=LABEL_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -145,21 +168,35 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.user} until {self.expires_at:%Y-%m-%d}"
 
+    @property
+    def display_label(self) -> str:
+        return self.label or str(_("API 令牌"))
+
     @classmethod
-    def issue(cls, user: User) -> str:
+    def new(cls, *, user: User, label: str = "") -> tuple[str, ApiToken]:
+        """A new token for ``user``: its key (shown once, never stored) and its row. It lives
+        ``CQO_TOKEN_DAYS`` days."""
         key = secrets.token_urlsafe(32)
-        cls.objects.create(
+        token = cls.objects.create(
             user=user,
             digest=_digest(key),
+            label=label[:LABEL_LENGTH],
             expires_at=timezone.now() + timedelta(days=settings.CQO_TOKEN_DAYS),
         )
-        return key
+        return key, token
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        """A new token's key (for tests and the benchmarks; sign-in goes through
+        cqo.accounts.services.token_issue)."""
+        return cls.new(user=user)[0]
 
     @classmethod
     def user_for(cls, key: str) -> User | None:
         """The active user of a live token, with their region (most API calls check the scope
         against it) and, as ``audit_head``, the newest audit entry's id when the request was
-        authenticated (the API's cached answers are keyed on it: coverage.selectors.cache_key).
+        authenticated (the API's cached answers are keyed on it: coverage.selectors.cache_key);
+        ``api_token_id`` and ``api_token_used`` name the token.
 
         Every API request asks this, so it is one statement, written as SQL and prepared once
         per connection (cqo/lib/db.py): building the three-table query with the ORM, mapping a
@@ -174,42 +211,65 @@ class ApiToken(models.Model):
         if row is None:
             return None
         names = [f.attname for f in statement.fields]
-        n, m = len(User._meta.concrete_fields), len(names)
+        n, r = len(User._meta.concrete_fields), len(Region._meta.concrete_fields)
         user = User.from_db(connection.alias, names[:n], row[:n])
         if user.region_id is not None:
-            user.region = Region.from_db(connection.alias, names[n:m], row[n:m])
+            user.region = Region.from_db(connection.alias, names[n : n + r], row[n : n + r])
+        m = len(names)
+        user.api_token_id, user.api_token_used = row[m - 2], row[m - 1]
         user.audit_head = int(row[m] or 0)
         return user
 
+    @classmethod
+    def note_use(cls, user: User) -> None:
+        """Keep when the token that authenticated ``user`` (ApiToken.user_for) was last used, to
+        ``LAST_USED_STEP``: a write only when the kept time is older than that, and one only
+        of the requests that race for it."""
+        if user.api_token_id is None:
+            return
+        now = timezone.now()
+        stale = now - LAST_USED_STEP
+        if user.api_token_used is not None and user.api_token_used > stale:
+            return
+        cls.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale),
+            pk=user.api_token_id,
+        ).update(last_used_at=now)
+        user.api_token_used = now
+
 
 def _user_for_select() -> Select:
-    """ApiToken.user_for's statement: the user's and the region's columns, then the audit
-    trail's head."""
+    """ApiToken.user_for's statement: the user's, the region's and the token's columns, then
+    the audit trail's head."""
     from cqo.audit.models import AuditEntry
     from cqo.lib.db import Select, columns
     from cqo.reference.models import Region
 
     qn = connection.ops.quote_name
     user, region = list(User._meta.concrete_fields), list(Region._meta.concrete_fields)
+    token = [ApiToken._meta.get_field("id"), ApiToken._meta.get_field("last_used_at")]
     sql = (
-        f"SELECT {columns('u', user)}, {columns('r', region)},"  # noqa: S608 (model names)
+        f"SELECT {columns('u', user)}, {columns('r', region)}, {columns('t', token)},"  # noqa: S608 (model names)
         f" (SELECT max(id) FROM {qn(AuditEntry._meta.db_table)})"
         f" FROM {qn(User._meta.db_table)} u"
         f" JOIN {qn(ApiToken._meta.db_table)} t ON t.user_id = u.id"
         f" LEFT JOIN {qn(Region._meta.db_table)} r ON r.code = u.region_id"
         " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
     )
-    return Select.build(sql, user + region)
+    return Select.build(sql, user + region + token)
 
 
 class LoginFailure(models.Model):
-    """A failed sign-in, kept to slow down password guessing on the page and the API."""
+    """A failed sign-in, kept to slow down password guessing on the page and the API: counted
+    per user name and address, and per address (cqo.accounts.services.login_blocked)."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    username = models.CharField(_("用户名"), max_length=150, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # the client's address (cqo.lib.limits.client_address: an IPv6 client's /64)
+    ip = models.GenericIPAddressField(_("网络地址"), null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["ip", "at"], name="accounts_failure_ip_at")]
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
 

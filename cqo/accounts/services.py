@@ -1,53 +1,266 @@
-"""Sign-in with a bound on password guessing, shared by the login page and the API token."""
+"""Signing in and out, passwords and API tokens, shared by the pages, the API and the admin.
+Every change is in the audit trail.
+
+Password guessing is bounded twice, on the login page and the API alike, so that a stranger
+cannot lock anybody out (a correct password from anywhere else still signs in):
+
+- per user name and address: ``CQO_LOGIN_MAX_FAILURES`` failures of one user name from one
+  address within ``CQO_LOGIN_LOCK_MINUTES`` refuse that name from that address;
+- per address: ``CQO_LOGIN_MAX_FAILURES_PER_ADDRESS`` failures from one address, whatever the
+  user names, refuse every sign-in from it, so it cannot try one name after another.
+
+A refused attempt is not counted and checks no password. The address is the client's
+(cqo.lib.limits.client_address: behind a trusted proxy, the one it forwards).
+
+An API token stops working when it is revoked (deleted): by its owner on the account page or
+with ``POST /api/v1/auth/logout``, by a platform admin, and all of a user's tokens when they
+sign out of the pages, change their password, or are deactivated or reactivated.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqo.accounts.models import LoginFailure, User
+from cqo.accounts import access
+from cqo.accounts.models import ApiToken, LoginFailure, User
+from cqo.audit.models import AuditEntry
 from cqo.audit.services import audit_record
+from cqo.lib.limits import client_address
+
+Action = AuditEntry.Action
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+# Signing in ------------------------------------------------------------------------------------
 
 
-def login_blocked(username: str) -> bool:
-    since = timezone.now() - timedelta(minutes=settings.CQO_LOGIN_LOCK_MINUTES)
-    recent = LoginFailure.objects.filter(username__iexact=username, at__gte=since).count()
-    return recent >= settings.CQO_LOGIN_MAX_FAILURES
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(minutes=settings.CQO_LOGIN_LOCK_MINUTES)
+
+
+def login_blocked(*, username: str, address: str | None) -> bool:
+    """Whether a sign-in as ``username`` from ``address`` is refused for now."""
+    recent = LoginFailure.objects.filter(ip=address, at__gte=_window_start())
+    if recent.count() >= settings.CQO_LOGIN_MAX_FAILURES_PER_ADDRESS:
+        return True
+    return recent.filter(username__iexact=username).count() >= settings.CQO_LOGIN_MAX_FAILURES
+
+
+@transaction.atomic
+def _failure_record(*, username: str, address: str | None) -> None:
+    since = _window_start()
+    # failures older than the window count for nothing any more
+    LoginFailure.objects.filter(at__lt=since).delete()
+    LoginFailure.objects.create(username=username[:150], ip=address)
+    recent = LoginFailure.objects.filter(ip=address, at__gte=since)
+    # the failure that reaches a limit is the one that locks: audited once per lock-out
+    pair = recent.filter(username__iexact=username).count()
+    if pair == settings.CQO_LOGIN_MAX_FAILURES:
+        audit_record(
+            actor=None,
+            action=Action.LOCKOUT,
+            target_type="user",
+            target_id=username[:64],
+            target_repr=username,
+            changes={"address": [None, address], "failures": [None, pair]},
+            note="user name at address",
+        )
+    total = recent.count()
+    if total == settings.CQO_LOGIN_MAX_FAILURES_PER_ADDRESS:
+        audit_record(
+            actor=None,
+            action=Action.LOCKOUT,
+            target_type="address",
+            target_id=address or "unknown",
+            target_repr=address or "",
+            changes={"failures": [None, total]},
+            note="address",
+        )
 
 
 def user_authenticate(
     *, request: HttpRequest | None, username: str, password: str, via: str
 ) -> User:
-    """The user for these credentials, or ValidationError. After CQO_LOGIN_MAX_FAILURES failures
-    within CQO_LOGIN_LOCK_MINUTES the account name is refused until the window passes."""
-    if login_blocked(username):
+    """The user for these credentials, or ValidationError: code ``throttled`` while the user
+    name and address, or the address, are locked (see the module's docstring), else
+    ``invalid_login``."""
+    address = client_address(request) if request is not None else None
+    if login_blocked(username=username, address=address):
         raise ValidationError(
             _("登录失败次数过多，请%(m)d分钟后再试") % {"m": settings.CQO_LOGIN_LOCK_MINUTES},
             code="throttled",
         )
     user: Any = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
-        LoginFailure.objects.create(username=username[:150], ip=_client_ip(request))
+        _failure_record(username=username, address=address)
         # One message for an unknown user and a wrong password, so usernames do not leak.
         raise ValidationError(_("用户名或密码错误"), code="invalid_login")
-    LoginFailure.objects.filter(username__iexact=username).delete()
+    with transaction.atomic():
+        # this address has shown it knows the password; failures elsewhere still count there
+        LoginFailure.objects.filter(username__iexact=username, ip=address).delete()
+        audit_record(
+            actor=user,
+            action=Action.LOGIN,
+            target_type="user",
+            target_id=user.username,
+            target_repr=str(user),
+            note=via,
+        )
+    return user
+
+
+# API tokens -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def token_issue(*, user: User, label: str) -> tuple[str, ApiToken]:
+    """A new API token for a user who has just signed in (user_authenticate audited that), named
+    by ``label`` (the client); its key is returned once and never stored. The user's expired
+    tokens go."""
+    user.tokens.filter(expires_at__lte=timezone.now()).delete()
+    return ApiToken.new(user=user, label=label)
+
+
+def _tokens_delete(user: User) -> int:
+    count, _per_model = ApiToken.objects.filter(user=user).delete()
+    return count
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken, via: str) -> None:
+    """Revoke one token: its owner (the account page), or a platform admin (the admin)."""
+    if not access.can_revoke_token(actor, token):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        action=Action.REVOKE,
+        target_type="api_token",
+        target_id=str(token.public_id),
+        target_repr=f"{token.user} · {token.display_label}",
+        note=via,
+    )
+    token.delete()
+
+
+@transaction.atomic
+def tokens_revoke(*, actor: User, user: User, reason: str) -> int:
+    """Revoke every token of ``user`` (the admin's action, a deactivation or reactivation): how
+    many there were. Audited when there were any."""
+    if not (actor.is_platform_admin or actor.pk == user.pk):
+        raise PermissionDenied
+    count = _tokens_delete(user)
+    if count:
+        audit_record(
+            actor=actor,
+            action=Action.REVOKE,
+            target_type="user",
+            target_id=user.username,
+            target_repr=str(user),
+            changes={"tokens": [count, 0]},
+            note=reason,
+        )
+    return count
+
+
+# Signing out, passwords, deactivation ------------------------------------------------------
+
+
+@transaction.atomic
+def user_logout(*, user: User, via: str) -> int:
+    """A user signs out of the pages: their API tokens go too, since a sign-out is how a user
+    ends what was opened in their name. How many tokens were revoked."""
+    count = _tokens_delete(user)
     audit_record(
         actor=user,
-        action="login",
+        action=Action.LOGOUT,
         target_type="user",
         target_id=user.username,
         target_repr=str(user),
+        changes={"tokens": [count, 0]} if count else None,
         note=via,
     )
-    return user
+    return count
+
+
+@transaction.atomic
+def token_logout(*, user: User) -> None:
+    """The API's sign-out: the token that authenticated this request (``user.api_token_id``, set
+    by ApiToken.user_for) is revoked; the user's other tokens stay."""
+    if user.api_token_id is None:  # not authenticated by a token
+        raise PermissionDenied
+    token = ApiToken.objects.filter(pk=user.api_token_id, user=user).first()
+    if token is None:  # revoked meanwhile by another request
+        return
+    audit_record(
+        actor=user,
+        action=Action.LOGOUT,
+        target_type="user",
+        target_id=user.username,
+        target_repr=str(user),
+        changes={"token": [str(token.public_id), None]},
+        note="api",
+    )
+    token.delete()
+
+
+@transaction.atomic
+def password_changed(*, actor: User, user: User, via: str) -> int:
+    """After ``user``'s password was set (here by password_change, or by the Django admin's own
+    form): every API token of theirs is revoked, since one taken with the old password must not
+    outlive it. How many were."""
+    if not (actor.is_platform_admin or actor.pk == user.pk):
+        raise PermissionDenied
+    count = _tokens_delete(user)
+    audit_record(
+        actor=actor,
+        action=Action.PASSWORD,
+        target_type="user",
+        target_id=user.username,
+        target_repr=str(user),
+        changes={"password": ["***", "***"], **({"tokens": [count, 0]} if count else {})},
+        note=via,
+    )
+    return count
+
+
+@transaction.atomic
+def password_change(*, actor: User, user: User, password: str, via: str) -> int:
+    """Set a new password for ``user`` (the form has checked the old one) and revoke their API
+    tokens. ValidationError on ``new_password1`` when the password validators refuse it."""
+    if not (actor.is_platform_admin or actor.pk == user.pk):
+        raise PermissionDenied
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return password_changed(actor=actor, user=user, via=via)
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> int:
+    """A platform admin deactivates an account: it cannot sign in, and its API tokens are
+    revoked, so a later reactivation does not bring them back. How many were."""
+    if not actor.is_platform_admin or actor.pk == user.pk:
+        raise PermissionDenied
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target_type="user",
+            target_id=str(user.pk),
+            target_repr=str(user),
+            changes={"is_active": [True, False]},
+        )
+    return tokens_revoke(actor=actor, user=user, reason="deactivated")

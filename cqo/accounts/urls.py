@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from cqo.accounts import views
 from cqo.accounts.forms import ThrottledAuthenticationForm
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("", views.account, name="account"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -13,10 +15,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(template_name="registry/form.html", success_url="/"),
-        name="password_change",
-    ),
+    path("logout/", views.logout, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("tokens/<uuid:public_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -17,6 +17,10 @@ class AuditEntry(models.Model):
         UNMASK = "unmask", _("查看完整个人信息")
         EXPORT = "export", _("导出")
         LOGIN = "login", _("登录")
+        LOGOUT = "logout", _("退出登录")
+        PASSWORD = "password", _("修改密码")
+        REVOKE = "revoke", _("吊销 API 令牌")
+        LOCKOUT = "lockout", _("登录锁定")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -60,6 +60,7 @@ class Rule:
 
 SCOPES: dict[str, Rule] = {
     # API auth
+    "POST /api/v1/auth/logout": Rule(SIGNED_IN, EVERYONE),
     "GET /api/v1/auth/me": Rule(SIGNED_IN, EVERYONE),
     "POST /api/v1/auth/token": Rule(PUBLIC, EVERYONE),
     # API blacklist
@@ -485,10 +486,14 @@ SCOPES: dict[str, Rule] = {
     # pages /
     "GET /": Rule(SIGNED_IN, EVERYONE),
     # pages /accounts
+    # the account page shows only the signed-in user's own tokens (access.token_q)
+    "GET /accounts/": Rule(SIGNED_IN, EVERYONE),
     "GET /accounts/login/": Rule(PUBLIC, EVERYONE),
     # POST only; anyone may sign out, and every sign-out ends at the login page
     "GET /accounts/logout/": Rule(PUBLIC, EVERYONE, note=SIGNS_OUT),
     "GET /accounts/password/": Rule(SIGNED_IN, EVERYONE),
+    # POST only; a token of someone else answers 404 like one that does not exist
+    "GET /accounts/tokens/<uuid:public_id>/revoke/": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
     # pages /blacklist
     "GET /blacklist/": Rule(SIGNED_IN, EVERYONE),
     "GET /blacklist/<uuid:public_id>/": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),

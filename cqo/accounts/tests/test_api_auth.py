@@ -34,7 +34,10 @@ def fields(response: Any) -> set[str]:
     return {item["field"] for item in response.json()["detail"]}
 
 
-def test_it_issues_a_token_for_valid_credentials(personas: Personas, client: Client) -> None:
+def test_it_issues_a_token_for_valid_credentials(
+    personas: Personas, client: Client, settings: Any
+) -> None:
+    settings.CQO_TOKEN_DAYS = 3
     before = timezone.now()
     response = token_response(client, "county_a")
     assert response.status_code == 200
@@ -42,7 +45,28 @@ def test_it_issues_a_token_for_valid_credentials(personas: Personas, client: Cli
     assert body["role"] == "regulator"
     assert len(body["token"]) >= 32
     expires_at = dt.datetime.fromisoformat(body["expires_at"])
-    assert dt.timedelta(days=29) < expires_at - before <= dt.timedelta(days=30, minutes=1)
+    assert dt.timedelta(days=3) <= expires_at - before <= dt.timedelta(days=3, minutes=1)
+
+
+def test_it_lets_a_token_live_a_week_at_most_by_default(personas: Personas, client: Client) -> None:
+    from config import settings as config
+
+    assert config.CQO_TOKEN_DAYS <= 7
+    before = timezone.now()
+    expires_at = dt.datetime.fromisoformat(token_response(client, "county_a").json()["expires_at"])
+    assert expires_at - before <= dt.timedelta(days=7, minutes=1)
+
+
+def test_it_names_a_token_by_the_client_that_asked(personas: Personas, client: Client) -> None:
+    client.post(
+        f"{BASE}/auth/token",
+        {"username": "clerk_a", "password": PASSWORD},
+        content_type="application/json",
+        HTTP_USER_AGENT="ERP-同步程序/2.1 " + "x" * 300,
+    )
+    token = ApiToken.objects.get(user=personas.clerk_a)
+    assert token.label.startswith("ERP-同步程序/2.1 ")
+    assert len(token.label) == 200
 
 
 def test_it_stores_only_the_digest_of_a_token(personas: Personas, client: Client) -> None:
@@ -138,6 +162,53 @@ def test_it_rejects_the_token_of_a_deactivated_user(personas: Personas, client: 
     assert client.get(f"{BASE}/auth/me", **headers).status_code == 401
 
 
+def test_it_signs_out_the_token_that_asks(personas: Personas, client: Client) -> None:
+    first, second = bearer(client, personas.clerk_a), bearer(client, personas.clerk_a)
+    assert client.get(f"{BASE}/auth/me", **first).status_code == 200
+    response = client.post(f"{BASE}/auth/logout", **first)
+    assert response.status_code == 204
+    assert response.content == b""
+    assert client.get(f"{BASE}/auth/me", **first).status_code == 401
+    assert client.post(f"{BASE}/auth/logout", **first).status_code == 401
+    # the user's other token (another program) still works
+    assert client.get(f"{BASE}/auth/me", **second).status_code == 200
+    assert ApiToken.objects.filter(user=personas.clerk_a).count() == 1
+    entry = AuditEntry.objects.get(action="logout")
+    assert (entry.actor, entry.note) == (personas.clerk_a, "api")
+
+
+def test_it_asks_a_token_to_sign_out(personas: Personas, client: Client) -> None:
+    response = client.post(f"{BASE}/auth/logout")
+    assert response.status_code == 401
+    assert fields(response) == {"__all__"}
+    assert not AuditEntry.objects.filter(action="logout").exists()
+
+
+def test_it_keeps_when_a_token_was_last_used_without_a_write_per_request(
+    personas: Personas, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = bearer(client, personas.county_a)
+    token = ApiToken.objects.get(user=personas.county_a)
+    assert token.last_used_at is None
+    client.get(f"{BASE}/auth/me", **headers)
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None and timezone.now() - first < dt.timedelta(seconds=30)
+    with CaptureQueriesContext(connection) as seen:
+        client.get(f"{BASE}/auth/me", **headers)
+    assert not [q for q in seen.captured_queries if q["sql"].startswith("UPDATE")]
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    # older than the step: noted again
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=6))
+    client.get(f"{BASE}/auth/me", **headers)
+    token.refresh_from_db()
+    assert token.last_used_at is not None and token.last_used_at >= first
+
+
 def test_it_renders_the_api_docs(db: Any, client: Client) -> None:
     response = client.get(f"{BASE}/docs")
     assert response.status_code == 200
@@ -150,6 +221,7 @@ def test_it_lists_every_endpoint_in_the_openapi_schema(db: Any, client: Client) 
     paths = response.json()["paths"]
     expected = {
         "/api/v1/auth/token": {"post"},
+        "/api/v1/auth/logout": {"post"},
         "/api/v1/auth/me": {"get"},
         "/api/v1/regions": {"get"},
         "/api/v1/industries": {"get"},
@@ -172,3 +244,7 @@ def test_it_lists_every_endpoint_in_the_openapi_schema(db: Any, client: Client) 
     # Bearer auth everywhere except the token endpoint itself.
     assert "security" not in paths["/api/v1/auth/token"]["post"]
     assert paths["/api/v1/enterprises"]["get"]["security"] == [{"BearerToken": []}]
+    logout = paths["/api/v1/auth/logout"]["post"]
+    assert logout["security"] == [{"BearerToken": []}]
+    assert {"204", "401"} <= set(logout["responses"])
+    assert "429" in paths["/api/v1/auth/token"]["post"]["responses"]

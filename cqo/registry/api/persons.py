@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from cqo.accounts import access
+from cqo.accounts import access, throttle
 from cqo.accounts.api import ERRORS, ErrorOut
 from cqo.accounts.models import User
 from cqo.reference.selectors import region_label
@@ -61,11 +61,16 @@ def _person_out(person: Person, user: User, revealed: dict[str, str] | None = No
     )
 
 
-@router.post("/register", auth=None, response={201: RegisterOut, 422: ErrorOut})
-def person_register(request: HttpRequest, payload: RegisterIn) -> Status[RegisterOut]:
+@router.post("/register", auth=None, response={201: RegisterOut, 422: ErrorOut, 429: ErrorOut})
+def person_register(request: HttpRequest, payload: RegisterIn) -> Status[Any]:
     """线上注册 (shaanxi-2021 §五(一)): anyone may register as a serving or prospective CQO and
-    then sign in with ``POST /auth/token``. The enterprise's clerk files the appointment."""
+    then sign in with ``POST /auth/token``. The enterprise's clerk files the appointment.
+    429 when this address has registered ``CQO_REGISTER_PER_HOUR`` accounts within the hour."""
+    refused = throttle.registration_refused(request)
+    if refused is not None:
+        return Status(429, {"detail": [{"field": "__all__", "message": refused}]})
     user, person = services.person_register(data=payload.model_dump(mode="json"))
+    throttle.registration_counted(request)
     return Status(201, RegisterOut(username=user.username, person=_person_out(person, user)))
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cqo.accounts import access
+from cqo.accounts import access, throttle
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.lib.forms import apply_errors
@@ -163,12 +163,18 @@ def person_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """线上注册 (shaanxi-2021 §五(一)): anyone may register as a serving or prospective CQO."""
     form = forms.RegisterForm(request.POST or None, request.FILES or None)
+    refused = throttle.registration_refused(request) if request.method == "POST" else None
+    if refused is not None:
+        form.add_error(None, refused)
+        context = {"form": form, "title": _("首席质量官线上注册"), "public": True}
+        return render(request, "registry/form.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             user, _person = services.person_register(data=form_data(form))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            throttle.registration_counted(request)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request, _("注册成功。请将身份证号和姓名告知聘任企业的经办人，由其办理聘任备案。")

@@ -42,6 +42,17 @@ Action = AuditEntry.Action
 # Signing in ------------------------------------------------------------------------------------
 
 
+def _user_audit(actor: User | None, user: User, action: str, **extra: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="user",
+        target_id=user.username,
+        target_repr=str(user),
+        **extra,
+    )
+
+
 def _window_start() -> datetime:
     return timezone.now() - timedelta(minutes=settings.CQO_LOGIN_LOCK_MINUTES)
 
@@ -106,12 +117,10 @@ def user_authenticate(
     with transaction.atomic():
         # this address has shown it knows the password; failures elsewhere still count there
         LoginFailure.objects.filter(username__iexact=username, ip=address).delete()
-        audit_record(
-            actor=user,
-            action=Action.LOGIN,
-            target_type="user",
-            target_id=user.username,
-            target_repr=str(user),
+        _user_audit(
+            user,
+            user,
+            Action.LOGIN,
             note=via,
         )
     return user
@@ -158,12 +167,10 @@ def tokens_revoke(*, actor: User, user: User, reason: str) -> int:
         raise PermissionDenied
     count = _tokens_delete(user)
     if count:
-        audit_record(
-            actor=actor,
-            action=Action.REVOKE,
-            target_type="user",
-            target_id=user.username,
-            target_repr=str(user),
+        _user_audit(
+            actor,
+            user,
+            Action.REVOKE,
             changes={"tokens": [count, 0]},
             note=reason,
         )
@@ -178,12 +185,10 @@ def user_logout(*, user: User, via: str) -> int:
     """A user signs out of the pages: their API tokens go too, since a sign-out is how a user
     ends what was opened in their name. How many tokens were revoked."""
     count = _tokens_delete(user)
-    audit_record(
-        actor=user,
-        action=Action.LOGOUT,
-        target_type="user",
-        target_id=user.username,
-        target_repr=str(user),
+    _user_audit(
+        user,
+        user,
+        Action.LOGOUT,
         changes={"tokens": [count, 0]} if count else None,
         note=via,
     )
@@ -199,12 +204,10 @@ def token_logout(*, user: User) -> None:
     token = ApiToken.objects.filter(pk=user.api_token_id, user=user).first()
     if token is None:  # revoked meanwhile by another request
         return
-    audit_record(
-        actor=user,
-        action=Action.LOGOUT,
-        target_type="user",
-        target_id=user.username,
-        target_repr=str(user),
+    _user_audit(
+        user,
+        user,
+        Action.LOGOUT,
         changes={"token": [str(token.public_id), None]},
         note="api",
     )
@@ -219,12 +222,10 @@ def password_changed(*, actor: User, user: User, via: str) -> int:
     if not (actor.is_platform_admin or actor.pk == user.pk):
         raise PermissionDenied
     count = _tokens_delete(user)
-    audit_record(
-        actor=actor,
-        action=Action.PASSWORD,
-        target_type="user",
-        target_id=user.username,
-        target_repr=str(user),
+    _user_audit(
+        actor,
+        user,
+        Action.PASSWORD,
         changes={"password": ["***", "***"], **({"tokens": [count, 0]} if count else {})},
         note=via,
     )

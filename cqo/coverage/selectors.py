@@ -27,10 +27,12 @@ from cqo.imports.models import EnterpriseList
 from cqo.lib import clock
 from cqo.policy.models import Pack, PackRegion
 from cqo.policy.selectors import (
+    date_field,
     governing_for_region,
     held_state,
     installed_state,
     region_chain,
+    require_governed,
 )
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
@@ -148,10 +150,7 @@ def key_plan(region: Region | None, on: dt.date) -> KeyPlan:
 
 
 def _key_plan(region: Region | None, on: dt.date) -> KeyPlan:
-    try:
-        base = _key_of(governing_for_region(region, on) if region is not None else _national(on))
-    except LookupError:
-        base = KeyConfig()
+    base = _key_of(governing_for_region(region, on) if region is not None else _national(on))
     inside = PackRegion.objects.filter(
         version__effective_from__lte=on, version__pack__kind=Pack.Kind.JURISDICTION
     )
@@ -178,9 +177,8 @@ def _national(on: dt.date) -> Any:
     from cqo.policy.selectors import build, national_default
 
     version = national_default(on)
-    if version is None:
-        raise LookupError("no national default")
-    return build([version])
+    # the whole country without a national default in force: no key industries
+    return build([version]) if version is not None else None
 
 
 def _subtree_q(level: str, code: str, prefix: str = "") -> Q:
@@ -345,7 +343,7 @@ def _coverage(
     if metric != "all" and metric not in rules.METRICS:
         raise ValueError(metric)
     # one view of the installed packs and of the audit trail for the whole answer
-    with held_state(), feed.held_head(head):
+    with held_state(), feed.held_head(head), date_field("as_of"):
         return _build(user, region_code, as_of, group_by, metric, live=live)
 
 
@@ -353,6 +351,9 @@ def _build(
     user: Any, region_code: str | None, as_of: dt.date, group_by: str, metric: str, *, live: bool
 ) -> Coverage:
     region = resolve_region(user, region_code)
+    # an as-of date before any pack governs the region has no key industries and no targets
+    # to count against: a NoPackInForce (422 naming the first day one does)
+    require_governed(region, as_of)
     plan = key_plan(region, as_of)
     goals = region_goals(region, as_of)
     fast = None if live else _fast(user, region, plan)
@@ -503,10 +504,7 @@ def region_goals(region: Region | None, as_of: dt.date) -> Goals:
     has any, else the governing pack's (cities and counties inherit, SPEC §12.10)."""
     if region is None:
         return Goals([])
-    try:
-        governing = governing_for_region(region, as_of)
-    except LookupError:  # no pack in force yet on that date: no targets
-        return Goals([])
+    governing = governing_for_region(region, as_of)
     goals = Goals(list(governing.rules.targets), label=governing.label)
     source = governing.section_source("targets") or governing.version
     goals.effective_from = source.effective_from

@@ -219,6 +219,8 @@ def targets_page(request: AuthedHttpRequest) -> HttpResponse:
     q = request.GET.get("region", "").strip()[:6]
     qs = selectors.target_list(user, q or None)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for t in page:  # a lower level may not remove a higher level's target
+        t.deletable = services.can_delete(user, t)
     return render(
         request,
         "coverage/targets.html",
@@ -242,7 +244,11 @@ def target_delete(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     target = selectors.target_list(user, None).filter(public_id=_uuid(public_id)).first()
     if target is None:
         raise Http404
-    services.target_delete(actor=user, target=target)
+    try:
+        services.target_delete(actor=user, target=target)
+    except PermissionDenied as exc:  # a higher level's target: say who set it
+        messages.error(request, str(exc))
+        return redirect("coverage:targets")
     messages.success(request, _("目标已删除，该地区恢复沿用上级目标"))
     return redirect("coverage:targets")
 

@@ -97,7 +97,10 @@ class RegionTarget(models.Model):
     @property
     def setter(self) -> str:
         """Who set it, as users read it: 陕西省（省级）."""
-        return f"{self.set_by_region.name}（{self.get_set_by_level_display()}）"
+        return str(
+            _("%(region)s（%(level)s）")
+            % {"region": self.set_by_region.name, "level": self.get_set_by_level_display()}
+        )
 
 
 # The maintained aggregate ---------------------------------------------------------------------

@@ -140,6 +140,9 @@ def earliest_in_force(region: Region | None) -> dt.date | None:
 def require_governed(region: Region | None, on: dt.date) -> None:
     """Raise NoPackInForce unless a pack governs the region (None: some region) on ``on``:
     for answers about many places that look up each one's pack only where there are rows."""
+    if region is not None:
+        governing_for_region(region, on)  # kept in the process: no query when it governs
+        return
     earliest = earliest_in_force(region)
     if earliest is None or on < earliest:
         raise NoPackInForce(on=on, earliest=earliest)

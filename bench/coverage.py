@@ -391,7 +391,7 @@ def run_coverage(n_ent: int | None = None, n_filings: int | None = None) -> None
     t_build, tstats = _time(talent_index.rebuild)
     print(
         f"  talent index full build (talent_refresh --full)  {t_build:8.1f} s  "
-        f"({tstats.persons:,} persons, {tstats.rows:,} rows)"
+        f"({tstats.persons:,} persons, {tstats.rows:,} rows, {tstats.links:,} links)"
     )
     city_user = User.objects.create(
         username="bench-cov-city", role=Role.REGULATOR, region_id=cities[0]

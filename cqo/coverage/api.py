@@ -322,6 +322,9 @@ class TargetOut(Schema):
     share: float
     note: str
     entered_by: str
+    set_by_level: str = Field(description="the level that set it: province, city or county")
+    set_by_region: str = Field(description="the region of the level that set it")
+    set_by: str = Field(description="who set it, as the page shows it: 陕西省（省级）")
     updated_at: dt.datetime
 
 
@@ -337,6 +340,9 @@ def _target_out(t: RegionTarget) -> TargetOut:
         share=float(t.share),
         note=t.note,
         entered_by=t.entered_by.get_full_name() or t.entered_by.username,
+        set_by_level=t.set_by_level,
+        set_by_region=t.set_by_region_id,
+        set_by=t.setter,
         updated_at=t.updated_at,
     )
 
@@ -360,7 +366,8 @@ def target_list(request: HttpRequest, query: Query[TargetsQuery]) -> list[Target
 @router.post(
     "/oversight/coverage/targets",
     response={200: TargetOut, **ERRORS},
-    summary="Enter (or change) a city's or county's target",
+    summary="Enter (or change) your level's target for a city or county; a lower level's "
+    "must be stricter than the levels above ask for",
 )
 def target_save(request: HttpRequest, body: TargetIn) -> TargetOut:
     user = actor(request)
@@ -374,7 +381,7 @@ def target_save(request: HttpRequest, body: TargetIn) -> TargetOut:
 @router.delete(
     "/oversight/coverage/targets/{target_id}",
     response={204: None, **ERRORS},
-    summary="Remove an entered target (the region inherits again)",
+    summary="Remove an entered target (the region inherits again); not a higher level's",
 )
 def target_delete(request: HttpRequest, target_id: uuid.UUID) -> Status[None]:
     user = actor(request)

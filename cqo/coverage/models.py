@@ -26,7 +26,13 @@ class Metric(models.TextChoices):
 
 class RegionTarget(models.Model):
     """A coverage target entered for one city or county (SPEC §12.10: without one the region
-    inherits the province's percentages from the governing pack)."""
+    inherits the province's percentages from the governing pack), with the level that set it:
+    each level keeps its own target for a region, metric and year. A lower level's target only
+    adds a stricter one beside the higher level's, which it cannot change or delete
+    (cqo/coverage/services.py)."""
+
+    # the order of the levels, highest first (the platform admin sets targets as the province)
+    RANKS = {"province": 0, "city": 1, "county": 2}
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     region = models.ForeignKey(
@@ -49,14 +55,29 @@ class RegionTarget(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # who set it: the level and region of the regulator (the platform admin: the province of
+    # the target's region)
+    set_by_level = models.CharField(
+        _("设定层级"),
+        max_length=10,
+        choices=[("province", _("省级")), ("city", _("市级")), ("county", _("县级"))],
+        default="province",
+    )
+    set_by_region = models.ForeignKey(
+        "reference.Region",
+        verbose_name=_("设定地区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["region_id", "metric", "year"]
+        ordering = ["region_id", "metric", "year", "set_by_level"]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "metric", "year"], name="coverage_regiontarget_one_per_year"
+                fields=["region", "metric", "year", "set_by_level"],
+                name="coverage_regiontarget_one_per_level_year",
             ),
             models.CheckConstraint(
                 condition=models.Q(share__gt=0) & models.Q(share__lte=1),
@@ -67,7 +88,19 @@ class RegionTarget(models.Model):
         verbose_name_plural = _("地区覆盖率目标")
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.metric} {self.year}"
+        return f"{self.region_id} {self.metric} {self.year} {self.set_by_level}"
+
+    @property
+    def rank(self) -> int:
+        return self.RANKS.get(self.set_by_level, 0)
+
+    @property
+    def setter(self) -> str:
+        """Who set it, as users read it: 陕西省（省级）."""
+        return str(
+            _("%(region)s（%(level)s）")
+            % {"region": self.set_by_region.name, "level": self.get_set_by_level_display()}
+        )
 
 
 # The maintained aggregate ---------------------------------------------------------------------

@@ -97,6 +97,21 @@ def path_value(
     return knots[-1][1]
 
 
+def demand(points: list[TargetPoint], year: int, start: dt.date) -> float | None:
+    """What targets ask for at the end of ``year``: the value of their path on 31 December
+    (the target itself in a target year, the linear path between two, the last as a floor
+    after it); None without targets. A lower level's target for that year is stricter only
+    when it asks for more (SPEC §12.10: the province's targets bind its cities and counties)."""
+    if not points:
+        return None
+    return path_value(points, dt.date(year, 12, 31), start)
+
+
+def stricter(share: float, than: float | None) -> bool:
+    """A higher coverage share is stricter (with a hair of float slack: equal is not)."""
+    return than is None or share > than + 1e-9
+
+
 def status(actual: float | None, path: float | None) -> str | None:
     """on_track when the actual share reaches the path value (with a hair of float slack)."""
     if path is None or actual is None:

@@ -27,10 +27,12 @@ from cqo.imports.models import EnterpriseList
 from cqo.lib import clock
 from cqo.policy.models import Pack, PackRegion
 from cqo.policy.selectors import (
+    date_field,
     governing_for_region,
     held_state,
     installed_state,
     region_chain,
+    require_governed,
 )
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
@@ -148,10 +150,7 @@ def key_plan(region: Region | None, on: dt.date) -> KeyPlan:
 
 
 def _key_plan(region: Region | None, on: dt.date) -> KeyPlan:
-    try:
-        base = _key_of(governing_for_region(region, on) if region is not None else _national(on))
-    except LookupError:
-        base = KeyConfig()
+    base = _key_of(governing_for_region(region, on) if region is not None else _national(on))
     inside = PackRegion.objects.filter(
         version__effective_from__lte=on, version__pack__kind=Pack.Kind.JURISDICTION
     )
@@ -178,9 +177,8 @@ def _national(on: dt.date) -> Any:
     from cqo.policy.selectors import build, national_default
 
     version = national_default(on)
-    if version is None:
-        raise LookupError("no national default")
-    return build([version])
+    # the whole country without a national default in force: no key industries
+    return build([version]) if version is not None else None
 
 
 def _subtree_q(level: str, code: str, prefix: str = "") -> Q:
@@ -345,7 +343,7 @@ def _coverage(
     if metric != "all" and metric not in rules.METRICS:
         raise ValueError(metric)
     # one view of the installed packs and of the audit trail for the whole answer
-    with held_state(), feed.held_head(head):
+    with held_state(), feed.held_head(head), date_field("as_of"):
         return _build(user, region_code, as_of, group_by, metric, live=live)
 
 
@@ -353,6 +351,9 @@ def _build(
     user: Any, region_code: str | None, as_of: dt.date, group_by: str, metric: str, *, live: bool
 ) -> Coverage:
     region = resolve_region(user, region_code)
+    # an as-of date before any pack governs the region has no key industries and no targets
+    # to count against: a NoPackInForce (422 naming the first day one does)
+    require_governed(region, as_of)
     plan = key_plan(region, as_of)
     goals = region_goals(region, as_of)
     fast = None if live else _fast(user, region, plan)
@@ -403,9 +404,8 @@ def _build(
         for key in sorted(got, key=lambda k: (k is None, k or "")):
             targets = goals.targets
             if key and key in child_goals and child_level is not None:
-                # SPEC §12.10: targets entered for the child replace the inherited ones
-                mine = {t.metric for t in child_goals[key]}
-                targets = [t for t in targets if t.metric not in mine] + child_goals[key]
+                # SPEC §12.10: targets entered for the child over those it inherits
+                targets = merge_entered(targets, child_goals[key], goals.effective_from)
             r = row(key or "", names.get(key or "", key or "—"), metric, got[key], targets)
             if child_level is not None and key:
                 r.drill = key
@@ -471,6 +471,7 @@ class Goals:
     new_per_year: int | None = None
     new_clause: str = ""
     entered: bool = False  # the targets were entered for the region (or a region above it)
+    source: str = ""  # the official title of the pack the inherited targets come from
 
 
 @dataclass(frozen=True)
@@ -479,51 +480,89 @@ class EnteredTarget:
     year: int
     share: float
     clause: str
+    rank: int = 0  # the level that set it (RegionTarget.RANKS: 0 the province)
+    setter: str = ""  # who set it: 陕西省（省级）
 
 
-def entered_targets(codes: list[str]) -> dict[str, list[EnteredTarget]]:
-    """Targets entered for these regions (SPEC §12.10), by region."""
+# every level: the ranks below which entered targets count
+ALL_LEVELS = 3
+
+
+def entered_targets(codes: list[str], above: int = ALL_LEVELS) -> dict[str, list[EnteredTarget]]:
+    """Targets entered for these regions (SPEC §12.10) by a level of rank below ``above``,
+    by region."""
     from cqo.coverage.models import RegionTarget
 
     out: dict[str, list[EnteredTarget]] = {}
-    for t in RegionTarget.objects.filter(region_id__in=codes).select_related("region"):
+    rows = RegionTarget.objects.filter(region_id__in=codes).select_related(
+        "region", "set_by_region"
+    )
+    for t in rows:
+        if t.rank >= above:
+            continue
         out.setdefault(t.region_id, []).append(
             EnteredTarget(
                 t.metric,
                 t.year,
                 float(t.share),
-                str(_("%(region)s 录入的目标（SPEC §12.10）") % {"region": t.region.name}),
+                _("%(setter)s为%(region)s录入的目标")
+                % {"setter": t.setter, "region": t.region.name},
+                t.rank,
+                t.setter,
             )
         )
     return out
 
 
-def region_goals(region: Region | None, as_of: dt.date) -> Goals:
-    """The region's targets: those entered for it, else for the nearest region above it that
-    has any, else the governing pack's (cities and counties inherit, SPEC §12.10)."""
+def merge_entered(
+    inherited: list[Any], entered: list[EnteredTarget], start: dt.date | None
+) -> list[Any]:
+    """The targets of a region from those it inherits and those entered for it (SPEC §12.10):
+    the province's replace the inherited ones of their metric (it assigns each region its
+    task); a lower level's are added beside them where they ask for more than those do in
+    their year (rules.demand from ``start``), so that a lower level never loosens a higher
+    one's, even after the higher one changed its own (a year's higher share counts,
+    rules.targets_for)."""
+    top = [t for t in entered if t.rank == 0]
+    mine = {t.metric for t in top}
+    kept = [t for t in inherited if getattr(t, "metric", None) not in mine] + top
+    stricter = [
+        t
+        for t in entered
+        if t.rank > 0
+        and (
+            start is None
+            or rules.stricter(
+                t.share, rules.demand(rules.targets_for(kept, t.metric), t.year, start)
+            )
+        )
+    ]
+    return kept + stricter
+
+
+def region_goals(region: Region | None, as_of: dt.date, above: int = ALL_LEVELS) -> Goals:
+    """The region's targets: the governing pack's (province-wide), then for each metric those
+    the province entered for the region's city and for the region itself, and the stricter
+    ones a lower level added (SPEC §12.10; ``above``: only those set by levels of a lower
+    rank, what binds a level of that rank)."""
     if region is None:
         return Goals([])
-    try:
-        governing = governing_for_region(region, as_of)
-    except LookupError:  # no pack in force yet on that date: no targets
-        return Goals([])
+    governing = governing_for_region(region, as_of)
     goals = Goals(list(governing.rules.targets), label=governing.label)
     source = governing.section_source("targets") or governing.version
     goals.effective_from = source.effective_from
+    goals.source = source.source or source.name
     if governing.rules.new_cqos is not None:
         goals.new_per_year = governing.rules.new_cqos.per_year
         goals.new_clause = governing.rules.new_cqos.clause
     if region.level != Region.Level.PROVINCE:
-        chain = [c for c in region_chain(region) if c != region.province_code]
-        entered = entered_targets(chain)
-        for code in chain:  # the region itself first, then its city
-            if code in entered:
-                # metrics without an entered target keep the inherited ones
-                mine = {t.metric for t in entered[code]}
-                goals.targets = [t for t in goals.targets if t.metric not in mine]
-                goals.targets += entered[code]
+        # its city first (a county inherits what the province set for its city), then itself
+        chain = [c for c in reversed(region_chain(region)) if c != region.province_code]
+        entered = entered_targets(chain, above)
+        for code in chain:
+            if entered.get(code):
+                goals.targets = merge_entered(goals.targets, entered[code], goals.effective_from)
                 goals.entered = True
-                break
     return goals
 
 
@@ -602,7 +641,7 @@ def target_list(user: Any, region_code: str | None) -> QuerySet[Any]:
 
     if not can_view(user):
         return RegionTarget.objects.none()
-    qs = RegionTarget.objects.select_related("region", "entered_by")
+    qs = RegionTarget.objects.select_related("region", "entered_by", "set_by_region")
     if not user.is_platform_admin:
         if user.region is None:
             return qs.none()

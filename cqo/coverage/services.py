@@ -2,10 +2,16 @@
 
 Who enters them (the sources are silent; decided here): a regulator of a region strictly above
 the target's region — the province for its cities and counties, a city for its counties — and
-the platform admin. A region does not set its own target: the targets are the superior
-government's tasks for it (shaanxi-2021 §六(一) "明确任务分工…确保全面完成全省首席质量官培育目标",
-§六(三) and jiangsu-2020 §八: the progress is part of the government quality-work assessment,
-which the superior level carries out).
+the platform admin, who acts as the province. A region does not set its own target: the targets
+are the superior government's tasks for it (shaanxi-2021 §六(一) "明确任务分工…确保全面完成全省首席
+质量官培育目标", §六(三) and jiangsu-2020 §八: the progress is part of the government quality-work
+assessment, which the superior level carries out).
+
+Each target records the level that set it, and each level keeps its own: the province's replace
+what a region inherits (the pack's province-wide targets, or what it set for the city); a city
+may add a stricter target for one of its counties — a higher share than the province's targets
+ask for that year — but cannot change or delete the province's (SPEC §12.10: targets are
+province-wide; shaanxi-2021 §六(一): the province assigns the tasks).
 """
 
 from __future__ import annotations
@@ -20,11 +26,25 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
+from cqo.coverage import rules
 from cqo.coverage.models import Metric, RegionTarget
+from cqo.lib import clock
 from cqo.lib.errors import Data, Errors, text
 from cqo.reference.models import Region
 
-FIELDS = ["region_id", "metric", "year", "share", "note"]
+FIELDS = ["region_id", "metric", "year", "share", "note", "set_by_level", "set_by_region_id"]
+
+
+def setter_of(user: User, region: Region) -> tuple[str, Region]:
+    """The level and region a target entered by ``user`` for ``region`` is set by: the
+    regulator's own, or for the platform admin the province of the region."""
+    if user.role == Role.REGULATOR and user.region is not None:
+        return user.region.level, user.region
+    return Region.Level.PROVINCE, Region.objects.get(code=region.province_code)
+
+
+def _rank(level: str) -> int:
+    return RegionTarget.RANKS.get(level, 0)
 
 
 def can_enter_for(user: Any, region: Region) -> bool:
@@ -76,27 +96,82 @@ def _clean(errors: Errors, data: Data, *, actor: User) -> dict[str, Any]:
     return out
 
 
+def _stricter_than_above(
+    errors: Errors, *, region: Region, metric: str, year: int, share: Any, level: str
+) -> None:
+    """A lower level's target must ask for more than the targets of the levels above it ask
+    for that year (their path on 31 December, cqo/coverage/rules.demand)."""
+    from cqo.coverage import selectors
+
+    rank = _rank(level)
+    if rank == 0:
+        return
+    goals = selectors.region_goals(region, clock.today(), above=rank)
+    points = rules.targets_for(goals.targets, metric)
+    if goals.effective_from is None:
+        return
+    need = rules.demand(points, year, goals.effective_from)
+    if rules.stricter(float(share), need):
+        return
+    # who set what binds it: a target entered above it, else the province-wide pack
+    setters = [getattr(t, "setter", "") for t in goals.targets if t.metric == metric]
+    who = next((s for s in setters if s), "") or _("全省目标（%(source)s）") % {
+        "source": goals.source
+    }
+    errors.add(
+        "share",
+        _(
+            "%(who)s要求%(region)s %(year)s 年底覆盖率达到 %(need).1f%%，"
+            "%(level)s只能录入更高的目标，不能降低上级目标"
+        )
+        % {
+            "who": who,
+            "region": region.name,
+            "year": year,
+            "need": (need or 0) * 100,
+            "level": dict(Region.Level.choices)[level],
+        },
+    )
+
+
 @transaction.atomic
 def target_save(*, actor: User, data: Data) -> RegionTarget:
-    """Enter a target, or change the one already entered for the region, metric and year."""
+    """Enter a target at the actor's level, or change the one that level entered for the
+    region, metric and year; a lower level's must be stricter than those above it."""
     errors = Errors()
     clean = _clean(errors, data, actor=actor)
     errors.raise_if_any()
+    level, set_by = setter_of(actor, clean["region"])
+    _stricter_than_above(
+        errors,
+        region=clean["region"],
+        metric=clean["metric"],
+        year=clean["year"],
+        share=clean["share"],
+        level=level,
+    )
+    errors.raise_if_any()
     existing = (
         RegionTarget.objects.select_for_update()
-        .filter(region=clean["region"], metric=clean["metric"], year=clean["year"])
+        .filter(
+            region=clean["region"],
+            metric=clean["metric"],
+            year=clean["year"],
+            set_by_level=level,
+        )
         .first()
     )
     before = snapshot(existing, FIELDS) if existing else {}
     target = existing or RegionTarget(
-        region=clean["region"], metric=clean["metric"], year=clean["year"]
+        region=clean["region"], metric=clean["metric"], year=clean["year"], set_by_level=level
     )
     target.share, target.note, target.entered_by = clean["share"], clean["note"], actor
+    target.set_by_region = set_by
     try:
         with transaction.atomic():
             target.save()
-    except IntegrityError:  # entered by someone else at the same moment
-        errors.add("year", _("该地区该口径该年度已有目标"))
+    except IntegrityError:  # entered by someone of the same level at the same moment
+        errors.add("year", _("该地区该口径该年度已有本级目标"))
         errors.raise_if_any()
     audit_record(
         actor=actor,
@@ -109,11 +184,23 @@ def target_save(*, actor: User, data: Data) -> RegionTarget:
     return target
 
 
+def can_delete(user: Any, target: RegionTarget) -> bool:
+    """The level that set a target or one above it removes it; a lower level cannot."""
+    if not can_enter_for(user, target.region):
+        return False
+    level, _region = setter_of(user, target.region)
+    return _rank(level) <= target.rank
+
+
 @transaction.atomic
 def target_delete(*, actor: User, target: RegionTarget) -> None:
     """Remove an entered target: the region inherits again (SPEC §12.10)."""
     if not can_enter_for(actor, target.region):
         raise PermissionDenied(_("只能删除本辖区下级地区的目标"))
+    if not can_delete(actor, target):
+        raise PermissionDenied(
+            _("该目标由%(setter)s设定，下级不能修改或删除") % {"setter": target.setter}
+        )
     before = snapshot(target, FIELDS)
     audit_record(
         actor=actor,

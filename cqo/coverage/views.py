@@ -19,6 +19,7 @@ from cqo.coverage import report as reports
 from cqo.coverage import rules, selectors, services
 from cqo.coverage.models import Metric
 from cqo.lib import clock
+from cqo.policy.selectors import NoPackInForce
 from cqo.reference.selectors import region_label
 from cqo.registry.views._common import xlsx_response
 
@@ -51,7 +52,10 @@ def coverage_page(request: AuthedHttpRequest) -> HttpResponse:
         metric = "above_scale"
     as_of = _as_of(g.get("as_of", ""))
     region_code = g.get("region", "").strip()[:6] or None
-    c = selectors.coverage(user, region_code, as_of, group_by, metric)
+    try:
+        c = selectors.coverage(user, region_code, as_of, group_by, metric)
+    except NoPackInForce as exc:
+        return _unanswered(request, exc, as_of, region_code, group_by, metric)
     labels = selectors.metric_labels()
     statuses = {rules.ON_TRACK: _("达到进度"), rules.BEHIND: _("落后于进度")}
 
@@ -136,6 +140,29 @@ def coverage_page(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _unanswered(
+    request: AuthedHttpRequest,
+    exc: NoPackInForce,
+    as_of: dt.date,
+    region_code: str | None,
+    group_by: str = "region",
+    metric: str = "above_scale",
+) -> HttpResponse:
+    """An as-of date before any pack governs the region: the message and the date to change."""
+    return render(
+        request,
+        "coverage/unanswered.html",
+        {
+            "error": exc.text(),
+            "as_of": as_of,
+            "region_code": region_code or "",
+            "group_by": group_by,
+            "metric": metric,
+        },
+        status=422,
+    )
+
+
 def _training_xlsx(request: AuthedHttpRequest, rows: list[reports.ComplianceRow]) -> HttpResponse:
     tiers = reports.tier_labels()
     return xlsx_response(
@@ -157,7 +184,11 @@ def report_download(request: AuthedHttpRequest) -> HttpResponse:
     if kind not in ("pdf", "xlsx"):
         raise Http404
     region_code = request.GET.get("region", "").strip()[:6] or None
-    r = reports.build(user, region_code, _as_of(request.GET.get("as_of", "")))
+    as_of = _as_of(request.GET.get("as_of", ""))
+    try:
+        r = reports.build(user, region_code, as_of)
+    except NoPackInForce as exc:
+        return _unanswered(request, exc, as_of, region_code)
     from cqo.coverage.api import _download
 
     return _download(r, kind, user, request.GET.urlencode())
@@ -188,6 +219,8 @@ def targets_page(request: AuthedHttpRequest) -> HttpResponse:
     q = request.GET.get("region", "").strip()[:6]
     qs = selectors.target_list(user, q or None)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for t in page:  # a lower level may not remove a higher level's target
+        t.deletable = services.can_delete(user, t)
     return render(
         request,
         "coverage/targets.html",
@@ -211,7 +244,11 @@ def target_delete(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     target = selectors.target_list(user, None).filter(public_id=_uuid(public_id)).first()
     if target is None:
         raise Http404
-    services.target_delete(actor=user, target=target)
+    try:
+        services.target_delete(actor=user, target=target)
+    except PermissionDenied as exc:  # a higher level's target: say who set it
+        messages.error(request, str(exc))
+        return redirect("coverage:targets")
     messages.success(request, _("目标已删除，该地区恢复沿用上级目标"))
     return redirect("coverage:targets")
 

@@ -16,7 +16,14 @@ from cqo.accounts.models import Role
 from cqo.hours import rules
 from cqo.hours.models import HourReminder, StudyRecord
 from cqo.lib import clock
-from cqo.policy.selectors import build, governing_for_region, national_default
+from cqo.policy.selectors import (
+    NoPackInForce,
+    build,
+    earliest_in_force,
+    governing_for_region,
+    national_default,
+    require_governed,
+)
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Person
 
@@ -70,15 +77,23 @@ def _year_end(year: int) -> dt.date:
 
 def requirement_for_region(region: Region | None, year: int) -> rules.Requirement:
     """The yearly minimum of the pack governing ``region`` (SPEC §4 table, 年度学时); a person
-    with no region falls under the national default."""
+    with no region falls under the national default. A year no pack governs (judged on its last
+    day, or today for the current year) is a NoPackInForce naming ``year``; a year after the
+    last pack's start keeps that pack (the last day asked is never after today)."""
     on = _year_end(year)
-    if region is not None:
-        gov = governing_for_region(region, on)
-    else:
-        default = national_default(on)
-        if default is None:
-            return rules.Requirement(None, (), False, "", "")
-        gov = build([default])
+    try:
+        if region is not None:
+            gov = governing_for_region(region, on)
+        else:
+            default = national_default(on)
+            if default is None:
+                earliest = earliest_in_force(None)
+                if earliest is not None and on < earliest:
+                    raise NoPackInForce(on=on, earliest=earliest)
+                return rules.Requirement(None, (), False, "", "")
+            gov = build([default])
+    except NoPackInForce as exc:
+        raise exc.for_field("year", year=year) from None
     training = gov.rules.training
     study = training.study_hours if training is not None else None
     source = gov.section_source("training")
@@ -154,7 +169,13 @@ def compliance_rows(
 ) -> list[Row]:
     """Serving CQOs in the viewer's scope with their compliance for the year (for regulators,
     departments and the admin; clerks see their own enterprise's). ``user`` None: everyone
-    (the reminder job)."""
+    (the reminder job). A year no pack governs for the viewer's region (anywhere, for the
+    admin and the job) is a NoPackInForce whether or not anyone served in it."""
+    scope_region = getattr(user, "region", None) if user is not None else None
+    try:
+        require_governed(scope_region, _year_end(year))
+    except NoPackInForce as exc:
+        raise exc.for_field("year", year=year) from None
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     appts = (
         Appointment.objects.filter(access.appointment_q(user) if user is not None else Q())

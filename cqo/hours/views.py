@@ -29,6 +29,7 @@ from cqo.hours.models import HourReminder, Kind, Source, StudyRecord
 from cqo.lib import clock
 from cqo.lib.forms import BootstrapForm, apply_errors
 from cqo.lib.pdf import html_to_pdf
+from cqo.policy.selectors import NoPackInForce
 from cqo.reference import validators
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Person
@@ -80,20 +81,30 @@ def hours_index(request: AuthedHttpRequest) -> HttpResponse:
     person = _person_for(request)
     if person is not None:
         ctx["person"] = person
-        ctx["compliance"] = selectors.compliance_for(person, year)
-        ctx["status"] = rules.status_label(ctx["compliance"])
         ctx["records"] = selectors.record_list(user=user, person=person, year=year)
         ctx["reminders"] = selectors.reminders_for(user)
+        try:
+            ctx["compliance"] = selectors.compliance_for(person, year)
+        except NoPackInForce as exc:  # a year before any pack: say so beside the year
+            ctx["error"] = exc.text()
+            return render(request, "hours/mine.html", ctx, status=422)
+        ctx["status"] = rules.status_label(ctx["compliance"])
         return render(request, "hours/mine.html", ctx)
     if user.role in (Role.TRAINER, Role.CERTIFIER):
         ctx["records"] = selectors.record_list(user=user, year=year)[:200]
         return render(request, "hours/reported.html", ctx)
     g = request.GET
-    every = selectors.compliance_rows(
-        user=user, year=year, region=g.get("region", "").strip()[:6], q=g.get("q", "").strip()[:50]
-    )
+    try:
+        every = selectors.compliance_rows(
+            user=user,
+            year=year,
+            region=g.get("region", "").strip()[:6],
+            q=g.get("q", "").strip()[:50],
+        )
+    except NoPackInForce as exc:  # a year before any pack: the alert over an empty table
+        ctx["error"], every = exc.text(), []
     rows = [r for r in every if r.compliance.met is False] if g.get("short") == "1" else every
-    if g.get("export") == "xlsx":
+    if g.get("export") == "xlsx" and "error" not in ctx:
         headers = [_("姓名"), _("企业"), _("行政区划"), _("应修学时"), _("已修学时"), _("状态")]
         data = (
             (
@@ -123,7 +134,7 @@ def hours_index(request: AuthedHttpRequest) -> HttpResponse:
             "can_record": user.role in (Role.REGULATOR, Role.ENTERPRISE) or user.is_platform_admin,
         }
     )
-    return render(request, "hours/compliance.html", ctx)
+    return render(request, "hours/compliance.html", ctx, status=422 if "error" in ctx else 200)
 
 
 @login_required

@@ -181,14 +181,12 @@ def _version(pack: Pack, version: str | None, on: dt.date) -> PackVersion:
         if version
         else qs.filter(effective_from__lte=on).order_by("-effective_from").first()
     )
+    if found is None and not version:
+        # before the pack's first version: 422 naming the day it starts
+        earliest = min((v.effective_from for v in qs), default=None)
+        raise selectors.NoPackInForce(on=on, earliest=earliest)
     if found is None:
-        raise ValidationError(
-            {
-                "version": f"pack {pack.slug} has no version {version}"
-                if version
-                else f"pack {pack.slug} has no version in force on {on.isoformat()}"
-            }
-        )
+        raise ValidationError({"version": f"pack {pack.slug} has no version {version}"})
     return found
 
 

@@ -15,8 +15,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cqo.policy import schema
 from cqo.policy.models import Pack, PackRegion, PackVersion
@@ -53,6 +55,49 @@ class Governing:
         return None
 
 
+class NoPackInForce(ValidationError):
+    """No installed pack governs the date asked about: it lies before the first version in
+    force for the region (or, for a certification pack, of that pack). A ValidationError, so
+    the API answers 422 naming the field and the earliest date a pack covers, and pages show
+    it as a form error or an alert. A version in force stays in force: a date after the last
+    ``effective_from`` is always governed (up to 9999-12-31, the last day a date holds)."""
+
+    def __init__(
+        self, *, on: dt.date, earliest: dt.date | None, field: str = "on", year: int | None = None
+    ) -> None:
+        self.on, self.earliest, self.field, self.year = on, earliest, field, year
+        super().__init__({field: [ValidationError(self.text(), code="no_pack_in_force")]})
+
+    def text(self) -> str:
+        asked = {"on": self.on.isoformat(), "year": self.year}
+        if self.earliest is None:
+            if self.year is not None:
+                return _("%(year)s 年度没有适用的政策包：尚未安装任何政策包") % asked
+            return _("没有适用于 %(on)s 的政策包：尚未安装任何政策包") % asked
+        asked["earliest"] = self.earliest.isoformat()
+        if self.year is not None:
+            return _("%(year)s 年度没有适用的政策包：最早自 %(earliest)s 起有效") % asked
+        return _("没有适用于 %(on)s 的政策包：最早自 %(earliest)s 起有效") % asked
+
+    def for_field(self, field: str, *, year: int | None = None) -> NoPackInForce:
+        """The same error under the name the request gave the date (``as_of``, ``year``)."""
+        return NoPackInForce(
+            on=self.on,
+            earliest=self.earliest,
+            field=field,
+            year=self.year if year is None else year,
+        )
+
+
+@contextmanager
+def date_field(field: str, *, year: int | None = None) -> Iterator[None]:
+    """Inside the block, a NoPackInForce names the request's field (and its year)."""
+    try:
+        yield
+    except NoPackInForce as exc:
+        raise exc.for_field(field, year=year) from None
+
+
 def region_chain(region: Region) -> list[str]:
     """The region's own code, then its city's and its province's: most specific first."""
     chain = [region.code]
@@ -73,6 +118,34 @@ def _in_force(qs: QuerySet[PackVersion], on: dt.date) -> PackVersion | None:
 
 def national_default(on: dt.date) -> PackVersion | None:
     return _in_force(PackVersion.objects.filter(pack__national_default=True), on)
+
+
+def _jurisdiction_q(region: Region | None) -> Q:
+    """Versions that can govern the region (None: any region): those of its chain and the
+    national default."""
+    if region is None:
+        return Q(pack__kind=Pack.Kind.JURISDICTION)
+    return Q(pack__national_default=True) | Q(
+        pack__kind=Pack.Kind.JURISDICTION, regions__region_id__in=region_chain(region)
+    )
+
+
+def earliest_in_force(region: Region | None) -> dt.date | None:
+    """The first day a pack governs the region (None: the first day one governs anywhere);
+    None when no pack that could is installed."""
+    found = PackVersion.objects.filter(_jurisdiction_q(region)).aggregate(d=Min("effective_from"))
+    return found["d"]  # type: ignore[no-any-return]
+
+
+def require_governed(region: Region | None, on: dt.date) -> None:
+    """Raise NoPackInForce unless a pack governs the region (None: some region) on ``on``:
+    for answers about many places that look up each one's pack only where there are rows."""
+    if region is not None:
+        governing_for_region(region, on)  # kept in the process: no query when it governs
+        return
+    earliest = earliest_in_force(region)
+    if earliest is None or on < earliest:
+        raise NoPackInForce(on=on, earliest=earliest)
 
 
 # governing_for_region's answers, kept in the process while no version is installed: versions
@@ -155,7 +228,7 @@ def _governing_for_region(region: Region, on: dt.date) -> Governing:
     if default is not None:
         versions.append(default)
     if not versions:
-        raise LookupError("no policy pack installed (run manage.py load_packs)")
+        raise NoPackInForce(on=on, earliest=earliest_in_force(region))
     return build(versions)
 
 
@@ -206,6 +279,9 @@ def certification_pack(slug: str = "level-standard", on: dt.date | None = None) 
     qs = PackVersion.objects.filter(pack__slug=slug, pack__kind=Pack.Kind.CERTIFICATION)
     found = _in_force(qs, on) if on else qs.select_related("pack").order_by("-pk").first()
     if found is None:
+        earliest = qs.aggregate(d=Min("effective_from"))["d"]
+        if on is not None and earliest is not None:
+            raise NoPackInForce(on=on, earliest=earliest)
         raise LookupError(f"certification pack {slug} not installed")
     return found
 

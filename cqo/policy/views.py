@@ -150,7 +150,11 @@ def governing_lookup(request: AuthedHttpRequest) -> HttpResponse:
         if region is None:
             error = _("行政区划代码 %(code)s 不存在") % {"code": code}
         else:
-            gov = selectors.governing_for_region(region, on)
+            try:
+                gov = selectors.governing_for_region(region, on)
+            except selectors.NoPackInForce as exc:
+                ctx["error"] = exc.text()
+                return render(request, "policy/governing.html", ctx, status=422)
             sections = [
                 (name, gov.section_source(name))
                 for name in schema.SECTIONS

@@ -14,8 +14,14 @@ with the rows.
 The place of a person (decision recorded in the README): the region and industry of the
 enterprise of their latest filing (not a draft; latest by start date), else the region they
 registered in with no industry. It is what the result list shows, so filtering by a region or
-an industry returns exactly the rows that show it; a regulator searches the persons whose place
-lies in their region.
+an industry returns exactly the rows that show it.
+
+Whom a viewer searches among is the person scope of cqo/accounts/access.py (``person_q``), not
+the place: a regulator sees a person registered in its region or appointed (even in a draft)
+at an enterprise there, a department one appointed at an enterprise of its industries there.
+The place covers most persons; ``SearchLink`` holds each person's other ways into a scope (the
+region they registered in and their appointments' enterprises where these differ from the
+place), so a search reads its place's index range and adds the few persons a link brings in.
 
 Kept current from the audit trail, like the coverage aggregate: ``ensure_fresh`` re-derives the
 persons named by audit entries after the watermark; a large backlog (an imported list) is left
@@ -41,7 +47,14 @@ from cqo.audit.models import AuditEntry
 from cqo.lib import clock
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Appointment, Enterprise, Person
-from cqo.talent.models import TALLY_KEYS, SearchMark, SearchRow, SearchTally, TalentEntry
+from cqo.talent.models import (
+    TALLY_KEYS,
+    SearchLink,
+    SearchMark,
+    SearchRow,
+    SearchTally,
+    TalentEntry,
+)
 
 # the capability levels of level-standard §9.4.1.1 in order; 0 is none
 LEVELS = {"AAA": 1, "AAAA": 2, "AAAAA": 3}
@@ -78,7 +91,46 @@ COLUMNS = [
     "state",
     "trained",
     "flagged",
+    "placed",
 ]
+LINK_COLUMNS = [
+    "person_id",
+    "region",
+    "city",
+    "province",
+    "section",
+    "division",
+    "filing",
+    "out_region",
+    "out_city",
+    "out_province",
+    "first_region",
+    "first_city",
+    "first_province",
+    "name",
+    "place_region",
+    "place_city",
+    "place_province",
+    "place_section",
+    "place_division",
+    "years",
+    "level",
+    "level_until",
+    "state",
+    "trained",
+]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A way into a viewer's scope other than the place (SearchLink)."""
+
+    region: str
+    city: str
+    province: str
+    section: str
+    division: str
+    filing: bool  # an appointment's enterprise; else the region the person registered in
 
 
 @dataclass(frozen=True)
@@ -97,6 +149,8 @@ class Card:
     level_until: dt.date | None
     state: str
     trained: bool
+    placed: bool = False  # the place is a filing's enterprise, not the registered region
+    links: tuple[Link, ...] = ()
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         rest = (
@@ -113,6 +167,7 @@ class Card:
             self.state,
             self.trained,
             bool(self.level or self.state or self.trained),
+            self.placed,
         )
         yield ("", *rest)
         for gram in grams(self.name):
@@ -121,6 +176,45 @@ class Card:
     def key(self) -> tuple[Any, ...]:
         """Its SearchTally (TALLY_KEYS)."""
         return tuple(getattr(self, k) for k in TALLY_KEYS)
+
+    def items(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """Its SearchRow rows ("row") and SearchLink rows ("link"), as _insert takes them."""
+        for row in self.rows():
+            yield ("row", row)
+        for link in self.link_rows():
+            yield ("link", link)
+
+    def link_rows(self) -> Iterator[tuple[Any, ...]]:
+        seen: set[tuple[str, str]] = set()
+        for link in self.links:
+            firsts = []
+            for level, code in (("r", link.region), ("c", link.city), ("p", link.province)):
+                firsts.append((level, code) not in seen)
+                seen.add((level, code))
+            yield (
+                self.person_id,
+                link.region,
+                link.city,
+                link.province,
+                link.section,
+                link.division,
+                link.filing,
+                link.region != self.region,
+                link.city != self.city,
+                link.province != self.province,
+                *firsts,
+                self.name,
+                self.region,
+                self.city,
+                self.province,
+                self.section,
+                self.division,
+                self.years,
+                self.level,
+                self.level_until,
+                self.state,
+                self.trained,
+            )
 
 
 def grams(text: str) -> list[str]:
@@ -191,7 +285,8 @@ def cards(ids: Iterable[int] | None = None) -> Iterator[Card]:
     levels = _level_rows(id_list, today)
     trained = _trained(id_list)
     persons = Person.objects.all()
-    appts = Appointment.objects.exclude(status=Appointment.Status.DRAFT)
+    # drafts too: they bring a person into a scope (access.person_q) but do not move the place
+    appts = Appointment.objects.all()
     entries = TalentEntry.objects.all()
     if id_list is not None:
         persons = persons.filter(pk__in=id_list)
@@ -203,27 +298,40 @@ def cards(ids: Iterable[int] | None = None) -> Iterator[Card]:
         "person_id",
         "enterprise__region_id",
         "enterprise__industry_id",
+        "status",
     )
     entry_rows = _ordered(entries.order_by("person_id", "created_at", "pk"), "person_id", "state")
     next_appt = next(appt_rows, None)
     next_entry = next(entry_rows, None)
+
+    def industry_of(code: str) -> tuple[str, str]:
+        parent = parents.get(code, "")
+        return (parent, code) if parent else (code, "")
+
+    def link(region: str, industry: str, filing: bool) -> Link:
+        city, province = regions.get(region, ("", ""))
+        return Link(region, city, province, *industry_of(industry), filing)
+
     for pk, name, years, home in _ordered(
         persons.order_by("pk"), "pk", "name", "quality_years", "region_id"
     ):
-        place: tuple[str, str | None] = (home or "", None)
+        place: tuple[str, str, bool] = (home or "", "", False)
+        appointed: set[tuple[str, str]] = set()
         while next_appt is not None and next_appt[0] <= pk:
             if next_appt[0] == pk:
-                place = (next_appt[1], next_appt[2])
+                _pid, at, industry, status = next_appt
+                appointed.add((at or "", industry or ""))
+                if status != Appointment.Status.DRAFT:
+                    place = (at or "", industry or "", True)
             next_appt = next(appt_rows, None)
         state = ""
         while next_entry is not None and next_entry[0] <= pk:
             if next_entry[0] == pk:
                 state = next_entry[1]
             next_entry = next(entry_rows, None)
-        region, industry = place
+        region, industry, placed = place
         city, province = regions.get(region, ("", ""))
-        parent = parents.get(industry or "", "")
-        section, division = (parent, industry or "") if parent else (industry or "", "")
+        section, division = industry_of(industry)
         level, until = levels.get(pk, (0, None))
         yield Card(
             person_id=pk,
@@ -238,7 +346,31 @@ def cards(ids: Iterable[int] | None = None) -> Iterator[Card]:
             level_until=until,
             state=state,
             trained=pk in trained,
+            placed=placed,
+            links=_links(home or "", appointed, place, link),
         )
+
+
+def _links(
+    home: str,
+    appointed: set[tuple[str, str]],
+    place: tuple[str, str, bool],
+    link: Callable[[str, str, bool], Link],
+) -> tuple[Link, ...]:
+    """The person's ways into a scope that the place does not already give: every viewer who
+    sees them by a link left out sees them by the place (a regulator by the same region, a
+    department by the same enterprise region and industry of a filing)."""
+    region, industry, placed = place
+    found = [
+        link(at, ind, True)
+        for at, ind in sorted(appointed)
+        if at and not (placed and (at, ind) == (region, industry))
+    ]
+    # the registered region counts for regulators only, who also see the person by the place
+    # or by an appointment in the same region
+    if home and home != region and home not in {at for at, _ind in appointed}:
+        found.append(link(home, "", False))
+    return tuple(found)
 
 
 # Writing -----------------------------------------------------------------------------------------
@@ -255,25 +387,38 @@ def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[
         yield batch
 
 
-def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
-    """Raw inserts (COPY on PostgreSQL): the ORM would build a model object per row. The rows
-    are taken in batches: they come from queries on the same connection, which cannot run
-    while a COPY is open."""
-    table = connection.ops.quote_name(SearchRow._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-    copy_sql = f"COPY {table} ({names}) FROM STDIN"
-    insert_sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 (names quoted, values bound)
-    n = 0
+def _tables() -> dict[str, tuple[str, list[str]]]:
+    return {
+        "row": (SearchRow._meta.db_table, COLUMNS),
+        "link": (SearchLink._meta.db_table, LINK_COLUMNS),
+    }
+
+
+def _insert(items: Iterable[tuple[str, tuple[Any, ...]]]) -> Counter[str]:
+    """Raw inserts (COPY on PostgreSQL) of SearchRow ("row") and SearchLink ("link") rows: the
+    ORM would build a model object per row. The rows are taken in batches: they come from
+    queries on the same connection, which cannot run while a COPY is open."""
+    written: Counter[str] = Counter()
     with connection.cursor() as cursor:
-        for batch in _batches(rows, CHUNK * 10):
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(copy_sql) as copy:
-                    for row in batch:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(insert_sql, batch)
-            n += len(batch)
-    return n
+        for batch in _batches(items, CHUNK * 10):
+            for kind, (db_table, columns) in _tables().items():
+                rows = [row for k, row in batch if k == kind]
+                if not rows:
+                    continue
+                table = connection.ops.quote_name(db_table)
+                names = ", ".join(connection.ops.quote_name(c) for c in columns)
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(
+                        f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 (names quoted, values bound)
+                        rows,
+                    )
+                written[kind] += len(rows)
+    return written
 
 
 def _tally(delta: Counter[tuple[Any, ...]]) -> None:
@@ -314,6 +459,7 @@ def _tally_all() -> None:
 class BuildStats:
     persons: int = 0
     rows: int = 0
+    links: int = 0
 
 
 def rebuild() -> BuildStats:
@@ -322,25 +468,30 @@ def rebuild() -> BuildStats:
     row by row."""
     stats = BuildStats()
     latest = feed.latest_id()
-    table = SearchRow._meta.db_table
+    models = (SearchRow, SearchLink)
     with transaction.atomic():
         SearchMark.objects.all().delete()
         # plain statements: SQLite's schema editor may not run inside a transaction
         editor = connection.schema_editor()
         with connection.cursor() as cursor:
-            for index in SearchRow._meta.indexes:
-                cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(index.name)}")
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for model in models:
+                for index in model._meta.indexes:
+                    name = connection.ops.quote_name(index.name)
+                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
-        def counted() -> Iterator[tuple[Any, ...]]:
+        def counted() -> Iterator[tuple[str, tuple[Any, ...]]]:
             for card in cards():
                 stats.persons += 1
-                yield from card.rows()
+                yield from card.items()
 
-        stats.rows = _insert(counted())
+        written = _insert(counted())
+        stats.rows, stats.links = written["row"], written["link"]
         with connection.cursor() as cursor:
-            for index in SearchRow._meta.indexes:
-                cursor.execute(str(index.create_sql(SearchRow, editor)))
+            for model in models:
+                for index in model._meta.indexes:
+                    cursor.execute(str(index.create_sql(model, editor)))
         _tally_all()
         now = timezone.now()
         # what the build read is reflected; entries still settling are applied once more
@@ -349,9 +500,13 @@ def rebuild() -> BuildStats:
     with connection.cursor() as cursor:
         # the planner's statistics for the new rows (which index fits a search); on PostgreSQL
         # VACUUM also marks the pages all-visible, so counts read the index alone
-        table = connection.ops.quote_name(SearchRow._meta.db_table)
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
-        for name in (table, connection.ops.quote_name(SearchTally._meta.db_table)):
+        for db_table in (
+            SearchRow._meta.db_table,
+            SearchTally._meta.db_table,
+            SearchLink._meta.db_table,
+        ):
+            name = connection.ops.quote_name(db_table)
             cursor.execute(f"{'VACUUM ' if vacuum else ''}ANALYZE {name}")
     return stats
 
@@ -367,7 +522,8 @@ def apply_persons(ids: Iterable[int]) -> int:
         delta = Counter(card.key() for card in new)
         delta.subtract(Counter(rows.filter(gram="").values_list(*TALLY_KEYS)))
         rows.delete()
-        _insert(row for card in new for row in card.rows())
+        SearchLink.objects.filter(person_id__in=chunk).delete()
+        _insert(item for card in new for item in card.items())
         _tally(delta)
     return len(id_list)
 

@@ -68,8 +68,8 @@ class TalentEntry(models.Model):
 # The search index (SPEC §8 at provincial scale) ------------------------------------------------
 
 # the columns every search index ends with: a count or a page with any filter is answered from
-# the index alone, without reading the table
-_FILTERS = ["section", "division", "years", "level", "level_until", "state", "trained"]
+# the index alone, without reading the table (``placed``: a department's scope reads it)
+_FILTERS = ["section", "division", "years", "level", "level_until", "state", "trained", "placed"]
 # one index per scope a search can have: a province, a city, a county, everywhere
 _SCOPES = [
     ("prov", ["gram", "province"]),
@@ -90,6 +90,7 @@ class SearchRow(models.Model):
     )
     name = models.CharField(max_length=50)
     # the place: the region of the enterprise of the latest filing, else where they registered
+    # (``placed`` False: no filing, so no industry and nothing a department sees by it)
     region = models.CharField(max_length=6)
     city = models.CharField(max_length=6)
     province = models.CharField(max_length=6)
@@ -101,6 +102,7 @@ class SearchRow(models.Model):
     level_until = models.DateField(null=True)
     state = models.CharField(max_length=12)
     trained = models.BooleanField()
+    placed = models.BooleanField(default=False)
     # a level, a pool entry or a training certificate: the few a search by them reads, from
     # the partial indexes (without them a page of a rare filter walks the whole province)
     flagged = models.BooleanField()
@@ -123,7 +125,17 @@ class SearchRow(models.Model):
 
 
 # what a tally is keyed by: the place and the filters a count without a name or a level asks
-TALLY_KEYS = ["region", "city", "province", "section", "division", "years", "state", "trained"]
+TALLY_KEYS = [
+    "region",
+    "city",
+    "province",
+    "section",
+    "division",
+    "years",
+    "state",
+    "trained",
+    "placed",
+]
 
 
 class SearchTally(models.Model):
@@ -140,6 +152,7 @@ class SearchTally(models.Model):
     years = models.PositiveSmallIntegerField()
     state = models.CharField(max_length=12)
     trained = models.BooleanField()
+    placed = models.BooleanField(default=False)
     persons = models.IntegerField()
 
     class Meta:
@@ -151,6 +164,65 @@ class SearchTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.division or self.section} {self.persons}"
+
+
+class SearchLink(models.Model):
+    """Another way a person is in a viewer's scope than their place (access.person_q): the
+    region they registered in, and the enterprise of each of their appointments, drafts and
+    ended ones included, where it differs from the place. Few persons have one (those who
+    moved, or whose only appointment is a draft). A link carries the person's name, place and
+    filter values too, so a regulator's search reads the persons its links bring in from one
+    index range of this table, beside its place's range of SearchRow. Kept with SearchRow by
+    cqo/talent/index.py; never edited by hand."""
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    # the link: a region and, for an appointment, its enterprise's industry
+    region = models.CharField(max_length=6)
+    city = models.CharField(max_length=6)
+    province = models.CharField(max_length=6)
+    section = models.CharField(max_length=1)
+    division = models.CharField(max_length=4)
+    # an appointment's enterprise (a department sees the person by it), not the registered region
+    filing = models.BooleanField()
+    # the place is in another county, city or province: a regulator there sees the person only
+    # by a link; ``first_*``: the one link of the person it reads (no person twice)
+    out_region = models.BooleanField()
+    out_city = models.BooleanField()
+    out_province = models.BooleanField()
+    first_region = models.BooleanField()
+    first_city = models.BooleanField()
+    first_province = models.BooleanField()
+    # the person as SearchRow has them: the name, the place and the filtered values
+    name = models.CharField(max_length=50)
+    place_region = models.CharField(max_length=6)
+    place_city = models.CharField(max_length=6)
+    place_province = models.CharField(max_length=6)
+    place_section = models.CharField(max_length=1)
+    place_division = models.CharField(max_length=4)
+    years = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField()
+    level_until = models.DateField(null=True)
+    state = models.CharField(max_length=12)
+    trained = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["province", "out_province", "first_province", "name", "person"],
+                name="tl_prov",
+            ),
+            models.Index(
+                fields=["city", "out_city", "first_city", "name", "person"], name="tl_city"
+            ),
+            models.Index(
+                fields=["region", "out_region", "first_region", "name", "person"], name="tl_region"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.region} {self.division or self.section}"
 
 
 class SearchMark(models.Model):

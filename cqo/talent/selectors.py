@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -17,7 +18,7 @@ from cqo.lib import clock
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Appointment, Person
 from cqo.talent import index
-from cqo.talent.models import SearchRow, SearchTally, TalentEntry
+from cqo.talent.models import SearchLink, SearchRow, SearchTally, TalentEntry
 
 # what search() annotates on each person
 ANNOTATIONS = (
@@ -32,21 +33,26 @@ ANNOTATIONS = (
 
 
 def person_scope(user: Any) -> Q:
-    """Regulators, departments and clerks search the persons they may see; a certification body
-    the persons it recommended; the admin everyone."""
+    """Whose pool entries a user may open: the persons of access.person_q, and for a
+    certification body the persons it recommended (it is sent to the entry it made)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     if user.role == Role.CERTIFIER:
         return Q(pk__in=TalentEntry.objects.filter(recommended_by=user).values("person_id"))
-    if user.is_platform_admin:
-        return Q()
-    if user.role == Role.REGULATOR:
-        # the same persons as access.person_q, as an EXISTS per person rather than a join of
-        # every appointment into an IN list (the search stays fast at a million persons)
+    return _person_q(user)
+
+
+def _person_q(user: Any) -> Q:
+    """access.person_q as a filter on persons. For a regulator an EXISTS per person rather than
+    a join of every appointment into an IN list (the search stays fast at a million persons):
+    the same persons."""
+    if getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.REGULATOR:
         through = Appointment.objects.filter(person=OuterRef("pk")).filter(
             access.region_q(user, "enterprise__region")
         )
         return access.region_q(user, "region") | Q(Exists(through))
+    if getattr(user, "is_platform_admin", False) and user.is_active:
+        return Q()
     return Q(pk__in=Person.objects.filter(access.person_q(user)).values("pk"))
 
 
@@ -93,21 +99,25 @@ def _latest_filing() -> QuerySet[Appointment]:
 
 class Found:
     """The persons a search finds, in name order: what Paginator, the API and the export read
-    (``count()``, slices, iteration). The ids come from the search index, or from the live query
-    while the index is catching up; each page is then read with what its rows show. ``tally``
-    counts them faster when the search allows it (SearchTally)."""
+    (``count()``, slices, iteration). ``parts`` are disjoint querysets of (name, person id)
+    rows — the search index's place range and the persons links bring in, or the live query
+    while the index is catching up; a page takes the first rows of each part in name order and
+    merges them in the database (each part reads one index range), then reads what its rows
+    show. ``tally`` counts the first part faster when the search allows it (SearchTally)."""
 
-    def __init__(self, ids: QuerySet[Any], tally: QuerySet[Any] | None = None) -> None:
-        self._ids = ids
+    def __init__(self, *parts: QuerySet[Any], tally: QuerySet[Any] | None = None) -> None:
+        self._parts = [p.order_by("name", "person_id") for p in parts]
         self._tally = tally
         self._count: int | None = None
 
     def count(self) -> int:
         if self._count is None:
+            rest = self._parts
+            self._count = 0
             if self._tally is not None:
                 self._count = self._tally.aggregate(n=Sum("persons"))["n"] or 0
-            else:
-                self._count = self._ids.count()
+                rest = self._parts[1:]
+            self._count += sum(part.count() for part in rest)
         return self._count
 
     def __len__(self) -> int:
@@ -117,19 +127,49 @@ class Found:
         by_pk = {p.pk: p for p in _annotated(Person.objects.filter(pk__in=ids))}
         return [by_pk[i] for i in ids if i in by_pk]
 
+    def _rows(
+        self, start: int, stop: int, after: tuple[str, int] | None = None
+    ) -> list[tuple[str, int]]:
+        """Rows ``start``–``stop`` in name order (after the row ``after``, for iteration)."""
+        parts = self._parts
+        if after is not None:
+            name, pk = after
+            parts = [p.filter(Q(name__gt=name) | Q(name=name, person_id__gt=pk)) for p in parts]
+        if len(parts) == 1:
+            return list(parts[0].values_list("name", "person_id")[start:stop])
+        # the first ``stop`` of each part, merged: the database's own order of names
+        pieces: list[str] = []
+        params: list[Any] = []
+        for i, part in enumerate(parts):
+            try:
+                sql, args = part.values_list("name", "person_id")[:stop].query.sql_with_params()
+            except EmptyResultSet:  # a part that cannot match (an empty scope)
+                continue
+            pieces.append(f"SELECT * FROM ({sql}) part{i}")  # noqa: S608 (Django's SQL)
+            params.extend(args)
+        if not pieces:
+            return []
+        merged = " UNION ALL ".join(pieces) + " ORDER BY 1, 2 LIMIT %s OFFSET %s"
+        with connection.cursor() as cursor:
+            cursor.execute(merged, [*params, stop - start, start])
+            return [(name, pk) for name, pk in cursor.fetchall()]
+
     def __getitem__(self, key: slice) -> list[Person]:
-        if not isinstance(key, slice):
+        if not isinstance(key, slice) or key.step not in (None, 1):
             raise TypeError("Found takes slices")
-        return self._page(list(self._ids[key]))
+        start, stop = key.start or 0, key.stop
+        if stop is None:
+            stop = self.count()
+        return self._page([pk for _name, pk in self._rows(start, stop)])
 
     def __iter__(self) -> Iterator[Person]:
-        batch: list[int] = []
-        for pk in self._ids.iterator(chunk_size=PAGE):
-            batch.append(pk)
-            if len(batch) == PAGE:
-                yield from self._page(batch)
-                batch = []
-        yield from self._page(batch)
+        after: tuple[str, int] | None = None
+        while True:  # page by page from the last row read (the index ranges, not an offset)
+            rows = self._rows(0, PAGE, after)
+            if not rows:
+                return
+            yield from self._page([pk for _name, pk in rows])
+            after = rows[-1]
 
     iterator = __iter__
 
@@ -158,8 +198,8 @@ def _level_rank(level: str) -> int:
 
 def _index_found(user: Any, f: Filters) -> Found:
     q = f.q.strip().casefold()
-    # the place and the filters, in the columns SearchRow and SearchTally share
-    where = [_index_scope(user)]
+    # the filters, in the columns SearchRow and SearchTally share
+    where: list[Q] = []
     if f.region:
         place = _region(f.region)
         where.append(_index_region(place) if place else Q(pk__in=[]))
@@ -181,71 +221,91 @@ def _index_found(user: Any, f: Filters) -> Found:
         rows = rows.filter(level__gte=_level_rank(f.level), level_until__gte=clock.today())
     if f.level or f.state not in ("", "none") or f.training == "yes":
         rows = rows.filter(flagged=True)  # the same rows, from the small partial indexes
-    ids = rows.order_by("name", "person_id").values_list("person_id", flat=True)
+    in_place, links, linked_ids = _index_scope(user)
+    found = rows.filter(in_place).values_list("name", "person_id")
     # without a name or a level, and for a scope that is a place, the tallies count them
     counted = not q and not f.level and _place_scope(user)
-    return Found(ids, SearchTally.objects.filter(*where) if counted else None)
+    tally = SearchTally.objects.filter(*where, in_place) if counted else None
+    # the persons a link brings in whose place is outside the scope: a regulator's links say
+    # so and carry what the filters read; a department's are checked against its place scope
+    if links is not None:
+        return Found(found, _linked_rows(links, f), tally=tally)
+    if linked_ids is not None:
+        also = rows.filter(person_id__in=linked_ids).exclude(in_place)
+        return Found(found, also.values_list("name", "person_id"), tally=tally)
+    return Found(found, tally=tally)
+
+
+def _linked_rows(links: QuerySet[Any], f: Filters) -> QuerySet[Any]:
+    """The filters on the place and values a link carries (as on SearchRow)."""
+    if f.region:
+        place = _region(f.region)
+        links = links.filter(_index_region(place, "place_") if place else Q(pk__in=[]))
+    if f.industry:
+        links = links.filter(Q(place_section=f.industry) | Q(place_division=f.industry))
+    if f.min_years is not None:
+        links = links.filter(years__gte=f.min_years)
+    if f.state:
+        links = links.filter(state="" if f.state == "none" else f.state)
+    if f.training:
+        links = links.filter(trained=f.training == "yes")
+    if f.q.strip():
+        links = links.filter(name__icontains=f.q.strip())
+    if f.level:
+        links = links.filter(level__gte=_level_rank(f.level), level_until__gte=clock.today())
+    return links.values_list("name", "person_id")
 
 
 def _place_scope(user: Any) -> bool:
-    """Whether ``_scope`` is a place (or nothing) rather than a list of persons."""
+    """Whether the index scope is a place (or nothing) rather than a list of persons."""
     authenticated = getattr(user, "is_authenticated", False) and user.is_active
     return not authenticated or user.is_platform_admin or user.role in _PLACE_ROLES
 
 
-def _index_region(region: Region) -> Q:
+def _index_region(region: Region, prefix: str = "") -> Q:
     if region.level == Region.Level.PROVINCE:
-        return Q(province=region.code)
+        return Q(**{f"{prefix}province": region.code})
     if region.level == Region.Level.CITY:
-        return Q(city=region.code)
-    return Q(region=region.code)
-
-
-def _index_scope(user: Any) -> Q:
-    return _scope(
-        user,
-        _index_region,
-        lambda codes: Q(section__in=codes) | Q(division__in=codes),
-        "person_id",
-    )
+        return Q(**{f"{prefix}city": region.code})
+    return Q(**{f"{prefix}region": region.code})
 
 
 _PLACE_ROLES = (Role.REGULATOR, Role.DEPARTMENT)
 
 
-def _scope(
-    user: Any,
-    place: Callable[[Region], Q],
-    industries: Callable[[list[str]], Q],
-    person: str,
-) -> Q:
-    """Whom a user searches among (for the index or the live query, which name the place and
-    the person differently): a regulator the places in its region, a department also within
-    its industries, the admin everyone, the other roles their listed persons."""
+def _index_scope(user: Any) -> tuple[Q, QuerySet[Any] | None, QuerySet[Any] | None]:
+    """Whom a user searches among: exactly the persons of access.person_q. On the index (whose
+    rows hold the place) that is the rows whose place is in the scope and the persons links
+    bring in: for a regulator the SearchLink rows of persons placed outside its region (one
+    per person), for a department the ids of persons with a link in its scope (None: no
+    links to read)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
+        return Q(pk__in=[]), None, None
     if user.is_platform_admin:
-        return Q()
-    if user.role in _PLACE_ROLES:
-        if user.region is None:
-            return Q(pk__in=[])
-        scope = place(user.region)
-        if user.role == Role.DEPARTMENT:
-            codes = access.department_industries(user)
-            if codes is not None:
-                scope &= industries(codes)
-        return scope
-    return Q(**{f"{person}__in": _listed_persons(user)})
-
-
-def _listed_persons(user: Any) -> QuerySet[Any]:
-    """Whom a certification body (those it recommended) or an enterprise (its own and invited
-    persons) searches among; nobody for the other roles."""
-    if user.role == Role.CERTIFIER:
-        return TalentEntry.objects.filter(recommended_by=user).values("person_id")
-    if user.role == Role.ENTERPRISE:
-        return Person.objects.filter(access.person_q(user)).values("pk")
-    return Person.objects.none().values("pk")
+        return Q(), None, None
+    if user.role not in _PLACE_ROLES:
+        persons = Person.objects.filter(access.person_q(user)).values("pk")
+        return Q(person_id__in=persons), None, None
+    if user.region is None:
+        return Q(pk__in=[]), None, None
+    place = _index_region(user.region)
+    if user.role == Role.REGULATOR:
+        level = {Region.Level.PROVINCE: "province", Region.Level.CITY: "city"}
+        at = level.get(user.region.level, "region")
+        links = SearchLink.objects.filter(place, **{f"out_{at}": True, f"first_{at}": True})
+        return place, links if links.exists() else None, None
+    # a department sees persons through appointments at enterprises of its industries
+    # (access._department_q), never by the region they registered in
+    codes = access.department_industries(user)
+    if codes is not None and not codes:
+        return Q(pk__in=[]), None, None
+    place &= Q(placed=True)
+    found = SearchLink.objects.filter(_index_region(user.region), filing=True)
+    if codes is not None:
+        industries = Q(section__in=codes) | Q(division__in=codes)
+        place &= industries
+        found = found.filter(industries)
+    return place, None, found.values("person_id") if found.exists() else None
 
 
 def _live_ids(user: Any, f: Filters) -> QuerySet[Any]:
@@ -263,7 +323,7 @@ def _live_ids(user: Any, f: Filters) -> QuerySet[Any]:
         ),
         place_industry=Subquery(latest.values("enterprise__industry_id")[:1]),
     )
-    qs = qs.filter(_live_scope(user))
+    qs = qs.filter(_person_q(user))
     if f.q.strip():
         qs = qs.filter(name__icontains=f.q.strip())
     if f.region:
@@ -284,7 +344,7 @@ def _live_ids(user: Any, f: Filters) -> QuerySet[Any]:
     if f.training:
         trained = Exists(TrainingCertificate.objects.filter(holder=OuterRef("pk"), status="valid"))
         qs = qs.filter(trained) if f.training == "yes" else qs.exclude(trained)
-    return qs.order_by("name", "pk").values_list("pk", flat=True)
+    return qs.annotate(person_id=F("pk")).values_list("name", "person_id")
 
 
 def _in_force(on: Any) -> QuerySet[Any]:
@@ -311,15 +371,6 @@ def _industry_codes(codes: list[str]) -> list[str]:
         Industry.objects.filter(Q(code__in=codes) | Q(parent_id__in=codes)).values_list(
             "code", flat=True
         )
-    )
-
-
-def _live_scope(user: Any) -> Q:
-    return _scope(
-        user,
-        lambda region: Q(place_region__in=_subtree(region)),
-        lambda codes: Q(place_industry__in=_industry_codes(codes)),
-        "pk",
     )
 
 

@@ -875,3 +875,76 @@ SCOPES: dict[str, Rule] = {
     "GET /verify/training/": Rule(PUBLIC, EVERYONE),
     "GET /verify/training/<str:number>/": Rule(PUBLIC, EVERYONE, missing=NO_RECORD),
 }
+
+
+# Lists against their detail routes (list-vs-detail scope, SPEC §1) -------------------------------
+#
+# Every list of records and each persona (departments included, world.LIST_PERSONAS) that the
+# list lets in: every row it returns is readable through the detail route of its record by
+# that persona, and it returns exactly the records of the scoped queryset (world.SCOPED,
+# built on cqo/accounts/access.py) — as many, and the same ones where the rows name them.
+
+ITEMS = "API items"  # a JSON page {"count", "items"}: the id is an item field
+LINKS = "page links"  # an HTML page: the ids are its links to the detail route
+XLSX = "xlsx rows"  # an export: its data rows are counted
+
+
+@dataclass(frozen=True)
+class ListRule:
+    route: str  # the list route, as in SCOPES
+    detail: str  # the detail route its rows name (the one path parameter is the id)
+    scope: str  # a key of world.SCOPED
+    rows: str = ITEMS
+    field: str = ""  # ITEMS: the item field holding the id
+    query: str = ""  # added to the list's URL
+
+
+LISTS: dict[str, ListRule] = {
+    "persons": ListRule(
+        "GET /api/v1/persons", "GET /api/v1/persons/{public_id}", "persons", field="public_id"
+    ),
+    "talent": ListRule(
+        "GET /api/v1/talent", "GET /api/v1/persons/{public_id}", "persons", field="person"
+    ),
+    "enterprises": ListRule(
+        "GET /api/v1/enterprises", "GET /api/v1/enterprises/{uscc}", "enterprises", field="uscc"
+    ),
+    "filings": ListRule(
+        "GET /api/v1/filings", "GET /api/v1/filings/{public_id}", "filings", field="public_id"
+    ),
+    "study records": ListRule(
+        "GET /api/v1/hours", "GET /api/v1/hours/{record_id}", "records", field="id"
+    ),
+    "listings": ListRule(
+        "GET /api/v1/blacklist", "GET /api/v1/blacklist/{public_id}", "listings", field="id"
+    ),
+    "evaluated enterprises": ListRule(
+        "GET /api/v1/evaluation/enterprises",
+        "GET /api/v1/evaluation/enterprises/{uscc}/evaluations",
+        "evaluated enterprises",
+        field="uscc",
+    ),
+    "persons page": ListRule(
+        "GET /persons/", "GET /persons/<str:public_id>/", "persons", rows=LINKS
+    ),
+    "talent page": ListRule("GET /talent/", "GET /persons/<str:public_id>/", "persons", rows=LINKS),
+    "talent export": ListRule(
+        "GET /talent/", "GET /persons/<str:public_id>/", "persons", rows=XLSX, query="export=xlsx"
+    ),
+    "enterprises page": ListRule(
+        "GET /enterprises/", "GET /enterprises/<str:uscc>/", "enterprises", rows=LINKS
+    ),
+    "enterprises export": ListRule(
+        "GET /enterprises/",
+        "GET /enterprises/<str:uscc>/",
+        "enterprises",
+        rows=XLSX,
+        query="export=xlsx",
+    ),
+    "filings page": ListRule(
+        "GET /filings/", "GET /filings/<str:public_id>/", "filings", rows=LINKS
+    ),
+    "listings page": ListRule(
+        "GET /blacklist/", "GET /blacklist/<uuid:public_id>/", "listings", rows=LINKS
+    ),
+}

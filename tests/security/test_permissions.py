@@ -1,7 +1,9 @@
 """Permission checks of every route, generated from the URL map (issue 8 security): every
 operation of the API's OpenAPI schema and every page pattern of config.urls has a rule in
 scopes.py, and each rule is checked anonymously and as one persona per role, inside and outside
-enterprise A's county (SPEC §1: records outside the scope answer 404).
+enterprise A's county (SPEC §1: records outside the scope answer 404). Every list of records
+(scopes.LISTS) is checked against its detail route and against access.py for every persona,
+departments included: it shows exactly the records the persona may open.
 
 A route without a rule fails the suite, so a new endpoint cannot land without its scope check;
 a rule whose route is gone fails too.
@@ -20,10 +22,18 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from tests.security.probe import address, outcome, send
+from tests.security.probe import address, detail_status, fetch_list, outcome, send
 from tests.security.routes import api_routes, page_routes, public_api_routes
-from tests.security.scopes import PUBLIC, SCOPES, SIGNS_OUT
-from tests.security.world import OUTSIDERS, PERSONAS, World, build_world
+from tests.security.scopes import LISTS, PUBLIC, SCOPES, SIGNS_OUT, XLSX
+from tests.security.world import (
+    LIST_PERSONAS,
+    OUTSIDERS,
+    PERSONAS,
+    SCOPED,
+    World,
+    build_world,
+    scoped,
+)
 
 ROUTES = api_routes() + page_routes()
 
@@ -98,3 +108,37 @@ def test_route_scope(route: str, world: World, db: Any) -> None:
             assert status == 404, (route, persona, status)  # outside the scope: 404
         else:
             assert seen == "denied", (route, persona, status)
+
+
+# Lists against their detail routes ---------------------------------------------------------------
+
+
+def test_every_list_rule_names_routes_of_the_table() -> None:
+    for name, rule in LISTS.items():
+        assert rule.route in SCOPES and rule.detail in SCOPES, name
+        assert rule.scope in SCOPED, name
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_it_lists_exactly_what_each_persona_may_open(name: str, world: World, db: Any) -> None:
+    """Each persona, departments included: every row of the list opens through its detail
+    route, and the list holds exactly the records access.py gives the persona (a list that
+    turns the persona away is checked by test_route_scope)."""
+    rule = LISTS[name]
+    seen = 0
+    for persona in LIST_PERSONAS:
+        listed = fetch_list(world, rule, persona)
+        if listed.status in (403, 404):
+            continue
+        assert listed.status == 200, (name, persona, listed.status)
+        expected = scoped(rule.scope, world.user(persona))
+        assert listed.count == len(expected), (name, persona, listed.count, len(expected))
+        if rule.rows == XLSX:
+            continue
+        assert len(listed.ids) == len(set(listed.ids)), (name, persona, "a row twice")
+        assert set(listed.ids) == expected, (name, persona, set(listed.ids) ^ expected)
+        for record in listed.ids:
+            status = detail_status(world, rule, record, persona)
+            assert status == 200, (name, persona, record, status)
+        seen += len(listed.ids)
+    assert seen or rule.rows == XLSX, f"{name}: no persona saw a row; the check proves nothing"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
@@ -21,6 +21,7 @@ from cqo.coverage.models import RegionTarget
 from cqo.coverage.tests.test_coverage import _at
 from cqo.hours import services as hours
 from cqo.policy import services as policy_services
+from cqo.reference.models import Region
 from cqo.registry import services as registry
 from cqo.registry.models import Appointment
 from cqo.registry.tests.test_api import callers, fields
@@ -112,6 +113,139 @@ def test_a_superior_region_enters_targets_and_the_county_uses_them(personas: Per
     assert selectors.coverage(p.county_a, None, AS_OF, "group").rows[0].target == 1.0
 
 
+def test_it_keeps_the_province_s_target_when_a_city_enters_a_lower_one(
+    personas: Personas, client: Client, as_: Any
+):
+    """The hole: a city overwrote the province's 90 % for one of its counties with 10 %, then
+    deleted it. Each level keeps its own target; a city's must ask for more, and it cannot
+    remove the province's (SPEC §12.10)."""
+    p = personas
+    province = _target(p, share="0.9")
+    assert (province.set_by_level, province.set_by_region_id) == ("province", "610000")
+    with pytest.raises(ValidationError) as exc:
+        _target(p, share="0.1", actor=p.city)
+    message = exc.value.message_dict["share"][0]
+    assert "陕西省（省级）" in message and "90.0%" in message
+    refused = as_(p.city).post(
+        "/oversight/coverage/targets",
+        {"region": COUNTY_A, "metric": "above_scale", "year": 2025, "share": 0.1},
+    )
+    assert fields(refused) == {"share"}
+    assert "陕西省（省级）" in refused.json()["detail"][0]["message"]
+    province.refresh_from_db()
+    assert province.share == Decimal("0.9000") and RegionTarget.objects.count() == 1
+    assert selectors.coverage(p.county_a, None, AS_OF, "group").rows[0].target == 0.9
+    # the city cannot delete it: not through the service, the API or the page
+    with pytest.raises(PermissionDenied, match="陕西省（省级）"):
+        services.target_delete(actor=p.city, target=province)
+    api = as_(p.city)
+    gone = api.client.delete(
+        f"/api/v1/oversight/coverage/targets/{province.public_id}", **api.headers
+    )
+    assert gone.status_code == 403 and "陕西省（省级）" in gone.json()["detail"][0]["message"]
+    client.force_login(p.city)
+    page = client.post(f"/coverage/targets/{province.public_id}/delete/", follow=True)
+    assert "陕西省（省级）" in page.content.decode()
+    assert RegionTarget.objects.filter(pk=province.pk).exists()
+    # the page shows who set it, and offers the city no delete button for it
+    listing = client.get("/coverage/targets/").content.decode()
+    assert "陕西省（省级）" in listing and f"{province.public_id}/delete/" not in listing
+
+
+def test_a_city_adds_a_stricter_target_beside_the_province_s(personas: Personas):
+    p = personas
+    province = _target(p, share="0.9")
+    city = _target(p, share="0.95", actor=p.city, note="市局加压")
+    assert (city.set_by_level, city.set_by_region_id) == ("city", CITY)
+    assert city.setter == "西安市（市级）"
+    assert RegionTarget.objects.count() == 2 and city.pk != province.pk
+    # the stricter counts, in the county's own answer and in the city's drill-down
+    assert selectors.coverage(p.county_a, None, AS_OF, "group").rows[0].target == 0.95
+    rows = selectors.coverage(p.city, None, AS_OF, "region", "above_scale").rows
+    assert {r.key: r.target for r in rows}[COUNTY_A] == 0.95
+    # the city changes its own (still stricter), not the province's
+    _target(p, share="0.97", actor=p.city)
+    assert RegionTarget.objects.get(set_by_level="city").share == Decimal("0.9700")
+    assert RegionTarget.objects.get(set_by_level="province").share == Decimal("0.9000")
+    # equal is not stricter; the path between targets binds a year without one
+    with pytest.raises(ValidationError):
+        _target(p, share="0.9", actor=p.city, year=2025)
+    with pytest.raises(ValidationError, match=r"90\.0%"):
+        _target(p, share="0.85", actor=p.city, year=2026)  # after 2025 its 90 % is a floor
+    # removing its own, the county is back on the province's
+    services.target_delete(actor=p.city, target=RegionTarget.objects.get(set_by_level="city"))
+    assert selectors.coverage(p.county_a, None, AS_OF, "group").rows[0].target == 0.9
+    audit = AuditEntry.objects.filter(target_type="region_target").values_list("action", flat=True)
+    assert list(audit).count("create") == 2
+
+
+def test_a_city_s_target_stops_counting_once_the_province_asks_for_more(personas: Personas):
+    p = personas
+    county = Region.objects.get(code=COUNTY_A)
+    _target(p, share="0.8", year=2023)
+    _target(p, share="0.9", year=2025)
+    _target(p, share="0.9", actor=p.city, year=2024)  # the province's path asks 85 % there
+
+    def lower() -> list[Any]:
+        goals = selectors.region_goals(county, AS_OF)
+        return [t for t in goals.targets if getattr(t, "rank", 0) > 0]
+
+    assert [(t.year, t.share) for t in lower()] == [(2024, 0.9)]
+    # the province raises its own: its path now asks 97.5 % at the end of 2024, above the
+    # city's 90 %, which would loosen it and no longer counts
+    _target(p, share="0.95", year=2023)
+    _target(p, share="1", year=2025)
+    assert lower() == []
+    assert RegionTarget.objects.filter(set_by_level="city").exists()  # kept, shown, not used
+
+
+def test_a_city_s_target_must_exceed_the_province_wide_pack(personas: Personas):
+    p = personas
+    # shaanxi-2021 §三: 规上 80 % in 2023, 100 % in 2025 — nothing above 100 % can be stricter
+    with pytest.raises(ValidationError) as exc:
+        _target(p, share="0.5", actor=p.city, year=2023)
+    message = exc.value.message_dict["share"][0]
+    assert "陕质委办〔2021〕15号" in message and "80.0%" in message
+    assert _target(p, share="0.85", actor=p.city, year=2023).set_by_level == "city"
+    # a province's target for the city binds the city's targets for its counties
+    services.target_save(
+        actor=p.province,
+        data={"region": CITY, "metric": "msme", "year": 2025, "share": "0.7"},
+    )
+    with pytest.raises(ValidationError, match="陕西省（省级）"):
+        _target(p, share="0.6", actor=p.city, metric="msme")
+    assert _target(p, share="0.75", actor=p.city, metric="msme").share == Decimal("0.7500")
+
+
+def test_the_platform_admin_sets_targets_as_the_province(personas: Personas):
+    p = personas
+    city = _target(p, share="0.4", actor=p.city, metric="msme")
+    admin = _target(p, share="0.3", actor=p.admin, metric="msme")
+    assert (admin.set_by_level, admin.set_by_region_id) == ("province", "610000")
+    services.target_delete(actor=p.admin, target=city)  # a higher level removes a lower one's
+    assert list(RegionTarget.objects.all()) == [admin]
+
+
+def test_the_migration_records_who_set_the_existing_targets(personas: Personas):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cqo.coverage.migrations.0004_regiontarget_set_by_existing")
+    p = personas
+    by_city = _target(p, actor=p.city, metric="msme", share="0.5")
+    by_admin = _target(p, actor=p.admin, metric="quality_award", share="0.5")
+    by_province = _target(p, metric="msme", share="0.4", year=2024)
+    RegionTarget.objects.update(set_by_level="county", set_by_region_id=COUNTY_A)
+    migration.record(apps, None)
+    found = {t.pk: (t.set_by_level, t.set_by_region_id) for t in RegionTarget.objects.all()}
+    assert found == {
+        by_city.pk: ("city", CITY),
+        by_admin.pk: ("province", "610000"),
+        by_province.pk: ("province", "610000"),
+    }
+
+
 def test_targets_are_entered_only_for_regions_below_with_valid_values(personas: Personas):
     p = personas
     with pytest.raises(ValidationError) as exc:
@@ -129,7 +263,8 @@ def test_targets_are_entered_only_for_regions_below_with_valid_values(personas: 
             data={"region": "610000", "metric": "x", "year": 1999, "share": "1.5"},
         )
     assert set(exc.value.message_dict) == {"region", "metric", "year", "share"}
-    assert _target(p, actor=p.city).entered_by == p.city
+    # a city's target must be stricter than the province's (no pack target for 中小微 here)
+    assert _target(p, actor=p.city, metric="msme").entered_by == p.city
 
 
 def test_targets_page_and_api(personas: Personas, client: Client, as_: Any):
@@ -158,10 +293,11 @@ def test_targets_page_and_api(personas: Personas, client: Client, as_: Any):
     api = as_(p.city)
     made = api.post(
         "/oversight/coverage/targets",
-        {"region": COUNTY_A, "metric": "above_scale", "year": 2026, "share": 0.85},
+        {"region": COUNTY_A, "metric": "msme", "year": 2026, "share": 0.85},
     )
     assert made.status_code == 200, made.content
     assert made.json()["share"] == 0.85
+    assert (made.json()["set_by_level"], made.json()["set_by_region"]) == ("city", CITY)
     assert [t["region"] for t in api.get("/oversight/coverage/targets").json()] == [COUNTY_A]
     assert as_(p.county_b).get("/oversight/coverage/targets").json() == []
     assert fields(

@@ -5,6 +5,7 @@ read, and when the calendar ends a capability certificate."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from collections import Counter
 from pathlib import Path
@@ -13,7 +14,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
+from python_calamine import CalamineWorkbook
 
+from cqo.accounts import access
 from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.certification.tests.conftest import TODAY, World, certified, world  # noqa: F401
@@ -22,8 +26,9 @@ from cqo.lib import clock
 from cqo.reference.models import Region
 from cqo.registry import services as registry
 from cqo.registry.models import Enterprise, Person
+from cqo.registry.tests.test_api import callers
 from cqo.talent import index, selectors, services
-from cqo.talent.models import TALLY_KEYS, SearchMark, SearchRow, SearchTally
+from cqo.talent.models import TALLY_KEYS, SearchLink, SearchMark, SearchRow, SearchTally
 from cqo.test import (
     CITY,
     COUNTY_A,
@@ -74,6 +79,11 @@ FILTERS: list[dict[str, Any]] = [
 ]
 
 
+@pytest.fixture
+def as_(personas: Personas, client: Client) -> Any:
+    return callers(client)
+
+
 @pytest.fixture(autouse=True)
 def _settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "SETTLE_SECONDS", 0)
@@ -83,8 +93,16 @@ def _pks(found: Any) -> list[int]:
     return [p.pk for p in found]
 
 
+def _department(username: str, code: str) -> Any:
+    from cqo.accounts.models import User
+
+    found = User.objects.filter(username=username).first()
+    return found or make_user(
+        username, Role.DEPARTMENT, region=Region.objects.get(code=PROVINCE), department=code
+    )
+
+
 def _users(p: Personas) -> list[Any]:
-    province = Region.objects.get(code=PROVINCE)
     return [
         p.province,
         p.city,
@@ -94,8 +112,8 @@ def _users(p: Personas) -> list[Any]:
         p.clerk_a,
         p.certifier,
         p.cqo,
-        make_user("dept-all", Role.DEPARTMENT, region=province, department="market_regulation"),
-        make_user("dept-r", Role.DEPARTMENT, region=province, department="culture_tourism"),
+        _department("dept-all", "market_regulation"),
+        _department("dept-r", "culture_tourism"),
     ]
 
 
@@ -111,6 +129,21 @@ def _same_as_live(users: list[Any], filters: list[dict[str, Any]] = FILTERS) -> 
         assert _pks(fast[1:3]) == _pks(live[1:3]), (user.username, f)
         found += fast.count() > 0
     return found
+
+
+def _scoped(user: Any) -> list[int]:
+    """The persons access.py gives the user (cqo/accounts/access.py person_q)."""
+    return sorted(set(Person.objects.filter(access.person_q(user)).values_list("pk", flat=True)))
+
+
+def _exactly_in_scope(users: list[Any], live: bool = False) -> int:
+    """Every user: the search without filters finds exactly the persons of access.person_q,
+    counted the same. Returns how many users see anyone."""
+    for user in users:
+        found = selectors.search(user=user, live=live)
+        assert sorted(_pks(found)) == _scoped(user), (user.username, live)
+        assert found.count() == len(_scoped(user)), (user.username, live)
+    return sum(1 for user in users if _scoped(user))
 
 
 def _tallies_are_the_rows() -> None:
@@ -152,6 +185,7 @@ def test_without_an_index_the_search_answers_live(personas: Personas):
     found = selectors.search(user=p.province, q="伟")
     expected = Person.objects.filter(name__contains="伟").order_by("name", "pk")
     assert _pks(found) == list(expected.values_list("pk", flat=True)) and found.count() > 3
+    assert _exactly_in_scope(_users(p), live=True) >= 7
 
 
 def test_full_build_equals_live_for_every_user_and_filter(personas: Personas):
@@ -167,11 +201,40 @@ def test_full_build_equals_live_for_every_user_and_filter(personas: Personas):
     drafted = Person.objects.get(name="赵伟")
     row = SearchRow.objects.get(person=drafted, gram="")
     assert (row.region, row.city, row.province, row.section) == (COUNTY_B, OTHER_CITY, PROVINCE, "")
-    # a county regulator finds only persons whose place is in the county
+    # whom each viewer searches among is access.person_q, not the place: the county finds the
+    # persons it may open, whichever county their latest filing is in
+    assert _exactly_in_scope(_users(p)) >= 7
+    assert SearchLink.objects.exists()
     found = selectors.search(user=p.county_b, q="伟")
     assert found.count() > 0
-    for person in found:
-        assert (person.enterprise_region or person.region_id) == COUNTY_B
+    visible = set(_scoped(p.county_b))
+    assert all(person.pk in visible for person in found)
+
+
+def test_it_searches_exactly_the_persons_a_department_may_see(personas: Personas, as_: Any):
+    """A participating department reads persons through filings at enterprises of its
+    industries in its region (access.person_q), never by the region they registered in: the
+    talent pool, its count and its export show it exactly the persons of /api/v1/persons."""
+    p = personas
+    _world(p)
+    finance = _department("fin", "finance")
+    alone = Person.objects.get(name="王小伟")  # registered in the province, never appointed
+    drafted = Person.objects.get(name="赵伟")  # only a draft appointment, in the province
+    for live in (True, False):
+        if not live:
+            index.rebuild()
+        found = _pks(selectors.search(user=finance, live=live))
+        assert alone.pk not in found and drafted.pk in found, live
+        assert sorted(found) == _scoped(finance)
+    persons = as_(finance).get("/persons", limit=1).json()["count"]
+    assert as_(finance).get("/talent", limit=1).json()["count"] == persons == len(_scoped(finance))
+    client = Client()
+    client.force_login(finance)
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(client.get("/talent/", {"export": "xlsx"}).content)
+    )
+    names = [row[0] for row in book.get_sheet_by_index(0).to_python()[1:] if row[0]]
+    assert len(names) == persons and alone.name not in names
 
 
 def test_audited_changes_are_applied_on_the_next_read(personas: Personas):
@@ -191,6 +254,7 @@ def test_audited_changes_are_applied_on_the_next_read(personas: Personas):
     entry = services.recommend(actor=p.certifier, person=other, reason="认定合格，推荐入库")
     services.decide(actor=p.province, entry=entry, admit=True, note="同意")
     assert _same_as_live(_users(p)) > 60
+    assert _exactly_in_scope(_users(p)) >= 7
     _tallies_are_the_rows()
     assert SearchMark.objects.get().audit_id > before
     assert [x.name for x in selectors.search(user=p.province, q="欧阳堃")] == ["欧阳堃"]

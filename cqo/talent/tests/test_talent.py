@@ -60,10 +60,13 @@ def test_search_filters_inside_scope(personas: Personas):
     assert names(p.province, min_years=8) == [p.person.name]
     assert names(p.province, min_years=9) == []
     assert names(p.province, state="none") == [p.person.name]
-    services.recommend(actor=p.county_a, person=p.person, reason="业绩突出，推荐入库")
+    entry = services.recommend(actor=p.certifier, person=p.person, reason="认定合格，推荐入库")
     assert names(p.province, state="recommended") == [p.person.name]
     assert names(p.province, training="yes") == []
-    assert names(p.certifier) == []  # a certification body sees those it recommended
+    # a certification body reads no persons (access.person_q): it searches nobody, even whom it
+    # recommended, and opens the entries it made
+    assert names(p.certifier) == []
+    assert selectors.entry_get(user=p.certifier, public_id=entry.public_id) == entry
 
 
 def test_pages_and_export(personas: Personas, client: Client):

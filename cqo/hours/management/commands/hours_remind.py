@@ -4,10 +4,11 @@ or a scheduled worker); it acts only on the reminder dates (CQO_HOUR_REMINDER_DA
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cqo.hours import services
 from cqo.lib import clock
+from cqo.policy.selectors import NoPackInForce
 
 
 class Command(BaseCommand):
@@ -21,5 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = dt.date.fromisoformat(options["date"]) if options["date"] else clock.today()
-        sent = services.send_reminders(day, force=options["force"])
+        try:
+            sent = services.send_reminders(day, force=options["force"])
+        except NoPackInForce as exc:  # a date before any pack: nothing to remind of
+            raise CommandError(exc.text()) from exc
         self.stdout.write(f"{day.isoformat()}: {len(sent)} reminders")

@@ -494,6 +494,17 @@ def test_it_runs_the_reminder_command_idempotently(world: World) -> None:
     assert out.getvalue().splitlines() == [f"{day}: 2 reminders", f"{day}: 0 reminders"]
 
 
+@pytest.mark.parametrize(("day", "says"), [("2000-01-01", "2000-01-01"), ("2026-02-30", "--date")])
+def test_it_stops_the_reminder_command_cleanly_on_a_date_it_cannot_act_on(
+    world: World, day: str, says: str
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    # before the level standard's pack was in force, or no date at all: a message, no traceback
+    with pytest.raises(CommandError, match=says):
+        call_command("certification_remind", "--date", day)
+
+
 def test_it_does_not_remind_a_holder_who_already_reapplied(world: World) -> None:
     cert = certified(world)
     app = services.application_create(actor=world.p.cqo, data=application_data(world.p))

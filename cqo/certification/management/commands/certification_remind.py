@@ -5,10 +5,11 @@ Run it daily; it is idempotent (one reminder per certificate, recipient and thre
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cqo.certification import services
 from cqo.lib import clock
+from cqo.policy.selectors import NoPackInForce
 
 
 class Command(BaseCommand):
@@ -18,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="act as on this date (YYYY-MM-DD)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = dt.date.fromisoformat(options["date"]) if options["date"] else clock.today()
-        sent = services.send_reminders(day)
+        try:
+            day = dt.date.fromisoformat(options["date"]) if options["date"] else clock.today()
+        except ValueError as exc:
+            raise CommandError(f"--date: {exc}") from exc
+        try:
+            sent = services.send_reminders(day)
+        except NoPackInForce as exc:  # a date before the level standard's pack: nothing to do
+            raise CommandError(exc.text()) from exc
         self.stdout.write(f"{day.isoformat()}: {len(sent)} reminders")

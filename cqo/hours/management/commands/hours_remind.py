@@ -21,7 +21,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = dt.date.fromisoformat(options["date"]) if options["date"] else clock.today()
+        try:
+            day = dt.date.fromisoformat(options["date"]) if options["date"] else clock.today()
+        except ValueError as exc:
+            raise CommandError(f"--date: {exc}") from exc
         try:
             sent = services.send_reminders(day, force=options["force"])
         except NoPackInForce as exc:  # a date before any pack: nothing to remind of

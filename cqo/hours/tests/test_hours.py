@@ -248,6 +248,22 @@ def test_it_answers_alike_whether_or_not_a_named_person_exists(
     assert not StudyRecord.objects.filter(person=person).exists()
 
 
+def test_it_lists_a_persons_records_only_within_scope_and_alike_for_strangers(
+    personas: Personas, as_: Any
+):
+    import uuid
+
+    add(personas)
+    own = as_(personas.county_a).get("/hours", person=str(personas.person.public_id))
+    assert own.status_code == 200 and own.json()["count"] == 1
+    # a person outside county B's scope and one who does not exist read the same
+    answers = [
+        as_(personas.county_b).get("/hours", person=str(public_id))
+        for public_id in (personas.person.public_id, uuid.uuid4())
+    ]
+    assert [(a.status_code, a.json()) for a in answers] == [(200, {"count": 0, "items": []})] * 2
+
+
 def test_the_api_lists_compliance_for_a_regulator(personas: Personas, as_: Any):
     file_appointment(personas)
     response = as_(personas.city).get("/hours/compliance", year=2026, short_only=True)

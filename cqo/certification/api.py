@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -34,8 +34,18 @@ from cqo.certification.models import (
 from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import clock
 from cqo.policy.selectors import certification_pack, governing_for_version
+from cqo.reference.apitypes import Choices
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
+
+BodyKind = Annotated[CertificationBody.Kind, Choices("BodyKind", CertificationBody.Kind)]
+WorkPeriodKind = Annotated[WorkPeriod.Kind, Choices("WorkPeriodKind", WorkPeriod.Kind)]
+EvidenceKind = Annotated[Evidence.Kind, Choices("EvidenceKind", Evidence.Kind)]
+ApplicationStatus = Annotated[Application.Status, Choices("ApplicationStatus", Application.Status)]
+LevelCertificateStatus = Annotated[
+    LevelCertificate.Status, Choices("LevelCertificateStatus", LevelCertificate.Status)
+]
+WarningKind = Annotated[WarningRecord.Kind, Choices("WarningKind", WarningRecord.Kind)]
 
 router = Router(tags=["certification"])
 
@@ -77,7 +87,7 @@ class BodyIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     uscc: str = Field(min_length=1, max_length=18)
     legal_representative: str = Field(min_length=1, max_length=50)
-    kind: CertificationBody.Kind
+    kind: BodyKind
     authorising_body: str = Field("", max_length=200)
     authorising_document: str = Field("", max_length=200)
     supervising_authority: str = Field(min_length=1, max_length=200)
@@ -117,7 +127,7 @@ class BodyOut(Schema):
     name: str
     uscc: str
     legal_representative: str
-    kind: CertificationBody.Kind
+    kind: BodyKind
     authorising_body: str
     authorising_document: str
     supervising_authority: str
@@ -153,23 +163,23 @@ class ApplicationUpdateIn(ApplicationIn):
 class PeriodIn(Schema):
     organisation: str = Field(min_length=1, max_length=200)
     post: str = Field(min_length=1, max_length=100)
-    kind: WorkPeriod.Kind
+    kind: WorkPeriodKind
     start: dt.date
     end: dt.date | None = None
 
 
-class PeriodOut(Schema):
+class WorkPeriodOut(Schema):
     id: int
     organisation: str
     post: str
-    kind: WorkPeriod.Kind
+    kind: WorkPeriodKind
     start: dt.date
     end: dt.date | None
 
 
 class EvidenceOut(Schema):
     id: uuid.UUID
-    kind: Evidence.Kind
+    kind: EvidenceKind
     title: str
 
 
@@ -187,7 +197,7 @@ class ApplicationItem(Schema):
     enterprise: str
     body: str
     level_applied: str
-    status: Application.Status
+    status: ApplicationStatus
     submitted_at: dt.datetime | None
     total: Decimal | None
     awarded_level: str
@@ -216,7 +226,7 @@ class ApplicationOut(ApplicationItem):
     report: str
     panel_scores: dict[str, Any]
     grade_by_score: str
-    periods: list[PeriodOut]
+    periods: list[WorkPeriodOut]
     evidence: list[EvidenceOut]
     panel: list[PanelMemberOut]
     certificates: list[str]
@@ -229,12 +239,12 @@ class ApplicationPage(Schema):
 
 
 class ApplicationFilters(PageQuery):
-    status: Application.Status | None = None
+    status: ApplicationStatus | None = None
     level: LevelIn | None = None
     q: str = Field("", max_length=50)
 
 
-class ReturnIn(Schema):
+class ApplicationReturnIn(Schema):
     items: str = Field(max_length=TEXT_MAX, description="the materials to supplement (§9.2.1)")
 
 
@@ -243,7 +253,7 @@ class PanelIn(Schema):
     leader: uuid.UUID
 
 
-class AssessmentIn(Schema):
+class AssessmentRecordIn(Schema):
     kind: Literal["interview", "site_visit"]
     on: dt.date
     notes: str = Field(max_length=TEXT_MAX)
@@ -259,7 +269,7 @@ class ReportIn(Schema):
     report: str = Field(max_length=20000)
 
 
-class AppealIn(Schema):
+class CertificationAppealIn(Schema):
     grounds: str = Field(max_length=TEXT_MAX)
 
 
@@ -268,14 +278,14 @@ class AppealDecideIn(Schema):
     decision: str = Field(max_length=TEXT_MAX)
 
 
-class AppealOut(Schema):
+class CertificationAppealOut(Schema):
     id: uuid.UUID
     status: str
     grounds: str
     decision: str
 
 
-class PublicCertificateOut(Schema):
+class PublicLevelCertificateOut(Schema):
     number: str
     holder: str
     organisation: str
@@ -300,7 +310,7 @@ class ActionOut(Schema):
     decided_on: dt.date
 
 
-class CertificateOut(PublicCertificateOut):
+class LevelCertificateOut(PublicLevelCertificateOut):
     id: uuid.UUID
     application: uuid.UUID
     status_reason: str
@@ -309,15 +319,15 @@ class CertificateOut(PublicCertificateOut):
     audit: list[AuditOut]
 
 
-class CertificateFilters(PageQuery):
-    status: LevelCertificate.Status | None = None
+class LevelCertificateFilters(PageQuery):
+    status: LevelCertificateStatus | None = None
     level: LevelIn | None = None
     q: str = Field("", max_length=50)
 
 
-class CertificatePage(Schema):
+class LevelCertificatePage(Schema):
     count: int
-    items: list[PublicCertificateOut]
+    items: list[PublicLevelCertificateOut]
 
 
 class SuperviseIn(Schema):
@@ -338,7 +348,7 @@ class SuperviseIn(Schema):
 
 
 class WarningIn(Schema):
-    kind: WarningRecord.Kind
+    kind: WarningKind
     conduct: WarningRecord.Conduct
     reason: str = Field(max_length=TEXT_MAX)
 
@@ -354,7 +364,7 @@ class ReissueIn(Schema):
     enterprise: str = Field("", max_length=18, description="new organisation's USCC, if changed")
 
 
-class RecommendIn(Schema):
+class TalentRecommendationIn(Schema):
     reason: str = Field(max_length=TEXT_MAX)
 
 
@@ -444,7 +454,7 @@ def _application_out(user: Any, a: Application) -> ApplicationOut:
         },
         grade_by_score=a.grade_by_score,
         periods=[
-            PeriodOut(
+            WorkPeriodOut(
                 id=p.pk,
                 organisation=p.organisation,
                 post=p.post,
@@ -494,8 +504,8 @@ def _public(cert: LevelCertificate) -> dict[str, Any]:
     }
 
 
-def _certificate_out(cert: LevelCertificate) -> CertificateOut:
-    return CertificateOut(
+def _certificate_out(cert: LevelCertificate) -> LevelCertificateOut:
+    return LevelCertificateOut(
         **_public(cert),
         id=cert.public_id,
         application=cert.application.public_id,
@@ -515,8 +525,8 @@ def _certificate_out(cert: LevelCertificate) -> CertificateOut:
     )
 
 
-def _appeal_out(appeal: Any) -> AppealOut:
-    return AppealOut(
+def _appeal_out(appeal: Any) -> CertificationAppealOut:
+    return CertificationAppealOut(
         id=appeal.public_id, status=appeal.status, grounds=appeal.grounds, decision=appeal.decision
     )
 
@@ -552,13 +562,13 @@ def grade(request: HttpRequest, payload: GradeIn) -> GradeOut:
 @router.get(
     "/public/certificates/{number}",
     auth=None,
-    response={200: PublicCertificateOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PublicLevelCertificateOut, 404: ErrorOut, 422: ErrorOut},
 )
 def public_certificate(request: HttpRequest, number: str) -> HttpResponse:
     """Verify a level certificate by its number or QR code, no login: every certified fact and
     the status now (valid, suspended, discontinued, withdrawn, void, superseded or expired)."""
     # validated once against the schema and sent as it is (the busiest public answer)
-    answer = PublicCertificateOut(**_public(selectors.public_certificate(number)))
+    answer = PublicLevelCertificateOut(**_public(selectors.public_certificate(number)))
     return HttpResponse(answer.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
@@ -679,7 +689,7 @@ def period_delete(request: HttpRequest, app_id: uuid.UUID, period_id: int) -> Ap
 def evidence_add(
     request: HttpRequest,
     app_id: uuid.UUID,
-    kind: Form[Evidence.Kind],
+    kind: Form[EvidenceKind],
     title: Form[str],
     file: File[UploadedFile],
 ) -> Status[ApplicationOut]:
@@ -713,7 +723,9 @@ def application_withdraw(request: HttpRequest, app_id: uuid.UUID) -> Application
 @router.post(
     "/certification/applications/{app_id}/return", response={200: ApplicationOut, **ERRORS}
 )
-def review_return(request: HttpRequest, app_id: uuid.UUID, payload: ReturnIn) -> ApplicationOut:
+def review_return(
+    request: HttpRequest, app_id: uuid.UUID, payload: ApplicationReturnIn
+) -> ApplicationOut:
     return _transition(request, app_id, services.review_return, items=payload.items)
 
 
@@ -736,7 +748,7 @@ def panel_set(request: HttpRequest, app_id: uuid.UUID, payload: PanelIn) -> Appl
     "/certification/applications/{app_id}/assessment", response={200: ApplicationOut, **ERRORS}
 )
 def assessment_record(
-    request: HttpRequest, app_id: uuid.UUID, payload: AssessmentIn
+    request: HttpRequest, app_id: uuid.UUID, payload: AssessmentRecordIn
 ) -> ApplicationOut:
     return _transition(
         request,
@@ -769,24 +781,32 @@ def report_sign(request: HttpRequest, app_id: uuid.UUID, payload: ReportIn) -> A
     return _transition(request, app_id, services.report_sign, report=payload.report)
 
 
-@router.post("/certification/applications/{app_id}/issue", response={201: CertificateOut, **ERRORS})
-def certificate_issue(request: HttpRequest, app_id: uuid.UUID) -> Status[CertificateOut]:
+@router.post(
+    "/certification/applications/{app_id}/issue", response={201: LevelCertificateOut, **ERRORS}
+)
+def certificate_issue(request: HttpRequest, app_id: uuid.UUID) -> Status[LevelCertificateOut]:
     user, app = _app(request, app_id)
     return Status(201, _certificate_out(services.certificate_issue(actor=user, app=app)))
 
 
-@router.post("/certification/applications/{app_id}/appeals", response={201: AppealOut, **ERRORS})
+@router.post(
+    "/certification/applications/{app_id}/appeals", response={201: CertificationAppealOut, **ERRORS}
+)
 def application_appeal(
-    request: HttpRequest, app_id: uuid.UUID, payload: AppealIn
-) -> Status[AppealOut]:
+    request: HttpRequest, app_id: uuid.UUID, payload: CertificationAppealIn
+) -> Status[CertificationAppealOut]:
     user, app = _app(request, app_id)
     return Status(
         201, _appeal_out(services.appeal_submit(actor=user, app=app, grounds=payload.grounds))
     )
 
 
-@router.post("/certification/appeals/{appeal_id}/decide", response={200: AppealOut, **ERRORS})
-def appeal_decide(request: HttpRequest, appeal_id: uuid.UUID, payload: AppealDecideIn) -> AppealOut:
+@router.post(
+    "/certification/appeals/{appeal_id}/decide", response={200: CertificationAppealOut, **ERRORS}
+)
+def appeal_decide(
+    request: HttpRequest, appeal_id: uuid.UUID, payload: AppealDecideIn
+) -> CertificationAppealOut:
     from cqo.certification.models import Appeal
 
     user = actor(request)
@@ -812,8 +832,10 @@ def appeal_decide(request: HttpRequest, appeal_id: uuid.UUID, payload: AppealDec
 # Certificates ---------------------------------------------------------------------------------
 
 
-@router.get("/certification/certificates", response={200: CertificatePage, **ERRORS})
-def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> dict[str, Any]:
+@router.get("/certification/certificates", response={200: LevelCertificatePage, **ERRORS})
+def certificate_list(
+    request: HttpRequest, filters: Query[LevelCertificateFilters]
+) -> dict[str, Any]:
     qs = selectors.certificate_list(
         user=actor(request),
         status=filters.status or "",
@@ -821,7 +843,7 @@ def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -
         q=filters.q.strip(),
     )
     count, items = page(qs, filters)
-    return {"count": count, "items": [PublicCertificateOut(**_public(c)) for c in items]}
+    return {"count": count, "items": [PublicLevelCertificateOut(**_public(c)) for c in items]}
 
 
 def _cert(request: HttpRequest, number: str) -> tuple[Any, LevelCertificate]:
@@ -829,17 +851,17 @@ def _cert(request: HttpRequest, number: str) -> tuple[Any, LevelCertificate]:
     return user, selectors.certificate_get(user=user, number=number)
 
 
-@router.get("/certification/certificates/{number}", response={200: CertificateOut, **ERRORS})
-def certificate_detail(request: HttpRequest, number: str) -> CertificateOut:
+@router.get("/certification/certificates/{number}", response={200: LevelCertificateOut, **ERRORS})
+def certificate_detail(request: HttpRequest, number: str) -> LevelCertificateOut:
     return _certificate_out(_cert(request, number)[1])
 
 
 @router.post(
-    "/certification/certificates/{number}/supervise", response={200: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/supervise", response={200: LevelCertificateOut, **ERRORS}
 )
 def certificate_supervise(
     request: HttpRequest, number: str, payload: SuperviseIn
-) -> CertificateOut:
+) -> LevelCertificateOut:
     """暂停/中止/恢复/收回/作废 (§11; SPEC §12.16); 422 on ``action`` when not allowed now."""
     user, cert = _cert(request, number)
     services.supervise(actor=user, cert=cert, data=payload.dict())
@@ -848,9 +870,11 @@ def certificate_supervise(
 
 
 @router.post(
-    "/certification/certificates/{number}/warnings", response={200: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/warnings", response={200: LevelCertificateOut, **ERRORS}
 )
-def certificate_warning(request: HttpRequest, number: str, payload: WarningIn) -> CertificateOut:
+def certificate_warning(
+    request: HttpRequest, number: str, payload: WarningIn
+) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.warning_record(actor=user, cert=cert, data=payload.dict())
     cert.refresh_from_db()
@@ -858,20 +882,20 @@ def certificate_warning(request: HttpRequest, number: str, payload: WarningIn) -
 
 
 @router.post(
-    "/certification/certificates/{number}/reviews", response={200: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/reviews", response={200: LevelCertificateOut, **ERRORS}
 )
-def certificate_review(request: HttpRequest, number: str, payload: ReviewIn) -> CertificateOut:
+def certificate_review(request: HttpRequest, number: str, payload: ReviewIn) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.yearly_review(actor=user, cert=cert, data=payload.dict())
     return _certificate_out(cert)
 
 
 @router.post(
-    "/certification/certificates/{number}/reissue", response={201: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/reissue", response={201: LevelCertificateOut, **ERRORS}
 )
 def certificate_reissue(
     request: HttpRequest, number: str, payload: ReissueIn
-) -> Status[CertificateOut]:
+) -> Status[LevelCertificateOut]:
     user, cert = _cert(request, number)
     new = services.certificate_reissue(
         actor=user, cert=cert, reason=payload.reason, enterprise=payload.enterprise
@@ -880,20 +904,22 @@ def certificate_reissue(
 
 
 @router.post(
-    "/certification/certificates/{number}/recommend", response={200: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/recommend", response={200: LevelCertificateOut, **ERRORS}
 )
 def certificate_recommend(
-    request: HttpRequest, number: str, payload: RecommendIn
-) -> CertificateOut:
+    request: HttpRequest, number: str, payload: TalentRecommendationIn
+) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.talent_recommend(actor=user, cert=cert, reason=payload.reason)
     return _certificate_out(cert)
 
 
-@router.post("/certification/actions/{action_id}/appeals", response={201: AppealOut, **ERRORS})
+@router.post(
+    "/certification/actions/{action_id}/appeals", response={201: CertificationAppealOut, **ERRORS}
+)
 def action_appeal(
-    request: HttpRequest, action_id: uuid.UUID, payload: AppealIn
-) -> Status[AppealOut]:
+    request: HttpRequest, action_id: uuid.UUID, payload: CertificationAppealIn
+) -> Status[CertificationAppealOut]:
     user = actor(request)
     action = (
         SupervisionAction.objects.filter(public_id=action_id).select_related("certificate").first()

@@ -70,7 +70,7 @@ class ApplyIn(Schema):
     statement: str = Field("", max_length=2000)
 
 
-class DecideIn(Schema):
+class MembershipDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=2000)
 
@@ -116,7 +116,7 @@ class RegistrationOut(Schema):
     ledger_index: int | None
 
 
-class AttendanceIn(Schema):
+class EventAttendanceIn(Schema):
     attended: list[UUID] = Field(max_length=100_000)
 
 
@@ -130,7 +130,7 @@ class ReasonIn(Schema):
     reason: str = Field(max_length=200)
 
 
-class PostIn(Schema):
+class ExchangePostIn(Schema):
     kind: str = Field(pattern=r"^(article|experience|question)$")
     title: str = Field(max_length=200)
     body: str = Field(max_length=20000)
@@ -477,7 +477,9 @@ def alliance_members(
 @router.post(
     "/community/memberships/{membership_id}/decide", response={200: MembershipOut, **ERRORS}
 )
-def membership_decide(request: HttpRequest, membership_id: UUID, body: DecideIn) -> MembershipOut:
+def membership_decide(
+    request: HttpRequest, membership_id: UUID, body: MembershipDecisionIn
+) -> MembershipOut:
     user = actor(request)
     m = selectors.membership_get(user=user, public_id=membership_id)
     return membership_out(
@@ -555,7 +557,9 @@ def event_registrations(request: HttpRequest, event_id: UUID) -> list[Registrati
 
 
 @router.post("/community/events/{event_id}/attendance", response={200: AttendanceOut, **ERRORS})
-def event_attendance(request: HttpRequest, event_id: UUID, body: AttendanceIn) -> AttendanceOut:
+def event_attendance(
+    request: HttpRequest, event_id: UUID, body: EventAttendanceIn
+) -> AttendanceOut:
     """Mark who attended (the rest are absent); counts as 学时 when the event says so."""
     user = actor(request)
     e = selectors.event_get(user=user, public_id=event_id)
@@ -588,7 +592,7 @@ def posts(request: HttpRequest, alliance_id: UUID, query: Query[PostQuery]) -> d
 
 
 @router.post("/community/alliances/{alliance_id}/posts", response={201: PostOut, **ERRORS})
-def post_create(request: HttpRequest, alliance_id: UUID, body: PostIn) -> Status[PostOut]:
+def post_create(request: HttpRequest, alliance_id: UUID, body: ExchangePostIn) -> Status[PostOut]:
     user = actor(request)
     a = selectors.alliance_get(user=user, public_id=alliance_id)
     return Status(201, post_out(services.post_create(actor=user, alliance=a, data=body.dict())))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
@@ -25,9 +25,18 @@ from cqo.evaluation.models import (
     SelfAssessment,
 )
 from cqo.lib import clock
+from cqo.reference.apitypes import Choices
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
 from cqo.registry.models import Enterprise
+
+EvaluationStatus = Annotated[Evaluation.Status, Choices("EvaluationStatus", Evaluation.Status)]
+ImprovementTaskStatus = Annotated[
+    ImprovementTask.Status, Choices("ImprovementTaskStatus", ImprovementTask.Status)
+]
+SelfAssessmentStatus = Annotated[
+    SelfAssessment.Status, Choices("SelfAssessmentStatus", SelfAssessment.Status)
+]
 
 router = Router(tags=["evaluation"])
 
@@ -39,19 +48,19 @@ Score = int | str
 # Schemas -----------------------------------------------------------------------------------------
 
 
-class EnterpriseFilters(PageQuery):
+class EvaluationEnterpriseFilters(PageQuery):
     q: str = Field("", max_length=50, description="name contains, or the exact USCC")
 
 
-class EnterpriseItem(Schema):
+class EvaluationEnterpriseItem(Schema):
     uscc: str
     name: str
     region: str
 
 
-class EnterprisePage(Schema):
+class EvaluationEnterprisePage(Schema):
     count: int
-    items: list[EnterpriseItem]
+    items: list[EvaluationEnterpriseItem]
 
 
 class EvaluationIn(Schema):
@@ -75,7 +84,7 @@ class ScoresIn(Schema):
     evaluators: str = Field("", max_length=200, description="评价人")
 
 
-class EndIn(Schema):
+class EvaluationEndIn(Schema):
     ended_on: dt.date
     note: str = Field("", max_length=services.TEXT_MAX)
 
@@ -110,7 +119,7 @@ class EvaluationOut(Schema):
     decision_note: str
     reward_note: str
     evaluators: str
-    status: Evaluation.Status
+    status: EvaluationStatus
     signed_off_at: dt.datetime | None
     appointment_status: str
     audit: list[AuditOut]
@@ -131,7 +140,7 @@ class SettingsOut(Schema):
     bands: list[dict[str, Any]]
 
 
-class AssessmentIn(Schema):
+class SelfAssessmentIn(Schema):
     year: int = Field(ge=2000, le=2100)
     assessor_kind: SelfAssessment.AssessorKind = SelfAssessment.AssessorKind.INTERNAL
     assessor_org: str = Field("", max_length=200, description="评价机构 (third party)")
@@ -177,7 +186,7 @@ class TaskOut(Schema):
     department: str
     owner: str
     due_date: dt.date
-    status: ImprovementTask.Status
+    status: ImprovementTaskStatus
     evidence: str
     closed_on: dt.date | None
 
@@ -198,14 +207,14 @@ class AssessmentOut(Schema):
     findings: str
     suggestions: str
     application: str
-    status: SelfAssessment.Status
+    status: SelfAssessmentStatus
     tasks: list[TaskOut]
 
 
 class AssessmentItem(Schema):
     id: uuid.UUID
     year: int
-    status: SelfAssessment.Status
+    status: SelfAssessmentStatus
     total: int | None
     max_total: int
 
@@ -223,7 +232,7 @@ class AccountIn(Schema):
     department: str = Field("", max_length=100)
 
 
-class AccountOut(Schema):
+class CostAccountOut(Schema):
     id: uuid.UUID
     category: Category
     name: str
@@ -265,7 +274,7 @@ class RevenueIn(Schema):
     amount: Decimal = Field(gt=0, max_digits=18, decimal_places=2)
 
 
-class TargetIn(Schema):
+class CostTargetIn(Schema):
     year: int = Field(ge=2000, le=2100)
     category: Category | None = Field(None, description="null: the total quality cost")
     amount_max: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
@@ -273,7 +282,7 @@ class TargetIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class PeriodOut(Schema):
+class QualityCostPeriodOut(Schema):
     period: str
     by_category: dict[str, Decimal]
     category_share: dict[str, Decimal | None]
@@ -283,7 +292,7 @@ class PeriodOut(Schema):
     failure_to_conformance: Decimal | None
 
 
-class TargetOut(Schema):
+class CostTargetOut(Schema):
     year: int
     category: str
     amount_max: Decimal | None
@@ -294,9 +303,9 @@ class TargetOut(Schema):
 
 
 class QualityOut(Schema):
-    quarters: list[PeriodOut]
-    years: list[PeriodOut]
-    targets: list[TargetOut]
+    quarters: list[QualityCostPeriodOut]
+    years: list[QualityCostPeriodOut]
+    targets: list[CostTargetOut]
     losses: dict[int, dict[str, Decimal]]
     loss_kinds: list[dict[str, str]]
 
@@ -330,7 +339,7 @@ class LossPage(Schema):
     items: list[LossOut]
 
 
-class PlanIn(Schema):
+class CostPlanIn(Schema):
     items: dict[Code, str] = Field(
         default_factory=dict, description="a…g (shenzhen-guide §5.7.2.2) → the year's record"
     )
@@ -342,7 +351,7 @@ class PlanItemOut(Schema):
     text: str
 
 
-class PlanOut(Schema):
+class CostPlanOut(Schema):
     year: int
     clause: str
     items: list[PlanItemOut]
@@ -453,8 +462,8 @@ def _loss_out(x: QualityLoss) -> LossOut:
     )
 
 
-def _period_out(p: Any) -> PeriodOut:
-    return PeriodOut(
+def _period_out(p: Any) -> QualityCostPeriodOut:
+    return QualityCostPeriodOut(
         period=p.label,
         by_category=p.by_category,
         category_share={c: p.category_share(c) for c in p.by_category},
@@ -477,14 +486,18 @@ def _plain(payload: Schema) -> dict[str, Any]:
 # Enterprises and evaluations ---------------------------------------------------------------------
 
 
-@router.get("/evaluation/enterprises", response={200: EnterprisePage, **ERRORS})
-def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> dict[str, Any]:
+@router.get("/evaluation/enterprises", response={200: EvaluationEnterprisePage, **ERRORS})
+def enterprise_list(
+    request: HttpRequest, filters: Query[EvaluationEnterpriseFilters]
+) -> dict[str, Any]:
     """Enterprises whose evaluations, self-assessments and quality economics the caller reads."""
     qs = selectors.enterprise_list(user=actor(request), q=filters.q.strip())
     count, items = page(qs, filters)
     return {
         "count": count,
-        "items": [EnterpriseItem(uscc=e.uscc, name=e.name, region=e.region_id) for e in items],
+        "items": [
+            EvaluationEnterpriseItem(uscc=e.uscc, name=e.name, region=e.region_id) for e in items
+        ],
     }
 
 
@@ -532,7 +545,9 @@ def evaluation_sign_off(request: HttpRequest, public_id: uuid.UUID) -> Evaluatio
 @router.post(
     "/evaluation/evaluations/{public_id}/end-appointment", response={200: EvaluationOut, **ERRORS}
 )
-def evaluation_end(request: HttpRequest, public_id: uuid.UUID, payload: EndIn) -> EvaluationOut:
+def evaluation_end(
+    request: HttpRequest, public_id: uuid.UUID, payload: EvaluationEndIn
+) -> EvaluationOut:
     """A signed-off dismissal ends the filed appointment (reason 考核不合格) through the
     registry's filing workflow."""
     user = actor(request)
@@ -588,7 +603,7 @@ def assessment_list(request: HttpRequest, uscc: str) -> list[AssessmentItem]:
 @router.post(
     "/evaluation/enterprises/{uscc}/self-assessments", response={201: AssessmentOut, **ERRORS}
 )
-def assessment_create(request: HttpRequest, uscc: str, payload: AssessmentIn) -> Status:
+def assessment_create(request: HttpRequest, uscc: str, payload: SelfAssessmentIn) -> Status:
     """A self-assessment of the CQO system for a year with the pack's indicators
     (shenzhen-guide §6.2). The clerk or the serving CQO."""
     user, ent = _ent(request, uscc)
@@ -668,7 +683,7 @@ def quality_summary(request: HttpRequest, uscc: str) -> QualityOut:
         quarters=[_period_out(p) for p in s["quarters"]],
         years=[_period_out(p) for p in s["years"]],
         targets=[
-            TargetOut(
+            CostTargetOut(
                 year=t.year,
                 category=t.category,
                 amount_max=t.amount_max,
@@ -689,25 +704,27 @@ def quality_summary(request: HttpRequest, uscc: str) -> QualityOut:
 
 
 @router.get(
-    "/evaluation/enterprises/{uscc}/cost-accounts", response={200: list[AccountOut], **ERRORS}
+    "/evaluation/enterprises/{uscc}/cost-accounts", response={200: list[CostAccountOut], **ERRORS}
 )
-def account_list(request: HttpRequest, uscc: str) -> list[AccountOut]:
+def account_list(request: HttpRequest, uscc: str) -> list[CostAccountOut]:
     _user, ent = _ent(request, uscc)
     return [
-        AccountOut(
+        CostAccountOut(
             id=a.public_id, category=Category(a.category), name=a.name, department=a.department
         )
         for a in selectors.accounts(ent)
     ]
 
 
-@router.post("/evaluation/enterprises/{uscc}/cost-accounts", response={201: AccountOut, **ERRORS})
+@router.post(
+    "/evaluation/enterprises/{uscc}/cost-accounts", response={201: CostAccountOut, **ERRORS}
+)
 def account_create(request: HttpRequest, uscc: str, payload: AccountIn) -> Status:
     user, ent = _ent(request, uscc)
     a = services.account_create(actor=user, enterprise=ent, data=_plain(payload))
     return Status(
         201,
-        AccountOut(
+        CostAccountOut(
             id=a.public_id, category=Category(a.category), name=a.name, department=a.department
         ),
     )
@@ -735,12 +752,12 @@ def revenue_set(request: HttpRequest, uscc: str, payload: RevenueIn) -> RevenueI
     return RevenueIn(year=row.year, quarter=row.quarter, amount=row.amount)
 
 
-@router.post("/evaluation/enterprises/{uscc}/targets", response={200: TargetIn, **ERRORS})
-def target_set(request: HttpRequest, uscc: str, payload: TargetIn) -> TargetIn:
+@router.post("/evaluation/enterprises/{uscc}/targets", response={200: CostTargetIn, **ERRORS})
+def target_set(request: HttpRequest, uscc: str, payload: CostTargetIn) -> CostTargetIn:
     """质量成本目标 (shenzhen-guide §5.7.2.2 b): an amount and/or revenue-share ceiling."""
     user, ent = _ent(request, uscc)
     t = services.target_set(actor=user, enterprise=ent, data=_plain(payload))
-    return TargetIn(
+    return CostTargetIn(
         year=t.year,
         category=Category(t.category) if t.category else None,
         amount_max=t.amount_max,
@@ -749,13 +766,13 @@ def target_set(request: HttpRequest, uscc: str, payload: TargetIn) -> TargetIn:
     )
 
 
-def _plan_out(ent: Enterprise, year: int) -> PlanOut:
+def _plan_out(ent: Enterprise, year: int) -> CostPlanOut:
     src = selectors.economics(ent, clock.today())
     management = src.section.management if src else None
     plan = selectors.cost_plan(ent, year)
     texts = {i["label"]: i["text"] for i in plan.items} if plan else {}
     labels = management.items if management else []
-    return PlanOut(
+    return CostPlanOut(
         year=year,
         clause=plan.clause if plan else (management.clause if management else ""),
         items=[
@@ -765,8 +782,10 @@ def _plan_out(ent: Enterprise, year: int) -> PlanOut:
     )
 
 
-@router.get("/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: PlanOut, **ERRORS})
-def plan_get(request: HttpRequest, uscc: str, year: int) -> PlanOut:
+@router.get(
+    "/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: CostPlanOut, **ERRORS}
+)
+def plan_get(request: HttpRequest, uscc: str, year: int) -> CostPlanOut:
     """The year's quality-cost management record against §5.7.2.2 a–g."""
     _user, ent = _ent(request, uscc)
     if not 2000 <= year <= 2100:
@@ -774,8 +793,10 @@ def plan_get(request: HttpRequest, uscc: str, year: int) -> PlanOut:
     return _plan_out(ent, year)
 
 
-@router.put("/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: PlanOut, **ERRORS})
-def plan_put(request: HttpRequest, uscc: str, year: int, payload: PlanIn) -> PlanOut:
+@router.put(
+    "/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: CostPlanOut, **ERRORS}
+)
+def plan_put(request: HttpRequest, uscc: str, year: int, payload: CostPlanIn) -> CostPlanOut:
     user, ent = _ent(request, uscc)
     plan = services.plan_set(
         actor=user, enterprise=ent, data={"year": str(year), "items": payload.items}

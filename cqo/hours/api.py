@@ -88,7 +88,7 @@ class RegimeOut(Schema):
     shortfall: Decimal
 
 
-class ComplianceOut(Schema):
+class HourComplianceOut(Schema):
     person: uuid.UUID
     person_name: str
     enterprise: str = ""
@@ -108,7 +108,7 @@ class ComplianceQuery(PageQuery):
 
 class CompliancePage(Schema):
     count: int
-    items: list[ComplianceOut]
+    items: list[HourComplianceOut]
 
 
 def record_out(r: StudyRecord, superseded: bool | None = None) -> RecordOut:
@@ -130,8 +130,8 @@ def record_out(r: StudyRecord, superseded: bool | None = None) -> RecordOut:
     )
 
 
-def compliance_out(person: Person, c: rules.Compliance, enterprise: str = "") -> ComplianceOut:
-    return ComplianceOut(
+def compliance_out(person: Person, c: rules.Compliance, enterprise: str = "") -> HourComplianceOut:
+    return HourComplianceOut(
         person=person.public_id,
         person_name=person.name,
         enterprise=enterprise,
@@ -248,12 +248,12 @@ def hours_proof(request: HttpRequest, record_id: uuid.UUID) -> dict[str, Any]:
 
 @router.get(
     "/persons/{person_id}/compliance",
-    response={200: ComplianceOut, **ERRORS},
+    response={200: HourComplianceOut, **ERRORS},
     summary="One person's study-hour compliance for a year",
 )
 def person_compliance(
     request: HttpRequest, person_id: uuid.UUID, year: int = Query(..., ge=2000, le=2100)
-) -> ComplianceOut:
+) -> HourComplianceOut:
     from cqo.registry import selectors as registry
 
     person = registry.person_get(user=actor(request), public_id=person_id)

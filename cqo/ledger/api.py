@@ -36,7 +36,7 @@ class CheckpointOut(Schema):
     created_at: dt.datetime
 
 
-class EntryOut(Schema):
+class LogEntryOut(Schema):
     index: int
     entry: str = Field(description="the entry's bytes, base64")
     leaf_hash: str = Field(description="SHA-256(0x00 ‖ entry), base64")
@@ -119,12 +119,12 @@ def checkpoint_latest_text(request: HttpRequest) -> HttpResponse:
 @router.get(
     "/ledger/entries/{index}",
     auth=None,
-    response={200: EntryOut, **ERRORS},
+    response={200: LogEntryOut, **ERRORS},
     summary="One entry of the log",
 )
-def entry_get(request: HttpRequest, index: int) -> EntryOut:
+def entry_get(request: HttpRequest, index: int) -> LogEntryOut:
     entry = selectors.entry_get(index)
-    return EntryOut(
+    return LogEntryOut(
         index=entry.index,
         entry=note.b64(bytes(entry.entry)),
         leaf_hash=note.b64(entry.leaf_hash),

@@ -56,21 +56,21 @@ class GoverningOut(Schema):
     rules: dict[str, Any]
 
 
-class QualificationIn(Schema):
+class EligibilityQualificationIn(Schema):
     kind: Literal["professional_title", "vocational", "management", "cqo_training"]
     level: Literal["none", "junior", "intermediate", "associate_senior", "senior"] = "none"
 
 
-class PersonIn(Schema):
+class EligibilityPersonIn(Schema):
     education: Literal["high_school", "junior_college", "bachelor", "master", "doctor"]
     title_level: Literal["none", "junior", "intermediate", "associate_senior", "senior"] = "none"
-    qualifications: list[QualificationIn] = Field(default_factory=list, max_length=50)
+    qualifications: list[EligibilityQualificationIn] = Field(default_factory=list, max_length=50)
     quality_years: int = Field(ge=0, le=60)
     training_certificate: bool = False
     capability_level: Literal["", "AAA", "AAAA", "AAAAA"] = ""
 
 
-class EnterpriseIn(Schema):
+class EligibilityEnterpriseIn(Schema):
     size: Literal["micro", "small", "medium", "large"]
     above_scale: bool = False
     nature: Literal["", "state", "private", "mixed", "foreign", "joint_venture"] = ""
@@ -80,7 +80,7 @@ class EnterpriseIn(Schema):
     own_conditions: str = Field("", max_length=2000)
 
 
-class PostIn(Schema):
+class EligibilityPostIn(Schema):
     rank: Literal["other", "department_head", "senior_deputy", "senior_head", "top_manager"]
     concurrent_role: Literal[
         "",
@@ -96,9 +96,9 @@ class PostIn(Schema):
 
 
 class EligibilityIn(Schema):
-    person: PersonIn
-    enterprise: EnterpriseIn
-    post: PostIn
+    person: EligibilityPersonIn
+    enterprise: EligibilityEnterpriseIn
+    post: EligibilityPostIn
     version: str | None = Field(None, description="default: the version in force on `on`")
     on: dt.date | None = Field(None, description="default: today")
 
@@ -116,7 +116,7 @@ class ResultOut(Schema):
     note: str
 
 
-class EligibilityOut(Schema):
+class PackEligibilityOut(Schema):
     pack: str
     version: str
     versions: list[str]
@@ -288,16 +288,16 @@ def facts_from(body: EligibilityIn) -> rules.Facts:
 
 @router.post(
     "/policy/packs/{pack_id}/eligibility",
-    response={200: EligibilityOut, **ERRORS},
+    response={200: PackEligibilityOut, **ERRORS},
     auth=None,
     summary="Evaluate a described person, enterprise and post against a pack",
 )
-def eligibility(request: HttpRequest, pack_id: str, body: EligibilityIn) -> EligibilityOut:
+def eligibility(request: HttpRequest, pack_id: str, body: EligibilityIn) -> PackEligibilityOut:
     on = body.on or clock.today()
     version = _version(_pack(pack_id), body.version, on)
     gov = selectors.governing_for_version(version, on)
     verdict = rules.verdict(gov.rules, facts_from(body))
-    return EligibilityOut(
+    return PackEligibilityOut(
         pack=version.pack.slug,
         version=version.version,
         versions=[f"{v.pack.slug}@{v.version}" for v in gov.versions],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,8 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from cqo.reference.apitypes import Choices
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_children, region_label
+
+RegionLevel = Annotated[Region.Level, Choices("RegionLevel", Region.Level)]
+IndustryLevel = Annotated[Industry.Level, Choices("IndustryLevel", Industry.Level)]
 
 router = Router(tags=["reference"])
 
@@ -19,7 +25,7 @@ class RegionOut(Schema):
     code: str
     name: str
     full_name: str
-    level: Region.Level
+    level: RegionLevel
     parent: str | None
 
     @staticmethod
@@ -34,7 +40,7 @@ class RegionOut(Schema):
 class IndustryOut(Schema):
     code: str
     name: str
-    level: Industry.Level
+    level: IndustryLevel
     parent: str | None
 
     @staticmethod
@@ -49,7 +55,7 @@ class RegionFilters(Schema):
 
 
 class IndustryFilters(Schema):
-    level: Industry.Level | None = None
+    level: IndustryLevel | None = None
     parent: str | None = Field(
         None, pattern=r"^[A-T]$", description="a section (门类) letter: its divisions"
     )

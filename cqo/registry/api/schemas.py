@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
+from cqo.reference.apitypes import Choices
 from cqo.reference.enums import (
     AppointingAuthority,
     ConcurrentRole,
@@ -31,6 +32,8 @@ from cqo.reference.enums import (
 )
 from cqo.registry.models import Appointment
 from cqo.registry.rules import Severity
+
+FilingStatus = Annotated[Appointment.Status, Choices("FilingStatus", Appointment.Status)]
 
 MAX_LIMIT = 200
 CqoStatus = Literal["filed", "pending", "none"]
@@ -309,7 +312,7 @@ class AuditOut(Schema):
 class FilingItem(Schema):
     id: uuid.UUID = Field(description="the same as public_id: /filings/{id}/submit and so on")
     public_id: uuid.UUID
-    status: Appointment.Status
+    status: FilingStatus
     enterprise: str = Field(description="USCC")
     enterprise_name: str
     person: uuid.UUID
@@ -359,7 +362,7 @@ class FilingPage(Schema):
 
 
 class FilingFilters(PageQuery):
-    status: Appointment.Status | None = None
+    status: FilingStatus | None = None
     q: str = Field("", max_length=100, description="person or enterprise name, USCC, filing number")
     region: str | None = Field(None, pattern=REGION_CODE)
 

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from cqo.accounts.models import ApiToken
+from cqo.lib.errors import TooManyRequests
 
 
 class BearerToken(HttpBearer):
@@ -63,6 +64,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(
         request, {"detail": [{"field": "__all__", "message": str(exc)}]}, status=exc.status_code
     )
+
+
+@api.exception_handler(TooManyRequests)
+def on_rate_limited(request: HttpRequest, exc: TooManyRequests) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": [{"field": "__all__", "message": str(exc)}]}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -33,8 +34,9 @@ from cqo.certification.models import (
 )
 from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import clock
+from cqo.lib.errors import TooManyRequests
 from cqo.policy.selectors import certification_pack, governing_for_version
-from cqo.reference.apitypes import Choices
+from cqo.reference.apitypes import Choices, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
 
@@ -48,6 +50,23 @@ LevelCertificateStatus = Annotated[
 WarningKind = Annotated[WarningRecord.Kind, Choices("WarningKind", WarningRecord.Kind)]
 
 router = Router(tags=["certification"])
+
+
+def _number_checked(number: str) -> None:
+    if not rules.number_valid(number):
+        raise ValidationError(_("证书编号校验位不符，请核对后重新输入"))
+
+
+LevelCertificateNumber = Annotated[
+    str,
+    Field(
+        pattern=rules.NUMBER_PATTERN,
+        description="the number as printed (upper case); one of a newer certificate ends in a "
+        "check part whose last character is checked (a mistyped one is a 422)",
+        examples=["CQO2026-SXZX-00001-1K8N6R", "CQO2025-SXZX-00001"],
+    ),
+    checked("certificate_number", _number_checked),
+]
 
 LevelIn = Literal["AAA", "AAAA", "AAAAA"]
 ShownStatus = Literal[
@@ -485,7 +504,7 @@ def _application_out(user: Any, a: Application) -> ApplicationOut:
     )
 
 
-def _public(cert: LevelCertificate) -> dict[str, Any]:
+def _shown(cert: LevelCertificate, content: dict[str, str]) -> dict[str, Any]:
     return {
         "number": cert.number,
         "holder": str(cert.content.get("holder", "")),
@@ -497,16 +516,27 @@ def _public(cert: LevelCertificate) -> dict[str, Any]:
         "status": rules.shown_status(cert.status, cert.valid_until, clock.today()),
         "status_changed_on": cert.status_changed_on,
         "superseded_by": selectors.successor_number(cert),
-        "content": {k: str(v) for k, v in cert.content.items() if k != "holder_id"},
+        "content": content,
         "content_hash": cert.content_hash,
         "intact": services.content_intact(cert),
         "verify_url": printing.verify_url(cert.number),
     }
 
 
+def _public(cert: LevelCertificate) -> dict[str, Any]:
+    """What anyone may read: the printed facts and the status (SPEC §6), never the application,
+    the person's internal id or the panel's score."""
+    return _shown(cert, rules.public_facts(cert.content))
+
+
+def _scoped(cert: LevelCertificate) -> dict[str, Any]:
+    """What the certificate's readers in scope see: its whole frozen content."""
+    return _shown(cert, {k: str(v) for k, v in cert.content.items() if k != "holder_id"})
+
+
 def _certificate_out(cert: LevelCertificate) -> LevelCertificateOut:
     return LevelCertificateOut(
-        **_public(cert),
+        **_scoped(cert),
         id=cert.public_id,
         application=cert.application.public_id,
         status_reason=cert.status_reason,
@@ -562,11 +592,15 @@ def grade(request: HttpRequest, payload: GradeIn) -> GradeOut:
 @router.get(
     "/public/certificates/{number}",
     auth=None,
-    response={200: PublicLevelCertificateOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PublicLevelCertificateOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
-def public_certificate(request: HttpRequest, number: str) -> HttpResponse:
-    """Verify a level certificate by its number or QR code, no login: every certified fact and
-    the status now (valid, suspended, discontinued, withdrawn, void, superseded or expired)."""
+def public_certificate(request: HttpRequest, number: LevelCertificateNumber) -> HttpResponse:
+    """Verify a level certificate by its number or QR code, no login: the facts printed on it
+    (holder, organisation, level, body, dates) and the status now (valid, suspended,
+    discontinued, withdrawn, void, superseded or expired). At most ``CQO_PUBLIC_VERIFY_RATE``
+    lookups per client address (429 beyond)."""
+    if selectors.public_lookup_limited(request):
+        raise TooManyRequests(_("查验过于频繁，请稍后再试"))
     # validated once against the schema and sent as it is (the busiest public answer)
     answer = PublicLevelCertificateOut(**_public(selectors.public_certificate(number)))
     return HttpResponse(answer.model_dump_json(), content_type="application/json; charset=utf-8")
@@ -843,7 +877,7 @@ def certificate_list(
         q=filters.q.strip(),
     )
     count, items = page(qs, filters)
-    return {"count": count, "items": [PublicLevelCertificateOut(**_public(c)) for c in items]}
+    return {"count": count, "items": [PublicLevelCertificateOut(**_scoped(c)) for c in items]}
 
 
 def _cert(request: HttpRequest, number: str) -> tuple[Any, LevelCertificate]:
@@ -852,7 +886,7 @@ def _cert(request: HttpRequest, number: str) -> tuple[Any, LevelCertificate]:
 
 
 @router.get("/certification/certificates/{number}", response={200: LevelCertificateOut, **ERRORS})
-def certificate_detail(request: HttpRequest, number: str) -> LevelCertificateOut:
+def certificate_detail(request: HttpRequest, number: LevelCertificateNumber) -> LevelCertificateOut:
     return _certificate_out(_cert(request, number)[1])
 
 
@@ -860,7 +894,7 @@ def certificate_detail(request: HttpRequest, number: str) -> LevelCertificateOut
     "/certification/certificates/{number}/supervise", response={200: LevelCertificateOut, **ERRORS}
 )
 def certificate_supervise(
-    request: HttpRequest, number: str, payload: SuperviseIn
+    request: HttpRequest, number: LevelCertificateNumber, payload: SuperviseIn
 ) -> LevelCertificateOut:
     """暂停/中止/恢复/收回/作废 (§11; SPEC §12.16); 422 on ``action`` when not allowed now."""
     user, cert = _cert(request, number)
@@ -873,7 +907,7 @@ def certificate_supervise(
     "/certification/certificates/{number}/warnings", response={200: LevelCertificateOut, **ERRORS}
 )
 def certificate_warning(
-    request: HttpRequest, number: str, payload: WarningIn
+    request: HttpRequest, number: LevelCertificateNumber, payload: WarningIn
 ) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.warning_record(actor=user, cert=cert, data=payload.dict())
@@ -884,7 +918,9 @@ def certificate_warning(
 @router.post(
     "/certification/certificates/{number}/reviews", response={200: LevelCertificateOut, **ERRORS}
 )
-def certificate_review(request: HttpRequest, number: str, payload: ReviewIn) -> LevelCertificateOut:
+def certificate_review(
+    request: HttpRequest, number: LevelCertificateNumber, payload: ReviewIn
+) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.yearly_review(actor=user, cert=cert, data=payload.dict())
     return _certificate_out(cert)
@@ -894,7 +930,7 @@ def certificate_review(request: HttpRequest, number: str, payload: ReviewIn) -> 
     "/certification/certificates/{number}/reissue", response={201: LevelCertificateOut, **ERRORS}
 )
 def certificate_reissue(
-    request: HttpRequest, number: str, payload: ReissueIn
+    request: HttpRequest, number: LevelCertificateNumber, payload: ReissueIn
 ) -> Status[LevelCertificateOut]:
     user, cert = _cert(request, number)
     new = services.certificate_reissue(
@@ -907,7 +943,7 @@ def certificate_reissue(
     "/certification/certificates/{number}/recommend", response={200: LevelCertificateOut, **ERRORS}
 )
 def certificate_recommend(
-    request: HttpRequest, number: str, payload: TalentRecommendationIn
+    request: HttpRequest, number: LevelCertificateNumber, payload: TalentRecommendationIn
 ) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.talent_recommend(actor=user, cert=cert, reason=payload.reason)

@@ -31,6 +31,7 @@ from cqo.certification.models import (
 )
 from cqo.certification.services._common import spec_for
 from cqo.lib import clock
+from cqo.lib.errors import rate_limited_page
 from cqo.lib.forms import apply_errors
 from cqo.registry.views._common import xlsx_response
 
@@ -1053,15 +1054,19 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest, number: str) -> HttpResponse:
-    """Every certified fact and the status, as of now; nothing personal beyond the holder's name
-    and organisation (SPEC §6)."""
+    """The facts printed on the certificate and the status, as of now; nothing personal beyond
+    the holder's name and organisation, not the score (SPEC §6). Rate-limited per address like
+    the API."""
+    if selectors.public_lookup_limited(request):
+        return rate_limited_page(request)
     cert = selectors.public_certificate(number)
     return render(
         request,
         "certification/verify.html",
         {
             "cert": cert,
-            "c": cert.content,
+            "c": rules.public_facts(cert.content),
+            "public": True,
             "shown": rules.shown_status(cert.status, cert.valid_until, clock.today()),
             "intact": services.content_intact(cert),
             "successor_number": selectors.successor_number(cert),

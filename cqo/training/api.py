@@ -13,17 +13,19 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cqo.accounts.api import ERRORS, ErrorOut
-from cqo.reference.apitypes import Choices
+from cqo.lib.errors import TooManyRequests
+from cqo.reference.apitypes import Choices, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
-from cqo.training import printing, selectors, services
+from cqo.training import printing, rules, selectors, services
 from cqo.training.models import (
     Course,
     Enrolment,
@@ -39,6 +41,23 @@ TrainingCertificateStatus = Annotated[
     TrainingCertificate.Status, Choices("TrainingCertificateStatus", TrainingCertificate.Status)
 ]
 router = Router(tags=["training"])
+
+
+def _number_checked(number: str) -> None:
+    if not rules.number_valid(number):
+        raise ValidationError(_("证书编号校验位不符，请核对后重新输入"))
+
+
+TrainingCertificateNumber = Annotated[
+    str,
+    Field(
+        pattern=rules.NUMBER_PATTERN,
+        description="the number as printed (upper case); one of a newer certificate ends in a "
+        "check part whose last character is checked (a mistyped one is a 422)",
+        examples=["PX610113202600001-MXV96D", "PX610113202500001"],
+    ),
+    checked("certificate_number", _number_checked),
+]
 
 TierIn = Literal["basic", "enhancement", "advanced", "other", ""]
 
@@ -316,12 +335,12 @@ def _enrolment_out(e: Enrolment) -> EnrolmentOut:
     )
 
 
-def _public_values(cert: TrainingCertificate) -> dict[str, Any]:
+def _public_values(cert: TrainingCertificate, content: dict[str, str]) -> dict[str, Any]:
     return {
         "number": cert.number,
         "status": TrainingCertificate.Status(cert.status),
         "revoked_at": cert.revoked_at,
-        "content": {str(k): str(v) for k, v in cert.content.items()},
+        "content": content,
         "content_hash": cert.content_hash,
         "intact": services.content_intact(cert),
         "verify_url": printing.verify_url(cert.number),
@@ -331,7 +350,7 @@ def _public_values(cert: TrainingCertificate) -> dict[str, Any]:
 def _certificate_out(cert: TrainingCertificate) -> TrainingCertificateOut:
     trail = selectors.trail(selectors.CERTIFICATE, cert.public_id)
     return TrainingCertificateOut(
-        **_public_values(cert),
+        **_public_values(cert, {str(k): str(v) for k, v in cert.content.items()}),
         id=cert.public_id,
         enrolment=cert.enrolment.public_id,
         holder=cert.holder.public_id,
@@ -550,7 +569,9 @@ def certificate_list(
 
 
 @router.get("/training/certificates/{number}", response={200: TrainingCertificateOut, **ERRORS})
-def certificate_detail(request: HttpRequest, number: str) -> TrainingCertificateOut:
+def certificate_detail(
+    request: HttpRequest, number: TrainingCertificateNumber
+) -> TrainingCertificateOut:
     return _certificate_out(selectors.certificate_get(user=actor(request), number=number))
 
 
@@ -558,7 +579,7 @@ def certificate_detail(request: HttpRequest, number: str) -> TrainingCertificate
     "/training/certificates/{number}/revoke", response={200: TrainingCertificateOut, **ERRORS}
 )
 def certificate_revoke(
-    request: HttpRequest, number: str, payload: TrainingCertificateRevokeIn
+    request: HttpRequest, number: TrainingCertificateNumber, payload: TrainingCertificateRevokeIn
 ) -> TrainingCertificateOut:
     user = actor(request)
     cert = selectors.certificate_get(user=user, number=number)
@@ -569,9 +590,16 @@ def certificate_revoke(
 @router.get(
     "/public/training-certificates/{number}",
     auth=None,
-    response={200: PublicTrainingCertificateOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PublicTrainingCertificateOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
-def public_certificate(request: HttpRequest, number: str) -> PublicTrainingCertificateOut:
-    """Verify a training certificate by its number (or its QR code), no login: what it says,
-    its status and whether the content is intact. No ID number."""
-    return PublicTrainingCertificateOut(**_public_values(selectors.public_certificate(number)))
+def public_certificate(
+    request: HttpRequest, number: TrainingCertificateNumber
+) -> PublicTrainingCertificateOut:
+    """Verify a training certificate by its number (or its QR code), no login: the facts printed
+    on it (holder, course, hours, dates, issuer), its status and whether the content is intact.
+    No ID number, no assessment result. At most ``CQO_PUBLIC_VERIFY_RATE`` lookups per client
+    address (429 beyond)."""
+    if selectors.public_lookup_limited(request):
+        raise TooManyRequests(_("查验过于频繁，请稍后再试"))
+    cert = selectors.public_certificate(number)
+    return PublicTrainingCertificateOut(**_public_values(cert, rules.public_facts(cert.content)))

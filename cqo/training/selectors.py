@@ -14,17 +14,17 @@ Who sees what:
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from cqo.accounts import access
 from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.registry.models import Person
+from cqo.training import rules
 from cqo.training.models import Course, Enrolment, Session, TrainingCertificate, TrainingPlan
 
 # AuditEntry.target_type of each record
@@ -33,8 +33,6 @@ COURSE = "course"
 SESSION = "training_session"
 ENROLMENT = "enrolment"
 CERTIFICATE = "training_certificate"
-
-NUMBER_RE = re.compile(r"[A-Z0-9]{1,32}")
 
 
 def _active(user: Any) -> bool:
@@ -297,7 +295,7 @@ def certificate_list(*, user: Any, q: str = "", status: str = "") -> QuerySet[Tr
 
 def _number(value: str) -> str:
     number = (value or "").strip().upper()
-    if not NUMBER_RE.fullmatch(number):
+    if not rules.number_valid(number):
         raise Http404
     return number
 
@@ -315,6 +313,21 @@ def certificate_get(*, user: Any, number: str) -> TrainingCertificate:
 
 def valid_certificate_for(enrolment: Enrolment) -> TrainingCertificate | None:
     return enrolment.certificates.filter(status=TrainingCertificate.Status.VALID).first()
+
+
+def public_lookup_limited(request: HttpRequest) -> bool:
+    """Whether the client's address has used up its public lookups (settings
+    ``CQO_PUBLIC_VERIFY_RATE``); counts this one. The budget is shared with the level
+    certificates and the hour proofs (the group ``public-lookup``)."""
+    from django.conf import settings
+    from django_ratelimit.core import is_ratelimited
+
+    rate = settings.CQO_PUBLIC_VERIFY_RATE
+    if rate is None:
+        return False
+    # a WSGI server sets REMOTE_ADDR (gunicorn always does); a caller without one shares a key
+    key: Any = "ip" if request.META.get("REMOTE_ADDR") else (lambda _group, _request: "")
+    return is_ratelimited(request, group="public-lookup", key=key, rate=rate, increment=True)
 
 
 def public_certificate(number: str) -> TrainingCertificate:

@@ -211,3 +211,17 @@ def test_the_admin_shows_the_log_and_changes_nothing(
     assert page.status_code == 200 and "entry-5" in page.content.decode()
     assert client.post("/admin/ledger/ledgerentry/5/delete/", {"post": "yes"}).status_code == 403
     assert client.post("/admin/ledger/ledgerentry/5/change/", {"entry": "x"}).status_code == 403
+
+
+def test_the_verify_page_limits_checks_per_address(
+    client: Client, log: list[bytes], settings: Any
+) -> None:
+    # one budget with the public certificate lookups (CQO_PUBLIC_VERIFY_RATE)
+    settings.CQO_PUBLIC_VERIFY_RATE = "2/m"
+    data = {"bundle": json.dumps(services.bundle(7))}
+    assert [client.post("/ledger/verify/", data).status_code for _ in range(2)] == [200, 200]
+    page = client.post("/ledger/verify/", data)
+    assert page.status_code == 429 and "查验次数已达上限" in page.content.decode()
+    assert client.get("/ledger/verify/").status_code == 200  # the empty form is not a check
+    other = Client(REMOTE_ADDR="203.0.113.9").post("/ledger/verify/", data)
+    assert other.status_code == 200

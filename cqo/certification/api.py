@@ -159,9 +159,31 @@ class BodyOut(Schema):
     experts: list[ExpertOut]
 
 
+class RecommendationIn(Schema):
+    id_number: str = Field(max_length=18, description="the recommended person's ID number")
+    person_name: str = Field(max_length=50, description="must match the registered name")
+    opinion: str = Field(max_length=TEXT_MAX, description="推荐意见, at least 4 characters")
+    recommender: str = Field(max_length=50, description="推荐人（单位负责人）")
+
+
+class RecommendationOut(Schema):
+    id: uuid.UUID
+    enterprise: str = Field(description="USCC of the recommending enterprise")
+    enterprise_name: str
+    person_name: str
+    opinion: str
+    recommender: str
+    created_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+
+
 class ApplicationIn(Schema):
     body: str = Field(max_length=8, description="the body's code")
-    enterprise: str = Field(max_length=18, description="USCC of the organisation recommending")
+    enterprise: str = Field(
+        max_length=18,
+        description="USCC of the organisation: one that filed the applicant's appointment or "
+        "recommended them (POST /certification/recommendations); any other is a 422",
+    )
     level_applied: LevelIn
     education_training: str = Field("", max_length=TEXT_MAX)
     work_summary: str = Field("", max_length=TEXT_MAX)
@@ -647,6 +669,52 @@ def expert_add(request: HttpRequest, body_id: uuid.UUID, payload: ExpertIn) -> S
     body = selectors.body_get(user=user, public_id=body_id)
     services.expert_create(actor=user, body=body, data=payload.dict())
     return Status(201, _body_out(body))
+
+
+# Recommendations (所在组织的推荐意见, §9.1 b) -------------------------------------------------
+
+
+def _recommendation_out(r: Any) -> RecommendationOut:
+    return RecommendationOut(
+        id=r.public_id,
+        enterprise=r.enterprise.uscc,
+        enterprise_name=r.enterprise.name,
+        person_name=r.person.name,
+        opinion=r.opinion,
+        recommender=r.recommender,
+        created_at=r.created_at,
+        withdrawn_at=r.withdrawn_at,
+    )
+
+
+@router.get("/certification/recommendations", response={200: list[RecommendationOut], **ERRORS})
+def recommendation_list(request: HttpRequest) -> list[RecommendationOut]:
+    """A clerk's enterprise's recommendations; a CQO's own (the organisations they may name)."""
+    found = selectors.recommendation_list(user=actor(request))[:200]
+    return [_recommendation_out(r) for r in found]
+
+
+@router.post("/certification/recommendations", response={201: RecommendationOut, **ERRORS})
+def recommendation_create(
+    request: HttpRequest, payload: RecommendationIn
+) -> Status[RecommendationOut]:
+    """The enterprise's clerk recommends a registered person for certification (level-standard
+    §9.1 b); the person may then name the enterprise on an application. 403 for anyone else."""
+    found = services.recommendation_create(actor=actor(request), **payload.dict())
+    return Status(201, _recommendation_out(found))
+
+
+@router.post(
+    "/certification/recommendations/{recommendation_id}/withdraw",
+    response={200: RecommendationOut, **ERRORS},
+)
+def recommendation_withdraw(
+    request: HttpRequest, recommendation_id: uuid.UUID
+) -> RecommendationOut:
+    """422 while an application of the person naming the enterprise is open."""
+    user = actor(request)
+    found = selectors.recommendation_get(user=user, public_id=recommendation_id)
+    return _recommendation_out(services.recommendation_withdraw(actor=user, recommendation=found))
 
 
 # Applications ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import clock
 from cqo.lib.errors import TooManyRequests
 from cqo.policy.selectors import certification_pack, governing_for_version
-from cqo.reference.apitypes import Choices, checked
+from cqo.reference.apitypes import Choices, RecordKey, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
 
@@ -778,7 +778,7 @@ def period_add(
     "/certification/applications/{app_id}/periods/{period_id}",
     response={200: ApplicationOut, **ERRORS},
 )
-def period_delete(request: HttpRequest, app_id: uuid.UUID, period_id: int) -> ApplicationOut:
+def period_delete(request: HttpRequest, app_id: uuid.UUID, period_id: RecordKey) -> ApplicationOut:
     user, app = _app(request, app_id)
     services.period_delete(actor=user, app=app, period_id=period_id)
     app.refresh_from_db()

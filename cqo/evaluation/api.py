@@ -25,7 +25,7 @@ from cqo.evaluation.models import (
     SelfAssessment,
 )
 from cqo.lib import clock
-from cqo.reference.apitypes import Choices
+from cqo.reference.apitypes import Choices, Uscc, Year
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
 from cqo.registry.models import Enterprise
@@ -504,13 +504,13 @@ def enterprise_list(
 @router.get(
     "/evaluation/enterprises/{uscc}/evaluations", response={200: list[EvaluationOut], **ERRORS}
 )
-def evaluation_list(request: HttpRequest, uscc: str) -> list[EvaluationOut]:
+def evaluation_list(request: HttpRequest, uscc: Uscc) -> list[EvaluationOut]:
     user, ent = _ent(request, uscc)
     return [_evaluation_out(ev) for ev in selectors.evaluation_list(user=user, enterprise=ent)]
 
 
 @router.post("/evaluation/enterprises/{uscc}/evaluations", response={201: EvaluationOut, **ERRORS})
-def evaluation_create(request: HttpRequest, uscc: str, payload: EvaluationIn) -> Status:
+def evaluation_create(request: HttpRequest, uscc: Uscc, payload: EvaluationIn) -> Status:
     """A draft evaluation with the pack's form; the items the platform knows are pre-filled as
     suggestions to confirm (hangzhou-spec 附录A, SPEC §7). The enterprise's clerk only."""
     user, ent = _ent(request, uscc)
@@ -559,7 +559,7 @@ def evaluation_end(
 
 
 @router.get("/evaluation/enterprises/{uscc}/settings", response={200: SettingsOut, **ERRORS})
-def settings_get(request: HttpRequest, uscc: str) -> SettingsOut:
+def settings_get(request: HttpRequest, uscc: Uscc) -> SettingsOut:
     _user, ent = _ent(request, uscc)
     current = getattr(ent, "evaluation_settings", None)
     return SettingsOut(
@@ -568,7 +568,7 @@ def settings_get(request: HttpRequest, uscc: str) -> SettingsOut:
 
 
 @router.put("/evaluation/enterprises/{uscc}/settings", response={200: SettingsOut, **ERRORS})
-def settings_put(request: HttpRequest, uscc: str, payload: SettingsIn) -> SettingsOut:
+def settings_put(request: HttpRequest, uscc: Uscc, payload: SettingsIn) -> SettingsOut:
     """The enterprise's pass mark and bands (SPEC §12.6: no default)."""
     user, ent = _ent(request, uscc)
     data = {
@@ -586,7 +586,7 @@ def settings_put(request: HttpRequest, uscc: str, payload: SettingsIn) -> Settin
     "/evaluation/enterprises/{uscc}/self-assessments",
     response={200: list[AssessmentItem], **ERRORS},
 )
-def assessment_list(request: HttpRequest, uscc: str) -> list[AssessmentItem]:
+def assessment_list(request: HttpRequest, uscc: Uscc) -> list[AssessmentItem]:
     user, ent = _ent(request, uscc)
     return [
         AssessmentItem(
@@ -603,7 +603,7 @@ def assessment_list(request: HttpRequest, uscc: str) -> list[AssessmentItem]:
 @router.post(
     "/evaluation/enterprises/{uscc}/self-assessments", response={201: AssessmentOut, **ERRORS}
 )
-def assessment_create(request: HttpRequest, uscc: str, payload: SelfAssessmentIn) -> Status:
+def assessment_create(request: HttpRequest, uscc: Uscc, payload: SelfAssessmentIn) -> Status:
     """A self-assessment of the CQO system for a year with the pack's indicators
     (shenzhen-guide §6.2). The clerk or the serving CQO."""
     user, ent = _ent(request, uscc)
@@ -615,7 +615,7 @@ def assessment_create(request: HttpRequest, uscc: str, payload: SelfAssessmentIn
     "/evaluation/enterprises/{uscc}/self-assessments/comparison",
     response={200: ComparisonOut, **ERRORS},
 )
-def assessment_comparison(request: HttpRequest, uscc: str) -> dict[str, Any]:
+def assessment_comparison(request: HttpRequest, uscc: Uscc) -> dict[str, Any]:
     """Year over year: each indicator's result per completed year."""
     _user, ent = _ent(request, uscc)
     return selectors.comparison(ent)
@@ -673,7 +673,7 @@ def task_reopen(request: HttpRequest, public_id: uuid.UUID, payload: ReopenIn) -
 
 
 @router.get("/evaluation/enterprises/{uscc}/quality", response={200: QualityOut, **ERRORS})
-def quality_summary(request: HttpRequest, uscc: str) -> QualityOut:
+def quality_summary(request: HttpRequest, uscc: Uscc) -> QualityOut:
     """Cost by category per quarter and year, the category ratios, cost as a share of revenue,
     the failure-to-conformance ratio, targets (§5.7.2.2 b) and losses per year (§5.7.3)."""
     _user, ent = _ent(request, uscc)
@@ -706,7 +706,7 @@ def quality_summary(request: HttpRequest, uscc: str) -> QualityOut:
 @router.get(
     "/evaluation/enterprises/{uscc}/cost-accounts", response={200: list[CostAccountOut], **ERRORS}
 )
-def account_list(request: HttpRequest, uscc: str) -> list[CostAccountOut]:
+def account_list(request: HttpRequest, uscc: Uscc) -> list[CostAccountOut]:
     _user, ent = _ent(request, uscc)
     return [
         CostAccountOut(
@@ -719,7 +719,7 @@ def account_list(request: HttpRequest, uscc: str) -> list[CostAccountOut]:
 @router.post(
     "/evaluation/enterprises/{uscc}/cost-accounts", response={201: CostAccountOut, **ERRORS}
 )
-def account_create(request: HttpRequest, uscc: str, payload: AccountIn) -> Status:
+def account_create(request: HttpRequest, uscc: Uscc, payload: AccountIn) -> Status:
     user, ent = _ent(request, uscc)
     a = services.account_create(actor=user, enterprise=ent, data=_plain(payload))
     return Status(
@@ -731,7 +731,7 @@ def account_create(request: HttpRequest, uscc: str, payload: AccountIn) -> Statu
 
 
 @router.get("/evaluation/enterprises/{uscc}/costs", response={200: CostPage, **ERRORS})
-def cost_list(request: HttpRequest, uscc: str, filters: Query[CostFilters]) -> dict[str, Any]:
+def cost_list(request: HttpRequest, uscc: Uscc, filters: Query[CostFilters]) -> dict[str, Any]:
     _user, ent = _ent(request, uscc)
     qs = selectors.cost_entries(ent, year=filters.year, category=filters.category or "")
     count, items = page(qs, filters)
@@ -739,21 +739,21 @@ def cost_list(request: HttpRequest, uscc: str, filters: Query[CostFilters]) -> d
 
 
 @router.post("/evaluation/enterprises/{uscc}/costs", response={200: CostOut, **ERRORS})
-def cost_set(request: HttpRequest, uscc: str, payload: CostIn) -> CostOut:
+def cost_set(request: HttpRequest, uscc: Uscc, payload: CostIn) -> CostOut:
     """The amount of an account in a quarter; a second call for the same quarter replaces it."""
     user, ent = _ent(request, uscc)
     return _cost_out(services.cost_set(actor=user, enterprise=ent, data=_plain(payload)))
 
 
 @router.post("/evaluation/enterprises/{uscc}/revenue", response={200: RevenueIn, **ERRORS})
-def revenue_set(request: HttpRequest, uscc: str, payload: RevenueIn) -> RevenueIn:
+def revenue_set(request: HttpRequest, uscc: Uscc, payload: RevenueIn) -> RevenueIn:
     user, ent = _ent(request, uscc)
     row = services.revenue_set(actor=user, enterprise=ent, data=_plain(payload))
     return RevenueIn(year=row.year, quarter=row.quarter, amount=row.amount)
 
 
 @router.post("/evaluation/enterprises/{uscc}/targets", response={200: CostTargetIn, **ERRORS})
-def target_set(request: HttpRequest, uscc: str, payload: CostTargetIn) -> CostTargetIn:
+def target_set(request: HttpRequest, uscc: Uscc, payload: CostTargetIn) -> CostTargetIn:
     """质量成本目标 (shenzhen-guide §5.7.2.2 b): an amount and/or revenue-share ceiling."""
     user, ent = _ent(request, uscc)
     t = services.target_set(actor=user, enterprise=ent, data=_plain(payload))
@@ -785,7 +785,7 @@ def _plan_out(ent: Enterprise, year: int) -> CostPlanOut:
 @router.get(
     "/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: CostPlanOut, **ERRORS}
 )
-def plan_get(request: HttpRequest, uscc: str, year: int) -> CostPlanOut:
+def plan_get(request: HttpRequest, uscc: Uscc, year: Year) -> CostPlanOut:
     """The year's quality-cost management record against §5.7.2.2 a–g."""
     _user, ent = _ent(request, uscc)
     if not 2000 <= year <= 2100:
@@ -796,7 +796,7 @@ def plan_get(request: HttpRequest, uscc: str, year: int) -> CostPlanOut:
 @router.put(
     "/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: CostPlanOut, **ERRORS}
 )
-def plan_put(request: HttpRequest, uscc: str, year: int, payload: CostPlanIn) -> CostPlanOut:
+def plan_put(request: HttpRequest, uscc: Uscc, year: Year, payload: CostPlanIn) -> CostPlanOut:
     user, ent = _ent(request, uscc)
     plan = services.plan_set(
         actor=user, enterprise=ent, data={"year": str(year), "items": payload.items}
@@ -805,7 +805,7 @@ def plan_put(request: HttpRequest, uscc: str, year: int, payload: CostPlanIn) ->
 
 
 @router.post("/evaluation/enterprises/{uscc}/costs/import", response={200: ImportOut, **ERRORS})
-def cost_import(request: HttpRequest, uscc: str, file: File[UploadedFile]) -> ImportOut:
+def cost_import(request: HttpRequest, uscc: Uscc, file: File[UploadedFile]) -> ImportOut:
     """xlsx with columns 年度, 季度, 成本类别, 科目, 金额（元）, 备注: all rows or none."""
     user, ent = _ent(request, uscc)
     n = services.costs_import(actor=user, enterprise=ent, content=file.read(5 * 1024 * 1024))
@@ -813,7 +813,7 @@ def cost_import(request: HttpRequest, uscc: str, file: File[UploadedFile]) -> Im
 
 
 @router.get("/evaluation/enterprises/{uscc}/losses", response={200: LossPage, **ERRORS})
-def loss_list(request: HttpRequest, uscc: str, filters: Query[LossFilters]) -> dict[str, Any]:
+def loss_list(request: HttpRequest, uscc: Uscc, filters: Query[LossFilters]) -> dict[str, Any]:
     _user, ent = _ent(request, uscc)
     qs = selectors.losses(ent, year=filters.year, kind=filters.kind, effect=filters.effect or "")
     count, items = page(qs, filters)
@@ -821,7 +821,7 @@ def loss_list(request: HttpRequest, uscc: str, filters: Query[LossFilters]) -> d
 
 
 @router.post("/evaluation/enterprises/{uscc}/losses", response={201: LossOut, **ERRORS})
-def loss_create(request: HttpRequest, uscc: str, payload: LossIn) -> Status:
+def loss_create(request: HttpRequest, uscc: Uscc, payload: LossIn) -> Status:
     """A quality loss of a shenzhen-guide §5.7.3.2 kind, direct or indirect."""
     user, ent = _ent(request, uscc)
     loss = services.loss_create(actor=user, enterprise=ent, data=_plain(payload))
@@ -829,7 +829,7 @@ def loss_create(request: HttpRequest, uscc: str, payload: LossIn) -> Status:
 
 
 @router.post("/evaluation/enterprises/{uscc}/losses/import", response={200: ImportOut, **ERRORS})
-def loss_import(request: HttpRequest, uscc: str, file: File[UploadedFile]) -> ImportOut:
+def loss_import(request: HttpRequest, uscc: Uscc, file: File[UploadedFile]) -> ImportOut:
     """xlsx with columns 发生日期, 损失类别, 直接/间接, 金额（元）, 说明: all rows or none."""
     user, ent = _ent(request, uscc)
     n = services.losses_import(actor=user, enterprise=ent, content=file.read(5 * 1024 * 1024))
@@ -837,7 +837,7 @@ def loss_import(request: HttpRequest, uscc: str, file: File[UploadedFile]) -> Im
 
 
 @router.delete("/evaluation/enterprises/{uscc}/losses/{public_id}", response={204: None, **ERRORS})
-def loss_delete(request: HttpRequest, uscc: str, public_id: uuid.UUID) -> Status:
+def loss_delete(request: HttpRequest, uscc: Uscc, public_id: uuid.UUID) -> Status:
     user, ent = _ent(request, uscc)
     loss = selectors.losses(ent).filter(public_id=public_id).first()
     if loss is None:

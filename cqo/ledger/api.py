@@ -14,9 +14,9 @@ An index or size beyond the tree answers 422 ``{"detail": [{"field", "message"}]
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -122,7 +122,11 @@ def checkpoint_latest_text(request: HttpRequest) -> HttpResponse:
     response={200: LogEntryOut, **ERRORS},
     summary="One entry of the log",
 )
-def entry_get(request: HttpRequest, index: int) -> LogEntryOut:
+def entry_get(
+    request: HttpRequest, index: Annotated[int, Field(ge=0, le=2**63 - 1)]
+) -> LogEntryOut:
+    if index >= selectors.tree_size():  # well-formed, but the log has no such entry yet
+        raise Http404
     entry = selectors.entry_get(index)
     return LogEntryOut(
         index=entry.index,

@@ -5,7 +5,7 @@ for the platform admin, install a new version."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
 from cqo.lib import clock
-from cqo.policy import rules, selectors, services
+from cqo.policy import rules, schema, selectors, services
 from cqo.policy.models import Pack, PackVersion
 from cqo.reference.models import Industry, Region
 from cqo.registry.api.common import actor
@@ -21,6 +21,9 @@ from cqo.registry.api.common import actor
 router = Router(tags=["policy"])
 
 REGION_CODE = r"^[0-9]{6}$"
+# a pack's id and version as the pack format allows them (cqo/policy/schema.py Meta)
+PackId = Annotated[str, Field(pattern=schema.PACK_ID_PATTERN, examples=["shaanxi-2021"])]
+PackVersionName = Annotated[str, Field(pattern=schema.VERSION_PATTERN, examples=["1"])]
 
 
 class VersionItem(Schema):
@@ -200,7 +203,7 @@ def list_packs(request: HttpRequest) -> list[PackOut]:
 @router.get(
     "/policy/packs/{pack_id}", response={200: PackOut, **ERRORS}, auth=None, summary="One pack"
 )
-def get_pack(request: HttpRequest, pack_id: str) -> PackOut:
+def get_pack(request: HttpRequest, pack_id: PackId) -> PackOut:
     return _pack_out(_pack(pack_id))
 
 
@@ -210,7 +213,7 @@ def get_pack(request: HttpRequest, pack_id: str) -> PackOut:
     auth=None,
     summary="One version's rules, each value with its clause",
 )
-def get_version(request: HttpRequest, pack_id: str, version: str) -> VersionOut:
+def get_version(request: HttpRequest, pack_id: PackId, version: PackVersionName) -> VersionOut:
     found = _pack(pack_id).versions.filter(version=version[:32]).first()
     if found is None:
         raise Http404
@@ -230,8 +233,8 @@ class GoverningQuery(Schema):
 )
 def governing(request: HttpRequest, query: Query[GoverningQuery]) -> GoverningOut:
     region = Region.objects.filter(code=query.region).first()
-    if region is None:
-        raise ValidationError({"region": f"unknown region code {query.region}"})
+    if region is None:  # well-formed but no such GB/T 2260 code
+        raise Http404
     on = query.on or clock.today()
     gov = selectors.governing_for_region(region, on)
     return GoverningOut(
@@ -292,7 +295,7 @@ def facts_from(body: EligibilityIn) -> rules.Facts:
     auth=None,
     summary="Evaluate a described person, enterprise and post against a pack",
 )
-def eligibility(request: HttpRequest, pack_id: str, body: EligibilityIn) -> PackEligibilityOut:
+def eligibility(request: HttpRequest, pack_id: PackId, body: EligibilityIn) -> PackEligibilityOut:
     on = body.on or clock.today()
     version = _version(_pack(pack_id), body.version, on)
     gov = selectors.governing_for_version(version, on)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from cqo.reference.apitypes import Choices
+from cqo.reference.apitypes import Choices, RegionCode
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_children, region_label
 
@@ -49,8 +47,8 @@ class IndustryOut(Schema):
 
 
 class RegionFilters(Schema):
-    parent: str | None = Field(
-        None, pattern=r"^\d{6}$", description="GB/T 2260 code; without it, the provinces"
+    parent: RegionCode | None = Field(
+        None, description="GB/T 2260 code; without it, the provinces (an unknown code is a 404)"
     )
 
 
@@ -64,7 +62,7 @@ class IndustryFilters(Schema):
 @router.get("/regions", response=list[RegionOut])
 def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> QuerySet[Region]:
     if filters.parent and not Region.objects.filter(code=filters.parent).exists():
-        raise ValidationError({"parent": _("行政区划代码不存在（GB/T 2260）")})
+        raise Http404
     return region_children(filters.parent)
 
 

@@ -21,8 +21,9 @@ from pydantic_core import CoreSchema, PydanticCustomError
 
 from cqo.reference.validators import validate_uscc
 
-# GB 32100-2015 §4: digits and the capital letters but I, O, S, V and Z
-USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+# GB 32100-2015 §4: digits and the capital letters but I, O, S, V and Z (small letters are
+# taken as capitals, as the registry has always done)
+USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$"
 # GB/T 2260: six digits ([0-9], not \d, which also takes other scripts' digits)
 REGION_PATTERN = r"^[0-9]{6}$"
 
@@ -45,11 +46,12 @@ Uscc = Annotated[
     str,
     Field(
         pattern=USCC_PATTERN,
-        description="统一社会信用代码 (GB 32100-2015): 18 characters; a wrong check character "
-        "is a 422",
+        description="统一社会信用代码 (GB 32100-2015): 18 characters (small letters are taken as "
+        "capitals); a wrong check character is a 422",
         examples=["9161011329141777XW"],
     ),
     checked("uscc", validate_uscc),
+    AfterValidator(str.upper),
 ]
 RegionCode = Annotated[
     str, Field(pattern=REGION_PATTERN, description="GB/T 2260 code", examples=["610113"])
@@ -71,3 +73,10 @@ class Choices:
         self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return {"type": "string", "enum": [m.value for m in self.enum], "title": self.title}
+
+
+# an integer primary key (BigAutoField): a larger number is a 422, not a database overflow
+RecordKey = Annotated[int, Field(ge=1, le=2**63 - 1, description="the record's number")]
+# a year of the platform's records (the sources date from 2016; the 2100 bound keeps a
+# mistyped year a 422)
+Year = Annotated[int, Field(ge=2000, le=2100)]

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from cqo.reference.apitypes import Choices
+from cqo.reference.apitypes import REGION_PATTERN, Choices, Uscc
 from cqo.reference.enums import (
     AppointingAuthority,
     ConcurrentRole,
@@ -37,7 +37,7 @@ FilingStatus = Annotated[Appointment.Status, Choices("FilingStatus", Appointment
 
 MAX_LIMIT = 200
 CqoStatus = Literal["filed", "pending", "none"]
-REGION_CODE = r"^\d{6}$"
+REGION_CODE = REGION_PATTERN  # GB/T 2260: six digits
 
 
 class PageQuery(Schema):
@@ -129,7 +129,7 @@ class EnterpriseFilters(PageQuery):
     q: str = Field("", max_length=100, description="name contains, or exact USCC")
     region: str | None = Field(None, pattern=REGION_CODE, description="a region and its subtree")
     industry: str | None = Field(
-        None, pattern=r"^([A-T]|\d{2})$", description="a section letter or a division code"
+        None, pattern=r"^([A-T]|[0-9]{2})$", description="a section letter or a division code"
     )
     size: EnterpriseSize | None = None
     cqo_status: CqoStatus | None = None
@@ -443,7 +443,7 @@ class ReminderPage(Schema):
 
 
 class ReminderFilters(PageQuery):
-    enterprise: str | None = Field(None, max_length=18, description="USCC")
+    enterprise: Uscc | None = None
     unread: bool = Field(False, description="only those the enterprise has not yet read")
 
 

@@ -792,7 +792,7 @@ def evidence_add(
     request: HttpRequest,
     app_id: uuid.UUID,
     kind: Form[EvidenceKind],
-    title: Form[str],
+    title: Annotated[str, Form(min_length=1)],
     file: File[UploadedFile],
 ) -> Status[ApplicationOut]:
     """Multipart: kind, title, file (PDF/JPG/PNG, ≤ 20 MB)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -25,6 +25,7 @@ from cqo.community.models import (
     Registration,
     Submission,
 )
+from cqo.reference.apitypes import DecimalText
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
 
@@ -88,7 +89,9 @@ class EventIn(Schema):
     ends_at: dt.datetime
     capacity: int = Field(ge=1, le=100_000)
     counts_hours: bool = False
-    hours: Decimal = Field(Decimal(0), ge=0, le=100, decimal_places=1)
+    hours: Annotated[
+        Decimal, Field(ge=0, le=100, max_digits=4, decimal_places=1), DecimalText(4, 1)
+    ] = Decimal(0)
     description: str = Field("", max_length=20000)
 
 
@@ -239,7 +242,7 @@ class SubmissionOut(Schema):
 
 
 class ScoreIn(Schema):
-    points: dict[str, Decimal] = Field(
+    points: dict[str, Annotated[Decimal, DecimalText(8, 2)]] = Field(
         description='per criterion, keyed "c<position>", e.g. {"c1": 18.5}'
     )
 

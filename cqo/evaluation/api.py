@@ -25,7 +25,7 @@ from cqo.evaluation.models import (
     SelfAssessment,
 )
 from cqo.lib import clock
-from cqo.reference.apitypes import Choices, Uscc, Year
+from cqo.reference.apitypes import Choices, DecimalText, Uscc, Year
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
 from cqo.registry.models import Enterprise
@@ -38,6 +38,8 @@ SelfAssessmentStatus = Annotated[
     SelfAssessment.Status, Choices("SelfAssessmentStatus", SelfAssessment.Status)
 ]
 
+# an amount of money in yuan, to the fen (shenzhen-guide §5.7)
+Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), DecimalText(16, 2)]
 router = Router(tags=["evaluation"])
 
 USCC = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
@@ -243,7 +245,7 @@ class CostIn(Schema):
     account: str = Field(max_length=100, description="the account's public id or its name")
     year: int = Field(ge=2000, le=2100)
     quarter: int = Field(ge=1, le=4)
-    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    amount: Money
     note: str = Field("", max_length=200)
 
 
@@ -271,14 +273,23 @@ class CostPage(Schema):
 class RevenueIn(Schema):
     year: int = Field(ge=2000, le=2100)
     quarter: int = Field(ge=1, le=4)
-    amount: Decimal = Field(gt=0, max_digits=18, decimal_places=2)
+    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2), DecimalText(18, 2)]
+
+
+class RevenueOut(Schema):
+    year: int
+    quarter: int
+    amount: Decimal
 
 
 class CostTargetIn(Schema):
     year: int = Field(ge=2000, le=2100)
     category: Category | None = Field(None, description="null: the total quality cost")
-    amount_max: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
-    share_max: Decimal | None = Field(None, ge=0, le=100, max_digits=6, decimal_places=2)
+    amount_max: Money | None = None
+    share_max: (
+        Annotated[Decimal, Field(ge=0, le=100, max_digits=6, decimal_places=2), DecimalText(6, 2)]
+        | None
+    ) = None
     note: str = Field("", max_length=200)
 
 
@@ -290,6 +301,16 @@ class QualityCostPeriodOut(Schema):
     revenue: Decimal | None
     revenue_share: Decimal | None = Field(description="quality cost as % of revenue")
     failure_to_conformance: Decimal | None
+
+
+class CostTargetSetOut(Schema):
+    """A target as set (CostTargetIn read back)."""
+
+    year: int
+    category: Category | None
+    amount_max: Decimal | None
+    share_max: Decimal | None
+    note: str
 
 
 class CostTargetOut(Schema):
@@ -314,7 +335,7 @@ class LossIn(Schema):
     occurred_on: dt.date
     kind: str = Field(max_length=40, description="a shenzhen-guide §5.7.3.2 kind code")
     effect: QualityLoss.Effect
-    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    amount: Money
     description: str = Field("", max_length=300)
 
 
@@ -745,19 +766,19 @@ def cost_set(request: HttpRequest, uscc: Uscc, payload: CostIn) -> CostOut:
     return _cost_out(services.cost_set(actor=user, enterprise=ent, data=_plain(payload)))
 
 
-@router.post("/evaluation/enterprises/{uscc}/revenue", response={200: RevenueIn, **ERRORS})
-def revenue_set(request: HttpRequest, uscc: Uscc, payload: RevenueIn) -> RevenueIn:
+@router.post("/evaluation/enterprises/{uscc}/revenue", response={200: RevenueOut, **ERRORS})
+def revenue_set(request: HttpRequest, uscc: Uscc, payload: RevenueIn) -> RevenueOut:
     user, ent = _ent(request, uscc)
     row = services.revenue_set(actor=user, enterprise=ent, data=_plain(payload))
-    return RevenueIn(year=row.year, quarter=row.quarter, amount=row.amount)
+    return RevenueOut(year=row.year, quarter=row.quarter, amount=row.amount)
 
 
-@router.post("/evaluation/enterprises/{uscc}/targets", response={200: CostTargetIn, **ERRORS})
-def target_set(request: HttpRequest, uscc: Uscc, payload: CostTargetIn) -> CostTargetIn:
+@router.post("/evaluation/enterprises/{uscc}/targets", response={200: CostTargetSetOut, **ERRORS})
+def target_set(request: HttpRequest, uscc: Uscc, payload: CostTargetIn) -> CostTargetSetOut:
     """质量成本目标 (shenzhen-guide §5.7.2.2 b): an amount and/or revenue-share ceiling."""
     user, ent = _ent(request, uscc)
     t = services.target_set(actor=user, enterprise=ent, data=_plain(payload))
-    return CostTargetIn(
+    return CostTargetSetOut(
         year=t.year,
         category=Category(t.category) if t.category else None,
         amount_max=t.amount_max,

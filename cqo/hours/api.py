@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -18,6 +18,7 @@ from cqo.hours import rules, selectors, services
 from cqo.hours.models import StudyRecord
 from cqo.lib import crypto
 from cqo.reference import validators
+from cqo.reference.apitypes import DecimalText
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
 from cqo.registry.models import Person
@@ -39,7 +40,9 @@ class HoursIn(Schema):
     id_number: str | None = Field(None, max_length=30, description="or ID number …")
     person_name: str | None = Field(None, max_length=50, description="… and name")
     kind: KindCode = "online_self_study"
-    hours: Decimal = Field(ge=0, le=500, max_digits=6, decimal_places=1)
+    hours: Annotated[
+        Decimal, Field(ge=0, le=500, max_digits=6, decimal_places=1), DecimalText(6, 1)
+    ]
     occurred_on: dt.date
     title: str = Field(max_length=200)
     provider: str = Field("", max_length=200)

@@ -18,7 +18,7 @@ from pydantic import Field
 from cqo.accounts.api import ERRORS
 from cqo.imports import selectors, services
 from cqo.imports.models import EnterpriseList
-from cqo.reference.apitypes import Choices
+from cqo.reference.apitypes import Choices, FormOptional
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, PageQuery
 
@@ -31,13 +31,13 @@ router = Router(tags=["imports"])
 
 class ImportIn(Schema):
     as_of: dt.date = Field(description="the list's as-of date (截止日期)")
-    region: str | None = Field(
+    region: Annotated[str | None, FormOptional()] = Field(
         None, pattern=REGION_CODE, description="the list's region; default: the caller's"
     )
     mode: EnterpriseList.Mode = Field(
         EnterpriseList.Mode.ALL_OR_NOTHING, description="all_or_nothing or good_rows"
     )
-    reference_year: int | None = Field(
+    reference_year: Annotated[int | None, FormOptional()] = Field(
         None, ge=1949, le=2100, description="above-scale reference year; default: as-of year"
     )
 

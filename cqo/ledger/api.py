@@ -27,6 +27,7 @@ router = Router(tags=["ledger"])
 
 MAX_INT = 2**63 - 1
 ERRORS: dict[int, type[Schema]] = {422: ErrorOut}
+FOUND: dict[int, type[Schema]] = {404: ErrorOut, 422: ErrorOut}
 
 
 class CheckpointOut(Schema):
@@ -119,7 +120,7 @@ def checkpoint_latest_text(request: HttpRequest) -> HttpResponse:
 @router.get(
     "/ledger/entries/{index}",
     auth=None,
-    response={200: LogEntryOut, **ERRORS},
+    response={200: LogEntryOut, **FOUND},
     summary="One entry of the log",
 )
 def entry_get(

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from cqo.reference.apitypes import Choices, RegionCode
+from cqo.reference.apitypes import Choices, RegionCode, error_responses
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_children, region_label
 
@@ -59,14 +59,14 @@ class IndustryFilters(Schema):
     )
 
 
-@router.get("/regions", response=list[RegionOut])
+@router.get("/regions", response=list[RegionOut], openapi_extra=error_responses(404, 422))
 def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> QuerySet[Region]:
     if filters.parent and not Region.objects.filter(code=filters.parent).exists():
         raise Http404
     return region_children(filters.parent)
 
 
-@router.get("/industries", response=list[IndustryOut])
+@router.get("/industries", response=list[IndustryOut], openapi_extra=error_responses(422))
 def industry_list(request: HttpRequest, filters: Query[IndustryFilters]) -> QuerySet[Industry]:
     qs = Industry.objects.all()
     if filters.level:

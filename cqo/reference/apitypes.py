@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from pydantic import AfterValidator, Field, GetJsonSchemaHandler
@@ -80,3 +80,91 @@ RecordKey = Annotated[int, Field(ge=1, le=2**63 - 1, description="the record's n
 # a year of the platform's records (the sources date from 2016; the 2100 bound keeps a
 # mistyped year a 422)
 Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+@dataclass(frozen=True)
+class DecimalText:
+    """Documents a Decimal input as it is parsed: ``Annotated[Decimal, Field(ge=0, le=500,
+    max_digits=4, decimal_places=1), DecimalText(4, 1)]``.
+
+    pydantic documents a Decimal as "a number or any string", but refuses an empty or non-numeric
+    string, and a float's binary digits break ``max_digits``/``decimal_places`` (0.1 + 0.2 has
+    seventeen). The document then promises values the API refuses. Here a JSON number is
+    documented as an integer within the bounds, and a string as digits with at most ``places``
+    decimals whose integer part keeps within them; both are always accepted. (A fraction sent as
+    a JSON number is still accepted when it fits, as before.)"""
+
+    digits: int
+    places: int
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        if handler.mode != "validation":
+            return schema
+        number = next(b for b in schema.get("anyOf", [schema]) if b.get("type") == "number")
+        positive = "exclusiveMinimum" in number or number.get("minimum", -1) > 0
+        # the integer part stays below the ceiling: a digit and zeros (500, 100, 10¹²) at most
+        # the maximum (a documented subset of what is accepted, never more)
+        ceiling = 10 ** (self.digits - self.places)
+        if "maximum" in number:
+            top = str(int(number["maximum"]))
+            ceiling = min(ceiling, int(top[0]) * 10 ** (len(top) - 1))
+        integer: dict[str, Any] = {"type": "integer", "minimum": 1 if positive else 0}
+        integer["maximum"] = ceiling - 1
+        text = {"type": "string", "pattern": _decimal_pattern(ceiling, self.places, positive)}
+        extra = {k: v for k, v in schema.items() if k not in ("anyOf", "type", "minimum")}
+        extra = {k: v for k, v in extra.items() if not k.startswith(("maximum", "exclusive"))}
+        return {**extra, "anyOf": [integer, text]}
+
+
+def _decimal_pattern(ceiling: int, places: int, positive: bool) -> str:
+    """Decimal strings whose integer part is below ``ceiling`` (a digit then zeros: 500, 100,
+    10¹²) and, when ``positive``, at least 1."""
+    text = str(ceiling)
+    lead, rest = text[0], text[1:]
+    zeros = len(rest)
+    if set(rest) - {"0"}:
+        raise ValueError(f"{ceiling}: only a digit followed by zeros")
+    shorter = f"[1-9][0-9]{{0,{zeros - 1}}}" if positive else f"[0-9]{{1,{zeros}}}"
+    options = [shorter] if zeros else []
+    if lead != "1":
+        options.append(f"[1-{int(lead) - 1}][0-9]{{{zeros}}}")
+    fraction = f"(\\.[0-9]{{1,{places}}})?" if places else ""
+    return f"^({'|'.join(options)}){fraction}$"
+
+
+@dataclass(frozen=True)
+class FormOptional:
+    """Documents an optional multipart form field: ``Annotated[int | None, FormOptional()]``.
+    A form has no null (a field is given or left out), so the document shows only the value's
+    own schema; ``null`` as text would be refused."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        branches = [b for b in schema.get("anyOf", []) if b.get("type") != "null"]
+        if len(branches) != 1:
+            return schema
+        rest = {k: v for k, v in schema.items() if k != "anyOf"}
+        return {**branches[0], **rest}
+
+
+def error_responses(*statuses: int) -> dict[str, Any]:
+    """``openapi_extra`` documenting ``statuses`` in the one error shape, for a router below
+    cqo.accounts (which defines ErrorOut; cqo/api.py puts the component in the document)."""
+    from http.client import responses
+
+    return {
+        "responses": {
+            status: {
+                "description": responses.get(status, ""),
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                },
+            }
+            for status in statuses
+        }
+    }

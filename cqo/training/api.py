@@ -22,7 +22,7 @@ from pydantic import Field
 
 from cqo.accounts.api import ERRORS, ErrorOut
 from cqo.lib.errors import TooManyRequests
-from cqo.reference.apitypes import Choices, checked
+from cqo.reference.apitypes import Choices, DecimalText, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
 from cqo.training import printing, rules, selectors, services
@@ -39,6 +39,12 @@ from cqo.training.models import (
 SessionStatus = Annotated[Session.Status, Choices("SessionStatus", Session.Status)]
 TrainingCertificateStatus = Annotated[
     TrainingCertificate.Status, Choices("TrainingCertificateStatus", TrainingCertificate.Status)
+]
+# 经费预算 in yuan, to the fen
+Budget = Annotated[
+    Decimal,
+    Field(ge=0, le=services.MAX_BUDGET, decimal_places=2, max_digits=14),
+    DecimalText(14, 2),
 ]
 router = Router(tags=["training"])
 
@@ -74,13 +80,13 @@ class TrainingPlanIn(Schema):
     """A regulator's plan is for its region, a certification body's for its organisation."""
 
     year: int = Field(ge=2000, le=2100)
-    budget: Decimal = Field(ge=0, le=services.MAX_BUDGET, decimal_places=2, max_digits=14)
+    budget: Budget
     planned_sessions: int = Field(ge=0, le=services.MAX_PLANNED)
     notes: str = Field("", max_length=services.TEXT_MAX)
 
 
 class PlanUpdateIn(Schema):
-    budget: Decimal = Field(ge=0, le=services.MAX_BUDGET, decimal_places=2, max_digits=14)
+    budget: Budget
     planned_sessions: int = Field(ge=0, le=services.MAX_PLANNED)
     notes: str = Field("", max_length=services.TEXT_MAX)
 
@@ -116,7 +122,11 @@ class CourseIn(Schema):
         None, pattern=REGION_CODE, description="the region served; regulators default to theirs"
     )
     forms: list[Form] = Field(min_length=1, max_length=5)
-    hours: Decimal = Field(gt=0, le=500, decimal_places=1, max_digits=4, description="学时")
+    hours: Annotated[
+        Decimal,
+        Field(gt=0, le=500, decimal_places=1, max_digits=4, description="学时"),
+        DecimalText(4, 1),
+    ]
     method: Method
     pass_mark: int | None = Field(None, ge=0, le=100, description="exam, assignment")
     min_attendance: int | None = Field(None, ge=1, le=100, description="attendance: percent")
@@ -216,7 +226,9 @@ class SessionAttendanceIn(Schema):
 
 
 class ResultIn(Schema):
-    score: Decimal = Field(ge=0, le=100, decimal_places=1, max_digits=4)
+    score: Annotated[
+        Decimal, Field(ge=0, le=100, decimal_places=1, max_digits=4), DecimalText(4, 1)
+    ]
 
 
 class TrainingCertificateFilters(PageQuery):

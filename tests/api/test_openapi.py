@@ -20,7 +20,7 @@ import pytest
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
-from cqo.api import api
+from cqo.api import api, document_around_the_handler
 
 
 def operations() -> Iterator[tuple[str, Operation]]:
@@ -36,16 +36,33 @@ def operations() -> Iterator[tuple[str, Operation]]:
                     )
 
 
-def alone(operation: Operation) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The operation's OpenAPI entry and the components it needs, built from its own classes
-    only (a document with nothing else in it, so nothing else can take a name)."""
+def _empty_document() -> OpenAPISchema:
     document = OpenAPISchema.__new__(OpenAPISchema)
     document.api = api
     document.path_prefix = ""
     document.schemas = {}
     document.securitySchemes = {}
     document.all_operation_ids = set()
-    return document.operation_details(operation), document.schemas
+    return document
+
+
+def alone(operation: Operation) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The operation's OpenAPI entry and the components it needs, built from its own classes
+    only (a document with nothing else in it, so nothing else can take a name)."""
+    document = _empty_document()
+    entry = document.operation_details(operation)
+    document_around_the_handler(entry)
+    return entry, document.schemas
+
+
+def by_direction(operation: Operation) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The components the operation's request needs (as pydantic validates them) and those its
+    responses need (as it serializes them), apart."""
+    request, response = _empty_document(), _empty_document()
+    request.request_body(operation)
+    request.operation_parameters(operation)
+    response.responses(operation)
+    return request.schemas, response.schemas
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +92,20 @@ def test_it_documents_every_operation_with_its_own_classes(document: dict[str, A
             if document["components"]["schemas"].get(name) != schema:
                 wrong.append(f"{label}: component {name} is another class's")
     assert not wrong, "\n".join(sorted(set(wrong)))
+
+
+def test_it_names_a_class_read_and_written_differently_apart(document: dict[str, Any]) -> None:
+    # a class that is a request body somewhere and a response elsewhere must document the same
+    # schema both ways (one component serves both); a Decimal reads as a number or a string
+    # but is written as a string, so such a class needs an input and an output class
+    read: dict[str, Any] = {}
+    written: dict[str, Any] = {}
+    for _label, operation in operations():
+        request, response = by_direction(operation)
+        read |= request
+        written |= response
+    both = [n for n in read.keys() & written.keys() if read[n] != written[n]]
+    assert not both, sorted(both)
 
 
 def _refs(core: Any, found: set[str]) -> None:

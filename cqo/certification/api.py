@@ -35,6 +35,7 @@ from cqo.certification.models import (
 from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import clock
 from cqo.lib.errors import TooManyRequests
+from cqo.lib.lookups import too_many_lookups
 from cqo.policy.selectors import certification_pack, governing_for_version
 from cqo.reference.apitypes import Choices, RecordKey, checked
 from cqo.registry.api.common import actor, page
@@ -621,7 +622,7 @@ def public_certificate(request: HttpRequest, number: LevelCertificateNumber) -> 
     (holder, organisation, level, body, dates) and the status now (valid, suspended,
     discontinued, withdrawn, void, superseded or expired). At most ``CQO_PUBLIC_VERIFY_RATE``
     lookups per client address (429 beyond)."""
-    if selectors.public_lookup_limited(request):
+    if too_many_lookups(request):
         raise TooManyRequests(_("查验过于频繁，请稍后再试"))
     # validated once against the schema and sent as it is (the busiest public answer)
     answer = PublicLevelCertificateOut(**_public(selectors.public_certificate(number)))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from cqo.accounts.access import NOTHING
 from cqo.accounts.models import Role
@@ -39,8 +39,6 @@ CERTIFICATE = "level_certificate"
 BODY = "certification_body"
 EXPERT = "certification_expert"
 RECOMMENDATION = "level_recommendation"
-# the rate-limit group of the public lookups (shared with cqo.training and cqo.ledger)
-PUBLIC_LOOKUP = "public-lookup"
 
 
 # Who acts for which body -----------------------------------------------------------------------
@@ -270,21 +268,6 @@ def certificate_get(*, user: Any, number: str) -> LevelCertificate:
     if found is None:
         raise Http404
     return found
-
-
-def public_lookup_limited(request: HttpRequest) -> bool:
-    """Whether the client's address has used up its public lookups (settings
-    ``CQO_PUBLIC_VERIFY_RATE``); counts this one. One budget for every public lookup of a
-    certificate or hour proof, so switching between them buys no more."""
-    from django.conf import settings
-    from django_ratelimit.core import is_ratelimited
-
-    rate = settings.CQO_PUBLIC_VERIFY_RATE
-    if rate is None:
-        return False
-    # a WSGI server sets REMOTE_ADDR (gunicorn always does); a caller without one shares a key
-    key: Any = "ip" if request.META.get("REMOTE_ADDR") else (lambda _group, _request: "")
-    return is_ratelimited(request, group=PUBLIC_LOOKUP, key=key, rate=rate, increment=True)
 
 
 def public_certificate(number: str) -> LevelCertificate:

@@ -33,6 +33,7 @@ from cqo.certification.services._common import spec_for
 from cqo.lib import clock
 from cqo.lib.errors import rate_limited_page
 from cqo.lib.forms import apply_errors
+from cqo.lib.lookups import too_many_lookups
 from cqo.registry.views._common import xlsx_response
 
 PAGE_SIZE = 25
@@ -1093,7 +1094,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     """The facts printed on the certificate and the status, as of now; nothing personal beyond
     the holder's name and organisation, not the score (SPEC §6). Rate-limited per address like
     the API."""
-    if selectors.public_lookup_limited(request):
+    if too_many_lookups(request):
         return rate_limited_page(request)
     cert = selectors.public_certificate(number)
     return render(

@@ -15,6 +15,7 @@ from cqo.ledger.forms import VerifyForm
 from cqo.ledger.models import Checkpoint
 from cqo.ledger.verify import VerifyResult, verify_bundle
 from cqo.lib.errors import rate_limited_page
+from cqo.lib.lookups import too_many_lookups
 
 # verify_bundle's outcome codes, worded for the page; its English reason is shown beneath
 OUTCOMES = {
@@ -45,26 +46,12 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _lookup_limited(request: HttpRequest) -> bool:
-    """Whether the client's address has used up its public lookups (``CQO_PUBLIC_VERIFY_RATE``,
-    one budget with the certificate verifications: the group ``public-lookup``)."""
-    from django.conf import settings
-    from django_ratelimit.core import is_ratelimited
-
-    rate = settings.CQO_PUBLIC_VERIFY_RATE
-    if rate is None:
-        return False
-    # a WSGI server sets REMOTE_ADDR (gunicorn always does); a caller without one shares a key
-    key: Any = "ip" if request.META.get("REMOTE_ADDR") else (lambda _group, _request: "")
-    return is_ratelimited(request, group="public-lookup", key=key, rate=rate, increment=True)
-
-
 def verify(request: HttpRequest) -> HttpResponse:
     """The public check of an hour proof (no login); each check counts against the address's
     budget of public lookups."""
     result: VerifyResult | None = None
     if request.method == "POST":
-        if _lookup_limited(request):
+        if too_many_lookups(request):
             return rate_limited_page(request)
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():

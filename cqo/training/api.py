@@ -22,6 +22,7 @@ from pydantic import Field
 
 from cqo.accounts.api import ERRORS, ErrorOut
 from cqo.lib.errors import TooManyRequests
+from cqo.lib.lookups import too_many_lookups
 from cqo.reference.apitypes import Choices, DecimalText, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
@@ -611,7 +612,7 @@ def public_certificate(
     on it (holder, course, hours, dates, issuer), its status and whether the content is intact.
     No ID number, no assessment result. At most ``CQO_PUBLIC_VERIFY_RATE`` lookups per client
     address (429 beyond)."""
-    if selectors.public_lookup_limited(request):
+    if too_many_lookups(request):
         raise TooManyRequests(_("查验过于频繁，请稍后再试"))
     cert = selectors.public_certificate(number)
     return PublicTrainingCertificateOut(**_public_values(cert, rules.public_facts(cert.content)))

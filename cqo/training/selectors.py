@@ -18,7 +18,7 @@ import uuid
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from cqo.accounts import access
 from cqo.accounts.models import Role
@@ -313,21 +313,6 @@ def certificate_get(*, user: Any, number: str) -> TrainingCertificate:
 
 def valid_certificate_for(enrolment: Enrolment) -> TrainingCertificate | None:
     return enrolment.certificates.filter(status=TrainingCertificate.Status.VALID).first()
-
-
-def public_lookup_limited(request: HttpRequest) -> bool:
-    """Whether the client's address has used up its public lookups (settings
-    ``CQO_PUBLIC_VERIFY_RATE``); counts this one. The budget is shared with the level
-    certificates and the hour proofs (the group ``public-lookup``)."""
-    from django.conf import settings
-    from django_ratelimit.core import is_ratelimited
-
-    rate = settings.CQO_PUBLIC_VERIFY_RATE
-    if rate is None:
-        return False
-    # a WSGI server sets REMOTE_ADDR (gunicorn always does); a caller without one shares a key
-    key: Any = "ip" if request.META.get("REMOTE_ADDR") else (lambda _group, _request: "")
-    return is_ratelimited(request, group="public-lookup", key=key, rate=rate, increment=True)
 
 
 def public_certificate(number: str) -> TrainingCertificate:

@@ -23,6 +23,7 @@ from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.lib.errors import rate_limited_page
 from cqo.lib.forms import apply_errors
+from cqo.lib.lookups import too_many_lookups
 from cqo.reference.selectors import region_label
 from cqo.registry.forms import region_filter_options
 from cqo.registry.views._common import xlsx_response
@@ -552,7 +553,7 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """The facts printed on the certificate and its status; never an ID number or the
     assessment result. Rate-limited per address like the API."""
-    if selectors.public_lookup_limited(request):
+    if too_many_lookups(request):
         return rate_limited_page(request)
     cert = selectors.public_certificate(number)
     return render(

@@ -7,3 +7,6 @@ DEBUG = False
 ROOT_URLCONF = "bench.load_urls"
 # plain HTTP on the loopback: in production a TLS proxy sits in front of gunicorn
 SECURE_SSL_REDIRECT = False
+# wrk drives the public verification from one address at ~1,000 requests/s: the limit is raised
+# out of reach, not switched off, so each request still pays for the check
+CQO_PUBLIC_VERIFY_RATE = "1000000000/s"

@@ -219,6 +219,11 @@ CQO_FILING_DUE_DAYS = int(os.environ.get("CQO_FILING_DUE_DAYS", "30"))
 CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "10"))
 CQO_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("CQO_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 CQO_LOGIN_LOCK_MINUTES = int(os.environ.get("CQO_LOGIN_LOCK_MINUTES", "15"))
+# The public lookups without login (level and training certificates by number, API and page;
+# the hour-proof check): at most this many per client address (django-ratelimit rate, e.g.
+# "60/m"; blank: no limit), so nobody reads the register by walking certificate numbers. The
+# load benchmark raises it (bench/load_settings.py).
+CQO_PUBLIC_VERIFY_RATE = os.environ.get("CQO_PUBLIC_VERIFY_RATE", "60/m").strip() or None
 # API bearer tokens expire after this many days: a week, so that a key copied into a script or
 # left in a shell history stops working soon; a client signs in again for a new one.
 CQO_TOKEN_DAYS = int(os.environ.get("CQO_TOKEN_DAYS", "7"))

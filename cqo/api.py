@@ -5,14 +5,18 @@ OpenAPI docs at /api/v1/docs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 
 from cqo.accounts.models import ApiToken
+from cqo.lib.errors import TooManyRequests
 
 
 class BearerToken(HttpBearer):
@@ -28,7 +32,63 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# What any operation may answer besides what its handler declares, because something before or
+# around the handler answers it: a query or form value with NUL, or a body that is not JSON
+# (cqo.lib.middleware, ninja); a body over CQO_REQUEST_MAX_BYTES (config.security); the
+# database gone mid-request (cqo.lib.faults, with Retry-After); and, where a token is needed,
+# none or a bad one. Every one of them comes in the one error shape.
+AROUND_THE_HANDLER = {
+    400: "Bad Request: a value containing NUL, or a body that cannot be parsed",
+    413: "Content Too Large: the request body is over the platform's limit",
+    503: "Service Unavailable: the database is unavailable; nothing was changed (Retry-After)",
+}
+SIGNED_IN = {401: "Unauthorized: no valid bearer token"}
+ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def document_around_the_handler(operation: dict[str, Any]) -> None:
+    """Add the statuses of AROUND_THE_HANDLER (and 401 where a token is needed) to one
+    operation of the OpenAPI document, unless its handler declares them itself."""
+    statuses = dict(AROUND_THE_HANDLER)
+    if operation.get("security"):
+        statuses |= SIGNED_IN
+    for status, description in statuses.items():
+        operation["responses"].setdefault(
+            status,
+            {
+                "description": description,
+                "content": {"application/json": {"schema": ERROR_SCHEMA}},
+            },
+        )
+
+
+class CqoApi(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                document_around_the_handler(operation)
+        for name, schema in _error_schemas().items():
+            document["components"]["schemas"].setdefault(name, schema)
+        return document
+
+
+def _error_schemas() -> dict[str, Any]:
+    """The components of the error shape, as ninja writes them."""
+    from ninja.openapi.schema import REF_TEMPLATE
+    from ninja.schema import NinjaGenerateJsonSchema
+
+    from cqo.accounts.api import ErrorOut
+
+    schema = ErrorOut.model_json_schema(
+        ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema
+    )
+    return {**schema.pop("$defs", {}), "ErrorOut": schema}
+
+
+api = CqoApi(
     title="CQO Platform API",
     version="1",
     description="首席质量官管理平台 REST API. Authenticate with `POST /api/v1/auth/token`, then "
@@ -68,6 +128,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(
         request, {"detail": [{"field": "__all__", "message": str(exc)}]}, status=exc.status_code
     )
+
+
+@api.exception_handler(TooManyRequests)
+def on_rate_limited(request: HttpRequest, exc: TooManyRequests) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": [{"field": "__all__", "message": str(exc)}]}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -22,10 +22,14 @@ from cqo.accounts.models import Role, User
 from cqo.blacklist import rules, selectors, services
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import clock
+from cqo.reference.apitypes import Choices
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry_selectors
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
+
+ListingKind = Annotated[Listing.Kind, Choices("ListingKind", Listing.Kind)]
+ListingAppealStatus = Annotated[Appeal.Status, Choices("ListingAppealStatus", Appeal.Status)]
 
 router = Router(tags=["blacklist"])
 
@@ -34,7 +38,7 @@ router = Router(tags=["blacklist"])
 
 
 class ListingFilters(PageQuery):
-    kind: Listing.Kind | None = None
+    kind: ListingKind | None = None
     state: Listing.State | None = Field(
         None, description="pending (未生效), in_force, ended (已到期), revoked"
     )
@@ -51,7 +55,7 @@ class ListingIn(Schema):
     person: uuid.UUID | None = Field(None, description="the person's public id")
     id_number: str | None = Field(None, max_length=18, description="居民身份证号")
     person_name: str | None = Field(None, max_length=50, description="must match the record")
-    kind: Listing.Kind = Field(description="warning (警示) or exit (退出)")
+    kind: ListingKind = Field(description="warning (警示) or exit (退出)")
     reason: str = Field(max_length=rules.TEXT_MAX, description="列入原因, at least 4 characters")
     accident: str = Field("", max_length=rules.TEXT_MAX, description="事故情况")
     authority_name: str = Field(
@@ -65,10 +69,10 @@ class ListingIn(Schema):
     public: bool = Field(False, description="shown on the public notice")
 
 
-class AppealOut(Schema):
+class ListingAppealOut(Schema):
     id: uuid.UUID
     listing: uuid.UUID
-    status: Appeal.Status
+    status: ListingAppealStatus
     grounds: str
     has_attachment: bool
     filed_by: str
@@ -82,7 +86,7 @@ class ListingItem(Schema):
     id: uuid.UUID = Field(description="the listing's public id")
     person: uuid.UUID
     person_name: str
-    kind: Listing.Kind
+    kind: ListingKind
     state: Listing.State
     reason: str
     authority_name: str
@@ -106,7 +110,7 @@ class ListingOut(ListingItem):
     ended_elsewhere: int = Field(description="filings it ended outside the caller's scope")
     revoked_by: str | None
     revoke_reason: str
-    appeals: list[AppealOut]
+    appeals: list[ListingAppealOut]
     audit: list[AuditOut]
 
 
@@ -115,7 +119,7 @@ class ListingPage(Schema):
     items: list[ListingItem]
 
 
-class RevokeIn(Schema):
+class ListingRevokeIn(Schema):
     reason: str = Field(max_length=rules.TEXT_MAX, description="at least 4 characters")
 
 
@@ -124,11 +128,11 @@ class EndDateIn(Schema):
     note: str = Field("", max_length=rules.TEXT_MAX)
 
 
-class AppealIn(Schema):
+class ListingAppealIn(Schema):
     grounds: str = Field(max_length=rules.TEXT_MAX, description="at least 10 characters")
 
 
-class DecideIn(Schema):
+class ListingAppealDecisionIn(Schema):
     outcome: Literal["upheld", "granted"] = Field(description="维持 or 撤销列入")
     note: str = Field(max_length=rules.TEXT_MAX, description="decision note, required")
 
@@ -143,7 +147,7 @@ class PublicFilters(PageQuery):
 class PublicItem(Schema):
     id: uuid.UUID
     name: str
-    kind: Listing.Kind
+    kind: ListingKind
     state: Listing.State
     reason: str
     authority_name: str
@@ -177,8 +181,8 @@ def _item_values(listing: Listing) -> dict[str, Any]:
     }
 
 
-def _appeal_out(appeal: Appeal) -> AppealOut:
-    return AppealOut(
+def _appeal_out(appeal: Appeal) -> ListingAppealOut:
+    return ListingAppealOut(
         id=appeal.public_id,
         listing=appeal.listing.public_id,
         status=Appeal.Status(appeal.status),
@@ -268,7 +272,9 @@ def listing_detail(request: HttpRequest, public_id: uuid.UUID) -> ListingOut:
 
 
 @router.post("/blacklist/{public_id}/revoke", response={200: ListingOut, **ERRORS})
-def listing_revoke(request: HttpRequest, public_id: uuid.UUID, payload: RevokeIn) -> ListingOut:
+def listing_revoke(
+    request: HttpRequest, public_id: uuid.UUID, payload: ListingRevokeIn
+) -> ListingOut:
     user, listing = _listing(request, public_id)
     listing = services.listing_revoke(actor=user, listing=listing, reason=payload.reason)
     return _listing_out(user, listing)
@@ -283,18 +289,20 @@ def listing_end_date(request: HttpRequest, public_id: uuid.UUID, payload: EndDat
     return _listing_out(user, listing)
 
 
-@router.post("/blacklist/{public_id}/appeals", response={201: AppealOut, **ERRORS})
+@router.post("/blacklist/{public_id}/appeals", response={201: ListingAppealOut, **ERRORS})
 def appeal_create(
-    request: HttpRequest, public_id: uuid.UUID, payload: AppealIn
-) -> Status[AppealOut]:
+    request: HttpRequest, public_id: uuid.UUID, payload: ListingAppealIn
+) -> Status[ListingAppealOut]:
     """申诉: only the listed person, one undecided appeal at a time."""
     user, listing = _listing(request, public_id)
     appeal = services.appeal_create(actor=user, listing=listing, data=payload.model_dump())
     return Status(201, _appeal_out(appeal))
 
 
-@router.post("/blacklist/appeals/{appeal_id}/decide", response={200: AppealOut, **ERRORS})
-def appeal_decide(request: HttpRequest, appeal_id: uuid.UUID, payload: DecideIn) -> AppealOut:
+@router.post("/blacklist/appeals/{appeal_id}/decide", response={200: ListingAppealOut, **ERRORS})
+def appeal_decide(
+    request: HttpRequest, appeal_id: uuid.UUID, payload: ListingAppealDecisionIn
+) -> ListingAppealOut:
     """The issuing level or above: ``upheld`` (维持) or ``granted`` (撤销列入, revokes)."""
     user = actor(request)
     appeal = selectors.appeal_get(user=user, public_id=appeal_id)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -33,11 +34,40 @@ from cqo.certification.models import (
 )
 from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import clock
+from cqo.lib.errors import TooManyRequests
+from cqo.lib.lookups import too_many_lookups
 from cqo.policy.selectors import certification_pack, governing_for_version
+from cqo.reference.apitypes import Choices, RecordKey, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
 
+BodyKind = Annotated[CertificationBody.Kind, Choices("BodyKind", CertificationBody.Kind)]
+WorkPeriodKind = Annotated[WorkPeriod.Kind, Choices("WorkPeriodKind", WorkPeriod.Kind)]
+EvidenceKind = Annotated[Evidence.Kind, Choices("EvidenceKind", Evidence.Kind)]
+ApplicationStatus = Annotated[Application.Status, Choices("ApplicationStatus", Application.Status)]
+LevelCertificateStatus = Annotated[
+    LevelCertificate.Status, Choices("LevelCertificateStatus", LevelCertificate.Status)
+]
+WarningKind = Annotated[WarningRecord.Kind, Choices("WarningKind", WarningRecord.Kind)]
+
 router = Router(tags=["certification"])
+
+
+def _number_checked(number: str) -> None:
+    if not rules.number_valid(number):
+        raise ValidationError(_("证书编号校验位不符，请核对后重新输入"))
+
+
+LevelCertificateNumber = Annotated[
+    str,
+    Field(
+        pattern=rules.NUMBER_PATTERN,
+        description="the number as printed (upper case); one of a newer certificate ends in a "
+        "check part whose last character is checked (a mistyped one is a 422)",
+        examples=["CQO2026-SXZX-00001-1K8N6R", "CQO2025-SXZX-00001"],
+    ),
+    checked("certificate_number", _number_checked),
+]
 
 LevelIn = Literal["AAA", "AAAA", "AAAAA"]
 ShownStatus = Literal[
@@ -77,7 +107,7 @@ class BodyIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     uscc: str = Field(min_length=1, max_length=18)
     legal_representative: str = Field(min_length=1, max_length=50)
-    kind: CertificationBody.Kind
+    kind: BodyKind
     authorising_body: str = Field("", max_length=200)
     authorising_document: str = Field("", max_length=200)
     supervising_authority: str = Field(min_length=1, max_length=200)
@@ -117,7 +147,7 @@ class BodyOut(Schema):
     name: str
     uscc: str
     legal_representative: str
-    kind: CertificationBody.Kind
+    kind: BodyKind
     authorising_body: str
     authorising_document: str
     supervising_authority: str
@@ -130,9 +160,31 @@ class BodyOut(Schema):
     experts: list[ExpertOut]
 
 
+class RecommendationIn(Schema):
+    id_number: str = Field(max_length=18, description="the recommended person's ID number")
+    person_name: str = Field(max_length=50, description="must match the registered name")
+    opinion: str = Field(max_length=TEXT_MAX, description="推荐意见, at least 4 characters")
+    recommender: str = Field(max_length=50, description="推荐人（单位负责人）")
+
+
+class RecommendationOut(Schema):
+    id: uuid.UUID
+    enterprise: str = Field(description="USCC of the recommending enterprise")
+    enterprise_name: str
+    person_name: str
+    opinion: str
+    recommender: str
+    created_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+
+
 class ApplicationIn(Schema):
     body: str = Field(max_length=8, description="the body's code")
-    enterprise: str = Field(max_length=18, description="USCC of the organisation recommending")
+    enterprise: str = Field(
+        max_length=18,
+        description="USCC of the organisation: one that filed the applicant's appointment or "
+        "recommended them (POST /certification/recommendations); any other is a 422",
+    )
     level_applied: LevelIn
     education_training: str = Field("", max_length=TEXT_MAX)
     work_summary: str = Field("", max_length=TEXT_MAX)
@@ -153,23 +205,23 @@ class ApplicationUpdateIn(ApplicationIn):
 class PeriodIn(Schema):
     organisation: str = Field(min_length=1, max_length=200)
     post: str = Field(min_length=1, max_length=100)
-    kind: WorkPeriod.Kind
+    kind: WorkPeriodKind
     start: dt.date
     end: dt.date | None = None
 
 
-class PeriodOut(Schema):
+class WorkPeriodOut(Schema):
     id: int
     organisation: str
     post: str
-    kind: WorkPeriod.Kind
+    kind: WorkPeriodKind
     start: dt.date
     end: dt.date | None
 
 
 class EvidenceOut(Schema):
     id: uuid.UUID
-    kind: Evidence.Kind
+    kind: EvidenceKind
     title: str
 
 
@@ -187,7 +239,7 @@ class ApplicationItem(Schema):
     enterprise: str
     body: str
     level_applied: str
-    status: Application.Status
+    status: ApplicationStatus
     submitted_at: dt.datetime | None
     total: Decimal | None
     awarded_level: str
@@ -216,7 +268,7 @@ class ApplicationOut(ApplicationItem):
     report: str
     panel_scores: dict[str, Any]
     grade_by_score: str
-    periods: list[PeriodOut]
+    periods: list[WorkPeriodOut]
     evidence: list[EvidenceOut]
     panel: list[PanelMemberOut]
     certificates: list[str]
@@ -229,12 +281,12 @@ class ApplicationPage(Schema):
 
 
 class ApplicationFilters(PageQuery):
-    status: Application.Status | None = None
+    status: ApplicationStatus | None = None
     level: LevelIn | None = None
     q: str = Field("", max_length=50)
 
 
-class ReturnIn(Schema):
+class ApplicationReturnIn(Schema):
     items: str = Field(max_length=TEXT_MAX, description="the materials to supplement (§9.2.1)")
 
 
@@ -243,7 +295,7 @@ class PanelIn(Schema):
     leader: uuid.UUID
 
 
-class AssessmentIn(Schema):
+class AssessmentRecordIn(Schema):
     kind: Literal["interview", "site_visit"]
     on: dt.date
     notes: str = Field(max_length=TEXT_MAX)
@@ -259,7 +311,7 @@ class ReportIn(Schema):
     report: str = Field(max_length=20000)
 
 
-class AppealIn(Schema):
+class CertificationAppealIn(Schema):
     grounds: str = Field(max_length=TEXT_MAX)
 
 
@@ -268,14 +320,14 @@ class AppealDecideIn(Schema):
     decision: str = Field(max_length=TEXT_MAX)
 
 
-class AppealOut(Schema):
+class CertificationAppealOut(Schema):
     id: uuid.UUID
     status: str
     grounds: str
     decision: str
 
 
-class PublicCertificateOut(Schema):
+class PublicLevelCertificateOut(Schema):
     number: str
     holder: str
     organisation: str
@@ -300,7 +352,7 @@ class ActionOut(Schema):
     decided_on: dt.date
 
 
-class CertificateOut(PublicCertificateOut):
+class LevelCertificateOut(PublicLevelCertificateOut):
     id: uuid.UUID
     application: uuid.UUID
     status_reason: str
@@ -309,15 +361,15 @@ class CertificateOut(PublicCertificateOut):
     audit: list[AuditOut]
 
 
-class CertificateFilters(PageQuery):
-    status: LevelCertificate.Status | None = None
+class LevelCertificateFilters(PageQuery):
+    status: LevelCertificateStatus | None = None
     level: LevelIn | None = None
     q: str = Field("", max_length=50)
 
 
-class CertificatePage(Schema):
+class LevelCertificatePage(Schema):
     count: int
-    items: list[PublicCertificateOut]
+    items: list[PublicLevelCertificateOut]
 
 
 class SuperviseIn(Schema):
@@ -338,7 +390,7 @@ class SuperviseIn(Schema):
 
 
 class WarningIn(Schema):
-    kind: WarningRecord.Kind
+    kind: WarningKind
     conduct: WarningRecord.Conduct
     reason: str = Field(max_length=TEXT_MAX)
 
@@ -354,7 +406,7 @@ class ReissueIn(Schema):
     enterprise: str = Field("", max_length=18, description="new organisation's USCC, if changed")
 
 
-class RecommendIn(Schema):
+class TalentRecommendationIn(Schema):
     reason: str = Field(max_length=TEXT_MAX)
 
 
@@ -444,7 +496,7 @@ def _application_out(user: Any, a: Application) -> ApplicationOut:
         },
         grade_by_score=a.grade_by_score,
         periods=[
-            PeriodOut(
+            WorkPeriodOut(
                 id=p.pk,
                 organisation=p.organisation,
                 post=p.post,
@@ -475,7 +527,7 @@ def _application_out(user: Any, a: Application) -> ApplicationOut:
     )
 
 
-def _public(cert: LevelCertificate) -> dict[str, Any]:
+def _shown(cert: LevelCertificate, content: dict[str, str]) -> dict[str, Any]:
     return {
         "number": cert.number,
         "holder": str(cert.content.get("holder", "")),
@@ -487,16 +539,27 @@ def _public(cert: LevelCertificate) -> dict[str, Any]:
         "status": rules.shown_status(cert.status, cert.valid_until, clock.today()),
         "status_changed_on": cert.status_changed_on,
         "superseded_by": selectors.successor_number(cert),
-        "content": {k: str(v) for k, v in cert.content.items() if k != "holder_id"},
+        "content": content,
         "content_hash": cert.content_hash,
         "intact": services.content_intact(cert),
         "verify_url": printing.verify_url(cert.number),
     }
 
 
-def _certificate_out(cert: LevelCertificate) -> CertificateOut:
-    return CertificateOut(
-        **_public(cert),
+def _public(cert: LevelCertificate) -> dict[str, Any]:
+    """What anyone may read: the printed facts and the status (SPEC §6), never the application,
+    the person's internal id or the panel's score."""
+    return _shown(cert, rules.public_facts(cert.content))
+
+
+def _scoped(cert: LevelCertificate) -> dict[str, Any]:
+    """What the certificate's readers in scope see: its whole frozen content."""
+    return _shown(cert, {k: str(v) for k, v in cert.content.items() if k != "holder_id"})
+
+
+def _certificate_out(cert: LevelCertificate) -> LevelCertificateOut:
+    return LevelCertificateOut(
+        **_scoped(cert),
         id=cert.public_id,
         application=cert.application.public_id,
         status_reason=cert.status_reason,
@@ -515,8 +578,8 @@ def _certificate_out(cert: LevelCertificate) -> CertificateOut:
     )
 
 
-def _appeal_out(appeal: Any) -> AppealOut:
-    return AppealOut(
+def _appeal_out(appeal: Any) -> CertificationAppealOut:
+    return CertificationAppealOut(
         id=appeal.public_id, status=appeal.status, grounds=appeal.grounds, decision=appeal.decision
     )
 
@@ -552,13 +615,17 @@ def grade(request: HttpRequest, payload: GradeIn) -> GradeOut:
 @router.get(
     "/public/certificates/{number}",
     auth=None,
-    response={200: PublicCertificateOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PublicLevelCertificateOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
-def public_certificate(request: HttpRequest, number: str) -> HttpResponse:
-    """Verify a level certificate by its number or QR code, no login: every certified fact and
-    the status now (valid, suspended, discontinued, withdrawn, void, superseded or expired)."""
+def public_certificate(request: HttpRequest, number: LevelCertificateNumber) -> HttpResponse:
+    """Verify a level certificate by its number or QR code, no login: the facts printed on it
+    (holder, organisation, level, body, dates) and the status now (valid, suspended,
+    discontinued, withdrawn, void, superseded or expired). At most ``CQO_PUBLIC_VERIFY_RATE``
+    lookups per client address (429 beyond)."""
+    if too_many_lookups(request):
+        raise TooManyRequests(_("查验过于频繁，请稍后再试"))
     # validated once against the schema and sent as it is (the busiest public answer)
-    answer = PublicCertificateOut(**_public(selectors.public_certificate(number)))
+    answer = PublicLevelCertificateOut(**_public(selectors.public_certificate(number)))
     return HttpResponse(answer.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
@@ -603,6 +670,52 @@ def expert_add(request: HttpRequest, body_id: uuid.UUID, payload: ExpertIn) -> S
     body = selectors.body_get(user=user, public_id=body_id)
     services.expert_create(actor=user, body=body, data=payload.dict())
     return Status(201, _body_out(body))
+
+
+# Recommendations (所在组织的推荐意见, §9.1 b) -------------------------------------------------
+
+
+def _recommendation_out(r: Any) -> RecommendationOut:
+    return RecommendationOut(
+        id=r.public_id,
+        enterprise=r.enterprise.uscc,
+        enterprise_name=r.enterprise.name,
+        person_name=r.person.name,
+        opinion=r.opinion,
+        recommender=r.recommender,
+        created_at=r.created_at,
+        withdrawn_at=r.withdrawn_at,
+    )
+
+
+@router.get("/certification/recommendations", response={200: list[RecommendationOut], **ERRORS})
+def recommendation_list(request: HttpRequest) -> list[RecommendationOut]:
+    """A clerk's enterprise's recommendations; a CQO's own (the organisations they may name)."""
+    found = selectors.recommendation_list(user=actor(request))[:200]
+    return [_recommendation_out(r) for r in found]
+
+
+@router.post("/certification/recommendations", response={201: RecommendationOut, **ERRORS})
+def recommendation_create(
+    request: HttpRequest, payload: RecommendationIn
+) -> Status[RecommendationOut]:
+    """The enterprise's clerk recommends a registered person for certification (level-standard
+    §9.1 b); the person may then name the enterprise on an application. 403 for anyone else."""
+    found = services.recommendation_create(actor=actor(request), **payload.dict())
+    return Status(201, _recommendation_out(found))
+
+
+@router.post(
+    "/certification/recommendations/{recommendation_id}/withdraw",
+    response={200: RecommendationOut, **ERRORS},
+)
+def recommendation_withdraw(
+    request: HttpRequest, recommendation_id: uuid.UUID
+) -> RecommendationOut:
+    """422 while an application of the person naming the enterprise is open."""
+    user = actor(request)
+    found = selectors.recommendation_get(user=user, public_id=recommendation_id)
+    return _recommendation_out(services.recommendation_withdraw(actor=user, recommendation=found))
 
 
 # Applications ---------------------------------------------------------------------------------
@@ -666,7 +779,7 @@ def period_add(
     "/certification/applications/{app_id}/periods/{period_id}",
     response={200: ApplicationOut, **ERRORS},
 )
-def period_delete(request: HttpRequest, app_id: uuid.UUID, period_id: int) -> ApplicationOut:
+def period_delete(request: HttpRequest, app_id: uuid.UUID, period_id: RecordKey) -> ApplicationOut:
     user, app = _app(request, app_id)
     services.period_delete(actor=user, app=app, period_id=period_id)
     app.refresh_from_db()
@@ -679,8 +792,8 @@ def period_delete(request: HttpRequest, app_id: uuid.UUID, period_id: int) -> Ap
 def evidence_add(
     request: HttpRequest,
     app_id: uuid.UUID,
-    kind: Form[Evidence.Kind],
-    title: Form[str],
+    kind: Form[EvidenceKind],
+    title: Annotated[str, Form(min_length=1)],
     file: File[UploadedFile],
 ) -> Status[ApplicationOut]:
     """Multipart: kind, title, file (PDF/JPG/PNG, ≤ 20 MB)."""
@@ -713,7 +826,9 @@ def application_withdraw(request: HttpRequest, app_id: uuid.UUID) -> Application
 @router.post(
     "/certification/applications/{app_id}/return", response={200: ApplicationOut, **ERRORS}
 )
-def review_return(request: HttpRequest, app_id: uuid.UUID, payload: ReturnIn) -> ApplicationOut:
+def review_return(
+    request: HttpRequest, app_id: uuid.UUID, payload: ApplicationReturnIn
+) -> ApplicationOut:
     return _transition(request, app_id, services.review_return, items=payload.items)
 
 
@@ -736,7 +851,7 @@ def panel_set(request: HttpRequest, app_id: uuid.UUID, payload: PanelIn) -> Appl
     "/certification/applications/{app_id}/assessment", response={200: ApplicationOut, **ERRORS}
 )
 def assessment_record(
-    request: HttpRequest, app_id: uuid.UUID, payload: AssessmentIn
+    request: HttpRequest, app_id: uuid.UUID, payload: AssessmentRecordIn
 ) -> ApplicationOut:
     return _transition(
         request,
@@ -769,24 +884,32 @@ def report_sign(request: HttpRequest, app_id: uuid.UUID, payload: ReportIn) -> A
     return _transition(request, app_id, services.report_sign, report=payload.report)
 
 
-@router.post("/certification/applications/{app_id}/issue", response={201: CertificateOut, **ERRORS})
-def certificate_issue(request: HttpRequest, app_id: uuid.UUID) -> Status[CertificateOut]:
+@router.post(
+    "/certification/applications/{app_id}/issue", response={201: LevelCertificateOut, **ERRORS}
+)
+def certificate_issue(request: HttpRequest, app_id: uuid.UUID) -> Status[LevelCertificateOut]:
     user, app = _app(request, app_id)
     return Status(201, _certificate_out(services.certificate_issue(actor=user, app=app)))
 
 
-@router.post("/certification/applications/{app_id}/appeals", response={201: AppealOut, **ERRORS})
+@router.post(
+    "/certification/applications/{app_id}/appeals", response={201: CertificationAppealOut, **ERRORS}
+)
 def application_appeal(
-    request: HttpRequest, app_id: uuid.UUID, payload: AppealIn
-) -> Status[AppealOut]:
+    request: HttpRequest, app_id: uuid.UUID, payload: CertificationAppealIn
+) -> Status[CertificationAppealOut]:
     user, app = _app(request, app_id)
     return Status(
         201, _appeal_out(services.appeal_submit(actor=user, app=app, grounds=payload.grounds))
     )
 
 
-@router.post("/certification/appeals/{appeal_id}/decide", response={200: AppealOut, **ERRORS})
-def appeal_decide(request: HttpRequest, appeal_id: uuid.UUID, payload: AppealDecideIn) -> AppealOut:
+@router.post(
+    "/certification/appeals/{appeal_id}/decide", response={200: CertificationAppealOut, **ERRORS}
+)
+def appeal_decide(
+    request: HttpRequest, appeal_id: uuid.UUID, payload: AppealDecideIn
+) -> CertificationAppealOut:
     from cqo.certification.models import Appeal
 
     user = actor(request)
@@ -812,8 +935,10 @@ def appeal_decide(request: HttpRequest, appeal_id: uuid.UUID, payload: AppealDec
 # Certificates ---------------------------------------------------------------------------------
 
 
-@router.get("/certification/certificates", response={200: CertificatePage, **ERRORS})
-def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> dict[str, Any]:
+@router.get("/certification/certificates", response={200: LevelCertificatePage, **ERRORS})
+def certificate_list(
+    request: HttpRequest, filters: Query[LevelCertificateFilters]
+) -> dict[str, Any]:
     qs = selectors.certificate_list(
         user=actor(request),
         status=filters.status or "",
@@ -821,7 +946,7 @@ def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -
         q=filters.q.strip(),
     )
     count, items = page(qs, filters)
-    return {"count": count, "items": [PublicCertificateOut(**_public(c)) for c in items]}
+    return {"count": count, "items": [PublicLevelCertificateOut(**_scoped(c)) for c in items]}
 
 
 def _cert(request: HttpRequest, number: str) -> tuple[Any, LevelCertificate]:
@@ -829,17 +954,17 @@ def _cert(request: HttpRequest, number: str) -> tuple[Any, LevelCertificate]:
     return user, selectors.certificate_get(user=user, number=number)
 
 
-@router.get("/certification/certificates/{number}", response={200: CertificateOut, **ERRORS})
-def certificate_detail(request: HttpRequest, number: str) -> CertificateOut:
+@router.get("/certification/certificates/{number}", response={200: LevelCertificateOut, **ERRORS})
+def certificate_detail(request: HttpRequest, number: LevelCertificateNumber) -> LevelCertificateOut:
     return _certificate_out(_cert(request, number)[1])
 
 
 @router.post(
-    "/certification/certificates/{number}/supervise", response={200: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/supervise", response={200: LevelCertificateOut, **ERRORS}
 )
 def certificate_supervise(
-    request: HttpRequest, number: str, payload: SuperviseIn
-) -> CertificateOut:
+    request: HttpRequest, number: LevelCertificateNumber, payload: SuperviseIn
+) -> LevelCertificateOut:
     """暂停/中止/恢复/收回/作废 (§11; SPEC §12.16); 422 on ``action`` when not allowed now."""
     user, cert = _cert(request, number)
     services.supervise(actor=user, cert=cert, data=payload.dict())
@@ -848,9 +973,11 @@ def certificate_supervise(
 
 
 @router.post(
-    "/certification/certificates/{number}/warnings", response={200: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/warnings", response={200: LevelCertificateOut, **ERRORS}
 )
-def certificate_warning(request: HttpRequest, number: str, payload: WarningIn) -> CertificateOut:
+def certificate_warning(
+    request: HttpRequest, number: LevelCertificateNumber, payload: WarningIn
+) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.warning_record(actor=user, cert=cert, data=payload.dict())
     cert.refresh_from_db()
@@ -858,20 +985,22 @@ def certificate_warning(request: HttpRequest, number: str, payload: WarningIn) -
 
 
 @router.post(
-    "/certification/certificates/{number}/reviews", response={200: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/reviews", response={200: LevelCertificateOut, **ERRORS}
 )
-def certificate_review(request: HttpRequest, number: str, payload: ReviewIn) -> CertificateOut:
+def certificate_review(
+    request: HttpRequest, number: LevelCertificateNumber, payload: ReviewIn
+) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.yearly_review(actor=user, cert=cert, data=payload.dict())
     return _certificate_out(cert)
 
 
 @router.post(
-    "/certification/certificates/{number}/reissue", response={201: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/reissue", response={201: LevelCertificateOut, **ERRORS}
 )
 def certificate_reissue(
-    request: HttpRequest, number: str, payload: ReissueIn
-) -> Status[CertificateOut]:
+    request: HttpRequest, number: LevelCertificateNumber, payload: ReissueIn
+) -> Status[LevelCertificateOut]:
     user, cert = _cert(request, number)
     new = services.certificate_reissue(
         actor=user, cert=cert, reason=payload.reason, enterprise=payload.enterprise
@@ -880,20 +1009,22 @@ def certificate_reissue(
 
 
 @router.post(
-    "/certification/certificates/{number}/recommend", response={200: CertificateOut, **ERRORS}
+    "/certification/certificates/{number}/recommend", response={200: LevelCertificateOut, **ERRORS}
 )
 def certificate_recommend(
-    request: HttpRequest, number: str, payload: RecommendIn
-) -> CertificateOut:
+    request: HttpRequest, number: LevelCertificateNumber, payload: TalentRecommendationIn
+) -> LevelCertificateOut:
     user, cert = _cert(request, number)
     services.talent_recommend(actor=user, cert=cert, reason=payload.reason)
     return _certificate_out(cert)
 
 
-@router.post("/certification/actions/{action_id}/appeals", response={201: AppealOut, **ERRORS})
+@router.post(
+    "/certification/actions/{action_id}/appeals", response={201: CertificationAppealOut, **ERRORS}
+)
 def action_appeal(
-    request: HttpRequest, action_id: uuid.UUID, payload: AppealIn
-) -> Status[AppealOut]:
+    request: HttpRequest, action_id: uuid.UUID, payload: CertificationAppealIn
+) -> Status[CertificationAppealOut]:
     user = actor(request)
     action = (
         SupervisionAction.objects.filter(public_id=action_id).select_related("certificate").first()

@@ -24,6 +24,7 @@ from cqo.certification.models import (
     Expert,
     LevelCertificate,
     NumberSequence,
+    Recommendation,
     Reminder,
     SupervisionAction,
     WarningRecord,
@@ -79,6 +80,16 @@ def _expert_user(username: str, organisation: str) -> User:
         },
     )
     return user
+
+
+def _recommend(clerk: User, person: Person) -> None:
+    services.recommendation_create(
+        actor=clerk,
+        id_number=person.id_number,
+        person_name=person.name,
+        opinion=f"同意推荐{person.name}同志申报首席质量官能力水平认定",
+        recommender="单位负责人",
+    )
 
 
 def _application(user: User, person: Person, uscc: str, level: str, start: dt.date) -> Application:
@@ -220,6 +231,8 @@ def build_certification_showcase(rng: random.Random, users: dict[str, User]) -> 
     person = Person.objects.get(user=cqo)
     ent = person.appointments.filter(status="filed").select_related("enterprise").first()
     uscc = ent.enterprise.uscc if ent else users["clerk2"].enterprise.uscc  # type: ignore[union-attr]
+    if ent is None:  # without a filed appointment the enterprise recommends (§9.1 b)
+        _recommend(users["clerk2"], person)
     start = today.replace(year=today.year - 9)
     cert = _certify(
         certifier, _application(cqo, person, uscc, "AAAA", start), experts[:2], SCORES_AAAA, today
@@ -270,6 +283,8 @@ def build_certification_showcase(rng: random.Random, users: dict[str, User]) -> 
     )
     clerk_ent = users["clerk"].enterprise
     clerk_uscc = clerk_ent.uscc if clerk_ent else uscc
+    # a prospective CQO: the clerk's enterprise recommends them (level-standard §9.1 b)
+    _recommend(users["clerk"] if clerk_ent else users["clerk2"], newperson)
     suspended = _certify(
         certifier,
         _application(
@@ -307,6 +322,7 @@ def certification_reset() -> dict[str, int]:
     LevelCertificate.objects.update(supersedes=None)
     out["certificates"] = LevelCertificate.objects.all().delete()[0]
     out["applications"] = Application.objects.all().delete()[0]
+    out["recommendations"] = Recommendation.objects.all().delete()[0]
     Expert.objects.update(user=None)
     out["experts"] = Expert.objects.all().delete()[0]
     out["members"] = BodyMember.objects.all().delete()[0]

@@ -185,5 +185,14 @@ class RecommendForm(BootstrapForm):
     reason = forms.CharField(label=_("推荐理由"), widget=TEXTAREA)
 
 
+class OrganisationRecommendationForm(BootstrapForm):
+    """所在组织的推荐意见 (level-standard §9.1 b), given by the enterprise's clerk."""
+
+    id_number = forms.CharField(label=_("被推荐人身份证号"), max_length=18)
+    person_name = forms.CharField(label=_("被推荐人姓名"), max_length=50)
+    opinion = forms.CharField(label=_("推荐意见"), widget=TEXTAREA, max_length=4000)
+    recommender = forms.CharField(label=_("推荐人（单位负责人）"), max_length=50)
+
+
 class LookupForm(BootstrapForm):
     number = forms.CharField(label=_("证书编号"), max_length=40)

@@ -127,6 +127,56 @@ class Expert(models.Model):
         return self.name
 
 
+class Recommendation(models.Model):
+    """所在组织的推荐意见 (level-standard §9.1 b), given by the organisation itself: its clerk
+    names a registered person the enterprise recommends for certification. A prospective CQO
+    (no filed appointment, SPEC §12.21) may name only an organisation that recommended them;
+    the clerk may withdraw it while no application rests on it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("推荐单位"),
+        on_delete=models.PROTECT,
+        related_name="level_recommendations",
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("被推荐人"),
+        on_delete=models.PROTECT,
+        related_name="level_recommendations",
+    )
+    opinion = models.TextField(_("推荐意见"))
+    recommender = models.CharField(_("推荐人（单位负责人）"), max_length=50)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("推荐时间"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "person"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="certification_recommendation_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_by__isnull=False),
+                name="certification_recommendation_withdrawal_recorded",
+            ),
+        ]
+        verbose_name = _("组织推荐")
+        verbose_name_plural = _("组织推荐")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.person}"
+
+
 class Application(models.Model):
     """申请 (level-standard §9.1) and its path through 受理 (§9.2) and 认定 (§9.3)."""
 

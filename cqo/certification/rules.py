@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cqo.lib import numbers
 from cqo.policy import schema
 
 LEVELS = ["AAA", "AAAA", "AAAAA"]
@@ -216,19 +217,63 @@ def lowest(*levels: str | None) -> str | None:
 
 # Certificates ----------------------------------------------------------------------------------
 
-NUMBER_RE = re.compile(r"^CQO[0-9]{4}-[A-Z0-9]{2,8}-[0-9]{5}(-R[0-9]{1,3})?$")
+# §9.4.1.1 f) 可追溯的编号: the body's code, the year of issue and a sequence; since numbers are
+# verified without login, new ones end in an unguessable check part (cqo/lib/numbers.py).
+# Numbers issued before it have none and keep verifying as printed.
+_NUMBER_BASE = r"CQO[0-9]{4}-[A-Z0-9]{2,8}-[0-9]{5,7}"
+# the format as the API documents it (ECMA-262 syntax: no named groups)
+NUMBER_PATTERN = rf"^{_NUMBER_BASE}(?:-{numbers.CHECK_PART})?(?:-R[0-9]{{1,3}})?$"
+NUMBER_RE = re.compile(rf"^({_NUMBER_BASE})(?:-({numbers.CHECK_PART}))?(?:-R[0-9]{{1,3}})?$")
+_REVISION = re.compile(r"-R[0-9]{1,3}$")
 
 
 def certificate_number(body_code: str, year: int, sequence: int) -> str:
-    """Traceable (§9.4.1.1 f): the body's code, the year of issue and a sequence."""
-    return f"CQO{year}-{body_code}-{sequence:05d}"
+    """Traceable (§9.4.1.1 f): the body's code, the year of issue and a sequence, then the check
+    part that makes a neighbour's number unguessable."""
+    base = f"CQO{year}-{body_code}-{sequence:05d}"
+    return f"{base}-{numbers.check_part(base)}"
+
+
+def number_valid(number: str) -> bool:
+    """The shape of a level-certificate number, old or new, and the check character of a new
+    one (a mistyped number is told apart from one that was never issued)."""
+    found = NUMBER_RE.fullmatch(number)
+    if found is None:
+        return False
+    base, check = found.groups()
+    return check is None or numbers.check_part_valid(base, check)
+
+
+def original_number(number: str) -> str:
+    """The number without its reissue revision."""
+    return _REVISION.sub("", number)
 
 
 def reissue_number(number: str, revision: int) -> str:
     """A reissue (correction, change of employer) keeps the original number with a revision
     suffix and supersedes the previous one (SPEC §6, §12.16)."""
-    base = number.split("-R")[0]
-    return f"{base}-R{revision}"
+    return f"{original_number(number)}-R{revision}"
+
+
+# What the public verification shows of a certificate's frozen content: the facts a verifier
+# compares with the paper (SPEC §6: holder, organisation, level, body, dates; the status is
+# shown beside them). Not the application, the person's internal id or the panel's score.
+PUBLIC_FACTS = (
+    "number",
+    "holder",
+    "organisation",
+    "level",
+    "level_label",
+    "body",
+    "issued_on",
+    "valid_until",
+    "reissued_on",
+    "supersedes",
+)
+
+
+def public_facts(content: Mapping[str, Any]) -> dict[str, str]:
+    return {k: str(content[k]) for k in PUBLIC_FACTS if k in content}
 
 
 def canonical(content: Mapping[str, Any]) -> bytes:

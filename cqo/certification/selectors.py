@@ -10,7 +10,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cqo.accounts.access import NOTHING
@@ -24,11 +24,12 @@ from cqo.certification.models import (
     Expert,
     LevelCertificate,
     PanelMember,
+    Recommendation,
     Reminder,
 )
 from cqo.policy import schema
 from cqo.policy.selectors import certification_pack
-from cqo.registry.models import Person
+from cqo.registry.models import Appointment, Enterprise, Person
 
 if TYPE_CHECKING:
     from cqo.lib.db import Select
@@ -37,6 +38,7 @@ APPLICATION = "level_application"
 CERTIFICATE = "level_certificate"
 BODY = "certification_body"
 EXPERT = "certification_expert"
+RECOMMENDATION = "level_recommendation"
 
 
 # Who acts for which body -----------------------------------------------------------------------
@@ -99,8 +101,74 @@ def application_q(user: Any, prefix: str = "") -> Q:
     if user.role == Role.CQO:
         return Q(**{f"{p}person__user": user})
     if user.role == Role.ENTERPRISE and user.enterprise_id:
-        return Q(**{f"{p}enterprise_id": user.enterprise_id})
+        # only applications naming the clerk's enterprise that the enterprise agreed to: one
+        # that filed the applicant's appointment or recommended them (level-standard §9.1 b;
+        # SPEC §12.21); naming an enterprise is not enough to reach its clerk
+        return Q(**{f"{p}enterprise_id": user.enterprise_id}) & agreed_q(p)
     return NOTHING
+
+
+# an application still on its way (not certified, refused or withdrawn)
+OPEN_APPLICATION = (
+    Application.Status.DRAFT,
+    Application.Status.SUBMITTED,
+    Application.Status.RETURNED,
+    Application.Status.ACCEPTED,
+    Application.Status.ASSESSING,
+    Application.Status.GRADED,
+)
+
+
+def agreed_q(p: str = "") -> Q:
+    """Applications whose named enterprise agreed to the applicant: it filed an appointment of
+    theirs (at any time) or recommended them (even if since withdrawn: it agreed when the
+    application was made)."""
+    filed = Appointment.objects.filter(
+        person=OuterRef(f"{p}person"), enterprise=OuterRef(f"{p}enterprise"), filed_at__isnull=False
+    )
+    recommended = Recommendation.objects.filter(
+        person=OuterRef(f"{p}person"), enterprise=OuterRef(f"{p}enterprise")
+    )
+    return Q(Exists(filed)) | Q(Exists(recommended))
+
+
+def enterprise_agrees(person: Person, enterprise: Enterprise) -> bool:
+    """Whether ``person`` may name ``enterprise`` on an application now: it has a filed
+    appointment of theirs in force, or an open recommendation of them (level-standard §9.1 b;
+    SPEC §12.21: a prospective CQO needs the organisation's recommendation)."""
+    return (
+        Appointment.objects.filter(
+            person=person, enterprise=enterprise, status=Appointment.Status.FILED
+        ).exists()
+        or open_recommendation(person, enterprise) is not None
+    )
+
+
+def open_recommendation(person: Person, enterprise: Enterprise) -> Recommendation | None:
+    return Recommendation.objects.filter(
+        person=person, enterprise=enterprise, withdrawn_at__isnull=True
+    ).first()
+
+
+def recommendation_list(*, user: Any) -> QuerySet[Recommendation]:
+    """A clerk's enterprise's recommendations; a CQO's own; all for the platform admin."""
+    qs = Recommendation.objects.select_related("enterprise", "person", "created_by")
+    if not _active(user):
+        return qs.none()
+    if user.is_platform_admin:
+        return qs
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    if user.role == Role.CQO:
+        return qs.filter(person__user=user)
+    return qs.none()
+
+
+def recommendation_get(*, user: Any, public_id: Any) -> Recommendation:
+    found = recommendation_list(user=user).filter(public_id=_uuid(public_id)).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def certificate_q(user: Any) -> Q:
@@ -186,7 +254,7 @@ def certificate_list(
 
 def _number(number: str) -> str:
     number = (number or "").strip().upper()
-    if not rules.NUMBER_RE.fullmatch(number):
+    if not rules.number_valid(number):
         raise Http404
     return number
 

@@ -39,6 +39,16 @@ urlpatterns = [
         "certification/actions/<uuid:public_id>/appeal/", views.action_appeal, name="action_appeal"
     ),
     path("certification/mine/", views.mine, name="mine"),
+    path(
+        "certification/recommendations/",
+        views.recommendation_create,
+        name="recommendation_create",
+    ),
+    path(
+        "certification/recommendations/<uuid:public_id>/withdraw/",
+        views.recommendation_withdraw,
+        name="recommendation_withdraw",
+    ),
     path("certification/certificates/", views.certificate_list, name="certificate_list"),
     path(CERT, views.certificate_detail, name="certificate_detail"),
     path(CERT + "certificate.pdf", views.certificate_pdf, name="certificate_pdf"),

@@ -31,7 +31,9 @@ from cqo.certification.models import (
 )
 from cqo.certification.services._common import spec_for
 from cqo.lib import clock
+from cqo.lib.errors import rate_limited_page
 from cqo.lib.forms import apply_errors
+from cqo.lib.lookups import too_many_lookups
 from cqo.registry.views._common import xlsx_response
 
 PAGE_SIZE = 25
@@ -598,7 +600,7 @@ def sheet_preview(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
 
 
 @login_required
-def mine(request: AuthedHttpRequest) -> HttpResponse:
+def mine(request: AuthedHttpRequest, recommend_form: Any = None, status: int = 200) -> HttpResponse:
     """我的认定: a CQO's applications, certificates with continuing education, and reminders; an
     enterprise clerk's view of its organisation's applications and certificates."""
     user = request.user
@@ -624,9 +626,45 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
             "rows": rows,
             "reminders": selectors.reminders_for(user)[:50],
             "can_apply": user.role == Role.CQO and selectors.own_person(user) is not None,
+            "recommendations": selectors.recommendation_list(user=user)[:200],
+            "recommend_form": recommend_form
+            or (forms.OrganisationRecommendationForm() if user.role == Role.ENTERPRISE else None),
             "tab": "mine",
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def recommendation_create(request: AuthedHttpRequest) -> HttpResponse:
+    """The clerk recommends a registered person for certification (level-standard §9.1 b)."""
+    if request.user.role != Role.ENTERPRISE:
+        raise PermissionDenied
+    form = forms.OrganisationRecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommendation_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("推荐意见已出具，被推荐人现可以本单位名义申请认定"))
+            return redirect("certification:mine")
+    return mine(request, recommend_form=form, status=422)
+
+
+@login_required
+@require_POST
+def recommendation_withdraw(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    found = selectors.recommendation_get(user=request.user, public_id=public_id)
+    try:
+        services.recommendation_withdraw(actor=request.user, recommendation=found)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("推荐意见已撤回"))
+    return redirect("certification:mine")
 
 
 # Certificates ---------------------------------------------------------------------------------
@@ -1053,15 +1091,19 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest, number: str) -> HttpResponse:
-    """Every certified fact and the status, as of now; nothing personal beyond the holder's name
-    and organisation (SPEC §6)."""
+    """The facts printed on the certificate and the status, as of now; nothing personal beyond
+    the holder's name and organisation, not the score (SPEC §6). Rate-limited per address like
+    the API."""
+    if too_many_lookups(request):
+        return rate_limited_page(request)
     cert = selectors.public_certificate(number)
     return render(
         request,
         "certification/verify.html",
         {
             "cert": cert,
-            "c": cert.content,
+            "c": rules.public_facts(cert.content),
+            "public": True,
             "shown": rules.shown_status(cert.status, cert.valid_until, clock.today()),
             "intact": services.content_intact(cert),
             "successor_number": selectors.successor_number(cert),

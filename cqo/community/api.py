@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -25,6 +25,7 @@ from cqo.community.models import (
     Registration,
     Submission,
 )
+from cqo.reference.apitypes import DecimalText
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
 
@@ -70,7 +71,7 @@ class ApplyIn(Schema):
     statement: str = Field("", max_length=2000)
 
 
-class DecideIn(Schema):
+class MembershipDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=2000)
 
@@ -88,7 +89,9 @@ class EventIn(Schema):
     ends_at: dt.datetime
     capacity: int = Field(ge=1, le=100_000)
     counts_hours: bool = False
-    hours: Decimal = Field(Decimal(0), ge=0, le=100, decimal_places=1)
+    hours: Annotated[
+        Decimal, Field(ge=0, le=100, max_digits=4, decimal_places=1), DecimalText(4, 1)
+    ] = Decimal(0)
     description: str = Field("", max_length=20000)
 
 
@@ -116,7 +119,7 @@ class RegistrationOut(Schema):
     ledger_index: int | None
 
 
-class AttendanceIn(Schema):
+class EventAttendanceIn(Schema):
     attended: list[UUID] = Field(max_length=100_000)
 
 
@@ -130,7 +133,7 @@ class ReasonIn(Schema):
     reason: str = Field(max_length=200)
 
 
-class PostIn(Schema):
+class ExchangePostIn(Schema):
     kind: str = Field(pattern=r"^(article|experience|question)$")
     title: str = Field(max_length=200)
     body: str = Field(max_length=20000)
@@ -239,7 +242,7 @@ class SubmissionOut(Schema):
 
 
 class ScoreIn(Schema):
-    points: dict[str, Decimal] = Field(
+    points: dict[str, Annotated[Decimal, DecimalText(8, 2)]] = Field(
         description='per criterion, keyed "c<position>", e.g. {"c1": 18.5}'
     )
 
@@ -477,7 +480,9 @@ def alliance_members(
 @router.post(
     "/community/memberships/{membership_id}/decide", response={200: MembershipOut, **ERRORS}
 )
-def membership_decide(request: HttpRequest, membership_id: UUID, body: DecideIn) -> MembershipOut:
+def membership_decide(
+    request: HttpRequest, membership_id: UUID, body: MembershipDecisionIn
+) -> MembershipOut:
     user = actor(request)
     m = selectors.membership_get(user=user, public_id=membership_id)
     return membership_out(
@@ -555,7 +560,9 @@ def event_registrations(request: HttpRequest, event_id: UUID) -> list[Registrati
 
 
 @router.post("/community/events/{event_id}/attendance", response={200: AttendanceOut, **ERRORS})
-def event_attendance(request: HttpRequest, event_id: UUID, body: AttendanceIn) -> AttendanceOut:
+def event_attendance(
+    request: HttpRequest, event_id: UUID, body: EventAttendanceIn
+) -> AttendanceOut:
     """Mark who attended (the rest are absent); counts as 学时 when the event says so."""
     user = actor(request)
     e = selectors.event_get(user=user, public_id=event_id)
@@ -588,7 +595,7 @@ def posts(request: HttpRequest, alliance_id: UUID, query: Query[PostQuery]) -> d
 
 
 @router.post("/community/alliances/{alliance_id}/posts", response={201: PostOut, **ERRORS})
-def post_create(request: HttpRequest, alliance_id: UUID, body: PostIn) -> Status[PostOut]:
+def post_create(request: HttpRequest, alliance_id: UUID, body: ExchangePostIn) -> Status[PostOut]:
     user = actor(request)
     a = selectors.alliance_get(user=user, public_id=alliance_id)
     return Status(201, post_out(services.post_create(actor=user, alliance=a, data=body.dict())))

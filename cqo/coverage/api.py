@@ -126,7 +126,7 @@ class TimelinessOut(Schema):
     returned: int
 
 
-class PlanOut(Schema):
+class TrainingPlanDeliveryOut(Schema):
     region: str
     organisation: str
     planned: int
@@ -134,7 +134,7 @@ class PlanOut(Schema):
     share: float | None
 
 
-class ComplianceOut(Schema):
+class TrainingComplianceOut(Schema):
     key: str = Field(description="child region code; blank: the region's total")
     label: str
     tier: str = Field(description="highest valid training-certificate tier; blank: all; none")
@@ -152,10 +152,10 @@ class ReportOut(Schema):
     new_cqos: list[NewCqosOut]
     new_cqos_per_year: int | None
     timeliness: TimelinessOut
-    plans: list[PlanOut]
+    plans: list[TrainingPlanDeliveryOut]
     planned: int
     delivered: int
-    compliance: list[ComplianceOut]
+    compliance: list[TrainingComplianceOut]
 
 
 def _as_of(value: dt.date | None) -> dt.date:
@@ -197,7 +197,7 @@ def coverage_report(request: HttpRequest, query: Query[ReportQuery]) -> ReportOu
             returned=t.returned,
         ),
         plans=[
-            PlanOut(
+            TrainingPlanDeliveryOut(
                 region=p.region,
                 organisation=p.organisation,
                 planned=p.planned,
@@ -212,8 +212,8 @@ def coverage_report(request: HttpRequest, query: Query[ReportQuery]) -> ReportOu
     )
 
 
-def _compliance_out(c: reports.ComplianceRow) -> ComplianceOut:
-    return ComplianceOut(
+def _compliance_out(c: reports.ComplianceRow) -> TrainingComplianceOut:
+    return TrainingComplianceOut(
         key=c.key, label=c.label, tier=c.tier, required=c.required, met=c.met, share=c.share
     )
 
@@ -280,7 +280,7 @@ class TrainingQuery(Schema):
 class TrainingOut(Schema):
     region: str | None
     year: int
-    rows: list[ComplianceOut]
+    rows: list[TrainingComplianceOut]
 
 
 @router.get(
@@ -305,7 +305,7 @@ def training_compliance(request: HttpRequest, query: Query[TrainingQuery]) -> Tr
 # Targets entered for cities and counties (SPEC §12.10) -------------------------------------------
 
 
-class TargetIn(Schema):
+class RegionTargetIn(Schema):
     region: str = Field(pattern=r"^[0-9]{6}$", description="a city or county below yours")
     metric: str = Field(pattern=r"^(above_scale|msme|key_industry_msme|quality_award)$")
     year: int = Field(ge=2000, le=2100)
@@ -313,7 +313,7 @@ class TargetIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class TargetOut(Schema):
+class RegionTargetOut(Schema):
     id: uuid.UUID
     region: str
     region_label: str
@@ -328,10 +328,10 @@ class TargetOut(Schema):
     updated_at: dt.datetime
 
 
-def _target_out(t: RegionTarget) -> TargetOut:
+def _target_out(t: RegionTarget) -> RegionTargetOut:
     from cqo.reference.selectors import region_label
 
-    return TargetOut(
+    return RegionTargetOut(
         id=t.public_id,
         region=t.region_id,
         region_label=region_label(t.region_id),
@@ -353,10 +353,10 @@ class TargetsQuery(Schema):
 
 @router.get(
     "/oversight/coverage/targets",
-    response={200: list[TargetOut], **ERRORS},
+    response={200: list[RegionTargetOut], **ERRORS},
     summary="Targets entered for cities and counties in scope",
 )
-def target_list(request: HttpRequest, query: Query[TargetsQuery]) -> list[TargetOut]:
+def target_list(request: HttpRequest, query: Query[TargetsQuery]) -> list[RegionTargetOut]:
     user = actor(request)
     if not selectors.can_view(user):
         raise PermissionDenied
@@ -365,11 +365,11 @@ def target_list(request: HttpRequest, query: Query[TargetsQuery]) -> list[Target
 
 @router.post(
     "/oversight/coverage/targets",
-    response={200: TargetOut, **ERRORS},
+    response={200: RegionTargetOut, **ERRORS},
     summary="Enter (or change) your level's target for a city or county; a lower level's "
     "must be stricter than the levels above ask for",
 )
-def target_save(request: HttpRequest, body: TargetIn) -> TargetOut:
+def target_save(request: HttpRequest, body: RegionTargetIn) -> RegionTargetOut:
     user = actor(request)
     if not selectors.can_view(user):
         raise PermissionDenied

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
@@ -25,10 +25,21 @@ from cqo.evaluation.models import (
     SelfAssessment,
 )
 from cqo.lib import clock
+from cqo.reference.apitypes import Choices, DecimalText, Uscc, Year
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
 from cqo.registry.models import Enterprise
 
+EvaluationStatus = Annotated[Evaluation.Status, Choices("EvaluationStatus", Evaluation.Status)]
+ImprovementTaskStatus = Annotated[
+    ImprovementTask.Status, Choices("ImprovementTaskStatus", ImprovementTask.Status)
+]
+SelfAssessmentStatus = Annotated[
+    SelfAssessment.Status, Choices("SelfAssessmentStatus", SelfAssessment.Status)
+]
+
+# an amount of money in yuan, to the fen (shenzhen-guide §5.7)
+Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), DecimalText(16, 2)]
 router = Router(tags=["evaluation"])
 
 USCC = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
@@ -39,19 +50,19 @@ Score = int | str
 # Schemas -----------------------------------------------------------------------------------------
 
 
-class EnterpriseFilters(PageQuery):
+class EvaluationEnterpriseFilters(PageQuery):
     q: str = Field("", max_length=50, description="name contains, or the exact USCC")
 
 
-class EnterpriseItem(Schema):
+class EvaluationEnterpriseItem(Schema):
     uscc: str
     name: str
     region: str
 
 
-class EnterprisePage(Schema):
+class EvaluationEnterprisePage(Schema):
     count: int
-    items: list[EnterpriseItem]
+    items: list[EvaluationEnterpriseItem]
 
 
 class EvaluationIn(Schema):
@@ -75,7 +86,7 @@ class ScoresIn(Schema):
     evaluators: str = Field("", max_length=200, description="评价人")
 
 
-class EndIn(Schema):
+class EvaluationEndIn(Schema):
     ended_on: dt.date
     note: str = Field("", max_length=services.TEXT_MAX)
 
@@ -110,7 +121,7 @@ class EvaluationOut(Schema):
     decision_note: str
     reward_note: str
     evaluators: str
-    status: Evaluation.Status
+    status: EvaluationStatus
     signed_off_at: dt.datetime | None
     appointment_status: str
     audit: list[AuditOut]
@@ -131,7 +142,7 @@ class SettingsOut(Schema):
     bands: list[dict[str, Any]]
 
 
-class AssessmentIn(Schema):
+class SelfAssessmentIn(Schema):
     year: int = Field(ge=2000, le=2100)
     assessor_kind: SelfAssessment.AssessorKind = SelfAssessment.AssessorKind.INTERNAL
     assessor_org: str = Field("", max_length=200, description="评价机构 (third party)")
@@ -177,7 +188,7 @@ class TaskOut(Schema):
     department: str
     owner: str
     due_date: dt.date
-    status: ImprovementTask.Status
+    status: ImprovementTaskStatus
     evidence: str
     closed_on: dt.date | None
 
@@ -198,14 +209,14 @@ class AssessmentOut(Schema):
     findings: str
     suggestions: str
     application: str
-    status: SelfAssessment.Status
+    status: SelfAssessmentStatus
     tasks: list[TaskOut]
 
 
 class AssessmentItem(Schema):
     id: uuid.UUID
     year: int
-    status: SelfAssessment.Status
+    status: SelfAssessmentStatus
     total: int | None
     max_total: int
 
@@ -223,7 +234,7 @@ class AccountIn(Schema):
     department: str = Field("", max_length=100)
 
 
-class AccountOut(Schema):
+class CostAccountOut(Schema):
     id: uuid.UUID
     category: Category
     name: str
@@ -234,7 +245,7 @@ class CostIn(Schema):
     account: str = Field(max_length=100, description="the account's public id or its name")
     year: int = Field(ge=2000, le=2100)
     quarter: int = Field(ge=1, le=4)
-    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    amount: Money
     note: str = Field("", max_length=200)
 
 
@@ -262,18 +273,27 @@ class CostPage(Schema):
 class RevenueIn(Schema):
     year: int = Field(ge=2000, le=2100)
     quarter: int = Field(ge=1, le=4)
-    amount: Decimal = Field(gt=0, max_digits=18, decimal_places=2)
+    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2), DecimalText(18, 2)]
 
 
-class TargetIn(Schema):
+class RevenueOut(Schema):
+    year: int
+    quarter: int
+    amount: Decimal
+
+
+class CostTargetIn(Schema):
     year: int = Field(ge=2000, le=2100)
     category: Category | None = Field(None, description="null: the total quality cost")
-    amount_max: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
-    share_max: Decimal | None = Field(None, ge=0, le=100, max_digits=6, decimal_places=2)
+    amount_max: Money | None = None
+    share_max: (
+        Annotated[Decimal, Field(ge=0, le=100, max_digits=6, decimal_places=2), DecimalText(6, 2)]
+        | None
+    ) = None
     note: str = Field("", max_length=200)
 
 
-class PeriodOut(Schema):
+class QualityCostPeriodOut(Schema):
     period: str
     by_category: dict[str, Decimal]
     category_share: dict[str, Decimal | None]
@@ -283,7 +303,17 @@ class PeriodOut(Schema):
     failure_to_conformance: Decimal | None
 
 
-class TargetOut(Schema):
+class CostTargetSetOut(Schema):
+    """A target as set (CostTargetIn read back)."""
+
+    year: int
+    category: Category | None
+    amount_max: Decimal | None
+    share_max: Decimal | None
+    note: str
+
+
+class CostTargetOut(Schema):
     year: int
     category: str
     amount_max: Decimal | None
@@ -294,9 +324,9 @@ class TargetOut(Schema):
 
 
 class QualityOut(Schema):
-    quarters: list[PeriodOut]
-    years: list[PeriodOut]
-    targets: list[TargetOut]
+    quarters: list[QualityCostPeriodOut]
+    years: list[QualityCostPeriodOut]
+    targets: list[CostTargetOut]
     losses: dict[int, dict[str, Decimal]]
     loss_kinds: list[dict[str, str]]
 
@@ -305,7 +335,7 @@ class LossIn(Schema):
     occurred_on: dt.date
     kind: str = Field(max_length=40, description="a shenzhen-guide §5.7.3.2 kind code")
     effect: QualityLoss.Effect
-    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    amount: Money
     description: str = Field("", max_length=300)
 
 
@@ -330,7 +360,7 @@ class LossPage(Schema):
     items: list[LossOut]
 
 
-class PlanIn(Schema):
+class CostPlanIn(Schema):
     items: dict[Code, str] = Field(
         default_factory=dict, description="a…g (shenzhen-guide §5.7.2.2) → the year's record"
     )
@@ -342,7 +372,7 @@ class PlanItemOut(Schema):
     text: str
 
 
-class PlanOut(Schema):
+class CostPlanOut(Schema):
     year: int
     clause: str
     items: list[PlanItemOut]
@@ -453,8 +483,8 @@ def _loss_out(x: QualityLoss) -> LossOut:
     )
 
 
-def _period_out(p: Any) -> PeriodOut:
-    return PeriodOut(
+def _period_out(p: Any) -> QualityCostPeriodOut:
+    return QualityCostPeriodOut(
         period=p.label,
         by_category=p.by_category,
         category_share={c: p.category_share(c) for c in p.by_category},
@@ -477,27 +507,31 @@ def _plain(payload: Schema) -> dict[str, Any]:
 # Enterprises and evaluations ---------------------------------------------------------------------
 
 
-@router.get("/evaluation/enterprises", response={200: EnterprisePage, **ERRORS})
-def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> dict[str, Any]:
+@router.get("/evaluation/enterprises", response={200: EvaluationEnterprisePage, **ERRORS})
+def enterprise_list(
+    request: HttpRequest, filters: Query[EvaluationEnterpriseFilters]
+) -> dict[str, Any]:
     """Enterprises whose evaluations, self-assessments and quality economics the caller reads."""
     qs = selectors.enterprise_list(user=actor(request), q=filters.q.strip())
     count, items = page(qs, filters)
     return {
         "count": count,
-        "items": [EnterpriseItem(uscc=e.uscc, name=e.name, region=e.region_id) for e in items],
+        "items": [
+            EvaluationEnterpriseItem(uscc=e.uscc, name=e.name, region=e.region_id) for e in items
+        ],
     }
 
 
 @router.get(
     "/evaluation/enterprises/{uscc}/evaluations", response={200: list[EvaluationOut], **ERRORS}
 )
-def evaluation_list(request: HttpRequest, uscc: str) -> list[EvaluationOut]:
+def evaluation_list(request: HttpRequest, uscc: Uscc) -> list[EvaluationOut]:
     user, ent = _ent(request, uscc)
     return [_evaluation_out(ev) for ev in selectors.evaluation_list(user=user, enterprise=ent)]
 
 
 @router.post("/evaluation/enterprises/{uscc}/evaluations", response={201: EvaluationOut, **ERRORS})
-def evaluation_create(request: HttpRequest, uscc: str, payload: EvaluationIn) -> Status:
+def evaluation_create(request: HttpRequest, uscc: Uscc, payload: EvaluationIn) -> Status:
     """A draft evaluation with the pack's form; the items the platform knows are pre-filled as
     suggestions to confirm (hangzhou-spec 附录A, SPEC §7). The enterprise's clerk only."""
     user, ent = _ent(request, uscc)
@@ -532,7 +566,9 @@ def evaluation_sign_off(request: HttpRequest, public_id: uuid.UUID) -> Evaluatio
 @router.post(
     "/evaluation/evaluations/{public_id}/end-appointment", response={200: EvaluationOut, **ERRORS}
 )
-def evaluation_end(request: HttpRequest, public_id: uuid.UUID, payload: EndIn) -> EvaluationOut:
+def evaluation_end(
+    request: HttpRequest, public_id: uuid.UUID, payload: EvaluationEndIn
+) -> EvaluationOut:
     """A signed-off dismissal ends the filed appointment (reason 考核不合格) through the
     registry's filing workflow."""
     user = actor(request)
@@ -544,7 +580,7 @@ def evaluation_end(request: HttpRequest, public_id: uuid.UUID, payload: EndIn) -
 
 
 @router.get("/evaluation/enterprises/{uscc}/settings", response={200: SettingsOut, **ERRORS})
-def settings_get(request: HttpRequest, uscc: str) -> SettingsOut:
+def settings_get(request: HttpRequest, uscc: Uscc) -> SettingsOut:
     _user, ent = _ent(request, uscc)
     current = getattr(ent, "evaluation_settings", None)
     return SettingsOut(
@@ -553,7 +589,7 @@ def settings_get(request: HttpRequest, uscc: str) -> SettingsOut:
 
 
 @router.put("/evaluation/enterprises/{uscc}/settings", response={200: SettingsOut, **ERRORS})
-def settings_put(request: HttpRequest, uscc: str, payload: SettingsIn) -> SettingsOut:
+def settings_put(request: HttpRequest, uscc: Uscc, payload: SettingsIn) -> SettingsOut:
     """The enterprise's pass mark and bands (SPEC §12.6: no default)."""
     user, ent = _ent(request, uscc)
     data = {
@@ -571,7 +607,7 @@ def settings_put(request: HttpRequest, uscc: str, payload: SettingsIn) -> Settin
     "/evaluation/enterprises/{uscc}/self-assessments",
     response={200: list[AssessmentItem], **ERRORS},
 )
-def assessment_list(request: HttpRequest, uscc: str) -> list[AssessmentItem]:
+def assessment_list(request: HttpRequest, uscc: Uscc) -> list[AssessmentItem]:
     user, ent = _ent(request, uscc)
     return [
         AssessmentItem(
@@ -588,7 +624,7 @@ def assessment_list(request: HttpRequest, uscc: str) -> list[AssessmentItem]:
 @router.post(
     "/evaluation/enterprises/{uscc}/self-assessments", response={201: AssessmentOut, **ERRORS}
 )
-def assessment_create(request: HttpRequest, uscc: str, payload: AssessmentIn) -> Status:
+def assessment_create(request: HttpRequest, uscc: Uscc, payload: SelfAssessmentIn) -> Status:
     """A self-assessment of the CQO system for a year with the pack's indicators
     (shenzhen-guide §6.2). The clerk or the serving CQO."""
     user, ent = _ent(request, uscc)
@@ -600,7 +636,7 @@ def assessment_create(request: HttpRequest, uscc: str, payload: AssessmentIn) ->
     "/evaluation/enterprises/{uscc}/self-assessments/comparison",
     response={200: ComparisonOut, **ERRORS},
 )
-def assessment_comparison(request: HttpRequest, uscc: str) -> dict[str, Any]:
+def assessment_comparison(request: HttpRequest, uscc: Uscc) -> dict[str, Any]:
     """Year over year: each indicator's result per completed year."""
     _user, ent = _ent(request, uscc)
     return selectors.comparison(ent)
@@ -658,7 +694,7 @@ def task_reopen(request: HttpRequest, public_id: uuid.UUID, payload: ReopenIn) -
 
 
 @router.get("/evaluation/enterprises/{uscc}/quality", response={200: QualityOut, **ERRORS})
-def quality_summary(request: HttpRequest, uscc: str) -> QualityOut:
+def quality_summary(request: HttpRequest, uscc: Uscc) -> QualityOut:
     """Cost by category per quarter and year, the category ratios, cost as a share of revenue,
     the failure-to-conformance ratio, targets (§5.7.2.2 b) and losses per year (§5.7.3)."""
     _user, ent = _ent(request, uscc)
@@ -668,7 +704,7 @@ def quality_summary(request: HttpRequest, uscc: str) -> QualityOut:
         quarters=[_period_out(p) for p in s["quarters"]],
         years=[_period_out(p) for p in s["years"]],
         targets=[
-            TargetOut(
+            CostTargetOut(
                 year=t.year,
                 category=t.category,
                 amount_max=t.amount_max,
@@ -689,32 +725,34 @@ def quality_summary(request: HttpRequest, uscc: str) -> QualityOut:
 
 
 @router.get(
-    "/evaluation/enterprises/{uscc}/cost-accounts", response={200: list[AccountOut], **ERRORS}
+    "/evaluation/enterprises/{uscc}/cost-accounts", response={200: list[CostAccountOut], **ERRORS}
 )
-def account_list(request: HttpRequest, uscc: str) -> list[AccountOut]:
+def account_list(request: HttpRequest, uscc: Uscc) -> list[CostAccountOut]:
     _user, ent = _ent(request, uscc)
     return [
-        AccountOut(
+        CostAccountOut(
             id=a.public_id, category=Category(a.category), name=a.name, department=a.department
         )
         for a in selectors.accounts(ent)
     ]
 
 
-@router.post("/evaluation/enterprises/{uscc}/cost-accounts", response={201: AccountOut, **ERRORS})
-def account_create(request: HttpRequest, uscc: str, payload: AccountIn) -> Status:
+@router.post(
+    "/evaluation/enterprises/{uscc}/cost-accounts", response={201: CostAccountOut, **ERRORS}
+)
+def account_create(request: HttpRequest, uscc: Uscc, payload: AccountIn) -> Status:
     user, ent = _ent(request, uscc)
     a = services.account_create(actor=user, enterprise=ent, data=_plain(payload))
     return Status(
         201,
-        AccountOut(
+        CostAccountOut(
             id=a.public_id, category=Category(a.category), name=a.name, department=a.department
         ),
     )
 
 
 @router.get("/evaluation/enterprises/{uscc}/costs", response={200: CostPage, **ERRORS})
-def cost_list(request: HttpRequest, uscc: str, filters: Query[CostFilters]) -> dict[str, Any]:
+def cost_list(request: HttpRequest, uscc: Uscc, filters: Query[CostFilters]) -> dict[str, Any]:
     _user, ent = _ent(request, uscc)
     qs = selectors.cost_entries(ent, year=filters.year, category=filters.category or "")
     count, items = page(qs, filters)
@@ -722,25 +760,25 @@ def cost_list(request: HttpRequest, uscc: str, filters: Query[CostFilters]) -> d
 
 
 @router.post("/evaluation/enterprises/{uscc}/costs", response={200: CostOut, **ERRORS})
-def cost_set(request: HttpRequest, uscc: str, payload: CostIn) -> CostOut:
+def cost_set(request: HttpRequest, uscc: Uscc, payload: CostIn) -> CostOut:
     """The amount of an account in a quarter; a second call for the same quarter replaces it."""
     user, ent = _ent(request, uscc)
     return _cost_out(services.cost_set(actor=user, enterprise=ent, data=_plain(payload)))
 
 
-@router.post("/evaluation/enterprises/{uscc}/revenue", response={200: RevenueIn, **ERRORS})
-def revenue_set(request: HttpRequest, uscc: str, payload: RevenueIn) -> RevenueIn:
+@router.post("/evaluation/enterprises/{uscc}/revenue", response={200: RevenueOut, **ERRORS})
+def revenue_set(request: HttpRequest, uscc: Uscc, payload: RevenueIn) -> RevenueOut:
     user, ent = _ent(request, uscc)
     row = services.revenue_set(actor=user, enterprise=ent, data=_plain(payload))
-    return RevenueIn(year=row.year, quarter=row.quarter, amount=row.amount)
+    return RevenueOut(year=row.year, quarter=row.quarter, amount=row.amount)
 
 
-@router.post("/evaluation/enterprises/{uscc}/targets", response={200: TargetIn, **ERRORS})
-def target_set(request: HttpRequest, uscc: str, payload: TargetIn) -> TargetIn:
+@router.post("/evaluation/enterprises/{uscc}/targets", response={200: CostTargetSetOut, **ERRORS})
+def target_set(request: HttpRequest, uscc: Uscc, payload: CostTargetIn) -> CostTargetSetOut:
     """质量成本目标 (shenzhen-guide §5.7.2.2 b): an amount and/or revenue-share ceiling."""
     user, ent = _ent(request, uscc)
     t = services.target_set(actor=user, enterprise=ent, data=_plain(payload))
-    return TargetIn(
+    return CostTargetSetOut(
         year=t.year,
         category=Category(t.category) if t.category else None,
         amount_max=t.amount_max,
@@ -749,13 +787,13 @@ def target_set(request: HttpRequest, uscc: str, payload: TargetIn) -> TargetIn:
     )
 
 
-def _plan_out(ent: Enterprise, year: int) -> PlanOut:
+def _plan_out(ent: Enterprise, year: int) -> CostPlanOut:
     src = selectors.economics(ent, clock.today())
     management = src.section.management if src else None
     plan = selectors.cost_plan(ent, year)
     texts = {i["label"]: i["text"] for i in plan.items} if plan else {}
     labels = management.items if management else []
-    return PlanOut(
+    return CostPlanOut(
         year=year,
         clause=plan.clause if plan else (management.clause if management else ""),
         items=[
@@ -765,8 +803,10 @@ def _plan_out(ent: Enterprise, year: int) -> PlanOut:
     )
 
 
-@router.get("/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: PlanOut, **ERRORS})
-def plan_get(request: HttpRequest, uscc: str, year: int) -> PlanOut:
+@router.get(
+    "/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: CostPlanOut, **ERRORS}
+)
+def plan_get(request: HttpRequest, uscc: Uscc, year: Year) -> CostPlanOut:
     """The year's quality-cost management record against §5.7.2.2 a–g."""
     _user, ent = _ent(request, uscc)
     if not 2000 <= year <= 2100:
@@ -774,8 +814,10 @@ def plan_get(request: HttpRequest, uscc: str, year: int) -> PlanOut:
     return _plan_out(ent, year)
 
 
-@router.put("/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: PlanOut, **ERRORS})
-def plan_put(request: HttpRequest, uscc: str, year: int, payload: PlanIn) -> PlanOut:
+@router.put(
+    "/evaluation/enterprises/{uscc}/cost-plans/{year}", response={200: CostPlanOut, **ERRORS}
+)
+def plan_put(request: HttpRequest, uscc: Uscc, year: Year, payload: CostPlanIn) -> CostPlanOut:
     user, ent = _ent(request, uscc)
     plan = services.plan_set(
         actor=user, enterprise=ent, data={"year": str(year), "items": payload.items}
@@ -784,7 +826,7 @@ def plan_put(request: HttpRequest, uscc: str, year: int, payload: PlanIn) -> Pla
 
 
 @router.post("/evaluation/enterprises/{uscc}/costs/import", response={200: ImportOut, **ERRORS})
-def cost_import(request: HttpRequest, uscc: str, file: File[UploadedFile]) -> ImportOut:
+def cost_import(request: HttpRequest, uscc: Uscc, file: File[UploadedFile]) -> ImportOut:
     """xlsx with columns 年度, 季度, 成本类别, 科目, 金额（元）, 备注: all rows or none."""
     user, ent = _ent(request, uscc)
     n = services.costs_import(actor=user, enterprise=ent, content=file.read(5 * 1024 * 1024))
@@ -792,7 +834,7 @@ def cost_import(request: HttpRequest, uscc: str, file: File[UploadedFile]) -> Im
 
 
 @router.get("/evaluation/enterprises/{uscc}/losses", response={200: LossPage, **ERRORS})
-def loss_list(request: HttpRequest, uscc: str, filters: Query[LossFilters]) -> dict[str, Any]:
+def loss_list(request: HttpRequest, uscc: Uscc, filters: Query[LossFilters]) -> dict[str, Any]:
     _user, ent = _ent(request, uscc)
     qs = selectors.losses(ent, year=filters.year, kind=filters.kind, effect=filters.effect or "")
     count, items = page(qs, filters)
@@ -800,7 +842,7 @@ def loss_list(request: HttpRequest, uscc: str, filters: Query[LossFilters]) -> d
 
 
 @router.post("/evaluation/enterprises/{uscc}/losses", response={201: LossOut, **ERRORS})
-def loss_create(request: HttpRequest, uscc: str, payload: LossIn) -> Status:
+def loss_create(request: HttpRequest, uscc: Uscc, payload: LossIn) -> Status:
     """A quality loss of a shenzhen-guide §5.7.3.2 kind, direct or indirect."""
     user, ent = _ent(request, uscc)
     loss = services.loss_create(actor=user, enterprise=ent, data=_plain(payload))
@@ -808,7 +850,7 @@ def loss_create(request: HttpRequest, uscc: str, payload: LossIn) -> Status:
 
 
 @router.post("/evaluation/enterprises/{uscc}/losses/import", response={200: ImportOut, **ERRORS})
-def loss_import(request: HttpRequest, uscc: str, file: File[UploadedFile]) -> ImportOut:
+def loss_import(request: HttpRequest, uscc: Uscc, file: File[UploadedFile]) -> ImportOut:
     """xlsx with columns 发生日期, 损失类别, 直接/间接, 金额（元）, 说明: all rows or none."""
     user, ent = _ent(request, uscc)
     n = services.losses_import(actor=user, enterprise=ent, content=file.read(5 * 1024 * 1024))
@@ -816,7 +858,7 @@ def loss_import(request: HttpRequest, uscc: str, file: File[UploadedFile]) -> Im
 
 
 @router.delete("/evaluation/enterprises/{uscc}/losses/{public_id}", response={204: None, **ERRORS})
-def loss_delete(request: HttpRequest, uscc: str, public_id: uuid.UUID) -> Status:
+def loss_delete(request: HttpRequest, uscc: Uscc, public_id: uuid.UUID) -> Status:
     user, ent = _ent(request, uscc)
     loss = selectors.losses(ent).filter(public_id=public_id).first()
     if loss is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -18,6 +18,7 @@ from cqo.accounts.models import Role
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import Source, StudyRecord
 from cqo.reference import validators
+from cqo.reference.apitypes import DecimalText
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
 from cqo.registry.models import Person
@@ -40,7 +41,9 @@ class HoursIn(Schema):
     id_number: str | None = Field(None, max_length=30, description="or ID number …")
     person_name: str | None = Field(None, max_length=50, description="… and name")
     kind: KindCode = "online_self_study"
-    hours: Decimal = Field(ge=0, le=500, max_digits=6, decimal_places=1)
+    hours: Annotated[
+        Decimal, Field(ge=0, le=500, max_digits=6, decimal_places=1), DecimalText(6, 1)
+    ]
     occurred_on: dt.date
     title: str = Field(max_length=200)
     provider: str = Field("", max_length=200)
@@ -89,7 +92,7 @@ class RegimeOut(Schema):
     shortfall: Decimal
 
 
-class ComplianceOut(Schema):
+class HourComplianceOut(Schema):
     person: uuid.UUID
     person_name: str
     enterprise: str = ""
@@ -109,7 +112,7 @@ class ComplianceQuery(PageQuery):
 
 class CompliancePage(Schema):
     count: int
-    items: list[ComplianceOut]
+    items: list[HourComplianceOut]
 
 
 def record_out(r: StudyRecord, superseded: bool | None = None) -> RecordOut:
@@ -131,8 +134,8 @@ def record_out(r: StudyRecord, superseded: bool | None = None) -> RecordOut:
     )
 
 
-def compliance_out(person: Person, c: rules.Compliance, enterprise: str = "") -> ComplianceOut:
-    return ComplianceOut(
+def compliance_out(person: Person, c: rules.Compliance, enterprise: str = "") -> HourComplianceOut:
+    return HourComplianceOut(
         person=person.public_id,
         person_name=person.name,
         enterprise=enterprise,
@@ -250,12 +253,12 @@ def hours_proof(request: HttpRequest, record_id: uuid.UUID) -> dict[str, Any]:
 
 @router.get(
     "/persons/{person_id}/compliance",
-    response={200: ComplianceOut, **ERRORS},
+    response={200: HourComplianceOut, **ERRORS},
     summary="One person's study-hour compliance for a year",
 )
 def person_compliance(
     request: HttpRequest, person_id: uuid.UUID, year: int = Query(..., ge=2000, le=2100)
-) -> ComplianceOut:
+) -> HourComplianceOut:
     from cqo.registry import selectors as registry
 
     person = registry.person_get(user=actor(request), public_id=person_id)

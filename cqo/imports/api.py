@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import PurePath
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
@@ -17,28 +18,33 @@ from pydantic import Field
 from cqo.accounts.api import ERRORS
 from cqo.imports import selectors, services
 from cqo.imports.models import EnterpriseList
+from cqo.reference.apitypes import Choices, FormOptional
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, PageQuery
+
+EnterpriseListStatus = Annotated[
+    EnterpriseList.Status, Choices("EnterpriseListStatus", EnterpriseList.Status)
+]
 
 router = Router(tags=["imports"])
 
 
 class ImportIn(Schema):
     as_of: dt.date = Field(description="the list's as-of date (截止日期)")
-    region: str | None = Field(
+    region: Annotated[str | None, FormOptional()] = Field(
         None, pattern=REGION_CODE, description="the list's region; default: the caller's"
     )
     mode: EnterpriseList.Mode = Field(
         EnterpriseList.Mode.ALL_OR_NOTHING, description="all_or_nothing or good_rows"
     )
-    reference_year: int | None = Field(
+    reference_year: Annotated[int | None, FormOptional()] = Field(
         None, ge=1949, le=2100, description="above-scale reference year; default: as-of year"
     )
 
 
 class ListCreated(Schema):
     id: uuid.UUID = Field(description="the import's public id")
-    status: EnterpriseList.Status
+    status: EnterpriseListStatus
 
 
 class ListOut(Schema):
@@ -49,7 +55,7 @@ class ListOut(Schema):
     file_name: str
     sha256: str
     mode: EnterpriseList.Mode
-    status: EnterpriseList.Status
+    status: EnterpriseListStatus
     message: str
     progress: int = Field(description="file rows processed so far")
     progress_total: int = Field(description="file rows to process (an estimate for CSV)")

@@ -14,9 +14,9 @@ An index or size beyond the tree answers 422 ``{"detail": [{"field", "message"}]
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -27,6 +27,7 @@ router = Router(tags=["ledger"])
 
 MAX_INT = 2**63 - 1
 ERRORS: dict[int, type[Schema]] = {422: ErrorOut}
+FOUND: dict[int, type[Schema]] = {404: ErrorOut, 422: ErrorOut}
 
 
 class CheckpointOut(Schema):
@@ -36,7 +37,7 @@ class CheckpointOut(Schema):
     created_at: dt.datetime
 
 
-class EntryOut(Schema):
+class LogEntryOut(Schema):
     index: int
     entry: str = Field(description="the entry's bytes, base64")
     leaf_hash: str = Field(description="SHA-256(0x00 ‖ entry), base64")
@@ -119,12 +120,16 @@ def checkpoint_latest_text(request: HttpRequest) -> HttpResponse:
 @router.get(
     "/ledger/entries/{index}",
     auth=None,
-    response={200: EntryOut, **ERRORS},
+    response={200: LogEntryOut, **FOUND},
     summary="One entry of the log",
 )
-def entry_get(request: HttpRequest, index: int) -> EntryOut:
+def entry_get(
+    request: HttpRequest, index: Annotated[int, Field(ge=0, le=2**63 - 1)]
+) -> LogEntryOut:
+    if index >= selectors.tree_size():  # well-formed, but the log has no such entry yet
+        raise Http404
     entry = selectors.entry_get(index)
-    return EntryOut(
+    return LogEntryOut(
         index=entry.index,
         entry=note.b64(bytes(entry.entry)),
         leaf_hash=note.b64(entry.leaf_hash),

@@ -14,6 +14,8 @@ from cqo.ledger import note, selectors, services
 from cqo.ledger.forms import VerifyForm
 from cqo.ledger.models import Checkpoint
 from cqo.ledger.verify import VerifyResult, verify_bundle
+from cqo.lib.errors import rate_limited_page
+from cqo.lib.lookups import too_many_lookups
 
 # verify_bundle's outcome codes, worded for the page; its English reason is shown beneath
 OUTCOMES = {
@@ -45,8 +47,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest) -> HttpResponse:
+    """The public check of an hour proof (no login); each check counts against the address's
+    budget of public lookups."""
     result: VerifyResult | None = None
     if request.method == "POST":
+        if too_many_lookups(request):
+            return rate_limited_page(request)
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
             result = verify_bundle(form.cleaned_data["parsed"], services.public_vkey())

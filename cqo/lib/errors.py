@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 
 Data = Mapping[str, Any]
 
@@ -38,3 +39,20 @@ def text(data: Data, key: str) -> str:
     """A trimmed string input. NUL is dropped: PostgreSQL text cannot hold it."""
     value = data.get(key)
     return "" if value is None else str(value).replace("\x00", "").strip()
+
+
+class TooManyRequests(Exception):
+    """The client has used up a rate limit; the API answers 429 with ``Retry-After``."""
+
+    def __init__(self, message: str, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def rate_limited_page(request: HttpRequest, retry_after: int = 60) -> HttpResponse:
+    """The page answer to a client over a rate limit: 429, in the user's language."""
+    from django.shortcuts import render
+
+    response = render(request, "limited.html", status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

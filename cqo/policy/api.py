@@ -5,7 +5,7 @@ for the platform admin, install a new version."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
 from cqo.lib import clock
-from cqo.policy import rules, selectors, services
+from cqo.policy import rules, schema, selectors, services
 from cqo.policy.models import Pack, PackVersion
 from cqo.reference.models import Industry, Region
 from cqo.registry.api.common import actor
@@ -21,6 +21,9 @@ from cqo.registry.api.common import actor
 router = Router(tags=["policy"])
 
 REGION_CODE = r"^[0-9]{6}$"
+# a pack's id and version as the pack format allows them (cqo/policy/schema.py Meta)
+PackId = Annotated[str, Field(pattern=schema.PACK_ID_PATTERN, examples=["shaanxi-2021"])]
+PackVersionName = Annotated[str, Field(pattern=schema.VERSION_PATTERN, examples=["1"])]
 
 
 class VersionItem(Schema):
@@ -56,21 +59,21 @@ class GoverningOut(Schema):
     rules: dict[str, Any]
 
 
-class QualificationIn(Schema):
+class EligibilityQualificationIn(Schema):
     kind: Literal["professional_title", "vocational", "management", "cqo_training"]
     level: Literal["none", "junior", "intermediate", "associate_senior", "senior"] = "none"
 
 
-class PersonIn(Schema):
+class EligibilityPersonIn(Schema):
     education: Literal["high_school", "junior_college", "bachelor", "master", "doctor"]
     title_level: Literal["none", "junior", "intermediate", "associate_senior", "senior"] = "none"
-    qualifications: list[QualificationIn] = Field(default_factory=list, max_length=50)
+    qualifications: list[EligibilityQualificationIn] = Field(default_factory=list, max_length=50)
     quality_years: int = Field(ge=0, le=60)
     training_certificate: bool = False
     capability_level: Literal["", "AAA", "AAAA", "AAAAA"] = ""
 
 
-class EnterpriseIn(Schema):
+class EligibilityEnterpriseIn(Schema):
     size: Literal["micro", "small", "medium", "large"]
     above_scale: bool = False
     nature: Literal["", "state", "private", "mixed", "foreign", "joint_venture"] = ""
@@ -80,7 +83,7 @@ class EnterpriseIn(Schema):
     own_conditions: str = Field("", max_length=2000)
 
 
-class PostIn(Schema):
+class EligibilityPostIn(Schema):
     rank: Literal["other", "department_head", "senior_deputy", "senior_head", "top_manager"]
     concurrent_role: Literal[
         "",
@@ -96,9 +99,9 @@ class PostIn(Schema):
 
 
 class EligibilityIn(Schema):
-    person: PersonIn
-    enterprise: EnterpriseIn
-    post: PostIn
+    person: EligibilityPersonIn
+    enterprise: EligibilityEnterpriseIn
+    post: EligibilityPostIn
     version: str | None = Field(None, description="default: the version in force on `on`")
     on: dt.date | None = Field(None, description="default: today")
 
@@ -116,7 +119,7 @@ class ResultOut(Schema):
     note: str
 
 
-class EligibilityOut(Schema):
+class PackEligibilityOut(Schema):
     pack: str
     version: str
     versions: list[str]
@@ -198,7 +201,7 @@ def list_packs(request: HttpRequest) -> list[PackOut]:
 @router.get(
     "/policy/packs/{pack_id}", response={200: PackOut, **ERRORS}, auth=None, summary="One pack"
 )
-def get_pack(request: HttpRequest, pack_id: str) -> PackOut:
+def get_pack(request: HttpRequest, pack_id: PackId) -> PackOut:
     return _pack_out(_pack(pack_id))
 
 
@@ -208,7 +211,7 @@ def get_pack(request: HttpRequest, pack_id: str) -> PackOut:
     auth=None,
     summary="One version's rules, each value with its clause",
 )
-def get_version(request: HttpRequest, pack_id: str, version: str) -> VersionOut:
+def get_version(request: HttpRequest, pack_id: PackId, version: PackVersionName) -> VersionOut:
     found = _pack(pack_id).versions.filter(version=version[:32]).first()
     if found is None:
         raise Http404
@@ -228,8 +231,8 @@ class GoverningQuery(Schema):
 )
 def governing(request: HttpRequest, query: Query[GoverningQuery]) -> GoverningOut:
     region = Region.objects.filter(code=query.region).first()
-    if region is None:
-        raise ValidationError({"region": f"unknown region code {query.region}"})
+    if region is None:  # well-formed but no such GB/T 2260 code
+        raise Http404
     on = query.on or clock.today()
     gov = selectors.governing_for_region(region, on)
     return GoverningOut(
@@ -286,16 +289,16 @@ def facts_from(body: EligibilityIn) -> rules.Facts:
 
 @router.post(
     "/policy/packs/{pack_id}/eligibility",
-    response={200: EligibilityOut, **ERRORS},
+    response={200: PackEligibilityOut, **ERRORS},
     auth=None,
     summary="Evaluate a described person, enterprise and post against a pack",
 )
-def eligibility(request: HttpRequest, pack_id: str, body: EligibilityIn) -> EligibilityOut:
+def eligibility(request: HttpRequest, pack_id: PackId, body: EligibilityIn) -> PackEligibilityOut:
     on = body.on or clock.today()
     version = _version(_pack(pack_id), body.version, on)
     gov = selectors.governing_for_version(version, on)
     verdict = rules.verdict(gov.rules, facts_from(body))
-    return EligibilityOut(
+    return PackEligibilityOut(
         pack=version.pack.slug,
         version=version.version,
         versions=[f"{v.pack.slug}@{v.version}" for v in gov.versions],

@@ -526,11 +526,15 @@ class Certification(_Model):
         return self
 
 
+PACK_ID_PATTERN = r"^[a-z][a-z0-9-]{1,40}$"
+VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,30}$"
+
+
 class Meta(_Model):
-    id: str = Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")
+    id: str = Field(pattern=PACK_ID_PATTERN)
     name: Text
     kind: Literal["jurisdiction", "certification"] = "jurisdiction"
-    version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,30}$")
+    version: str = Field(pattern=VERSION_PATTERN)
     effective_from: dt.date
     # GB/T 2260 codes the pack governs (with their subtrees); empty for the national default
     regions: list[str] = []

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from typing import Annotated
+
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from cqo.reference.apitypes import Choices, RegionCode, error_responses
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_children, region_label
+
+RegionLevel = Annotated[Region.Level, Choices("RegionLevel", Region.Level)]
+IndustryLevel = Annotated[Industry.Level, Choices("IndustryLevel", Industry.Level)]
 
 router = Router(tags=["reference"])
 
@@ -19,7 +23,7 @@ class RegionOut(Schema):
     code: str
     name: str
     full_name: str
-    level: Region.Level
+    level: RegionLevel
     parent: str | None
 
     @staticmethod
@@ -34,7 +38,7 @@ class RegionOut(Schema):
 class IndustryOut(Schema):
     code: str
     name: str
-    level: Industry.Level
+    level: IndustryLevel
     parent: str | None
 
     @staticmethod
@@ -43,26 +47,26 @@ class IndustryOut(Schema):
 
 
 class RegionFilters(Schema):
-    parent: str | None = Field(
-        None, pattern=r"^\d{6}$", description="GB/T 2260 code; without it, the provinces"
+    parent: RegionCode | None = Field(
+        None, description="GB/T 2260 code; without it, the provinces (an unknown code is a 404)"
     )
 
 
 class IndustryFilters(Schema):
-    level: Industry.Level | None = None
+    level: IndustryLevel | None = None
     parent: str | None = Field(
         None, pattern=r"^[A-T]$", description="a section (门类) letter: its divisions"
     )
 
 
-@router.get("/regions", response=list[RegionOut])
+@router.get("/regions", response=list[RegionOut], openapi_extra=error_responses(404, 422))
 def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> QuerySet[Region]:
     if filters.parent and not Region.objects.filter(code=filters.parent).exists():
-        raise ValidationError({"parent": _("行政区划代码不存在（GB/T 2260）")})
+        raise Http404
     return region_children(filters.parent)
 
 
-@router.get("/industries", response=list[IndustryOut])
+@router.get("/industries", response=list[IndustryOut], openapi_extra=error_responses(422))
 def industry_list(request: HttpRequest, filters: Query[IndustryFilters]) -> QuerySet[Industry]:
     qs = Industry.objects.all()
     if filters.level:

@@ -54,12 +54,12 @@ class RecommendIn(Schema):
     reason: str = Field(max_length=2000)
 
 
-class DecideIn(Schema):
+class TalentDecisionIn(Schema):
     admit: bool
     note: str = Field("", max_length=2000)
 
 
-class EntryOut(Schema):
+class TalentEntryOut(Schema):
     id: uuid.UUID
     person: uuid.UUID
     province: str
@@ -69,8 +69,8 @@ class EntryOut(Schema):
     decision_note: str
 
 
-def entry_out(e: TalentEntry) -> EntryOut:
-    return EntryOut(
+def entry_out(e: TalentEntry) -> TalentEntryOut:
+    return TalentEntryOut(
         id=e.public_id,
         person=e.person.public_id,
         province=e.province_id,
@@ -115,8 +115,8 @@ def talent_search(request: HttpRequest, query: Query[TalentQuery]) -> dict[str, 
     }
 
 
-@router.post("/talent", response={201: EntryOut, **ERRORS}, summary="Recommend to the pool")
-def talent_recommend(request: HttpRequest, body: RecommendIn) -> Status[EntryOut]:
+@router.post("/talent", response={201: TalentEntryOut, **ERRORS}, summary="Recommend to the pool")
+def talent_recommend(request: HttpRequest, body: RecommendIn) -> Status[TalentEntryOut]:
     user = actor(request)
     person = registry.person_get(user=user, public_id=body.person)
     return Status(201, entry_out(services.recommend(actor=user, person=person, reason=body.reason)))
@@ -124,10 +124,12 @@ def talent_recommend(request: HttpRequest, body: RecommendIn) -> Status[EntryOut
 
 @router.post(
     "/talent/{entry_id}/decide",
-    response={200: EntryOut, **ERRORS},
+    response={200: TalentEntryOut, **ERRORS},
     summary="The province admits or declines",
 )
-def talent_decide(request: HttpRequest, entry_id: uuid.UUID, body: DecideIn) -> EntryOut:
+def talent_decide(
+    request: HttpRequest, entry_id: uuid.UUID, body: TalentDecisionIn
+) -> TalentEntryOut:
     user = actor(request)
     entry = selectors.entry_get(user=user, public_id=entry_id)
     return entry_out(services.decide(actor=user, entry=entry, admit=body.admit, note=body.note))

@@ -11,18 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cqo.accounts.api import ERRORS, ErrorOut
+from cqo.lib.errors import TooManyRequests
+from cqo.lib.lookups import too_many_lookups
+from cqo.reference.apitypes import Choices, DecimalText, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
-from cqo.training import printing, selectors, services
+from cqo.training import printing, rules, selectors, services
 from cqo.training.models import (
     Course,
     Enrolment,
@@ -33,7 +37,34 @@ from cqo.training.models import (
     TrainingPlan,
 )
 
+SessionStatus = Annotated[Session.Status, Choices("SessionStatus", Session.Status)]
+TrainingCertificateStatus = Annotated[
+    TrainingCertificate.Status, Choices("TrainingCertificateStatus", TrainingCertificate.Status)
+]
+# 经费预算 in yuan, to the fen
+Budget = Annotated[
+    Decimal,
+    Field(ge=0, le=services.MAX_BUDGET, decimal_places=2, max_digits=14),
+    DecimalText(14, 2),
+]
 router = Router(tags=["training"])
+
+
+def _number_checked(number: str) -> None:
+    if not rules.number_valid(number):
+        raise ValidationError(_("证书编号校验位不符，请核对后重新输入"))
+
+
+TrainingCertificateNumber = Annotated[
+    str,
+    Field(
+        pattern=rules.NUMBER_PATTERN,
+        description="the number as printed (upper case); one of a newer certificate ends in a "
+        "check part whose last character is checked (a mistyped one is a 422)",
+        examples=["PX610113202600001-MXV96D", "PX610113202500001"],
+    ),
+    checked("certificate_number", _number_checked),
+]
 
 TierIn = Literal["basic", "enhancement", "advanced", "other", ""]
 
@@ -46,22 +77,22 @@ class PlanFilters(PageQuery):
     q: str = Field("", max_length=50, description="organisation contains")
 
 
-class PlanIn(Schema):
+class TrainingPlanIn(Schema):
     """A regulator's plan is for its region, a certification body's for its organisation."""
 
     year: int = Field(ge=2000, le=2100)
-    budget: Decimal = Field(ge=0, le=services.MAX_BUDGET, decimal_places=2, max_digits=14)
+    budget: Budget
     planned_sessions: int = Field(ge=0, le=services.MAX_PLANNED)
     notes: str = Field("", max_length=services.TEXT_MAX)
 
 
 class PlanUpdateIn(Schema):
-    budget: Decimal = Field(ge=0, le=services.MAX_BUDGET, decimal_places=2, max_digits=14)
+    budget: Budget
     planned_sessions: int = Field(ge=0, le=services.MAX_PLANNED)
     notes: str = Field("", max_length=services.TEXT_MAX)
 
 
-class PlanOut(Schema):
+class TrainingPlanOut(Schema):
     id: uuid.UUID
     region: str | None = Field(description="GB/T 2260 code of a regulator's plan")
     organisation: str
@@ -74,7 +105,7 @@ class PlanOut(Schema):
 
 class PlanPage(Schema):
     count: int
-    items: list[PlanOut]
+    items: list[TrainingPlanOut]
 
 
 class CourseFilters(PageQuery):
@@ -92,7 +123,11 @@ class CourseIn(Schema):
         None, pattern=REGION_CODE, description="the region served; regulators default to theirs"
     )
     forms: list[Form] = Field(min_length=1, max_length=5)
-    hours: Decimal = Field(gt=0, le=500, decimal_places=1, max_digits=4, description="学时")
+    hours: Annotated[
+        Decimal,
+        Field(gt=0, le=500, decimal_places=1, max_digits=4, description="学时"),
+        DecimalText(4, 1),
+    ]
     method: Method
     pass_mark: int | None = Field(None, ge=0, le=100, description="exam, assignment")
     min_attendance: int | None = Field(None, ge=1, le=100, description="attendance: percent")
@@ -119,7 +154,7 @@ class SessionOut(Schema):
     place: str
     capacity: int
     enrolled: int
-    status: Session.Status
+    status: SessionStatus
 
 
 class CourseOut(Schema):
@@ -145,7 +180,7 @@ class CoursePage(Schema):
 
 
 class SessionFilters(PageQuery):
-    status: Session.Status | None = None
+    status: SessionStatus | None = None
     course: uuid.UUID | None = None
     q: str = Field("", max_length=50)
 
@@ -156,7 +191,7 @@ class SessionPage(Schema):
 
 
 class StatusIn(Schema):
-    status: Session.Status
+    status: SessionStatus
 
 
 class EnrolIn(Schema):
@@ -187,17 +222,19 @@ class EnrolmentPage(Schema):
     items: list[EnrolmentOut]
 
 
-class AttendanceIn(Schema):
+class SessionAttendanceIn(Schema):
     attendance: int = Field(ge=0, le=100, description="percent attended; 0 absent")
 
 
 class ResultIn(Schema):
-    score: Decimal = Field(ge=0, le=100, decimal_places=1, max_digits=4)
+    score: Annotated[
+        Decimal, Field(ge=0, le=100, decimal_places=1, max_digits=4), DecimalText(4, 1)
+    ]
 
 
-class CertificateFilters(PageQuery):
+class TrainingCertificateFilters(PageQuery):
     q: str = Field("", max_length=50, description="number or holder's name")
-    status: TrainingCertificate.Status | None = None
+    status: TrainingCertificateStatus | None = None
 
 
 class CertificateItem(Schema):
@@ -208,17 +245,17 @@ class CertificateItem(Schema):
     hours: Decimal
     issuer: str
     issued_on: dt.date
-    status: TrainingCertificate.Status
+    status: TrainingCertificateStatus
 
 
-class CertificatePage(Schema):
+class TrainingCertificatePage(Schema):
     count: int
     items: list[CertificateItem]
 
 
-class PublicCertificateOut(Schema):
+class PublicTrainingCertificateOut(Schema):
     number: str
-    status: TrainingCertificate.Status
+    status: TrainingCertificateStatus
     revoked_at: dt.datetime | None
     content: dict[str, str] = Field(description="what the certificate says, frozen at issue")
     content_hash: str = Field(description="SHA-256 of the canonical JSON of content")
@@ -226,7 +263,7 @@ class PublicCertificateOut(Schema):
     verify_url: str
 
 
-class CertificateOut(PublicCertificateOut):
+class TrainingCertificateOut(PublicTrainingCertificateOut):
     id: uuid.UUID
     enrolment: uuid.UUID
     holder: uuid.UUID
@@ -235,15 +272,15 @@ class CertificateOut(PublicCertificateOut):
     audit: list[AuditOut]
 
 
-class RevokeIn(Schema):
+class TrainingCertificateRevokeIn(Schema):
     reason: str = Field(max_length=services.TEXT_MAX, description="at least 4 characters")
 
 
 # Building responses ---------------------------------------------------------------------------
 
 
-def _plan_out(plan: TrainingPlan) -> PlanOut:
-    return PlanOut(
+def _plan_out(plan: TrainingPlan) -> TrainingPlanOut:
+    return TrainingPlanOut(
         id=plan.public_id,
         region=plan.region_id,
         organisation=plan.organisation,
@@ -311,22 +348,22 @@ def _enrolment_out(e: Enrolment) -> EnrolmentOut:
     )
 
 
-def _public_values(cert: TrainingCertificate) -> dict[str, Any]:
+def _public_values(cert: TrainingCertificate, content: dict[str, str]) -> dict[str, Any]:
     return {
         "number": cert.number,
         "status": TrainingCertificate.Status(cert.status),
         "revoked_at": cert.revoked_at,
-        "content": {str(k): str(v) for k, v in cert.content.items()},
+        "content": content,
         "content_hash": cert.content_hash,
         "intact": services.content_intact(cert),
         "verify_url": printing.verify_url(cert.number),
     }
 
 
-def _certificate_out(cert: TrainingCertificate) -> CertificateOut:
+def _certificate_out(cert: TrainingCertificate) -> TrainingCertificateOut:
     trail = selectors.trail(selectors.CERTIFICATE, cert.public_id)
-    return CertificateOut(
-        **_public_values(cert),
+    return TrainingCertificateOut(
+        **_public_values(cert, {str(k): str(v) for k, v in cert.content.items()}),
         id=cert.public_id,
         enrolment=cert.enrolment.public_id,
         holder=cert.holder.public_id,
@@ -351,20 +388,20 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, An
     return {"count": count, "items": [_plan_out(p) for p in items]}
 
 
-@router.post("/training/plans", response={201: PlanOut, **ERRORS})
-def plan_create(request: HttpRequest, payload: PlanIn) -> Status[PlanOut]:
+@router.post("/training/plans", response={201: TrainingPlanOut, **ERRORS})
+def plan_create(request: HttpRequest, payload: TrainingPlanIn) -> Status[TrainingPlanOut]:
     user = actor(request)
     plan = services.plan_create(actor=user, data=payload.model_dump())
     return Status(201, _plan_out(selectors.plan_get(user=user, public_id=plan.public_id)))
 
 
-@router.get("/training/plans/{plan_id}", response={200: PlanOut, **ERRORS})
-def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> PlanOut:
+@router.get("/training/plans/{plan_id}", response={200: TrainingPlanOut, **ERRORS})
+def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> TrainingPlanOut:
     return _plan_out(selectors.plan_get(user=actor(request), public_id=plan_id))
 
 
-@router.patch("/training/plans/{plan_id}", response={200: PlanOut, **ERRORS})
-def plan_update(request: HttpRequest, plan_id: uuid.UUID, payload: PlanUpdateIn) -> PlanOut:
+@router.patch("/training/plans/{plan_id}", response={200: TrainingPlanOut, **ERRORS})
+def plan_update(request: HttpRequest, plan_id: uuid.UUID, payload: PlanUpdateIn) -> TrainingPlanOut:
     user = actor(request)
     plan = selectors.plan_get(user=user, public_id=plan_id)
     services.plan_update(actor=user, plan=plan, data=payload.model_dump())
@@ -485,7 +522,7 @@ def _enrolment(request: HttpRequest, enrolment_id: uuid.UUID) -> tuple[Any, Enro
     "/training/enrolments/{enrolment_id}/attendance", response={200: EnrolmentOut, **ERRORS}
 )
 def attendance_mark(
-    request: HttpRequest, enrolment_id: uuid.UUID, payload: AttendanceIn
+    request: HttpRequest, enrolment_id: uuid.UUID, payload: SessionAttendanceIn
 ) -> EnrolmentOut:
     """The share attended; the first attendance above 0 writes the study record (once)."""
     user, enrolment = _enrolment(request, enrolment_id)
@@ -506,9 +543,12 @@ def result_mark(request: HttpRequest, enrolment_id: uuid.UUID, payload: ResultIn
 
 
 @router.post(
-    "/training/enrolments/{enrolment_id}/certificate", response={201: CertificateOut, **ERRORS}
+    "/training/enrolments/{enrolment_id}/certificate",
+    response={201: TrainingCertificateOut, **ERRORS},
 )
-def certificate_issue(request: HttpRequest, enrolment_id: uuid.UUID) -> Status[CertificateOut]:
+def certificate_issue(
+    request: HttpRequest, enrolment_id: uuid.UUID
+) -> Status[TrainingCertificateOut]:
     """培训合格证 for a learner who passed, by whoever the governing pack allows
     (training.certificate_issuers); 403 for anyone else."""
     user, enrolment = _enrolment(request, enrolment_id)
@@ -516,8 +556,10 @@ def certificate_issue(request: HttpRequest, enrolment_id: uuid.UUID) -> Status[C
     return Status(201, _certificate_out(cert))
 
 
-@router.get("/training/certificates", response={200: CertificatePage, **ERRORS})
-def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> dict[str, Any]:
+@router.get("/training/certificates", response={200: TrainingCertificatePage, **ERRORS})
+def certificate_list(
+    request: HttpRequest, filters: Query[TrainingCertificateFilters]
+) -> dict[str, Any]:
     user = actor(request)
     qs = selectors.certificate_list(user=user, q=filters.q.strip(), status=filters.status or "")
     count, items = page(qs.order_by("-issued_on", "-pk"), filters)
@@ -539,13 +581,19 @@ def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -
     }
 
 
-@router.get("/training/certificates/{number}", response={200: CertificateOut, **ERRORS})
-def certificate_detail(request: HttpRequest, number: str) -> CertificateOut:
+@router.get("/training/certificates/{number}", response={200: TrainingCertificateOut, **ERRORS})
+def certificate_detail(
+    request: HttpRequest, number: TrainingCertificateNumber
+) -> TrainingCertificateOut:
     return _certificate_out(selectors.certificate_get(user=actor(request), number=number))
 
 
-@router.post("/training/certificates/{number}/revoke", response={200: CertificateOut, **ERRORS})
-def certificate_revoke(request: HttpRequest, number: str, payload: RevokeIn) -> CertificateOut:
+@router.post(
+    "/training/certificates/{number}/revoke", response={200: TrainingCertificateOut, **ERRORS}
+)
+def certificate_revoke(
+    request: HttpRequest, number: TrainingCertificateNumber, payload: TrainingCertificateRevokeIn
+) -> TrainingCertificateOut:
     user = actor(request)
     cert = selectors.certificate_get(user=user, number=number)
     cert = services.certificate_revoke(actor=user, cert=cert, reason=payload.reason)
@@ -555,9 +603,16 @@ def certificate_revoke(request: HttpRequest, number: str, payload: RevokeIn) -> 
 @router.get(
     "/public/training-certificates/{number}",
     auth=None,
-    response={200: PublicCertificateOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PublicTrainingCertificateOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
-def public_certificate(request: HttpRequest, number: str) -> PublicCertificateOut:
-    """Verify a training certificate by its number (or its QR code), no login: what it says,
-    its status and whether the content is intact. No ID number."""
-    return PublicCertificateOut(**_public_values(selectors.public_certificate(number)))
+def public_certificate(
+    request: HttpRequest, number: TrainingCertificateNumber
+) -> PublicTrainingCertificateOut:
+    """Verify a training certificate by its number (or its QR code), no login: the facts printed
+    on it (holder, course, hours, dates, issuer), its status and whether the content is intact.
+    No ID number, no assessment result. At most ``CQO_PUBLIC_VERIFY_RATE`` lookups per client
+    address (429 beyond)."""
+    if too_many_lookups(request):
+        raise TooManyRequests(_("查验过于频繁，请稍后再试"))
+    cert = selectors.public_certificate(number)
+    return PublicTrainingCertificateOut(**_public_values(cert, rules.public_facts(cert.content)))

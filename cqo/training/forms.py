@@ -108,8 +108,10 @@ class LookupForm(BootstrapForm):
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip().upper()
-        if not re.fullmatch(r"[A-Z0-9]{4,32}", number):
-            raise forms.ValidationError(_("证书编号由字母和数字组成，如 PX610000202600001"))
+        if not re.fullmatch(r"[A-Z0-9-]{4,32}", number):
+            raise forms.ValidationError(
+                _("证书编号由字母、数字和连字符组成，如 PX610000202600001-MXV96D")
+            )
         return number
 
 

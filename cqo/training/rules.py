@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from cqo.lib import numbers
 
 # Administrative levels, lowest first: a regulator may organise a tier of its own level or of a
 # lower one (shaanxi-2021 §五(一): 省级…"高级"培训, 设区市…"提升"培训; jiangsu-2020 §五: 县…"基础",
@@ -106,10 +109,53 @@ def certificate_prefix(region_code: str, year: int) -> str:
     return f"{CERTIFICATE_PREFIX}{region_code}{year:04d}"
 
 
+# PX + region + year + sequence; since certificates are verified without login, new numbers end
+# in an unguessable check part (cqo/lib/numbers.py). Numbers issued before it have none and keep
+# verifying as printed.
+_NUMBER_BASE = rf"{CERTIFICATE_PREFIX}[0-9]{{10}}[0-9]{{{SEQUENCE_DIGITS},7}}"
+# the format as the API documents it (ECMA-262 syntax: no named groups)
+NUMBER_PATTERN = rf"^{_NUMBER_BASE}(?:-{numbers.CHECK_PART})?$"
+NUMBER_RE = re.compile(rf"^({_NUMBER_BASE})(?:-({numbers.CHECK_PART}))?$")
+
+
 def certificate_number(region_code: str, year: int, sequence: int) -> str:
     """PX + the course's GB/T 2260 region + the year of issue + a sequence within them: the
-    number alone traces a certificate to where and when it was issued."""
-    return f"{certificate_prefix(region_code, year)}{sequence:0{SEQUENCE_DIGITS}d}"
+    number alone traces a certificate to where and when it was issued; then the check part that
+    makes a neighbour's number unguessable."""
+    base = f"{certificate_prefix(region_code, year)}{sequence:0{SEQUENCE_DIGITS}d}"
+    return f"{base}-{numbers.check_part(base)}"
+
+
+def number_valid(number: str) -> bool:
+    """The shape of a training-certificate number, old or new, and the check character of a new
+    one."""
+    found = NUMBER_RE.fullmatch(number)
+    if found is None:
+        return False
+    base, check = found.groups()
+    return check is None or numbers.check_part_valid(base, check)
+
+
+# What the public verification shows of a certificate's frozen content: the facts a verifier
+# compares with the paper (SPEC §6: holder, course, issuer, dates; the status is shown beside
+# them). Not the assessment result, the internal ids of person or course, or the pack.
+PUBLIC_FACTS = (
+    "number",
+    "holder",
+    "course",
+    "tier_name",
+    "hours",
+    "start_date",
+    "end_date",
+    "organiser",
+    "institution",
+    "issuer",
+    "issued_on",
+)
+
+
+def public_facts(content: dict[str, Any]) -> dict[str, str]:
+    return {k: str(content[k]) for k in PUBLIC_FACTS if k in content}
 
 
 def canonical(content: dict[str, Any]) -> bytes:

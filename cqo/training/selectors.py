@@ -14,7 +14,6 @@ Who sees what:
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -25,6 +24,7 @@ from cqo.accounts import access
 from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.registry.models import Person
+from cqo.training import rules
 from cqo.training.models import Course, Enrolment, Session, TrainingCertificate, TrainingPlan
 
 # AuditEntry.target_type of each record
@@ -33,8 +33,6 @@ COURSE = "course"
 SESSION = "training_session"
 ENROLMENT = "enrolment"
 CERTIFICATE = "training_certificate"
-
-NUMBER_RE = re.compile(r"[A-Z0-9]{1,32}")
 
 
 def _active(user: Any) -> bool:
@@ -297,7 +295,7 @@ def certificate_list(*, user: Any, q: str = "", status: str = "") -> QuerySet[Tr
 
 def _number(value: str) -> str:
     number = (value or "").strip().upper()
-    if not NUMBER_RE.fullmatch(number):
+    if not rules.number_valid(number):
         raise Http404
     return number
 

@@ -21,11 +21,13 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.lib.errors import rate_limited_page
 from cqo.lib.forms import apply_errors
+from cqo.lib.lookups import too_many_lookups
 from cqo.reference.selectors import region_label
 from cqo.registry.forms import region_filter_options
 from cqo.registry.views._common import xlsx_response
-from cqo.training import forms, printing, selectors, services
+from cqo.training import forms, printing, rules, selectors, services
 from cqo.training.models import Session, Tier, TrainingCertificate
 
 PAGE_SIZE = 25
@@ -549,10 +551,18 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest, number: str) -> HttpResponse:
-    """What the certificate says and its status; never an ID number."""
+    """The facts printed on the certificate and its status; never an ID number or the
+    assessment result. Rate-limited per address like the API."""
+    if too_many_lookups(request):
+        return rate_limited_page(request)
     cert = selectors.public_certificate(number)
     return render(
         request,
         "training/verify.html",
-        {"cert": cert, "c": cert.content, "intact": services.content_intact(cert)},
+        {
+            "cert": cert,
+            "c": rules.public_facts(cert.content),
+            "public": True,
+            "intact": services.content_intact(cert),
+        },
     )

@@ -15,7 +15,13 @@ from playwright.sync_api import Page, expect
 
 from cqo.certification import printing, services
 from cqo.certification.models import Application, LevelCertificate
-from cqo.certification.tests.conftest import FULL, body_data, draft, give_training_certificate
+from cqo.certification.tests.conftest import (
+    FULL,
+    body_data,
+    draft,
+    give_training_certificate,
+    recommend,
+)
 from cqo.test import Personas, make_user
 from tests.browser.conftest import log_in
 
@@ -56,6 +62,7 @@ def test_it_runs_an_application_to_a_verified_certificate(
         actor=p.admin, body=body, data={"name": "钱标准", "title": "研究员", "username": "expert2"}
     )
     give_training_certificate(p)
+    recommend(p.clerk_a, p.person)  # enterprise A recommends the prospective CQO (§9.1 b)
     app = draft(W(p))  # type: ignore[arg-type]
     services.application_submit(actor=p.cqo, app=app)
 
@@ -119,7 +126,9 @@ def test_it_runs_an_application_to_a_verified_certificate(
     log_in(page, "certifier")
     page.goto(f"/certification/applications/{app.public_id}/")
     page.locator("#btn-issue").click()
-    expect(page).to_have_url(re.compile(r"/certification/certificates/CQO\d{4}-SXZX-\d{5}/$"))
+    expect(page).to_have_url(
+        re.compile(r"/certification/certificates/CQO\d{4}-SXZX-\d{5}-[0-9A-Z]{6}/$")
+    )
     cert = LevelCertificate.objects.get()
     expect(page.locator("#facts")).to_contain_text(cert.content_hash)
     snap("certificate")

@@ -84,7 +84,7 @@ def test_it_marks_issues_and_verifies_a_training_certificate(
     expect(page.locator("#enrolments [data-passed='yes']")).to_be_visible()
     snap("passed")
     page.locator(".btn-issue").click()
-    expect(page).to_have_url(re.compile(r"/training/certificates/PX610000\d{9}/$"))
+    expect(page).to_have_url(re.compile(r"/training/certificates/PX610000\d{9}-[0-9A-Z]{6}/$"))
     expect(page.get_by_role("alert")).to_contain_text("已颁发培训合格证")
     cert = TrainingCertificate.objects.get()
     expect(page.locator("#facts")).to_contain_text(cert.content_hash)

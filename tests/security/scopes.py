@@ -151,6 +151,11 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
     "POST /api/v1/certification/grade": Rule(PUBLIC, EVERYONE),
+    "GET /api/v1/certification/recommendations": Rule(SIGNED_IN, EVERYONE),
+    "POST /api/v1/certification/recommendations": Rule(SIGNED_IN, EVERYONE, note=BODY_FIRST),
+    "POST /api/v1/certification/recommendations/{recommendation_id}/withdraw": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
     # API community
     "GET /api/v1/community/alliances": Rule(SIGNED_IN, EVERYONE),
     "POST /api/v1/community/alliances": Rule(SIGNED_IN, EVERYONE),
@@ -618,6 +623,10 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
     "GET /certification/mine/": Rule(SIGNED_IN, only("clerk_a", "clerk_b", "cqo")),
+    "GET /certification/recommendations/": Rule(SIGNED_IN, only("clerk_a", "clerk_b")),
+    "GET /certification/recommendations/<uuid:public_id>/withdraw/": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
     # pages /community
     "GET /community/": Rule(SIGNED_IN, EVERYONE),
     "GET /community/alliances/<uuid:public_id>/": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),

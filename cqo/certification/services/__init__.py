@@ -43,6 +43,10 @@ from cqo.certification.services.certificates import (
     warning_record,
     yearly_review,
 )
+from cqo.certification.services.recommendations import (
+    recommendation_create,
+    recommendation_withdraw,
+)
 
 __all__ = [
     "REASON_MIN",
@@ -71,6 +75,8 @@ __all__ = [
     "panel_set",
     "period_add",
     "period_delete",
+    "recommendation_create",
+    "recommendation_withdraw",
     "report_sign",
     "review_accept",
     "review_request_close",

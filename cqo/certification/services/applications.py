@@ -43,7 +43,7 @@ from cqo.registry.models import Appointment, Enterprise, Person
 
 A = Application.Status
 EDITABLE = (A.DRAFT, A.RETURNED)
-OPEN = (A.DRAFT, A.SUBMITTED, A.RETURNED, A.ACCEPTED, A.ASSESSING, A.GRADED)
+OPEN = selectors.OPEN_APPLICATION
 FORM_FIELDS = [
     "level_applied",
     "education_training",
@@ -57,6 +57,10 @@ FORM_FIELDS = [
     "declares_no_disqualification",
     "declaration_note",
 ]
+NOT_AGREED = _l(
+    "所在组织须是已为您备案聘任的企业，或已在平台为您出具推荐意见的企业（§9.1 b）；"
+    "请先请该企业经办人出具推荐意见"
+)
 TEXTS = {
     "education_training": _l("请填写教育和培训履历（§9.1 a）"),
     "work_summary": _l("请填写工作经历（§9.1 a）"),
@@ -100,11 +104,17 @@ def _form_values(data: Any, errors: Errors) -> Data:
     return v
 
 
-def _enterprise(errors: Errors, data: Any) -> Enterprise | None:
+def _enterprise(errors: Errors, data: Any, person: Person) -> Enterprise | None:
+    """The organisation named on the application: one that agreed to the applicant — it filed
+    their appointment, or it recommended them on the platform (level-standard §9.1 b; SPEC
+    §12.21: a prospective CQO needs the organisation's recommendation)."""
     uscc = text_field(data, "enterprise").upper()
     found = Enterprise.objects.filter(uscc=uscc).first() if uscc else None
     if found is None:
         errors.add("enterprise", _("请填写所在组织的统一社会信用代码（须已在平台登记）"))
+    elif not selectors.enterprise_agrees(person, found):
+        errors.add("enterprise", NOT_AGREED)
+        return None
     return found
 
 
@@ -124,7 +134,7 @@ def application_create(*, actor: User, data: Any) -> Application:
         raise PermissionDenied(_("请先以首席质量官身份完成线上注册"))
     errors = Errors()
     body = _body(errors, data)
-    enterprise = _enterprise(errors, data)
+    enterprise = _enterprise(errors, data, person)
     values = _form_values(data, errors)
     errors.raise_if_any()
     if Application.objects.filter(person=person, status__in=OPEN).exists():
@@ -155,7 +165,7 @@ def application_update(*, actor: User, app: Application, data: Any) -> Applicati
     _require_status(app, *EDITABLE)
     before = snapshot(app, ["enterprise", *FORM_FIELDS])
     errors = Errors()
-    enterprise = _enterprise(errors, data)
+    enterprise = _enterprise(errors, data, app.person)
     values = _form_values(data, errors)
     errors.raise_if_any()
     app.enterprise = enterprise  # type: ignore[assignment]
@@ -383,6 +393,8 @@ def application_submit(*, actor: User, app: Application) -> Application:
         errors.add("work_periods", _("请填写工作经历（用于计算相关工作年限，§5.2）"))
     if not app.evidence.exists():
         errors.add("evidence", _("请上传证实性材料（§9.1 a）"))
+    if not selectors.enterprise_agrees(app.person, app.enterprise):
+        errors.add("enterprise", NOT_AGREED)
     errors.raise_if_any()
     verdict = eligibility(app)
     if verdict["blocking"]:

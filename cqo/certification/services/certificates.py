@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -216,8 +217,9 @@ def certificate_reissue(
         else:
             target = found
     errors.raise_if_any()
+    original = rules.original_number(cert.number)
     revision = LevelCertificate.objects.filter(
-        number__startswith=cert.number.split("-R")[0]
+        Q(number=original) | Q(number__startswith=f"{original}-R")
     ).count()
     number = rules.reissue_number(cert.number, revision)
     today = clock.today()

@@ -151,7 +151,19 @@ def world(personas: Personas) -> World:
     x2 = services.expert_create(
         actor=p.admin, body=body, data={"name": "钱标准", "title": "研究员", "username": "expert2"}
     )
+    # 李堃 is a prospective CQO (no filed appointment): enterprise A recommends them (§9.1 b)
+    recommend(p.clerk_a, p.person)
     return World(p=p, body=body, expert1=x1, expert2=x2, e1=e1, e2=e2)
+
+
+def recommend(clerk: User, person: Any) -> Any:
+    return services.recommendation_create(
+        actor=clerk,
+        id_number=person.id_number,
+        person_name=person.name,
+        opinion=f"同意推荐{person.name}同志申报首席质量官能力水平认定",
+        recommender="王建国",
+    )
 
 
 def draft(w: World, **overrides: Any) -> Application:

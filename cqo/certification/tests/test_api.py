@@ -7,7 +7,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cqo.accounts.models import ApiToken, User
 from cqo.certification import services
@@ -178,7 +180,25 @@ def test_it_catches_a_tampered_record(world: World) -> None:
 
 def test_it_answers_404_for_unknown_numbers(db: Any) -> None:
     assert Api(None).get("/public/certificates/CQO2026-SXZX-00001").status_code == 404
-    assert Api(None).get("/public/certificates/%2e%2e").status_code == 404
+    assert Api(None).get("/public/certificates/CQO2026-SXZX-00001-1K8N6R").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "%2e%2e",
+        "CQO2026-SXZX-1",
+        "cqo2026-sxzx-00001",
+        "CQO2026-SXZX-00001-1K8N6",
+        # a mistyped check character: told apart from a number never issued
+        "CQO2026-SXZX-00001-1K8N6S",
+    ],
+)
+def test_it_answers_422_for_malformed_numbers_before_any_lookup(db: Any, number: str) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        r = Api(None).get(f"/public/certificates/{number}")
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "number"
+    assert not [q for q in queries if "certification_levelcertificate" in q["sql"]]
 
 
 # The workflow ---------------------------------------------------------------------------------

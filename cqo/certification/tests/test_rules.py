@@ -4,6 +4,7 @@ SPEC §12.3–§12.5, §12.16)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -241,11 +242,67 @@ def test_it_awards_the_lowest_level(levels, awarded) -> None:
 
 def test_it_numbers_and_reissues_traceably() -> None:
     n = rules.certificate_number("SXZX", 2026, 7)
-    assert n == "CQO2026-SXZX-00007" and rules.NUMBER_RE.fullmatch(n)
-    assert rules.reissue_number(n, 1) == "CQO2026-SXZX-00007-R1"
-    assert rules.reissue_number("CQO2026-SXZX-00007-R1", 2) == "CQO2026-SXZX-00007-R2"
-    assert rules.NUMBER_RE.fullmatch("CQO2026-SXZX-00007-R2")
-    assert not rules.NUMBER_RE.fullmatch("../etc/passwd")
+    assert re.fullmatch(r"CQO2026-SXZX-00007-[0-9A-Z]{6}", n) and rules.number_valid(n)
+    assert rules.reissue_number(n, 1) == f"{n}-R1"
+    assert rules.reissue_number(f"{n}-R1", 2) == f"{n}-R2"
+    assert rules.number_valid(f"{n}-R2")
+    assert rules.original_number(f"{n}-R2") == n
+    assert not rules.number_valid("../etc/passwd")
+
+
+def test_it_numbers_certificates_so_that_a_neighbour_cannot_be_guessed() -> None:
+    numbers = {rules.certificate_number("SXZX", 2026, 7) for _ in range(200)}
+    # the same sequence number gets a fresh random part each time
+    assert len(numbers) == 200
+    # the neighbour's number with this one's check part: the check character gives it away
+    first = rules.certificate_number("SXZX", 2026, 7)
+    assert not rules.number_valid(first.replace("-00007-", "-00008-"))
+
+
+def test_it_refuses_a_mistyped_check_part() -> None:
+    n = rules.certificate_number("SXZX", 2026, 7)
+    body, check = n[:-1], n[-1]
+    for other in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        if other != check:
+            assert not rules.number_valid(body + other)
+    swapped = n[:-3] + n[-2] + n[-3] + n[-1]
+    assert swapped == n or not rules.number_valid(swapped)
+
+
+@pytest.mark.parametrize(
+    "number", ["CQO2021-SXZX-00001", "CQO2026-SXZX-12345-R1", "CQO2026-RX-00001-R12"]
+)
+def test_it_keeps_numbers_issued_without_a_check_part(number: str) -> None:
+    assert rules.number_valid(number)
+
+
+def test_it_reissues_a_body_whose_code_starts_with_r() -> None:
+    assert rules.reissue_number("CQO2026-RX-00001", 1) == "CQO2026-RX-00001-R1"
+    assert rules.reissue_number("CQO2026-RX-00001-R1", 2) == "CQO2026-RX-00001-R2"
+
+
+def test_it_shows_the_public_only_the_printed_facts() -> None:
+    content = {
+        "number": "CQO2026-SXZX-00001",
+        "holder": "李堃",
+        "holder_id": "6b1f…",
+        "organisation": "西安示例精密制造有限公司",
+        "level": "AAA",
+        "level_label": "首席质量官能力水平 AAA 级",
+        "body": "陕西省质量协会",
+        "body_uscc": "51610000MJ0000000X",
+        "issued_on": "2026-06-15",
+        "valid_until": "2029-06-14",
+        "reissued_on": "",
+        "supersedes": "",
+        "application": "0d7e…",
+        "total": "612.5",
+        "standard": "首席质量官能力水平认定（level-standard 1，2023-01-01 起）",
+        "basis": "level-standard §9.4.1.1, 附录B",
+    }
+    shown = rules.public_facts(content)
+    assert shown["holder"] == "李堃" and shown["organisation"] == "西安示例精密制造有限公司"
+    assert not {"holder_id", "application", "total", "standard", "basis"} & set(shown)
 
 
 def test_it_ends_validity_the_day_before_the_anniversary() -> None:

@@ -259,4 +259,4 @@ def test_it_keeps_the_cost_management_plan(world: World, as_: Any) -> None:
     assert as_(world.p.county_a).put(path, {"items": {}}).status_code == 403
     assert as_(world.p.clerk_b).get(path).status_code == 404
     assert as_(None).get(path).status_code == 401
-    assert a.get(f"/enterprises/{uscc}/cost-plans/1900").status_code == 404
+    assert a.get(f"/enterprises/{uscc}/cost-plans/1900").status_code == 422

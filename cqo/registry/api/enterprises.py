@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
+from cqo.reference.apitypes import Uscc
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors, services
 from cqo.registry.api.common import actor, build, or_none, page
@@ -100,12 +101,12 @@ def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> Status[Ent
 
 
 @router.get("/enterprises/{uscc}", response={200: EnterpriseOut, **ERRORS})
-def enterprise_detail(request: HttpRequest, uscc: str) -> EnterpriseOut:
+def enterprise_detail(request: HttpRequest, uscc: Uscc) -> EnterpriseOut:
     return _enterprise_out(selectors.enterprise_get(user=actor(request), uscc=uscc))
 
 
 @router.patch("/enterprises/{uscc}", response={200: EnterpriseOut, **ERRORS})
-def enterprise_update(request: HttpRequest, uscc: str, payload: EnterpriseFields) -> EnterpriseOut:
+def enterprise_update(request: HttpRequest, uscc: Uscc, payload: EnterpriseFields) -> EnterpriseOut:
     user = actor(request)
     ent = selectors.enterprise_get(user=user, uscc=uscc)
     data = payload.model_dump(mode="json", exclude_unset=True)
@@ -113,7 +114,7 @@ def enterprise_update(request: HttpRequest, uscc: str, payload: EnterpriseFields
 
 
 @router.post("/enterprises/{uscc}/clerks", response={201: AccountOut, **ERRORS})
-def enterprise_clerk(request: HttpRequest, uscc: str, payload: ClerkIn) -> Status[AccountOut]:
+def enterprise_clerk(request: HttpRequest, uscc: Uscc, payload: ClerkIn) -> Status[AccountOut]:
     """Open the account of a clerk who acts for the enterprise (a regulator in scope, or the
     platform admin, may)."""
     user = actor(request)
@@ -128,7 +129,7 @@ def enterprise_clerk(request: HttpRequest, uscc: str, payload: ClerkIn) -> Statu
     summary="Has the enterprise a filed, active CQO (incentive prerequisite)?",
 )
 def enterprise_cqo_status(
-    request: HttpRequest, uscc: str, on: dt.date | None = None
+    request: HttpRequest, uscc: Uscc, on: dt.date | None = None
 ) -> CqoStatusOut:
     from cqo.lib import clock
 

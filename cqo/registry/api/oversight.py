@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from cqo.accounts.api import ERRORS
+from cqo.reference.apitypes import RecordKey, Uscc
 from cqo.registry import selectors, services
 from cqo.registry.api.common import actor, build, page
 from cqo.registry.api.enterprises import enterprise_item
@@ -66,7 +67,7 @@ def oversight(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
 
 
 @router.post("/enterprises/{uscc}/reminders", response={201: ReminderOut, **ERRORS})
-def reminder_send(request: HttpRequest, uscc: str, payload: ReminderIn) -> Status[ReminderOut]:
+def reminder_send(request: HttpRequest, uscc: Uscc, payload: ReminderIn) -> Status[ReminderOut]:
     """A regulator urges an enterprise in its region to register and file its CQO."""
     user = actor(request)
     ent = selectors.enterprise_get(user=user, uscc=uscc)
@@ -87,7 +88,7 @@ def reminder_list(request: HttpRequest, filters: Query[ReminderFilters]) -> dict
 
 
 @router.post("/reminders/{reminder_id}/read", response={200: ReminderOut, **ERRORS})
-def reminder_read(request: HttpRequest, reminder_id: int) -> ReminderOut:
+def reminder_read(request: HttpRequest, reminder_id: RecordKey) -> ReminderOut:
     """The clerk of the enterprise acknowledges a reminder; reading it again changes nothing."""
     user = actor(request)
     reminder = selectors.reminders_for(user=user).filter(pk=reminder_id).first()

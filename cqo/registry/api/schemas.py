@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
+from cqo.reference.apitypes import REGION_PATTERN, Choices, Uscc
 from cqo.reference.enums import (
     AppointingAuthority,
     ConcurrentRole,
@@ -32,9 +33,11 @@ from cqo.reference.enums import (
 from cqo.registry.models import Appointment
 from cqo.registry.rules import Severity
 
+FilingStatus = Annotated[Appointment.Status, Choices("FilingStatus", Appointment.Status)]
+
 MAX_LIMIT = 200
 CqoStatus = Literal["filed", "pending", "none"]
-REGION_CODE = r"^\d{6}$"
+REGION_CODE = REGION_PATTERN  # GB/T 2260: six digits
 
 
 class PageQuery(Schema):
@@ -126,7 +129,7 @@ class EnterpriseFilters(PageQuery):
     q: str = Field("", max_length=100, description="name contains, or exact USCC")
     region: str | None = Field(None, pattern=REGION_CODE, description="a region and its subtree")
     industry: str | None = Field(
-        None, pattern=r"^([A-T]|\d{2})$", description="a section letter or a division code"
+        None, pattern=r"^([A-T]|[0-9]{2})$", description="a section letter or a division code"
     )
     size: EnterpriseSize | None = None
     cqo_status: CqoStatus | None = None
@@ -313,7 +316,7 @@ class AuditOut(Schema):
 class FilingItem(Schema):
     id: uuid.UUID = Field(description="the same as public_id: /filings/{id}/submit and so on")
     public_id: uuid.UUID
-    status: Appointment.Status
+    status: FilingStatus
     enterprise: str = Field(description="USCC")
     enterprise_name: str
     person: uuid.UUID
@@ -367,7 +370,7 @@ class FilingPage(Schema):
 
 
 class FilingFilters(PageQuery):
-    status: Appointment.Status | None = None
+    status: FilingStatus | None = None
     q: str = Field("", max_length=100, description="person or enterprise name, USCC, filing number")
     region: str | None = Field(None, pattern=REGION_CODE)
 
@@ -448,7 +451,7 @@ class ReminderPage(Schema):
 
 
 class ReminderFilters(PageQuery):
-    enterprise: str | None = Field(None, max_length=18, description="USCC")
+    enterprise: Uscc | None = None
     unread: bool = Field(False, description="only those the enterprise has not yet read")
 
 

@@ -193,9 +193,14 @@ def test_it_lists_the_children_of_a_region(personas: Personas, as_: Any) -> None
     assert yanta["full_name"].endswith("雁塔区")
 
 
-@pytest.mark.parametrize("parent", ["61", "abcdef", "999999"])
+@pytest.mark.parametrize("parent", ["61", "abcdef", "６１００００"])
 def test_it_rejects_a_bad_parent_region(personas: Personas, as_: Any, parent: str) -> None:
     assert fields(as_(personas.clerk_a).get("/regions", parent=parent)) == {"parent"}
+
+
+def test_it_answers_404_for_an_unknown_parent_region(personas: Personas, as_: Any) -> None:
+    # well-formed, but no GB/T 2260 region has it
+    assert as_(personas.clerk_a).get("/regions", parent="999999").status_code == 404
 
 
 def test_it_lists_industry_sections(personas: Personas, as_: Any) -> None:

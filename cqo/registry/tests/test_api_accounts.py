@@ -12,7 +12,15 @@ from cqo.accounts.models import Role, User
 from cqo.registry import services
 from cqo.registry.models import Person
 from cqo.registry.tests.test_api import callers, fields
-from cqo.test import COUNTY_B, PASSWORD, Personas, file_appointment, new_id_number, person_data
+from cqo.test import (
+    COUNTY_B,
+    PASSWORD,
+    Personas,
+    file_appointment,
+    new_id_number,
+    new_uscc,
+    person_data,
+)
 
 
 @pytest.fixture
@@ -222,10 +230,8 @@ def test_it_rejects_a_clerk_account_outside_scope(personas: Personas, as_: Any) 
     url = f"/enterprises/{personas.enterprise_a.uscc}/clerks"
     for user in (personas.county_b, personas.clerk_b, personas.trainer, personas.certifier):
         assert as_(user).post(url, clerk()).status_code == 404, user
-    assert (
-        as_(personas.province).post("/enterprises/91000000000000000X/clerks", clerk()).status_code
-        == 404
-    )
+    unknown = new_uscc()  # well-formed, not registered
+    assert as_(personas.province).post(f"/enterprises/{unknown}/clerks", clerk()).status_code == 404
     assert not User.objects.filter(username="clerk_a2").exists()
 
 

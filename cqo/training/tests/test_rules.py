@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -129,9 +130,51 @@ def test_it_allows_only_the_packs_issuers(
 
 
 def test_it_numbers_certificates_traceably() -> None:
-    assert rules.certificate_number("610000", 2026, 1) == "PX610000202600001"
-    assert rules.certificate_number("320581", 2026, 12345) == "PX320581202612345"
+    n = rules.certificate_number("610000", 2026, 1)
+    assert re.fullmatch(r"PX610000202600001-[0-9A-Z]{6}", n) and rules.number_valid(n)
+    assert rules.certificate_number("320581", 2026, 12345).startswith("PX320581202612345-")
     assert rules.certificate_prefix("610000", 2026) == "PX6100002026"
+
+
+def test_it_numbers_certificates_so_that_a_neighbour_cannot_be_guessed() -> None:
+    n = rules.certificate_number("610000", 2026, 1)
+    assert len({rules.certificate_number("610000", 2026, 1) for _ in range(200)}) == 200
+    body, check = n[:-1], n[-1]
+    assert all(
+        not rules.number_valid(body + c)
+        for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        if c != check
+    )
+
+
+@pytest.mark.parametrize("number", ["PX610000202600001", "PX320581202612345", "PX6100002026123456"])
+def test_it_keeps_numbers_issued_without_a_check_part(number: str) -> None:
+    assert rules.number_valid(number)
+
+
+@pytest.mark.parametrize("number", ["PX1", "PX610000202600001-", "px610000202600001", "PX 1"])
+def test_it_refuses_a_malformed_number(number: str) -> None:
+    assert not rules.number_valid(number)
+
+
+def test_it_shows_the_public_only_the_printed_facts() -> None:
+    content = {
+        "number": "PX610000202600001",
+        "holder": "李堃",
+        "holder_id": "6b1f…",
+        "course": "首席质量官基础培训",
+        "course_id": "0d7e…",
+        "hours": "24.0",
+        "score": "85.0",
+        "attendance": "100",
+        "region": "610000",
+        "pack": "shaanxi-2021",
+        "issuer": "陕西省质量协会",
+        "issued_on": "2026-06-15",
+    }
+    shown = rules.public_facts(content)
+    assert shown["holder"] == "李堃" and shown["course"] == "首席质量官基础培训"
+    assert not {"holder_id", "course_id", "score", "attendance", "region", "pack"} & set(shown)
 
 
 def test_it_hashes_content_independently_of_key_order() -> None:

@@ -63,7 +63,7 @@ translations: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-location --no-obsolete
 
 test: install check
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The same suite against PostgreSQL (DATABASE_URL must point at a reachable server).
 test-pg: install prod-system-packages
@@ -71,7 +71,7 @@ test-pg: install prod-system-packages
 	$(PY) -c "import os, psycopg, dj_database_url as u; c = u.parse(os.environ['DATABASE_URL']); \
 	psycopg.connect(host=c['HOST'], port=c['PORT'] or 5432, user=c['USER'], password=c['PASSWORD'] or None, dbname='postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL at $$DATABASE_URL is unreachable"; exit 1; }
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Benchmarks print figures against same-process baselines: everything on SQLite (the coverage
 # benchmark then repeats itself on PostgreSQL), the enterprise-list import on SQLite and on

@@ -21,8 +21,21 @@ def _flushes_and_repopulates(item: pytest.Item) -> bool:
     return transactional and not serialized
 
 
+def _one_node_id_per_operation(item: pytest.Item) -> None:
+    """schemathesis gives every operation's item of one test the node id of the function;
+    pytest-xdist hands items out by node id, so spread over processes all but one of them would
+    silently not run. The item's name carries the operation: make it the node id (pytest keeps
+    it as ``_id`` since 9.0)."""
+    from _pytest.nodeid import coerce_node_id
+
+    if getattr(item, "operation_label", None) and "[" in item.name:
+        item._id = coerce_node_id(f"{item.nodeid.split('::', 1)[0]}::{item.name}")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        _one_node_id_per_operation(item)
     # after pytest-django's order (plain database tests, then transactional ones): the
     # serialized_rollback tests before every transactional test that flushes without it
     items.sort(key=_flushes_and_repopulates)

@@ -43,9 +43,9 @@ from cqo.training import rules as training_rules
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
-# One worker runs the whole module when the suite is spread over processes (pytest-xdist's
-# loadgroup), so the last test sees every operation the fuzz tests reached.
-pytestmark = [pytest.mark.usefixtures("keep_test_connection"), pytest.mark.xdist_group("api-fuzz")]
+# One worker runs the whole module when the suite is spread over processes (the Makefile's
+# --dist loadfile), so the last test sees every operation the fuzz tests reached.
+pytestmark = pytest.mark.usefixtures("keep_test_connection")
 
 # Bounded and reproducible: the same few examples per operation on every run.
 FUZZ = settings(

@@ -7,9 +7,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := var/.system-packages
-# Debian packages: Chromium for browser tests, Noto CJK for PDFs, poppler for PDF checks,
+# Debian packages: Chromium for browser tests, Noto CJK for PDFs (Hanazono and BabelStone Han for
+# the rare characters of names that Noto lacks: CJK Extensions A–F), poppler for PDF checks,
 # gettext for translations, Pango for WeasyPrint.
-DEB_PACKAGES := chromium fonts-noto-cjk poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
+DEB_PACKAGES := chromium fonts-noto-cjk fonts-hanazono fonts-babelstone-han poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -17,7 +18,9 @@ PORT ?= 8000
 .PHONY: run test install system-packages messages translations check bench test-pg clean \
 	serve-prod stop-prod prod-system-packages
 
-$(SYSTEM_STAMP):
+# (re-checked when this file changes, so a package added to the list is installed on an existing
+# machine too)
+$(SYSTEM_STAMP): Makefile
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:" $$missing; \

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from cqo.accounts.models import ApiToken
+from cqo.lib import faults, pdf
 
 
 class BearerToken(HttpBearer):
@@ -78,6 +79,12 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(
         request, {"detail": [{"field": "__all__", "message": message}]}, status=403
     )
+
+
+@api.exception_handler(pdf.RenderTimeout)
+def on_render_timeout(request: HttpRequest, exc: pdf.RenderTimeout) -> HttpResponse:
+    # 503 with Retry-After, as the pages answer (cqo/lib/faults.py); also with DEBUG on
+    return faults.render_timeout_response(request, exc)
 
 
 @api.exception_handler(AuthenticationError)

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cqo.imports.models import EnterpriseList
+from cqo.lib.limits import max_length
+from cqo.reference.models import Region
 
 
 class ImportForm(forms.Form):
@@ -16,7 +18,7 @@ class ImportForm(forms.Form):
     as_of = forms.DateField(label=_("名录截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
     region = forms.CharField(
         label=_("名录所属行政区划代码"),
-        max_length=6,
+        max_length=max_length(Region, "code"),
         required=False,
         help_text=_("默认为本单位辖区"),
     )

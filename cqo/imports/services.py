@@ -49,6 +49,7 @@ from cqo.imports import readers, rules
 from cqo.imports.models import EnterpriseList
 from cqo.lib import clock, uploads
 from cqo.lib.codes import make_uscc
+from cqo.lib.limits import max_length
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Enterprise
 
@@ -210,6 +211,7 @@ def load_reference(lst: EnterpriseList) -> rules.Reference:
         scope={"level": lst.region.level, "code": lst.region_id},
         reference_year=lst.reference_year,
         this_year=clock.today().year,
+        limits={key: max_length(Enterprise, key) for key in rules.LIMITED},
     )
 
 
@@ -688,6 +690,7 @@ def _template_xlsx() -> bytes:
         "employees": "320",
         "nature": _("民营"),
         "registered_address": _("陕西省西安市雁塔区科技路1号"),
+        "main_products": _("精密轴承、数控机床零部件"),
     }
     example["uscc"] = make_uscc("610113", random.Random(1))  # noqa: S311 (an example value)
     for col, column in enumerate(rules.COLUMNS):

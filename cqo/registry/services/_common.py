@@ -9,11 +9,30 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cqo.lib import clock
+from cqo.lib import clock, limits
 from cqo.lib.errors import Errors, text
 
 Data = dict[str, Any]
 __all__ = ["Data", "Errors", "text"]  # re-exported: the registry services import them here
+
+# A new account's password as typed: Django's validators and hashers take any length, and a
+# password of megabytes only costs the server (Django 1.x capped it at 4096 for that reason).
+PASSWORD_MAX_INPUT = 4096
+
+# The note a reviewer may add when filing or renewing an appointment, kept in the audit trail
+# (no model field of its own).
+TRANSITION_NOTE_MAX = limits.NOTE
+
+
+def transition_note(note: str | None) -> str:
+    """The trimmed note of a transition; a ``ValidationError`` on ``note`` past its limit."""
+    note = (note or "").strip()
+    if len(note) > TRANSITION_NOTE_MAX:
+        raise ValidationError(
+            {"note": limits.too_long_message(_("说明"), TRANSITION_NOTE_MAX, len(note))}
+        )
+    return note
+
 
 # The CJK ideographs a name may hold: those of GB 18030-2022 (the unified ideographs through
 # Extension F and the compatibility ideographs: rare characters such as 𠮷 and 𠀀), each of which

@@ -22,10 +22,13 @@ from cqo.accounts.models import Role, User
 from cqo.blacklist import rules, selectors, services
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import clock
+from cqo.lib.limits import max_length
+from cqo.reference import validators
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry_selectors
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
+from cqo.registry.models import Person
 
 router = Router(tags=["blacklist"])
 
@@ -49,13 +52,21 @@ class ListingIn(Schema):
     """The person by ``person`` (public id), or by ``id_number`` and ``person_name``."""
 
     person: uuid.UUID | None = Field(None, description="the person's public id")
-    id_number: str | None = Field(None, max_length=18, description="居民身份证号")
-    person_name: str | None = Field(None, max_length=50, description="must match the record")
+    id_number: str | None = Field(
+        None, max_length=validators.ID_NUMBER_MAX_INPUT, description="居民身份证号"
+    )
+    person_name: str | None = Field(
+        None, max_length=max_length(Person, "name"), description="must match the record"
+    )
     kind: Listing.Kind = Field(description="warning (警示) or exit (退出)")
-    reason: str = Field(max_length=rules.TEXT_MAX, description="列入原因, at least 4 characters")
-    accident: str = Field("", max_length=rules.TEXT_MAX, description="事故情况")
+    reason: str = Field(
+        max_length=max_length(Listing, "reason"), description="列入原因, at least 4 characters"
+    )
+    accident: str = Field("", max_length=max_length(Listing, "accident"), description="事故情况")
     authority_name: str = Field(
-        "", max_length=100, description="发布机关; default: the bureau of the issuing region"
+        "",
+        max_length=max_length(Listing, "authority_name"),
+        description="发布机关; default: the bureau of the issuing region",
     )
     region: str | None = Field(
         None, pattern=REGION_CODE, description="the issuing region; admin only (regulators: own)"
@@ -116,21 +127,27 @@ class ListingPage(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(max_length=rules.TEXT_MAX, description="at least 4 characters")
+    reason: str = Field(
+        max_length=max_length(Listing, "revoke_reason"), description="at least 4 characters"
+    )
 
 
 class EndDateIn(Schema):
     end_date: dt.date | None = Field(description="null: no end date")
-    note: str = Field("", max_length=rules.TEXT_MAX)
+    note: str = Field("", max_length=rules.END_DATE_NOTE_MAX)
 
 
 class AppealIn(Schema):
-    grounds: str = Field(max_length=rules.TEXT_MAX, description="at least 10 characters")
+    grounds: str = Field(
+        max_length=max_length(Appeal, "grounds"), description="at least 10 characters"
+    )
 
 
 class DecideIn(Schema):
     outcome: Literal["upheld", "granted"] = Field(description="维持 or 撤销列入")
-    note: str = Field(max_length=rules.TEXT_MAX, description="decision note, required")
+    note: str = Field(
+        max_length=max_length(Appeal, "decision_note"), description="decision note, required"
+    )
 
 
 class PublicFilters(PageQuery):

@@ -40,8 +40,11 @@ from django.utils.translation import gettext, gettext_lazy
 FORM_CELL = 500
 # a list printed one item a line (授权职责, 工作简历): about a page of the form or the certificate;
 PRINTED_LIST = 2000
-# a reason or note kept with a record and shown on its page (退回原因, 审核意见, 情况说明);
+# a reason or note kept with a record and shown on its page (退回原因, 审核意见, 决定说明);
 NOTE = 2000
+# a statement of facts a decision rests on, typed for a review or a listing (the grounds of an
+# appeal, the reasons of a listing or a supervision action, an application's work history);
+STATEMENT = 4000
 # a document typed into the platform and never printed as a whole (exchange posts, case texts).
 DOCUMENT = 20000
 # Items of a printed list: the packs list eight to twelve duties or powers; fifty fill two pages

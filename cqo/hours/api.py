@@ -17,6 +17,7 @@ from cqo.accounts.api import ERRORS
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import StudyRecord
 from cqo.lib import crypto
+from cqo.lib.limits import max_length
 from cqo.reference import validators
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
@@ -36,17 +37,27 @@ KindCode = Literal[
 
 class HoursIn(Schema):
     person: uuid.UUID | None = Field(None, description="the person's id (public id)")
-    id_number: str | None = Field(None, max_length=30, description="or ID number …")
-    person_name: str | None = Field(None, max_length=50, description="… and name")
+    id_number: str | None = Field(
+        None,
+        max_length=validators.ID_NUMBER_MAX_INPUT,
+        description="or ID number …",
+    )
+    person_name: str | None = Field(
+        None,
+        max_length=max_length(Person, "name"),
+        description="… and name",
+    )
     kind: KindCode = "online_self_study"
     hours: Decimal = Field(ge=0, le=500, max_digits=6, decimal_places=1)
     occurred_on: dt.date
-    title: str = Field(max_length=200)
-    provider: str = Field("", max_length=200)
+    title: str = Field(max_length=max_length(StudyRecord, "title"))
+    provider: str = Field("", max_length=max_length(StudyRecord, "provider"))
     source_ref: str = Field(
-        "", max_length=100, description="your own record id; a repeat is refused (422)"
+        "",
+        max_length=max_length(StudyRecord, "source_ref"),
+        description="your own record id; a repeat is refused (422)",
     )
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=max_length(StudyRecord, "note"))
 
 
 class RecordOut(Schema):

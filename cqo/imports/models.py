@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import limits
+from cqo.lib.limits import text_field
+
 
 class EnterpriseList(models.Model):
     class Status(models.TextChoices):
@@ -44,7 +47,7 @@ class EnterpriseList(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    message = models.TextField(_("说明"), blank=True)
+    message = text_field(_("说明"), max_length=limits.STATEMENT, blank=True)
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)
     rows_ok = models.PositiveIntegerField(_("正确行数"), default=0)
     rows_bad = models.PositiveIntegerField(_("错误行数"), default=0)

@@ -558,7 +558,7 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
 
 def _finish(lst: EnterpriseList, outcome: Outcome, status: str, message: str) -> None:
     lst.status = status
-    lst.message = message
+    lst.message = message[: max_length(EnterpriseList, "message")]
     lst.rows_total = outcome.total
     lst.rows_ok = outcome.ok if status == EnterpriseList.Status.DONE else 0
     lst.rows_bad = outcome.bad

@@ -47,6 +47,9 @@ NOTE = 2000
 STATEMENT = 4000
 # a document typed into the platform and never printed as a whole (exchange posts, case texts).
 DOCUMENT = 20000
+# A password as typed (sign-in, registration, new accounts): Django's validators and hashers take
+# any length, and a password of megabytes only costs the server (Django 1.x capped it at 4096).
+PASSWORD = 4096
 # Items of a printed list: the packs list eight to twelve duties or powers; fifty fill two pages
 # of the 聘任授权证书 and keep its layout under a second.
 PRINTED_LIST_LINES = 50

@@ -15,9 +15,7 @@ from cqo.lib.errors import Errors, text
 Data = dict[str, Any]
 __all__ = ["Data", "Errors", "text"]  # re-exported: the registry services import them here
 
-# A new account's password as typed: Django's validators and hashers take any length, and a
-# password of megabytes only costs the server (Django 1.x capped it at 4096 for that reason).
-PASSWORD_MAX_INPUT = 4096
+PASSWORD_MAX_INPUT = limits.PASSWORD
 
 # The note a reviewer may add when filing or renewing an appointment, kept in the audit trail
 # (no model field of its own).

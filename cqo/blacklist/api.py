@@ -21,7 +21,7 @@ from cqo.accounts.api import ERRORS, ErrorOut
 from cqo.accounts.models import Role, User
 from cqo.blacklist import rules, selectors, services
 from cqo.blacklist.models import Appeal, Listing
-from cqo.lib import clock
+from cqo.lib import clock, dates
 from cqo.lib.limits import max_length
 from cqo.reference import validators
 from cqo.reference.selectors import region_label
@@ -71,8 +71,8 @@ class ListingIn(Schema):
     region: str | None = Field(
         None, pattern=REGION_CODE, description="the issuing region; admin only (regulators: own)"
     )
-    start_date: dt.date = Field(description="first day in force; may be in the future")
-    end_date: dt.date | None = Field(None, description="last day in force (inclusive)")
+    start_date: dates.EventDate = Field(description="first day in force; may be in the future")
+    end_date: dates.TermDate | None = Field(None, description="last day in force (inclusive)")
     public: bool = Field(False, description="shown on the public notice")
 
 
@@ -133,7 +133,7 @@ class RevokeIn(Schema):
 
 
 class EndDateIn(Schema):
-    end_date: dt.date | None = Field(description="null: no end date")
+    end_date: dates.TermDate | None = Field(description="null: no end date")
     note: str = Field("", max_length=rules.END_DATE_NOTE_MAX)
 
 

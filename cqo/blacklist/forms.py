@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cqo.blacklist import rules
 from cqo.blacklist.models import Appeal, Listing
+from cqo.lib import dates
 from cqo.lib.forms import BootstrapForm
 from cqo.lib.limits import max_length
 from cqo.reference import validators
@@ -53,9 +54,13 @@ class ListingForm(BootstrapForm):
         required=False,
         help_text=_("平台管理员代为录入时填写；不填则取该人员所在行政区划"),
     )
-    start_date = forms.DateField(label=_("起始日期"), widget=DATE)
+    start_date = forms.DateField(label=_("起始日期"), widget=DATE, validators=[dates.EVENT])
     end_date = forms.DateField(
-        label=_("截止日期"), widget=DATE, required=False, help_text=_("不填为长期")
+        label=_("截止日期"),
+        widget=DATE,
+        required=False,
+        help_text=_("不填为长期"),
+        validators=[dates.TERM],
     )
     public = forms.BooleanField(label=_("在公示页面公开"), required=False)
 
@@ -78,7 +83,11 @@ class RevokeForm(BootstrapForm):
 
 class EndDateForm(BootstrapForm):
     end_date = forms.DateField(
-        label=_("截止日期"), widget=DATE, required=False, help_text=_("不填为长期")
+        label=_("截止日期"),
+        widget=DATE,
+        required=False,
+        help_text=_("不填为长期"),
+        validators=[dates.TERM],
     )
     note = forms.CharField(label=_("说明"), required=False, max_length=rules.END_DATE_NOTE_MAX)
 

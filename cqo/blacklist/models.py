@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cqo.blacklist import rules
-from cqo.lib import clock, limits
+from cqo.lib import clock, dates, limits
 from cqo.lib.limits import text_field
 
 
@@ -60,8 +60,8 @@ class Listing(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    start_date = models.DateField(_("起始日期"))
-    end_date = models.DateField(_("截止日期"), null=True, blank=True)
+    start_date = models.DateField(_("起始日期"), validators=[dates.EVENT])
+    end_date = models.DateField(_("截止日期"), null=True, blank=True, validators=[dates.TERM])
     public = models.BooleanField(_("公开公示"), default=False)
     # When an exit listing's effect (ending the person's filed appointments) was applied: on
     # creation if it starts at once, else by `manage.py blacklist_activate` (idempotent).

@@ -28,7 +28,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.blacklist import rules, selectors
 from cqo.blacklist.models import Appeal, Listing
-from cqo.lib import clock, crypto, limits, uploads
+from cqo.lib import clock, crypto, dates, limits, uploads
 from cqo.lib.errors import Errors
 from cqo.reference import validators
 from cqo.reference.models import Region
@@ -78,19 +78,27 @@ def _bounded(model: type[Any], name: str) -> dict[str, Any]:
 
 
 def _date(errors: Errors, field: str, value: Any, *, required: bool) -> dt.date | None:
+    """A listing's date, parsed and within the range of its kind (cqo/lib/dates.py): a listing
+    dated 0001-01-01 or 9999-12-31 is a typing error, not a record."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    if isinstance(value, dt.date):
-        return value
     if value in (None, ""):
         if required:
             errors.add(field, _("请填写日期"))
         return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+            return None
+    model_field = Listing._meta.get_field(field)
+    bound = dates.range_of(model_field)
+    label = getattr(model_field, "verbose_name", field)
+    if bound is not None and (message := bound.error(value, label)):
+        errors.add(field, message)
         return None
+    return value
 
 
 def _file(errors: Errors, field: str, value: Any) -> UploadedFile | None:

@@ -37,7 +37,7 @@ from cqo.certification.models import (
 )
 from cqo.certification.models import CertificationBody as Body
 from cqo.certification.services._common import TEXT_MAX
-from cqo.lib import clock
+from cqo.lib import clock, dates
 from cqo.lib.limits import max_length
 from cqo.policy.selectors import certification_pack, governing_for_version
 from cqo.registry.api.common import actor, page
@@ -181,8 +181,8 @@ class PeriodIn(Schema):
     organisation: str = Field(min_length=1, max_length=max_length(WorkPeriod, "organisation"))
     post: str = Field(min_length=1, max_length=max_length(WorkPeriod, "post"))
     kind: WorkPeriod.Kind
-    start: dt.date
-    end: dt.date | None = None
+    start: dates.LifetimeDate
+    end: dates.LifetimeDate | None = None
 
 
 class PeriodOut(Schema):
@@ -275,7 +275,7 @@ class PanelIn(Schema):
 
 class AssessmentIn(Schema):
     kind: Literal["interview", "site_visit"]
-    on: dt.date
+    on: dates.EventDate
     notes: str = Field(max_length=max_length(Application, "interview_notes"))
 
 

@@ -25,6 +25,7 @@ from cqo.certification.models import (
 )
 from cqo.certification.models import CertificationBody as Body
 from cqo.certification.services._common import TEXT_MAX
+from cqo.lib import dates
 from cqo.lib.forms import BootstrapForm
 from cqo.lib.limits import max_length
 from cqo.reference.models import Region
@@ -153,9 +154,13 @@ class PeriodForm(BootstrapForm):
     )
     post = forms.CharField(label=_("岗位/职务"), max_length=max_length(WorkPeriod, "post"))
     kind = forms.ChoiceField(label=_("岗位类别"), choices=WorkPeriod.Kind.choices)
-    start = forms.DateField(label=_("起始日期"), widget=DATE)
+    start = forms.DateField(label=_("起始日期"), widget=DATE, validators=[dates.LIFETIME])
     end = forms.DateField(
-        label=_("截止日期"), widget=DATE, required=False, help_text=_("至今可不填")
+        label=_("截止日期"),
+        widget=DATE,
+        required=False,
+        help_text=_("至今可不填"),
+        validators=[dates.LIFETIME],
     )
 
 
@@ -188,7 +193,7 @@ class AssessmentForm(BootstrapForm):
     kind = forms.ChoiceField(
         label=_("认定方式"), choices=[("interview", _("面试答辩")), ("site_visit", _("现场验证"))]
     )
-    on = forms.DateField(label=_("日期"), widget=DATE)
+    on = forms.DateField(label=_("日期"), widget=DATE, validators=[dates.EVENT])
     notes = forms.CharField(
         label=_("记录"), widget=TEXTAREA, max_length=max_length(Application, "interview_notes")
     )

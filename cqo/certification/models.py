@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import limits
+from cqo.lib import dates, limits
 from cqo.lib.limits import text_field
 
 
@@ -204,9 +204,13 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     # §9.3.1 面试答辩，必要时开展现场验证
-    interview_on = models.DateField(_("面试答辩日期"), null=True, blank=True)
+    interview_on = models.DateField(
+        _("面试答辩日期"), null=True, blank=True, validators=[dates.EVENT]
+    )
     interview_notes = text_field(_("面试答辩记录"), max_length=limits.STATEMENT, blank=True)
-    site_visit_on = models.DateField(_("现场验证日期"), null=True, blank=True)
+    site_visit_on = models.DateField(
+        _("现场验证日期"), null=True, blank=True, validators=[dates.EVENT]
+    )
     site_visit_notes = text_field(_("现场验证记录"), max_length=limits.STATEMENT, blank=True)
     # §9.3.3 the leader's report; the panel scores (SPEC §12.5), the grade (Annex B; §12.3)
     # the panel's report (§9.3.3), typed into the platform, never printed whole
@@ -254,8 +258,8 @@ class WorkPeriod(models.Model):
     organisation = models.CharField(_("工作单位"), max_length=200)
     post = models.CharField(_("岗位/职务"), max_length=100)
     kind = models.CharField(_("岗位类别"), max_length=10, choices=Kind.choices)
-    start = models.DateField(_("起始日期"))
-    end = models.DateField(_("截止日期"), null=True, blank=True)
+    start = models.DateField(_("起始日期"), validators=[dates.LIFETIME])
+    end = models.DateField(_("截止日期"), null=True, blank=True, validators=[dates.LIFETIME])
 
     class Meta:
         ordering = ["start", "pk"]

@@ -28,6 +28,7 @@ from cqo.community.models import (
     Registration,
     Submission,
 )
+from cqo.lib import dates
 from cqo.lib.limits import max_length
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
@@ -93,8 +94,8 @@ class EventIn(Schema):
     kind: str = Field(pattern=r"^(salon|forum|site_visit|lecture)$")
     title: str = Field(max_length=max_length(Event, "title"))
     venue: str = Field(max_length=max_length(Event, "venue"))
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: dates.EventDateTime
+    ends_at: dates.EventDateTime
     capacity: int = Field(ge=1, le=100_000)
     counts_hours: bool = False
     hours: Decimal = Field(Decimal(0), ge=0, le=100, decimal_places=1)
@@ -185,10 +186,10 @@ class CompetitionIn(Schema):
     title: str = Field(max_length=max_length(CaseCompetition, "title"))
     region: str = Field(pattern=r"^[0-9]{6}$")
     description: str = Field("", max_length=max_length(CaseCompetition, "description"))
-    submission_opens: dt.date
-    submission_closes: dt.date
-    judging_opens: dt.date
-    judging_closes: dt.date
+    submission_opens: dates.EventDate
+    submission_closes: dates.EventDate
+    judging_opens: dates.EventDate
+    judging_closes: dates.EventDate
     awards: int = Field(3, ge=1, le=100)
     criteria: list[CriterionIn] = Field(max_length=services.MAX_CRITERIA)
     judges: list[Username] = Field(max_length=services.MAX_JUDGES, description="usernames")

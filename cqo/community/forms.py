@@ -19,6 +19,7 @@ from cqo.community.models import (
     Submission,
 )
 from cqo.community.services import MAX_CRITERIA, MAX_JUDGES
+from cqo.lib import dates
 from cqo.lib.forms import BootstrapForm
 from cqo.lib.limits import max_length
 from cqo.reference.models import Region
@@ -79,10 +80,14 @@ class EventForm(BootstrapForm):
     title = forms.CharField(label=_("活动名称"), max_length=max_length(Event, "title"))
     venue = forms.CharField(label=_("地点"), max_length=max_length(Event, "venue"))
     starts_at = forms.DateTimeField(
-        label=_("活动开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("活动开始时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[dates.EVENT],
     )
     ends_at = forms.DateTimeField(
-        label=_("活动结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("活动结束时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[dates.EVENT],
     )
     capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=100_000)
     counts_hours = forms.BooleanField(label=_("出席计入继续教育学时"), required=False)
@@ -129,16 +134,24 @@ class CompetitionForm(BootstrapForm):
         max_length=max_length(CaseCompetition, "description"),
     )
     submission_opens = forms.DateField(
-        label=_("申报开始"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("申报开始"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.EVENT],
     )
     submission_closes = forms.DateField(
-        label=_("申报截止"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("申报截止"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.EVENT],
     )
     judging_opens = forms.DateField(
-        label=_("评审开始"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("评审开始"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.EVENT],
     )
     judging_closes = forms.DateField(
-        label=_("评审截止"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("评审截止"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.EVENT],
     )
     awards = forms.IntegerField(label=_("入选案例数"), min_value=1, max_value=100, initial=3)
     criteria = forms.CharField(

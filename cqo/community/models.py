@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import limits
+from cqo.lib import dates, limits
 from cqo.lib.limits import text_field
 
 
@@ -112,8 +112,8 @@ class Event(models.Model):
     title = models.CharField(_("活动名称"), max_length=200)
     description = text_field(_("活动内容"), max_length=limits.DOCUMENT, blank=True)
     venue = models.CharField(_("地点"), max_length=200)
-    starts_at = models.DateTimeField(_("活动开始时间"))
-    ends_at = models.DateTimeField(_("活动结束时间"))
+    starts_at = models.DateTimeField(_("活动开始时间"), validators=[dates.EVENT])
+    ends_at = models.DateTimeField(_("活动结束时间"), validators=[dates.EVENT])
     capacity = models.PositiveIntegerField(_("名额"))
     # attendance counts as continuing education (level-standard §9.4.1.2 a/b) only when the
     # organiser says so, with the 学时 it states (SPEC §12.13)
@@ -237,10 +237,10 @@ class CaseCompetition(models.Model):
         "reference.Region", verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+"
     )
     description = text_field(_("征集说明"), max_length=limits.DOCUMENT, blank=True)
-    submission_opens = models.DateField(_("申报开始"))
-    submission_closes = models.DateField(_("申报截止"))
-    judging_opens = models.DateField(_("评审开始"))
-    judging_closes = models.DateField(_("评审截止"))
+    submission_opens = models.DateField(_("申报开始"), validators=[dates.EVENT])
+    submission_closes = models.DateField(_("申报截止"), validators=[dates.EVENT])
+    judging_opens = models.DateField(_("评审开始"), validators=[dates.EVENT])
+    judging_closes = models.DateField(_("评审截止"), validators=[dates.EVENT])
     # how many top-ranked cases are awarded and enter the public case library
     awards = models.PositiveSmallIntegerField(_("入选案例数"), default=3)
     published_at = models.DateTimeField(_("结果发布时间"), null=True, blank=True)

@@ -26,7 +26,7 @@ from cqo.evaluation.models import (
     QualityLoss,
     SelfAssessment,
 )
-from cqo.lib import clock
+from cqo.lib import clock, dates
 from cqo.lib.limits import max_length
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
@@ -92,7 +92,7 @@ class ScoresIn(Schema):
 
 
 class EndIn(Schema):
-    ended_on: dt.date
+    ended_on: dates.EventDate
     note: str = Field("", max_length=services.TEXT_MAX)
 
 
@@ -185,12 +185,12 @@ class TaskIn(Schema):
     target: str = Field("", max_length=max_length(ImprovementTask, "target"))
     department: str = Field(max_length=max_length(ImprovementTask, "department"))
     owner: str = Field(max_length=max_length(ImprovementTask, "owner"))
-    due_date: dt.date
+    due_date: dates.TermDate
 
 
 class CloseIn(Schema):
     evidence: str = Field(max_length=max_length(ImprovementTask, "evidence"))
-    closed_on: dt.date | None = None
+    closed_on: dates.EventDate | None = None
 
 
 class ReopenIn(Schema):
@@ -334,7 +334,7 @@ class QualityOut(Schema):
 
 
 class LossIn(Schema):
-    occurred_on: dt.date
+    occurred_on: dates.AccountsDate
     kind: str = Field(
         max_length=max_length(QualityLoss, "kind"),
         description="a shenzhen-guide §5.7.3.2 kind code",

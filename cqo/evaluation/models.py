@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import limits
+from cqo.lib import dates, limits
 from cqo.lib.limits import text_field
 
 
@@ -196,10 +196,10 @@ class ImprovementTask(models.Model):
     target = text_field(_("改进要求和目标"), max_length=limits.NOTE, blank=True)
     department = models.CharField(_("改进部门"), max_length=100)
     owner = models.CharField(_("责任人"), max_length=50)
-    due_date = models.DateField(_("完成期限"))
+    due_date = models.DateField(_("完成期限"), validators=[dates.TERM])
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     evidence = text_field(_("关闭证据"), max_length=limits.NOTE, blank=True)
-    closed_on = models.DateField(_("关闭日期"), null=True, blank=True)
+    closed_on = models.DateField(_("关闭日期"), null=True, blank=True, validators=[dates.EVENT])
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -400,7 +400,7 @@ class QualityLoss(models.Model):
     enterprise = models.ForeignKey(
         "registry.Enterprise", on_delete=models.PROTECT, related_name="quality_losses"
     )
-    occurred_on = models.DateField(_("发生日期"))
+    occurred_on = models.DateField(_("发生日期"), validators=[dates.ACCOUNTS])
     kind = models.CharField(_("损失类别"), max_length=40)
     kind_label = models.CharField(_("损失类别名称"), max_length=100)
     effect = models.CharField(_("直接/间接"), max_length=10, choices=Effect.choices)

@@ -32,7 +32,7 @@ from cqo.evaluation.models import (
     Revenue,
     SelfAssessment,
 )
-from cqo.lib import clock, limits, uploads
+from cqo.lib import clock, dates, limits, uploads
 from cqo.lib.errors import Data, Errors, text
 from cqo.policy import rules as policy_rules
 from cqo.policy import schema
@@ -104,16 +104,24 @@ def _money(errors: Errors, field: str, value: Any, *, positive: bool = False) ->
     return amount
 
 
-def _date(errors: Errors, field: str, value: Any) -> dt.date | None:
+def _date(errors: Errors, field: str, value: Any, model: type[Any]) -> dt.date | None:
+    """A date of ``model.field``, parsed and within the range of its kind (cqo/lib/dates.py)."""
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+        day: dt.date | None = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+            return None
+    model_field = model._meta.get_field(field)
+    bound = dates.range_of(model_field)
+    if bound is not None and (message := bound.error(day, model_field.verbose_name)):
+        errors.add(field, message)
         return None
+    return day
 
 
 def _year(errors: Errors, field: str, value: Any) -> int | None:
@@ -614,7 +622,7 @@ def task_create(*, actor: User, assessment: SelfAssessment, data: Data) -> Impro
         else:
             _bounded(errors, field, value, ImprovementTask)
     _bounded(errors, "target", text(data, "target"), ImprovementTask)
-    due = _date(errors, "due_date", data.get("due_date"))
+    due = _date(errors, "due_date", data.get("due_date"), ImprovementTask)
     if due and due < dt.date(assessment.year, 1, 1):
         errors.add("due_date", _("完成期限不能早于评估年度"))
     errors.raise_if_any()
@@ -648,7 +656,9 @@ def task_close(*, actor: User, task: ImprovementTask, data: Data) -> Improvement
         errors.add("evidence", _("请填写关闭证据（改进措施及其有效性，至少 4 个字）"))
     else:
         _bounded(errors, "evidence", evidence, ImprovementTask)
-    closed_on = _date(errors, "closed_on", data.get("closed_on") or clock.today().isoformat())
+    closed_on = _date(
+        errors, "closed_on", data.get("closed_on") or clock.today().isoformat(), ImprovementTask
+    )
     if closed_on and closed_on > clock.today():
         errors.add("closed_on", _("关闭日期不能在未来"))
     if closed_on and closed_on.year < t.assessment.year:
@@ -916,7 +926,7 @@ def _loss_values(errors: Errors, kinds: dict[str, str], data: Data) -> dict[str,
         effect = "direct" if text(data, "effect") == "直接" else "indirect"
     if not effect:
         errors.add("effect", _("应为直接损失或间接损失"))
-    occurred = _date(errors, "occurred_on", data.get("occurred_on"))
+    occurred = _date(errors, "occurred_on", data.get("occurred_on"), QualityLoss)
     if occurred and occurred > clock.today():
         errors.add("occurred_on", _("发生日期不能在未来"))
     if occurred and occurred.year < 2000:

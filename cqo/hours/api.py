@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from cqo.accounts.api import ERRORS
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import StudyRecord
-from cqo.lib import crypto
+from cqo.lib import crypto, dates
 from cqo.lib.limits import max_length
 from cqo.reference import validators
 from cqo.registry.api.common import actor
@@ -49,7 +49,7 @@ class HoursIn(Schema):
     )
     kind: KindCode = "online_self_study"
     hours: Decimal = Field(ge=0, le=500, max_digits=6, decimal_places=1)
-    occurred_on: dt.date
+    occurred_on: dates.EventDate
     title: str = Field(max_length=max_length(StudyRecord, "title"))
     provider: str = Field("", max_length=max_length(StudyRecord, "provider"))
     source_ref: str = Field(

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import limits
+from cqo.lib import dates, limits
 from cqo.lib.limits import text_field
 
 
@@ -60,7 +60,7 @@ class StudyRecord(models.Model):
     # 学时: class periods (SPEC §12.13); activities such as a publication count 0 unless the
     # pack says otherwise
     hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
-    occurred_on = models.DateField(_("日期"))
+    occurred_on = models.DateField(_("日期"), validators=[dates.EVENT])
     title = models.CharField(_("课程或活动名称"), max_length=200)
     provider = models.CharField(_("组织或发布机构"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)

@@ -26,7 +26,7 @@ from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import HourReminder, Kind, Source, StudyRecord
-from cqo.lib import clock, crypto
+from cqo.lib import clock, crypto, dates
 from cqo.lib.forms import BootstrapForm, apply_errors
 from cqo.lib.limits import max_length
 from cqo.lib.pdf import html_to_pdf
@@ -53,7 +53,7 @@ class RecordForm(BootstrapForm):
     hours = forms.DecimalField(
         label=gettext_lazy("学时"), min_value=0, max_value=500, decimal_places=1
     )
-    occurred_on = forms.DateField(label=gettext_lazy("日期"), widget=DATE)
+    occurred_on = forms.DateField(label=gettext_lazy("日期"), widget=DATE, validators=[dates.EVENT])
     title = forms.CharField(
         label=gettext_lazy("课程或活动名称"),
         max_length=max_length(StudyRecord, "title"),

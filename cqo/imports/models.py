@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import limits
+from cqo.lib import dates, limits
 from cqo.lib.limits import text_field
 
 
@@ -36,7 +36,7 @@ class EnterpriseList(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    as_of = models.DateField(_("名录截止日期"))
+    as_of = models.DateField(_("名录截止日期"), validators=[dates.EVENT])
     reference_year = models.PositiveSmallIntegerField(_("规上认定参考年度"))
     file = models.FileField(_("名录文件"), upload_to="imports/enterprise-lists/%Y/")
     file_name = models.CharField(_("文件名"), max_length=255)

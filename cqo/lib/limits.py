@@ -33,6 +33,8 @@ from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext, gettext_lazy
 
+from cqo.lib import dates
+
 # A one-line entry (a name, a title, an address) is a CharField with its own max_length.
 # Multi-line text, in tiers:
 # a cell of the Annex A form that grows with its text (主导产品及经营项目, 备注): five lines of the
@@ -130,16 +132,31 @@ def _bounded_fields(model: type[models.Model]) -> tuple[tuple[str, str, int, Any
     )
 
 
+@cache
+def _dated_fields(model: type[models.Model]) -> tuple[tuple[str, str, dates.DateRange, Any], ...]:
+    return tuple(
+        (f.name, f.attname, bound, f.verbose_name)
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.DateField) and (bound := dates.range_of(f)) is not None
+    )
+
+
 def length_errors(instance: models.Model, fields: Any = None) -> dict[str, list[str]]:
     """Every text of ``instance`` (of ``fields`` only, when given) longer than its field
-    allows, keyed by field, each message naming the field and its limit."""
+    allows, and every date outside the range of its kind (cqo/lib/dates.py), keyed by field,
+    each message naming the field and its limit."""
     errors: dict[str, list[str]] = {}
+
+    def chosen(name: str, attname: str) -> bool:
+        return fields is None or name in fields or attname in fields
+
     for name, attname, limit, label in _bounded_fields(type(instance)):
-        if fields is not None and name not in fields and attname not in fields:
-            continue
         value = getattr(instance, attname)
-        if isinstance(value, str) and len(value) > limit:
+        if chosen(name, attname) and isinstance(value, str) and len(value) > limit:
             errors[name] = [too_long_message(label, limit, len(value))]
+    for name, attname, bound, label in _dated_fields(type(instance)):
+        if chosen(name, attname) and (message := bound.error(getattr(instance, attname), label)):
+            errors[name] = [message]
     return errors
 
 
@@ -150,10 +167,10 @@ def refuse_overlong(
     update_fields: Any = None,
     **kwargs: Any,
 ) -> None:
-    """``pre_save`` of every model of the project: an over-long text is a ``ValidationError``
-    (422 on the API, an error on the page, a row error in an import), never a stored value.
-    Fixtures (``raw``) load as they are; a save of chosen fields checks only those, so a row
-    stored before a limit existed can still change its other fields."""
+    """``pre_save`` of every model of the project: an over-long text or a date outside its range
+    is a ``ValidationError`` (422 on the API, an error on the page, a row error in an import),
+    never a stored value. Fixtures (``raw``) load as they are; a save of chosen fields checks only
+    those, so a row stored before a limit existed can still change its other fields."""
     if raw or not sender.__module__.startswith("cqo."):
         return
     errors = length_errors(instance, update_fields)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.models import User
+from cqo.lib import dates
 from cqo.lib.forms import BootstrapForm
 from cqo.lib.limits import max_length
 from cqo.reference import enums, validators
@@ -143,6 +144,7 @@ class PersonForm(BootstrapForm):
         required=False,
         widget=DATE,
         help_text=_("可不填；填写时须与身份证号一致"),
+        validators=[dates.BIRTH],
     )
     # a plain file field: the service checks the image (cqo/lib/uploads.py) and says which
     # rule it breaks (format, size, pixels), where ImageField only says "not a valid image"
@@ -209,7 +211,12 @@ class QualificationForm(BootstrapForm):
         label=_("专业领域"), max_length=max_length(Qualification, "field"), required=False
     )
     level = forms.ChoiceField(label=_("等级"), choices=enums.QualificationLevel.choices)
-    issued_on = forms.DateField(label=_("取得日期"), required=False, widget=DATE)
+    issued_on = forms.DateField(
+        label=_("取得日期"),
+        required=False,
+        widget=DATE,
+        validators=[dates.LIFETIME],
+    )
     issuer = forms.CharField(
         label=_("发证机构"), max_length=max_length(Qualification, "issuer"), required=False
     )
@@ -253,7 +260,12 @@ class AppointmentForm(BootstrapForm):
     assessment_result = forms.CharField(
         label=_("测评结果"), max_length=max_length(Appointment, "assessment_result"), required=False
     )
-    probation_end = forms.DateField(label=_("试用期截止"), required=False, widget=DATE)
+    probation_end = forms.DateField(
+        label=_("试用期截止"),
+        required=False,
+        widget=DATE,
+        validators=[dates.TERM],
+    )
     reports_to_top = forms.BooleanField(
         label=_("直接向总经理（总裁）报告工作"), required=False, initial=True
     )
@@ -279,8 +291,13 @@ class AppointmentForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    start_date = forms.DateField(label=_("聘任日期"), widget=DATE)
-    term_end = forms.DateField(label=_("聘期截止"), required=False, widget=DATE)
+    start_date = forms.DateField(label=_("聘任日期"), widget=DATE, validators=[dates.EVENT])
+    term_end = forms.DateField(
+        label=_("聘期截止"),
+        required=False,
+        widget=DATE,
+        validators=[dates.TERM],
+    )
     authorisation_scan = forms.FileField(label=_("聘任授权证书扫描件"), required=False)
     remarks = forms.CharField(
         label=_("备注"),
@@ -320,7 +337,7 @@ class ReturnForm(BootstrapForm):
 
 
 class EndForm(BootstrapForm):
-    ended_on = forms.DateField(label=_("终止日期"), widget=DATE)
+    ended_on = forms.DateField(label=_("终止日期"), widget=DATE, validators=[dates.EVENT])
     reason = forms.ChoiceField(label=_("终止原因"), choices=enums.EndReason.choices)
     note = forms.CharField(
         label=_("说明"),
@@ -331,7 +348,7 @@ class EndForm(BootstrapForm):
 
 
 class RenewForm(BootstrapForm):
-    term_end = forms.DateField(label=_("续聘至"), widget=DATE)
+    term_end = forms.DateField(label=_("续聘至"), widget=DATE, validators=[dates.TERM])
     note = forms.CharField(label=_("说明"), max_length=TRANSITION_NOTE_MAX, required=False)
 
 

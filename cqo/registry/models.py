@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import crypto, limits
+from cqo.lib import crypto, dates, limits
 from cqo.lib.limits import text_field
 from cqo.reference import enums
 
@@ -116,7 +116,7 @@ class Person(models.Model):
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=enums.Gender.choices)
-    birth_date = models.DateField(_("出生日期"))
+    birth_date = models.DateField(_("出生日期"), validators=[dates.BIRTH])
     photo = models.ImageField(_("免冠照片"), upload_to="photos/%Y/", blank=True)
     position = models.CharField(_("现任职务"), max_length=100, blank=True)
     title = models.CharField(_("职称"), max_length=100, blank=True)
@@ -190,7 +190,7 @@ class Qualification(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     field = models.CharField(_("专业领域"), max_length=100, blank=True)
     level = models.CharField(_("等级"), max_length=20, choices=enums.QualificationLevel.choices)
-    issued_on = models.DateField(_("取得日期"), null=True, blank=True)
+    issued_on = models.DateField(_("取得日期"), null=True, blank=True, validators=[dates.LIFETIME])
     issuer = models.CharField(_("发证机构"), max_length=100, blank=True)
 
     class Meta:
@@ -232,7 +232,9 @@ class Appointment(models.Model):
         _("选聘方式"), max_length=30, choices=enums.SelectionMethod.choices
     )
     assessment_result = models.CharField(_("测评结果"), max_length=200, blank=True)
-    probation_end = models.DateField(_("试用期截止"), null=True, blank=True)
+    probation_end = models.DateField(
+        _("试用期截止"), null=True, blank=True, validators=[dates.TERM]
+    )
     reports_to_top = models.BooleanField(_("直接向总经理（总裁）报告工作"), default=True)
     departments_led = models.JSONField(_("分管部门"), default=list, blank=True)
     # printed one item a line on the 聘任授权证书
@@ -248,12 +250,12 @@ class Appointment(models.Model):
         validators=(limits.MaxLinesValidator(limits.PRINTED_LIST_LINES),),
         blank=True,
     )
-    start_date = models.DateField(_("聘任日期"))
-    term_end = models.DateField(_("聘期截止"), null=True, blank=True)
+    start_date = models.DateField(_("聘任日期"), validators=[dates.EVENT])
+    term_end = models.DateField(_("聘期截止"), null=True, blank=True, validators=[dates.TERM])
     authorisation_scan = models.FileField(
         _("聘任授权证书扫描件"), upload_to="authorisations/%Y/", blank=True
     )
-    form_date = models.DateField(_("填写日期"), null=True, blank=True)
+    form_date = models.DateField(_("填写日期"), null=True, blank=True, validators=[dates.EVENT])
     # Annex A prints it in the 备注 cell
     remarks = text_field(_("备注"), max_length=limits.FORM_CELL, blank=True)
     declaration_confirmed = models.BooleanField(
@@ -297,7 +299,7 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     return_reason = text_field(_("退回原因"), max_length=limits.NOTE, blank=True)
-    ended_on = models.DateField(_("终止日期"), null=True, blank=True)
+    ended_on = models.DateField(_("终止日期"), null=True, blank=True, validators=[dates.EVENT])
     end_reason = models.CharField(
         _("终止原因"), max_length=20, choices=enums.EndReason.choices, blank=True
     )

@@ -21,6 +21,7 @@ from pydantic import Field
 
 from cqo.accounts.api import ERRORS, ErrorOut
 from cqo.accounts.models import User
+from cqo.lib import dates
 from cqo.lib.limits import max_length
 from cqo.reference import validators
 from cqo.registry.api.common import actor, page
@@ -110,8 +111,8 @@ class CourseIn(Schema):
 
 
 class SessionIn(Schema):
-    start_date: dt.date
-    end_date: dt.date
+    start_date: dates.EventDate
+    end_date: dates.EventDate
     place: str = Field(min_length=1, max_length=max_length(Session, "place"))
     capacity: int = Field(ge=1, le=services.MAX_CAPACITY)
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.models import Role, User
+from cqo.lib import dates
 from cqo.lib.forms import BootstrapForm
 from cqo.lib.limits import max_length
 from cqo.reference import validators
@@ -100,8 +101,8 @@ class CourseForm(BootstrapForm):
 
 
 class SessionForm(BootstrapForm):
-    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
-    end_date = forms.DateField(label=_("结束日期"), widget=DATE)
+    start_date = forms.DateField(label=_("开始日期"), widget=DATE, validators=[dates.EVENT])
+    end_date = forms.DateField(label=_("结束日期"), widget=DATE, validators=[dates.EVENT])
     place = forms.CharField(label=_("地点"), max_length=max_length(Session, "place"))
     capacity = forms.IntegerField(label=_("名额"), min_value=1)
 

@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import limits
+from cqo.lib import dates, limits
 from cqo.lib.limits import text_field
 
 
@@ -195,8 +195,8 @@ class Session(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
-    start_date = models.DateField(_("开始日期"))
-    end_date = models.DateField(_("结束日期"))
+    start_date = models.DateField(_("开始日期"), validators=[dates.EVENT])
+    end_date = models.DateField(_("结束日期"), validators=[dates.EVENT])
     place = models.CharField(_("地点"), max_length=200)
     capacity = models.PositiveIntegerField(_("名额"))
     status = models.CharField(

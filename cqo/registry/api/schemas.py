@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import Field
 
 from cqo.accounts.models import User
+from cqo.lib import dates
 from cqo.lib.limits import max_length
 from cqo.reference import validators
 from cqo.reference.enums import (
@@ -177,7 +178,7 @@ class QualificationIn(Schema):
     name: str = Field(max_length=max_length(Qualification, "name"))
     field: str = Field("", max_length=max_length(Qualification, "field"))
     level: QualificationLevel
-    issued_on: dt.date | None = None
+    issued_on: dates.LifetimeDate | None = None
     issuer: str = Field("", max_length=max_length(Qualification, "issuer"))
 
 
@@ -193,7 +194,9 @@ class PersonFields(Schema):
         None, max_length=validators.ID_NUMBER_MAX_INPUT, description="居民身份证号 (GB 11643-1999)"
     )
     gender: Gender | None = Field(None, description="cross-checked against the ID number")
-    birth_date: dt.date | None = Field(None, description="cross-checked against the ID number")
+    birth_date: dates.BirthDate | None = Field(
+        None, description="cross-checked against the ID number"
+    )
     position: str | None = Field(None, max_length=max_length(Person, "position"))
     title: str | None = Field(None, max_length=max_length(Person, "title"))
     title_level: QualificationLevel | None = None
@@ -279,7 +282,7 @@ class FilingFields(Schema):
     assessment_result: str | None = Field(
         None, max_length=max_length(Appointment, "assessment_result")
     )
-    probation_end: dt.date | None = None
+    probation_end: dates.TermDate | None = None
     reports_to_top: bool | None = None
     departments_led: list[LedDepartment] | None = Field(None, max_length=len(LedDepartment))
     duties: str | None = Field(
@@ -292,9 +295,9 @@ class FilingFields(Schema):
         max_length=max_length(Appointment, "powers"),
         description="one power a line, at most 50 lines",
     )
-    start_date: dt.date | None = None
-    term_end: dt.date | None = None
-    form_date: dt.date | None = None
+    start_date: dates.EventDate | None = None
+    term_end: dates.TermDate | None = None
+    form_date: dates.EventDate | None = None
     remarks: str | None = Field(None, max_length=max_length(Appointment, "remarks"))
     declaration_confirmed: bool | None = Field(
         None, description="单位意见：上述资料属实，同意任命并备案。"
@@ -318,7 +321,7 @@ class FilingIn(FilingFields):
     rank: PositionRank
     appointing_authority: AppointingAuthority
     selection_method: SelectionMethod
-    start_date: dt.date
+    start_date: dates.EventDate
     reports_to_top: bool = True
     departments_led: list[LedDepartment] = Field(
         default_factory=list, max_length=len(LedDepartment)
@@ -437,13 +440,13 @@ class ReturnIn(Schema):
 
 
 class EndIn(Schema):
-    ended_on: dt.date
+    ended_on: dates.EventDate
     reason: EndReason
     note: str = Field("", max_length=max_length(Appointment, "end_note"))
 
 
 class RenewIn(Schema):
-    term_end: dt.date
+    term_end: dates.TermDate
     note: str = Field("", max_length=TRANSITION_NOTE_MAX)
 
 

@@ -164,3 +164,27 @@ def test_it_refuses_an_over_long_transition_note(personas: Personas, as_: Any) -
             actor=personas.county_a, appointment=appt, note="注" * (limits.NOTE + 1)
         )
     assert "2000" in caught.value.message_dict["note"][0]
+
+
+def test_it_refuses_a_date_outside_its_range_whatever_saves_it(personas: Personas) -> None:
+    import datetime as dt
+
+    appt = draft(personas)
+    appt.start_date = dt.date(1, 1, 1)
+    with pytest.raises(ValidationError) as caught:
+        appt.save()
+    [message] = caught.value.message_dict["start_date"]
+    assert message.startswith("聘任日期应在 2012-01-01 至 ")
+    appt.refresh_from_db()
+    assert appt.start_date.year > 2012
+
+
+def test_it_refuses_an_appointment_date_at_the_edge_of_the_calendar_on_the_api(
+    personas: Personas, as_: Any
+) -> None:
+    appt = draft(personas)
+    for field in ("start_date", "term_end", "probation_end", "form_date"):
+        for day in ("0001-01-01", "9999-12-31"):
+            response = as_(personas.clerk_a).patch(f"/filings/{appt.public_id}", {field: day})
+            assert response.status_code == 422, (field, day)
+            assert "应在 2012-01-01 至 " in details(response)[field]

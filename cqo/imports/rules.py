@@ -336,6 +336,7 @@ class Reference:
     reference_year: int
     this_year: int
     limits: dict[str, int]  # max_length of each LIMITED column's Enterprise field
+    lines: dict[str, int]  # the line limit of those that have one (main_products)
 
 
 def in_scope(scope: dict[str, str], info: RegionInfo, code: str) -> bool:
@@ -428,7 +429,7 @@ def row_checker(
     i_address = p.get("registered_address")
     i_products = p.get("main_products")
     labels = {c.key: str(c.label) for c in COLUMNS}
-    limits = ref.limits
+    limits, lines = ref.limits, ref.lines
     regions, divisions, scope = ref.regions, ref.divisions, ref.scope
     t = cell_text
     reference_year = ref.reference_year
@@ -568,6 +569,19 @@ def row_checker(
             products = t(c[i_products])
             if len(products) > limits["main_products"]:
                 too_long("main_products", products)
+            elif (count := sum(1 for x in products.splitlines() if x.strip())) > lines.get(
+                "main_products", count
+            ):
+                bad(
+                    "main_products",
+                    products,
+                    _("%(label)s最多 %(limit)d 行（现有 %(count)d 行）")
+                    % {
+                        "label": labels["main_products"],
+                        "limit": lines["main_products"],
+                        "count": count,
+                    },
+                )
             values["main_products"] = products
         return Row(uscc=uscc, values=values, uscc_ok=uscc_ok), errors
 

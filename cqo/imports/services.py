@@ -49,7 +49,7 @@ from cqo.imports import readers, rules
 from cqo.imports.models import EnterpriseList
 from cqo.lib import clock, uploads
 from cqo.lib.codes import make_uscc
-from cqo.lib.limits import max_length
+from cqo.lib.limits import line_validators, max_length
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Enterprise
 
@@ -212,6 +212,11 @@ def load_reference(lst: EnterpriseList) -> rules.Reference:
         reference_year=lst.reference_year,
         this_year=clock.today().year,
         limits={key: max_length(Enterprise, key) for key in rules.LIMITED},
+        lines={
+            key: validator.limit
+            for key in rules.LIMITED
+            for validator in line_validators(Enterprise, key)
+        },
     )
 
 

@@ -52,9 +52,12 @@ DOCUMENT = 20000
 # A password as typed (sign-in, registration, new accounts): Django's validators and hashers take
 # any length, and a password of megabytes only costs the server (Django 1.x capped it at 4096).
 PASSWORD = 4096
-# Items of a printed list: the packs list eight to twelve duties or powers; fifty fill two pages
-# of the 聘任授权证书 and keep its layout under a second.
+# Items of a printed list: the packs list eight to twelve duties or powers, a work history has a
+# line per post; fifty fill two pages of the 聘任授权证书 or the 工作简历 cell and keep their
+# layout under a second, where two thousand one-character lines would take pages.
 PRINTED_LIST_LINES = 50
+# Lines of a cell of the Annex A form (主导产品及经营项目, 备注): it grows with them, the page too.
+FORM_CELL_LINES = 10
 
 
 def text_field(
@@ -123,10 +126,18 @@ def too_long(model: type[models.Model], name: str, value: Any) -> str | None:
     return too_long_message(label, limit, length)
 
 
+def line_validators(model: type[models.Model], name: str) -> list[MaxLinesValidator]:
+    """The line limit of ``model.name``, for a form field that shows it beside the field."""
+    field = model._meta.get_field(name)
+    return [v for v in getattr(field, "validators", ()) if isinstance(v, MaxLinesValidator)]
+
+
 @cache
-def _bounded_fields(model: type[models.Model]) -> tuple[tuple[str, str, int, Any], ...]:
+def _bounded_fields(
+    model: type[models.Model],
+) -> tuple[tuple[str, str, int, Any, list[MaxLinesValidator]], ...]:
     return tuple(
-        (f.name, f.attname, int(f.max_length), f.verbose_name)
+        (f.name, f.attname, int(f.max_length), f.verbose_name, line_validators(model, f.name))
         for f in model._meta.concrete_fields
         if isinstance(f, models.CharField | models.TextField) and f.max_length
     )
@@ -150,10 +161,17 @@ def length_errors(instance: models.Model, fields: Any = None) -> dict[str, list[
     def chosen(name: str, attname: str) -> bool:
         return fields is None or name in fields or attname in fields
 
-    for name, attname, limit, label in _bounded_fields(type(instance)):
+    for name, attname, limit, label, lines in _bounded_fields(type(instance)):
         value = getattr(instance, attname)
-        if chosen(name, attname) and isinstance(value, str) and len(value) > limit:
+        if not chosen(name, attname) or not isinstance(value, str):
+            continue
+        if len(value) > limit:
             errors[name] = [too_long_message(label, limit, len(value))]
+        for validator in lines:
+            try:
+                validator(value)
+            except ValidationError as exc:
+                errors[name] = [f"{label}{message}" for message in exc.messages]
     for name, attname, bound, label in _dated_fields(type(instance)):
         if chosen(name, attname) and (message := bound.error(getattr(instance, attname), label)):
             errors[name] = [message]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cqo.accounts.models import User
 from cqo.lib import dates
 from cqo.lib.forms import BootstrapForm
-from cqo.lib.limits import max_length
+from cqo.lib.limits import line_validators, max_length
 from cqo.reference import enums, validators
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
@@ -76,6 +76,7 @@ class EnterpriseForm(BootstrapForm):
     main_products = forms.CharField(
         label=_("主导产品及经营项目"),
         max_length=max_length(Enterprise, "main_products"),
+        validators=line_validators(Enterprise, "main_products"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
@@ -171,6 +172,7 @@ class PersonForm(BootstrapForm):
     work_history = forms.CharField(
         label=_("工作简历（需注明质量管理经验、获奖情况）"),
         max_length=max_length(Person, "work_history"),
+        validators=line_validators(Person, "work_history"),
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "××××年×月—××××年×月，××有限公司研发部总监……"}
         ),
@@ -278,7 +280,7 @@ class AppointmentForm(BootstrapForm):
     duties = forms.CharField(
         label=_("授权职责"),
         max_length=max_length(Appointment, "duties"),
-        validators=Appointment._meta.get_field("duties").validators,
+        validators=line_validators(Appointment, "duties"),
         help_text=_("每行一项"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -286,7 +288,7 @@ class AppointmentForm(BootstrapForm):
     powers = forms.CharField(
         label=_("授权权限"),
         max_length=max_length(Appointment, "powers"),
-        validators=Appointment._meta.get_field("powers").validators,
+        validators=line_validators(Appointment, "powers"),
         help_text=_("每行一项"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -302,6 +304,7 @@ class AppointmentForm(BootstrapForm):
     remarks = forms.CharField(
         label=_("备注"),
         max_length=max_length(Appointment, "remarks"),
+        validators=line_validators(Appointment, "remarks"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )

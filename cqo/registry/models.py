@@ -33,7 +33,12 @@ class Enterprise(models.Model):
     )
     listed = models.BooleanField(_("上市公司"), default=False)
     # Annex A prints it in one cell of the form
-    main_products = text_field(_("主导产品及经营项目"), max_length=limits.FORM_CELL, blank=True)
+    main_products = text_field(
+        _("主导产品及经营项目"),
+        max_length=limits.FORM_CELL,
+        validators=(limits.MaxLinesValidator(limits.FORM_CELL_LINES),),
+        blank=True,
+    )
     registered_address = models.CharField(_("注册地址"), max_length=300, blank=True)
     region = models.ForeignKey(
         "reference.Region",
@@ -136,7 +141,10 @@ class Person(models.Model):
     quality_years = models.PositiveSmallIntegerField(_("质量工作年限"), default=0)
     # Annex A prints it in the 工作简历 cell, one period a line
     work_history = text_field(
-        _("工作简历（含质量管理经验、获奖情况）"), max_length=limits.PRINTED_LIST, blank=True
+        _("工作简历（含质量管理经验、获奖情况）"),
+        max_length=limits.PRINTED_LIST,
+        validators=(limits.MaxLinesValidator(limits.PRINTED_LIST_LINES),),
+        blank=True,
     )
     region = models.ForeignKey(
         "reference.Region",
@@ -257,7 +265,12 @@ class Appointment(models.Model):
     )
     form_date = models.DateField(_("填写日期"), null=True, blank=True, validators=[dates.EVENT])
     # Annex A prints it in the 备注 cell
-    remarks = text_field(_("备注"), max_length=limits.FORM_CELL, blank=True)
+    remarks = text_field(
+        _("备注"),
+        max_length=limits.FORM_CELL,
+        validators=(limits.MaxLinesValidator(limits.FORM_CELL_LINES),),
+        blank=True,
+    )
     declaration_confirmed = models.BooleanField(
         _("单位意见：上述资料属实，同意任命并备案。"), default=False
     )

@@ -57,3 +57,15 @@ def test_it_names_the_limit_of_each_bounded_column(personas: Any, tmp_path: Path
         "特种设备生产许可证号": "特种设备生产许可证号不能超过 60 个字符（现有 61 个）",
         "注册地址": "注册地址不能超过 300 个字符（现有 301 个）",
     }
+
+
+def test_it_refuses_main_products_of_more_lines_than_the_form_cell(
+    personas: Any, tmp_path: Path
+) -> None:
+    uscc = new_uscc()
+    eleven = "\n".join(f"产品{i}" for i in range(limits.FORM_CELL_LINES + 1))
+    path = write_csv(tmp_path / "list.csv", [[*row(uscc), eleven]], header=WITH_PRODUCTS)
+    lst = run(personas.county_a, path)
+    assert lst.status == EnterpriseList.Status.FAILED
+    [_header, line] = report_rows(lst)
+    assert line[3] == "主导产品及经营项目最多 10 行（现有 11 行）"

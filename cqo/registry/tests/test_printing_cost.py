@@ -4,14 +4,19 @@ still renders (cqo/lib/pdf.py, cqo/lib/limits.py)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cqo.lib import limits
+from cqo.registry import printing
 from cqo.registry.tests.test_api import callers, filed
-from cqo.test import Personas
+from cqo.test import Personas, at_the_limits
 
 
 @pytest.fixture
@@ -46,3 +51,29 @@ def test_it_shows_a_message_when_the_page_render_is_stopped(
     body = response.content.decode()
     assert "PDF 生成超时" in body
     assert "生成 PDF 超过 0.001 秒仍未完成，已停止" in body
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="needs poppler-utils")
+def test_it_prints_every_field_at_its_maximum(personas: Personas, tmp_path: Path) -> None:
+    appt = at_the_limits(personas)
+    assert len(appt.person.work_history) == limits.PRINTED_LIST
+    assert len(appt.enterprise.main_products) == limits.FORM_CELL
+    assert len(appt.duties.splitlines()) == limits.PRINTED_LIST_LINES
+    form = printing.render_filing_form(appt, unmasked=True)
+    certificate = printing.render_authorisation(appt)
+    # every text at its maximum in every cell: a few pages, not the hundreds an unbounded text
+    # made (measured: 5 and 7; the cost is bench/pdf.py's to report, not a test's)
+    assert 1 < pages(form, tmp_path) <= 6
+    assert 1 < pages(certificate, tmp_path) <= 8
+
+
+def pages(pdf: bytes, tmp_path: Path) -> int:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(  # noqa: S603  (fixed binary, our own file)
+        ["pdfinfo", str(path)],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])

@@ -1,5 +1,5 @@
 """The cost of the printed forms: the Annex A 备案登记表 and the 聘任授权证书 with every text at its
-maximum (cqo/lib/limits.py), beside the same forms of the demo filing, and what rendering in a
+maximum (cqo/lib/bounds.py), beside the same forms of the demo filing, and what rendering in a
 child process (cqo/lib/pdf.py) adds to a render done in-process. Prints figures; asserts nothing
 about time. Runs on a throw-away database (SQLite by default, or DATABASE_URL).
 

@@ -220,7 +220,7 @@ CQO_IMPORT_SLICE_ROWS = int(os.environ.get("CQO_IMPORT_SLICE_ROWS", "10000"))
 # A PDF (filing form, certificates, hour proofs, the assessment report) renders in a child process
 # killed after this many seconds: the answer is then 503 with Retry-After, never a worker held
 # for minutes (cqo/lib/pdf.py). Every text a PDF prints is bounded where it is typed
-# (cqo/lib/limits.py), and at those bounds the longest page renders in under 2 s on one core,
+# (cqo/lib/bounds.py), and at those bounds the longest page renders in under 2 s on one core,
 # so only a render that cannot finish meets this.
 CQO_PDF_TIMEOUT_SECONDS = float(os.environ.get("CQO_PDF_TIMEOUT_SECONDS", "8"))
 # A deployment's own policy packs (SPEC §4), loaded with the shipped ones by `load_packs`.

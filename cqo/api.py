@@ -52,7 +52,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
 
 
-# The limits of cqo/lib/limits.py, said in the platform's language (pydantic says them in English).
+# The limits of cqo/lib/bounds.py, said in the platform's language (pydantic says them in English).
 LIMIT_MESSAGES = {
     "string_too_long": gettext_lazy("不能超过 %(max_length)d 个字符"),
     "too_long": gettext_lazy("最多 %(max_length)d 项"),

@@ -213,8 +213,8 @@ def text_at_the_limit(limit: int, lines: int = 1, char: str = "质") -> str:
 def at_the_limits(p: Personas) -> Appointment:
     """A filed appointment whose every printed text is at its field's maximum (length and
     lines), built through the services: the worst case of the printed forms (bench/pdf.py)."""
-    from cqo.lib import limits
-    from cqo.lib.limits import max_length
+    from cqo.lib import bounds
+    from cqo.lib.bounds import max_length
 
     def full(model: type[Any], name: str, lines: int = 1, char: str = "质") -> str:
         return text_at_the_limit(max_length(model, name), lines, char)
@@ -227,7 +227,7 @@ def at_the_limits(p: Personas) -> Appointment:
             "website": "http://www."
             + "w" * (max_length(Enterprise, "website") - 22)
             + ".example.cn",
-            "main_products": full(Enterprise, "main_products", limits.FORM_CELL_LINES),
+            "main_products": full(Enterprise, "main_products", bounds.FORM_CELL_LINES),
             "registered_address": full(Enterprise, "registered_address", char="址"),
             "responsible_name": full(Enterprise, "responsible_name", char="负"),
             "responsible_position": full(Enterprise, "responsible_position", char="职"),
@@ -246,7 +246,7 @@ def at_the_limits(p: Personas) -> Appointment:
             # 64 + 1 + 63 + 1 + 63 + 1 + 61: the longest address the validator takes
             "email": "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".cn",
             "mailing_address": full(Person, "mailing_address", char="址"),
-            "work_history": full(Person, "work_history", limits.PRINTED_LIST_LINES, "历"),
+            "work_history": full(Person, "work_history", bounds.PRINTED_LIST_LINES, "历"),
         },
     )
     return file_appointment(
@@ -254,9 +254,9 @@ def at_the_limits(p: Personas) -> Appointment:
         person=person,
         post=full(Appointment, "post", char="岗"),
         assessment_result=full(Appointment, "assessment_result", char="测"),
-        duties=full(Appointment, "duties", limits.PRINTED_LIST_LINES, "责"),
-        powers=full(Appointment, "powers", limits.PRINTED_LIST_LINES, "权"),
-        remarks=full(Appointment, "remarks", limits.FORM_CELL_LINES, "注"),
+        duties=full(Appointment, "duties", bounds.PRINTED_LIST_LINES, "责"),
+        powers=full(Appointment, "powers", bounds.PRINTED_LIST_LINES, "权"),
+        remarks=full(Appointment, "remarks", bounds.FORM_CELL_LINES, "注"),
         justification=full(Appointment, "justification", char="说"),
     )
 

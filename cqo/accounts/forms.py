@@ -7,17 +7,17 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.services import user_authenticate
-from cqo.lib import limits
+from cqo.lib import bounds
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     """The login page's form, going through the same guessing bound as the API."""
 
-    # Django's field, bounded (cqo/lib/limits.py)
+    # Django's field, bounded (cqo/lib/bounds.py)
     password = forms.CharField(
         label=_("Password"),
         strip=False,
-        max_length=limits.PASSWORD,
+        max_length=bounds.PASSWORD,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import limits
-from cqo.lib.limits import text_field
+from cqo.lib import bounds
+from cqo.lib.bounds import text_field
 
 
 class AuditEntry(models.Model):
@@ -33,7 +33,7 @@ class AuditEntry(models.Model):
     # {"field": [before, after]} for updates; personal values appear masked only.
     changes = models.JSONField(default=dict, blank=True)
     # composed by the services from bounded inputs; audit_record keeps it within the limit
-    note = text_field(max_length=limits.DOCUMENT, blank=True)
+    note = text_field(max_length=bounds.DOCUMENT, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

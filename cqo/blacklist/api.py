@@ -22,7 +22,7 @@ from cqo.accounts.models import Role, User
 from cqo.blacklist import rules, selectors, services
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import clock, dates
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.reference import validators
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry_selectors

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from cqo.blacklist import rules
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import dates
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
-from cqo.lib.limits import max_length
 from cqo.reference import validators
 from cqo.reference.models import Region
 from cqo.registry.models import Person

@@ -28,7 +28,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.blacklist import rules, selectors
 from cqo.blacklist.models import Appeal, Listing
-from cqo.lib import clock, crypto, dates, limits, uploads
+from cqo.lib import bounds, clock, crypto, dates, uploads
 from cqo.lib.errors import Errors
 from cqo.reference import validators
 from cqo.reference.models import Region
@@ -65,14 +65,14 @@ def _long_text(
     if len(value) < minimum:
         errors.add(field, message)
     elif len(value) > limit:
-        errors.add(field, limits.too_long_message(label, limit, len(value)))
+        errors.add(field, bounds.too_long_message(label, limit, len(value)))
     return value
 
 
 def _bounded(model: type[Any], name: str) -> dict[str, Any]:
     """The limit and label of ``model.name`` for ``_long_text``."""
     return {
-        "limit": limits.max_length(model, name),
+        "limit": bounds.max_length(model, name),
         "label": model._meta.get_field(name).verbose_name,
     }
 

@@ -38,7 +38,7 @@ from cqo.certification.models import (
 from cqo.certification.models import CertificationBody as Body
 from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import clock, dates
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.policy.selectors import certification_pack, governing_for_version
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery

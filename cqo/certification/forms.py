@@ -26,8 +26,8 @@ from cqo.certification.models import (
 from cqo.certification.models import CertificationBody as Body
 from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import dates
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
-from cqo.lib.limits import max_length
 from cqo.reference.models import Region
 from cqo.registry.models import Enterprise
 

@@ -29,7 +29,7 @@ from cqo.community.models import (
     Submission,
 )
 from cqo.lib import dates
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
 from cqo.registry.models import Enterprise

@@ -20,8 +20,8 @@ from cqo.community.models import (
 )
 from cqo.community.services import MAX_CRITERIA, MAX_JUDGES
 from cqo.lib import dates
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
-from cqo.lib.limits import max_length
 from cqo.reference.models import Region
 
 # The criteria, one "名称：满分" a line, and the judges' usernames, one a line or space apart.

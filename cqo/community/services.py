@@ -39,7 +39,7 @@ from cqo.community.models import (
     Score,
     Submission,
 )
-from cqo.lib import clock, limits, uploads
+from cqo.lib import bounds, clock, uploads
 from cqo.lib.errors import Errors, text
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Enterprise, Person
@@ -81,7 +81,7 @@ def _long_text(
     value = text(data, key)
     if required and not value:
         errors.add(key, _("请填写%(label)s") % {"label": label})
-    elif message := limits.too_long(model, key, value):
+    elif message := bounds.too_long(model, key, value):
         errors.add(key, message)
     return value
 
@@ -101,7 +101,7 @@ def _reason(value: str, field: str = "reason") -> str:
     value = (value or "").replace("\x00", "").strip()
     if len(value) < 2:
         raise ValidationError({field: _("请写明原因（至少2个字）")})
-    if message := limits.too_long(Post, "hidden_reason", value):
+    if message := bounds.too_long(Post, "hidden_reason", value):
         raise ValidationError({field: message})
     return value
 
@@ -146,7 +146,7 @@ def membership_apply(*, actor: User, alliance: Alliance, statement: str = "") ->
     if not Alliance.objects.filter(selectors.alliance_q(actor), pk=alliance.pk).exists():
         raise PermissionDenied(_("只能申请加入所在地区的联盟"))
     statement = (statement or "").replace("\x00", "").strip()
-    if message := limits.too_long(Membership, "statement", statement):
+    if message := bounds.too_long(Membership, "statement", statement):
         raise ValidationError({"statement": message})
     membership = Membership(alliance=alliance, person=person, statement=statement)
     try:
@@ -176,7 +176,7 @@ def membership_decide(
     if membership.state != Membership.State.PENDING:
         raise ValidationError({"state": _("只有待审核的申请可以审核")})
     note = (note or "").replace("\x00", "").strip()
-    if message := limits.too_long(Membership, "decision_note", note):
+    if message := bounds.too_long(Membership, "decision_note", note):
         raise ValidationError({"note": message})
     if not approve and len(note) < 2:
         raise ValidationError({"note": _("不予通过须写明理由（至少2个字）")})
@@ -212,7 +212,7 @@ def membership_set_role(
     officer_title = (officer_title or "").replace("\x00", "").strip()
     if role == Membership.Role.OFFICER and not officer_title:
         raise ValidationError({"officer_title": _("请填写负责人职务，如理事长、秘书长")})
-    if message := limits.too_long(Membership, "officer_title", officer_title):
+    if message := bounds.too_long(Membership, "officer_title", officer_title):
         raise ValidationError({"officer_title": message})
     if role == Membership.Role.MEMBER:
         officer_title = ""
@@ -536,7 +536,7 @@ def answer_create(*, actor: User, post: Post, body: str) -> Answer:
     body = (body or "").replace("\x00", "").strip()
     if not body:
         raise ValidationError({"body": _("请填写回答")})
-    if message := limits.too_long(Answer, "body", body):
+    if message := bounds.too_long(Answer, "body", body):
         raise ValidationError({"body": message})
     answer = Answer.objects.create(post=post, author=person, body=body)
     _audit(actor, answer, "community_answer", "create", {"post": [None, str(post.public_id)]})
@@ -637,7 +637,7 @@ def parse_criteria(raw: Any) -> list[tuple[str, int]]:
             value = int(str(points))
         except (TypeError, ValueError):
             value = 0
-        if not name or limits.too_long(Criterion, "name", name) or not 1 <= value <= 100:
+        if not name or bounds.too_long(Criterion, "name", name) or not 1 <= value <= 100:
             errors.append(name or "?")
             continue
         out.append((name, value))

@@ -18,8 +18,8 @@ from cqo.coverage import report as reports
 from cqo.coverage import selectors, services
 from cqo.coverage.models import RegionTarget
 from cqo.lib import clock
+from cqo.lib.bounds import max_length
 from cqo.lib.cache import LocalFront
-from cqo.lib.limits import max_length
 from cqo.registry.api.common import actor
 
 router = Router(tags=["coverage"])

@@ -16,8 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import limits
-from cqo.lib.limits import text_field
+from cqo.lib import bounds
+from cqo.lib.bounds import text_field
 
 
 class Metric(models.TextChoices):
@@ -45,7 +45,7 @@ class RegionTarget(models.Model):
         decimal_places=4,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
-    note = text_field(_("依据与说明"), max_length=limits.NOTE, blank=True)
+    note = text_field(_("依据与说明"), max_length=bounds.NOTE, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),

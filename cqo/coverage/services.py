@@ -21,7 +21,7 @@ from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.coverage.models import Metric, RegionTarget
-from cqo.lib import limits
+from cqo.lib import bounds
 from cqo.lib.errors import Data, Errors, text
 from cqo.reference.models import Region
 
@@ -71,7 +71,7 @@ def _clean(errors: Errors, data: Data, *, actor: User) -> dict[str, Any]:
     except InvalidOperation:
         errors.add("share", _("目标覆盖率应大于 0 且不超过 100%"))
     note = text(data, "note")
-    if message := limits.too_long(RegionTarget, "note", note):
+    if message := bounds.too_long(RegionTarget, "note", note):
         errors.add("note", message)
     out["note"] = note
     return out

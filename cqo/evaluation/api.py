@@ -27,7 +27,7 @@ from cqo.evaluation.models import (
     SelfAssessment,
 )
 from cqo.lib import clock, dates
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
 from cqo.registry.models import Enterprise

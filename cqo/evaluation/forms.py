@@ -19,8 +19,8 @@ from cqo.evaluation.models import (
     SelfAssessment,
 )
 from cqo.evaluation.services import TEXT_MAX
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
-from cqo.lib.limits import max_length
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ISO_DATE = len("2026-01-31")  # the date inputs here are text the services parse

@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import dates, limits
-from cqo.lib.limits import text_field
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
 
 
 class EvaluationSettings(models.Model):
@@ -83,8 +83,8 @@ class Evaluation(models.Model):
     band = models.CharField(_("评价等级"), max_length=30, blank=True)
     passed = models.BooleanField(_("是否合格"), null=True, blank=True)
     decision = models.CharField(_("评价结论"), max_length=10, choices=Decision.choices, blank=True)
-    decision_note = text_field(_("结论说明"), max_length=limits.NOTE, blank=True)
-    reward_note = text_field(_("奖励与待遇"), max_length=limits.NOTE, blank=True)
+    decision_note = text_field(_("结论说明"), max_length=bounds.NOTE, blank=True)
+    reward_note = text_field(_("奖励与待遇"), max_length=bounds.NOTE, blank=True)
     evaluators = models.CharField(_("评价人"), max_length=200, blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
@@ -152,9 +152,9 @@ class SelfAssessment(models.Model):
     indicators = models.JSONField(_("评估指标"), default=list)
     total = models.PositiveSmallIntegerField(_("量化得分"), null=True, blank=True)
     max_total = models.PositiveSmallIntegerField(_("量化满分"))
-    findings = text_field(_("评估结论与差距"), max_length=limits.NOTE, blank=True)
-    suggestions = text_field(_("改进建议"), max_length=limits.NOTE, blank=True)
-    application = text_field(_("评估结果应用"), max_length=limits.NOTE, blank=True)
+    findings = text_field(_("评估结论与差距"), max_length=bounds.NOTE, blank=True)
+    suggestions = text_field(_("改进建议"), max_length=bounds.NOTE, blank=True)
+    application = text_field(_("评估结果应用"), max_length=bounds.NOTE, blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -193,12 +193,12 @@ class ImprovementTask(models.Model):
     assessment = models.ForeignKey(SelfAssessment, on_delete=models.PROTECT, related_name="tasks")
     indicator = models.CharField(_("对应指标"), max_length=20, blank=True)
     title = models.CharField(_("改进任务"), max_length=200)
-    target = text_field(_("改进要求和目标"), max_length=limits.NOTE, blank=True)
+    target = text_field(_("改进要求和目标"), max_length=bounds.NOTE, blank=True)
     department = models.CharField(_("改进部门"), max_length=100)
     owner = models.CharField(_("责任人"), max_length=50)
     due_date = models.DateField(_("完成期限"), validators=[dates.TERM])
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    evidence = text_field(_("关闭证据"), max_length=limits.NOTE, blank=True)
+    evidence = text_field(_("关闭证据"), max_length=bounds.NOTE, blank=True)
     closed_on = models.DateField(_("关闭日期"), null=True, blank=True, validators=[dates.EVENT])
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -32,7 +32,7 @@ from cqo.evaluation.models import (
     Revenue,
     SelfAssessment,
 )
-from cqo.lib import clock, dates, limits, uploads
+from cqo.lib import bounds, clock, dates, uploads
 from cqo.lib.errors import Data, Errors, text
 from cqo.policy import rules as policy_rules
 from cqo.policy import schema
@@ -42,14 +42,14 @@ from cqo.registry.models import Appointment, Enterprise
 
 # Inputs with no model field of their own: the records of a year's cost plan (kept as JSON), the
 # reason a task is reopened (kept in the audit trail), the note of an appointment ended here.
-TEXT_MAX = limits.NOTE
+TEXT_MAX = bounds.NOTE
 # An indicator's note on a self-assessment (kept in its JSON).
 INDICATOR_NOTE_MAX = 500
 
 
 def _bounded(errors: Errors, field: str, value: str, model: type[Any]) -> bool:
     """False, with the error naming the limit, when ``value`` is longer than ``model.field``."""
-    if message := limits.too_long(model, field, value):
+    if message := bounds.too_long(model, field, value):
         errors.add(field, message)
         return False
     return True
@@ -1047,7 +1047,7 @@ def costs_import(*, actor: User, enterprise: Enterprise, content: bytes) -> int:
         name = _cell(row["科目"])
         if not name:
             errors.add("account", _("请填写科目名称"))
-        elif message := limits.too_long(CostAccount, "name", name):
+        elif message := bounds.too_long(CostAccount, "name", name):
             errors.add("account", message)
         elif category:
             known = existing[name].category if name in existing else planned.get(name)

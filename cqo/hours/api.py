@@ -17,7 +17,7 @@ from cqo.accounts.api import ERRORS
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import StudyRecord
 from cqo.lib import crypto, dates
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.reference import validators
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery

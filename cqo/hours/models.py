@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import dates, limits
-from cqo.lib.limits import text_field
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
 
 
 class Kind(models.TextChoices):
@@ -75,7 +75,7 @@ class StudyRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="corrected_by",
     )
-    note = text_field(_("说明"), max_length=limits.NOTE, blank=True)
+    note = text_field(_("说明"), max_length=bounds.NOTE, blank=True)
     # the hour log: the leaf's index and the commitment it holds
     ledger_index = models.BigIntegerField(_("存证序号"), null=True, blank=True, unique=True)
     commitment = models.CharField(max_length=64, editable=False)
@@ -115,7 +115,7 @@ class HourReminder(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     required = models.DecimalField(_("应修学时"), max_digits=6, decimal_places=1)
     counted = models.DecimalField(_("已修学时"), max_digits=6, decimal_places=1)
-    message = text_field(_("提醒内容"), max_length=limits.NOTE)
+    message = text_field(_("提醒内容"), max_length=bounds.NOTE)
     sent_on = models.DateField(_("提醒日期"))
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
 from cqo.hours.models import Kind, PersonSalt, Source, StudyRecord
-from cqo.lib import clock, limits, uploads
+from cqo.lib import bounds, clock, uploads
 from cqo.registry.models import Person
 
 MAX_HOURS = Decimal("500")
@@ -155,7 +155,7 @@ def record_create(
         ("provider", provider),
         ("note", note),
     ):
-        if field not in errors and (message := limits.too_long(StudyRecord, field, typed)):
+        if field not in errors and (message := bounds.too_long(StudyRecord, field, typed)):
             errors[field] = message
     try:
         value = _hours(hours)

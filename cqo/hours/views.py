@@ -27,8 +27,8 @@ from cqo.audit.selectors import audit_trail
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import HourReminder, Kind, Source, StudyRecord
 from cqo.lib import clock, crypto, dates
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm, apply_errors
-from cqo.lib.limits import max_length
 from cqo.lib.pdf import html_to_pdf
 from cqo.reference import validators
 from cqo.reference.selectors import region_label

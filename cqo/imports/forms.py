@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cqo.imports.models import EnterpriseList
 from cqo.lib import dates
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.reference.models import Region
 
 

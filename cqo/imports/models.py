@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import dates, limits
-from cqo.lib.limits import text_field
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
 
 
 class EnterpriseList(models.Model):
@@ -47,7 +47,7 @@ class EnterpriseList(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    message = text_field(_("说明"), max_length=limits.STATEMENT, blank=True)
+    message = text_field(_("说明"), max_length=bounds.STATEMENT, blank=True)
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)
     rows_ok = models.PositiveIntegerField(_("正确行数"), default=0)
     rows_bad = models.PositiveIntegerField(_("错误行数"), default=0)

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cqo.lib.limits import too_long_message
+from cqo.lib.bounds import too_long_message
 from cqo.reference import validators
 
 MAX_EMPLOYEES = 10_000_000  # as the registry service: beyond it the figure is a typo

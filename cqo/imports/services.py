@@ -48,8 +48,8 @@ from cqo.audit.services import audit_record
 from cqo.imports import readers, rules
 from cqo.imports.models import EnterpriseList
 from cqo.lib import clock, uploads
+from cqo.lib.bounds import line_validators, max_length
 from cqo.lib.codes import make_uscc
-from cqo.lib.limits import line_validators, max_length
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Enterprise
 

@@ -2,7 +2,7 @@
 
 A date typed into the platform is checked against the range of its kind on every path: the model
 field carries the kind as a validator (``validators=[dates.EVENT]``), so ``full_clean`` and the
-save guard (cqo/lib/limits.py ``refuse_overlong``) refuse a date outside it with a message naming
+save guard (cqo/lib/bounds.py ``refuse_overlong``) refuse a date outside it with a message naming
 the field and the range; the API's schemas use the matching type (``dates.EventDate``), a 422
 naming the field; page forms put the kind on their DateField (``validators=[dates.EVENT]``),
 an error beside the field; imports report it as a row error. So a blacklist listing dated

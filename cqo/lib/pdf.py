@@ -7,7 +7,7 @@ every other scheme: a value typed into a form can never make the renderer read a
 call the network.
 
 A render has a bounded cost. Every text that reaches a page is bounded in length where it is
-typed (cqo/lib/limits.py), and each render runs in a child process that is killed after
+typed (cqo/lib/bounds.py), and each render runs in a child process that is killed after
 ``CQO_PDF_TIMEOUT_SECONDS``: a page that would still take longer raises ``RenderTimeout`` (503
 with ``Retry-After``, cqo/lib/faults.py) instead of holding a web or Celery worker, and the
 child's memory goes back to the system when it exits. Children are forked from a forkserver

@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
-from cqo.lib import clock, limits
-from cqo.lib.limits import max_length
+from cqo.lib import bounds, clock
+from cqo.lib.bounds import max_length
 from cqo.policy import rules, selectors, services
 from cqo.policy.models import Pack, PackVersion
 from cqo.reference.models import Industry, Region
@@ -83,7 +83,7 @@ class EnterpriseIn(Schema):
         description="GB/T 4754-2017 division code, e.g. 34",
     )
     # what the enterprise and the filing would hold (registry: a NOTE each)
-    own_conditions: str = Field("", max_length=limits.NOTE)
+    own_conditions: str = Field("", max_length=bounds.NOTE)
 
 
 class PostIn(Schema):
@@ -98,7 +98,7 @@ class PostIn(Schema):
         "general_manager"
     )
     reports_to_top: bool = True
-    justification: str = Field("", max_length=limits.NOTE)
+    justification: str = Field("", max_length=bounds.NOTE)
 
 
 class EligibilityIn(Schema):

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
-from cqo.lib import clock, limits
+from cqo.lib import bounds, clock
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm, apply_errors
-from cqo.lib.limits import max_length
 from cqo.policy import rules, schema, selectors, services
 from cqo.policy.models import PackVersion
 from cqo.reference import enums
@@ -219,13 +219,13 @@ class EligibilityForm(BootstrapForm):
     )
     own_conditions = forms.CharField(
         label=gettext_lazy("企业自定首席质量官任职条件"),
-        max_length=limits.NOTE,
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
     justification = forms.CharField(
         label=gettext_lazy("未满足条件的书面说明"),
-        max_length=limits.NOTE,
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.models import User
 from cqo.lib import dates
+from cqo.lib.bounds import line_validators, max_length
 from cqo.lib.forms import BootstrapForm
-from cqo.lib.limits import line_validators, max_length
 from cqo.reference import enums, validators
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import crypto, dates, limits
-from cqo.lib.limits import text_field
+from cqo.lib import bounds, crypto, dates
+from cqo.lib.bounds import text_field
 from cqo.reference import enums
 
 
@@ -35,8 +35,8 @@ class Enterprise(models.Model):
     # Annex A prints it in one cell of the form
     main_products = text_field(
         _("主导产品及经营项目"),
-        max_length=limits.FORM_CELL,
-        validators=(limits.MaxLinesValidator(limits.FORM_CELL_LINES),),
+        max_length=bounds.FORM_CELL,
+        validators=(bounds.MaxLinesValidator(bounds.FORM_CELL_LINES),),
         blank=True,
     )
     registered_address = models.CharField(_("注册地址"), max_length=300, blank=True)
@@ -66,7 +66,7 @@ class Enterprise(models.Model):
     # Small and micro firms may set their own conditions for the CQO (jiangsu-2020 §二;
     # SPEC §12.11: they are attached to the enterprise).
     own_cqo_conditions = text_field(
-        _("企业自定首席质量官任职条件"), max_length=limits.NOTE, blank=True
+        _("企业自定首席质量官任职条件"), max_length=bounds.NOTE, blank=True
     )
     group_parent = models.ForeignKey(
         "self",
@@ -142,8 +142,8 @@ class Person(models.Model):
     # Annex A prints it in the 工作简历 cell, one period a line
     work_history = text_field(
         _("工作简历（含质量管理经验、获奖情况）"),
-        max_length=limits.PRINTED_LIST,
-        validators=(limits.MaxLinesValidator(limits.PRINTED_LIST_LINES),),
+        max_length=bounds.PRINTED_LIST,
+        validators=(bounds.MaxLinesValidator(bounds.PRINTED_LIST_LINES),),
         blank=True,
     )
     region = models.ForeignKey(
@@ -248,14 +248,14 @@ class Appointment(models.Model):
     # printed one item a line on the 聘任授权证书
     duties = text_field(
         _("授权职责"),
-        max_length=limits.PRINTED_LIST,
-        validators=(limits.MaxLinesValidator(limits.PRINTED_LIST_LINES),),
+        max_length=bounds.PRINTED_LIST,
+        validators=(bounds.MaxLinesValidator(bounds.PRINTED_LIST_LINES),),
         blank=True,
     )
     powers = text_field(
         _("授权权限"),
-        max_length=limits.PRINTED_LIST,
-        validators=(limits.MaxLinesValidator(limits.PRINTED_LIST_LINES),),
+        max_length=bounds.PRINTED_LIST,
+        validators=(bounds.MaxLinesValidator(bounds.PRINTED_LIST_LINES),),
         blank=True,
     )
     start_date = models.DateField(_("聘任日期"), validators=[dates.EVENT])
@@ -267,8 +267,8 @@ class Appointment(models.Model):
     # Annex A prints it in the 备注 cell
     remarks = text_field(
         _("备注"),
-        max_length=limits.FORM_CELL,
-        validators=(limits.MaxLinesValidator(limits.FORM_CELL_LINES),),
+        max_length=bounds.FORM_CELL,
+        validators=(bounds.MaxLinesValidator(bounds.FORM_CELL_LINES),),
         blank=True,
     )
     declaration_confirmed = models.BooleanField(
@@ -276,7 +276,7 @@ class Appointment(models.Model):
     )
     # Why an unmet condition should not stop the filing, or why the pack's relaxation applies
     # (shaanxi-2021 §四(二); SPEC §12.11). The reviewer sees it.
-    justification = text_field(_("未满足条件的书面说明"), max_length=limits.NOTE, blank=True)
+    justification = text_field(_("未满足条件的书面说明"), max_length=bounds.NOTE, blank=True)
     # The rules the filing was evaluated under, kept with the decision (SPEC §4).
     pack_version = models.ForeignKey(
         "policy.PackVersion",
@@ -311,12 +311,12 @@ class Appointment(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    return_reason = text_field(_("退回原因"), max_length=limits.NOTE, blank=True)
+    return_reason = text_field(_("退回原因"), max_length=bounds.NOTE, blank=True)
     ended_on = models.DateField(_("终止日期"), null=True, blank=True, validators=[dates.EVENT])
     end_reason = models.CharField(
         _("终止原因"), max_length=20, choices=enums.EndReason.choices, blank=True
     )
-    end_note = text_field(_("终止说明"), max_length=limits.NOTE, blank=True)
+    end_note = text_field(_("终止说明"), max_length=bounds.NOTE, blank=True)
     # What the authority filed, frozen at approval: the printed form shows this, not live data.
     snapshot = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -360,7 +360,7 @@ class Reminder(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reminders")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     sent_at = models.DateTimeField(auto_now_add=True)
-    message = text_field(_("督促内容"), max_length=limits.NOTE)
+    message = text_field(_("督促内容"), max_length=bounds.NOTE)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

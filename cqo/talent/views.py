@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm, apply_errors
-from cqo.lib.limits import max_length
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry
 from cqo.registry.views._common import PAGE_SIZE, xlsx_response

@@ -22,7 +22,7 @@ from pydantic import Field
 from cqo.accounts.api import ERRORS, ErrorOut
 from cqo.accounts.models import User
 from cqo.lib import dates
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.reference import validators
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery

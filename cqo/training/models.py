@@ -21,8 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import dates, limits
-from cqo.lib.limits import text_field
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
 
 
 class Tier(models.TextChoices):
@@ -67,7 +67,7 @@ class TrainingPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     budget = models.DecimalField(_("培训专项经费（元）"), max_digits=14, decimal_places=2)
     planned_sessions = models.PositiveIntegerField(_("计划期数"))
-    notes = text_field(_("说明"), max_length=limits.STATEMENT, blank=True)
+    notes = text_field(_("说明"), max_length=bounds.STATEMENT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -139,7 +139,7 @@ class Course(models.Model):
         on_delete=models.PROTECT,
         related_name="courses",
     )
-    description = text_field(_("课程简介"), max_length=limits.STATEMENT, blank=True)
+    description = text_field(_("课程简介"), max_length=bounds.STATEMENT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -337,7 +337,7 @@ class TrainingCertificate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    revoke_reason = text_field(_("撤销原因"), max_length=limits.STATEMENT, blank=True)
+    revoke_reason = text_field(_("撤销原因"), max_length=bounds.STATEMENT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

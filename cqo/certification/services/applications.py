@@ -37,7 +37,7 @@ from cqo.certification.services._common import (
     text_field,
 )
 from cqo.lib import clock
-from cqo.lib.limits import max_length, too_long
+from cqo.lib.bounds import max_length, too_long
 from cqo.policy import rules as policy
 from cqo.reference import enums
 from cqo.registry.models import Appointment, Enterprise, Person

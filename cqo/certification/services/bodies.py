@@ -23,7 +23,7 @@ from cqo.certification.services._common import (
     require_admin,
     text_field,
 )
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.policy.models import Pack
 from cqo.reference.models import Region
 from cqo.reference.validators import validate_uscc

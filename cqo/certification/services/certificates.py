@@ -42,7 +42,7 @@ from cqo.certification.services._common import (
 )
 from cqo.certification.services.applications import reopen_assessment
 from cqo.lib import clock
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.registry.models import Enterprise
 
 C = LevelCertificate.Status

@@ -9,7 +9,7 @@ from typing import Any
 from cqo.imports.models import EnterpriseList
 from cqo.imports.tests.conftest import HEADER, write_csv, write_xlsx
 from cqo.imports.tests.test_import import report_rows, row, run
-from cqo.lib import limits
+from cqo.lib import bounds
 from cqo.registry.models import Enterprise
 from cqo.test import new_uscc
 
@@ -37,7 +37,7 @@ def test_it_refuses_a_million_character_main_products_as_a_row_error(
 
 def test_it_imports_main_products_within_its_limit(personas: Any, tmp_path: Path) -> None:
     uscc = new_uscc()
-    text = "质" * limits.max_length(Enterprise, "main_products")
+    text = "质" * bounds.max_length(Enterprise, "main_products")
     path = write_xlsx(tmp_path / "list.xlsx", [[*row(uscc), text]], header=WITH_PRODUCTS)
     lst = run(personas.county_a, path)
     assert lst.status == EnterpriseList.Status.DONE, lst.message
@@ -63,7 +63,7 @@ def test_it_refuses_main_products_of_more_lines_than_the_form_cell(
     personas: Any, tmp_path: Path
 ) -> None:
     uscc = new_uscc()
-    eleven = "\n".join(f"产品{i}" for i in range(limits.FORM_CELL_LINES + 1))
+    eleven = "\n".join(f"产品{i}" for i in range(bounds.FORM_CELL_LINES + 1))
     path = write_csv(tmp_path / "list.csv", [[*row(uscc), eleven]], header=WITH_PRODUCTS)
     lst = run(personas.county_a, path)
     assert lst.status == EnterpriseList.Status.FAILED

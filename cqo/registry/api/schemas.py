@@ -16,7 +16,7 @@ from pydantic import Field
 
 from cqo.accounts.models import User
 from cqo.lib import dates
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.reference import validators
 from cqo.reference.enums import (
     AppointingAuthority,

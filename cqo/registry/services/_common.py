@@ -9,17 +9,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cqo.lib import clock, limits
+from cqo.lib import bounds, clock
 from cqo.lib.errors import Errors, text
 
 Data = dict[str, Any]
 __all__ = ["Data", "Errors", "text"]  # re-exported: the registry services import them here
 
-PASSWORD_MAX_INPUT = limits.PASSWORD
+PASSWORD_MAX_INPUT = bounds.PASSWORD
 
 # The note a reviewer may add when filing or renewing an appointment, kept in the audit trail
 # (no model field of its own).
-TRANSITION_NOTE_MAX = limits.NOTE
+TRANSITION_NOTE_MAX = bounds.NOTE
 
 
 def transition_note(note: str | None) -> str:
@@ -27,7 +27,7 @@ def transition_note(note: str | None) -> str:
     note = (note or "").strip()
     if len(note) > TRANSITION_NOTE_MAX:
         raise ValidationError(
-            {"note": limits.too_long_message(_("说明"), TRANSITION_NOTE_MAX, len(note))}
+            {"note": bounds.too_long_message(_("说明"), TRANSITION_NOTE_MAX, len(note))}
         )
     return note
 

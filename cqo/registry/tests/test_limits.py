@@ -1,6 +1,6 @@
 """Every text of the registry has a maximum length, stated on its model field and enforced the
 same on the API (422 naming the field and its limit), the pages (an error beside the field) and
-the services, whatever path reached them (cqo/lib/limits.py)."""
+the services, whatever path reached them (cqo/lib/bounds.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from cqo.lib import limits
+from cqo.lib import bounds
 from cqo.registry import services
 from cqo.registry.models import Appointment, Enterprise, Person
 from cqo.registry.tests.test_api import BASE, callers, draft
@@ -30,11 +30,11 @@ def details(response: Any) -> dict[str, str]:
 
 
 def test_it_states_each_limit_once_on_the_model() -> None:
-    assert limits.max_length(Enterprise, "main_products") == limits.FORM_CELL
-    assert limits.max_length(Person, "work_history") == limits.PRINTED_LIST
-    assert limits.max_length(Appointment, "remarks") == limits.FORM_CELL
+    assert bounds.max_length(Enterprise, "main_products") == bounds.FORM_CELL
+    assert bounds.max_length(Person, "work_history") == bounds.PRINTED_LIST
+    assert bounds.max_length(Appointment, "remarks") == bounds.FORM_CELL
     for name in ("duties", "powers"):
-        assert limits.max_length(Appointment, name) == limits.PRINTED_LIST
+        assert bounds.max_length(Appointment, name) == bounds.PRINTED_LIST
 
 
 def test_it_refuses_a_million_character_main_products_on_the_api(
@@ -50,7 +50,7 @@ def test_it_refuses_a_million_character_main_products_on_the_api(
 
 def test_it_takes_a_main_products_of_exactly_its_limit(personas: Personas, as_: Any) -> None:
     ent = personas.enterprise_a
-    text = "质" * limits.FORM_CELL
+    text = "质" * bounds.FORM_CELL
     response = as_(personas.clerk_a).patch(f"/enterprises/{ent.uscc}", {"main_products": text})
     assert response.status_code == 200, response.content
     ent.refresh_from_db()
@@ -91,7 +91,7 @@ def test_it_refuses_an_over_long_work_history_on_the_registration_page(
     personas: Personas, client: Client
 ) -> None:
     data = {
-        **person_data(work_history="a" * (limits.PRINTED_LIST + 1)),
+        **person_data(work_history="a" * (bounds.PRINTED_LIST + 1)),
         "username": "newcomer",
         "password": PASSWORD,
     }
@@ -106,7 +106,7 @@ def test_it_refuses_an_over_long_text_in_the_service(personas: Personas) -> None
         services.enterprise_update(
             actor=personas.clerk_a,
             enterprise=personas.enterprise_a,
-            data={"main_products": "质" * (limits.FORM_CELL + 1)},
+            data={"main_products": "质" * (bounds.FORM_CELL + 1)},
         )
     assert "500" in caught.value.message_dict["main_products"][0]
     with pytest.raises(ValidationError) as caught:
@@ -117,7 +117,7 @@ def test_it_refuses_an_over_long_text_in_the_service(personas: Personas) -> None
 
 
 def test_it_refuses_an_over_long_text_whatever_saves_it(personas: Personas) -> None:
-    # not even a save outside the services stores it (cqo.lib.limits.refuse_overlong)
+    # not even a save outside the services stores it (cqo.lib.bounds.refuse_overlong)
     ent = Enterprise.objects.get(pk=personas.enterprise_a.pk)
     ent.main_products = MILLION
     with pytest.raises(ValidationError) as caught:
@@ -142,7 +142,7 @@ def test_it_saves_other_fields_of_a_row_stored_before_its_limit(personas: Person
 
 def test_it_refuses_more_than_fifty_duties(personas: Personas, as_: Any) -> None:
     appt = draft(personas)
-    fifty = "\n".join(f"职责{i}" for i in range(limits.PRINTED_LIST_LINES))
+    fifty = "\n".join(f"职责{i}" for i in range(bounds.PRINTED_LIST_LINES))
     ok = as_(personas.clerk_a).patch(f"/filings/{appt.public_id}", {"duties": fifty})
     assert ok.status_code == 200, ok.content
     response = as_(personas.clerk_a).patch(
@@ -155,13 +155,13 @@ def test_it_refuses_more_than_fifty_duties(personas: Personas, as_: Any) -> None
 def test_it_refuses_an_over_long_transition_note(personas: Personas, as_: Any) -> None:
     appt = services.filing_submit(actor=personas.clerk_a, appointment=draft(personas))
     response = as_(personas.county_a).post(
-        f"/filings/{appt.public_id}/approve", {"note": "注" * (limits.NOTE + 1)}
+        f"/filings/{appt.public_id}/approve", {"note": "注" * (bounds.NOTE + 1)}
     )
     assert response.status_code == 422
     assert "note" in details(response)
     with pytest.raises(ValidationError) as caught:
         services.filing_approve(
-            actor=personas.county_a, appointment=appt, note="注" * (limits.NOTE + 1)
+            actor=personas.county_a, appointment=appt, note="注" * (bounds.NOTE + 1)
         )
     assert "2000" in caught.value.message_dict["note"][0]
 

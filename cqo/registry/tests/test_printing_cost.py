@@ -1,6 +1,6 @@
 """The printed 表 A.1 and 聘任授权证书 have a bounded cost: a render past CQO_PDF_TIMEOUT_SECONDS
 is stopped with a clear answer (503 with Retry-After), and every field at its maximum length
-still renders (cqo/lib/pdf.py, cqo/lib/limits.py)."""
+still renders (cqo/lib/pdf.py, cqo/lib/bounds.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cqo.lib import limits
+from cqo.lib import bounds
 from cqo.registry import printing
 from cqo.registry.tests.test_api import callers, filed
 from cqo.test import Personas, at_the_limits
@@ -56,9 +56,9 @@ def test_it_shows_a_message_when_the_page_render_is_stopped(
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="needs poppler-utils")
 def test_it_prints_every_field_at_its_maximum(personas: Personas, tmp_path: Path) -> None:
     appt = at_the_limits(personas)
-    assert len(appt.person.work_history) == limits.PRINTED_LIST
-    assert len(appt.enterprise.main_products) == limits.FORM_CELL
-    assert len(appt.duties.splitlines()) == limits.PRINTED_LIST_LINES
+    assert len(appt.person.work_history) == bounds.PRINTED_LIST
+    assert len(appt.enterprise.main_products) == bounds.FORM_CELL
+    assert len(appt.duties.splitlines()) == bounds.PRINTED_LIST_LINES
     form = printing.render_filing_form(appt, unmasked=True)
     certificate = printing.render_authorisation(appt)
     # every text at its maximum in every cell: a few pages, not the hundreds an unbounded text

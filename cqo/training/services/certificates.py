@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.lib import clock
-from cqo.lib.limits import too_long
+from cqo.lib.bounds import too_long
 from cqo.policy.selectors import Governing
 from cqo.reference.selectors import region_label
 from cqo.training import rules, selectors

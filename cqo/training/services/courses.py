@@ -13,7 +13,7 @@ from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import diff, snapshot
 from cqo.lib import clock
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.policy import schema
 from cqo.reference.models import Region
 from cqo.training import rules, selectors

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts.models import Role, User
 from cqo.audit.services import diff, snapshot
 from cqo.lib import clock
-from cqo.lib.limits import max_length
+from cqo.lib.bounds import max_length
 from cqo.training import selectors
 from cqo.training.models import (
     TrainingPlan,

@@ -7,9 +7,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := var/.system-packages
-# Debian packages: Chromium for browser tests, Noto CJK for PDFs, poppler for PDF checks,
+# Debian packages: Chromium for browser tests, Noto CJK for PDFs (Hanazono and BabelStone Han for
+# the rare characters of names that Noto lacks: CJK Extensions A–F), poppler for PDF checks,
 # gettext for translations, Pango for WeasyPrint.
-DEB_PACKAGES := chromium fonts-noto-cjk poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
+DEB_PACKAGES := chromium fonts-noto-cjk fonts-hanazono fonts-babelstone-han poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -19,7 +20,9 @@ TEST_WORKERS ?= auto
 .PHONY: run test install system-packages messages translations check bench test-pg clean \
 	serve-prod stop-prod prod-system-packages
 
-$(SYSTEM_STAMP):
+# (re-checked when this file changes, so a package added to the list is installed on an existing
+# machine too)
+$(SYSTEM_STAMP): Makefile
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:" $$missing; \
@@ -74,7 +77,8 @@ test-pg: install prod-system-packages
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Benchmarks print figures against same-process baselines: everything on SQLite (the coverage
-# benchmark then repeats itself on PostgreSQL), the enterprise-list import on SQLite and on
+# benchmark then repeats itself on PostgreSQL), the printed forms at their maximum input beside
+# the demo filing's (bench/pdf.py, in a process of its own), the enterprise-list import on SQLite and on
 # PostgreSQL (each in a process of its own, for its peak memory), then the load test (gunicorn
 # on PostgreSQL driven by wrk, against a bare view on the same server).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/cqo_bench
@@ -90,6 +94,7 @@ $(BENCH_SYSTEM_STAMP): $(SYSTEM_STAMP)
 
 bench: install $(BENCH_SYSTEM_STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/pdf.py
 	$(PY) bench/imports.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/imports.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/load.py

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # (faults) a database that is down or restarting answers 503, never a half-done change
     "cqo.lib.faults.DatabaseUnavailableMiddleware",
+    # a PDF render stopped by CQO_PDF_TIMEOUT_SECONDS answers 503 with Retry-After and the reason
+    "cqo.lib.faults.RenderTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -239,6 +241,12 @@ CQO_BEHIND_PROXY = env_bool("CQO_BEHIND_PROXY", False)
 # rows instead of the whole sheet.
 CQO_IMPORT_SLICE_BYTES = int(os.environ.get("CQO_IMPORT_SLICE_BYTES", str(8 << 20)))
 CQO_IMPORT_SLICE_ROWS = int(os.environ.get("CQO_IMPORT_SLICE_ROWS", "10000"))
+# A PDF (filing form, certificates, hour proofs, the assessment report) renders in a child process
+# killed after this many seconds: the answer is then 503 with Retry-After, never a worker held
+# for minutes (cqo/lib/pdf.py). Every text a PDF prints is bounded where it is typed
+# (cqo/lib/bounds.py), and at those bounds the longest page renders in under 2 s on one core,
+# so only a render that cannot finish meets this.
+CQO_PDF_TIMEOUT_SECONDS = float(os.environ.get("CQO_PDF_TIMEOUT_SECONDS", "8"))
 # A deployment's own policy packs (SPEC §4), loaded with the shipped ones by `load_packs`.
 CQO_POLICY_PACK_DIR = Path(os.environ.get("CQO_POLICY_PACK_DIR") or DATA_DIR / "packs")
 

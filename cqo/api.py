@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -16,6 +17,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 
 from cqo.accounts.models import ApiToken
+from cqo.lib import faults, pdf
 from cqo.lib.errors import TooManyRequests
 
 
@@ -113,12 +115,27 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
 
 
+# The limits of cqo/lib/bounds.py, said in the platform's language (pydantic says them in English).
+LIMIT_MESSAGES = {
+    "string_too_long": gettext_lazy("不能超过 %(max_length)d 个字符"),
+    "too_long": gettext_lazy("最多 %(max_length)d 项"),
+}
+
+
+def schema_message(err: dict[str, Any]) -> str:
+    message = LIMIT_MESSAGES.get(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if message is not None and isinstance(ctx.get("max_length"), int):
+        return str(message) % {"max_length": ctx["max_length"]}
+    return str(err.get("msg", ""))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     detail = []
     for err in exc.errors:
         loc = [str(x) for x in err.get("loc", []) if x not in ("body", "payload", "query", "path")]
-        detail.append({"field": ".".join(loc) or "__all__", "message": err.get("msg", "")})
+        detail.append({"field": ".".join(loc) or "__all__", "message": schema_message(err)})
     return api.create_response(request, {"detail": detail}, status=422)
 
 
@@ -152,6 +169,12 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(
         request, {"detail": [{"field": "__all__", "message": message}]}, status=403
     )
+
+
+@api.exception_handler(pdf.RenderTimeout)
+def on_render_timeout(request: HttpRequest, exc: pdf.RenderTimeout) -> HttpResponse:
+    # 503 with Retry-After, as the pages answer (cqo/lib/faults.py); also with DEBUG on
+    return faults.render_timeout_response(request, exc)
 
 
 @api.exception_handler(AuthenticationError)

@@ -203,6 +203,64 @@ def file_appointment(
     return services.filing_approve(actor=reviewer, appointment=appt)
 
 
+def text_at_the_limit(limit: int, lines: int = 1, char: str = "质") -> str:
+    """``limit`` characters in ``lines`` lines (newlines count): a text at its field's maximum."""
+    width = (limit - (lines - 1)) // lines
+    body = "\n".join(char * width for _ in range(lines))
+    return body + char * (limit - len(body))
+
+
+def at_the_limits(p: Personas) -> Appointment:
+    """A filed appointment whose every printed text is at its field's maximum (length and
+    lines), built through the services: the worst case of the printed forms (bench/pdf.py)."""
+    from cqo.lib import bounds
+    from cqo.lib.bounds import max_length
+
+    def full(model: type[Any], name: str, lines: int = 1, char: str = "质") -> str:
+        return text_at_the_limit(max_length(model, name), lines, char)
+
+    services.enterprise_update(
+        actor=p.province,
+        enterprise=p.enterprise_a,
+        data={
+            "name": full(Enterprise, "name", char="企"),
+            "website": "http://www."
+            + "w" * (max_length(Enterprise, "website") - 22)
+            + ".example.cn",
+            "main_products": full(Enterprise, "main_products", bounds.FORM_CELL_LINES),
+            "registered_address": full(Enterprise, "registered_address", char="址"),
+            "responsible_name": full(Enterprise, "responsible_name", char="负"),
+            "responsible_position": full(Enterprise, "responsible_position", char="职"),
+            "special_equipment_licence": full(Enterprise, "special_equipment_licence", char="T"),
+            "own_cqo_conditions": full(Enterprise, "own_cqo_conditions"),
+        },
+    )
+    person = services.person_update(
+        actor=p.cqo,
+        person=p.person,
+        data={
+            "name": full(Person, "name", char="𠮷"),
+            "position": full(Person, "position", char="职"),
+            "title": full(Person, "title", char="称"),
+            "major": full(Person, "major", char="专"),
+            # 64 + 1 + 63 + 1 + 63 + 1 + 61: the longest address the validator takes
+            "email": "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".cn",
+            "mailing_address": full(Person, "mailing_address", char="址"),
+            "work_history": full(Person, "work_history", bounds.PRINTED_LIST_LINES, "历"),
+        },
+    )
+    return file_appointment(
+        p,
+        person=person,
+        post=full(Appointment, "post", char="岗"),
+        assessment_result=full(Appointment, "assessment_result", char="测"),
+        duties=full(Appointment, "duties", bounds.PRINTED_LIST_LINES, "责"),
+        powers=full(Appointment, "powers", bounds.PRINTED_LIST_LINES, "权"),
+        remarks=full(Appointment, "remarks", bounds.FORM_CELL_LINES, "注"),
+        justification=full(Appointment, "justification", char="说"),
+    )
+
+
 @pytest.fixture
 def personas(db: Any) -> Personas:
     return build_personas()

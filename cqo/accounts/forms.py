@@ -2,13 +2,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.services import user_authenticate
+from cqo.lib import bounds
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     """The login page's form, going through the same guessing bound as the API."""
+
+    # Django's field, bounded (cqo/lib/bounds.py)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=bounds.PASSWORD,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds
+from cqo.lib.bounds import text_field
+
 
 class AuditEntry(models.Model):
     """One change, transition or sensitive read: who, when, what, before and after (SPEC §10).
@@ -33,7 +36,8 @@ class AuditEntry(models.Model):
     target_repr = models.CharField(max_length=200, blank=True)
     # {"field": [before, after]} for updates; personal values appear masked only.
     changes = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
+    # composed by the services from bounded inputs; audit_record keeps it within the limit
+    note = text_field(max_length=bounds.DOCUMENT, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

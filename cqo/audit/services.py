@@ -9,6 +9,7 @@ from django.db import connection, models, transaction
 from django.utils.module_loading import import_string
 
 from cqo.audit.models import AuditEntry
+from cqo.lib import bounds
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +93,9 @@ def audit_record(
         action=action,
         target_type=target_type,
         target_id=str(target_id),
-        target_repr=str(target_repr)[:200],
+        target_repr=str(target_repr)[: bounds.max_length(AuditEntry, "target_repr")],
         changes=changes or {},
-        note=note,
+        note=note[: bounds.max_length(AuditEntry, "note")],
     )
     _notify(target_type)
     return entry

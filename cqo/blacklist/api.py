@@ -21,12 +21,15 @@ from cqo.accounts.api import ERRORS, ErrorOut
 from cqo.accounts.models import Role, User
 from cqo.blacklist import rules, selectors, services
 from cqo.blacklist.models import Appeal, Listing
-from cqo.lib import clock
+from cqo.lib import clock, dates
+from cqo.lib.bounds import max_length
+from cqo.reference import validators
 from cqo.reference.apitypes import Choices
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry_selectors
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
+from cqo.registry.models import Person
 
 ListingKind = Annotated[Listing.Kind, Choices("ListingKind", Listing.Kind)]
 ListingAppealStatus = Annotated[Appeal.Status, Choices("ListingAppealStatus", Appeal.Status)]
@@ -53,19 +56,27 @@ class ListingIn(Schema):
     """The person by ``person`` (public id), or by ``id_number`` and ``person_name``."""
 
     person: uuid.UUID | None = Field(None, description="the person's public id")
-    id_number: str | None = Field(None, max_length=18, description="居民身份证号")
-    person_name: str | None = Field(None, max_length=50, description="must match the record")
+    id_number: str | None = Field(
+        None, max_length=validators.ID_NUMBER_MAX_INPUT, description="居民身份证号"
+    )
+    person_name: str | None = Field(
+        None, max_length=max_length(Person, "name"), description="must match the record"
+    )
     kind: ListingKind = Field(description="warning (警示) or exit (退出)")
-    reason: str = Field(max_length=rules.TEXT_MAX, description="列入原因, at least 4 characters")
-    accident: str = Field("", max_length=rules.TEXT_MAX, description="事故情况")
+    reason: str = Field(
+        max_length=max_length(Listing, "reason"), description="列入原因, at least 4 characters"
+    )
+    accident: str = Field("", max_length=max_length(Listing, "accident"), description="事故情况")
     authority_name: str = Field(
-        "", max_length=100, description="发布机关; default: the bureau of the issuing region"
+        "",
+        max_length=max_length(Listing, "authority_name"),
+        description="发布机关; default: the bureau of the issuing region",
     )
     region: str | None = Field(
         None, pattern=REGION_CODE, description="the issuing region; admin only (regulators: own)"
     )
-    start_date: dt.date = Field(description="first day in force; may be in the future")
-    end_date: dt.date | None = Field(None, description="last day in force (inclusive)")
+    start_date: dates.EventDate = Field(description="first day in force; may be in the future")
+    end_date: dates.TermDate | None = Field(None, description="last day in force (inclusive)")
     public: bool = Field(False, description="shown on the public notice")
 
 
@@ -120,21 +131,27 @@ class ListingPage(Schema):
 
 
 class ListingRevokeIn(Schema):
-    reason: str = Field(max_length=rules.TEXT_MAX, description="at least 4 characters")
+    reason: str = Field(
+        max_length=max_length(Listing, "revoke_reason"), description="at least 4 characters"
+    )
 
 
 class EndDateIn(Schema):
-    end_date: dt.date | None = Field(description="null: no end date")
-    note: str = Field("", max_length=rules.TEXT_MAX)
+    end_date: dates.TermDate | None = Field(description="null: no end date")
+    note: str = Field("", max_length=rules.END_DATE_NOTE_MAX)
 
 
 class ListingAppealIn(Schema):
-    grounds: str = Field(max_length=rules.TEXT_MAX, description="at least 10 characters")
+    grounds: str = Field(
+        max_length=max_length(Appeal, "grounds"), description="at least 10 characters"
+    )
 
 
 class ListingAppealDecisionIn(Schema):
     outcome: Literal["upheld", "granted"] = Field(description="维持 or 撤销列入")
-    note: str = Field(max_length=rules.TEXT_MAX, description="decision note, required")
+    note: str = Field(
+        max_length=max_length(Appeal, "decision_note"), description="decision note, required"
+    )
 
 
 class PublicFilters(PageQuery):

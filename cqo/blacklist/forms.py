@@ -8,16 +8,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cqo.blacklist import rules
 from cqo.blacklist.models import Appeal, Listing
+from cqo.lib import dates
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
+from cqo.reference import validators
+from cqo.reference.models import Region
+from cqo.registry.models import Person
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILE_HELP = _("PDF、JPG 或 PNG，不超过20MB")
 
 
 class ListingForm(BootstrapForm):
-    person_name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    person_name = forms.CharField(label=_("姓名"), max_length=max_length(Person, "name"))
+    id_number = forms.CharField(label=_("身份证号"), max_length=validators.ID_NUMBER_MAX_INPUT)
     kind = forms.ChoiceField(
         label=_("类别"),
         choices=[("", "—"), *Listing.Kind.choices],
@@ -25,28 +31,36 @@ class ListingForm(BootstrapForm):
     )
     reason = forms.CharField(
         label=_("列入原因"),
+        max_length=max_length(Listing, "reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("因责任心不强、履职不到位，造成重大质量安全事故的情况"),
     )
     accident = forms.CharField(
-        label=_("事故情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("事故情况"),
+        max_length=max_length(Listing, "accident"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     evidence = forms.FileField(label=_("证据材料"), required=False, help_text=FILE_HELP)
     authority_name = forms.CharField(
         label=_("发布机关"),
-        max_length=100,
+        max_length=max_length(Listing, "authority_name"),
         required=False,
         help_text=_("不填则为发布机关辖区的市场监督管理局"),
     )
     region = forms.CharField(
         label=_("发布机关所在行政区划代码"),
-        max_length=6,
+        max_length=max_length(Region, "code"),
         required=False,
         help_text=_("平台管理员代为录入时填写；不填则取该人员所在行政区划"),
     )
-    start_date = forms.DateField(label=_("起始日期"), widget=DATE)
+    start_date = forms.DateField(label=_("起始日期"), widget=DATE, validators=[dates.EVENT])
     end_date = forms.DateField(
-        label=_("截止日期"), widget=DATE, required=False, help_text=_("不填为长期")
+        label=_("截止日期"),
+        widget=DATE,
+        required=False,
+        help_text=_("不填为长期"),
+        validators=[dates.TERM],
     )
     public = forms.BooleanField(label=_("在公示页面公开"), required=False)
 
@@ -60,18 +74,30 @@ class ListingForm(BootstrapForm):
 
 
 class RevokeForm(BootstrapForm):
-    reason = forms.CharField(label=_("撤销原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("撤销原因"),
+        max_length=max_length(Listing, "revoke_reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EndDateForm(BootstrapForm):
     end_date = forms.DateField(
-        label=_("截止日期"), widget=DATE, required=False, help_text=_("不填为长期")
+        label=_("截止日期"),
+        widget=DATE,
+        required=False,
+        help_text=_("不填为长期"),
+        validators=[dates.TERM],
     )
-    note = forms.CharField(label=_("说明"), required=False, max_length=4000)
+    note = forms.CharField(label=_("说明"), required=False, max_length=rules.END_DATE_NOTE_MAX)
 
 
 class AppealForm(BootstrapForm):
-    grounds = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    grounds = forms.CharField(
+        label=_("申诉理由"),
+        max_length=max_length(Appeal, "grounds"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     attachment = forms.FileField(label=_("申诉材料"), required=False, help_text=FILE_HELP)
 
 
@@ -84,4 +110,8 @@ class DecideForm(BootstrapForm):
             (Appeal.Status.GRANTED, Appeal.Status.GRANTED.label),
         ],
     )
-    note = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("决定理由"),
+        max_length=max_length(Appeal, "decision_note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cqo.blacklist import rules
-from cqo.lib import clock
+from cqo.lib import bounds, clock, dates
+from cqo.lib.bounds import text_field
 
 
 class Listing(models.Model):
@@ -41,8 +42,8 @@ class Listing(models.Model):
         related_name="listings",
     )
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
-    reason = models.TextField(_("列入原因"))
-    accident = models.TextField(_("事故情况"), blank=True)
+    reason = text_field(_("列入原因"), max_length=bounds.STATEMENT)
+    accident = text_field(_("事故情况"), max_length=bounds.STATEMENT, blank=True)
     evidence = models.FileField(_("证据材料"), upload_to="blacklist/%Y/", blank=True)
     # The issuing authority: the regulator's region decides who may revoke (the issuing level or
     # above) and which regulators see the listing by region.
@@ -59,8 +60,8 @@ class Listing(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    start_date = models.DateField(_("起始日期"))
-    end_date = models.DateField(_("截止日期"), null=True, blank=True)
+    start_date = models.DateField(_("起始日期"), validators=[dates.EVENT])
+    end_date = models.DateField(_("截止日期"), null=True, blank=True, validators=[dates.TERM])
     public = models.BooleanField(_("公开公示"), default=False)
     # When an exit listing's effect (ending the person's filed appointments) was applied: on
     # creation if it starts at once, else by `manage.py blacklist_activate` (idempotent).
@@ -80,7 +81,7 @@ class Listing(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    revoke_reason = models.TextField(_("撤销原因"), blank=True)
+    revoke_reason = text_field(_("撤销原因"), max_length=bounds.STATEMENT, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -142,7 +143,7 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    grounds = models.TextField(_("申诉理由"))
+    grounds = text_field(_("申诉理由"), max_length=bounds.STATEMENT)
     attachment = models.FileField(_("申诉材料"), upload_to="blacklist/appeals/%Y/", blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -157,7 +158,7 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decision_note = models.TextField(_("决定说明"), blank=True)
+    decision_note = text_field(_("决定说明"), max_length=bounds.STATEMENT, blank=True)
 
     class Meta:
         ordering = ["-filed_at", "-pk"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cqo.lib import bounds
+
 PENDING = "pending"
 IN_FORCE = "in_force"
 ENDED = "ended"
@@ -16,7 +18,8 @@ EXIT = "exit"
 REASON_MIN = 4
 GROUNDS_MIN = 10
 NOTE_MIN = 4
-TEXT_MAX = 4000
+# The note of a change of end date, kept in the audit trail (no model field of its own).
+END_DATE_NOTE_MAX = bounds.STATEMENT
 
 
 def listing_state(*, revoked: bool, start: dt.date, end: dt.date | None, on: dt.date) -> str:

@@ -29,7 +29,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.blacklist import rules, selectors
 from cqo.blacklist.models import Appeal, Listing
-from cqo.lib import clock, uploads
+from cqo.lib import bounds, clock, dates, uploads
 from cqo.lib.errors import Errors
 from cqo.reference import validators
 from cqo.reference.models import Region
@@ -61,28 +61,46 @@ def _text(data: Data, key: str) -> str:
     return "" if value is None else str(value).replace("\x00", "").strip()
 
 
-def _long_text(errors: Errors, field: str, value: str, minimum: int, message: str) -> str:
+def _long_text(
+    errors: Errors, field: str, value: str, minimum: int, message: str, *, limit: int, label: Any
+) -> str:
     if len(value) < minimum:
         errors.add(field, message)
-    elif len(value) > rules.TEXT_MAX:
-        errors.add(field, _("不能超过%(n)d个字") % {"n": rules.TEXT_MAX})
+    elif len(value) > limit:
+        errors.add(field, bounds.too_long_message(label, limit, len(value)))
     return value
 
 
+def _bounded(model: type[Any], name: str) -> dict[str, Any]:
+    """The limit and label of ``model.name`` for ``_long_text``."""
+    return {
+        "limit": bounds.max_length(model, name),
+        "label": model._meta.get_field(name).verbose_name,
+    }
+
+
 def _date(errors: Errors, field: str, value: Any, *, required: bool) -> dt.date | None:
+    """A listing's date, parsed and within the range of its kind (cqo/lib/dates.py): a listing
+    dated 0001-01-01 or 9999-12-31 is a typing error, not a record."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    if isinstance(value, dt.date):
-        return value
     if value in (None, ""):
         if required:
             errors.add(field, _("请填写日期"))
         return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+            return None
+    model_field = Listing._meta.get_field(field)
+    bound = dates.range_of(model_field)
+    label = getattr(model_field, "verbose_name", field)
+    if bound is not None and (message := bound.error(value, label)):
+        errors.add(field, message)
         return None
+    return value
 
 
 def _file(errors: Errors, field: str, value: Any) -> UploadedFile | None:
@@ -203,9 +221,16 @@ def listing_create(*, actor: User, data: Data, person: Person | None = None) -> 
     if kind not in Listing.Kind.values:
         errors.add("kind", _("请选择类别：警示或退出"))
     reason = _long_text(
-        errors, "reason", _text(data, "reason"), rules.REASON_MIN, _("请写明列入原因（至少4个字）")
+        errors,
+        "reason",
+        _text(data, "reason"),
+        rules.REASON_MIN,
+        _("请写明列入原因（至少4个字）"),
+        **_bounded(Listing, "reason"),
     )
-    accident = _long_text(errors, "accident", _text(data, "accident"), 0, "")
+    accident = _long_text(
+        errors, "accident", _text(data, "accident"), 0, "", **_bounded(Listing, "accident")
+    )
     region = _issuing_region(errors, actor, data, person)
     authority = _text(data, "authority_name") or default_authority(region)
     if len(authority) < 2 and region is not None:  # without a region: that error only
@@ -357,6 +382,7 @@ def listing_revoke(*, actor: User, listing: Listing, reason: str) -> Listing:
         (reason or "").replace("\x00", "").strip(),
         rules.NOTE_MIN,
         _("请写明撤销原因（至少4个字）"),
+        **_bounded(Listing, "revoke_reason"),
     )
     errors.raise_if_any()
     _revoke(actor, listing, reason)
@@ -375,7 +401,15 @@ def listing_set_end_date(
         raise ValidationError({"status": _("已撤销的名单不能调整截止日期")})
     errors = Errors()
     end = _date(errors, "end_date", end_date, required=False)
-    note = _long_text(errors, "note", (note or "").replace("\x00", "").strip(), 0, "")
+    note = _long_text(
+        errors,
+        "note",
+        (note or "").replace("\x00", "").strip(),
+        0,
+        "",
+        limit=rules.END_DATE_NOTE_MAX,
+        label=_("说明"),
+    )
     if end is not None and end < listing.start_date:
         errors.add("end_date", _("截止日期不能早于起始日期"))
     if "end_date" not in errors.errors:
@@ -424,6 +458,7 @@ def appeal_create(*, actor: User, listing: Listing, data: Data) -> Appeal:
         _text(data, "grounds"),
         rules.GROUNDS_MIN,
         _("请写明申诉理由（至少10个字）"),
+        **_bounded(Appeal, "grounds"),
     )
     attachment = _file(errors, "attachment", data.get("attachment"))
     errors.raise_if_any()
@@ -461,6 +496,7 @@ def appeal_decide(*, actor: User, appeal: Appeal, outcome: str, note: str) -> Ap
         (note or "").replace("\x00", "").strip(),
         rules.NOTE_MIN,
         _("请写明决定理由（至少4个字）"),
+        **_bounded(Appeal, "decision_note"),
     )
     errors.raise_if_any()
     if outcome == Appeal.Status.GRANTED:

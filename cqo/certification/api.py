@@ -18,28 +18,37 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from cqo.accounts.api import ERRORS, ErrorOut
+from cqo.accounts.models import User
 from cqo.certification import printing, rules, selectors, services
 from cqo.certification.models import (
+    Appeal,
     Application,
     CertificationBody,
     Evidence,
+    Expert,
     LevelCertificate,
+    PanelMember,
+    Recommendation,
     SupervisionAction,
     WarningRecord,
     WorkPeriod,
     YearlyReview,
 )
+from cqo.certification.models import CertificationBody as Body
 from cqo.certification.services._common import TEXT_MAX
-from cqo.lib import clock
+from cqo.lib import clock, dates
+from cqo.lib.bounds import max_length
 from cqo.lib.errors import TooManyRequests
 from cqo.lib.lookups import too_many_lookups
 from cqo.policy.selectors import certification_pack, governing_for_version
+from cqo.reference import validators
 from cqo.reference.apitypes import Choices, RecordKey, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
+from cqo.registry.models import Enterprise, Person
 
 BodyKind = Annotated[CertificationBody.Kind, Choices("BodyKind", CertificationBody.Kind)]
 WorkPeriodKind = Annotated[WorkPeriod.Kind, Choices("WorkPeriodKind", WorkPeriod.Kind)]
@@ -73,14 +82,17 @@ LevelIn = Literal["AAA", "AAAA", "AAAAA"]
 ShownStatus = Literal[
     "valid", "suspended", "discontinued", "withdrawn", "void", "superseded", "expired"
 ]
-Score = float | int | str | None
+# An Annex A cell ("8.1.1") and its score, a number or its text ("40.5"): bounded here, where
+# the sheet's shape is declared.
+CellCode = Annotated[str, StringConstraints(max_length=16)]
+Score = float | int | Annotated[str, StringConstraints(max_length=16)] | None
 
 
 # Schemas --------------------------------------------------------------------------------------
 
 
 class GradeIn(Schema):
-    scores: dict[str, Score] = Field(
+    scores: dict[CellCode, Score] = Field(
         max_length=40,
         description='score per Annex A cell, e.g. {"8.1.1": 80, "8.1.2": 40.5, …}; every one of '
         "the 13 cells, each 0…its maximum with at most one decimal",
@@ -103,32 +115,42 @@ class GradeOut(Schema):
 
 
 class BodyIn(Schema):
-    code: str = Field(min_length=2, max_length=8)
-    name: str = Field(min_length=1, max_length=200)
-    uscc: str = Field(min_length=1, max_length=18)
-    legal_representative: str = Field(min_length=1, max_length=50)
+    code: str = Field(min_length=2, max_length=max_length(Body, "code"))
+    name: str = Field(min_length=1, max_length=max_length(Body, "name"))
+    uscc: str = Field(min_length=1, max_length=max_length(Body, "uscc"))
+    legal_representative: str = Field(
+        min_length=1,
+        max_length=max_length(Body, "legal_representative"),
+    )
     kind: BodyKind
-    authorising_body: str = Field("", max_length=200)
-    authorising_document: str = Field("", max_length=200)
-    supervising_authority: str = Field(min_length=1, max_length=200)
+    authorising_body: str = Field("", max_length=max_length(Body, "authorising_body"))
+    authorising_document: str = Field("", max_length=max_length(Body, "authorising_document"))
+    supervising_authority: str = Field(
+        min_length=1,
+        max_length=max_length(Body, "supervising_authority"),
+    )
     supervising_region: str = Field(pattern=r"^[0-9]{6}$")
-    premises: str = Field(min_length=1, max_length=300)
-    resources: str = Field(min_length=1, max_length=TEXT_MAX)
-    pack_slug: str = Field("level-standard", max_length=40)
+    premises: str = Field(min_length=1, max_length=max_length(Body, "premises"))
+    resources: str = Field(min_length=1, max_length=max_length(Body, "resources"))
+    pack_slug: str = Field("level-standard", max_length=max_length(Body, "pack_slug"))
     active: bool = True
 
 
 class ExpertIn(Schema):
-    name: str = Field(min_length=1, max_length=50)
-    title: str = Field("", max_length=100)
-    speciality: str = Field("", max_length=200)
-    employer: str = Field("", max_length=200)
-    username: str = Field("", max_length=150, description="a certifier login to bind")
+    name: str = Field(min_length=1, max_length=max_length(Expert, "name"))
+    title: str = Field("", max_length=max_length(Expert, "title"))
+    speciality: str = Field("", max_length=max_length(Expert, "speciality"))
+    employer: str = Field("", max_length=max_length(Expert, "employer"))
+    username: str = Field(
+        "",
+        max_length=max_length(User, "username"),
+        description="a certifier login to bind",
+    )
     active: bool = True
 
 
 class MemberIn(Schema):
-    username: str = Field(min_length=1, max_length=150)
+    username: str = Field(min_length=1, max_length=max_length(User, "username"))
 
 
 class ExpertOut(Schema):
@@ -161,10 +183,19 @@ class BodyOut(Schema):
 
 
 class RecommendationIn(Schema):
-    id_number: str = Field(max_length=18, description="the recommended person's ID number")
-    person_name: str = Field(max_length=50, description="must match the registered name")
-    opinion: str = Field(max_length=TEXT_MAX, description="推荐意见, at least 4 characters")
-    recommender: str = Field(max_length=50, description="推荐人（单位负责人）")
+    id_number: str = Field(
+        max_length=validators.ID_NUMBER_MAX_INPUT, description="the recommended person's ID number"
+    )
+    person_name: str = Field(
+        max_length=max_length(Person, "name"), description="must match the registered name"
+    )
+    opinion: str = Field(
+        max_length=max_length(Recommendation, "opinion"),
+        description="推荐意见, at least 4 characters",
+    )
+    recommender: str = Field(
+        max_length=max_length(Recommendation, "recommender"), description="推荐人（单位负责人）"
+    )
 
 
 class RecommendationOut(Schema):
@@ -179,35 +210,39 @@ class RecommendationOut(Schema):
 
 
 class ApplicationIn(Schema):
-    body: str = Field(max_length=8, description="the body's code")
+    body: str = Field(max_length=max_length(Body, "code"), description="the body's code")
     enterprise: str = Field(
-        max_length=18,
+        max_length=max_length(Enterprise, "uscc"),
         description="USCC of the organisation: one that filed the applicant's appointment or "
         "recommended them (POST /certification/recommendations); any other is a 422",
     )
     level_applied: LevelIn
-    education_training: str = Field("", max_length=TEXT_MAX)
-    work_summary: str = Field("", max_length=TEXT_MAX)
-    quality_experience: str = Field("", max_length=TEXT_MAX)
-    performance: str = Field("", max_length=TEXT_MAX)
-    recommendation: str = Field("", max_length=TEXT_MAX)
-    recommender: str = Field("", max_length=50)
+    education_training: str = Field("", max_length=max_length(Application, "education_training"))
+    work_summary: str = Field("", max_length=max_length(Application, "work_summary"))
+    quality_experience: str = Field("", max_length=max_length(Application, "quality_experience"))
+    performance: str = Field("", max_length=max_length(Application, "performance"))
+    recommendation: str = Field("", max_length=max_length(Application, "recommendation"))
+    recommender: str = Field("", max_length=max_length(Application, "recommender"))
     declares_technical: bool = Field(False, description="§5.1.2")
     declares_qms: bool = Field(False, description="§5.1.3")
     declares_no_disqualification: bool = Field(False, description="§5.1.5 a)–c)")
-    declaration_note: str = Field("", max_length=TEXT_MAX)
+    declaration_note: str = Field("", max_length=max_length(Application, "declaration_note"))
 
 
 class ApplicationUpdateIn(ApplicationIn):
-    body: str = Field("", max_length=8, description="ignored: the body cannot change")
+    body: str = Field(
+        "",
+        max_length=max_length(Body, "code"),
+        description="ignored: the body cannot change",
+    )
 
 
 class PeriodIn(Schema):
-    organisation: str = Field(min_length=1, max_length=200)
-    post: str = Field(min_length=1, max_length=100)
+    organisation: str = Field(min_length=1, max_length=max_length(WorkPeriod, "organisation"))
+    post: str = Field(min_length=1, max_length=max_length(WorkPeriod, "post"))
     kind: WorkPeriodKind
-    start: dt.date
-    end: dt.date | None = None
+    start: dates.LifetimeDate
+    end: dates.LifetimeDate | None = None
 
 
 class WorkPeriodOut(Schema):
@@ -287,7 +322,10 @@ class ApplicationFilters(PageQuery):
 
 
 class ApplicationReturnIn(Schema):
-    items: str = Field(max_length=TEXT_MAX, description="the materials to supplement (§9.2.1)")
+    items: str = Field(
+        max_length=max_length(Application, "return_items"),
+        description="the materials to supplement (§9.2.1)",
+    )
 
 
 class PanelIn(Schema):
@@ -297,27 +335,27 @@ class PanelIn(Schema):
 
 class AssessmentRecordIn(Schema):
     kind: Literal["interview", "site_visit"]
-    on: dt.date
-    notes: str = Field(max_length=TEXT_MAX)
+    on: dates.EventDate
+    notes: str = Field(max_length=max_length(Application, "interview_notes"))
 
 
 class SheetIn(Schema):
-    scores: dict[str, Score] = Field(max_length=40)
-    comments: str = Field("", max_length=TEXT_MAX)
+    scores: dict[CellCode, Score] = Field(max_length=40)
+    comments: str = Field("", max_length=max_length(PanelMember, "comments"))
     submit: bool = Field(False, description="true: complete and final")
 
 
 class ReportIn(Schema):
-    report: str = Field(max_length=20000)
+    report: str = Field(max_length=max_length(Application, "report"))
 
 
 class CertificationAppealIn(Schema):
-    grounds: str = Field(max_length=TEXT_MAX)
+    grounds: str = Field(max_length=max_length(Appeal, "grounds"))
 
 
 class AppealDecideIn(Schema):
     upheld: bool
-    decision: str = Field(max_length=TEXT_MAX)
+    decision: str = Field(max_length=max_length(Appeal, "decision"))
 
 
 class CertificationAppealOut(Schema):
@@ -392,18 +430,22 @@ class SuperviseIn(Schema):
 class WarningIn(Schema):
     kind: WarningKind
     conduct: WarningRecord.Conduct
-    reason: str = Field(max_length=TEXT_MAX)
+    reason: str = Field(max_length=max_length(WarningRecord, "reason"))
 
 
 class ReviewIn(Schema):
     year: int = Field(ge=2000, le=2100)
     rating: YearlyReview.Rating
-    summary: str = Field(max_length=TEXT_MAX)
+    summary: str = Field(max_length=max_length(YearlyReview, "summary"))
 
 
 class ReissueIn(Schema):
     reason: str = Field(max_length=TEXT_MAX)
-    enterprise: str = Field("", max_length=18, description="new organisation's USCC, if changed")
+    enterprise: str = Field(
+        "",
+        max_length=max_length(Enterprise, "uscc"),
+        description="new organisation's USCC, if changed",
+    )
 
 
 class TalentRecommendationIn(Schema):
@@ -793,7 +835,7 @@ def evidence_add(
     request: HttpRequest,
     app_id: uuid.UUID,
     kind: Form[EvidenceKind],
-    title: Annotated[str, Form(min_length=1)],
+    title: Annotated[str, Form(min_length=1, max_length=max_length(Evidence, "title"))],
     file: File[UploadedFile],
 ) -> Status[ApplicationOut]:
     """Multipart: kind, title, file (PDF/JPG/PNG, ≤ 20 MB)."""

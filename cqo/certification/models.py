@@ -20,6 +20,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
+
 
 class Level(models.TextChoices):
     AAA = "AAA", "AAA（3A）"
@@ -59,7 +62,7 @@ class CertificationBody(models.Model):
     )
     # §7.4 应具备满足要求的场所、设备以及其他开展认定工作所需的资源
     premises = models.CharField(_("办公场所"), max_length=300)
-    resources = models.TextField(_("设备及其他资源"))
+    resources = text_field(_("设备及其他资源"), max_length=bounds.STATEMENT)
     pack_slug = models.CharField(_("适用认定标准"), max_length=40, default="level-standard")
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -146,7 +149,7 @@ class Recommendation(models.Model):
         on_delete=models.PROTECT,
         related_name="level_recommendations",
     )
-    opinion = models.TextField(_("推荐意见"))
+    opinion = text_field(_("推荐意见"), max_length=bounds.STATEMENT)
     recommender = models.CharField(_("推荐人（单位负责人）"), max_length=50)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -217,12 +220,12 @@ class Application(models.Model):
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     # §9.1 a) 申请表及证实性材料
-    education_training = models.TextField(_("教育和培训履历"))
-    work_summary = models.TextField(_("工作经历"))
-    quality_experience = models.TextField(_("质量专业经历"))
-    performance = models.TextField(_("工作绩效"))
+    education_training = text_field(_("教育和培训履历"), max_length=bounds.STATEMENT)
+    work_summary = text_field(_("工作经历"), max_length=bounds.STATEMENT)
+    quality_experience = text_field(_("质量专业经历"), max_length=bounds.STATEMENT)
+    performance = text_field(_("工作绩效"), max_length=bounds.STATEMENT)
     # §9.1 b) 所在组织的推荐意见
-    recommendation = models.TextField(_("所在组织推荐意见"))
+    recommendation = text_field(_("所在组织推荐意见"), max_length=bounds.STATEMENT)
     recommender = models.CharField(_("推荐人（单位负责人）"), max_length=50)
     # declarations (§5.1.2, §5.1.3, §5.1.5)
     declares_technical = models.BooleanField(
@@ -234,7 +237,7 @@ class Application(models.Model):
     declares_no_disqualification = models.BooleanField(
         _("本人无§5.1.5 a)～c)所列不得担任首席质量官的情形"), default=False
     )
-    declaration_note = models.TextField(_("声明说明"), blank=True)
+    declaration_note = text_field(_("声明说明"), max_length=bounds.STATEMENT, blank=True)
     # frozen at submission: the eligibility verdict with clause citations, the years counted
     pack_version = models.ForeignKey(
         "policy.PackVersion",
@@ -247,16 +250,21 @@ class Application(models.Model):
     eligibility = models.JSONField(default=dict, blank=True, editable=False)
     related_months = models.PositiveIntegerField(_("相关工作经验（月）"), default=0)
     filing_status = models.CharField(_("备案情况"), max_length=200, blank=True)
-    return_items = models.TextField(_("需补充完善的材料"), blank=True)
+    return_items = text_field(_("需补充完善的材料"), max_length=bounds.STATEMENT, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     # §9.3.1 面试答辩，必要时开展现场验证
-    interview_on = models.DateField(_("面试答辩日期"), null=True, blank=True)
-    interview_notes = models.TextField(_("面试答辩记录"), blank=True)
-    site_visit_on = models.DateField(_("现场验证日期"), null=True, blank=True)
-    site_visit_notes = models.TextField(_("现场验证记录"), blank=True)
+    interview_on = models.DateField(
+        _("面试答辩日期"), null=True, blank=True, validators=[dates.EVENT]
+    )
+    interview_notes = text_field(_("面试答辩记录"), max_length=bounds.STATEMENT, blank=True)
+    site_visit_on = models.DateField(
+        _("现场验证日期"), null=True, blank=True, validators=[dates.EVENT]
+    )
+    site_visit_notes = text_field(_("现场验证记录"), max_length=bounds.STATEMENT, blank=True)
     # §9.3.3 the leader's report; the panel scores (SPEC §12.5), the grade (Annex B; §12.3)
-    report = models.TextField(_("认定报告"), blank=True)
+    # the panel's report (§9.3.3), typed into the platform, never printed whole
+    report = text_field(_("认定报告"), max_length=bounds.DOCUMENT, blank=True)
     report_signed_at = models.DateTimeField(_("组长签署时间"), null=True, blank=True)
     panel_scores = models.JSONField(default=dict, blank=True, editable=False)
     total = models.DecimalField(
@@ -300,8 +308,8 @@ class WorkPeriod(models.Model):
     organisation = models.CharField(_("工作单位"), max_length=200)
     post = models.CharField(_("岗位/职务"), max_length=100)
     kind = models.CharField(_("岗位类别"), max_length=10, choices=Kind.choices)
-    start = models.DateField(_("起始日期"))
-    end = models.DateField(_("截止日期"), null=True, blank=True)
+    start = models.DateField(_("起始日期"), validators=[dates.LIFETIME])
+    end = models.DateField(_("截止日期"), null=True, blank=True, validators=[dates.LIFETIME])
 
     class Meta:
         ordering = ["start", "pk"]
@@ -354,7 +362,7 @@ class PanelMember(models.Model):
     leader = models.BooleanField(_("专家组长"), default=False)
     # the expert's scoring sheet: {indicator code: "85.0"} over the Annex A cells
     scores = models.JSONField(default=dict, blank=True)
-    comments = models.TextField(_("评语"), blank=True)
+    comments = text_field(_("评语"), max_length=bounds.STATEMENT, blank=True)
     submitted_at = models.DateTimeField(_("评分提交时间"), null=True, blank=True)
 
     class Meta:
@@ -425,7 +433,8 @@ class LevelCertificate(models.Model):
         _("状态"), max_length=20, choices=Status.choices, default=Status.VALID, db_index=True
     )
     status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
-    status_reason = models.TextField(_("状态变更原因"), blank=True)
+    # a supervision action's reason and its evidence note together
+    status_reason = text_field(_("状态变更原因"), max_length=bounds.DOCUMENT, blank=True)
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("替代的证书"),
@@ -489,7 +498,8 @@ class SupervisionAction(models.Model):
     )
     action = models.CharField(_("措施"), max_length=20, choices=Action.choices)
     ground = models.CharField(_("事由"), max_length=30, choices=Ground.choices)
-    reason = models.TextField(_("情况说明"))
+    # the reason typed and the evidence note after it (services.supervise)
+    reason = text_field(_("情况说明"), max_length=bounds.DOCUMENT)
     evidence = models.FileField(
         _("证据材料"), upload_to="certification/supervision/%Y/", blank=True
     )
@@ -528,7 +538,7 @@ class WarningRecord(models.Model):
     )
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     conduct = models.CharField(_("情形"), max_length=10, choices=Conduct.choices)
-    reason = models.TextField(_("情况说明"))
+    reason = text_field(_("情况说明"), max_length=bounds.STATEMENT)
     decided_on = models.DateField(_("决定日期"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -558,11 +568,11 @@ class Appeal(models.Model):
     action = models.ForeignKey(
         SupervisionAction, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
     )
-    grounds = models.TextField(_("申诉理由"))
+    grounds = text_field(_("申诉理由"), max_length=bounds.STATEMENT)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    decision = models.TextField(_("处理意见"), blank=True)
+    decision = text_field(_("处理意见"), max_length=bounds.STATEMENT, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -601,7 +611,7 @@ class YearlyReview(models.Model):
         LevelCertificate, on_delete=models.PROTECT, related_name="reviews"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    summary = models.TextField(_("履职情况和工作成效"))
+    summary = text_field(_("履职情况和工作成效"), max_length=bounds.STATEMENT)
     rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices)
     # §9.4.1.2 as computed from the hour records when the review was written
     continuing = models.JSONField(default=dict, blank=True, editable=False)
@@ -635,13 +645,13 @@ class ReviewRequest(models.Model):
     )
     # the listing's public id (cqo.blacklist): one review per certificate and listing
     reference = models.CharField(_("来源"), max_length=64)
-    reason = models.TextField(_("复核事由"))
+    reason = text_field(_("复核事由"), max_length=bounds.STATEMENT)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("复核完成时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    finding = models.TextField(_("复核结论"), blank=True)
+    finding = text_field(_("复核结论"), max_length=bounds.STATEMENT, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -673,7 +683,7 @@ class Reminder(models.Model):
     )
     recipient = models.CharField(_("提醒对象"), max_length=10, choices=Recipient.choices)
     days_before = models.PositiveSmallIntegerField(_("到期前天数"))
-    message = models.TextField(_("提醒内容"))
+    message = text_field(_("提醒内容"), max_length=bounds.STATEMENT)
     sent_on = models.DateField(_("提醒日期"))
 
     class Meta:

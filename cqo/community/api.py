@@ -12,26 +12,36 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StringConstraints
 
 from cqo.accounts.api import ERRORS, ErrorOut
+from cqo.accounts.models import User
 from cqo.community import selectors, services
 from cqo.community.models import (
     Alliance,
     Answer,
     CaseCompetition,
+    Criterion,
     Event,
     Membership,
     Post,
     Registration,
     Submission,
 )
+from cqo.lib import dates
+from cqo.lib.bounds import max_length
 from cqo.reference.apitypes import DecimalText
 from cqo.registry.api.common import actor
 from cqo.registry.api.schemas import PageQuery
+from cqo.registry.models import Enterprise
 
 router = Router(tags=["community"])
 
 UUID = uuid.UUID
+
+
+Username = Annotated[str, StringConstraints(max_length=max_length(User, "username"))]
+CriterionKey = Annotated[str, StringConstraints(pattern=r"^c[0-9]{1,3}$")]
 
 
 class SearchQuery(PageQuery):
@@ -42,10 +52,10 @@ class SearchQuery(PageQuery):
 
 
 class AllianceIn(Schema):
-    name: str = Field(max_length=100)
+    name: str = Field(max_length=max_length(Alliance, "name"))
     kind: str = Field("alliance", pattern=r"^(alliance|home)$")
     region: str = Field(pattern=r"^[0-9]{6}$")
-    description: str = Field("", max_length=20000)
+    description: str = Field("", max_length=max_length(Alliance, "description"))
 
 
 class AllianceOut(Schema):
@@ -68,31 +78,31 @@ class MembershipOut(Schema):
 
 
 class ApplyIn(Schema):
-    statement: str = Field("", max_length=2000)
+    statement: str = Field("", max_length=max_length(Membership, "statement"))
 
 
 class MembershipDecisionIn(Schema):
     approve: bool
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=max_length(Membership, "decision_note"))
 
 
 class RoleIn(Schema):
     role: str = Field(pattern=r"^(member|officer)$")
-    officer_title: str = Field("", max_length=30)
+    officer_title: str = Field("", max_length=max_length(Membership, "officer_title"))
 
 
 class EventIn(Schema):
     kind: str = Field(pattern=r"^(salon|forum|site_visit|lecture)$")
-    title: str = Field(max_length=200)
-    venue: str = Field(max_length=200)
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    title: str = Field(max_length=max_length(Event, "title"))
+    venue: str = Field(max_length=max_length(Event, "venue"))
+    starts_at: dates.EventDateTime
+    ends_at: dates.EventDateTime
     capacity: int = Field(ge=1, le=100_000)
     counts_hours: bool = False
     hours: Annotated[
         Decimal, Field(ge=0, le=100, max_digits=4, decimal_places=1), DecimalText(4, 1)
     ] = Decimal(0)
-    description: str = Field("", max_length=20000)
+    description: str = Field("", max_length=max_length(Event, "description"))
 
 
 class EventOut(Schema):
@@ -130,17 +140,17 @@ class AttendanceOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(max_length=200)
+    reason: str = Field(max_length=max_length(Post, "hidden_reason"))
 
 
 class ExchangePostIn(Schema):
     kind: str = Field(pattern=r"^(article|experience|question)$")
-    title: str = Field(max_length=200)
-    body: str = Field(max_length=20000)
+    title: str = Field(max_length=max_length(Post, "title"))
+    body: str = Field(max_length=max_length(Post, "body"))
 
 
 class AnswerIn(Schema):
-    body: str = Field(max_length=20000)
+    body: str = Field(max_length=max_length(Answer, "body"))
 
 
 class AnswerOut(Schema):
@@ -167,25 +177,25 @@ class PostOut(Schema):
 
 class ModerateIn(Schema):
     hide: bool
-    reason: str = Field(max_length=200)
+    reason: str = Field(max_length=max_length(Post, "hidden_reason"))
 
 
 class CriterionIn(Schema):
-    name: str = Field(max_length=100)
+    name: str = Field(max_length=max_length(Criterion, "name"))
     max_points: int = Field(ge=1, le=100)
 
 
 class CompetitionIn(Schema):
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=max_length(CaseCompetition, "title"))
     region: str = Field(pattern=r"^[0-9]{6}$")
-    description: str = Field("", max_length=20000)
-    submission_opens: dt.date
-    submission_closes: dt.date
-    judging_opens: dt.date
-    judging_closes: dt.date
+    description: str = Field("", max_length=max_length(CaseCompetition, "description"))
+    submission_opens: dates.EventDate
+    submission_closes: dates.EventDate
+    judging_opens: dates.EventDate
+    judging_closes: dates.EventDate
     awards: int = Field(3, ge=1, le=100)
-    criteria: list[CriterionIn] = Field(max_length=20)
-    judges: list[str] = Field(max_length=30, description="usernames")
+    criteria: list[CriterionIn] = Field(max_length=services.MAX_CRITERIA)
+    judges: list[Username] = Field(max_length=services.MAX_JUDGES, description="usernames")
 
 
 class CriterionOut(Schema):
@@ -219,11 +229,15 @@ class CompetitionOut(Schema):
 
 
 class SubmissionIn(Schema):
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=max_length(Submission, "title"))
     method: str = Field(pattern=r"^[a-z_]{1,12}$")
-    case_text: str = Field(max_length=20000)
-    results: str = Field(max_length=20000)
-    enterprise: str = Field("", max_length=18, description="USCC; default: your first filed")
+    case_text: str = Field(max_length=max_length(Submission, "case_text"))
+    results: str = Field(max_length=max_length(Submission, "results"))
+    enterprise: str = Field(
+        "",
+        max_length=max_length(Enterprise, "uscc"),
+        description="USCC; default: your first filed",
+    )
 
 
 class SubmissionOut(Schema):
@@ -242,8 +256,9 @@ class SubmissionOut(Schema):
 
 
 class ScoreIn(Schema):
-    points: dict[str, Annotated[Decimal, DecimalText(8, 2)]] = Field(
-        description='per criterion, keyed "c<position>", e.g. {"c1": 18.5}'
+    points: dict[CriterionKey, Annotated[Decimal, DecimalText(8, 2)]] = Field(
+        max_length=services.MAX_CRITERIA,
+        description='per criterion, keyed "c<position>", e.g. {"c1": 18.5}',
     )
 
 

@@ -16,6 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
+
 
 class Alliance(models.Model):
     class Kind(models.TextChoices):
@@ -29,7 +32,7 @@ class Alliance(models.Model):
     region = models.ForeignKey(
         "reference.Region", verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+"
     )
-    description = models.TextField(_("简介"), blank=True)
+    description = text_field(_("简介"), max_length=bounds.DOCUMENT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -67,13 +70,13 @@ class Membership(models.Model):
     role = models.CharField(_("身份"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     # e.g. 理事长, 秘书长 for an officer
     officer_title = models.CharField(_("职务"), max_length=30, blank=True)
-    statement = models.TextField(_("入会申请说明"), blank=True)
+    statement = text_field(_("入会申请说明"), max_length=bounds.NOTE, blank=True)
     applied_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    decision_note = models.TextField(_("审核意见"), blank=True)
+    decision_note = text_field(_("审核意见"), max_length=bounds.NOTE, blank=True)
 
     class Meta:
         ordering = ["alliance_id", "-role", "person__name"]
@@ -107,10 +110,10 @@ class Event(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("活动形式"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("活动名称"), max_length=200)
-    description = models.TextField(_("活动内容"), blank=True)
+    description = text_field(_("活动内容"), max_length=bounds.DOCUMENT, blank=True)
     venue = models.CharField(_("地点"), max_length=200)
-    starts_at = models.DateTimeField(_("活动开始时间"))
-    ends_at = models.DateTimeField(_("活动结束时间"))
+    starts_at = models.DateTimeField(_("活动开始时间"), validators=[dates.EVENT])
+    ends_at = models.DateTimeField(_("活动结束时间"), validators=[dates.EVENT])
     capacity = models.PositiveIntegerField(_("名额"))
     # attendance counts as continuing education (level-standard §9.4.1.2 a/b) only when the
     # organiser says so, with the 学时 it states (SPEC §12.13)
@@ -185,7 +188,7 @@ class Post(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="posts")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("正文"))
+    body = text_field(_("正文"), max_length=bounds.DOCUMENT)
     author = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="community_posts"
     )
@@ -211,7 +214,7 @@ class Answer(models.Model):
     author = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="community_answers"
     )
-    body = models.TextField(_("回答"))
+    body = text_field(_("回答"), max_length=bounds.DOCUMENT)
     hidden = models.BooleanField(_("已隐藏"), default=False)
     hidden_reason = models.CharField(_("隐藏原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("回答时间"), auto_now_add=True)
@@ -233,11 +236,11 @@ class CaseCompetition(models.Model):
     region = models.ForeignKey(
         "reference.Region", verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+"
     )
-    description = models.TextField(_("征集说明"), blank=True)
-    submission_opens = models.DateField(_("申报开始"))
-    submission_closes = models.DateField(_("申报截止"))
-    judging_opens = models.DateField(_("评审开始"))
-    judging_closes = models.DateField(_("评审截止"))
+    description = text_field(_("征集说明"), max_length=bounds.DOCUMENT, blank=True)
+    submission_opens = models.DateField(_("申报开始"), validators=[dates.EVENT])
+    submission_closes = models.DateField(_("申报截止"), validators=[dates.EVENT])
+    judging_opens = models.DateField(_("评审开始"), validators=[dates.EVENT])
+    judging_closes = models.DateField(_("评审截止"), validators=[dates.EVENT])
     # how many top-ranked cases are awarded and enter the public case library
     awards = models.PositiveSmallIntegerField(_("入选案例数"), default=3)
     published_at = models.DateTimeField(_("结果发布时间"), null=True, blank=True)
@@ -335,8 +338,8 @@ class Submission(models.Model):
     )
     title = models.CharField(_("案例名称"), max_length=200)
     method = models.CharField(_("改进方法"), max_length=12, choices=Method.choices)
-    case_text = models.TextField(_("案例内容"))
-    results = models.TextField(_("改进成效"))
+    case_text = text_field(_("案例内容"), max_length=bounds.DOCUMENT)
+    results = text_field(_("改进成效"), max_length=bounds.DOCUMENT)
     state = models.CharField(
         _("状态"), max_length=10, choices=State.choices, default=State.SUBMITTED
     )

@@ -39,13 +39,12 @@ from cqo.community.models import (
     Score,
     Submission,
 )
-from cqo.lib import clock, uploads
+from cqo.lib import bounds, clock, uploads
 from cqo.lib.errors import Errors, text
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Enterprise, Person
 
 Data = Mapping[str, Any]
-TEXT_MAX = 20_000
 MAX_CAPACITY = 100_000
 MAX_CRITERIA = 20
 MAX_JUDGES = 30
@@ -75,22 +74,20 @@ def _person(actor: User) -> Person:
     return person
 
 
-def _long_text(errors: Errors, data: Data, key: str, label: str, *, required: bool) -> str:
+def _long_text(
+    errors: Errors, data: Data, key: str, label: str, model: type[Any], *, required: bool
+) -> str:
+    """``data[key]`` within the limit of ``model.key``; required or not."""
     value = text(data, key)
     if required and not value:
         errors.add(key, _("请填写%(label)s") % {"label": label})
-    elif len(value) > TEXT_MAX:
-        errors.add(key, _("%(label)s不超过%(n)d个字") % {"label": label, "n": TEXT_MAX})
+    elif message := bounds.too_long(model, key, value):
+        errors.add(key, message)
     return value
 
 
-def _short_text(errors: Errors, data: Data, key: str, label: str, max_len: int) -> str:
-    value = text(data, key)
-    if not value:
-        errors.add(key, _("请填写%(label)s") % {"label": label})
-    elif len(value) > max_len:
-        errors.add(key, _("%(label)s不超过%(n)d个字") % {"label": label, "n": max_len})
-    return value
+def _short_text(errors: Errors, data: Data, key: str, label: str, model: type[Any]) -> str:
+    return _long_text(errors, data, key, label, model, required=True)
 
 
 def _region(errors: Errors, code: Any) -> Region | None:
@@ -104,8 +101,8 @@ def _reason(value: str, field: str = "reason") -> str:
     value = (value or "").replace("\x00", "").strip()
     if len(value) < 2:
         raise ValidationError({field: _("请写明原因（至少2个字）")})
-    if len(value) > 200:
-        raise ValidationError({field: _("原因不超过200个字")})
+    if message := bounds.too_long(Post, "hidden_reason", value):
+        raise ValidationError({field: message})
     return value
 
 
@@ -117,12 +114,12 @@ def alliance_create(*, actor: User, data: Data) -> Alliance:
     """A regulator sets up an alliance or home for its region or one below (shaanxi-2021
     §五(三) 推动建立"首席质量官联盟""首席质量官之家")."""
     errors = Errors()
-    name = _short_text(errors, data, "name", _("名称"), 100)
+    name = _short_text(errors, data, "name", _("名称"), Alliance)
     kind = text(data, "kind") or Alliance.Kind.ALLIANCE
     if kind not in Alliance.Kind.values:
         errors.add("kind", _("类型取值无效"))
     region = _region(errors, data.get("region"))
-    description = _long_text(errors, data, "description", _("简介"), required=False)
+    description = _long_text(errors, data, "description", _("简介"), Alliance, required=False)
     if region is not None and not selectors.can_manage(actor, region):
         raise PermissionDenied(_("只能为本辖区或下级行政区划设立联盟"))
     if region is not None and Alliance.objects.filter(region=region, name=name).exists():
@@ -149,8 +146,8 @@ def membership_apply(*, actor: User, alliance: Alliance, statement: str = "") ->
     if not Alliance.objects.filter(selectors.alliance_q(actor), pk=alliance.pk).exists():
         raise PermissionDenied(_("只能申请加入所在地区的联盟"))
     statement = (statement or "").replace("\x00", "").strip()
-    if len(statement) > 2000:
-        raise ValidationError({"statement": _("申请说明不超过2000个字")})
+    if message := bounds.too_long(Membership, "statement", statement):
+        raise ValidationError({"statement": message})
     membership = Membership(alliance=alliance, person=person, statement=statement)
     try:
         with transaction.atomic():
@@ -178,7 +175,9 @@ def membership_decide(
     membership = _lock_membership(membership)
     if membership.state != Membership.State.PENDING:
         raise ValidationError({"state": _("只有待审核的申请可以审核")})
-    note = (note or "").replace("\x00", "").strip()[:2000]
+    note = (note or "").replace("\x00", "").strip()
+    if message := bounds.too_long(Membership, "decision_note", note):
+        raise ValidationError({"note": message})
     if not approve and len(note) < 2:
         raise ValidationError({"note": _("不予通过须写明理由（至少2个字）")})
     before = membership.state
@@ -213,8 +212,8 @@ def membership_set_role(
     officer_title = (officer_title or "").replace("\x00", "").strip()
     if role == Membership.Role.OFFICER and not officer_title:
         raise ValidationError({"officer_title": _("请填写负责人职务，如理事长、秘书长")})
-    if len(officer_title) > 30:
-        raise ValidationError({"officer_title": _("职务不超过30个字")})
+    if message := bounds.too_long(Membership, "officer_title", officer_title):
+        raise ValidationError({"officer_title": message})
     if role == Membership.Role.MEMBER:
         officer_title = ""
     before = [membership.role, membership.officer_title]
@@ -276,9 +275,9 @@ def event_create(*, actor: User, alliance: Alliance, data: Data) -> Event:
     kind = text(data, "kind")
     if kind not in Event.Kind.values:
         errors.add("kind", _("请选择活动形式"))
-    title = _short_text(errors, data, "title", _("活动名称"), 200)
-    venue = _short_text(errors, data, "venue", _("地点"), 200)
-    description = _long_text(errors, data, "description", _("活动内容"), required=False)
+    title = _short_text(errors, data, "title", _("活动名称"), Event)
+    venue = _short_text(errors, data, "venue", _("地点"), Event)
+    description = _long_text(errors, data, "description", _("活动内容"), Event, required=False)
     starts = _aware(errors, data, "starts_at", _("活动开始时间"))
     ends = _aware(errors, data, "ends_at", _("活动结束时间"))
     if starts and ends and ends < starts:
@@ -517,8 +516,8 @@ def post_create(*, actor: User, alliance: Alliance, data: Data) -> Post:
     kind = text(data, "kind")
     if kind not in Post.Kind.values:
         errors.add("kind", _("请选择类型"))
-    title = _short_text(errors, data, "title", _("标题"), 200)
-    body = _long_text(errors, data, "body", _("正文"), required=True)
+    title = _short_text(errors, data, "title", _("标题"), Post)
+    body = _long_text(errors, data, "body", _("正文"), Post, required=True)
     errors.raise_if_any()
     post = Post.objects.create(alliance=alliance, kind=kind, title=title, body=body, author=person)
     _audit(actor, post, "community_post", "create", {"kind": [None, kind], "title": [None, title]})
@@ -537,8 +536,8 @@ def answer_create(*, actor: User, post: Post, body: str) -> Answer:
     body = (body or "").replace("\x00", "").strip()
     if not body:
         raise ValidationError({"body": _("请填写回答")})
-    if len(body) > TEXT_MAX:
-        raise ValidationError({"body": _("回答不超过%(n)d个字") % {"n": TEXT_MAX}})
+    if message := bounds.too_long(Answer, "body", body):
+        raise ValidationError({"body": message})
     answer = Answer.objects.create(post=post, author=person, body=body)
     _audit(actor, answer, "community_answer", "create", {"post": [None, str(post.public_id)]})
     return answer
@@ -638,7 +637,7 @@ def parse_criteria(raw: Any) -> list[tuple[str, int]]:
             value = int(str(points))
         except (TypeError, ValueError):
             value = 0
-        if not name or len(name) > 100 or not 1 <= value <= 100:
+        if not name or bounds.too_long(Criterion, "name", name) or not 1 <= value <= 100:
             errors.append(name or "?")
             continue
         out.append((name, value))
@@ -675,9 +674,11 @@ def competition_create(*, actor: User, data: Data) -> CaseCompetition:
     """A regulator opens a call (征集) with its windows, criteria and judges (shaanxi-2021
     §五(三) 开展质量改进经典案例评比; shenzhen-guide §6.4 典型案例遴选)."""
     errors = Errors()
-    title = _short_text(errors, data, "title", _("评比名称"), 200)
+    title = _short_text(errors, data, "title", _("评比名称"), CaseCompetition)
     region = _region(errors, data.get("region"))
-    description = _long_text(errors, data, "description", _("征集说明"), required=False)
+    description = _long_text(
+        errors, data, "description", _("征集说明"), CaseCompetition, required=False
+    )
     days = {
         key: _date(errors, data, key, label)
         for key, label in (
@@ -777,12 +778,12 @@ def submission_create(
     if competition_phase(competition) != rules.PHASE_SUBMISSION:
         raise ValidationError({"competition": _("不在申报期内")})
     errors = Errors()
-    title = _short_text(errors, data, "title", _("案例名称"), 200)
+    title = _short_text(errors, data, "title", _("案例名称"), Submission)
     method = text(data, "method")
     if method not in Submission.Method.values:
         errors.add("method", _("请选择改进方法"))
-    case_text = _long_text(errors, data, "case_text", _("案例内容"), required=True)
-    results = _long_text(errors, data, "results", _("改进成效"), required=True)
+    case_text = _long_text(errors, data, "case_text", _("案例内容"), Submission, required=True)
+    results = _long_text(errors, data, "results", _("改进成效"), Submission, required=True)
     enterprise = _submitter_enterprise(person, text(data, "enterprise"))
     if enterprise is None:
         errors.add("enterprise", _("须以已备案聘任的企业申报案例"))

@@ -18,6 +18,7 @@ from cqo.coverage import report as reports
 from cqo.coverage import selectors, services
 from cqo.coverage.models import RegionTarget
 from cqo.lib import clock
+from cqo.lib.bounds import max_length
 from cqo.lib.cache import LocalFront
 from cqo.registry.api.common import actor
 
@@ -310,7 +311,7 @@ class RegionTargetIn(Schema):
     metric: str = Field(pattern=r"^(above_scale|msme|key_industry_msme|quality_award)$")
     year: int = Field(ge=2000, le=2100)
     share: float = Field(gt=0, le=1, description="0–1, e.g. 0.8 for 80 %")
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=max_length(RegionTarget, "note"))
 
 
 class RegionTargetOut(Schema):

@@ -16,6 +16,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds
+from cqo.lib.bounds import text_field
+
 
 class Metric(models.TextChoices):
     ABOVE_SCALE = "above_scale", _("规模以上企业")
@@ -48,7 +51,7 @@ class RegionTarget(models.Model):
         decimal_places=4,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
-    note = models.TextField(_("依据与说明"), blank=True)
+    note = text_field(_("依据与说明"), max_length=bounds.NOTE, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),

@@ -28,7 +28,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.coverage import rules
 from cqo.coverage.models import Metric, RegionTarget
-from cqo.lib import clock
+from cqo.lib import bounds, clock
 from cqo.lib.errors import Data, Errors, text
 from cqo.reference.models import Region
 
@@ -90,8 +90,8 @@ def _clean(errors: Errors, data: Data, *, actor: User) -> dict[str, Any]:
     except InvalidOperation:
         errors.add("share", _("目标覆盖率应大于 0 且不超过 100%"))
     note = text(data, "note")
-    if len(note) > 2000:
-        errors.add("note", _("说明不超过2000个字符"))
+    if message := bounds.too_long(RegionTarget, "note", note):
+        errors.add("note", message)
     out["note"] = note
     return out
 

@@ -12,19 +12,22 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from cqo.accounts.api import ERRORS
 from cqo.evaluation import selectors, services
 from cqo.evaluation.models import (
     Category,
+    CostAccount,
     CostEntry,
+    CostTarget,
     Evaluation,
     ImprovementTask,
     QualityLoss,
     SelfAssessment,
 )
-from cqo.lib import clock
+from cqo.lib import clock, dates
+from cqo.lib.bounds import max_length
 from cqo.reference.apitypes import Choices, DecimalText, Uscc, Year
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import AuditOut, PageQuery
@@ -43,8 +46,13 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), Decimal
 router = Router(tags=["evaluation"])
 
 USCC = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
-Code = str
-Score = int | str
+# An item or indicator code of the pack's form ("1.2", "4.3.1", "a") and a score as typed; a form
+# holds a few dozen items (policy/schema.py), so a map of more than FORM_ITEMS is not one.
+Code = Annotated[str, StringConstraints(max_length=24)]
+Score = int | Annotated[str, StringConstraints(max_length=16)]
+FORM_ITEMS = 200
+Note = Annotated[str, StringConstraints(max_length=services.INDICATOR_NOTE_MAX)]
+PlanText = Annotated[str, StringConstraints(max_length=services.TEXT_MAX)]
 
 
 # Schemas -----------------------------------------------------------------------------------------
@@ -73,21 +81,29 @@ class EvaluationIn(Schema):
 
 class ScoresIn(Schema):
     scores: dict[Code, Score] = Field(
-        default_factory=dict, description="item code → integer 0…max (SPEC §12.6)"
+        default_factory=dict,
+        max_length=FORM_ITEMS,
+        description="item code → integer 0…max (SPEC §12.6)",
     )
     maxima: dict[Code, Score] = Field(
-        default_factory=dict, description="contents form only: item code → points 1…100"
+        default_factory=dict,
+        max_length=FORM_ITEMS,
+        description="contents form only: item code → points 1…100",
     )
     decision: Evaluation.Decision | None = Field(
         None, description="renew, improve, dismiss, reward"
     )
-    decision_note: str = Field("", max_length=services.TEXT_MAX)
-    reward_note: str = Field("", max_length=services.TEXT_MAX)
-    evaluators: str = Field("", max_length=200, description="评价人")
+    decision_note: str = Field("", max_length=max_length(Evaluation, "decision_note"))
+    reward_note: str = Field("", max_length=max_length(Evaluation, "reward_note"))
+    evaluators: str = Field(
+        "",
+        max_length=max_length(Evaluation, "evaluators"),
+        description="评价人",
+    )
 
 
 class EvaluationEndIn(Schema):
-    ended_on: dt.date
+    ended_on: dates.EventDate
     note: str = Field("", max_length=services.TEXT_MAX)
 
 
@@ -128,7 +144,7 @@ class EvaluationOut(Schema):
 
 
 class BandIn(Schema):
-    label: str = Field(min_length=1, max_length=30)
+    label: str = Field(min_length=1, max_length=max_length(Evaluation, "band"))
     min: int = Field(ge=0, le=1000)
 
 
@@ -145,34 +161,47 @@ class SettingsOut(Schema):
 class SelfAssessmentIn(Schema):
     year: int = Field(ge=2000, le=2100)
     assessor_kind: SelfAssessment.AssessorKind = SelfAssessment.AssessorKind.INTERNAL
-    assessor_org: str = Field("", max_length=200, description="评价机构 (third party)")
-    assessors: str = Field(max_length=300, description="评估专家")
+    assessor_org: str = Field(
+        "",
+        max_length=max_length(SelfAssessment, "assessor_org"),
+        description="评价机构 (third party)",
+    )
+    assessors: str = Field(
+        max_length=max_length(SelfAssessment, "assessors"),
+        description="评估专家",
+    )
 
 
 class ResultsIn(Schema):
-    scores: dict[Code, Score] = Field(default_factory=dict, description="code → 0…max")
-    levels: dict[Code, Score] = Field(
-        default_factory=dict, description="code → index of the descriptive level, lowest 0"
+    scores: dict[Code, Score] = Field(
+        default_factory=dict, max_length=FORM_ITEMS, description="code → 0…max"
     )
-    notes: dict[Code, str] = Field(default_factory=dict)
-    maxima: dict[Code, Score] = Field(default_factory=dict, description="code → own points")
-    findings: str = Field("", max_length=services.TEXT_MAX)
-    suggestions: str = Field("", max_length=services.TEXT_MAX)
-    application: str = Field("", max_length=services.TEXT_MAX)
+    levels: dict[Code, Score] = Field(
+        default_factory=dict,
+        max_length=FORM_ITEMS,
+        description="code → index of the descriptive level, lowest 0",
+    )
+    notes: dict[Code, Note] = Field(default_factory=dict, max_length=FORM_ITEMS)
+    maxima: dict[Code, Score] = Field(
+        default_factory=dict, max_length=FORM_ITEMS, description="code → own points"
+    )
+    findings: str = Field("", max_length=max_length(SelfAssessment, "findings"))
+    suggestions: str = Field("", max_length=max_length(SelfAssessment, "suggestions"))
+    application: str = Field("", max_length=max_length(SelfAssessment, "application"))
 
 
 class TaskIn(Schema):
-    indicator: str = Field("", max_length=20)
-    title: str = Field(max_length=200)
-    target: str = Field("", max_length=services.TEXT_MAX)
-    department: str = Field(max_length=100)
-    owner: str = Field(max_length=50)
-    due_date: dt.date
+    indicator: str = Field("", max_length=max_length(ImprovementTask, "indicator"))
+    title: str = Field(max_length=max_length(ImprovementTask, "title"))
+    target: str = Field("", max_length=max_length(ImprovementTask, "target"))
+    department: str = Field(max_length=max_length(ImprovementTask, "department"))
+    owner: str = Field(max_length=max_length(ImprovementTask, "owner"))
+    due_date: dates.TermDate
 
 
 class CloseIn(Schema):
-    evidence: str = Field(max_length=services.TEXT_MAX)
-    closed_on: dt.date | None = None
+    evidence: str = Field(max_length=max_length(ImprovementTask, "evidence"))
+    closed_on: dates.EventDate | None = None
 
 
 class ReopenIn(Schema):
@@ -230,8 +259,8 @@ class ComparisonOut(Schema):
 
 class AccountIn(Schema):
     category: Category
-    name: str = Field(max_length=100)
-    department: str = Field("", max_length=100)
+    name: str = Field(max_length=max_length(CostAccount, "name"))
+    department: str = Field("", max_length=max_length(CostAccount, "department"))
 
 
 class CostAccountOut(Schema):
@@ -242,11 +271,14 @@ class CostAccountOut(Schema):
 
 
 class CostIn(Schema):
-    account: str = Field(max_length=100, description="the account's public id or its name")
+    account: str = Field(
+        max_length=max_length(CostAccount, "name"),
+        description="the account's public id or its name",
+    )
     year: int = Field(ge=2000, le=2100)
     quarter: int = Field(ge=1, le=4)
     amount: Money
-    note: str = Field("", max_length=200)
+    note: str = Field("", max_length=max_length(CostEntry, "note"))
 
 
 class CostOut(Schema):
@@ -290,7 +322,7 @@ class CostTargetIn(Schema):
         Annotated[Decimal, Field(ge=0, le=100, max_digits=6, decimal_places=2), DecimalText(6, 2)]
         | None
     ) = None
-    note: str = Field("", max_length=200)
+    note: str = Field("", max_length=max_length(CostTarget, "note"))
 
 
 class QualityCostPeriodOut(Schema):
@@ -332,11 +364,14 @@ class QualityOut(Schema):
 
 
 class LossIn(Schema):
-    occurred_on: dt.date
-    kind: str = Field(max_length=40, description="a shenzhen-guide §5.7.3.2 kind code")
+    occurred_on: dates.AccountsDate
+    kind: str = Field(
+        max_length=max_length(QualityLoss, "kind"),
+        description="a shenzhen-guide §5.7.3.2 kind code",
+    )
     effect: QualityLoss.Effect
     amount: Money
-    description: str = Field("", max_length=300)
+    description: str = Field("", max_length=max_length(QualityLoss, "description"))
 
 
 class LossOut(Schema):
@@ -351,7 +386,7 @@ class LossOut(Schema):
 
 class LossFilters(PageQuery):
     year: int | None = Field(None, ge=2000, le=2100)
-    kind: str = Field("", max_length=40)
+    kind: str = Field("", max_length=max_length(QualityLoss, "kind"))
     effect: QualityLoss.Effect | None = None
 
 
@@ -361,8 +396,10 @@ class LossPage(Schema):
 
 
 class CostPlanIn(Schema):
-    items: dict[Code, str] = Field(
-        default_factory=dict, description="a…g (shenzhen-guide §5.7.2.2) → the year's record"
+    items: dict[Code, PlanText] = Field(
+        default_factory=dict,
+        max_length=FORM_ITEMS,
+        description="a…g (shenzhen-guide §5.7.2.2) → the year's record",
     )
 
 

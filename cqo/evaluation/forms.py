@@ -8,10 +8,24 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cqo.evaluation.models import Category, Evaluation, QualityLoss, SelfAssessment
+from cqo.evaluation.models import (
+    Category,
+    CostAccount,
+    CostEntry,
+    CostTarget,
+    Evaluation,
+    ImprovementTask,
+    QualityLoss,
+    SelfAssessment,
+)
+from cqo.evaluation.services import TEXT_MAX
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
+ISO_DATE = len("2026-01-31")  # the date inputs here are text the services parse
+# twenty bands (the API's SettingsIn) of a name (30 characters) and a score, one a line
+BANDS_TEXT_MAX = 20 * 40
 
 
 class EvaluationNewForm(BootstrapForm):
@@ -36,12 +50,13 @@ class SettingsForm(BootstrapForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一个等级：名称 最低分，如“优秀 90”"),
+        max_length=BANDS_TEXT_MAX,
     )
 
 
 class EndAppointmentForm(BootstrapForm):
-    ended_on = forms.CharField(label=_("解聘日期"), widget=DATE)
-    note = forms.CharField(label=_("说明"), required=False, max_length=2000)
+    ended_on = forms.CharField(label=_("解聘日期"), widget=DATE, max_length=ISO_DATE)
+    note = forms.CharField(label=_("说明"), required=False, max_length=TEXT_MAX)
 
 
 class AssessmentNewForm(BootstrapForm):
@@ -49,19 +64,32 @@ class AssessmentNewForm(BootstrapForm):
     assessor_kind = forms.ChoiceField(
         label=_("评估方式"), choices=SelfAssessment.AssessorKind.choices
     )
-    assessor_org = forms.CharField(label=_("评价机构"), required=False, max_length=200)
-    assessors = forms.CharField(label=_("评估专家"), max_length=300)
+    assessor_org = forms.CharField(
+        label=_("评价机构"),
+        required=False,
+        max_length=max_length(SelfAssessment, "assessor_org"),
+    )
+    assessors = forms.CharField(
+        label=_("评估专家"),
+        max_length=max_length(SelfAssessment, "assessors"),
+    )
 
 
 class TaskForm(BootstrapForm):
     indicator = forms.ChoiceField(label=_("对应指标"), required=False)
-    title = forms.CharField(label=_("改进任务"), max_length=200)
+    title = forms.CharField(label=_("改进任务"), max_length=max_length(ImprovementTask, "title"))
     target = forms.CharField(
-        label=_("改进要求和目标"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("改进要求和目标"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length(ImprovementTask, "target"),
     )
-    department = forms.CharField(label=_("改进部门"), max_length=100)
-    owner = forms.CharField(label=_("责任人"), max_length=50)
-    due_date = forms.CharField(label=_("完成期限"), widget=DATE)
+    department = forms.CharField(
+        label=_("改进部门"),
+        max_length=max_length(ImprovementTask, "department"),
+    )
+    owner = forms.CharField(label=_("责任人"), max_length=max_length(ImprovementTask, "owner"))
+    due_date = forms.CharField(label=_("完成期限"), widget=DATE, max_length=ISO_DATE)
 
     def __init__(self, *args: Any, indicators: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,14 +99,27 @@ class TaskForm(BootstrapForm):
 
 
 class TaskCloseForm(BootstrapForm):
-    evidence = forms.CharField(label=_("关闭证据"), widget=forms.Textarea(attrs={"rows": 2}))
-    closed_on = forms.CharField(label=_("关闭日期"), required=False, widget=DATE)
+    evidence = forms.CharField(
+        label=_("关闭证据"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length(ImprovementTask, "evidence"),
+    )
+    closed_on = forms.CharField(
+        label=_("关闭日期"),
+        required=False,
+        widget=DATE,
+        max_length=ISO_DATE,
+    )
 
 
 class AccountForm(BootstrapForm):
     category = forms.ChoiceField(label=_("成本类别"), choices=Category.choices)
-    name = forms.CharField(label=_("科目名称"), max_length=100)
-    department = forms.CharField(label=_("责任部门"), required=False, max_length=100)
+    name = forms.CharField(label=_("科目名称"), max_length=max_length(CostAccount, "name"))
+    department = forms.CharField(
+        label=_("责任部门"),
+        required=False,
+        max_length=max_length(CostAccount, "department"),
+    )
 
 
 class CostForm(BootstrapForm):
@@ -86,7 +127,11 @@ class CostForm(BootstrapForm):
     year = forms.CharField(label=_("年度"), max_length=4)
     quarter = forms.ChoiceField(label=_("季度"), choices=[(str(q), str(q)) for q in range(1, 5)])
     amount = forms.CharField(label=_("金额（元）"), max_length=20)
-    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("备注"),
+        required=False,
+        max_length=max_length(CostEntry, "note"),
+    )
 
     def __init__(self, *args: Any, accounts: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,15 +153,23 @@ class TargetForm(BootstrapForm):
     )
     amount_max = forms.CharField(label=_("金额上限（元）"), required=False, max_length=20)
     share_max = forms.CharField(label=_("占营业收入比例上限（%）"), required=False, max_length=8)
-    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=max_length(CostTarget, "note"),
+    )
 
 
 class LossForm(BootstrapForm):
-    occurred_on = forms.CharField(label=_("发生日期"), widget=DATE)
+    occurred_on = forms.CharField(label=_("发生日期"), widget=DATE, max_length=ISO_DATE)
     kind = forms.ChoiceField(label=_("损失类别"))
     effect = forms.ChoiceField(label=_("直接/间接"), choices=QualityLoss.Effect.choices)
     amount = forms.CharField(label=_("金额（元）"), max_length=20)
-    description = forms.CharField(label=_("说明"), required=False, max_length=300)
+    description = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=max_length(QualityLoss, "description"),
+    )
 
     def __init__(self, *args: Any, kinds: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

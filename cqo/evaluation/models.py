@@ -16,6 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
+
 
 class EvaluationSettings(models.Model):
     """The enterprise's own pass mark and bands: hangzhou-spec prints none, so they are the
@@ -80,8 +83,8 @@ class Evaluation(models.Model):
     band = models.CharField(_("评价等级"), max_length=30, blank=True)
     passed = models.BooleanField(_("是否合格"), null=True, blank=True)
     decision = models.CharField(_("评价结论"), max_length=10, choices=Decision.choices, blank=True)
-    decision_note = models.TextField(_("结论说明"), blank=True)
-    reward_note = models.TextField(_("奖励与待遇"), blank=True)
+    decision_note = text_field(_("结论说明"), max_length=bounds.NOTE, blank=True)
+    reward_note = text_field(_("奖励与待遇"), max_length=bounds.NOTE, blank=True)
     evaluators = models.CharField(_("评价人"), max_length=200, blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
@@ -149,9 +152,9 @@ class SelfAssessment(models.Model):
     indicators = models.JSONField(_("评估指标"), default=list)
     total = models.PositiveSmallIntegerField(_("量化得分"), null=True, blank=True)
     max_total = models.PositiveSmallIntegerField(_("量化满分"))
-    findings = models.TextField(_("评估结论与差距"), blank=True)
-    suggestions = models.TextField(_("改进建议"), blank=True)
-    application = models.TextField(_("评估结果应用"), blank=True)
+    findings = text_field(_("评估结论与差距"), max_length=bounds.NOTE, blank=True)
+    suggestions = text_field(_("改进建议"), max_length=bounds.NOTE, blank=True)
+    application = text_field(_("评估结果应用"), max_length=bounds.NOTE, blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -190,13 +193,13 @@ class ImprovementTask(models.Model):
     assessment = models.ForeignKey(SelfAssessment, on_delete=models.PROTECT, related_name="tasks")
     indicator = models.CharField(_("对应指标"), max_length=20, blank=True)
     title = models.CharField(_("改进任务"), max_length=200)
-    target = models.TextField(_("改进要求和目标"), blank=True)
+    target = text_field(_("改进要求和目标"), max_length=bounds.NOTE, blank=True)
     department = models.CharField(_("改进部门"), max_length=100)
     owner = models.CharField(_("责任人"), max_length=50)
-    due_date = models.DateField(_("完成期限"))
+    due_date = models.DateField(_("完成期限"), validators=[dates.TERM])
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    evidence = models.TextField(_("关闭证据"), blank=True)
-    closed_on = models.DateField(_("关闭日期"), null=True, blank=True)
+    evidence = text_field(_("关闭证据"), max_length=bounds.NOTE, blank=True)
+    closed_on = models.DateField(_("关闭日期"), null=True, blank=True, validators=[dates.EVENT])
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -397,7 +400,7 @@ class QualityLoss(models.Model):
     enterprise = models.ForeignKey(
         "registry.Enterprise", on_delete=models.PROTECT, related_name="quality_losses"
     )
-    occurred_on = models.DateField(_("发生日期"))
+    occurred_on = models.DateField(_("发生日期"), validators=[dates.ACCOUNTS])
     kind = models.CharField(_("损失类别"), max_length=40)
     kind_label = models.CharField(_("损失类别名称"), max_length=100)
     effect = models.CharField(_("直接/间接"), max_length=10, choices=Effect.choices)

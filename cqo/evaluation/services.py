@@ -32,7 +32,7 @@ from cqo.evaluation.models import (
     Revenue,
     SelfAssessment,
 )
-from cqo.lib import clock, uploads
+from cqo.lib import bounds, clock, dates, uploads
 from cqo.lib.errors import Data, Errors, text
 from cqo.policy import rules as policy_rules
 from cqo.policy import schema
@@ -40,7 +40,21 @@ from cqo.reference import enums
 from cqo.registry import services as registry
 from cqo.registry.models import Appointment, Enterprise
 
-TEXT_MAX = 2000
+# Inputs with no model field of their own: the records of a year's cost plan (kept as JSON), the
+# reason a task is reopened (kept in the audit trail), the note of an appointment ended here.
+TEXT_MAX = bounds.NOTE
+# An indicator's note on a self-assessment (kept in its JSON).
+INDICATOR_NOTE_MAX = 500
+
+
+def _bounded(errors: Errors, field: str, value: str, model: type[Any]) -> bool:
+    """False, with the error naming the limit, when ``value`` is longer than ``model.field``."""
+    if message := bounds.too_long(model, field, value):
+        errors.add(field, message)
+        return False
+    return True
+
+
 AMOUNT_MAX = Decimal("99999999999999.99")
 IMPORT_MAX_ROWS = 5000
 
@@ -90,16 +104,24 @@ def _money(errors: Errors, field: str, value: Any, *, positive: bool = False) ->
     return amount
 
 
-def _date(errors: Errors, field: str, value: Any) -> dt.date | None:
+def _date(errors: Errors, field: str, value: Any, model: type[Any]) -> dt.date | None:
+    """A date of ``model.field``, parsed and within the range of its kind (cqo/lib/dates.py)."""
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+        day: dt.date | None = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+            return None
+    model_field = model._meta.get_field(field)
+    bound = dates.range_of(model_field)
+    if bound is not None and (message := bound.error(day, model_field.verbose_name)):
+        errors.add(field, message)
         return None
+    return day
 
 
 def _year(errors: Errors, field: str, value: Any) -> int | None:
@@ -320,13 +342,8 @@ def evaluation_score(*, actor: User, evaluation: Evaluation, data: Data) -> Eval
     decision = text(data, "decision")
     if decision and decision not in Evaluation.Decision.values:
         errors.add("decision", _("评价结论取值无效"))
-    for field, limit in (
-        ("decision_note", TEXT_MAX),
-        ("reward_note", TEXT_MAX),
-        ("evaluators", 200),
-    ):
-        if len(text(data, field)) > limit:
-            errors.add(field, _("不能超过 %(n)s 个字") % {"n": limit})
+    for field in ("decision_note", "reward_note", "evaluators"):
+        _bounded(errors, field, text(data, field), Evaluation)
     errors.raise_if_any()
     before = {"total": rules.total(ev.items), "decision": ev.decision}
     ev.items = items
@@ -458,8 +475,8 @@ def assessment_create(*, actor: User, enterprise: Enterprise, data: Data) -> Sel
         errors.add("assessor_org", _("第三方评估请填写评价机构"))
     if not assessors:
         errors.add("assessors", _("请填写评估专家（§6.2）"))
-    if len(assessors) > 300 or len(org) > 200:
-        errors.add("assessors", _("内容过长"))
+    _bounded(errors, "assessors", assessors, SelfAssessment)
+    _bounded(errors, "assessor_org", org, SelfAssessment)
     src = selectors.form_source(enterprise, "self_assessment", clock.today())
     if src is None:
         errors.add("year", _("没有可用的自我评估指标（政策包未规定）"))
@@ -532,10 +549,9 @@ def assessment_score(*, actor: User, assessment: SelfAssessment, data: Data) -> 
                 errors, f"levels.{code}", parts["levels"][code], 0, len(ind["levels"]) - 1
             )
         if parts["notes"].get(code) is not None:
-            ind["note"] = str(parts["notes"][code]).strip()[:500]
+            ind["note"] = str(parts["notes"][code]).strip()[:INDICATOR_NOTE_MAX]
     for field in ("findings", "suggestions", "application"):
-        if len(text(data, field)) > TEXT_MAX:
-            errors.add(field, _("不能超过 %(n)s 个字") % {"n": TEXT_MAX})
+        _bounded(errors, field, text(data, field), SelfAssessment)
     errors.raise_if_any()
     sa.indicators = indicators
     sa.max_total = sum(int(i["max"] or 0) for i in indicators)
@@ -599,15 +615,14 @@ def task_create(*, actor: User, assessment: SelfAssessment, data: Data) -> Impro
     indicator = text(data, "indicator")
     if indicator and indicator not in {i["code"] for i in assessment.indicators}:
         errors.add("indicator", _("没有该评估指标"))
-    for field, limit in (("title", 200), ("department", 100), ("owner", 50)):
+    for field in ("title", "department", "owner"):
         value = text(data, field)
         if not value:
             errors.add(field, _("必填"))
-        elif len(value) > limit:
-            errors.add(field, _("不能超过 %(n)s 个字") % {"n": limit})
-    if len(text(data, "target")) > TEXT_MAX:
-        errors.add("target", _("不能超过 %(n)s 个字") % {"n": TEXT_MAX})
-    due = _date(errors, "due_date", data.get("due_date"))
+        else:
+            _bounded(errors, field, value, ImprovementTask)
+    _bounded(errors, "target", text(data, "target"), ImprovementTask)
+    due = _date(errors, "due_date", data.get("due_date"), ImprovementTask)
     if due and due < dt.date(assessment.year, 1, 1):
         errors.add("due_date", _("完成期限不能早于评估年度"))
     errors.raise_if_any()
@@ -639,9 +654,11 @@ def task_close(*, actor: User, task: ImprovementTask, data: Data) -> Improvement
     evidence = text(data, "evidence")
     if len(evidence) < 4:
         errors.add("evidence", _("请填写关闭证据（改进措施及其有效性，至少 4 个字）"))
-    elif len(evidence) > TEXT_MAX:
-        errors.add("evidence", _("不能超过 %(n)s 个字") % {"n": TEXT_MAX})
-    closed_on = _date(errors, "closed_on", data.get("closed_on") or clock.today().isoformat())
+    else:
+        _bounded(errors, "evidence", evidence, ImprovementTask)
+    closed_on = _date(
+        errors, "closed_on", data.get("closed_on") or clock.today().isoformat(), ImprovementTask
+    )
     if closed_on and closed_on > clock.today():
         errors.add("closed_on", _("关闭日期不能在未来"))
     if closed_on and closed_on.year < t.assessment.year:
@@ -706,12 +723,13 @@ def account_create(*, actor: User, enterprise: Enterprise, data: Data) -> CostAc
     errors = Errors()
     category = _category(errors, "category", text(data, "category"))
     name, department = text(data, "name"), text(data, "department")
-    if not name or len(name) > 100:
-        errors.add("name", _("请填写科目名称（不超过 100 字）"))
+    if not name:
+        errors.add("name", _("请填写科目名称"))
+    elif not _bounded(errors, "name", name, CostAccount):
+        pass
     elif CostAccount.objects.filter(enterprise=enterprise, name=name).exists():
         errors.add("name", _("该科目已存在"))
-    if len(department) > 100:
-        errors.add("department", _("不能超过 %(n)s 个字") % {"n": 100})
+    _bounded(errors, "department", department, CostAccount)
     errors.raise_if_any()
     acc = CostAccount.objects.create(
         enterprise=enterprise, category=category, name=name, department=department
@@ -737,8 +755,7 @@ def _cost_values(errors: Errors, enterprise: Enterprise, data: Data) -> dict[str
     _quarter_check(errors, year, quarter)
     amount = _money(errors, "amount", text(data, "amount"))
     note = text(data, "note")
-    if len(note) > 200:
-        errors.add("note", _("不能超过 %(n)s 个字") % {"n": 200})
+    _bounded(errors, "note", note, CostEntry)
     return {"account": account, "year": year, "quarter": quarter, "amount": amount, "note": note}
 
 
@@ -820,7 +837,8 @@ def target_set(*, actor: User, enterprise: Enterprise, data: Data) -> CostTarget
             errors.add("share_max", _("比例应在 0 到 100 之间"))
     if not text(data, "amount_max") and not text(data, "share_max"):
         errors.add("amount_max", _("请至少填写金额上限或占营业收入比例上限"))
-    note = text(data, "note")[:200]
+    note = text(data, "note")
+    _bounded(errors, "note", note, CostTarget)
     errors.raise_if_any()
     assert year is not None  # noqa: S101
     target, created = CostTarget.objects.update_or_create(
@@ -908,15 +926,14 @@ def _loss_values(errors: Errors, kinds: dict[str, str], data: Data) -> dict[str,
         effect = "direct" if text(data, "effect") == "直接" else "indirect"
     if not effect:
         errors.add("effect", _("应为直接损失或间接损失"))
-    occurred = _date(errors, "occurred_on", data.get("occurred_on"))
+    occurred = _date(errors, "occurred_on", data.get("occurred_on"), QualityLoss)
     if occurred and occurred > clock.today():
         errors.add("occurred_on", _("发生日期不能在未来"))
     if occurred and occurred.year < 2000:
         errors.add("occurred_on", _("发生日期过早"))
     amount = _money(errors, "amount", text(data, "amount"))
     description = text(data, "description")
-    if len(description) > 300:
-        errors.add("description", _("不能超过 %(n)s 个字") % {"n": 300})
+    _bounded(errors, "description", description, QualityLoss)
     return {
         "kind": kind,
         "kind_label": kinds.get(kind, ""),
@@ -1028,8 +1045,10 @@ def costs_import(*, actor: User, enterprise: Enterprise, content: bytes) -> int:
         errors = Errors()
         category = _category(errors, "category", _cell(row["成本类别"]))
         name = _cell(row["科目"])
-        if not name or len(name) > 100:
-            errors.add("account", _("请填写科目名称（不超过 100 字）"))
+        if not name:
+            errors.add("account", _("请填写科目名称"))
+        elif message := bounds.too_long(CostAccount, "name", name):
+            errors.add("account", message)
         elif category:
             known = existing[name].category if name in existing else planned.get(name)
             if known and known != category:
@@ -1045,8 +1064,7 @@ def costs_import(*, actor: User, enterprise: Enterprise, content: bytes) -> int:
         quarter = _int(errors, "quarter", data["quarter"], 1, 4)
         _quarter_check(errors, year, quarter)
         amount = _money(errors, "amount", data["amount"])
-        if len(data["note"]) > 200:
-            errors.add("note", _("不能超过 %(n)s 个字") % {"n": 200})
+        _bounded(errors, "note", data["note"], CostEntry)
         key = (name, year or 0, quarter or 0)
         if key in seen:
             errors.add("account", _("与前面的行重复（同一科目同一季度）"))

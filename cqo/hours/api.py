@@ -17,6 +17,8 @@ from cqo.accounts.api import ERRORS
 from cqo.accounts.models import Role
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import Source, StudyRecord
+from cqo.lib import dates
+from cqo.lib.bounds import max_length
 from cqo.reference import validators
 from cqo.reference.apitypes import DecimalText
 from cqo.registry.api.common import actor
@@ -38,19 +40,29 @@ KindCode = Literal[
 
 class HoursIn(Schema):
     person: uuid.UUID | None = Field(None, description="the person's id (public id)")
-    id_number: str | None = Field(None, max_length=30, description="or ID number …")
-    person_name: str | None = Field(None, max_length=50, description="… and name")
+    id_number: str | None = Field(
+        None,
+        max_length=validators.ID_NUMBER_MAX_INPUT,
+        description="or ID number …",
+    )
+    person_name: str | None = Field(
+        None,
+        max_length=max_length(Person, "name"),
+        description="… and name",
+    )
     kind: KindCode = "online_self_study"
     hours: Annotated[
         Decimal, Field(ge=0, le=500, max_digits=6, decimal_places=1), DecimalText(6, 1)
     ]
-    occurred_on: dt.date
-    title: str = Field(max_length=200)
-    provider: str = Field("", max_length=200)
+    occurred_on: dates.EventDate
+    title: str = Field(max_length=max_length(StudyRecord, "title"))
+    provider: str = Field("", max_length=max_length(StudyRecord, "provider"))
     source_ref: str = Field(
-        "", max_length=100, description="your own record id; a repeat is refused (422)"
+        "",
+        max_length=max_length(StudyRecord, "source_ref"),
+        description="your own record id; a repeat is refused (422)",
     )
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=max_length(StudyRecord, "note"))
 
 
 class RecordOut(Schema):

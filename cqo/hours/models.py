@@ -16,6 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
+
 
 class Kind(models.TextChoices):
     # SPEC §5; the pack says which kinds count (training.study_hours.kinds)
@@ -57,7 +60,7 @@ class StudyRecord(models.Model):
     # 学时: class periods (SPEC §12.13); activities such as a publication count 0 unless the
     # pack says otherwise
     hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
-    occurred_on = models.DateField(_("日期"))
+    occurred_on = models.DateField(_("日期"), validators=[dates.EVENT])
     title = models.CharField(_("课程或活动名称"), max_length=200)
     provider = models.CharField(_("组织或发布机构"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
@@ -72,7 +75,7 @@ class StudyRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="corrected_by",
     )
-    note = models.TextField(_("说明"), blank=True)
+    note = text_field(_("说明"), max_length=bounds.NOTE, blank=True)
     # the hour log: the leaf's index and the commitment it holds
     ledger_index = models.BigIntegerField(_("存证序号"), null=True, blank=True, unique=True)
     commitment = models.CharField(max_length=64, editable=False)
@@ -112,7 +115,7 @@ class HourReminder(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     required = models.DecimalField(_("应修学时"), max_digits=6, decimal_places=1)
     counted = models.DecimalField(_("已修学时"), max_digits=6, decimal_places=1)
-    message = models.TextField(_("提醒内容"))
+    message = text_field(_("提醒内容"), max_length=bounds.NOTE)
     sent_on = models.DateField(_("提醒日期"))
     read_at = models.DateTimeField(null=True, blank=True)
 

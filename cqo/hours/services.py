@@ -25,7 +25,7 @@ from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
 from cqo.hours.models import Kind, PersonSalt, Source, StudyRecord
-from cqo.lib import clock, uploads
+from cqo.lib import bounds, clock, uploads
 from cqo.registry.models import Person
 
 MAX_HOURS = Decimal("500")
@@ -157,12 +157,15 @@ def record_create(
     title = (title or "").strip()
     if not title:
         errors["title"] = _("请填写课程或活动名称")
-    elif len(title) > 200:
-        errors["title"] = _("名称不超过200个字")
-    if len(source_ref) > 100:
-        errors["source_ref"] = _("来源编号不超过100个字符")
-    if len(provider) > 200:
-        errors["provider"] = _("机构名称不超过200个字")
+    note = (note or "").strip()
+    for field, typed in (
+        ("title", title),
+        ("source_ref", source_ref),
+        ("provider", provider),
+        ("note", note),
+    ):
+        if field not in errors and (message := bounds.too_long(StudyRecord, field, typed)):
+            errors[field] = message
     try:
         value = _hours(hours)
     except ValidationError as exc:
@@ -196,7 +199,7 @@ def record_create(
         source=Source.CORRECTION if corrects is not None else source,
         source_ref=source_ref.strip(),
         corrects=corrects,
-        note=(note or "").strip(),
+        note=note,
         created_by=actor,
     )
     if evidence is not None:

@@ -26,7 +26,8 @@ from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.hours import rules, selectors, services
 from cqo.hours.models import HourReminder, Kind, Source, StudyRecord
-from cqo.lib import clock
+from cqo.lib import clock, dates
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm, apply_errors
 from cqo.lib.pdf import html_to_pdf
 from cqo.policy.selectors import NoPackInForce
@@ -40,18 +41,36 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class RecordForm(BootstrapForm):
-    id_number = forms.CharField(label=gettext_lazy("身份证号"), max_length=18, required=False)
-    person_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50, required=False)
+    id_number = forms.CharField(
+        label=gettext_lazy("身份证号"),
+        max_length=validators.ID_NUMBER_MAX_INPUT,
+        required=False,
+    )
+    person_name = forms.CharField(
+        label=gettext_lazy("姓名"),
+        max_length=max_length(Person, "name"),
+        required=False,
+    )
     kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=Kind.choices)
     hours = forms.DecimalField(
         label=gettext_lazy("学时"), min_value=0, max_value=500, decimal_places=1
     )
-    occurred_on = forms.DateField(label=gettext_lazy("日期"), widget=DATE)
-    title = forms.CharField(label=gettext_lazy("课程或活动名称"), max_length=200)
-    provider = forms.CharField(label=gettext_lazy("组织或发布机构"), max_length=200, required=False)
+    occurred_on = forms.DateField(label=gettext_lazy("日期"), widget=DATE, validators=[dates.EVENT])
+    title = forms.CharField(
+        label=gettext_lazy("课程或活动名称"),
+        max_length=max_length(StudyRecord, "title"),
+    )
+    provider = forms.CharField(
+        label=gettext_lazy("组织或发布机构"),
+        max_length=max_length(StudyRecord, "provider"),
+        required=False,
+    )
     evidence = forms.FileField(label=gettext_lazy("证明材料"), required=False)
     note = forms.CharField(
-        label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=gettext_lazy("说明"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=max_length(StudyRecord, "note"),
     )
 
 
@@ -59,7 +78,11 @@ class CorrectForm(BootstrapForm):
     hours = forms.DecimalField(
         label=gettext_lazy("更正后学时"), min_value=0, max_value=500, decimal_places=1
     )
-    note = forms.CharField(label=gettext_lazy("更正原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("更正原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length(StudyRecord, "note"),
+    )
 
 
 def _year(request: AuthedHttpRequest) -> int:

@@ -18,6 +18,7 @@ from pydantic import Field
 from cqo.accounts.api import ERRORS
 from cqo.imports import selectors, services
 from cqo.imports.models import EnterpriseList
+from cqo.lib import dates
 from cqo.reference.apitypes import Choices, FormOptional
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, PageQuery
@@ -30,7 +31,7 @@ router = Router(tags=["imports"])
 
 
 class ImportIn(Schema):
-    as_of: dt.date = Field(description="the list's as-of date (截止日期)")
+    as_of: dates.EventDate = Field(description="the list's as-of date (截止日期)")
     region: Annotated[str | None, FormOptional()] = Field(
         None, pattern=REGION_CODE, description="the list's region; default: the caller's"
     )

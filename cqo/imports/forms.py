@@ -6,6 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cqo.imports.models import EnterpriseList
+from cqo.lib import dates
+from cqo.lib.bounds import max_length
+from cqo.reference.models import Region
 
 
 class ImportForm(forms.Form):
@@ -13,10 +16,14 @@ class ImportForm(forms.Form):
         label=_("名录文件"),
         help_text=_("xlsx、xls、ods 或 csv（UTF-8 或 GB18030），表头见模板"),
     )
-    as_of = forms.DateField(label=_("名录截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("名录截止日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.EVENT],
+    )
     region = forms.CharField(
         label=_("名录所属行政区划代码"),
-        max_length=6,
+        max_length=max_length(Region, "code"),
         required=False,
         help_text=_("默认为本单位辖区"),
     )

@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
+
 
 class EnterpriseList(models.Model):
     class Status(models.TextChoices):
@@ -33,7 +36,7 @@ class EnterpriseList(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    as_of = models.DateField(_("名录截止日期"))
+    as_of = models.DateField(_("名录截止日期"), validators=[dates.EVENT])
     reference_year = models.PositiveSmallIntegerField(_("规上认定参考年度"))
     file = models.FileField(_("名录文件"), upload_to="imports/enterprise-lists/%Y/")
     file_name = models.CharField(_("文件名"), max_length=255)
@@ -44,7 +47,7 @@ class EnterpriseList(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    message = models.TextField(_("说明"), blank=True)
+    message = text_field(_("说明"), max_length=bounds.STATEMENT, blank=True)
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)
     rows_ok = models.PositiveIntegerField(_("正确行数"), default=0)
     rows_bad = models.PositiveIntegerField(_("错误行数"), default=0)

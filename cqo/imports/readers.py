@@ -194,6 +194,10 @@ def _csv(path: str) -> Source:
     estimate = max(lines, round(size / max(1, len(sample.encode(encoding, "replace"))) * lines))
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        # A cell may be as long as the file (which the upload limit bounds): an over-long cell
+        # is then a row error naming its column's limit (rules.check_stream), not a refusal of
+        # the whole file by the csv module's default of 131,072 characters.
+        csv.field_size_limit(max(size, csv.field_size_limit()))
         with open(path, encoding=encoding, errors="replace", newline="") as handle:
             try:
                 for index, cells in enumerate(csv.reader(handle)):

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cqo.lib.bounds import too_long_message
 from cqo.reference import validators
 
 MAX_EMPLOYEES = 10_000_000  # as the registry service: beyond it the figure is a typo
@@ -33,13 +34,12 @@ class Column:
     label: Any  # the documented Chinese header (Annex A / SPEC §2)
     aliases: tuple[str, ...]
     required: bool = False
-    max_length: int = 0
 
 
 # The fixed, documented header of the import file (shenzhen-guide Annex A 单位 part, SPEC §2).
 COLUMNS: tuple[Column, ...] = (
     Column("uscc", gettext_lazy("统一社会信用代码"), ("统一社会信用代码", "uscc"), True),
-    Column("name", gettext_lazy("单位名称"), ("单位名称", "企业名称", "name"), True, 200),
+    Column("name", gettext_lazy("单位名称"), ("单位名称", "企业名称", "name"), True),
     Column(
         "region",
         gettext_lazy("所属行政区划代码"),
@@ -77,7 +77,6 @@ COLUMNS: tuple[Column, ...] = (
             "special_equipment_licence",
             "special_equipment_license",
         ),
-        max_length=60,
     ),
     Column("employees", gettext_lazy("员工总数"), ("员工总数", "从业人员", "employees")),
     Column("nature", gettext_lazy("单位性质"), ("单位性质", "nature")),
@@ -85,9 +84,16 @@ COLUMNS: tuple[Column, ...] = (
         "registered_address",
         gettext_lazy("注册地址"),
         ("注册地址", "registered_address", "address"),
-        max_length=300,
+    ),
+    Column(
+        "main_products",
+        gettext_lazy("主导产品及经营项目"),
+        ("主导产品及经营项目", "主导产品", "经营范围", "main_products"),
     ),
 )
+# The text columns whose length the Enterprise model bounds; the limits come from its fields
+# (``Reference.limits``): this module stays free of the models, as the reading process has none.
+LIMITED = ("name", "special_equipment_licence", "registered_address", "main_products")
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
 _SIZES = {
@@ -329,6 +335,8 @@ class Reference:
     scope: dict[str, str]  # the list's region subtree: {"level": ..., "code": ...}
     reference_year: int
     this_year: int
+    limits: dict[str, int]  # max_length of each LIMITED column's Enterprise field
+    lines: dict[str, int]  # the line limit of those that have one (main_products)
 
 
 def in_scope(scope: dict[str, str], info: RegionInfo, code: str) -> bool:
@@ -369,7 +377,13 @@ def written_columns(header: Header) -> list[str]:
             names.append(key)
     if "above_scale" in pos or "above_scale_year" in pos:
         names.append("above_scale_year")
-    for key in ("special_equipment_licence", "employees", "nature", "registered_address"):
+    for key in (
+        "special_equipment_licence",
+        "employees",
+        "nature",
+        "registered_address",
+        "main_products",
+    ):
         if key in pos:
             names.append(key)
     return names
@@ -413,7 +427,9 @@ def row_checker(
     i_employees = p.get("employees")
     i_nature = p.get("nature")
     i_address = p.get("registered_address")
+    i_products = p.get("main_products")
     labels = {c.key: str(c.label) for c in COLUMNS}
+    limits, lines = ref.limits, ref.lines
     regions, divisions, scope = ref.regions, ref.divisions, ref.scope
     t = cell_text
     reference_year = ref.reference_year
@@ -430,6 +446,9 @@ def row_checker(
 
         def bad(key: str, value: Any, rule: str) -> None:
             errors.append(RowError(number, labels[key], t(value), rule))
+
+        def too_long(key: str, value: str) -> None:
+            bad(key, value, too_long_message(labels[key], limits[key], len(value)))
 
         values: dict[str, Any] = {}
         # USCC: numbers cannot hold 18 digits (Excel keeps 15), so a numeric cell is refused.
@@ -454,8 +473,8 @@ def row_checker(
         name = t(c[i_name])
         if not name:
             bad("name", name, _("单位名称必填"))
-        elif len(name) > 200:
-            bad("name", name, _("单位名称不超过200个字"))
+        elif len(name) > limits["name"]:
+            too_long("name", name)
         values["name"] = name
 
         region = t(c[i_region])
@@ -516,8 +535,8 @@ def row_checker(
             bad("quality_award_year", year_cell, _("填写政府质量奖时须填写获奖年度"))
         if i_licence is not None:
             licence = t(c[i_licence])
-            if len(licence) > 60:
-                bad("special_equipment_licence", licence, _("特种设备生产许可证号不超过60个字符"))
+            if len(licence) > limits["special_equipment_licence"]:
+                too_long("special_equipment_licence", licence)
             values["special_equipment_licence"] = licence
         if i_employees is not None:
             cell = c[i_employees]
@@ -543,9 +562,27 @@ def row_checker(
             values["nature"] = nature or ""
         if i_address is not None:
             address = t(c[i_address])
-            if len(address) > 300:
-                bad("registered_address", address, _("注册地址不超过300个字"))
+            if len(address) > limits["registered_address"]:
+                too_long("registered_address", address)
             values["registered_address"] = address
+        if i_products is not None:
+            products = t(c[i_products])
+            if len(products) > limits["main_products"]:
+                too_long("main_products", products)
+            elif (count := sum(1 for x in products.splitlines() if x.strip())) > lines.get(
+                "main_products", count
+            ):
+                bad(
+                    "main_products",
+                    products,
+                    _("%(label)s最多 %(limit)d 行（现有 %(count)d 行）")
+                    % {
+                        "label": labels["main_products"],
+                        "limit": lines["main_products"],
+                        "count": count,
+                    },
+                )
+            values["main_products"] = products
         return Row(uscc=uscc, values=values, uscc_ok=uscc_ok), errors
 
     return check

@@ -48,6 +48,7 @@ from cqo.audit.services import audit_record
 from cqo.imports import readers, rules
 from cqo.imports.models import EnterpriseList
 from cqo.lib import clock, uploads
+from cqo.lib.bounds import line_validators, max_length
 from cqo.lib.codes import make_uscc
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Enterprise
@@ -210,6 +211,12 @@ def load_reference(lst: EnterpriseList) -> rules.Reference:
         scope={"level": lst.region.level, "code": lst.region_id},
         reference_year=lst.reference_year,
         this_year=clock.today().year,
+        limits={key: max_length(Enterprise, key) for key in rules.LIMITED},
+        lines={
+            key: validator.limit
+            for key in rules.LIMITED
+            for validator in line_validators(Enterprise, key)
+        },
     )
 
 
@@ -556,7 +563,7 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
 
 def _finish(lst: EnterpriseList, outcome: Outcome, status: str, message: str) -> None:
     lst.status = status
-    lst.message = message
+    lst.message = message[: max_length(EnterpriseList, "message")]
     lst.rows_total = outcome.total
     lst.rows_ok = outcome.ok if status == EnterpriseList.Status.DONE else 0
     lst.rows_bad = outcome.bad
@@ -688,6 +695,7 @@ def _template_xlsx() -> bytes:
         "employees": "320",
         "nature": _("民营"),
         "registered_address": _("陕西省西安市雁塔区科技路1号"),
+        "main_products": _("精密轴承、数控机床零部件"),
     }
     example["uscc"] = make_uscc("610113", random.Random(1))  # noqa: S311 (an example value)
     for col, column in enumerate(rules.COLUMNS):

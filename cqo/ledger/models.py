@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cqo.ledger import merkle
+from cqo.lib import bounds
+from cqo.lib.bounds import text_field
 
 
 class AppendOnly(Exception):
@@ -129,7 +131,8 @@ class Checkpoint(AppendOnlyModel):
 
     size = models.BigIntegerField(_("条目数"), unique=True)
     root = models.BinaryField(_("根哈希"), max_length=32)
-    note = models.TextField(_("签名检查点"))
+    # a signed checkpoint (C2SP tlog-checkpoint): a few lines and a signature per key
+    note = text_field(_("签名检查点"), max_length=bounds.STATEMENT)
     created_at = models.DateTimeField(_("签发时间"), default=timezone.now)
 
     class Meta:

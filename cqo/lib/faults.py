@@ -6,6 +6,10 @@ using the connection as an ``OperationalError`` or ``InterfaceError``. Left alon
 rolls back the transaction of a dropped connection, and ``transaction.atomic`` rolls back one it
 could not commit), so sending the same request again is safe. The broken connection is closed at
 once, so the next request opens a new one instead of meeting the dead one.
+
+A PDF whose render ran past ``CQO_PDF_TIMEOUT_SECONDS`` (cqo/lib/pdf.py) is answered the same
+way, with the reason: the render was stopped, the worker is free, and the request may be sent
+again when the machine is less busy.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from html import escape
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+
+from cqo.lib import pdf
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +69,57 @@ def close_broken_connections() -> None:
             logger.warning("closing the broken %s connection failed", conn.alias, exc_info=True)
 
 
-def unavailable_response(request: HttpRequest) -> HttpResponse:
-    message = translation.gettext("数据库暂时不可用，您的操作未被保存，请稍后重试。")
+class RenderTimeoutMiddleware:
+    """Answer a page whose PDF render was stopped (``pdf.RenderTimeout``) with 503 and
+    ``Retry-After`` and the reason, instead of a bare 500: the worker is free again, and the
+    same request may succeed once the machine is less busy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, pdf.RenderTimeout):
+            return None
+        return render_timeout_response(request, exception)
+
+
+def render_timeout_response(request: HttpRequest, exception: pdf.RenderTimeout) -> HttpResponse:
+    logger.error(
+        "PDF render stopped after %ss: %s %s answered 503",
+        exception.seconds,
+        request.method,
+        request.path,
+    )
+    return unavailable_response(
+        request,
+        message=str(exception),
+        title=translation.gettext("PDF 生成超时"),
+        retry_after=PDF_RETRY_AFTER_SECONDS,
+    )
+
+
+# A render stopped by its timeout met a busy machine or a page too long to lay out: half a minute
+# lets the other renders finish first.
+PDF_RETRY_AFTER_SECONDS = 30
+
+
+def unavailable_response(
+    request: HttpRequest,
+    *,
+    message: str | None = None,
+    title: str | None = None,
+    retry_after: int = RETRY_AFTER_SECONDS,
+) -> HttpResponse:
+    if message is None:
+        message = translation.gettext("数据库暂时不可用，您的操作未被保存，请稍后重试。")
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": [{"field": "__all__", "message": message}]}, status=503)
     else:
-        title = translation.gettext("服务暂时不可用")
+        title = title or translation.gettext("服务暂时不可用")
         language = translation.get_language() or "zh-hans"
         response = HttpResponse(
             f'<!doctype html><html lang="{escape(language)}"><head><meta charset="utf-8">'
@@ -78,6 +128,6 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
             status=503,
             content_type="text/html; charset=utf-8",
         )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response

@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
-from cqo.lib import clock
+from cqo.lib import bounds, clock
+from cqo.lib.bounds import max_length
 from cqo.policy import rules, schema, selectors, services
 from cqo.policy.models import Pack, PackVersion
 from cqo.reference.models import Industry, Region
@@ -79,8 +80,13 @@ class EligibilityEnterpriseIn(Schema):
     nature: Literal["", "state", "private", "mixed", "foreign", "joint_venture"] = ""
     listed: bool = False
     group: bool = False
-    industry: str | None = Field(None, description="GB/T 4754-2017 division code, e.g. 34")
-    own_conditions: str = Field("", max_length=2000)
+    industry: str | None = Field(
+        None,
+        max_length=max_length(Industry, "code"),
+        description="GB/T 4754-2017 division code, e.g. 34",
+    )
+    # what the enterprise and the filing would hold (registry: a NOTE each)
+    own_conditions: str = Field("", max_length=bounds.NOTE)
 
 
 class EligibilityPostIn(Schema):
@@ -95,14 +101,18 @@ class EligibilityPostIn(Schema):
         "general_manager"
     )
     reports_to_top: bool = True
-    justification: str = Field("", max_length=4000)
+    justification: str = Field("", max_length=bounds.NOTE)
 
 
 class EligibilityIn(Schema):
     person: EligibilityPersonIn
     enterprise: EligibilityEnterpriseIn
     post: EligibilityPostIn
-    version: str | None = Field(None, description="default: the version in force on `on`")
+    version: str | None = Field(
+        None,
+        max_length=max_length(PackVersion, "version"),
+        description="default: the version in force on `on`",
+    )
     on: dt.date | None = Field(None, description="default: today")
 
 
@@ -135,7 +145,7 @@ class PackEligibilityOut(Schema):
 
 
 class InstallIn(Schema):
-    text: str = Field(max_length=512 * 1024, description="the pack file (TOML)")
+    text: str = Field(max_length=services.PACK_TEXT_MAX, description="the pack file (TOML)")
 
 
 class InstallOut(Schema):

@@ -9,7 +9,6 @@ with an example for each key, is ``cqo/policy/packs/README.md``.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import tomllib
 from typing import Annotated, Any, Literal
@@ -24,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from cqo.lib import dates
 from cqo.reference import enums
 
 Clause = Annotated[str, Field(min_length=3, max_length=200)]
@@ -535,7 +535,7 @@ class Meta(_Model):
     name: Text
     kind: Literal["jurisdiction", "certification"] = "jurisdiction"
     version: str = Field(pattern=VERSION_PATTERN)
-    effective_from: dt.date
+    effective_from: dates.EventDate
     # GB/T 2260 codes the pack governs (with their subtrees); empty for the national default
     regions: list[str] = []
     national_default: bool = False

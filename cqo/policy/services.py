@@ -25,6 +25,8 @@ from cqo.reference.models import Region
 log = logging.getLogger(__name__)
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "packs"
+# The largest pack file (TOML) installed, uploaded or pasted: the shipped ones are under 40 KB.
+PACK_TEXT_MAX = 512 * 1024
 
 
 def pack_dirs() -> list[Path]:
@@ -58,6 +60,8 @@ def pack_install(*, text: str, actor: Any = None) -> Installed:
     version). ``actor`` None is the system (migrations, ``load_packs``)."""
     if not _can_install(actor):
         raise PermissionDenied(_("只有平台管理员可以安装政策包"))
+    if len(text) > PACK_TEXT_MAX:
+        raise ValidationError({"text": _("政策包内容不应超过 %(n)d 个字符") % {"n": PACK_TEXT_MAX}})
     try:
         spec = schema.parse(text)
         check_regions(spec)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
-from cqo.lib import clock
+from cqo.lib import bounds, clock
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm, apply_errors
 from cqo.policy import rules, schema, selectors, services
 from cqo.policy.models import PackVersion
@@ -30,6 +31,7 @@ class UploadForm(BootstrapForm):
     file = forms.FileField(label=gettext_lazy("政策包文件（TOML）"), required=False)
     text = forms.CharField(
         label=gettext_lazy("或粘贴政策包内容"),
+        max_length=services.PACK_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
         required=False,
     )
@@ -38,7 +40,7 @@ class UploadForm(BootstrapForm):
 def _upload_text(form: UploadForm) -> str:
     upload = form.cleaned_data.get("file")
     if upload is not None:
-        if upload.size > 512 * 1024:
+        if upload.size > services.PACK_TEXT_MAX:
             raise ValidationError({"file": _("政策包文件不应超过 512 KB")})
         try:
             return str(upload.read().decode("utf-8"))
@@ -203,7 +205,9 @@ class EligibilityForm(BootstrapForm):
     )
     group = forms.BooleanField(label=gettext_lazy("集团企业"), required=False)
     industry = forms.CharField(
-        label=gettext_lazy("行业大类代码（GB/T 4754）"), max_length=4, required=False
+        label=gettext_lazy("行业大类代码（GB/T 4754）"),
+        max_length=max_length(Industry, "code"),
+        required=False,
     )
     rank = forms.ChoiceField(
         label=gettext_lazy("职级"), choices=list(reversed(enums.PositionRank.choices))
@@ -219,11 +223,13 @@ class EligibilityForm(BootstrapForm):
     )
     own_conditions = forms.CharField(
         label=gettext_lazy("企业自定首席质量官任职条件"),
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
     justification = forms.CharField(
         label=gettext_lazy("未满足条件的书面说明"),
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )

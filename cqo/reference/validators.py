@@ -22,6 +22,12 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from cqo.lib import clock
 from cqo.reference.enums import Gender
 
+# The longest an identifier may be as typed, before it is normalised: the limit of the inputs
+# (forms, API, imports). A resident ID number is 18 characters (GB 11643-1999); a mobile is 11
+# digits, typed with +86, spaces or dashes.
+ID_NUMBER_MAX_INPUT = 18
+MOBILE_MAX_INPUT = 20
+
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # 区号-号码[-分机]: 010-12345678, 0755-1234567, 075512345678-123
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")

@@ -8,10 +8,15 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cqo.accounts.models import User
+from cqo.lib import dates
+from cqo.lib.bounds import line_validators, max_length
 from cqo.lib.forms import BootstrapForm
-from cqo.reference import enums
+from cqo.reference import enums, validators
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
+from cqo.registry.models import Appointment, Enterprise, Person, Qualification, Reminder
+from cqo.registry.services._common import PASSWORD_MAX_INPUT, TRANSITION_NOTE_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,8 +56,8 @@ def industry_choices() -> list[tuple[str, Any]]:
 
 
 class EnterpriseForm(BootstrapForm):
-    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18)
-    name = forms.CharField(label=_("单位名称"), max_length=200)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=max_length(Enterprise, "uscc"))
+    name = forms.CharField(label=_("单位名称"), max_length=max_length(Enterprise, "name"))
     region = forms.ChoiceField(label=_("所属行政区划"))
     industry = forms.ChoiceField(label=_("所属行业（GB/T 4754-2017 大类）"))
     size = forms.ChoiceField(
@@ -62,28 +67,59 @@ class EnterpriseForm(BootstrapForm):
         label=_("单位性质"), choices=[("", "—"), *enums.EnterpriseNature.choices], required=False
     )
     listed = forms.BooleanField(label=_("上市公司"), required=False)
-    website = forms.CharField(label=_("单位网址"), required=False)
+    website = forms.CharField(
+        label=_("单位网址"), max_length=max_length(Enterprise, "website"), required=False
+    )
     employees = forms.IntegerField(
         label=_("员工总数"), required=False, min_value=0, max_value=10_000_000
     )
     main_products = forms.CharField(
-        label=_("主导产品及经营项目"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("主导产品及经营项目"),
+        max_length=max_length(Enterprise, "main_products"),
+        validators=line_validators(Enterprise, "main_products"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
-    registered_address = forms.CharField(label=_("注册地址"), required=False)
-    responsible_name = forms.CharField(label=_("单位负责人姓名"), required=False)
-    responsible_position = forms.CharField(label=_("单位负责人职务"), required=False)
-    responsible_landline = forms.CharField(label=_("单位负责人座机"), required=False)
-    responsible_mobile = forms.CharField(label=_("单位负责人手机"), required=False)
+    registered_address = forms.CharField(
+        label=_("注册地址"), max_length=max_length(Enterprise, "registered_address"), required=False
+    )
+    responsible_name = forms.CharField(
+        label=_("单位负责人姓名"),
+        max_length=max_length(Enterprise, "responsible_name"),
+        required=False,
+    )
+    responsible_position = forms.CharField(
+        label=_("单位负责人职务"),
+        max_length=max_length(Enterprise, "responsible_position"),
+        required=False,
+    )
+    responsible_landline = forms.CharField(
+        label=_("单位负责人座机"),
+        max_length=max_length(Enterprise, "responsible_landline"),
+        required=False,
+    )
+    responsible_mobile = forms.CharField(
+        label=_("单位负责人手机"), max_length=validators.MOBILE_MAX_INPUT, required=False
+    )
     above_scale = forms.BooleanField(label=_("规模以上企业"), required=False)
     above_scale_year = forms.IntegerField(label=_("规上认定年度"), required=False)
     quality_award = forms.ChoiceField(
         label=_("政府质量奖"), choices=enums.QualityAward.choices, required=False
     )
     quality_award_year = forms.IntegerField(label=_("获奖年度"), required=False)
-    special_equipment_licence = forms.CharField(label=_("特种设备生产许可证号"), required=False)
-    group_parent = forms.CharField(label=_("所属集团统一社会信用代码"), required=False)
+    special_equipment_licence = forms.CharField(
+        label=_("特种设备生产许可证号"),
+        max_length=max_length(Enterprise, "special_equipment_licence"),
+        required=False,
+    )
+    group_parent = forms.CharField(
+        label=_("所属集团统一社会信用代码"),
+        max_length=max_length(Enterprise, "uscc"),
+        required=False,
+    )
     own_cqo_conditions = forms.CharField(
         label=_("企业自定首席质量官任职条件"),
+        max_length=max_length(Enterprise, "own_cqo_conditions"),
         help_text=_("小微企业可结合实际，参考制定相应的条件（jiangsu-2020 §二）"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -96,8 +132,8 @@ class EnterpriseForm(BootstrapForm):
 
 
 class PersonForm(BootstrapForm):
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    name = forms.CharField(label=_("姓名"), max_length=max_length(Person, "name"))
+    id_number = forms.CharField(label=_("身份证号"), max_length=validators.ID_NUMBER_MAX_INPUT)
     gender = forms.ChoiceField(
         label=_("性别"),
         choices=[("", "—"), *enums.Gender.choices],
@@ -109,25 +145,34 @@ class PersonForm(BootstrapForm):
         required=False,
         widget=DATE,
         help_text=_("可不填；填写时须与身份证号一致"),
+        validators=[dates.BIRTH],
     )
     # a plain file field: the service checks the image (cqo/lib/uploads.py) and says which
     # rule it breaks (format, size, pixels), where ImageField only says "not a valid image"
     photo = forms.FileField(label=_("免冠照片"), required=False)
-    position = forms.CharField(label=_("现任职务"), required=False)
-    title = forms.CharField(label=_("职称"), required=False)
+    position = forms.CharField(
+        label=_("现任职务"), max_length=max_length(Person, "position"), required=False
+    )
+    title = forms.CharField(label=_("职称"), max_length=max_length(Person, "title"), required=False)
     title_level = forms.ChoiceField(
         label=_("职称等级"), choices=enums.QualificationLevel.choices, required=False
     )
     education = forms.ChoiceField(label=_("学历"), choices=[("", "—"), *enums.Education.choices])
-    major = forms.CharField(label=_("专业"), required=False)
-    mobile = forms.CharField(label=_("手机"), max_length=20)
-    email = forms.CharField(label=_("电子邮箱"), required=False)
-    mailing_address = forms.CharField(label=_("通讯地址"), required=False)
+    major = forms.CharField(label=_("专业"), max_length=max_length(Person, "major"), required=False)
+    mobile = forms.CharField(label=_("手机"), max_length=validators.MOBILE_MAX_INPUT)
+    email = forms.CharField(
+        label=_("电子邮箱"), max_length=max_length(Person, "email"), required=False
+    )
+    mailing_address = forms.CharField(
+        label=_("通讯地址"), max_length=max_length(Person, "mailing_address"), required=False
+    )
     quality_years = forms.IntegerField(
         label=_("质量工作年限"), min_value=0, max_value=60, initial=0
     )
     work_history = forms.CharField(
         label=_("工作简历（需注明质量管理经验、获奖情况）"),
+        max_length=max_length(Person, "work_history"),
+        validators=line_validators(Person, "work_history"),
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "××××年×月—××××年×月，××有限公司研发部总监……"}
         ),
@@ -163,11 +208,20 @@ class QualificationForm(BootstrapForm):
     """One title or qualification (SPEC §2: kind, field and level, so rules can compare levels)."""
 
     kind = forms.ChoiceField(label=_("类别"), choices=[("", "—"), *enums.QualificationKind.choices])
-    name = forms.CharField(label=_("名称"), max_length=100)
-    field = forms.CharField(label=_("专业领域"), max_length=100, required=False)
+    name = forms.CharField(label=_("名称"), max_length=max_length(Qualification, "name"))
+    field = forms.CharField(
+        label=_("专业领域"), max_length=max_length(Qualification, "field"), required=False
+    )
     level = forms.ChoiceField(label=_("等级"), choices=enums.QualificationLevel.choices)
-    issued_on = forms.DateField(label=_("取得日期"), required=False, widget=DATE)
-    issuer = forms.CharField(label=_("发证机构"), max_length=100, required=False)
+    issued_on = forms.DateField(
+        label=_("取得日期"),
+        required=False,
+        widget=DATE,
+        validators=[dates.LIFETIME],
+    )
+    issuer = forms.CharField(
+        label=_("发证机构"), max_length=max_length(Qualification, "issuer"), required=False
+    )
 
 
 QualificationFormSet = forms.formset_factory(
@@ -176,19 +230,25 @@ QualificationFormSet = forms.formset_factory(
 
 
 class RegisterForm(PersonForm):
-    username = forms.CharField(label=_("用户名"), max_length=150)
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+    username = forms.CharField(label=_("用户名"), max_length=max_length(User, "username"))
+    password = forms.CharField(
+        label=_("密码"), max_length=PASSWORD_MAX_INPUT, widget=forms.PasswordInput
+    )
     field_order = ["username", "password"]
 
 
 class ClaimForm(BootstrapForm):
-    id_number = forms.CharField(label=_("身份证号"), max_length=18)
-    username = forms.CharField(label=_("用户名"), max_length=150)
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+    id_number = forms.CharField(label=_("身份证号"), max_length=validators.ID_NUMBER_MAX_INPUT)
+    username = forms.CharField(label=_("用户名"), max_length=max_length(User, "username"))
+    password = forms.CharField(
+        label=_("密码"), max_length=PASSWORD_MAX_INPUT, widget=forms.PasswordInput
+    )
 
 
 class AppointmentForm(BootstrapForm):
-    post = forms.CharField(label=_("聘任职务"), max_length=100, initial="首席质量官")
+    post = forms.CharField(
+        label=_("聘任职务"), max_length=max_length(Appointment, "post"), initial="首席质量官"
+    )
     rank = forms.ChoiceField(
         label=_("职级"), choices=[("", "—"), *reversed(enums.PositionRank.choices)]
     )
@@ -199,8 +259,15 @@ class AppointmentForm(BootstrapForm):
         label=_("聘任主体"), choices=enums.AppointingAuthority.choices
     )
     selection_method = forms.ChoiceField(label=_("选聘方式"), choices=enums.SelectionMethod.choices)
-    assessment_result = forms.CharField(label=_("测评结果"), required=False)
-    probation_end = forms.DateField(label=_("试用期截止"), required=False, widget=DATE)
+    assessment_result = forms.CharField(
+        label=_("测评结果"), max_length=max_length(Appointment, "assessment_result"), required=False
+    )
+    probation_end = forms.DateField(
+        label=_("试用期截止"),
+        required=False,
+        widget=DATE,
+        validators=[dates.TERM],
+    )
     reports_to_top = forms.BooleanField(
         label=_("直接向总经理（总裁）报告工作"), required=False, initial=True
     )
@@ -211,22 +278,42 @@ class AppointmentForm(BootstrapForm):
         widget=forms.CheckboxSelectMultiple,
     )
     duties = forms.CharField(
-        label=_("授权职责"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("授权职责"),
+        max_length=max_length(Appointment, "duties"),
+        validators=line_validators(Appointment, "duties"),
+        help_text=_("每行一项"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     powers = forms.CharField(
-        label=_("授权权限"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("授权权限"),
+        max_length=max_length(Appointment, "powers"),
+        validators=line_validators(Appointment, "powers"),
+        help_text=_("每行一项"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
-    start_date = forms.DateField(label=_("聘任日期"), widget=DATE)
-    term_end = forms.DateField(label=_("聘期截止"), required=False, widget=DATE)
+    start_date = forms.DateField(label=_("聘任日期"), widget=DATE, validators=[dates.EVENT])
+    term_end = forms.DateField(
+        label=_("聘期截止"),
+        required=False,
+        widget=DATE,
+        validators=[dates.TERM],
+    )
     authorisation_scan = forms.FileField(label=_("聘任授权证书扫描件"), required=False)
     remarks = forms.CharField(
-        label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("备注"),
+        max_length=max_length(Appointment, "remarks"),
+        validators=line_validators(Appointment, "remarks"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     declaration_confirmed = forms.BooleanField(
         label=_("单位意见：上述资料属实，同意任命并备案。"), required=False
     )
     justification = forms.CharField(
         label=_("未满足条件的书面说明"),
+        max_length=max_length(Appointment, "justification"),
         help_text=_(
             "备案人未满足政策包中“需书面说明”的条件时填写，例如实践经验丰富的技术骨干"
             "适当放宽条件的理由（shaanxi-2021 §四(二)）；备案机关审核时可见。"
@@ -237,42 +324,54 @@ class AppointmentForm(BootstrapForm):
 
 
 class NewAppointmentForm(AppointmentForm):
-    id_number = forms.CharField(label=_("备案人身份证号"), max_length=18)
-    person_name = forms.CharField(label=_("备案人姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("备案人身份证号"), max_length=validators.ID_NUMBER_MAX_INPUT
+    )
+    person_name = forms.CharField(label=_("备案人姓名"), max_length=max_length(Person, "name"))
     field_order = ["person_name", "id_number"]
 
 
 class ReturnForm(BootstrapForm):
     reason = forms.CharField(
-        label=_("退回原因（需更正的内容）"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("退回原因（需更正的内容）"),
+        max_length=max_length(Appointment, "return_reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class EndForm(BootstrapForm):
-    ended_on = forms.DateField(label=_("终止日期"), widget=DATE)
+    ended_on = forms.DateField(label=_("终止日期"), widget=DATE, validators=[dates.EVENT])
     reason = forms.ChoiceField(label=_("终止原因"), choices=enums.EndReason.choices)
     note = forms.CharField(
-        label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("说明"),
+        max_length=max_length(Appointment, "end_note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 
 class RenewForm(BootstrapForm):
-    term_end = forms.DateField(label=_("续聘至"), widget=DATE)
-    note = forms.CharField(label=_("说明"), required=False)
+    term_end = forms.DateField(label=_("续聘至"), widget=DATE, validators=[dates.TERM])
+    note = forms.CharField(label=_("说明"), max_length=TRANSITION_NOTE_MAX, required=False)
 
 
 class ReminderForm(BootstrapForm):
     message = forms.CharField(
         label=_("督促内容"),
+        max_length=max_length(Reminder, "message"),
         widget=forms.Textarea(attrs={"rows": 2}),
         initial=_("请尽快完成首席质量官线上注册和聘任信息备案。"),
     )
 
 
 class ClerkForm(BootstrapForm):
-    username = forms.CharField(label=_("用户名"), max_length=150)
-    display_name = forms.CharField(label=_("经办人姓名"), required=False, max_length=100)
-    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
+    username = forms.CharField(label=_("用户名"), max_length=max_length(User, "username"))
+    display_name = forms.CharField(
+        label=_("经办人姓名"), required=False, max_length=max_length(User, "display_name")
+    )
+    password = forms.CharField(
+        label=_("初始密码"), max_length=PASSWORD_MAX_INPUT, widget=forms.PasswordInput
+    )
 
 
 def region_filter_options(user: Any) -> list[tuple[str, str]]:

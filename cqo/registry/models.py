@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cqo.lib import crypto
+from cqo.lib import bounds, crypto, dates
+from cqo.lib.bounds import text_field
 from cqo.reference import enums
 
 
@@ -31,7 +32,13 @@ class Enterprise(models.Model):
         _("单位性质"), max_length=20, choices=enums.EnterpriseNature.choices, blank=True
     )
     listed = models.BooleanField(_("上市公司"), default=False)
-    main_products = models.TextField(_("主导产品及经营项目"), blank=True)
+    # Annex A prints it in one cell of the form
+    main_products = text_field(
+        _("主导产品及经营项目"),
+        max_length=bounds.FORM_CELL,
+        validators=(bounds.MaxLinesValidator(bounds.FORM_CELL_LINES),),
+        blank=True,
+    )
     registered_address = models.CharField(_("注册地址"), max_length=300, blank=True)
     region = models.ForeignKey(
         "reference.Region",
@@ -58,7 +65,9 @@ class Enterprise(models.Model):
     )
     # Small and micro firms may set their own conditions for the CQO (jiangsu-2020 §二;
     # SPEC §12.11: they are attached to the enterprise).
-    own_cqo_conditions = models.TextField(_("企业自定首席质量官任职条件"), blank=True)
+    own_cqo_conditions = text_field(
+        _("企业自定首席质量官任职条件"), max_length=bounds.NOTE, blank=True
+    )
     group_parent = models.ForeignKey(
         "self",
         verbose_name=_("所属集团（母公司）"),
@@ -112,7 +121,7 @@ class Person(models.Model):
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=enums.Gender.choices)
-    birth_date = models.DateField(_("出生日期"))
+    birth_date = models.DateField(_("出生日期"), validators=[dates.BIRTH])
     photo = models.ImageField(_("免冠照片"), upload_to="photos/%Y/", blank=True)
     position = models.CharField(_("现任职务"), max_length=100, blank=True)
     title = models.CharField(_("职称"), max_length=100, blank=True)
@@ -130,7 +139,13 @@ class Person(models.Model):
     email = models.EmailField(_("电子邮箱"), blank=True)
     mailing_address = models.CharField(_("通讯地址"), max_length=300, blank=True)
     quality_years = models.PositiveSmallIntegerField(_("质量工作年限"), default=0)
-    work_history = models.TextField(_("工作简历（含质量管理经验、获奖情况）"), blank=True)
+    # Annex A prints it in the 工作简历 cell, one period a line
+    work_history = text_field(
+        _("工作简历（含质量管理经验、获奖情况）"),
+        max_length=bounds.PRINTED_LIST,
+        validators=(bounds.MaxLinesValidator(bounds.PRINTED_LIST_LINES),),
+        blank=True,
+    )
     region = models.ForeignKey(
         "reference.Region",
         verbose_name=_("所在行政区划"),
@@ -183,7 +198,7 @@ class Qualification(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     field = models.CharField(_("专业领域"), max_length=100, blank=True)
     level = models.CharField(_("等级"), max_length=20, choices=enums.QualificationLevel.choices)
-    issued_on = models.DateField(_("取得日期"), null=True, blank=True)
+    issued_on = models.DateField(_("取得日期"), null=True, blank=True, validators=[dates.LIFETIME])
     issuer = models.CharField(_("发证机构"), max_length=100, blank=True)
 
     class Meta:
@@ -225,18 +240,37 @@ class Appointment(models.Model):
         _("选聘方式"), max_length=30, choices=enums.SelectionMethod.choices
     )
     assessment_result = models.CharField(_("测评结果"), max_length=200, blank=True)
-    probation_end = models.DateField(_("试用期截止"), null=True, blank=True)
+    probation_end = models.DateField(
+        _("试用期截止"), null=True, blank=True, validators=[dates.TERM]
+    )
     reports_to_top = models.BooleanField(_("直接向总经理（总裁）报告工作"), default=True)
     departments_led = models.JSONField(_("分管部门"), default=list, blank=True)
-    duties = models.TextField(_("授权职责"), blank=True)
-    powers = models.TextField(_("授权权限"), blank=True)
-    start_date = models.DateField(_("聘任日期"))
-    term_end = models.DateField(_("聘期截止"), null=True, blank=True)
+    # printed one item a line on the 聘任授权证书
+    duties = text_field(
+        _("授权职责"),
+        max_length=bounds.PRINTED_LIST,
+        validators=(bounds.MaxLinesValidator(bounds.PRINTED_LIST_LINES),),
+        blank=True,
+    )
+    powers = text_field(
+        _("授权权限"),
+        max_length=bounds.PRINTED_LIST,
+        validators=(bounds.MaxLinesValidator(bounds.PRINTED_LIST_LINES),),
+        blank=True,
+    )
+    start_date = models.DateField(_("聘任日期"), validators=[dates.EVENT])
+    term_end = models.DateField(_("聘期截止"), null=True, blank=True, validators=[dates.TERM])
     authorisation_scan = models.FileField(
         _("聘任授权证书扫描件"), upload_to="authorisations/%Y/", blank=True
     )
-    form_date = models.DateField(_("填写日期"), null=True, blank=True)
-    remarks = models.TextField(_("备注"), blank=True)
+    form_date = models.DateField(_("填写日期"), null=True, blank=True, validators=[dates.EVENT])
+    # Annex A prints it in the 备注 cell
+    remarks = text_field(
+        _("备注"),
+        max_length=bounds.FORM_CELL,
+        validators=(bounds.MaxLinesValidator(bounds.FORM_CELL_LINES),),
+        blank=True,
+    )
     declaration_confirmed = models.BooleanField(
         _("单位意见：上述资料属实，同意任命并备案。"), default=False
     )
@@ -245,7 +279,7 @@ class Appointment(models.Model):
     person_confirmed_at = models.DateTimeField(_("本人确认时间"), null=True, blank=True)
     # Why an unmet condition should not stop the filing, or why the pack's relaxation applies
     # (shaanxi-2021 §四(二); SPEC §12.11). The reviewer sees it.
-    justification = models.TextField(_("未满足条件的书面说明"), blank=True)
+    justification = text_field(_("未满足条件的书面说明"), max_length=bounds.NOTE, blank=True)
     # The rules the filing was evaluated under, kept with the decision (SPEC §4).
     pack_version = models.ForeignKey(
         "policy.PackVersion",
@@ -280,12 +314,12 @@ class Appointment(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    return_reason = models.TextField(_("退回原因"), blank=True)
-    ended_on = models.DateField(_("终止日期"), null=True, blank=True)
+    return_reason = text_field(_("退回原因"), max_length=bounds.NOTE, blank=True)
+    ended_on = models.DateField(_("终止日期"), null=True, blank=True, validators=[dates.EVENT])
     end_reason = models.CharField(
         _("终止原因"), max_length=20, choices=enums.EndReason.choices, blank=True
     )
-    end_note = models.TextField(_("终止说明"), blank=True)
+    end_note = text_field(_("终止说明"), max_length=bounds.NOTE, blank=True)
     # What the authority filed, frozen at approval: the printed form shows this, not live data.
     snapshot = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -329,7 +363,7 @@ class Reminder(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reminders")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     sent_at = models.DateTimeField(auto_now_add=True)
-    message = models.TextField(_("督促内容"))
+    message = text_field(_("督促内容"), max_length=bounds.NOTE)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds
+from cqo.lib.bounds import text_field
+
 
 class TalentEntry(models.Model):
     class State(models.TextChoices):
@@ -40,12 +43,12 @@ class TalentEntry(models.Model):
     recommended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("推荐理由"))
+    reason = text_field(_("推荐理由"), max_length=bounds.STATEMENT)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
-    decision_note = models.TextField(_("决定说明"), blank=True)
+    decision_note = text_field(_("决定说明"), max_length=bounds.NOTE, blank=True)
     created_at = models.DateTimeField(_("推荐时间"), auto_now_add=True)
 
     class Meta:

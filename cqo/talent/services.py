@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
+from cqo.lib import bounds
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Person
 from cqo.talent.models import TalentEntry
@@ -69,6 +70,8 @@ def recommend(*, actor: User, person: Person, reason: str) -> TalentEntry:
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationError({"reason": _("请写明推荐理由（至少4个字）")})
+    if message := bounds.too_long(TalentEntry, "reason", reason):
+        raise ValidationError({"reason": message})
     province = province_of(person)
     if province is None:
         raise ValidationError({"person": _("该人员没有所在地区，无法确定所属省级人才库")})
@@ -119,6 +122,8 @@ def decide(*, actor: User, entry: TalentEntry, admit: bool, note: str = "") -> T
     note = (note or "").strip()
     if not admit and len(note) < 4:
         raise ValidationError({"note": _("不予入库须写明理由（至少4个字）")})
+    if message := bounds.too_long(TalentEntry, "decision_note", note):
+        raise ValidationError({"note": message})
     before = entry.state
     entry.state = TalentEntry.State.ADMITTED if admit else TalentEntry.State.DECLINED
     entry.decided_by = actor

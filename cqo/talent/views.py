@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm, apply_errors
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry
@@ -29,7 +30,9 @@ from cqo.talent.models import TalentEntry
 
 class RecommendForm(BootstrapForm):
     reason = forms.CharField(
-        label=gettext_lazy("推荐理由"), widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("推荐理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length(TalentEntry, "reason"),
     )
 
 
@@ -38,6 +41,7 @@ class DecideForm(BootstrapForm):
         label=gettext_lazy("决定说明"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=max_length(TalentEntry, "decision_note"),
     )
 
 

@@ -21,11 +21,16 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cqo.accounts.api import ERRORS, ErrorOut
+from cqo.accounts.models import User
+from cqo.lib import dates
+from cqo.lib.bounds import max_length
 from cqo.lib.errors import TooManyRequests
 from cqo.lib.lookups import too_many_lookups
+from cqo.reference import validators
 from cqo.reference.apitypes import Choices, DecimalText, checked
 from cqo.registry.api.common import actor, page
 from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
+from cqo.registry.models import Person
 from cqo.training import printing, rules, selectors, services
 from cqo.training.models import (
     Course,
@@ -83,13 +88,13 @@ class TrainingPlanIn(Schema):
     year: int = Field(ge=2000, le=2100)
     budget: Budget
     planned_sessions: int = Field(ge=0, le=services.MAX_PLANNED)
-    notes: str = Field("", max_length=services.TEXT_MAX)
+    notes: str = Field("", max_length=max_length(TrainingPlan, "notes"))
 
 
 class PlanUpdateIn(Schema):
     budget: Budget
     planned_sessions: int = Field(ge=0, le=services.MAX_PLANNED)
-    notes: str = Field("", max_length=services.TEXT_MAX)
+    notes: str = Field("", max_length=max_length(TrainingPlan, "notes"))
 
 
 class TrainingPlanOut(Schema):
@@ -115,7 +120,7 @@ class CourseFilters(PageQuery):
 
 
 class CourseIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=max_length(Course, "title"))
     tier: TierIn = Field(
         "", description="a tier of the pack governing the region; '' or other: none"
     )
@@ -133,15 +138,17 @@ class CourseIn(Schema):
     min_attendance: int | None = Field(None, ge=1, le=100, description="attendance: percent")
     plan: uuid.UUID | None = Field(None, description="one of the organiser's own plans")
     institution: str | None = Field(
-        None, max_length=150, description="username of the training institution (承办机构)"
+        None,
+        max_length=max_length(User, "username"),
+        description="username of the training institution (承办机构)",
     )
-    description: str = Field("", max_length=services.TEXT_MAX)
+    description: str = Field("", max_length=max_length(Course, "description"))
 
 
 class SessionIn(Schema):
-    start_date: dt.date
-    end_date: dt.date
-    place: str = Field(min_length=1, max_length=200)
+    start_date: dates.EventDate
+    end_date: dates.EventDate
+    place: str = Field(min_length=1, max_length=max_length(Session, "place"))
     capacity: int = Field(ge=1, le=services.MAX_CAPACITY)
 
 
@@ -198,8 +205,16 @@ class EnrolIn(Schema):
     """The organiser names the person by ID number and name; a CQO sends {} to enrol
     themself."""
 
-    id_number: str | None = Field(None, max_length=18, description="居民身份证号")
-    person_name: str | None = Field(None, max_length=50, description="must match the record")
+    id_number: str | None = Field(
+        None,
+        max_length=validators.ID_NUMBER_MAX_INPUT,
+        description="居民身份证号",
+    )
+    person_name: str | None = Field(
+        None,
+        max_length=max_length(Person, "name"),
+        description="must match the record",
+    )
 
 
 class EnrolmentOut(Schema):
@@ -273,7 +288,10 @@ class TrainingCertificateOut(PublicTrainingCertificateOut):
 
 
 class TrainingCertificateRevokeIn(Schema):
-    reason: str = Field(max_length=services.TEXT_MAX, description="at least 4 characters")
+    reason: str = Field(
+        max_length=max_length(TrainingCertificate, "revoke_reason"),
+        description="at least 4 characters",
+    )
 
 
 # Building responses ---------------------------------------------------------------------------

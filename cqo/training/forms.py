@@ -10,8 +10,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.models import Role, User
+from cqo.lib import dates
+from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
-from cqo.training.models import Form, Method, Session, Tier
+from cqo.reference import validators
+from cqo.reference.models import Region
+from cqo.registry.models import Person
+from cqo.training.models import (
+    Course,
+    Form,
+    Method,
+    Session,
+    Tier,
+    TrainingCertificate,
+    TrainingPlan,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,6 +40,7 @@ class PlanForm(BootstrapForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("统一要求、统一教材、统一师资的安排等"),
+        max_length=max_length(TrainingPlan, "notes"),
     )
 
     def __init__(self, *args: Any, editing: bool = False, **kw: Any) -> None:
@@ -36,7 +50,7 @@ class PlanForm(BootstrapForm):
 
 
 class CourseForm(BootstrapForm):
-    title = forms.CharField(label=_("课程名称"), max_length=200)
+    title = forms.CharField(label=_("课程名称"), max_length=max_length(Course, "title"))
     tier = forms.ChoiceField(
         label=_("培训层级"),
         required=False,
@@ -45,7 +59,7 @@ class CourseForm(BootstrapForm):
     )
     region = forms.CharField(
         label=_("面向辖区（行政区划代码）"),
-        max_length=6,
+        max_length=max_length(Region, "code"),
         required=False,
         help_text=_("市场监管部门不填则为本辖区"),
     )
@@ -60,7 +74,10 @@ class CourseForm(BootstrapForm):
     plan = forms.ChoiceField(label=_("所属年度计划"), required=False)
     institution = forms.ChoiceField(label=_("承办机构"), required=False)
     description = forms.CharField(
-        label=_("课程简介"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("课程简介"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length(Course, "description"),
     )
 
     def __init__(self, *args: Any, user: User, plans: Any, **kw: Any) -> None:
@@ -84,9 +101,9 @@ class CourseForm(BootstrapForm):
 
 
 class SessionForm(BootstrapForm):
-    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
-    end_date = forms.DateField(label=_("结束日期"), widget=DATE)
-    place = forms.CharField(label=_("地点"), max_length=200)
+    start_date = forms.DateField(label=_("开始日期"), widget=DATE, validators=[dates.EVENT])
+    end_date = forms.DateField(label=_("结束日期"), widget=DATE, validators=[dates.EVENT])
+    place = forms.CharField(label=_("地点"), max_length=max_length(Session, "place"))
     capacity = forms.IntegerField(label=_("名额"), min_value=1)
 
 
@@ -95,16 +112,23 @@ class StatusForm(BootstrapForm):
 
 
 class EnrolForm(BootstrapForm):
-    person_name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    person_name = forms.CharField(label=_("姓名"), max_length=max_length(Person, "name"))
+    id_number = forms.CharField(label=_("身份证号"), max_length=validators.ID_NUMBER_MAX_INPUT)
 
 
 class RevokeForm(BootstrapForm):
-    reason = forms.CharField(label=_("撤销原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("撤销原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length(TrainingCertificate, "revoke_reason"),
+    )
 
 
 class LookupForm(BootstrapForm):
-    number = forms.CharField(label=_("证书编号"), max_length=32)
+    number = forms.CharField(
+        label=_("证书编号"),
+        max_length=max_length(TrainingCertificate, "number"),
+    )
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip().upper()

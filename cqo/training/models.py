@@ -21,6 +21,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cqo.lib import bounds, dates
+from cqo.lib.bounds import text_field
+
 
 class Tier(models.TextChoices):
     # SPEC §13; which tiers exist, and who organises them, is the pack's (training.tiers)
@@ -64,7 +67,7 @@ class TrainingPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     budget = models.DecimalField(_("培训专项经费（元）"), max_digits=14, decimal_places=2)
     planned_sessions = models.PositiveIntegerField(_("计划期数"))
-    notes = models.TextField(_("说明"), blank=True)
+    notes = text_field(_("说明"), max_length=bounds.STATEMENT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -136,7 +139,7 @@ class Course(models.Model):
         on_delete=models.PROTECT,
         related_name="courses",
     )
-    description = models.TextField(_("课程简介"), blank=True)
+    description = text_field(_("课程简介"), max_length=bounds.STATEMENT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -192,8 +195,8 @@ class Session(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
-    start_date = models.DateField(_("开始日期"))
-    end_date = models.DateField(_("结束日期"))
+    start_date = models.DateField(_("开始日期"), validators=[dates.EVENT])
+    end_date = models.DateField(_("结束日期"), validators=[dates.EVENT])
     place = models.CharField(_("地点"), max_length=200)
     capacity = models.PositiveIntegerField(_("名额"))
     status = models.CharField(
@@ -334,7 +337,7 @@ class TrainingCertificate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    revoke_reason = models.TextField(_("撤销原因"), blank=True)
+    revoke_reason = text_field(_("撤销原因"), max_length=bounds.STATEMENT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,13 +13,15 @@ from cqo.accounts.models import User
 from cqo.audit.services import audit_record
 from cqo.certification import selectors
 from cqo.certification.models import CertificationBody
-from cqo.lib import clock, uploads
+from cqo.lib import bounds, clock, uploads
 from cqo.lib.errors import Errors
 from cqo.lib.errors import text as text_field
 from cqo.policy import schema
 
 Data = dict[str, Any]
-TEXT_MAX = 4000
+# The limit of a typed text with no model field of its own (a supervision action's reason and
+# evidence note, a reissue's reason); the others take their field's max_length.
+TEXT_MAX = bounds.STATEMENT
 REASON_MIN = 4
 
 __all__ = ["Errors", "text_field"]

@@ -37,6 +37,7 @@ from cqo.certification.services._common import (
     text_field,
 )
 from cqo.lib import clock
+from cqo.lib.bounds import max_length, too_long
 from cqo.policy import rules as policy
 from cqo.reference import enums
 from cqo.registry.models import Appointment, Enterprise, Person
@@ -96,11 +97,26 @@ def _form_values(data: Any, errors: Errors) -> Data:
     if v["level_applied"] not in rules.LEVELS:
         errors.add("level_applied", _("请选择申报等级"))
     for key, message in TEXTS.items():
-        v[key] = bounded(errors, data, key, minimum=0, message=str(message))
-    v["recommender"] = bounded(errors, data, "recommender", minimum=0, maximum=50)
+        v[key] = bounded(
+            errors,
+            data,
+            key,
+            minimum=0,
+            maximum=max_length(Application, key),
+            message=str(message),
+        )
+    v["recommender"] = bounded(
+        errors, data, "recommender", minimum=0, maximum=max_length(Application, "recommender")
+    )
     for key in ("declares_technical", "declares_qms", "declares_no_disqualification"):
         v[key] = data.get(key) in (True, "true", "on", "1", 1)
-    v["declaration_note"] = bounded(errors, data, "declaration_note", minimum=0)
+    v["declaration_note"] = bounded(
+        errors,
+        data,
+        "declaration_note",
+        minimum=0,
+        maximum=max_length(Application, "declaration_note"),
+    )
     return v
 
 
@@ -184,8 +200,10 @@ def period_add(*, actor: User, app: Application, data: Any) -> WorkPeriod:
     _require_applicant(actor, app)
     _require_status(app, *EDITABLE)
     errors = Errors()
-    organisation = bounded(errors, data, "organisation", maximum=200)
-    post = bounded(errors, data, "post", maximum=100)
+    organisation = bounded(
+        errors, data, "organisation", maximum=max_length(WorkPeriod, "organisation")
+    )
+    post = bounded(errors, data, "post", maximum=max_length(WorkPeriod, "post"))
     kind = text_field(data, "kind")
     if kind not in WorkPeriod.Kind.values:
         errors.add("kind", _("请选择岗位类别"))
@@ -231,7 +249,13 @@ def evidence_add(*, actor: User, app: Application, data: Any, upload: Any) -> Ev
     kind = text_field(data, "kind")
     if kind not in Evidence.Kind.values:
         errors.add("kind", _("请选择材料类别"))
-    title = bounded(errors, data, "title", maximum=200, message=_("请填写材料名称"))
+    title = bounded(
+        errors,
+        data,
+        "title",
+        maximum=max_length(Evidence, "title"),
+        message=_("请填写材料名称"),
+    )
     file = check_upload(errors, "file", upload)
     errors.raise_if_any()
     item = Evidence.objects.create(application=app, kind=kind, title=title, file=file)
@@ -459,8 +483,8 @@ def review_return(*, actor: User, app: Application, items: str) -> Application:
     items = (items or "").replace("\x00", "").strip()
     if len(items) < REASON_MIN:
         raise ValidationError({"items": _("请列明需补充完善的材料（至少4个字）")})
-    if len(items) > 4000:
-        raise ValidationError({"items": _("不能超过%(n)d个字") % {"n": 4000}})
+    if message := too_long(Application, "return_items", items):
+        raise ValidationError({"items": message})
     app.status = A.RETURNED
     app.return_items = items
     app.save(update_fields=["status", "return_items", "updated_at"])
@@ -547,7 +571,14 @@ def assessment_record(*, actor: User, app: Application, kind: str, data: Any) ->
         raise ValidationError({"kind": _("未知的认定方式")})
     errors = Errors()
     on = date_field(errors, data, "on")
-    notes = bounded(errors, data, "notes", minimum=REASON_MIN, message=_("请填写记录（至少4个字）"))
+    notes = bounded(
+        errors,
+        data,
+        "notes",
+        minimum=REASON_MIN,
+        maximum=max_length(Application, "interview_notes"),
+        message=_("请填写记录（至少4个字）"),
+    )
     errors.raise_if_any()
     fields = [f"{kind}_on", f"{kind}_notes"]
     before = snapshot(app, fields)
@@ -583,8 +614,8 @@ def sheet_save(
     for code, message in errs.items():
         errors.add(code, message)
     comments = (comments or "").replace("\x00", "").strip()
-    if len(comments) > 4000:
-        errors.add("comments", _("不能超过%(n)d个字") % {"n": 4000})
+    if too_many := too_long(PanelMember, "comments", comments):
+        errors.add("comments", too_many)
     if submit and app.interview_on is None:
         errors.add("scores", _("面试答辩记录后才能提交评分（§9.3.1）"))
     errors.raise_if_any()
@@ -633,8 +664,8 @@ def report_sign(*, actor: User, app: Application, report: str) -> Application:
         errors.add(
             "report", _("请编制认定报告（至少10个字），提供准确、简明和清晰的记录（§9.3.3）")
         )
-    if len(report) > 20000:
-        errors.add("report", _("不能超过%(n)d个字") % {"n": 20000})
+    if message := too_long(Application, "report", report):
+        errors.add("report", message)
     if app.interview_on is None:
         errors.add("report", _("尚未记录面试答辩（§9.3.1）"))
     seats = selectors.panel_of(app)

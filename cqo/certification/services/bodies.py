@@ -14,6 +14,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import diff, snapshot
 from cqo.certification import selectors
 from cqo.certification.models import BodyMember, CertificationBody, Expert
+from cqo.certification.models import CertificationBody as Body
 from cqo.certification.services._common import (
     Data,
     Errors,
@@ -22,6 +23,7 @@ from cqo.certification.services._common import (
     require_admin,
     text_field,
 )
+from cqo.lib.bounds import max_length
 from cqo.policy.models import Pack
 from cqo.reference.models import Region
 from cqo.reference.validators import validate_uscc
@@ -50,29 +52,45 @@ def _body_values(data: Any, errors: Errors) -> Data:
     v["code"] = text_field(data, "code").upper()
     if not CODE_RE.fullmatch(v["code"]):
         errors.add("code", _("机构代码为2～8位大写字母或数字"))
-    v["name"] = bounded(errors, data, "name", maximum=200, message=_("请填写机构名称"))
+    v["name"] = bounded(
+        errors, data, "name", maximum=max_length(Body, "name"), message=_("请填写机构名称")
+    )
     v["uscc"] = errors.run("uscc", validate_uscc, text_field(data, "uscc")) or ""
-    v["legal_representative"] = bounded(errors, data, "legal_representative", maximum=50)
+    v["legal_representative"] = bounded(
+        errors, data, "legal_representative", maximum=max_length(Body, "legal_representative")
+    )
     v["kind"] = text_field(data, "kind")
     if v["kind"] not in CertificationBody.Kind.values:
         errors.add("kind", _("请选择机构类别（§7）"))
-    v["authorising_body"] = bounded(errors, data, "authorising_body", minimum=0, maximum=200)
+    v["authorising_body"] = bounded(
+        errors, data, "authorising_body", minimum=0, maximum=max_length(Body, "authorising_body")
+    )
     v["authorising_document"] = bounded(
-        errors, data, "authorising_document", minimum=0, maximum=200
+        errors,
+        data,
+        "authorising_document",
+        minimum=0,
+        maximum=max_length(Body, "authorising_document"),
     )
     if v["kind"] in ("authorised", "entrusted"):
         # §7.2 授权委托的专业的第三方机构: who authorised it, by which document
         for key in ("authorising_body", "authorising_document"):
             if not v[key]:
                 errors.add(key, _("第三方机构须填写授权或委托单位及文件（§7）"))
-    v["supervising_authority"] = bounded(errors, data, "supervising_authority", maximum=200)
+    v["supervising_authority"] = bounded(
+        errors, data, "supervising_authority", maximum=max_length(Body, "supervising_authority")
+    )
     region = Region.objects.filter(code=text_field(data, "supervising_region")).first()
     if region is None:
         errors.add("supervising_region", _("请选择主管部门所在行政区划"))
     v["supervising_region"] = region
-    v["premises"] = bounded(errors, data, "premises", maximum=300)
+    v["premises"] = bounded(errors, data, "premises", maximum=max_length(Body, "premises"))
     v["resources"] = bounded(
-        errors, data, "resources", message=_("请说明开展认定工作的设备及其他资源（§7）")
+        errors,
+        data,
+        "resources",
+        maximum=max_length(Body, "resources"),
+        message=_("请说明开展认定工作的设备及其他资源（§7）"),
     )
     v["pack_slug"] = text_field(data, "pack_slug") or "level-standard"
     if not Pack.objects.filter(slug=v["pack_slug"], kind=Pack.Kind.CERTIFICATION).exists():
@@ -172,10 +190,16 @@ def member_remove(*, actor: User, member: BodyMember) -> None:
 
 def _expert_values(data: Any, errors: Errors) -> Data:
     return {
-        "name": bounded(errors, data, "name", maximum=50, message=_("请填写专家姓名")),
-        "title": bounded(errors, data, "title", minimum=0, maximum=100),
-        "speciality": bounded(errors, data, "speciality", minimum=0, maximum=200),
-        "employer": bounded(errors, data, "employer", minimum=0, maximum=200),
+        "name": bounded(
+            errors, data, "name", maximum=max_length(Expert, "name"), message=_("请填写专家姓名")
+        ),
+        "title": bounded(errors, data, "title", minimum=0, maximum=max_length(Expert, "title")),
+        "speciality": bounded(
+            errors, data, "speciality", minimum=0, maximum=max_length(Expert, "speciality")
+        ),
+        "employer": bounded(
+            errors, data, "employer", minimum=0, maximum=max_length(Expert, "employer")
+        ),
         "active": bool(data.get("active", True)),
     }
 

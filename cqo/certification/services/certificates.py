@@ -43,6 +43,7 @@ from cqo.certification.services._common import (
 )
 from cqo.certification.services.applications import reopen_assessment
 from cqo.lib import clock
+from cqo.lib.bounds import max_length
 from cqo.registry.models import Enterprise
 
 C = LevelCertificate.Status
@@ -359,7 +360,12 @@ def warning_record(*, actor: User, cert: LevelCertificate, data: Any) -> Warning
     if conduct not in WarningRecord.Conduct.values:
         errors.add("conduct", _("请选择情形（§11）"))
     reason = bounded(
-        errors, data, "reason", minimum=REASON_MIN, message=_("请写明情况说明（至少4个字）")
+        errors,
+        data,
+        "reason",
+        minimum=REASON_MIN,
+        maximum=max_length(WarningRecord, "reason"),
+        message=_("请写明情况说明（至少4个字）"),
     )
     errors.raise_if_any()
     record = WarningRecord.objects.create(
@@ -419,6 +425,7 @@ def appeal_submit(
         {"grounds": grounds},
         "grounds",
         minimum=REASON_MIN,
+        maximum=max_length(Appeal, "grounds"),
         message=_("请写明申诉理由（至少4个字）"),
     )
     errors.raise_if_any()
@@ -461,6 +468,7 @@ def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, decision: str) -
         {"decision": decision},
         "decision",
         minimum=REASON_MIN,
+        maximum=max_length(Appeal, "decision"),
         message=_("请写明处理意见（至少4个字）"),
     )
     errors.raise_if_any()
@@ -585,6 +593,7 @@ def yearly_review(*, actor: User, cert: LevelCertificate, data: Any) -> YearlyRe
         data,
         "summary",
         minimum=REASON_MIN,
+        maximum=max_length(YearlyReview, "summary"),
         message=_("请填写履职情况和工作成效（至少4个字）"),
     )
     rating = text_field(data, "rating")
@@ -664,7 +673,12 @@ def review_request_close(*, actor: User, request: ReviewRequest, data: Any) -> R
         raise ValidationError({"finding": _("该复核已完成")})
     errors = Errors()
     finding = bounded(
-        errors, data, "finding", minimum=REASON_MIN, message=_("请填写复核结论（至少4个字）")
+        errors,
+        data,
+        "finding",
+        minimum=REASON_MIN,
+        maximum=max_length(ReviewRequest, "finding"),
+        message=_("请填写复核结论（至少4个字）"),
     )
     errors.raise_if_any()
     request.closed_at, request.closed_by, request.finding = timezone.now(), actor, finding

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from cqo.accounts.models import Role, User
 from cqo.certification import selectors
 from cqo.certification.models import Application, Recommendation
-from cqo.certification.services._common import REASON_MIN, TEXT_MAX, Errors, audit
-from cqo.lib import crypto
+from cqo.certification.services._common import REASON_MIN, Errors, audit
+from cqo.lib.bounds import too_long
 from cqo.reference import validators
 from cqo.registry.models import Person
+from cqo.registry.selectors import NO_SUCH_PERSON, person_by_identity
 
 
 def _require_clerk(actor: User) -> int:
@@ -31,13 +32,10 @@ def _person(errors: Errors, id_number: str, person_name: str) -> Person | None:
     facts = errors.run("id_number", validators.validate_id_number, id_number.strip()[:18])
     if facts is None:
         return None
-    person = Person.objects.filter(id_number_hash=crypto.keyed_hash(facts.number)).first()
+    # one answer for an unknown number and a wrong name (registry.selectors.person_by_identity)
+    person = person_by_identity(id_number=facts.number, name=person_name)
     if person is None:
-        errors.add("id_number", _("未找到以该身份证号注册的人员，请先请其线上注册"))
-        return None
-    if person.name != person_name.strip():
-        errors.add("person_name", _("姓名与该身份证号登记的姓名不一致"))
-        return None
+        errors.add("id_number", str(NO_SUCH_PERSON))
     return person
 
 
@@ -54,12 +52,12 @@ def recommendation_create(
     recommender = recommender.replace("\x00", "").strip()
     if len(opinion) < REASON_MIN:
         errors.add("opinion", _("请填写推荐意见（至少4个字）"))
-    elif len(opinion) > TEXT_MAX:
-        errors.add("opinion", _("不能超过%(n)d个字") % {"n": TEXT_MAX})
+    elif message := too_long(Recommendation, "opinion", opinion):
+        errors.add("opinion", message)
     if not recommender:
         errors.add("recommender", _("请填写推荐人（单位负责人）"))
-    elif len(recommender) > 50:
-        errors.add("recommender", _("不能超过%(n)d个字") % {"n": 50})
+    elif message := too_long(Recommendation, "recommender", recommender):
+        errors.add("recommender", message)
     errors.raise_if_any()
     assert person is not None  # noqa: S101  (errors raised above otherwise)
     found = Recommendation(

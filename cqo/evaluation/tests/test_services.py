@@ -448,3 +448,25 @@ def test_it_keeps_models_consistent(world: World) -> None:
     assert Evaluation.Decision.values == ["renew", "improve", "dismiss", "reward"]
     assert SelfAssessment.AssessorKind.values == ["internal", "third_party"]
     assert ImprovementTask.Status.values == ["open", "closed"]
+
+
+def test_it_reports_an_over_long_or_out_of_range_loss_as_a_row_error(world: World) -> None:
+    content = xlsx(
+        services.LOSS_HEADERS,
+        [
+            ["0001-01-01", "客户退货", "直接损失", 1, ""],
+            ["9999-12-31", "客户退货", "直接损失", 1, ""],
+            ["2026-02-03", "客户退货", "直接损失", 1, "说" * 301],
+        ],
+    )
+    with pytest.raises(services.ImportErrors) as exc:
+        services.losses_import(
+            actor=world.p.clerk_a, enterprise=world.p.enterprise_a, content=content
+        )
+    rows = {(r["row"], r["field"]): r["message"] for r in exc.value.report}
+    assert rows == {
+        (2, "发生日期"): "发生日期应在 2000-01-01 至 2026-06-15 之间",
+        (3, "发生日期"): "发生日期应在 2000-01-01 至 2026-06-15 之间",
+        (4, "说明"): "说明不能超过 300 个字符（现有 301 个）",
+    }
+    assert not QualityLoss.objects.exists()

@@ -14,6 +14,10 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from cqo.accounts.models import User
+from cqo.lib import dates
+from cqo.lib.bounds import max_length
+from cqo.reference import validators
 from cqo.reference.apitypes import REGION_PATTERN, Choices, Uscc
 from cqo.reference.enums import (
     AppointingAuthority,
@@ -30,8 +34,10 @@ from cqo.reference.enums import (
     QualityAward,
     SelectionMethod,
 )
-from cqo.registry.models import Appointment
+from cqo.reference.models import Industry, Region
+from cqo.registry.models import Appointment, Enterprise, Person, Qualification, Reminder
 from cqo.registry.rules import Severity
+from cqo.registry.services._common import PASSWORD_MAX_INPUT, TRANSITION_NOTE_MAX
 
 FilingStatus = Annotated[Appointment.Status, Choices("FilingStatus", Appointment.Status)]
 
@@ -52,38 +58,70 @@ class PageQuery(Schema):
 class EnterpriseFields(Schema):
     """The Annex A 单位 part; every field optional, as PATCH takes it."""
 
-    uscc: str | None = Field(None, description="统一社会信用代码 (GB 32100-2015)")
-    name: str | None = None
-    website: str | None = None
+    uscc: str | None = Field(
+        None,
+        max_length=max_length(Enterprise, "uscc"),
+        description="统一社会信用代码 (GB 32100-2015)",
+    )
+    name: str | None = Field(None, max_length=max_length(Enterprise, "name"))
+    website: str | None = Field(None, max_length=max_length(Enterprise, "website"))
     employees: int | None = Field(None, ge=0, le=10_000_000)
-    industry: str | None = Field(None, description="GB/T 4754-2017 division code, e.g. 34")
+    industry: str | None = Field(
+        None,
+        max_length=max_length(Industry, "code"),
+        description="GB/T 4754-2017 division code, e.g. 34",
+    )
     size: EnterpriseSize | None = None
     nature: EnterpriseNature | None = None
     listed: bool | None = None
-    main_products: str | None = None
-    registered_address: str | None = None
-    region: str | None = Field(None, description="GB/T 2260 county-level code")
-    responsible_name: str | None = None
-    responsible_position: str | None = None
-    responsible_landline: str | None = None
-    responsible_mobile: str | None = None
+    main_products: str | None = Field(None, max_length=max_length(Enterprise, "main_products"))
+    registered_address: str | None = Field(
+        None, max_length=max_length(Enterprise, "registered_address")
+    )
+    region: str | None = Field(
+        None, max_length=max_length(Region, "code"), description="GB/T 2260 county-level code"
+    )
+    responsible_name: str | None = Field(
+        None, max_length=max_length(Enterprise, "responsible_name")
+    )
+    responsible_position: str | None = Field(
+        None, max_length=max_length(Enterprise, "responsible_position")
+    )
+    responsible_landline: str | None = Field(
+        None, max_length=max_length(Enterprise, "responsible_landline")
+    )
+    responsible_mobile: str | None = Field(None, max_length=validators.MOBILE_MAX_INPUT)
     above_scale: bool | None = None
     above_scale_year: int | None = None
     quality_award: QualityAward | None = None
     quality_award_year: int | None = None
-    special_equipment_licence: str | None = None
-    group_parent: str | None = Field(None, description="USCC of the parent enterprise")
+    special_equipment_licence: str | None = Field(
+        None, max_length=max_length(Enterprise, "special_equipment_licence")
+    )
+    group_parent: str | None = Field(
+        None,
+        max_length=max_length(Enterprise, "uscc"),
+        description="USCC of the parent enterprise",
+    )
     own_cqo_conditions: str | None = Field(
-        None, description="the enterprise's own CQO conditions (small and micro firms)"
+        None,
+        max_length=max_length(Enterprise, "own_cqo_conditions"),
+        description="the enterprise's own CQO conditions (small and micro firms)",
     )
 
 
 class EnterpriseIn(EnterpriseFields):
-    uscc: str = Field(description="统一社会信用代码 (GB 32100-2015)")
-    name: str
-    industry: str = Field(description="GB/T 4754-2017 division code, e.g. 34")
+    uscc: str = Field(
+        max_length=max_length(Enterprise, "uscc"), description="统一社会信用代码 (GB 32100-2015)"
+    )
+    name: str = Field(max_length=max_length(Enterprise, "name"))
+    industry: str = Field(
+        max_length=max_length(Industry, "code"), description="GB/T 4754-2017 division code, e.g. 34"
+    )
     size: EnterpriseSize
-    region: str = Field(description="GB/T 2260 county-level code")
+    region: str = Field(
+        max_length=max_length(Region, "code"), description="GB/T 2260 county-level code"
+    )
 
 
 class EnterpriseItem(Schema):
@@ -140,11 +178,11 @@ class EnterpriseFilters(PageQuery):
 
 class QualificationIn(Schema):
     kind: QualificationKind
-    name: str
-    field: str = ""
+    name: str = Field(max_length=max_length(Qualification, "name"))
+    field: str = Field("", max_length=max_length(Qualification, "field"))
     level: QualificationLevel
-    issued_on: dt.date | None = None
-    issuer: str = ""
+    issued_on: dates.LifetimeDate | None = None
+    issuer: str = Field("", max_length=max_length(Qualification, "issuer"))
 
 
 class QualificationOut(QualificationIn):
@@ -154,29 +192,36 @@ class QualificationOut(QualificationIn):
 class PersonFields(Schema):
     """The Annex A 备案人 part; every field optional, as PATCH takes it."""
 
-    name: str | None = None
-    id_number: str | None = Field(None, description="居民身份证号 (GB 11643-1999)")
+    name: str | None = Field(None, max_length=max_length(Person, "name"))
+    id_number: str | None = Field(
+        None, max_length=validators.ID_NUMBER_MAX_INPUT, description="居民身份证号 (GB 11643-1999)"
+    )
     gender: Gender | None = Field(None, description="cross-checked against the ID number")
-    birth_date: dt.date | None = Field(None, description="cross-checked against the ID number")
-    position: str | None = None
-    title: str | None = None
+    birth_date: dates.BirthDate | None = Field(
+        None, description="cross-checked against the ID number"
+    )
+    position: str | None = Field(None, max_length=max_length(Person, "position"))
+    title: str | None = Field(None, max_length=max_length(Person, "title"))
     title_level: QualificationLevel | None = None
     education: Education | None = None
-    major: str | None = None
-    mobile: str | None = None
-    email: str | None = None
-    mailing_address: str | None = None
+    major: str | None = Field(None, max_length=max_length(Person, "major"))
+    mobile: str | None = Field(None, max_length=validators.MOBILE_MAX_INPUT)
+    email: str | None = Field(None, max_length=max_length(Person, "email"))
+    mailing_address: str | None = Field(None, max_length=max_length(Person, "mailing_address"))
     quality_years: int | None = Field(None, ge=0, le=60)
-    work_history: str | None = None
+    work_history: str | None = Field(None, max_length=max_length(Person, "work_history"))
     region: str | None = Field(None, pattern=REGION_CODE)
-    qualifications: list[QualificationIn] | None = None
+    # the page offers one form and up to twenty more (registry/forms.py QualificationFormSet)
+    qualifications: list[QualificationIn] | None = Field(None, max_length=20)
 
 
 class PersonIn(PersonFields):
-    name: str
-    id_number: str = Field(description="居民身份证号 (GB 11643-1999)")
+    name: str = Field(max_length=max_length(Person, "name"))
+    id_number: str = Field(
+        max_length=validators.ID_NUMBER_MAX_INPUT, description="居民身份证号 (GB 11643-1999)"
+    )
     education: Education
-    mobile: str
+    mobile: str = Field(max_length=validators.MOBILE_MAX_INPUT)
 
 
 class PersonItem(Schema):
@@ -236,39 +281,58 @@ class InviteOut(Schema):
 class FilingFields(Schema):
     """The appointment part of Annex A; every field optional, as PATCH takes it."""
 
-    post: str | None = None
+    post: str | None = Field(None, max_length=max_length(Appointment, "post"))
     rank: PositionRank | None = None
     concurrent_role: ConcurrentRole | None = None
     appointing_authority: AppointingAuthority | None = None
     selection_method: SelectionMethod | None = None
-    assessment_result: str | None = None
-    probation_end: dt.date | None = None
+    assessment_result: str | None = Field(
+        None, max_length=max_length(Appointment, "assessment_result")
+    )
+    probation_end: dates.TermDate | None = None
     reports_to_top: bool | None = None
-    departments_led: list[LedDepartment] | None = None
-    duties: str | None = None
-    powers: str | None = None
-    start_date: dt.date | None = None
-    term_end: dt.date | None = None
-    form_date: dt.date | None = None
-    remarks: str | None = None
+    departments_led: list[LedDepartment] | None = Field(None, max_length=len(LedDepartment))
+    duties: str | None = Field(
+        None,
+        max_length=max_length(Appointment, "duties"),
+        description="one duty a line, at most 50 lines",
+    )
+    powers: str | None = Field(
+        None,
+        max_length=max_length(Appointment, "powers"),
+        description="one power a line, at most 50 lines",
+    )
+    start_date: dates.EventDate | None = None
+    term_end: dates.TermDate | None = None
+    form_date: dates.EventDate | None = None
+    remarks: str | None = Field(None, max_length=max_length(Appointment, "remarks"))
     declaration_confirmed: bool | None = Field(
         None, description="单位意见：上述资料属实，同意任命并备案。"
     )
     justification: str | None = Field(
-        None, description="written justification for unmet conditions (SPEC §12.11)"
+        None,
+        max_length=max_length(Appointment, "justification"),
+        description="written justification for unmet conditions (SPEC §12.11)",
     )
 
 
 class FilingIn(FilingFields):
-    id_number: str = Field(description="ID number the person registered with")
-    person_name: str = Field(description="must match the registered name")
-    post: str
+    id_number: str = Field(
+        max_length=validators.ID_NUMBER_MAX_INPUT,
+        description="ID number the person registered with",
+    )
+    person_name: str = Field(
+        max_length=max_length(Person, "name"), description="must match the registered name"
+    )
+    post: str = Field(max_length=max_length(Appointment, "post"))
     rank: PositionRank
     appointing_authority: AppointingAuthority
     selection_method: SelectionMethod
-    start_date: dt.date
+    start_date: dates.EventDate
     reports_to_top: bool = True
-    departments_led: list[LedDepartment] = Field(default_factory=list)
+    departments_led: list[LedDepartment] = Field(
+        default_factory=list, max_length=len(LedDepartment)
+    )
     declaration_confirmed: bool = False
 
 
@@ -376,22 +440,25 @@ class FilingFilters(PageQuery):
 
 
 class ApproveIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=TRANSITION_NOTE_MAX)
 
 
 class ReturnIn(Schema):
-    reason: str = Field(max_length=2000, description="what the enterprise must correct")
+    reason: str = Field(
+        max_length=max_length(Appointment, "return_reason"),
+        description="what the enterprise must correct",
+    )
 
 
 class EndIn(Schema):
-    ended_on: dt.date
+    ended_on: dates.EventDate
     reason: EndReason
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=max_length(Appointment, "end_note"))
 
 
 class RenewIn(Schema):
-    term_end: dt.date
-    note: str = Field("", max_length=2000)
+    term_end: dates.TermDate
+    note: str = Field("", max_length=TRANSITION_NOTE_MAX)
 
 
 # Accounts: online registration, claiming an invitation, opening a clerk account -----------------
@@ -400,8 +467,12 @@ class RenewIn(Schema):
 class RegisterIn(PersonIn):
     """线上注册 (shaanxi-2021 §五(一)): the Annex A 备案人 part and the account to sign in with."""
 
-    username: str = Field(max_length=150, description="3–150 letters, digits or @.+-_")
-    password: str = Field(max_length=4096, description="checked by the password validators")
+    username: str = Field(
+        max_length=max_length(User, "username"), description="3–150 letters, digits or @.+-_"
+    )
+    password: str = Field(
+        max_length=PASSWORD_MAX_INPUT, description="checked by the password validators"
+    )
 
 
 class RegisterOut(Schema):
@@ -411,17 +482,30 @@ class RegisterOut(Schema):
 
 class ClaimIn(Schema):
     token: str = Field(max_length=200, description="the invite_token of POST /persons/invite")
-    id_number: str = Field(max_length=18, description="must match the one the clerk recorded")
-    username: str = Field(max_length=150, description="3–150 letters, digits or @.+-_")
-    password: str = Field(max_length=4096, description="checked by the password validators")
+    id_number: str = Field(
+        max_length=validators.ID_NUMBER_MAX_INPUT,
+        description="must match the one the clerk recorded",
+    )
+    username: str = Field(
+        max_length=max_length(User, "username"), description="3–150 letters, digits or @.+-_"
+    )
+    password: str = Field(
+        max_length=PASSWORD_MAX_INPUT, description="checked by the password validators"
+    )
 
 
 class ClerkIn(Schema):
-    username: str = Field(max_length=150, description="3–150 letters, digits or @.+-_")
-    display_name: str = Field(
-        "", max_length=100, description="经办人姓名; the enterprise name when blank"
+    username: str = Field(
+        max_length=max_length(User, "username"), description="3–150 letters, digits or @.+-_"
     )
-    password: str = Field(max_length=4096, description="checked by the password validators")
+    display_name: str = Field(
+        "",
+        max_length=max_length(User, "display_name"),
+        description="经办人姓名; the enterprise name when blank",
+    )
+    password: str = Field(
+        max_length=PASSWORD_MAX_INPUT, description="checked by the password validators"
+    )
 
 
 class AccountOut(Schema):
@@ -432,7 +516,9 @@ class AccountOut(Schema):
 
 
 class ReminderIn(Schema):
-    message: str = Field(max_length=2000, description="督促内容, at least 4 characters")
+    message: str = Field(
+        max_length=max_length(Reminder, "message"), description="督促内容, at least 4 characters"
+    )
 
 
 class ReminderOut(Schema):

@@ -3,22 +3,64 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cqo.lib import clock
+from cqo.lib import bounds, clock
 from cqo.lib.errors import Errors, text
 
 Data = dict[str, Any]
 __all__ = ["Data", "Errors", "text"]  # re-exported: the registry services import them here
 
-# Chinese names incl. CJK extensions A–G (GB 18030 rare characters such as 𠮷), the middle dot
-# of minority names, and Latin letters for foreign names.
-NAME_RE = re.compile(
-    r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z·•.'\- ]{1,50}$"
+PASSWORD_MAX_INPUT = bounds.PASSWORD
+
+# The note a reviewer may add when filing or renewing an appointment, kept in the audit trail
+# (no model field of its own).
+TRANSITION_NOTE_MAX = bounds.NOTE
+
+
+def transition_note(note: str | None) -> str:
+    """The trimmed note of a transition; a ``ValidationError`` on ``note`` past its limit."""
+    note = (note or "").strip()
+    if len(note) > TRANSITION_NOTE_MAX:
+        raise ValidationError(
+            {"note": bounds.too_long_message(_("说明"), TRANSITION_NOTE_MAX, len(note))}
+        )
+    return note
+
+
+# The CJK ideographs a name may hold: those of GB 18030-2022 (the unified ideographs through
+# Extension F and the compatibility ideographs: rare characters such as 𠮷 and 𠀀), each of which
+# the PDFs print (Noto CJK, then Hanazono and BabelStone Han: cqo/lib/pdf.py). Extension G
+# (U+30000–U+3134F) is left out: GB 18030-2022 does not include it, and no font Debian ships
+# covers it (BabelStone Han has about 3,000 of its 4,939), so such a name would print as boxes.
+NAME_IDEOGRAPHS: tuple[tuple[int, int], ...] = (
+    (0x3400, 0x4DBF),  # Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0x20000, 0x2A6DF),  # Extension B
+    (0x2A700, 0x2B73F),  # Extension C
+    (0x2B740, 0x2B81F),  # Extension D
+    (0x2B820, 0x2CEAF),  # Extension E
+    (0x2CEB0, 0x2EBEF),  # Extension F
+    (0x2F800, 0x2FA1F),  # CJK Compatibility Ideographs Supplement
 )
+# Those ideographs, the middle dot of minority names, and Latin letters for foreign names.
+NAME_RE = re.compile(
+    "^["
+    + "".join(f"{chr(first)}-{chr(last)}" for first, last in NAME_IDEOGRAPHS)
+    + r"A-Za-z·•.'\- ]{1,50}$"
+)
+
+
+def name_ok(name: str) -> bool:
+    """A person's name of the allowed characters; a code point the blocks above leave
+    unassigned (no font can print it) is refused."""
+    return bool(NAME_RE.match(name)) and not any(unicodedata.category(c) == "Cn" for c in name)
+
 
 ENTERPRISE_FIELDS = [
     "uscc",

@@ -29,6 +29,7 @@ from cqo.registry.services._common import (
     Errors,
     model_errors,
     text,
+    transition_note,
 )
 
 # Appointments and filing ------------------------------------------------------------------------
@@ -454,6 +455,7 @@ def _filing_authority(enterprise: Enterprise, route: Route, actor: User) -> Regi
 def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> Appointment:
     """The filing authority files the appointment. 备案 is record-keeping: a complete and true
     filing is filed; only blocking checks stop it (SPEC §12.11)."""
+    note = transition_note(note)
     appt = _lock(appointment)
     route = filing_route(appt)
     if not route.may_act(actor):
@@ -551,6 +553,7 @@ def appointment_renew(
     """续聘: a filed appointment continues with a later term end."""
     if not access.can_manage_filing(actor, appointment):
         raise PermissionDenied(_("无权办理续聘"))
+    note = transition_note(note)
     appt = _lock(appointment)
     if appt.status != Appointment.Status.FILED:
         raise ValidationError({"status": _("只有已备案的在任聘任可以续聘")})

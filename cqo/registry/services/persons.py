@@ -20,12 +20,12 @@ from cqo.reference import enums, validators
 from cqo.reference.models import Region
 from cqo.registry.models import Person, Qualification
 from cqo.registry.services._common import (
-    NAME_RE,
     PERSON_FIELDS,
     Data,
     Errors,
     account_check,
     model_errors,
+    name_ok,
     text,
 )
 
@@ -40,7 +40,7 @@ def _apply_person(errors: Errors, person: Person, data: Data, *, partial: bool) 
         name = re.sub(r"\s+", " ", text(data, "name"))
         if not name:
             errors.add("name", _("姓名必填"))
-        elif not NAME_RE.match(name):
+        elif not name_ok(name):
             errors.add("name", _("姓名只能包含汉字（含生僻字）、字母、间隔号“·”"))
         person.name = name
     if given("id_number"):

@@ -34,7 +34,6 @@ COURSE_FIELDS = [
     "description",
 ]
 SESSION_FIELDS = ["start_date", "end_date", "place", "capacity", "status"]
-TEXT_MAX = 4000
 MAX_BUDGET = Decimal("1000000000000")  # 1e12 yuan: anything above is a typing error
 MAX_CAPACITY = 5000
 MAX_PLANNED = 10000

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.lib import clock
+from cqo.lib.bounds import too_long
 from cqo.policy.selectors import Governing
 from cqo.reference.selectors import region_label
 from cqo.training import rules, selectors
@@ -26,7 +27,6 @@ from cqo.training.models import (
 )
 from cqo.training.services._common import (
     REASON_MIN,
-    TEXT_MAX,
     Data,
     audit,
     body_name,
@@ -239,8 +239,8 @@ def certificate_revoke(
     reason = (reason or "").replace("\x00", "").strip()
     if len(reason) < REASON_MIN:
         raise ValidationError({"reason": _("请写明撤销原因（至少4个字）")})
-    if len(reason) > TEXT_MAX:
-        raise ValidationError({"reason": _("不能超过%(n)d个字") % {"n": TEXT_MAX}})
+    if message := too_long(TrainingCertificate, "revoke_reason", reason):
+        raise ValidationError({"reason": message})
     cert.status = TrainingCertificate.Status.REVOKED
     cert.revoked_at = timezone.now()
     cert.revoked_by = actor

@@ -13,6 +13,7 @@ from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import diff, snapshot
 from cqo.lib import clock
+from cqo.lib.bounds import max_length
 from cqo.policy import schema
 from cqo.reference.models import Region
 from cqo.training import rules, selectors
@@ -28,7 +29,6 @@ from cqo.training.services._common import (
     COURSE_FIELDS,
     MAX_CAPACITY,
     SESSION_FIELDS,
-    TEXT_MAX,
     Data,
     Errors,
     audit,
@@ -154,7 +154,7 @@ def course_create(*, actor: User, data: Data) -> Course:
         "title",
         text_field(data, "title"),
         minimum=2,
-        maximum=200,
+        maximum=max_length(Course, "title"),
         message=_("请填写课程名称（至少2个字）"),
     )
     region = _course_region(errors, actor, data)
@@ -186,7 +186,7 @@ def course_create(*, actor: User, data: Data) -> Course:
         "description",
         text_field(data, "description"),
         minimum=0,
-        maximum=TEXT_MAX,
+        maximum=max_length(Course, "description"),
         message="",
     )
     errors.raise_if_any()
@@ -228,7 +228,7 @@ def session_create(*, actor: User, course: Course, data: Data) -> Session:
         "place",
         text_field(data, "place"),
         minimum=2,
-        maximum=200,
+        maximum=max_length(Session, "place"),
         message=_("请填写培训地点"),
     )
     capacity = int_field(errors, "capacity", data.get("capacity"), low=1, high=MAX_CAPACITY)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts.models import Role, User
 from cqo.audit.services import diff, snapshot
 from cqo.lib import clock
+from cqo.lib.bounds import max_length
 from cqo.training import selectors
 from cqo.training.models import (
     TrainingPlan,
@@ -19,7 +20,6 @@ from cqo.training.services._common import (
     MAX_BUDGET,
     MAX_PLANNED,
     PLAN_FIELDS,
-    TEXT_MAX,
     Data,
     Errors,
     audit,
@@ -44,7 +44,12 @@ def _plan_values(errors: Errors, data: Data) -> Data:
             errors, "planned_sessions", data.get("planned_sessions"), low=0, high=MAX_PLANNED
         ),
         "notes": bounded_text(
-            errors, "notes", text_field(data, "notes"), minimum=0, maximum=TEXT_MAX, message=""
+            errors,
+            "notes",
+            text_field(data, "notes"),
+            minimum=0,
+            maximum=max_length(TrainingPlan, "notes"),
+            message="",
         ),
     }
 

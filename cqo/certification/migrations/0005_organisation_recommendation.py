@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0002_review_requests_from_exit_listings'),
+        ('certification', '0004_date_ranges'),
         ('registry', '0005_drop_enterprise_pattern_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_drop_enterprise_pattern_indexes'),
+        ('registry', '0008_line_limits'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_action_labels_in_chinese'),
+        ('audit', '0003_text_limits'),
     ]
 
     operations = [

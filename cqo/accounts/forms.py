@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.services import user_authenticate
@@ -32,9 +34,28 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return self.cleaned_data
 
 
+def _password(label: Any, autocomplete: str, **extra: Any) -> forms.CharField:
+    # Django's password fields, bounded (cqo/lib/bounds.py)
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=bounds.PASSWORD,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **extra,
+    )
+
+
 class PasswordForm(PasswordChangeForm):
     """Django's check of the old password and of the new one twice, for
     cqo.accounts.services.password_change; saving is the service's."""
+
+    old_password = _password(_("原密码"), "current-password")
+    new_password1 = _password(
+        _("新密码"),
+        "new-password",
+        help_text=lazy(password_validation.password_validators_help_text_html, str)(),
+    )
+    new_password2 = _password(_("再次输入新密码"), "new-password")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

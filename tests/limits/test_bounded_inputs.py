@@ -82,8 +82,6 @@ def unbounded_api_inputs() -> list[str]:
         for method, operation in operations.items():
             where = f"{method.upper()} {path}"
             for parameter in operation.get("parameters", []):
-                if parameter["in"] == "path":
-                    continue
                 found += _unbounded(
                     parameter.get("schema", {}),
                     f"{where} ?{parameter['name']}",

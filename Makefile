@@ -66,7 +66,7 @@ translations: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-location --no-obsolete
 
 test: install check
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The same suite against PostgreSQL (DATABASE_URL must point at a reachable server).
 test-pg: install prod-system-packages
@@ -74,7 +74,7 @@ test-pg: install prod-system-packages
 	$(PY) -c "import os, psycopg, dj_database_url as u; c = u.parse(os.environ['DATABASE_URL']); \
 	psycopg.connect(host=c['HOST'], port=c['PORT'] or 5432, user=c['USER'], password=c['PASSWORD'] or None, dbname='postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL at $$DATABASE_URL is unreachable"; exit 1; }
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Benchmarks print figures against same-process baselines: everything on SQLite (the coverage
 # benchmark then repeats itself on PostgreSQL), the printed forms at their maximum input beside

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext, gettext_lazy
-from pydantic import AfterValidator
+from pydantic import AfterValidator, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError
 
 from cqo.lib import clock
@@ -153,13 +154,36 @@ EVENT = DateRange("event")
 TERM = DateRange("term")
 ACCOUNTS = DateRange("accounts")
 
+# What the API document says of each range. JSON Schema has no bound for a date, and these
+# move with the calendar, so the document states them in words (``x-date-range``); a date
+# outside is refused like a check digit that does not match: 422 naming the field and the range.
+RANGE_IN_WORDS = {
+    "birth": "a working age: CQO_MIN_AGE to CQO_MAX_AGE years before the request (16 to 80)",
+    "lifetime": "within a working life: CQO_MAX_AGE years (80) before the request, to its day",
+    "event": f"from {SYSTEM_START} (the CQO system began in 2012, jiangsu-2020 preamble) to "
+    f"{AHEAD} year after the request",
+    "term": f"from {SYSTEM_START} to {TERM_AHEAD} years after the request",
+    "accounts": f"from {ACCOUNTS_START} to the day of the request",
+}
+
+
+@dataclass(frozen=True)
+class _InWords:
+    kind: str
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> Any:
+        schema = handler(core)
+        schema["x-date-range"] = RANGE_IN_WORDS[self.kind]
+        return schema
+
+
 # The API's date types, one per kind.
-BirthDate = Annotated[dt.date, AfterValidator(BIRTH.api)]
-LifetimeDate = Annotated[dt.date, AfterValidator(LIFETIME.api)]
-EventDate = Annotated[dt.date, AfterValidator(EVENT.api)]
-TermDate = Annotated[dt.date, AfterValidator(TERM.api)]
-AccountsDate = Annotated[dt.date, AfterValidator(ACCOUNTS.api)]
-EventDateTime = Annotated[dt.datetime, AfterValidator(EVENT.api)]
+BirthDate = Annotated[dt.date, AfterValidator(BIRTH.api), _InWords("birth")]
+LifetimeDate = Annotated[dt.date, AfterValidator(LIFETIME.api), _InWords("lifetime")]
+EventDate = Annotated[dt.date, AfterValidator(EVENT.api), _InWords("event")]
+TermDate = Annotated[dt.date, AfterValidator(TERM.api), _InWords("term")]
+AccountsDate = Annotated[dt.date, AfterValidator(ACCOUNTS.api), _InWords("accounts")]
+EventDateTime = Annotated[dt.datetime, AfterValidator(EVENT.api), _InWords("event")]
 
 
 def range_of(field: Any) -> DateRange | None:

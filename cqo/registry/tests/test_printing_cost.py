@@ -59,7 +59,7 @@ def test_it_prints_every_field_at_its_maximum(personas: Personas, tmp_path: Path
     assert len(appt.person.work_history) == bounds.PRINTED_LIST
     assert len(appt.enterprise.main_products) == bounds.FORM_CELL
     assert len(appt.duties.splitlines()) == bounds.PRINTED_LIST_LINES
-    form = printing.render_filing_form(appt, unmasked=True)
+    form = printing.render_filing_form(appt, unmasked=True, contact=True)
     certificate = printing.render_authorisation(appt)
     # every text at its maximum in every cell: a few pages, not the hundreds an unbounded text
     # made (measured: 5 and 7; the cost is bench/pdf.py's to report, not a test's)

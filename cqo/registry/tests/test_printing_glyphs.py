@@ -103,7 +103,7 @@ def test_it_prints_a_name_of_extension_b_on_the_filing_form(
     personas.person.refresh_from_db()
     appt = file_appointment(personas)
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        out = printing.render_filing_form(appt, unmasked=False)
+        out = printing.render_filing_form(appt, unmasked=False, contact=True)
     assert missing_glyphs(caplog) == []
     path = tmp_path / "form.pdf"
     path.write_bytes(out)

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -247,7 +247,10 @@ def _user_for_select() -> Select:
 
     qn = connection.ops.quote_name
     user, region = list(User._meta.concrete_fields), list(Region._meta.concrete_fields)
-    token = [ApiToken._meta.get_field("id"), ApiToken._meta.get_field("last_used_at")]
+    # concrete columns, not relations
+    token = [
+        cast("models.Field[Any, Any]", ApiToken._meta.get_field(n)) for n in ("id", "last_used_at")
+    ]
     sql = (
         f"SELECT {columns('u', user)}, {columns('r', region)}, {columns('t', token)},"  # noqa: S608 (model names)
         f" (SELECT max(id) FROM {qn(AuditEntry._meta.db_table)})"

@@ -119,7 +119,9 @@ def run(repeat: int) -> None:
 
     # What the child process adds: the demo form rendered in this process (last: it loads
     # WeasyPrint and the fonts here).
-    html = render_to_string(printing.TEMPLATE, printing.filing_form_context(demo, unmasked=False))
+    html = render_to_string(
+        printing.TEMPLATE, printing.filing_form_context(demo, unmasked=False, contact=True)
+    )
     pdf._render(html, None)
     in_process = timed(lambda: pdf._render(html, None), repeat)
     in_child = timed(lambda: pdf.html_to_pdf(html), repeat)

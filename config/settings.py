@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "cqo.certification",
     "cqo.evaluation",
     "cqo.community",
+    "cqo.portal",
     "cqo.ops",
 ]
 

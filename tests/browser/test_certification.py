@@ -15,15 +15,15 @@ from playwright.sync_api import Page, expect
 
 from cqo.certification import printing, services
 from cqo.certification.models import Application, LevelCertificate
-from cqo.certification.tests.conftest import (
+from cqo.test import Personas, make_user
+from tests.browser.conftest import log_in
+from tests.certification.conftest import (
     FULL,
     body_data,
     draft,
     give_training_certificate,
     recommend,
 )
-from cqo.test import Personas, make_user
-from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 

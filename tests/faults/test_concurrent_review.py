@@ -1,7 +1,7 @@
 """Two reviewers acting on one filing at the same moment (issue 8 faults): exactly one of them
 acts, the other is told the filing is no longer waiting, and the filing is filed or returned
 once — never filed twice, never both. (Two approvals of two filings of one enterprise are in
-cqo/registry/tests/test_concurrency.py.)
+tests/registry/test_concurrency.py.)
 
 transaction=True: each reviewer commits on a connection of its own, as two requests do; on
 SQLite the IMMEDIATE transaction queues them, on PostgreSQL the row lock of ``_lock``.

@@ -811,7 +811,7 @@ SCOPES: dict[str, Rule] = {
     "GET /persons/<str:public_id>/edit/": Rule(SIGNED_IN, only("admin", "cqo"), obj=PERSON),
     "GET /persons/<str:public_id>/photo/": Rule(SIGNED_IN, NOBODY, obj=PERSON),
     # the clerk only once the person confirmed an appointment with its enterprise (SPEC §12.23;
-    # cqo/registry/tests/test_scope.py): the world's appointment is not confirmed
+    # tests/registry/test_scope.py): the world's appointment is not confirmed
     "GET /persons/<str:public_id>/reveal/<str:field>/": Rule(
         SIGNED_IN, only("admin", "province", "city", "county_a", "cqo"), obj=PERSON
     ),

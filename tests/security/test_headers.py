@@ -230,7 +230,7 @@ def test_production_trusts_the_proxy_header_only_when_told(
         importlib.reload(security)
 
 
-# The deploy check in production: cqo/ops/tests/test_deploy.py.
+# The deploy check in production: tests/ops/test_deploy.py.
 
 
 # Request size ----------------------------------------------------------------------------------

@@ -15,14 +15,16 @@ from django.test import Client
 
 from cqo.accounts.models import ApiToken
 from cqo.certification.models import Evidence
-from cqo.certification.tests.conftest import (  # noqa: F401  (fixtures used by name)
+from cqo.imports.models import EnterpriseList
+from cqo.registry import services as registry
+from cqo.test import COUNTY_A
+from tests.certification.conftest import (  # noqa: F401  (fixtures used by name)
     _frozen_today,
     _media,
     draft,
     world,
 )
-from cqo.imports.models import EnterpriseList
-from cqo.lib.tests.test_uploads import (
+from tests.lib.test_uploads import (
     EXE,
     PDF,
     huge_sheet_xlsx,
@@ -32,8 +34,6 @@ from cqo.lib.tests.test_uploads import (
     xlsx_bytes,
     zip_bomb,
 )
-from cqo.registry import services as registry
-from cqo.test import COUNTY_A
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db.models import Q
 
+from cqo.accounts import departments
 from cqo.accounts.models import Role
+from cqo.lib import clock
 
 if TYPE_CHECKING:
     from cqo.accounts.models import User
@@ -57,13 +59,9 @@ def department_industries(user: Any) -> list[str] | None:
     cached: list[str] | bool | None = getattr(user, "_cqo_department_industries", False)
     if cached is not False:
         return cached  # type: ignore[return-value]
-    from cqo.lib import clock
-    from cqo.policy.selectors import governing_for_region
-
     found: list[str] | None = []
     if user.region is not None:
-        rules = governing_for_region(user.region, clock.today()).rules
-        for dept in rules.departments:
+        for dept in departments.departments_of(user.region, clock.today()):
             if dept.code == user.department:
                 found = list(dept.industries) or None
     user._cqo_department_industries = found
@@ -174,12 +172,29 @@ def can_manage_filing(user: User, appointment: Any) -> bool:
     return user.role == Role.ENTERPRISE and user.enterprise_id == appointment.enterprise_id
 
 
-def can_review_filing(user: User, appointment: Any) -> bool:
-    """Whoever the governing pack names for the filing's next review step (SPEC §3,
-    shenzhen-guide §4.7): by default the county regulator or a regulator above it."""
-    from cqo.registry.services.filings import filing_route
-
-    return filing_route(appointment).may_act(user)
+def can_take_filing_step(
+    user: Any, *, region: Any, authority: str, step: str, department_code: str | None
+) -> bool:
+    """Whether ``user`` may act on a filing of an enterprise in ``region`` at the review step
+    the governing pack names (cqo.policy.rules.filing_route; SPEC §3, shenzhen-guide §4.7):
+    the competent department's account over the region; at the city step a regulator above
+    county level; at the county step of a county-then-city chain the county regulator itself;
+    otherwise the county regulator or a regulator above it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if step == "department":
+        return (
+            user.role == Role.DEPARTMENT
+            and user.department == department_code
+            and region_contains(user, region)
+        )
+    if user.role != Role.REGULATOR or not region_contains(user, region):
+        return False
+    if step == "city":
+        return bool(user.region.level != "county")
+    if authority == "county_then_city":
+        return bool(user.region.level == "county")
+    return True
 
 
 def can_edit_person(user: User, person: Any) -> bool:

@@ -8,10 +8,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cqo.accounts.departments import departments_of
+from cqo.lib import clock
 
 if TYPE_CHECKING:
     from cqo.lib.db import Select
@@ -88,13 +92,7 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.DEPARTMENT and self.region is not None and self.department:
             # the code must name a department of the pack governing the region (SPEC §12.20)
-            from django.core.exceptions import ValidationError
-
-            from cqo.lib import clock
-            from cqo.policy.selectors import governing_for_region
-
-            rules = governing_for_region(self.region, clock.today()).rules
-            codes = [d.code for d in rules.departments]
+            codes = [d.code for d in departments_of(self.region, clock.today())]
             if self.department not in codes:
                 raise ValidationError(
                     {

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cqo.audit.models import AuditEntry
+from cqo.reference.models import Industry, ReferenceVersion, Region
 
 
 @admin.register(AuditEntry)
@@ -79,3 +80,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+# The reference tables (regions, industries) are corrected through these audited pages; they are
+# registered here because the reference app sits below the audit trail in the layer order.
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "level", "parent", "flags"]
+    list_filter = ["level", "flags"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ReferenceVersion)
+class ReferenceVersionAdmin(ReadOnlyAdmin):
+    list_display = ["dataset", "version", "rows", "loaded_at"]
+    readonly_fields = ["dataset", "version", "source", "sha256", "rows", "loaded_at"]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class BlacklistConfig(AppConfig):
     name = "cqo.blacklist"
     verbose_name = "警示与退出"
+
+    def ready(self) -> None:
+        from cqo.blacklist import selectors
+        from cqo.registry import facts
+
+        # a filing is blocked by an exit listing and shows a warning (SPEC §12.11)
+        facts.LISTINGS.provide(selectors.listing_facts)

@@ -20,6 +20,7 @@ from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import clock
+from cqo.registry import facts
 from cqo.registry.models import Appointment, Person
 
 LISTING = "listing"  # AuditEntry.target_type of a listing
@@ -255,3 +256,17 @@ def public_list(*, section: str = "current", q: str = "", today: dt.date | None 
     if q:
         qs = qs.filter(person__name__icontains=q)
     return qs.select_related("person", "region")
+
+
+def listing_facts(person_id: int, on: dt.date) -> tuple[facts.Listing, ...]:
+    """The blacklist's answer to the filing workflow (cqo.registry.facts.LISTINGS)."""
+    return tuple(
+        facts.Listing(
+            exit=listing.kind == Listing.Kind.EXIT,
+            authority_name=listing.authority_name,
+            start_date=listing.start_date,
+            end_date=listing.end_date,
+            reason=listing.reason,
+        )
+        for listing in in_force_for_person(person_id, on)
+    )

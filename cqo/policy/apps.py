@@ -20,4 +20,9 @@ class PolicyConfig(AppConfig):
     verbose_name = "政策包"
 
     def ready(self) -> None:
+        from cqo.accounts import departments
+        from cqo.policy import selectors
+
         post_migrate.connect(_install_packs, sender=self)
+        # accounts asks which departments a region has; the governing pack says (SPEC §12.20)
+        departments.provide(selectors.departments_of)

@@ -311,6 +311,41 @@ def competent_department(
     return next((d for d in departments if not d.industries), None)
 
 
+@dataclass(frozen=True)
+class FilingRoute:
+    """Who acts next on a submitted filing (SPEC §3, shenzhen-guide §4.7)."""
+
+    authority: str  # county | county_then_city | competent_department
+    step: str  # county | city | department
+    department: schema.Department | None = None
+
+
+def filing_route(
+    rules: schema.Pack,
+    *,
+    county_enterprise: bool,
+    county_checked: bool,
+    industry_section: str,
+    industry_division: str,
+) -> FilingRoute:
+    """The filing authority the pack names and the step a filing is at: by default the county
+    market regulator (SPEC §3); a county first and then the city (``county_then_city``; a
+    county's check done, or an enterprise registered above county level, goes to the city);
+    or the department competent for the enterprise's industry (shenzhen-guide §4.7), the county
+    where no department of the pack is competent."""
+    authority = rules.filing.authority if rules.filing else "county"
+    if authority == "competent_department":
+        dept = competent_department(rules.departments, industry_section, industry_division)
+        if dept is not None:
+            return FilingRoute(authority, "department", dept)
+        return FilingRoute("county", "county")
+    if authority == "county_then_city":
+        if not county_enterprise or county_checked:
+            return FilingRoute(authority, "city")
+        return FilingRoute(authority, "county")
+    return FilingRoute("county", "county")
+
+
 def evaluate(pack: schema.Pack, facts: Facts) -> list[Result]:
     """Every condition of the pack, in the pack's order, against the facts."""
     results = []

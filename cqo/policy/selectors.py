@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from cqo.accounts import departments
 from cqo.policy import schema
 from cqo.policy.models import Pack, PackRegion, PackVersion
 from cqo.reference.models import Region
@@ -300,3 +301,12 @@ def version_get(pk: int) -> PackVersion:
 
 def versions_for_region_q(codes: list[str]) -> Q:
     return Q(regions__region_id__in=codes)
+
+
+def departments_of(region: Region, on: dt.date) -> list[departments.Department]:
+    """The departments of the pack governing ``region`` (SPEC §12.20), the answer policy gives
+    to cqo.accounts.departments."""
+    return [
+        departments.Department(code=d.code, industries=tuple(d.industries))
+        for d in governing_for_region(region, on).rules.departments
+    ]

@@ -20,6 +20,8 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
 from cqo.lib import clock
+from cqo.lib.codes import ORG_ALPHABET as _ORG_ALPHABET
+from cqo.lib.codes import org_code_check_digit
 from cqo.reference.enums import Gender
 
 # The longest an identifier may be as typed, before it is normalised: the limit of the inputs
@@ -31,18 +33,6 @@ MOBILE_MAX_INPUT = 20
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # 区号-号码[-分机]: 010-12345678, 0755-1234567, 075512345678-123
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-
-
-_ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def org_code_check_digit(body: str) -> str:
-    """GB 11714-1997 check character of the 8-character organisation code body."""
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    remainder = (
-        11 - sum(_ORG_ALPHABET.index(c) * w for c, w in zip(body, weights, strict=True)) % 11
-    )
-    return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
 def validate_uscc(value: str) -> str:

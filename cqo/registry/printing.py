@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from cqo.lib import crypto, pdf
 from cqo.reference import enums
-from cqo.registry import services
+from cqo.registry import selectors, services
 from cqo.registry.models import Appointment
 
 TEMPLATE = "registry/filing_form_pdf.html"
@@ -137,7 +137,7 @@ def _lines(text: str) -> list[str]:
 def authorisation_context(appointment: Appointment) -> dict[str, Any]:
     """The 聘任授权证书 (shaanxi-2021 §四(一), hangzhou-spec 术语): the duties and powers the
     enterprise authorised (by default the governing pack's lists) and the pack's norms."""
-    rules = services.governing(appointment).rules
+    rules = selectors.governing(appointment).rules
     pack_label = services.eligibility_view(appointment).get("label", "")
 
     def listed(own: str, section: Any) -> tuple[list[str], str]:

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class TrainingConfig(AppConfig):
     name = "cqo.training"
     verbose_name = "培训"
+
+    def ready(self) -> None:
+        from cqo.registry import facts
+        from cqo.training import selectors
+
+        # the pack's conditions may require a training certificate (level-standard §5.2.1)
+        facts.TRAINING_CERTIFICATE.provide(
+            lambda person_id, on: selectors.holds_training_certificate(person_id)
+        )

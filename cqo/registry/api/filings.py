@@ -61,7 +61,7 @@ def _filing_out(appt: Appointment) -> FilingOut:
         filed_by=appt.filed_by.get_username() if appt.filed_by else None,
         checks=[build(CheckOut, c) for c in services.filing_checks(appt)],
         eligibility=EligibilityOut.model_validate(services.eligibility_view(appt)),
-        route=services.filing_route(appt).label
+        route=selectors.filing_route(appt).label
         if appt.status == Appointment.Status.SUBMITTED
         else None,
         audit=[build(AuditOut, e, actor=e.actor_name) for e in trail],

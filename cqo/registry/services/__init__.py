@@ -28,9 +28,7 @@ from cqo.registry.services.filings import (
     filing_facts,
     filing_form_data,
     filing_return,
-    filing_route,
     filing_submit,
-    governing,
     verdict_record,
 )
 from cqo.registry.services.persons import (
@@ -59,9 +57,7 @@ __all__ = [
     "filing_facts",
     "filing_form_data",
     "filing_return",
-    "filing_route",
     "filing_submit",
-    "governing",
     "person_claim",
     "person_invite",
     "person_register",

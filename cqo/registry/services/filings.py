@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,12 +15,11 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.lib import clock, uploads
 from cqo.policy import rules as policy
-from cqo.policy import schema
-from cqo.policy.selectors import Governing, governing_for_region, governing_from_ids
+from cqo.policy.selectors import Governing
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
 from cqo.reference.selectors import region_label
-from cqo.registry import rules, selectors
+from cqo.registry import facts, rules, selectors
 from cqo.registry.models import Appointment, Enterprise, Person
 from cqo.registry.services._common import (
     APPOINTMENT_FIELDS,
@@ -215,11 +213,9 @@ def filing_facts(appt: Appointment) -> rules.FilingFacts:
 
 
 def _listings(person: Person) -> tuple[list[str], list[str]]:
-    from cqo.blacklist.selectors import in_force_for_person
-
     exits: list[str] = []
     warnings: list[str] = []
-    for listing in in_force_for_person(person.pk, clock.today()):
+    for listing in facts.LISTINGS(person.pk, clock.today()):
         end = listing.end_date.isoformat() if listing.end_date else _("长期")
         text_ = _("%(authority)s %(start)s 至 %(end)s：%(reason)s") % {
             "authority": listing.authority_name,
@@ -227,7 +223,7 @@ def _listings(person: Person) -> tuple[list[str], list[str]]:
             "end": end,
             "reason": listing.reason,
         }
-        (exits if listing.kind == "exit" else warnings).append(text_)
+        (exits if listing.exit else warnings).append(text_)
     return exits, warnings
 
 
@@ -239,11 +235,6 @@ def filing_checks(appt: Appointment) -> list[rules.Check]:
 
 
 def eligibility_facts(appt: Appointment) -> policy.Facts:
-    # read-only lookups in apps above this one, for facts only they hold (as the pack's
-    # conditions name them); imported here so that the registry does not depend on them
-    from cqo.certification.selectors import certified_level
-    from cqo.training.selectors import holds_training_certificate
-
     person, ent = appt.person, appt.enterprise
     quals = tuple(
         policy.QualificationFact(kind, level)
@@ -257,10 +248,10 @@ def eligibility_facts(appt: Appointment) -> policy.Facts:
             qualifications=quals,
             quality_years=person.quality_years,
             # a certificate issued on the platform, or one held from before and declared
-            training_certificate=holds_training_certificate(person.pk)
+            training_certificate=facts.TRAINING_CERTIFICATE(person.pk, clock.today())
             or any(q.kind == enums.QualificationKind.TRAINING_CERTIFICATE for q in quals),
             # the level of a certificate in force today (filing.min_level; level-standard)
-            capability_level=certified_level(person.pk, clock.today()) or "",
+            capability_level=facts.CAPABILITY_LEVEL(person.pk, clock.today()),
         ),
         enterprise=policy.EnterpriseFacts(
             size=ent.size,
@@ -282,17 +273,8 @@ def eligibility_facts(appt: Appointment) -> policy.Facts:
     )
 
 
-def governing(appt: Appointment) -> Governing:
-    """The rules the filing is judged under: those recorded when it was submitted (a decision
-    keeps its version, SPEC §4), else those in force today for the enterprise's region."""
-    ids = (appt.verdict or {}).get("versions")
-    if ids and appt.status != Appointment.Status.DRAFT and appt.status != "returned":
-        return governing_from_ids(ids)
-    return governing_for_region(appt.enterprise.region, clock.today())
-
-
 def eligibility(appt: Appointment) -> tuple[Governing, policy.Verdict]:
-    gov = governing(appt)
+    gov = selectors.governing(appt)
     return gov, policy.verdict(gov.rules, eligibility_facts(appt))
 
 
@@ -343,67 +325,6 @@ def _raise_blocking(checks: list[rules.Check], verdict: policy.Verdict, justific
         raise ValidationError(errors)
 
 
-# The filing authority and its review chain (SPEC §3, shenzhen-guide §4.7) ------------------------
-
-
-@dataclass(frozen=True)
-class Route:
-    """Who acts next on a submitted filing under the governing pack."""
-
-    authority: str  # county | county_then_city | competent_department
-    step: str  # county | city | department
-    region: Region
-    department: schema.Department | None = None
-
-    def may_act(self, user: Any) -> bool:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return False
-        if self.step == "department":
-            assert self.department is not None  # noqa: S101
-            return (
-                user.role == Role.DEPARTMENT
-                and user.department == self.department.code
-                and access.region_contains(user, self.region)
-            )
-        if user.role != Role.REGULATOR or not access.region_contains(user, self.region):
-            return False
-        if self.step == "city":
-            return bool(user.region.level != Region.Level.COUNTY)
-        if self.authority == "county_then_city":
-            return bool(user.region.level == Region.Level.COUNTY)
-        return True
-
-    @property
-    def label(self) -> str:
-        if self.step == "department":
-            assert self.department is not None  # noqa: S101
-            return _("行业主管部门：%(name)s") % {"name": self.department.name}
-        if self.step == "city":
-            return _("设区市市场监管部门备案")
-        if self.authority == "county_then_city":
-            return _("县级市场监管部门初审，再由设区市市场监管部门备案")
-        return _("县级市场监管部门（或其上级）备案")
-
-
-def filing_route(appt: Appointment) -> Route:
-    region = appt.enterprise.region
-    rules_ = governing(appt).rules
-    filing = rules_.filing
-    authority = filing.authority if filing else "county"
-    if authority == "competent_department":
-        industry = appt.enterprise.industry
-        dept = policy.competent_department(rules_.departments, industry.section_code, industry.code)
-        if dept is not None:
-            return Route(authority, "department", region, dept)
-        # no department of the pack is competent for this industry: the county files it
-        return Route("county", "county", region)
-    if authority == "county_then_city":
-        if region.level != Region.Level.COUNTY or appt.review_stage == "county_checked":
-            return Route(authority, "city", region)
-        return Route(authority, "county", region)
-    return Route("county", "county", region)
-
-
 @transaction.atomic
 def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
     if not access.can_manage_filing(actor, appointment):
@@ -439,7 +360,7 @@ def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
     return appt
 
 
-def _filing_authority(enterprise: Enterprise, route: Route, actor: User) -> Region:
+def _filing_authority(enterprise: Enterprise, route: selectors.Route, actor: User) -> Region:
     """The authority the filing is recorded with, whoever in the chain approved it: the
     county market regulation bureau of the enterprise's region by default (SPEC §3; for a city
     without counties, e.g. 东莞市, the region itself); the city in a county-then-city chain;
@@ -457,7 +378,7 @@ def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> 
     filing is filed; only blocking checks stop it (SPEC §12.11)."""
     note = transition_note(note)
     appt = _lock(appointment)
-    route = filing_route(appt)
+    route = selectors.filing_route(appt)
     if not route.may_act(actor):
         raise PermissionDenied(_("该备案当前由%(who)s办理") % {"who": route.label})
     if appt.status != Appointment.Status.SUBMITTED:
@@ -497,7 +418,7 @@ def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> 
 @transaction.atomic
 def filing_return(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
     appt = _lock(appointment)
-    if not filing_route(appt).may_act(actor):
+    if not selectors.filing_route(appt).may_act(actor):
         raise PermissionDenied(_("只有辖区备案机关可以退回备案"))
     if appt.status != Appointment.Status.SUBMITTED:
         raise ValidationError({"status": _("只有待备案的聘任可以退回")})

@@ -134,14 +134,14 @@ def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpRespon
             "checks": services.filing_checks(appt),
             "eligibility": eligibility,
             "verdict_counts": {s: statuses.count(s) for s in ("met", "unmet", "relaxed")},
-            "route": services.filing_route(appt)
+            "route": selectors.filing_route(appt)
             if appt.status == Appointment.Status.SUBMITTED
             else None,
             "region_label": region_label(appt.enterprise.region_id),
             "departments": [enums.LedDepartment(d).label for d in appt.departments_led],
             "trail": audit_trail(target_type="appointment", target_id=str(appt.public_id))[:100],
             "can_manage": access.can_manage_filing(user, appt),
-            "can_review": access.can_review_filing(user, appt),
+            "can_review": selectors.can_review_filing(user, appt),
             "can_reveal": access.can_reveal_personal(user, appt.person, visible=True),
             # SPEC §12.23: the person named confirms the appointment
             "can_confirm": appt.person.user_id == user.pk

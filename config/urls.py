@@ -5,7 +5,7 @@ from django.urls import include, path
 from cqo.accounts import views as accounts_views
 from cqo.api import api
 from cqo.ops.views import healthz, readyz
-from cqo.registry.views import home
+from cqo.portal.views import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -18,7 +18,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("accounts/", include("cqo.accounts.urls")),
+    # the registry's first: /persons/invite/ is its page, not a person the portal shows
     path("", include("cqo.registry.urls")),
+    path("", include("cqo.portal.urls")),
     path("policy/", include("cqo.policy.urls")),
     path("", include("cqo.blacklist.urls")),
     path("", include("cqo.ledger.urls")),

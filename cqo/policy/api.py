@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
+from cqo.accounts.types import actor
 from cqo.lib import bounds, clock
 from cqo.lib.bounds import max_length
 from cqo.policy import rules, schema, selectors, services
 from cqo.policy.models import Pack, PackVersion
 from cqo.reference.models import Industry, Region
-from cqo.registry.api.common import actor
 
 router = Router(tags=["policy"])
 

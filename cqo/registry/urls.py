@@ -14,7 +14,6 @@ urlpatterns = [
     path("reminders/<int:pk>/read/", views.reminder_read, name="reminder_read"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/invite/", views.person_invite, name="person_invite"),
-    path("persons/<str:public_id>/", views.person_detail, name="person_detail"),
     path("persons/<str:public_id>/photo/", views.person_photo, name="person_photo"),
     path("persons/<str:public_id>/edit/", views.person_edit, name="person_edit"),
     path("persons/<str:public_id>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
@@ -35,5 +34,4 @@ urlpatterns = [
         views.appointment_transition,
         name="appointment_transition",
     ),
-    path("oversight/", views.oversight, name="oversight"),
 ]

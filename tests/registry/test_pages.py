@@ -29,7 +29,7 @@ def test_it_redirects_anonymous_users_to_login(client, personas):
         reverse("registry:enterprise_detail", args=[ent.uscc]),
         reverse("registry:person_list"),
         reverse("registry:appointment_list"),
-        reverse("registry:oversight"),
+        reverse("portal:oversight"),
         reverse("registry:appointment_create"),
     ]:
         response = client.get(url)
@@ -205,7 +205,7 @@ def test_it_masks_id_numbers_on_the_person_page(as_user, personas):
     file_appointment(personas)
     client = as_user(personas.city)
     page = client.get(
-        reverse("registry:person_detail", args=[personas.person.public_id])
+        reverse("portal:person_detail", args=[personas.person.public_id])
     ).content.decode()
     assert personas.person.id_number_masked in page
     assert personas.person.id_number not in page
@@ -227,13 +227,13 @@ def test_it_prints_the_filing_form(as_user, personas):
 
 def test_it_lists_enterprises_without_a_cqo_for_the_regulator(as_user, personas):
     client = as_user(personas.city)
-    page = client.get(reverse("registry:oversight")).content.decode()
+    page = client.get(reverse("portal:oversight")).content.decode()
     assert personas.enterprise_a.name in page
     assert personas.enterprise_b.name not in page
     file_appointment(personas)
-    page = client.get(reverse("registry:oversight")).content.decode()
+    page = client.get(reverse("portal:oversight")).content.decode()
     assert personas.enterprise_a.name not in page
-    assert as_user(personas.clerk_a).get(reverse("registry:oversight")).status_code == 403
+    assert as_user(personas.clerk_a).get(reverse("portal:oversight")).status_code == 403
 
 
 def test_it_sends_a_reminder_only_inside_scope(as_user, personas):
@@ -274,7 +274,7 @@ def test_it_lists_overdue_filings(as_user, personas, settings):
         actor=personas.clerk_a,
         data=appointment_data(personas.person, start_date=dt.date.today() - dt.timedelta(days=40)),
     )
-    page = as_user(personas.county_a).get(reverse("registry:oversight")).content.decode()
+    page = as_user(personas.county_a).get(reverse("portal:oversight")).content.decode()
     assert "逾期未备案" in page
     assert personas.person.name in page.split("逾期未备案")[1].split("未备案首席质量官的企业")[0]
 
@@ -351,7 +351,7 @@ def test_it_records_qualifications_on_the_profile_page(as_user, personas):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert person.qualifications.get().level == "associate_senior"
-    page = client.get(reverse("registry:person_detail", args=[person.public_id])).content.decode()
+    page = client.get(reverse("portal:person_detail", args=[person.public_id])).content.decode()
     assert "高级工程师（专业技术职称，副高级，质量管理" in page
     # a qualification with no kind is refused beside its field, and nothing changes
     data["q-0-kind"] = ""

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Schema
 
-from cqo.accounts.models import User
+from cqo.accounts.types import actor
 from cqo.registry.api.schemas import PageQuery
 
 S = TypeVar("S", bound=Schema)
 
-
-def actor(request: HttpRequest) -> User:
-    user = request.user  # set by cqo.api.BearerToken
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
+__all__ = ["actor", "build", "or_none", "page"]
 
 
 def build(schema: type[S], obj: object, **derived: Any) -> S:

@@ -18,10 +18,8 @@ from cqo.registry.views.filings import (
     appointment_pdf,
     appointment_transition,
 )
-from cqo.registry.views.home import home, oversight
 from cqo.registry.views.persons import (
     person_claim,
-    person_detail,
     person_edit,
     person_invite,
     person_list,
@@ -44,10 +42,7 @@ __all__ = [
     "enterprise_edit",
     "enterprise_list",
     "enterprise_remind",
-    "home",
-    "oversight",
     "person_claim",
-    "person_detail",
     "person_edit",
     "person_invite",
     "person_list",

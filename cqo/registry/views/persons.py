@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts import access, throttle
 from cqo.accounts.types import AuthedHttpRequest
-from cqo.audit.selectors import audit_trail
 from cqo.lib.forms import apply_errors
 from cqo.reference.selectors import region_label
 from cqo.registry import forms, selectors, services
@@ -62,39 +61,6 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
         {
             "page": page_of(request, qs),
             "can_invite": request.user.is_clerk,
-        },
-    )
-
-
-@login_required
-def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
-    from cqo.blacklist import selectors as blacklist
-    from cqo.hours import rules as hour_rules
-    from cqo.hours import selectors as hours
-    from cqo.lib import clock
-    from cqo.talent.services import recommender_kind
-
-    person = selectors.person_get(user=request.user, public_id=public_id)
-    compliance = hours.compliance_for(person, clock.today().year)
-    return render(
-        request,
-        "registry/person_detail.html",
-        {
-            "person": person,
-            # warning and exit listings the viewer may see (shaanxi-2021 §五(三))
-            "listings": blacklist.listing_list(user=request.user).filter(person=person)[:20],
-            "can_list": blacklist.can_issue(request.user, person),
-            "can_recommend": recommender_kind(request.user, person) is not None,
-            # SPEC §5: the person's study hours this year, shown to whoever sees the person
-            "compliance": compliance,
-            "status": hour_rules.status_label(compliance),
-            "records": hours.record_list(user=request.user, person=person)[:20],
-            "region_label": region_label(person.region_id),
-            "appointments": selectors.appointment_list(user=request.user).filter(person=person),
-            "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],
-            "can_edit": access.can_edit_person(request.user, person),
-            "can_reveal": access.can_reveal_personal(request.user, person, visible=True),
-            "contact_visible": access.can_see_contact(request.user, person),
         },
     )
 
@@ -152,7 +118,7 @@ def person_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, _("个人信息已保存"))
-            return redirect("registry:person_detail", public_id=person.public_id)
+            return redirect("portal:person_detail", public_id=person.public_id)
     return render(
         request,
         "registry/form.html",

@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 
 from cqo.accounts.models import User
 from cqo.audit.models import AuditEntry
+from cqo.portal import demo
 from cqo.reference.validators import validate_id_number, validate_uscc
-from cqo.registry import demo, services
+from cqo.registry import services
 from cqo.registry.models import Appointment, Enterprise, Person
 
 N = 60  # scaled down from 2,000; every count follows demo.Plan
@@ -67,7 +68,7 @@ def test_it_makes_only_valid_identifiers(built: demo.DemoResult) -> None:
 
 def test_it_spreads_enterprises_over_three_cities_and_ten_counties(built: demo.DemoResult) -> None:
     regions = Enterprise.objects.values_list("region__city_code", "region_id")
-    # and the one Shenzhen enterprise that shows another province's pack (cqo.policy.demo)
+    # and the one Shenzhen enterprise that shows another province's pack (cqo.portal.demo.packs)
     assert {city for city, _ in regions} == {"610100", "610300", "610400", "440300"}
     assert len({county for _, county in regions}) >= 10
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 
-from cqo.registry import demo
+from cqo.portal import demo
 
 
 def _width(text: str) -> int:

@@ -1,0 +1,118 @@
+"""Pages that gather several apps: each role's home (工作台), the regulators' 指导督促 page and a
+person's whole record. They sit at the top of the layer order so that no app below needs another
+app's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from cqo.accounts import access
+from cqo.accounts.models import Role
+from cqo.accounts.types import AuthedHttpRequest
+from cqo.audit.selectors import audit_trail
+from cqo.blacklist import selectors as blacklist
+from cqo.hours import rules as hour_rules
+from cqo.hours import selectors as hours
+from cqo.lib import clock
+from cqo.reference.selectors import region_label
+from cqo.registry import forms as registry_forms
+from cqo.registry import selectors as registry
+from cqo.registry.views._common import page_of
+from cqo.talent.services import recommender_kind
+
+# Home -------------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    ctx: dict[str, Any] = {}
+    if user.role in (Role.REGULATOR, Role.DEPARTMENT, Role.ADMIN) or user.is_superuser:
+        queue = registry.oversight_queue(user=user)
+        ctx["counts"] = {
+            "enterprises": registry.enterprise_list(user=user).count(),
+            "without_cqo": queue["without_cqo"].count(),
+            "submitted": queue["submitted"].count(),
+            "returned": queue["returned"].count(),
+            "filed": registry.appointment_list(user=user, status="filed").count(),
+        }
+        ctx["submitted"] = queue["submitted"][:10]
+    if user.role == Role.ENTERPRISE:
+        ctx["enterprise"] = user.enterprise
+        ctx["appointments"] = registry.appointment_list(user=user)[:10]
+        ctx["reminders"] = registry.reminders_for(user=user).filter(read_at__isnull=True)
+    if user.role == Role.CQO:
+        ctx["person"] = getattr(user, "person", None)
+        ctx["hour_reminders"] = hours.reminders_for(user)
+        ctx["appointments"] = registry.appointment_list(user=user)
+    if user.role in (Role.REGULATOR,):
+        ctx["scope_label"] = region_label(user.region_id)
+    if user.role == Role.DEPARTMENT:
+        # SPEC §12.20: a department reads the filings of its industries in its region
+        ctx["scope_label"] = (
+            f"{region_label(user.region_id)} · {user.organisation or user.department}"
+        )
+    return render(request, "portal/home.html", ctx)
+
+
+@login_required
+def oversight(request: AuthedHttpRequest) -> HttpResponse:
+    """指导督促 (shaanxi-2021 §五(三), jiangsu-2020 §七)."""
+    if not (request.user.is_regulator or request.user.is_platform_admin):
+        raise PermissionDenied
+    queue = registry.oversight_queue(user=request.user)
+    year = clock.today().year
+    rows = hours.compliance_rows(user=request.user, year=year)
+    return render(
+        request,
+        "portal/oversight.html",
+        {
+            # SPEC §8 training compliance: serving CQOs meeting their pack's yearly 学时
+            "hours_year": year,
+            "hours_total": len(rows),
+            "hours_met": sum(1 for r in rows if r.compliance.met),
+            "hours_short": sum(1 for r in rows if r.compliance.met is False),
+            "without": page_of(request, queue["without_cqo"].order_by("-above_scale", "name")),
+            "submitted": queue["submitted"][:50],
+            "returned": queue["returned"][:50],
+            "overdue": queue["overdue"][:50],
+            "due_days": settings.CQO_FILING_DUE_DAYS,
+            "reminder_form": registry_forms.ReminderForm(),
+        },
+    )
+
+
+# A person's whole record ---------------------------------------------------------------------
+
+
+@login_required
+def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    person = registry.person_get(user=request.user, public_id=public_id)
+    compliance = hours.compliance_for(person, clock.today().year)
+    return render(
+        request,
+        "portal/person_detail.html",
+        {
+            "person": person,
+            # warning and exit listings the viewer may see (shaanxi-2021 §五(三))
+            "listings": blacklist.listing_list(user=request.user).filter(person=person)[:20],
+            "can_list": blacklist.can_issue(request.user, person),
+            "can_recommend": recommender_kind(request.user, person) is not None,
+            # SPEC §5: the person's study hours this year, shown to whoever sees the person
+            "compliance": compliance,
+            "status": hour_rules.status_label(compliance),
+            "records": hours.record_list(user=request.user, person=person)[:20],
+            "region_label": region_label(person.region_id),
+            "appointments": registry.appointment_list(user=request.user).filter(person=person),
+            "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],
+            "can_edit": access.can_edit_person(request.user, person),
+            "can_reveal": access.can_reveal_personal(request.user, person, visible=True),
+            "contact_visible": access.can_see_contact(request.user, person),
+        },
+    )

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cqo.accounts import access
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.hours import rules
 from cqo.hours.models import HourReminder, StudyRecord
 from cqo.lib import clock
@@ -241,3 +241,11 @@ def reminders_for(user: Any) -> QuerySet[HourReminder]:
             read_at__isnull=True,
         ).distinct()
     return HourReminder.objects.none()
+
+
+def reminder_get(*, user: User, pk: int) -> HourReminder:
+    """An unread reminder addressed to ``user``; any other answers 404."""
+    reminder = reminders_for(user).filter(pk=pk).first()
+    if reminder is None:
+        raise Http404
+    return reminder

@@ -12,19 +12,23 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
-from cqo.hours.models import Kind, PersonSalt, Source, StudyRecord
+from cqo.hours import selectors
+from cqo.hours.models import HourReminder, Kind, PersonSalt, Source, StudyRecord
 from cqo.lib import bounds, clock, uploads
 from cqo.registry.models import Person
 
@@ -41,7 +45,7 @@ def _salt(person: Person) -> bytes:
     return salt
 
 
-def opening(record: StudyRecord) -> dict[str, Any]:
+def opening(record: StudyRecord) -> dict[str, str | int]:
     """The fields a commitment is computed over (no salt). Stable key order and string values,
     so anyone holding the salt can recompute the commitment."""
     return {
@@ -57,11 +61,11 @@ def opening(record: StudyRecord) -> dict[str, Any]:
     }
 
 
-def canonical(fields: dict[str, Any]) -> bytes:
+def canonical(fields: Mapping[str, str | int]) -> bytes:
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def commitment(salt: bytes, fields: dict[str, Any]) -> str:
+def commitment(salt: bytes, fields: Mapping[str, str | int]) -> str:
     """SHA-256 over the person's salt and the record's fields (SPEC §12.14)."""
     return hashlib.sha256(salt + canonical(fields)).hexdigest()
 
@@ -78,7 +82,7 @@ def leaf_entry(record: StudyRecord) -> bytes:
     )
 
 
-def _hours(value: Any) -> Decimal:
+def _hours(value: Decimal) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as exc:
@@ -88,14 +92,9 @@ def _hours(value: Any) -> Decimal:
     return hours
 
 
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        day = value
-    else:
-        try:
-            day = dt.date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ValidationError({"occurred_on": _("日期格式应为 YYYY-MM-DD")}) from exc
+def _date(day: dt.date) -> dt.date:
+    if not isinstance(day, dt.date):  # a caller that did not parse its input first
+        raise ValidationError({"occurred_on": _("日期格式应为 YYYY-MM-DD")})
     if day > clock.today():
         raise ValidationError({"occurred_on": _("日期不能在未来")})
     if day.year < 2000:
@@ -134,13 +133,13 @@ def record_create(
     actor: User,
     person: Person,
     kind: str,
-    hours: Any,
-    occurred_on: Any,
+    hours: Decimal,
+    occurred_on: dt.date,
     title: str,
     source: str,
     provider: str = "",
     source_ref: str = "",
-    evidence: Any = None,
+    evidence: File[bytes] | None = None,
     corrects: StudyRecord | None = None,
     note: str = "",
 ) -> StudyRecord:
@@ -303,3 +302,23 @@ def send_reminders(day: dt.date, *, force: bool = False) -> list[Any]:
             note=f"{len(created)} study-hour reminders",
         )
     return created
+
+
+@transaction.atomic
+def reminder_mark_read(*, actor: User, reminder: HourReminder) -> None:
+    """The CQO (or the clerk of the enterprise where they serve) has read a study-hour reminder
+    (SPEC §5); a second reading changes nothing and is not recorded."""
+    if not selectors.reminders_for(actor).filter(pk=reminder.pk).exists():
+        raise PermissionDenied
+    if reminder.read_at is not None:
+        return
+    reminder.read_at = timezone.now()
+    reminder.save(update_fields=["read_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        target_type="hour_reminder",
+        target_id=str(reminder.pk),
+        target_repr=str(reminder.person),
+        changes={"read_at": [None, reminder.read_at.isoformat()]},
+    )

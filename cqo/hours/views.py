@@ -25,7 +25,7 @@ from cqo.accounts.models import Role, User
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.hours import rules, selectors, services
-from cqo.hours.models import HourReminder, Kind, Source, StudyRecord
+from cqo.hours.models import Kind, Source, StudyRecord
 from cqo.lib import clock, dates
 from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm, apply_errors
@@ -319,8 +319,6 @@ def record_proof_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse
 @login_required
 @require_POST
 def reminder_read(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    reminder = selectors.reminders_for(request.user).filter(pk=pk).first()
-    if reminder is None:
-        raise PermissionDenied
-    HourReminder.objects.filter(pk=reminder.pk).update(read_at=timezone.now())
+    reminder = selectors.reminder_get(user=request.user, pk=pk)
+    services.reminder_mark_read(actor=request.user, reminder=reminder)
     return redirect("hours:index")

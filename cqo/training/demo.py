@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from cqo.accounts.models import User
 from cqo.hours import services as hours
@@ -84,7 +85,7 @@ def build_training_showcase(
                 actor=trainer,
                 person=person,
                 kind="online_self_study",
-                hours=rng.choice(["6", "8", "10", "12", "16"]),
+                hours=Decimal(rng.choice(["6", "8", "10", "12", "16"])),
                 occurred_on=start + dt.timedelta(days=rng.randrange(span)),
                 title=rng.choice(
                     [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -398,7 +399,7 @@ def test_it_reviews_yearly_with_continuing_education(world: World) -> None:
         actor=world.p.trainer,
         person=world.p.person,
         kind="online_self_study",
-        hours="12",
+        hours=Decimal("12"),
         occurred_on=TODAY,
         title="质量风险管理",
         source="api",

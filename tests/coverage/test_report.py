@@ -333,8 +333,8 @@ def _known(p: Personas) -> None:
         actor=p.admin,
         person=on_time.person,
         kind="online_self_study",
-        hours="30",
-        occurred_on="2025-04-01",
+        hours=Decimal("30"),
+        occurred_on=dt.date(2025, 4, 1),
         title="在线自学",
         source="activity",
     )

@@ -287,6 +287,25 @@ def test_reminders_go_to_those_short_before_year_end(personas: Personas):
     assert HourReminder.objects.count() == 1  # once a day
 
 
+def test_it_marks_a_reminder_read_once_for_its_reader_and_404s_for_others(
+    personas: Personas, client: Client
+):
+    file_appointment(personas)
+    call_command("hours_remind", "--date", "2026-12-01", stdout=io.StringIO())
+    reminder = HourReminder.objects.get()
+    url = f"/hours/reminders/{reminder.pk}/read/"
+    assert client.login(username="county_b", password=PASSWORD)
+    assert client.post(url).status_code == 404  # not addressed to them: as if it did not exist
+    client.logout()
+    assert client.login(username="cqo", password=PASSWORD)
+    assert client.post(url).status_code == 302
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
+    assert client.post(url).status_code == 404  # read: no longer in the reader's list
+    entries = AuditEntry.objects.filter(target_type="hour_reminder", target_id=str(reminder.pk))
+    assert [(e.action, e.actor.username) for e in entries] == [("update", "cqo")]
+
+
 def test_the_pages(personas: Personas, client: Client):
     file_appointment(personas)
     record = add(personas)

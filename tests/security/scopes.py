@@ -781,7 +781,7 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN,
         only("admin", "province", "city", "county_a", "county_b", "clerk_a", "clerk_b", "cqo"),
     ),
-    "GET /hours/reminders/<int:pk>/read/": Rule(SIGNED_IN, NOBODY, missing=NO_RECORD),
+    "GET /hours/reminders/<int:pk>/read/": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
     # pages /imports
     "GET /imports/enterprises/": Rule(
         SIGNED_IN, only("admin", "province", "city", "county_a", "county_b")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -135,7 +136,7 @@ def _scope_differs_by_role(p: Personas) -> None:
         actor=p.trainer,
         person=p.person,
         kind="online_self_study",
-        hours="12",
+        hours=Decimal("12"),
         occurred_on=dt.date(2026, 3, 1),
         title="质量管理体系在线课程",
         source="api",

@@ -20,6 +20,7 @@ TARGET_MODELS = {
     "appeal": "blacklist.Appeal",
     "pack_version": "policy.PackVersion",
     "study_record": "hours.StudyRecord",
+    "hour_reminder": "hours.HourReminder",
     "training_plan": "training.TrainingPlan",
     "course": "training.Course",
     "training_session": "training.Session",

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils.module_loading import import_string
 
@@ -58,7 +60,12 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+# A value as the trail keeps it (JSON): what ``snapshot`` makes of a field, and the [before,
+# after] pairs of a change.
+Plain = str | int | float | bool | None | Sequence["Plain"] | Mapping[str, "Plain"]
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Plain]:
     """Values of ``fields`` as JSON-safe data, for a before/after comparison."""
     return {name: _plain(getattr(obj, name)) for name in fields}
 
@@ -66,9 +73,9 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 _EMPTY: tuple[Any, ...] = (None, "", [], {})
 
 
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+def diff(before: Mapping[str, Plain], after: Mapping[str, Plain]) -> dict[str, list[Plain]]:
     """Fields whose value changed; "no value" in any form (None, "", []) counts as one value."""
-    changed = {}
+    changed: dict[str, list[Plain]] = {}
     for key, new in after.items():
         old = before.get(key)
         if old != new and not (old in _EMPTY and new in _EMPTY):
@@ -78,17 +85,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     target_type: str,
     target_id: str,
     target_repr: str = "",
-    changes: dict[str, Any] | None = None,
+    changes: Mapping[str, Plain] | None = None,
     note: str = "",
 ) -> AuditEntry:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
     entry = AuditEntry.objects.create(
-        actor=user,
+        actor_id=user.pk if user is not None else None,
         actor_name=(user.get_username() if user else "system"),
         action=action,
         target_type=target_type,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -100,10 +100,10 @@ def _date(errors: Errors, field: str, value: Any, *, required: bool) -> dt.date 
     if bound is not None and (message := bound.error(value, label)):
         errors.add(field, message)
         return None
-    return value
+    return cast(dt.date, value)
 
 
-def _file(errors: Errors, field: str, value: Any) -> UploadedFile | None:
+def _file(errors: Errors, field: str, value: Any) -> UploadedFile[bytes] | None:
     if not value:
         return None
     if not isinstance(value, UploadedFile):
@@ -266,7 +266,7 @@ def listing_create(*, actor: User, data: Data, person: Person | None = None) -> 
         public=bool(data.get("public")),
     )
     if evidence is not None:
-        listing.evidence = evidence  # type: ignore[assignment]
+        listing.evidence = evidence
     listing.save()
     _audit(actor, listing, "create", diff({}, snapshot(listing, LISTING_FIELDS)))
     today = clock.today()
@@ -464,7 +464,7 @@ def appeal_create(*, actor: User, listing: Listing, data: Data) -> Appeal:
     errors.raise_if_any()
     appeal = Appeal(listing=listing, filed_by=actor, grounds=grounds)
     if attachment is not None:
-        appeal.attachment = attachment  # type: ignore[assignment]
+        appeal.attachment = attachment
     try:
         with transaction.atomic():  # the partial unique index decides a race
             appeal.save()

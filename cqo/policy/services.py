@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cqo.accounts.models import User
 from cqo.audit.services import audit_record
 from cqo.policy import schema
 from cqo.policy.models import Pack, PackRegion, PackVersion
@@ -54,7 +55,7 @@ def _can_install(actor: Any) -> bool:
 
 
 @transaction.atomic
-def pack_install(*, text: str, actor: Any = None) -> Installed:
+def pack_install(*, text: str, actor: User | None = None) -> Installed:
     """Install one pack version from its TOML text. Installing the same text again is a no-op;
     a different text under an installed version number is refused (a changed pack is a new
     version). ``actor`` None is the system (migrations, ``load_packs``)."""

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -70,7 +71,7 @@ def _load_industries(rows: list[dict[str, str]], apps) -> None:  # type: ignore[
 
 
 @transaction.atomic
-def reference_load(*, force: bool = False, apps=global_apps) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def reference_load(*, force: bool = False, apps: Apps = global_apps) -> dict[str, str]:
     """Load every dataset whose file changed since the last load; returns dataset -> outcome.
 
     ``apps`` is the migration's app registry when called from the data migration.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -293,7 +293,7 @@ def eligibility_view(appt: Appointment) -> Data:
     """What a page or the API shows: the frozen verdict of a filed or ended appointment, else
     a fresh evaluation (for a submitted one, under the versions recorded at submission)."""
     if appt.status in (Appointment.Status.FILED, Appointment.Status.ENDED) and appt.verdict:
-        return appt.verdict
+        return cast(Data, appt.verdict)
     gov, verdict = eligibility(appt)
     return verdict_record(gov, verdict, appt)
 
@@ -579,7 +579,7 @@ def filing_form_data(appt: Appointment, *, frozen: bool = True) -> Data:
     printed form shows what the authority filed even if the records change later. Personal
     numbers stay encrypted inside the snapshot."""
     if frozen and appt.snapshot:
-        return appt.snapshot
+        return cast(Data, appt.snapshot)
     ent, person = appt.enterprise, appt.person
     industry = ent.industry
     return {

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cqo.accounts.models import User
 from cqo.audit.models import AuditEntry
 from cqo.audit.services import audit_record
 from cqo.lib import crypto
@@ -39,7 +40,7 @@ def _batches(model: Any, fields: list[str]) -> Any:
         last = rows[-1].pk
 
 
-def rotate(*, rehash: bool = False, actor: Any = None) -> Rotated:
+def rotate(*, rehash: bool = False, actor: User | None = None) -> Rotated:
     """Re-encrypt every stored personal value with the current data key and (``rehash``)
     recompute its lookup hash with the current hash key; one transaction per batch, so a
     rotation interrupted half-way can simply be run again (tokens of either key still read)."""

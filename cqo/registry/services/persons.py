@@ -304,4 +304,4 @@ def personal_reveal(*, actor: User, person: Person, field: str, visible: bool) -
         target_repr=person.name,
         note=field,
     )
-    return getattr(person, field)
+    return str(getattr(person, field))

@@ -275,8 +275,19 @@ def listing_create(request: HttpRequest, payload: ListingIn) -> Status[ListingOu
     person = None
     if payload.person is not None:
         person = registry_selectors.person_get(user=user, public_id=payload.person)
-    data = payload.model_dump(mode="json", exclude={"person"})
-    listing = services.listing_create(actor=user, data=data, person=person)
+    terms = services.ListingTerms(
+        kind=payload.kind,
+        reason=payload.reason,
+        accident=payload.accident,
+        authority_name=payload.authority_name,
+        region=payload.region or "",
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        public=payload.public,
+        id_number=payload.id_number or "",
+        person_name=payload.person_name or "",
+    )
+    listing = services.listing_create(actor=user, terms=terms, person=person)
     return Status(
         201, _listing_out(user, selectors.listing_get(user=user, public_id=listing.public_id))
     )
@@ -312,7 +323,7 @@ def appeal_create(
 ) -> Status[ListingAppealOut]:
     """申诉: only the listed person, one undecided appeal at a time."""
     user, listing = _listing(request, public_id)
-    appeal = services.appeal_create(actor=user, listing=listing, data=payload.model_dump())
+    appeal = services.appeal_create(actor=user, listing=listing, grounds=payload.grounds)
     return Status(201, _appeal_out(appeal))
 
 

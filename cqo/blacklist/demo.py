@@ -34,25 +34,25 @@ def build_blacklist_showcase(issuer: User) -> list[Listing]:
         services.listing_create(
             actor=issuer,
             person=warned.person,
-            data={
-                "kind": Listing.Kind.WARNING,
-                "reason": "履职不到位，未及时组织不合格品评审，导致批次产品质量问题",
-                "accident": f"{warned.enterprise.name}产品抽检不合格",
-                "start_date": today - dt.timedelta(days=30),
-                "end_date": today + dt.timedelta(days=335),
-                "public": True,
-            },
+            terms=services.ListingTerms(
+                kind=Listing.Kind.WARNING,
+                reason="履职不到位，未及时组织不合格品评审，导致批次产品质量问题",
+                accident=f"{warned.enterprise.name}产品抽检不合格",
+                start_date=today - dt.timedelta(days=30),
+                end_date=today + dt.timedelta(days=335),
+                public=True,
+            ),
         ),
         services.listing_create(
             actor=issuer,
             person=exited.person,
-            data={
-                "kind": Listing.Kind.EXIT,
-                "reason": "责任心不强、履职不到位，造成重大质量安全事故",
-                "accident": f"{exited.enterprise.name}压力容器质量安全事故",
-                "start_date": today - dt.timedelta(days=7),
-                "public": True,
-            },
+            terms=services.ListingTerms(
+                kind=Listing.Kind.EXIT,
+                reason="责任心不强、履职不到位，造成重大质量安全事故",
+                accident=f"{exited.enterprise.name}压力容器质量安全事故",
+                start_date=today - dt.timedelta(days=7),
+                public=True,
+            ),
         ),
     ]
 

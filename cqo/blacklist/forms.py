@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cqo.blacklist import rules
 from cqo.blacklist.models import Appeal, Listing
+from cqo.blacklist.services import ListingTerms
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
@@ -71,6 +72,22 @@ class ListingForm(BootstrapForm):
             del self.fields["id_number"]
         if not admin:
             del self.fields["region"]
+
+    def terms(self) -> ListingTerms:
+        data = self.cleaned_data
+        return ListingTerms(
+            kind=data["kind"],
+            reason=data["reason"],
+            accident=data["accident"],
+            authority_name=data["authority_name"],
+            region=data.get("region") or "",
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            public=data["public"],
+            evidence=data["evidence"],
+            id_number=data.get("id_number") or "",
+            person_name=data.get("person_name") or "",
+        )
 
 
 class RevokeForm(BootstrapForm):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,7 +40,6 @@ from cqo.registry.services import appointments_end_for_exit
 
 log = logging.getLogger(__name__)
 
-Data = dict[str, Any]
 
 LISTING_FIELDS = [
     "person",
@@ -56,9 +56,8 @@ LISTING_FIELDS = [
 APPEAL_FIELDS = ["grounds", "attachment", "status"]
 
 
-def _text(data: Data, key: str) -> str:
-    value = data.get(key)
-    return "" if value is None else str(value).replace("\x00", "").strip()
+def _clean(value: str | None) -> str:
+    return "" if value is None else value.replace("\x00", "").strip()
 
 
 def _long_text(
@@ -139,10 +138,28 @@ def _audit(
 # Issuing --------------------------------------------------------------------------------------
 
 
-def _find_person(errors: Errors, actor: User, data: Data) -> Person | None:
+@dataclass(frozen=True, kw_only=True)
+class ListingTerms:
+    """What a regulator states when listing a person (shaanxi-2021 §五(三), SPEC §8)."""
+
+    kind: str  # Listing.Kind
+    reason: str
+    start_date: dt.date | None
+    end_date: dt.date | None = None
+    accident: str = ""
+    authority_name: str = ""  # default: the bureau of the issuing region
+    region: str = ""  # the platform admin names the issuing region (default: the person's)
+    public: bool = False
+    evidence: UploadedFile[bytes] | None = None
+    # the person, when the caller has not already found them in its scope
+    id_number: str = ""
+    person_name: str = ""
+
+
+def _find_person(errors: Errors, actor: User, terms: ListingTerms) -> Person | None:
     """By ID number and name, as the clerk finds a person to appoint (keyed hash lookup)."""
-    id_number = _text(data, "id_number")
-    name = _text(data, "person_name")
+    id_number = _clean(terms.id_number)
+    name = _clean(terms.person_name)
     if not id_number:
         errors.add("id_number", _("请填写身份证号"))
         return None
@@ -160,14 +177,12 @@ def _find_person(errors: Errors, actor: User, data: Data) -> Person | None:
     return person
 
 
-def _issuing_region(
-    errors: Errors, actor: User, data: Data, person: Person | None
-) -> Region | None:
+def _issuing_region(errors: Errors, actor: User, code: str, person: Person | None) -> Region | None:
     """A regulator issues in its own region. The platform admin records a listing on behalf of
     a bureau and names its region (default: the person's)."""
     if actor.role == Role.REGULATOR:
         return actor.region
-    code = _text(data, "region")
+    code = _clean(code)
     if not code:
         if person is not None and person.region is not None:
             return person.region
@@ -207,41 +222,41 @@ def _check_overlap(
 
 
 @transaction.atomic
-def listing_create(*, actor: User, data: Data, person: Person | None = None) -> Listing:
+def listing_create(*, actor: User, terms: ListingTerms, person: Person | None = None) -> Listing:
     """列入警示或退出名单. ``person`` when the caller already found it in the actor's scope;
-    otherwise ``data`` names it by ``id_number`` and ``person_name``."""
+    otherwise ``terms`` names it by ``id_number`` and ``person_name``."""
     if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
         raise PermissionDenied(_("只有市场监管部门可以列入警示或退出名单"))
     errors = Errors()
     if person is None:
-        person = _find_person(errors, actor, data)
+        person = _find_person(errors, actor, terms)
     elif not selectors.can_issue(actor, person):
         raise PermissionDenied(_("该人员不在本辖区范围内"))
-    kind = _text(data, "kind")
+    kind = _clean(terms.kind)
     if kind not in Listing.Kind.values:
         errors.add("kind", _("请选择类别：警示或退出"))
     reason = _long_text(
         errors,
         "reason",
-        _text(data, "reason"),
+        _clean(terms.reason),
         rules.REASON_MIN,
         _("请写明列入原因（至少4个字）"),
         **_bounded(Listing, "reason"),
     )
     accident = _long_text(
-        errors, "accident", _text(data, "accident"), 0, "", **_bounded(Listing, "accident")
+        errors, "accident", _clean(terms.accident), 0, "", **_bounded(Listing, "accident")
     )
-    region = _issuing_region(errors, actor, data, person)
-    authority = _text(data, "authority_name") or default_authority(region)
+    region = _issuing_region(errors, actor, terms.region, person)
+    authority = _clean(terms.authority_name) or default_authority(region)
     if len(authority) < 2 and region is not None:  # without a region: that error only
         errors.add("authority_name", _("请填写发布机关名称"))
     elif len(authority) > 100:
         errors.add("authority_name", _("不能超过%(n)d个字") % {"n": 100})
-    start = _date(errors, "start_date", data.get("start_date"), required=True)
-    end = _date(errors, "end_date", data.get("end_date"), required=False)
+    start = _date(errors, "start_date", terms.start_date, required=True)
+    end = _date(errors, "end_date", terms.end_date, required=False)
     if start and end and end < start:
         errors.add("end_date", _("截止日期不能早于起始日期"))
-    evidence = _file(errors, "evidence", data.get("evidence"))
+    evidence = _file(errors, "evidence", terms.evidence)
     if (
         person is not None
         and start
@@ -263,7 +278,7 @@ def listing_create(*, actor: User, data: Data, person: Person | None = None) -> 
         issued_by=actor,
         start_date=start,
         end_date=end,
-        public=bool(data.get("public")),
+        public=terms.public,
     )
     if evidence is not None:
         listing.evidence = evidence
@@ -442,7 +457,13 @@ def listing_set_end_date(
 
 
 @transaction.atomic
-def appeal_create(*, actor: User, listing: Listing, data: Data) -> Appeal:
+def appeal_create(
+    *,
+    actor: User,
+    listing: Listing,
+    grounds: str,
+    attachment: UploadedFile[bytes] | None = None,
+) -> Appeal:
     """申诉: the listed person asks for the listing to be revoked (SPEC §8)."""
     if not selectors.can_appeal(actor, listing):
         raise PermissionDenied(_("只有被列入名单的本人可以申诉"))
@@ -455,12 +476,12 @@ def appeal_create(*, actor: User, listing: Listing, data: Data) -> Appeal:
     grounds = _long_text(
         errors,
         "grounds",
-        _text(data, "grounds"),
+        _clean(grounds),
         rules.GROUNDS_MIN,
         _("请写明申诉理由（至少10个字）"),
         **_bounded(Appeal, "grounds"),
     )
-    attachment = _file(errors, "attachment", data.get("attachment"))
+    attachment = _file(errors, "attachment", attachment)
     errors.raise_if_any()
     appeal = Appeal(listing=listing, filed_by=actor, grounds=grounds)
     if attachment is not None:

@@ -159,7 +159,7 @@ def listing_create(request: AuthedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            listing = services.listing_create(actor=user, data=form.cleaned_data, person=person)
+            listing = services.listing_create(actor=user, terms=form.terms(), person=person)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -278,7 +278,12 @@ def appeal_create(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     form = forms.AppealForm(request.POST, request.FILES, prefix="appeal")
     if form.is_valid():
         try:
-            services.appeal_create(actor=request.user, listing=listing, data=form.cleaned_data)
+            services.appeal_create(
+                actor=request.user,
+                listing=listing,
+                grounds=form.cleaned_data["grounds"],
+                attachment=form.cleaned_data["attachment"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

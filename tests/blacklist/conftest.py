@@ -61,7 +61,9 @@ def listing_data(**overrides: Any) -> dict[str, Any]:
 
 
 def issue(actor: User, person: Person, **overrides: Any) -> Listing:
-    return services.listing_create(actor=actor, data=listing_data(**overrides), person=person)
+    return services.listing_create(
+        actor=actor, terms=services.ListingTerms(**listing_data(**overrides)), person=person
+    )
 
 
 @dataclass

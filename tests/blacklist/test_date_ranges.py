@@ -70,7 +70,7 @@ def test_it_refuses_them_in_the_service(world: World, day: dt.date) -> None:
         services.listing_create(
             actor=world.p.county_a,
             person=world.p.person,
-            data=listing_data(start_date=day),
+            terms=services.ListingTerms(**listing_data(start_date=day)),
         )
     assert caught.value.message_dict["start_date"] == [f"起始日期应在 {START_RANGE} 之间"]
 

@@ -28,7 +28,7 @@ def real_ids(personas: Any) -> dict[str, str]:
     appeal = services.appeal_create(
         actor=personas.cqo,
         listing=listing,
-        data={"grounds": "事故系供应商原料问题所致，本人已履职。"},
+        grounds="事故系供应商原料问题所致，本人已履职。",
     )
     return {"public_id": str(listing.public_id), "appeal_id": str(appeal.public_id)}
 

@@ -283,7 +283,7 @@ def test_it_refuses_an_appeal_from_anyone_else(world: World, client: Client) -> 
 
 def test_it_decides_an_appeal_from_the_detail_page(world: World, client: Client) -> None:
     listing = world.listings["A"]
-    appeal = services.appeal_create(actor=world.p.cqo, listing=listing, data={"grounds": GROUNDS})
+    appeal = services.appeal_create(actor=world.p.cqo, listing=listing, grounds=GROUNDS)
     url = reverse("blacklist:appeal_decide", args=[appeal.public_id])
 
     client.force_login(world.p.county_b)  # cannot see A

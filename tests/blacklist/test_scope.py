@@ -88,7 +88,7 @@ def test_it_hides_appeals_from_the_enterprise_clerk(world: World, client: Client
     appeal = services.appeal_create(
         actor=world.p.cqo,
         listing=listing,
-        data={"grounds": "事故系供应商原料问题所致，本人已按规定履职。"},
+        grounds="事故系供应商原料问题所致，本人已按规定履职。",
     )
     client.force_login(world.p.clerk_a)
     page = client.get(reverse("blacklist:listing_detail", args=[listing.public_id]))

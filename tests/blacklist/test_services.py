@@ -257,14 +257,14 @@ def test_it_refuses_a_person_outside_the_regulators_scope(personas: Personas) ->
         issue(personas.county_b, personas.person)
     data = listing_data(id_number=personas.person.id_number, person_name=personas.person.name)
     with pytest.raises(ValidationError) as exc:
-        services.listing_create(actor=personas.county_b, data=data)
+        services.listing_create(actor=personas.county_b, terms=services.ListingTerms(**data))
     assert errors_of(exc) == {"id_number"}
     assert not Listing.objects.exists()
 
 
 def test_it_finds_the_person_by_id_number_and_name(personas: Personas) -> None:
     data = listing_data(id_number=personas.person.id_number, person_name=personas.person.name)
-    listing = services.listing_create(actor=personas.city, data=data)
+    listing = services.listing_create(actor=personas.city, terms=services.ListingTerms(**data))
     assert listing.person == personas.person
     assert listing.region_id == "610100"
     assert listing.authority_name == "西安市市场监督管理局"
@@ -272,14 +272,14 @@ def test_it_finds_the_person_by_id_number_and_name(personas: Personas) -> None:
 
     data["person_name"] = "王五"
     with pytest.raises(ValidationError) as exc:
-        services.listing_create(actor=personas.city, data=data)
+        services.listing_create(actor=personas.city, terms=services.ListingTerms(**data))
     assert errors_of(exc) == {"id_number"}
     wrong_name = exc.value.message_dict["id_number"]
     # the same answer for a person outside the regulator's scope (county B's regulator) and
     # for an unknown number: no existence leak
     data["person_name"] = personas.person.name
     with pytest.raises(ValidationError) as exc:
-        services.listing_create(actor=personas.county_b, data=data)
+        services.listing_create(actor=personas.county_b, terms=services.ListingTerms(**data))
     assert exc.value.message_dict["id_number"] == wrong_name
 
 
@@ -354,11 +354,11 @@ GROUNDS = "事故系供应商原料问题所致，本人已按规定履职，有
 
 def test_it_runs_an_appeal_that_is_upheld(world: World) -> None:
     p, listing = world.p, world.listings["A"]
-    appeal = services.appeal_create(actor=p.cqo, listing=listing, data={"grounds": GROUNDS})
+    appeal = services.appeal_create(actor=p.cqo, listing=listing, grounds=GROUNDS)
     assert appeal.status == Appeal.Status.PENDING
 
     with pytest.raises(ValidationError) as exc:
-        services.appeal_create(actor=p.cqo, listing=listing, data={"grounds": GROUNDS})
+        services.appeal_create(actor=p.cqo, listing=listing, grounds=GROUNDS)
     assert errors_of(exc) == {"status"}
 
     services.appeal_decide(actor=p.county_a, appeal=appeal, outcome="upheld", note="证据不足以免责")
@@ -374,12 +374,12 @@ def test_it_runs_an_appeal_that_is_upheld(world: World) -> None:
         services.appeal_decide(actor=p.county_a, appeal=appeal, outcome="granted", note="改判撤销")
     assert errors_of(exc) == {"status"}
     # decided: a new appeal may be filed
-    services.appeal_create(actor=p.cqo, listing=listing, data={"grounds": GROUNDS + "补充材料"})
+    services.appeal_create(actor=p.cqo, listing=listing, grounds=GROUNDS + "补充材料")
 
 
 def test_it_revokes_the_listing_when_an_appeal_is_granted(world: World) -> None:
     p, listing = world.p, world.listings["A"]
-    appeal = services.appeal_create(actor=p.cqo, listing=listing, data={"grounds": GROUNDS})
+    appeal = services.appeal_create(actor=p.cqo, listing=listing, grounds=GROUNDS)
     services.appeal_decide(actor=p.city, appeal=appeal, outcome="granted", note="申诉理由成立")
 
     listing.refresh_from_db()
@@ -391,13 +391,13 @@ def test_it_revokes_the_listing_when_an_appeal_is_granted(world: World) -> None:
     assert trail(listing, "listing")[-1].changes == {"status": ["in_force", "revoked"]}
 
     with pytest.raises(ValidationError) as exc:
-        services.appeal_create(actor=p.cqo, listing=listing, data={"grounds": GROUNDS})
+        services.appeal_create(actor=p.cqo, listing=listing, grounds=GROUNDS)
     assert errors_of(exc) == {"status"}
 
 
 def test_it_closes_an_open_appeal_when_the_listing_is_revoked(world: World) -> None:
     p, listing = world.p, world.listings["A"]
-    appeal = services.appeal_create(actor=p.cqo, listing=listing, data={"grounds": GROUNDS})
+    appeal = services.appeal_create(actor=p.cqo, listing=listing, grounds=GROUNDS)
     services.listing_revoke(actor=p.county_a, listing=listing, reason="主动复核后撤销")
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.CLOSED
@@ -406,9 +406,7 @@ def test_it_closes_an_open_appeal_when_the_listing_is_revoked(world: World) -> N
 @pytest.mark.parametrize("who", ["cqo_x", "county_a", "clerk_a", "admin"])
 def test_it_lets_only_the_listed_person_appeal(world: World, who: str) -> None:
     with pytest.raises(PermissionDenied):
-        services.appeal_create(
-            actor=world.user(who), listing=world.listings["A"], data={"grounds": GROUNDS}
-        )
+        services.appeal_create(actor=world.user(who), listing=world.listings["A"], grounds=GROUNDS)
     assert not Appeal.objects.exists()
 
 
@@ -416,7 +414,7 @@ def test_it_lets_only_the_issuing_level_or_above_decide(world: World) -> None:
     p = world.p
     # X was listed by county B; county A sees it (X registered in Yanta) but may not decide
     appeal = services.appeal_create(
-        actor=world.user_x, listing=world.listings["X"], data={"grounds": GROUNDS}
+        actor=world.user_x, listing=world.listings["X"], grounds=GROUNDS
     )
     for who in ("county_a", "city", "cqo_x", "clerk_b"):
         with pytest.raises(PermissionDenied):
@@ -431,9 +429,9 @@ def test_it_lets_only_the_issuing_level_or_above_decide(world: World) -> None:
 def test_it_names_the_field_of_a_bad_appeal_or_decision(world: World) -> None:
     p, listing = world.p, world.listings["A"]
     with pytest.raises(ValidationError) as exc:
-        services.appeal_create(actor=p.cqo, listing=listing, data={"grounds": "不服"})
+        services.appeal_create(actor=p.cqo, listing=listing, grounds="不服")
     assert errors_of(exc) == {"grounds"}
-    appeal = services.appeal_create(actor=p.cqo, listing=listing, data={"grounds": GROUNDS})
+    appeal = services.appeal_create(actor=p.cqo, listing=listing, grounds=GROUNDS)
     with pytest.raises(ValidationError) as exc:
         services.appeal_decide(actor=p.county_a, appeal=appeal, outcome="maybe", note="")
     assert errors_of(exc) == {"outcome", "note"}

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -22,11 +24,11 @@ def listing(w: World, kind: str) -> None:
     blacklist.listing_create(
         actor=w.p.province,
         person=w.p.person,
-        data={
-            "kind": kind,
-            "reason": "所在企业发生重大质量安全事故，负有责任",
-            "start_date": "2026-06-01",
-        },
+        terms=blacklist.ListingTerms(
+            kind=kind,
+            reason="所在企业发生重大质量安全事故，负有责任",
+            start_date=dt.date(2026, 6, 1),
+        ),
     )
 
 

@@ -145,12 +145,12 @@ def _scope_differs_by_role(p: Personas) -> None:
     blacklist.listing_create(
         actor=p.county_b,
         person=mover,
-        data={
-            "kind": "warning",
-            "reason": "履职不到位，造成质量安全事故",
-            "start_date": dt.date(2026, 6, 1),
-            "public": False,
-        },
+        terms=blacklist.ListingTerms(
+            kind="warning",
+            reason="履职不到位，造成质量安全事故",
+            start_date=dt.date(2026, 6, 1),
+            public=False,
+        ),
     )
 
 

@@ -56,6 +56,7 @@ check: $(SYSTEM_STAMP) $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy cqo
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	@untranslated=$$( (msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po; \
 	  msgattrib --only-fuzzy --no-obsolete locale/en/LC_MESSAGES/django.po) | grep -c '^msgid'); \

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from cqo.lib import crypto, pdf
 from cqo.reference import enums
-from cqo.registry import selectors, services
+from cqo.registry import selectors
 from cqo.registry.models import Appointment
 
 TEMPLATE = "registry/filing_form_pdf.html"
@@ -84,7 +84,7 @@ def filing_form_context(
     """``contact`` False leaves the person's e-mail and mailing address blank (the mobile and ID
     number are masked unless ``unmasked``): an enterprise prints them only once the person has
     confirmed the appointment (access.can_see_contact)."""
-    data = services.filing_form_data(appointment)
+    data = selectors.filing_form_data(appointment)
     ent, person, appt = data["enterprise"], data["person"], data["appointment"]
     if not contact:
         person = {**person, "email": "", "mailing_address": ""}
@@ -138,7 +138,7 @@ def authorisation_context(appointment: Appointment) -> dict[str, Any]:
     """The 聘任授权证书 (shaanxi-2021 §四(一), hangzhou-spec 术语): the duties and powers the
     enterprise authorised (by default the governing pack's lists) and the pack's norms."""
     rules = selectors.governing(appointment).rules
-    pack_label = services.eligibility_view(appointment).get("label", "")
+    pack_label = selectors.eligibility_view(appointment).get("label", "")
 
     def listed(own: str, section: Any) -> tuple[list[str], str]:
         if own.strip():

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from cqo.policy.models import PackVersion
-from cqo.registry import services
+from cqo.registry import selectors, services
 from cqo.test import Personas, appointment_data
 from tests.policy.conftest import SICHUAN_PACK
 from tests.registry.test_api import callers, fields
@@ -98,7 +98,7 @@ def test_the_api_verdict_equals_the_filing_verdict(personas: Personas, as_: Any)
     appt = services.appointment_create(
         actor=personas.clerk_a, data=appointment_data(personas.person, rank="department_head")
     )
-    on_page = {r["code"]: r["status"] for r in services.eligibility_view(appt)["results"]}
+    on_page = {r["code"]: r["status"] for r in selectors.eligibility_view(appt)["results"]}
     p = personas.person
     response = as_(None).post(
         "/policy/packs/shaanxi-2021/eligibility",

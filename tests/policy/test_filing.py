@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def results(appt: Appointment) -> dict[str, dict[str, str]]:
-    return {r["code"]: r for r in services.eligibility_view(appt)["results"]}
+    return {r["code"]: r for r in selectors.eligibility_view(appt)["results"]}
 
 
 def draft(clerk, person, **overrides) -> Appointment:
@@ -31,7 +31,7 @@ def draft(clerk, person, **overrides) -> Appointment:
 
 def test_every_condition_of_the_governing_pack_is_shown_with_its_clause(personas: Personas):
     appt = draft(personas.clerk_a, personas.person)
-    view = services.eligibility_view(appt)
+    view = selectors.eligibility_view(appt)
     assert "shaanxi-2021" in view["label"]
     codes = [r["code"] for r in view["results"]]
     assert {"quality_years", "education_or_title", "above_scale_rank"} <= set(codes)
@@ -108,7 +108,7 @@ def test_a_decision_keeps_the_version_it_was_made_under(personas: Personas):
     assert results(other)["quality_years"]["status"] == "unmet"
     # and the filed one keeps its frozen verdict
     filed.refresh_from_db()
-    assert {r["code"]: r["status"] for r in services.eligibility_view(filed)["results"]}[
+    assert {r["code"]: r["status"] for r in selectors.eligibility_view(filed)["results"]}[
         "quality_years"
     ] == "met"
 
@@ -268,7 +268,7 @@ def test_an_exit_listing_blocks_the_filing_and_a_warning_is_shown(personas: Pers
         authority_name="陕西省市场监督管理局",
         start_date=clock.today() - dt.timedelta(days=1),
     )
-    checks = {c.code: c for c in services.filing_checks(appt)}
+    checks = {c.code: c for c in selectors.filing_checks(appt)}
     assert not checks["no_warning"].ok and checks["no_warning"].severity == "advisory"
     assert checks["not_exit_listed"].ok
     services.filing_submit(actor=personas.clerk_a, appointment=appt)  # a warning does not block

@@ -95,7 +95,7 @@ def test_it_turns_an_index_violation_into_a_validation_error(personas, monkeypat
     # service answers with the same rule, leaving the loser untouched and the transaction usable.
     first, second = two_submitted_filings(personas)
     services.filing_approve(actor=personas.county_a, appointment=first)
-    monkeypatch.setattr(services.filings, "filing_checks", lambda appt: [])
+    monkeypatch.setattr(services.filings.selectors, "filing_checks", lambda appt: [])
     with pytest.raises(ValidationError) as exc:
         services.filing_approve(actor=personas.county_a, appointment=second)
     assert isinstance(exc.value.__cause__, IntegrityError)

@@ -294,7 +294,7 @@ def test_it_lets_one_person_be_chief_at_two_enterprises_with_a_warning(personas)
     p = personas
     file_appointment(p)
     appt_b = services.appointment_create(actor=p.clerk_b, data=appointment_data(p.person))
-    checks = {c.code: c for c in services.filing_checks(appt_b)}
+    checks = {c.code: c for c in selectors.filing_checks(appt_b)}
     assert checks["single_enterprise"].ok is False
     assert checks["single_enterprise"].severity == "advisory"
     services.filing_submit(actor=p.clerk_b, appointment=appt_b)
@@ -360,7 +360,7 @@ def test_it_records_no_audit_entry_for_a_change_that_changes_nothing(personas):
 def test_it_keeps_the_filed_snapshot_when_the_records_change_later(personas):
     p = personas
     appt = file_appointment(p)
-    filed = json.loads(json.dumps(services.filing_form_data(appt)))
+    filed = json.loads(json.dumps(selectors.filing_form_data(appt)))
     services.person_update(
         actor=p.cqo,
         person=p.person,
@@ -370,11 +370,11 @@ def test_it_keeps_the_filed_snapshot_when_the_records_change_later(personas):
         actor=p.clerk_a, enterprise=p.enterprise_a, data={"name": "西安示例精密科技股份有限公司"}
     )
     appt = Appointment.objects.get(pk=appt.pk)
-    assert services.filing_form_data(appt) == filed
+    assert selectors.filing_form_data(appt) == filed
     assert filed["person"]["name"] == "李堃"
     assert filed["person"]["mobile_masked"] == "138****8000"
     assert filed["enterprise"]["name"] == "西安示例精密制造有限公司"
-    live = services.filing_form_data(appt, frozen=False)
+    live = selectors.filing_form_data(appt, frozen=False)
     assert live["person"]["name"] == "李堃明"
     assert live["enterprise"]["name"] == "西安示例精密科技股份有限公司"
 

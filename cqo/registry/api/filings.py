@@ -59,8 +59,8 @@ def _filing_out(appt: Appointment) -> FilingOut:
         end_reason=or_none(appt.end_reason),
         filing_authority=appt.filing_authority_id,
         filed_by=appt.filed_by.get_username() if appt.filed_by else None,
-        checks=[build(CheckOut, c) for c in services.filing_checks(appt)],
-        eligibility=EligibilityOut.model_validate(services.eligibility_view(appt)),
+        checks=[build(CheckOut, c) for c in selectors.filing_checks(appt)],
+        eligibility=EligibilityOut.model_validate(selectors.eligibility_view(appt)),
         route=selectors.filing_route(appt).label
         if appt.status == Appointment.Status.SUBMITTED
         else None,

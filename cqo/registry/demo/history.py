@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cqo.accounts.models import User
 from cqo.reference.models import Region
-from cqo.registry import services
+from cqo.registry import selectors, services
 from cqo.registry.demo.data import BATCH, COUNTIES, PROVINCE, RARE_GIVEN, Plan
 from cqo.registry.demo.generate import _appointment, _bulk, _enterprise, _Gen, _person, _reviewer
 from cqo.registry.models import Appointment, Enterprise, Person, Qualification
@@ -126,7 +126,7 @@ def _history(
         # As services.filing_approve numbers them: authority region, filing year, row id.
         year = timezone.localdate(a.filed_at).year
         a.filing_number = f"{a.filing_authority_id}{year}{a.pk:07d}"
-        a.snapshot = services.filing_form_data(a, frozen=False)
+        a.snapshot = selectors.filing_form_data(a, frozen=False)
     Appointment.objects.bulk_update(filed, ["filing_number", "snapshot"], batch_size=BATCH)
     return len(persons) + 3
 
@@ -149,12 +149,12 @@ def _record_verdicts(appts: list[Appointment]) -> None:
         return
     gov = governing_for_region(Region.objects.get(code=PROVINCE), timezone.localdate())
     for a in judged:
-        verdict = policy.verdict(gov.rules, services.eligibility_facts(a))
+        verdict = policy.verdict(gov.rules, selectors.eligibility_facts(a))
         if verdict.needing_justification:
             a.justification = BACKBONE
-            verdict = policy.verdict(gov.rules, services.eligibility_facts(a))
+            verdict = policy.verdict(gov.rules, selectors.eligibility_facts(a))
         a.pack_version = gov.version
-        a.verdict = services.verdict_record(gov, verdict, a)
+        a.verdict = selectors.verdict_record(gov, verdict, a)
     Appointment.objects.bulk_update(
         judged, ["justification", "pack_version", "verdict"], batch_size=BATCH
     )

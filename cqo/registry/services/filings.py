@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,11 +15,9 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.lib import clock, uploads
 from cqo.policy import rules as policy
-from cqo.policy.selectors import Governing
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
-from cqo.reference.selectors import region_label
-from cqo.registry import facts, rules, selectors
+from cqo.registry import rules, selectors
 from cqo.registry.models import Appointment, Enterprise, Person
 from cqo.registry.services._common import (
     APPOINTMENT_FIELDS,
@@ -175,129 +173,6 @@ def appointment_update(*, actor: User, appointment: Appointment, data: Data) -> 
     return appt
 
 
-PROFILE_REQUIRED = ["name", "id_number_enc", "gender", "education", "mobile_enc", "position"]
-
-
-def filing_facts(appt: Appointment) -> rules.FilingFacts:
-    person = appt.person
-    labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
-    labels.update(
-        {
-            "id_number_enc": str(labels["id_number_masked"]),
-            "mobile_enc": str(labels["mobile_masked"]),
-        }
-    )
-    missing = [labels[f] for f in PROFILE_REQUIRED if not getattr(person, f)]
-    others = (
-        Appointment.objects.filter(person=person, status=Appointment.Status.FILED)
-        .exclude(enterprise=appt.enterprise)
-        .values_list("enterprise_id", "enterprise__group_parent_id")
-    )
-    exits, warnings = _listings(person)
-    return rules.FilingFacts(
-        exit_listings=exits,
-        warnings=warnings,
-        enterprise_id=appt.enterprise_id,
-        enterprise_group_id=appt.enterprise.group_parent_id,
-        rank=appt.rank,
-        reports_to_top=appt.reports_to_top,
-        declaration_confirmed=appt.declaration_confirmed,
-        other_active_at_enterprise=Appointment.objects.filter(
-            enterprise=appt.enterprise, status=Appointment.Status.FILED
-        )
-        .exclude(pk=appt.pk)
-        .exists(),
-        person_active_elsewhere=list(others),
-        profile_missing=missing,
-    )
-
-
-def _listings(person: Person) -> tuple[list[str], list[str]]:
-    exits: list[str] = []
-    warnings: list[str] = []
-    for listing in facts.LISTINGS(person.pk, clock.today()):
-        end = listing.end_date.isoformat() if listing.end_date else _("长期")
-        text_ = _("%(authority)s %(start)s 至 %(end)s：%(reason)s") % {
-            "authority": listing.authority_name,
-            "start": listing.start_date.isoformat(),
-            "end": end,
-            "reason": listing.reason,
-        }
-        (exits if listing.exit else warnings).append(text_)
-    return exits, warnings
-
-
-def filing_checks(appt: Appointment) -> list[rules.Check]:
-    return rules.filing_checks(filing_facts(appt))
-
-
-# Eligibility under the governing policy pack (SPEC §4, §12.11) -----------------------------------
-
-
-def eligibility_facts(appt: Appointment) -> policy.Facts:
-    person, ent = appt.person, appt.enterprise
-    quals = tuple(
-        policy.QualificationFact(kind, level)
-        for kind, level in person.qualifications.values_list("kind", "level")
-    )
-    industry = ent.industry
-    return policy.Facts(
-        person=policy.PersonFacts(
-            education=person.education,
-            title_level=person.title_level,
-            qualifications=quals,
-            quality_years=person.quality_years,
-            # a certificate issued on the platform, or one held from before and declared
-            training_certificate=facts.TRAINING_CERTIFICATE(person.pk, clock.today())
-            or any(q.kind == enums.QualificationKind.TRAINING_CERTIFICATE for q in quals),
-            # the level of a certificate in force today (filing.min_level; level-standard)
-            capability_level=facts.CAPABILITY_LEVEL(person.pk, clock.today()),
-        ),
-        enterprise=policy.EnterpriseFacts(
-            size=ent.size,
-            above_scale=ent.above_scale,
-            nature=ent.nature,
-            listed=ent.listed,
-            group=ent.group_parent_id is not None or ent.subsidiaries.exists(),
-            industry_division=industry.code,
-            industry_section=industry.section_code,
-            own_conditions=ent.own_cqo_conditions,
-        ),
-        post=policy.PostFacts(
-            rank=appt.rank,
-            concurrent_role=appt.concurrent_role,
-            appointing_authority=appt.appointing_authority,
-            reports_to_top=appt.reports_to_top,
-            justification=appt.justification,
-        ),
-    )
-
-
-def eligibility(appt: Appointment) -> tuple[Governing, policy.Verdict]:
-    gov = selectors.governing(appt)
-    return gov, policy.verdict(gov.rules, eligibility_facts(appt))
-
-
-def verdict_record(gov: Governing, verdict: policy.Verdict, appt: Appointment) -> Data:
-    return {
-        "versions": gov.version_ids(),
-        "label": gov.label,
-        "national_default": gov.is_default,
-        "evaluated_on": clock.today().isoformat(),
-        "justification": appt.justification,
-        "results": [r.as_dict() for r in verdict.results],
-    }
-
-
-def eligibility_view(appt: Appointment) -> Data:
-    """What a page or the API shows: the frozen verdict of a filed or ended appointment, else
-    a fresh evaluation (for a submitted one, under the versions recorded at submission)."""
-    if appt.status in (Appointment.Status.FILED, Appointment.Status.ENDED) and appt.verdict:
-        return cast(Data, appt.verdict)
-    gov, verdict = eligibility(appt)
-    return verdict_record(gov, verdict, appt)
-
-
 def _raise_blocking(checks: list[rules.Check], verdict: policy.Verdict, justification: str) -> None:
     problems = [
         f"{c.label}（{c.clause}）{('：' + c.detail) if c.detail else ''}"
@@ -332,15 +207,15 @@ def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
     appt = _lock(appointment)
     if appt.status not in (Appointment.Status.DRAFT, Appointment.Status.RETURNED):
         raise ValidationError({"status": _("只有草稿或退回修改的备案可以提交")})
-    gov, verdict = eligibility(appt)
-    _raise_blocking(filing_checks(appt), verdict, appt.justification)
+    gov, verdict = selectors.eligibility(appt)
+    _raise_blocking(selectors.filing_checks(appt), verdict, appt.justification)
     before = appt.status
     before_pack = str(appt.pack_version) if appt.pack_version_id else None
     appt.status = Appointment.Status.SUBMITTED
     appt.submitted_at = timezone.now()
     appt.form_date = appt.form_date or clock.today()
     appt.pack_version = gov.version
-    appt.verdict = verdict_record(gov, verdict, appt)
+    appt.verdict = selectors.verdict_record(gov, verdict, appt)
     appt.review_stage = ""
     appt.save(
         update_fields=[
@@ -383,12 +258,12 @@ def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> 
         raise PermissionDenied(_("该备案当前由%(who)s办理") % {"who": route.label})
     if appt.status != Appointment.Status.SUBMITTED:
         raise ValidationError({"status": _("只有待备案的聘任可以备案")})
-    gov, verdict = eligibility(appt)
-    _raise_blocking(filing_checks(appt), verdict, appt.justification)
+    gov, verdict = selectors.eligibility(appt)
+    _raise_blocking(selectors.filing_checks(appt), verdict, appt.justification)
     if route.authority == "county_then_city" and route.step == "county":
         # the county's check: the filing moves on to the city (each step audited)
         appt.review_stage = "county_checked"
-        appt.verdict = verdict_record(gov, verdict, appt)
+        appt.verdict = selectors.verdict_record(gov, verdict, appt)
         appt.save(update_fields=["review_stage", "verdict", "updated_at"])
         _appointment_audit(
             actor, appt, "transition", {"review_stage": ["", "county_checked"]}, note=note
@@ -398,11 +273,11 @@ def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> 
     appt.status = Appointment.Status.FILED
     appt.filed_at = now
     appt.filed_by = actor
-    appt.verdict = verdict_record(gov, verdict, appt)
+    appt.verdict = selectors.verdict_record(gov, verdict, appt)
     appt.filing_authority = _filing_authority(appt.enterprise, route, actor)
     appt.filing_number = f"{appt.filing_authority_id}{timezone.localdate(now).year}{appt.pk:07d}"
     appt.return_reason = ""
-    appt.snapshot = filing_form_data(appt, frozen=False)
+    appt.snapshot = selectors.filing_form_data(appt, frozen=False)
     try:
         # The partial unique index is the last word when two approvals race (SPEC §12.17).
         with transaction.atomic():
@@ -569,66 +444,3 @@ def appointments_end_for_exit(
         )
         ended.append(appt)
     return ended
-
-
-# The filing form (shenzhen-guide Annex A 备案登记表) --------------------------------------------
-
-
-def filing_form_data(appt: Appointment, *, frozen: bool = True) -> Data:
-    """Every field of Annex A as plain data. Once filed, the frozen snapshot is returned, so the
-    printed form shows what the authority filed even if the records change later. Personal
-    numbers stay encrypted inside the snapshot."""
-    if frozen and appt.snapshot:
-        return cast(Data, appt.snapshot)
-    ent, person = appt.enterprise, appt.person
-    industry = ent.industry
-    return {
-        "form_date": (appt.form_date or clock.today()).isoformat(),
-        "enterprise": {
-            "name": ent.name,
-            "uscc": ent.uscc,
-            "website": ent.website,
-            "employees": ent.employees,
-            "industry_section": f"{industry.parent.code} {industry.parent.name}"
-            if industry.parent
-            else "",
-            "industry_division": f"{industry.code} {industry.name}",
-            "size": ent.size,
-            "nature": ent.nature,
-            "listed": ent.listed,
-            "main_products": ent.main_products,
-            "region": region_label(ent.region_id),
-            "responsible_name": ent.responsible_name,
-            "responsible_position": ent.responsible_position,
-            "responsible_landline": ent.responsible_landline,
-            "responsible_mobile_enc": ent.responsible_mobile_enc,
-            "responsible_mobile_masked": ent.responsible_mobile_masked,
-        },
-        "person": {
-            "name": person.name,
-            "id_number_enc": person.id_number_enc,
-            "id_number_masked": person.id_number_masked,
-            "gender": person.gender,
-            "position": person.position,
-            "title": person.title,
-            "education": person.education,
-            "major": person.major,
-            "mobile_enc": person.mobile_enc,
-            "mobile_masked": person.mobile_masked,
-            "email": person.email,
-            "quality_years": person.quality_years,
-            "mailing_address": person.mailing_address,
-            "work_history": person.work_history,
-            "photo": person.photo.name if person.photo else "",
-        },
-        "appointment": {
-            "post": appt.post,
-            "rank": appt.rank,
-            "start_date": appt.start_date.isoformat(),
-            "term_end": appt.term_end.isoformat() if appt.term_end else "",
-            "declaration_confirmed": appt.declaration_confirmed,
-            "remarks": appt.remarks,
-            "filing_number": appt.filing_number or "",
-            "filed_at": appt.filed_at.isoformat() if appt.filed_at else "",
-        },
-    }

@@ -124,14 +124,14 @@ def appointment_create(request: AuthedHttpRequest) -> HttpResponse:
 def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
     user = request.user
-    eligibility = services.eligibility_view(appt)
+    eligibility = selectors.eligibility_view(appt)
     statuses = [r["status"] for r in eligibility["results"]]
     return render(
         request,
         "registry/appointment_detail.html",
         {
             "a": appt,
-            "checks": services.filing_checks(appt),
+            "checks": selectors.filing_checks(appt),
             "eligibility": eligibility,
             "verdict_counts": {s: statuses.count(s) for s in ("met", "unmet", "relaxed")},
             "route": selectors.filing_route(appt)

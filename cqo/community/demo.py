@@ -5,17 +5,15 @@ attendance was counted as 学时 in the hour log; two articles and a question wi
 answer; a finished case competition with published results (prov and xian judging) and an open
 call.
 
-Past steps run with the platform's clock moved back (``cqo.lib.clock.today`` and the
-community's ``services.now``), so every window and deadline check holds as it would have then.
+Past steps pass the day or moment they happened on to the services (``today=``, ``now=``), so
+every window and deadline check holds as it would have then.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import random
-from collections.abc import Iterator
-from unittest import mock
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -31,16 +29,6 @@ from cqo.community.models import (
 from cqo.lib.codes import make_id_number
 
 PEER = "cqo2"
-
-
-@contextlib.contextmanager
-def _on(day: dt.date, hour: int = 10) -> Iterator[None]:
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-    with (
-        mock.patch("cqo.lib.clock.today", lambda: day),
-        mock.patch.object(services, "now", lambda: moment),
-    ):
-        yield
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -107,79 +95,89 @@ CASES = [
 ]
 
 
-def build_community_showcase(rng: random.Random, users: dict[str, User]) -> None:
-    prov, xian, cqo, newcqo = users["prov"], users["xian"], users["cqo"], users["newcqo"]
-    today = timezone.localdate()
-    peer = _peer(rng)
+def _criteria() -> tuple[tuple[str, int], ...]:
+    return (
+        ("问题识别与目标设定", 20),
+        ("原因分析与方法运用", 30),
+        ("对策实施", 20),
+        ("改进成效", 20),
+        ("推广价值", 10),
+    )
 
-    with _on(today - dt.timedelta(days=120)):
-        alliance = services.alliance_create(
-            actor=prov,
-            data={
-                "name": "陕西省首席质量官联盟",
-                "kind": "alliance",
-                "region": "610000",
-                "description": "由陕西省市场监督管理局指导成立的首席质量官自治组织，"
-                "开展沙龙、论坛、经验分享和质量改进经典案例评比（陕质委办〔2021〕15号 五(三)）。",
-            },
+
+def _alliance(prov: User, members: tuple[User, User], newcqo: User) -> Alliance:
+    """The Shaanxi alliance: two approved members, the first its secretary-general, and one
+    pending application."""
+    alliance = services.alliance_create(
+        actor=prov,
+        name="陕西省首席质量官联盟",
+        kind="alliance",
+        region="610000",
+        description="由陕西省市场监督管理局指导成立的首席质量官自治组织，"
+        "开展沙龙、论坛、经验分享和质量改进经典案例评比（陕质委办〔2021〕15号 五(三)）。",
+    )
+    for user in members:
+        m = services.membership_apply(
+            actor=user, alliance=alliance, statement="希望加入联盟，参与交流分享。"
         )
-        for user in (cqo, peer):
-            m = services.membership_apply(
-                actor=user, alliance=alliance, statement="希望加入联盟，参与交流分享。"
-            )
-            services.membership_decide(actor=prov, membership=m, approve=True, note="同意入会")
-        officer = Membership.objects.get(alliance=alliance, person__user=cqo)
-        services.membership_set_role(
-            actor=prov, membership=officer, role="officer", officer_title="秘书长"
-        )
+        services.membership_decide(actor=prov, membership=m, approve=True, note="同意入会")
+    officer = Membership.objects.get(alliance=alliance, person__user=members[0])
+    services.membership_set_role(
+        actor=prov, membership=officer, role="officer", officer_title="秘书长"
+    )
     services.membership_apply(
         actor=newcqo, alliance=alliance, statement="新任质量总监，申请加入联盟学习交流。"
     )
+    return alliance
 
-    # a past forum whose attendance counts as 学时 (level-standard §9.4.1.2 b 参与学术交流)
+
+def _events(prov: User, alliance: Alliance, members: tuple[User, User], today: dt.date) -> None:
+    """A past forum whose attendance counted as 学时 (level-standard §9.4.1.2 b 参与学术交流),
+    registered two weeks ahead and marked the day after; an upcoming salon."""
     forum_day = today - dt.timedelta(days=30)
-    with _on(forum_day - dt.timedelta(days=14)):
-        forum = services.event_create(
-            actor=prov,
-            alliance=alliance,
-            data={
-                "kind": "forum",
-                "title": "2026年陕西省首席质量官质量提升论坛",
-                "venue": "西安市雁塔区科技路1号 陕西省质量大厦报告厅",
-                "starts_at": _at(forum_day, 9),
-                "ends_at": _at(forum_day, 16),
-                "capacity": 120,
-                "counts_hours": True,
-                "hours": "4",
-                "description": "主题：质量变革与首席质量官制度创新；标杆企业经验交流。",
-            },
-        )
-        regs = [services.registration_create(actor=u, event=forum) for u in (cqo, peer)]
-    with _on(forum_day + dt.timedelta(days=1)):
-        services.attendance_record(
-            actor=prov, event=forum, attended=[str(r.public_id) for r in regs]
-        )
-
+    forum = services.event_create(
+        actor=prov,
+        alliance=alliance,
+        terms=services.EventTerms(
+            kind="forum",
+            title="2026年陕西省首席质量官质量提升论坛",
+            venue="西安市雁塔区科技路1号 陕西省质量大厦报告厅",
+            starts_at=_at(forum_day, 9),
+            ends_at=_at(forum_day, 16),
+            capacity=120,
+            counts_hours=True,
+            hours=Decimal(4),
+            description="主题：质量变革与首席质量官制度创新；标杆企业经验交流。",
+        ),
+    )
+    registered = _at(forum_day - dt.timedelta(days=14), 10)
+    regs = [services.registration_create(actor=u, event=forum, now=registered) for u in members]
+    services.attendance_record(
+        actor=prov,
+        event=forum,
+        attended=[str(r.public_id) for r in regs],
+        now=_at(forum_day + dt.timedelta(days=1), 10),
+    )
     salon_day = today + dt.timedelta(days=12)
     salon = services.event_create(
         actor=prov,
         alliance=alliance,
-        data={
-            "kind": "salon",
-            "title": "首席质量官沙龙：质量成本管理实践",
-            "venue": "宝鸡市渭滨区高新大道88号 宝鸡恒瑞钛业会议室",
-            "starts_at": _at(salon_day, 14),
-            "ends_at": _at(salon_day, 17),
-            "capacity": 30,
-            "counts_hours": False,
-            "hours": "0",
-            "description": "围绕预防、鉴定、内部失败和外部失败成本的核算与分析交流经验。",
-        },
+        terms=services.EventTerms(
+            kind="salon",
+            title="首席质量官沙龙：质量成本管理实践",
+            venue="宝鸡市渭滨区高新大道88号 宝鸡恒瑞钛业会议室",
+            starts_at=_at(salon_day, 14),
+            ends_at=_at(salon_day, 17),
+            capacity=30,
+            description="围绕预防、鉴定、内部失败和外部失败成本的核算与分析交流经验。",
+        ),
     )
-    for user in (cqo, peer):
+    for user in members:
         services.registration_create(actor=user, event=salon)
 
-    # the exchange and sharing space
+
+def _space(alliance: Alliance, cqo: User, peer: User) -> None:
+    """The exchange and sharing space: two articles and a question with an accepted answer."""
     for title, body in (
         (
             "首席质量官如何推动质量“一票否决”落地",
@@ -190,17 +188,13 @@ def build_community_showcase(rng: random.Random, users: dict[str, User]) -> None
             "把质量成本等同于检验费用、忽视外部失败成本、分类口径不统一、只核算不分析。",
         ),
     ):
-        services.post_create(
-            actor=cqo, alliance=alliance, data={"kind": "article", "title": title, "body": body}
-        )
+        services.post_create(actor=cqo, alliance=alliance, kind="article", title=title, body=body)
     question = services.post_create(
         actor=peer,
         alliance=alliance,
-        data={
-            "kind": "question",
-            "title": "中小企业如何起步开展QC小组活动？",
-            "body": "我们是一家200人左右的电子企业，想从零开始组织QC小组，请教各位经验。",
-        },
+        kind="question",
+        title="中小企业如何起步开展QC小组活动？",
+        body="我们是一家200人左右的电子企业，想从零开始组织QC小组，请教各位经验。",
     )
     answer = services.answer_create(
         actor=cqo,
@@ -210,65 +204,72 @@ def build_community_showcase(rng: random.Random, users: dict[str, User]) -> None
     )
     services.answer_accept(actor=peer, answer=answer)
 
-    # a finished case competition with published results
+
+def _finished_call(prov: User, xian: User, cqo: User, today: dt.date) -> None:
+    """A case competition run to its published results: each step on its day of the call."""
     opens = today - dt.timedelta(days=100)
-    with _on(opens):
-        done = services.competition_create(
-            actor=prov,
-            data={
-                "title": "2026年度陕西省质量改进经典案例评比",
-                "region": "610000",
-                "description": "面向全省首席质量官征集质量改进经典案例"
-                "（陕质委办〔2021〕15号 五(三)）。",
-                "submission_opens": opens,
-                "submission_closes": opens + dt.timedelta(days=30),
-                "judging_opens": opens + dt.timedelta(days=35),
-                "judging_closes": opens + dt.timedelta(days=50),
-                "awards": 2,
-                "criteria": "问题识别与目标设定：20\n原因分析与方法运用：30\n对策实施：20\n"
-                "改进成效：20\n推广价值：10",
-                "judges": "prov xian",
-            },
+    done = services.competition_create(
+        actor=prov,
+        terms=services.CompetitionTerms(
+            title="2026年度陕西省质量改进经典案例评比",
+            region="610000",
+            description="面向全省首席质量官征集质量改进经典案例（陕质委办〔2021〕15号 五(三)）。",
+            submission_opens=opens,
+            submission_closes=opens + dt.timedelta(days=30),
+            judging_opens=opens + dt.timedelta(days=35),
+            judging_closes=opens + dt.timedelta(days=50),
+            awards=2,
+            criteria=_criteria(),
+            judges=("prov", "xian"),
+        ),
+    )
+    subs = [
+        services.submission_create(
+            actor=cqo,
+            competition=done,
+            case=services.CaseTerms(title=t, method=m, case_text=c, results=r),
+            today=opens,
         )
-        subs = [
-            services.submission_create(
-                actor=cqo,
-                competition=done,
-                data={"title": t, "method": m, "case_text": c, "results": r},
-            )
-            for t, m, c, r in CASES
-        ]
+        for t, m, c, r in CASES
+    ]
     sheets = {
         prov: [(18, 27, 18, 18, 9), (17, 26, 18, 17, 8), (16, 24, 16, 15, 8)],
         xian: [(17, 28, 17, 19, 9), (18, 27, 17, 18, 9), (15, 25, 17, 16, 7)],
     }
-    with _on(opens + dt.timedelta(days=40)):
-        for judge, rows in sheets.items():
-            for sub, row in zip(subs, rows, strict=True):
-                services.score_submit(
-                    actor=judge,
-                    submission=sub,
-                    points={f"c{i}": v for i, v in enumerate(row, start=1)},
-                )
-    with _on(opens + dt.timedelta(days=52)):
-        services.results_publish(actor=prov, competition=done)
+    for judge, rows in sheets.items():
+        for sub, row in zip(subs, rows, strict=True):
+            services.score_submit(
+                actor=judge,
+                submission=sub,
+                points=tuple((i, Decimal(v)) for i, v in enumerate(row, start=1)),
+                today=opens + dt.timedelta(days=40),
+            )
+    services.results_publish(actor=prov, competition=done, today=opens + dt.timedelta(days=52))
 
+
+def build_community_showcase(rng: random.Random, users: dict[str, User]) -> None:
+    prov, xian, cqo, newcqo = users["prov"], users["xian"], users["cqo"], users["newcqo"]
+    today = timezone.localdate()
+    peer = _peer(rng)
+    alliance = _alliance(prov, (cqo, peer), newcqo)
+    _events(prov, alliance, (cqo, peer), today)
+    _space(alliance, cqo, peer)
+    _finished_call(prov, xian, cqo, today)
     # an open call
     services.competition_create(
         actor=prov,
-        data={
-            "title": "2027年度陕西省质量改进经典案例征集",
-            "region": "610000",
-            "description": "欢迎运用六西格玛、精益、根本原因分析、QC小组等方法的改进案例。",
-            "submission_opens": today - dt.timedelta(days=5),
-            "submission_closes": today + dt.timedelta(days=30),
-            "judging_opens": today + dt.timedelta(days=40),
-            "judging_closes": today + dt.timedelta(days=60),
-            "awards": 3,
-            "criteria": "问题识别与目标设定：20\n原因分析与方法运用：30\n对策实施：20\n"
-            "改进成效：20\n推广价值：10",
-            "judges": "prov xian",
-        },
+        terms=services.CompetitionTerms(
+            title="2027年度陕西省质量改进经典案例征集",
+            region="610000",
+            description="欢迎运用六西格玛、精益、根本原因分析、QC小组等方法的改进案例。",
+            submission_opens=today - dt.timedelta(days=5),
+            submission_closes=today + dt.timedelta(days=30),
+            judging_opens=today + dt.timedelta(days=40),
+            judging_closes=today + dt.timedelta(days=60),
+            awards=3,
+            criteria=_criteria(),
+            judges=("prov", "xian"),
+        ),
     )
 
 

@@ -1,7 +1,12 @@
-"""Page forms of the community; the services validate again (pages and the API share them)."""
+"""Page forms of the community. A form parses what was typed (dates, numbers, the criteria and
+judges' textareas, a judge's points) into the services' typed inputs; the services validate the
+rules again (pages and the API share them)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -18,7 +23,13 @@ from cqo.community.models import (
     Post,
     Submission,
 )
-from cqo.community.services import MAX_CRITERIA, MAX_JUDGES
+from cqo.community.services import (
+    MAX_CRITERIA,
+    MAX_JUDGES,
+    CaseTerms,
+    CompetitionTerms,
+    EventTerms,
+)
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
@@ -27,6 +38,58 @@ from cqo.reference.models import Region
 # The criteria, one "名称：满分" a line, and the judges' usernames, one a line or space apart.
 CRITERIA_TEXT_MAX = MAX_CRITERIA * (max_length(Criterion, "name") + len("：100\n"))
 JUDGES_TEXT_MAX = MAX_JUDGES * (max_length(User, "username") + 1)
+CRITERION_SEPARATORS = ("：", ":", "|", "，", ",")
+# a judge's entry for criterion n is posted as "c<n>" (or plain "<n>"; "c<n>" wins)
+SCORE_KEY = re.compile(r"(c?)([1-9][0-9]{0,2})")
+
+
+def criteria_pairs(raw: str) -> tuple[tuple[str, int], ...]:
+    """The criteria textarea, one "名称：满分" a line, as (name, maximum) pairs. A maximum that
+    is missing or not a whole number reads 0, so the service names that line among the bad."""
+    pairs: list[tuple[str, int]] = []
+    for line in (raw or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        name, points = line, ""
+        for sep in CRITERION_SEPARATORS:
+            if sep in line:
+                name, _sep, points = line.rpartition(sep)
+                break
+        try:
+            value = int(points.strip())
+        except ValueError:
+            value = 0
+        pairs.append((name.strip(), value))
+    return tuple(pairs)
+
+
+def judge_names(raw: str) -> tuple[str, ...]:
+    """The judges' usernames, one a line or space apart."""
+    return tuple((raw or "").split())
+
+
+def score_sheet(raw: Mapping[str, object]) -> tuple[tuple[int, Decimal | None], ...]:
+    """A judge's posted points as (criterion position, points); a blank entry is left out (the
+    service asks for it), one that is not a number reads None (the service says so)."""
+    found: dict[int, tuple[bool, object]] = {}
+    for key, value in raw.items():
+        m = SCORE_KEY.fullmatch(key)
+        if m is None:
+            continue
+        position, prefixed = int(m.group(2)), bool(m.group(1))
+        if prefixed or position not in found or not found[position][0]:
+            found[position] = (prefixed, value)
+    sheet: list[tuple[int, Decimal | None]] = []
+    for position, (_prefixed, value) in sorted(found.items()):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            continue
+        try:
+            sheet.append((position, Decimal(text)))
+        except (InvalidOperation, ValueError):
+            sheet.append((position, None))
+    return tuple(sheet)
 
 
 class AllianceForm(BootstrapForm):
@@ -101,6 +164,20 @@ class EventForm(BootstrapForm):
         max_length=max_length(Event, "description"),
     )
 
+    def terms(self) -> EventTerms:
+        cd = self.cleaned_data
+        return EventTerms(
+            kind=cd["kind"],
+            title=cd["title"],
+            venue=cd["venue"],
+            starts_at=cd["starts_at"],
+            ends_at=cd["ends_at"],
+            capacity=cd["capacity"],
+            counts_hours=cd["counts_hours"],
+            hours=cd["hours"] if cd["hours"] is not None else Decimal(0),
+            description=cd["description"],
+        )
+
 
 class ReasonForm(BootstrapForm):
     reason = forms.CharField(label=_("原因"), max_length=max_length(Post, "hidden_reason"))
@@ -168,6 +245,27 @@ class CompetitionForm(BootstrapForm):
         max_length=JUDGES_TEXT_MAX,
     )
 
+    def clean_criteria(self) -> tuple[tuple[str, int], ...]:
+        return criteria_pairs(self.cleaned_data["criteria"])
+
+    def clean_judges(self) -> tuple[str, ...]:
+        return judge_names(self.cleaned_data["judges"])
+
+    def terms(self) -> CompetitionTerms:
+        cd = self.cleaned_data
+        return CompetitionTerms(
+            title=cd["title"],
+            region=cd["region"],
+            description=cd["description"],
+            submission_opens=cd["submission_opens"],
+            submission_closes=cd["submission_closes"],
+            judging_opens=cd["judging_opens"],
+            judging_closes=cd["judging_closes"],
+            awards=cd["awards"],
+            criteria=cd["criteria"],
+            judges=cd["judges"],
+        )
+
 
 class SubmissionForm(BootstrapForm):
     title = forms.CharField(label=_("案例名称"), max_length=max_length(Submission, "title"))
@@ -190,3 +288,17 @@ class SubmissionForm(BootstrapForm):
     def __init__(self, *args: Any, enterprises: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].choices = enterprises  # type: ignore[attr-defined]
+
+    def case(self) -> CaseTerms:
+        cd = self.cleaned_data
+        return CaseTerms(
+            title=cd["title"],
+            method=cd["method"],
+            case_text=cd["case_text"],
+            results=cd["results"],
+            enterprise=cd.get("enterprise") or "",
+        )
+
+    def attachments(self) -> list[Any]:
+        found = (self.cleaned_data[f"attachment_{i}"] for i in (1, 2, 3))
+        return [f for f in found if f]

@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from cqo.hours.models import Kind as RecordKind
+
 # Attachments: a platform setting (no source states one), small enough for an intranet server.
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -84,6 +86,12 @@ def window_errors(
     if judging_opens and judging_closes and judging_closes < judging_opens:
         errors["judging_closes"] = _("评审截止日期不能早于评审开始日期")
     return errors
+
+
+def record_kind(event_kind: str) -> str:
+    """level-standard §9.4.1.2: a) 参加培训讲座 → lecture; b) 参与学术交流 → salons, forums and
+    site visits are exchanges among peers."""
+    return RecordKind.LECTURE if event_kind == "lecture" else RecordKind.ACADEMIC_EXCHANGE
 
 
 @dataclass(frozen=True)

@@ -33,21 +33,21 @@ def test_it_lets_a_cqo_join_an_alliance_and_register_for_its_salon(
 ) -> None:
     p = personas
     alliance = services.alliance_create(
-        actor=p.city, data={"name": "西安市首席质量官联盟", "kind": "alliance", "region": "610100"}
+        actor=p.city, name="西安市首席质量官联盟", kind="alliance", region="610100"
     )
     day = timezone.localdate() + dt.timedelta(days=7)
     starts = timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0)))
     event = services.event_create(
         actor=p.city,
         alliance=alliance,
-        data={
-            "kind": "salon",
-            "title": "首席质量官沙龙：质量成本管理",
-            "venue": "西安市雁塔区科技路1号",
-            "starts_at": starts,
-            "ends_at": starts + dt.timedelta(hours=3),
-            "capacity": 30,
-        },
+        terms=services.EventTerms(
+            kind="salon",
+            title="首席质量官沙龙：质量成本管理",
+            venue="西安市雁塔区科技路1号",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=3),
+            capacity=30,
+        ),
     )
 
     # The CQO finds the alliance of their region and applies.
@@ -119,7 +119,7 @@ def test_it_runs_a_case_competition_from_call_to_published_results(
         services.submission_create(
             actor=p.cqo,
             competition=comp,
-            data={"title": title, "method": "lean", "case_text": "过程", "results": "成效"},
+            case=services.CaseTerms(title=title, method="lean", case_text="过程", results="成效"),
         )
     # The judging window opens (the live server runs in this process, so it sees the date).
     monkeypatch.setattr("cqo.lib.clock.today", lambda: today + dt.timedelta(days=6))

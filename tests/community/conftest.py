@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from cqo.accounts.models import User
-from cqo.community import services
+from cqo.community import selectors, services
 from cqo.community.models import Alliance
 from cqo.registry import services as registry
 from cqo.registry.models import Person
@@ -35,7 +35,7 @@ def at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dt.date], None]]:
     def move(day: dt.date) -> None:
         moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
         monkeypatch.setattr("cqo.lib.clock.today", lambda: day)
-        monkeypatch.setattr(services, "now", lambda: moment)
+        monkeypatch.setattr(selectors, "now", lambda: moment)
 
     move(TODAY)
     yield move
@@ -57,7 +57,9 @@ def make_world(p: Personas) -> World:
     file_appointment(p)
     alliance = services.alliance_create(
         actor=p.city,
-        data={"name": "西安市首席质量官联盟", "kind": "alliance", "region": "610100"},
+        name="西安市首席质量官联盟",
+        kind="alliance",
+        region="610100",
     )
     m = services.membership_apply(actor=p.cqo, alliance=alliance, statement="申请入会")
     services.membership_decide(actor=p.city, membership=m, approve=True)

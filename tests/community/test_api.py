@@ -4,6 +4,7 @@ and no token (401)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -162,11 +163,14 @@ def test_event_endpoints(world: World, as_: Any, at: Any) -> None:
     other = services.event_create(
         actor=p.city,
         alliance=world.alliance,
-        data={
-            **event_body(),
-            "starts_at": moment(TODAY + dt.timedelta(days=9)),
-            "ends_at": moment(TODAY + dt.timedelta(days=9), 12),
-        },
+        terms=services.EventTerms(
+            **{
+                **event_body(),
+                "starts_at": moment(TODAY + dt.timedelta(days=9)),
+                "ends_at": moment(TODAY + dt.timedelta(days=9), 12),
+                "hours": Decimal(event_body()["hours"]),
+            }
+        ),
     )
     assert fields(
         as_(p.city).post(f"/community/events/{other.public_id}/cancel", {"reason": ""})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cqo.accounts.models import User
-from cqo.community import services
+from cqo.community import forms, services
 from cqo.community.models import (
     Alliance,
     CaseCompetition,
@@ -43,39 +44,39 @@ def full(world: World, at: Any) -> dict[str, Any]:
     event = services.event_create(
         actor=p.city,
         alliance=a,
-        data={
-            "kind": "salon",
-            "title": "质量沙龙",
-            "venue": "雁塔区",
-            "starts_at": moment(TODAY + dt.timedelta(days=3)),
-            "ends_at": moment(TODAY + dt.timedelta(days=3), 17),
-            "capacity": 20,
-            "counts_hours": True,
-            "hours": "2",
-        },
+        terms=services.EventTerms(
+            kind="salon",
+            title="质量沙龙",
+            venue="雁塔区",
+            starts_at=moment(TODAY + dt.timedelta(days=3)),
+            ends_at=moment(TODAY + dt.timedelta(days=3), 17),
+            capacity=20,
+            counts_hours=True,
+            hours=Decimal("2"),
+        ),
     )
     post = services.post_create(
-        actor=p.cqo, alliance=a, data={"kind": "question", "title": "请教SPC", "body": "怎么起步"}
+        actor=p.cqo, alliance=a, kind="question", title="请教SPC", body="怎么起步"
     )
     answer = services.answer_create(actor=p.cqo, post=post, body="先做控制图")
     comp = services.competition_create(
         actor=p.city,
-        data={
-            "title": "西安市案例评比",
-            "region": "610100",
-            "submission_opens": TODAY,
-            "submission_closes": TODAY + dt.timedelta(days=5),
-            "judging_opens": TODAY + dt.timedelta(days=6),
-            "judging_closes": TODAY + dt.timedelta(days=9),
-            "awards": 1,
-            "criteria": "成效：50\n方法：50",
-            "judges": "city",
-        },
+        terms=services.CompetitionTerms(
+            title="西安市案例评比",
+            region="610100",
+            submission_opens=TODAY,
+            submission_closes=TODAY + dt.timedelta(days=5),
+            judging_opens=TODAY + dt.timedelta(days=6),
+            judging_closes=TODAY + dt.timedelta(days=9),
+            awards=1,
+            criteria=forms.criteria_pairs("成效：50\n方法：50"),
+            judges=forms.judge_names("city"),
+        ),
     )
     sub = services.submission_create(
         actor=p.cqo,
         competition=comp,
-        data={"title": "案例A", "method": "lean", "case_text": "过程", "results": "成效"},
+        case=services.CaseTerms(title="案例A", method="lean", case_text="过程", results="成效"),
         files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")],
     )
     return {"event": event, "post": post, "answer": answer, "comp": comp, "sub": sub}
@@ -232,16 +233,16 @@ def test_a_cqo_joins_and_registers_through_the_pages(world: World, client: Clien
     event = services.event_create(
         actor=p.city,
         alliance=a,
-        data={
-            "kind": "forum",
-            "title": "论坛",
-            "venue": "x",
-            "capacity": 5,
-            "counts_hours": True,
-            "hours": "3",
-            "starts_at": moment(TODAY + dt.timedelta(days=2)),
-            "ends_at": moment(TODAY + dt.timedelta(days=2), 17),
-        },
+        terms=services.EventTerms(
+            kind="forum",
+            title="论坛",
+            venue="x",
+            capacity=5,
+            counts_hours=True,
+            hours=Decimal("3"),
+            starts_at=moment(TODAY + dt.timedelta(days=2)),
+            ends_at=moment(TODAY + dt.timedelta(days=2), 17),
+        ),
     )
     login(client, world.other_user)
     client.post(f"/community/events/{event.public_id}/register/")

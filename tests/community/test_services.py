@@ -14,7 +14,7 @@ from django.http import Http404
 
 from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
-from cqo.community import selectors, services
+from cqo.community import forms, selectors, services
 from cqo.community.models import CaseCompetition, Membership, Submission
 from cqo.hours.models import StudyRecord
 from cqo.test import make_user
@@ -38,14 +38,12 @@ def test_it_scopes_alliances_to_the_region_tree(world: World) -> None:
         with pytest.raises(Http404):
             selectors.alliance_get(user=user, public_id=a.public_id)
     with pytest.raises(PermissionDenied):  # a county cannot set one up for its city
-        services.alliance_create(actor=p.county_a, data={"name": "联盟", "region": "610100"})
+        services.alliance_create(actor=p.county_a, name="联盟", region="610100")
     with pytest.raises(ValidationError) as exc:
-        services.alliance_create(actor=p.city, data={"name": "", "region": "999999", "kind": "x"})
+        services.alliance_create(actor=p.city, name="", region="999999", kind="x")
     assert keys(exc) == {"name", "region", "kind"}
     with pytest.raises(ValidationError) as exc:
-        services.alliance_create(
-            actor=p.city, data={"name": "西安市首席质量官联盟", "region": "610100"}
-        )
+        services.alliance_create(actor=p.city, name="西安市首席质量官联盟", region="610100")
     assert keys(exc) == {"name"}
 
 
@@ -88,7 +86,7 @@ def test_it_takes_applications_that_the_regulator_decides(world: World) -> None:
 # Events ---------------------------------------------------------------------------------------
 
 
-def event_data(**extra: Any) -> dict[str, Any]:
+def event_data(**extra: Any) -> services.EventTerms:
     data = {
         "kind": "forum",
         "title": "质量提升论坛",
@@ -97,22 +95,27 @@ def event_data(**extra: Any) -> dict[str, Any]:
         "ends_at": moment(TODAY + dt.timedelta(days=5), 17),
         "capacity": 1,
         "counts_hours": True,
-        "hours": "4",
+        "hours": Decimal("4"),
     }
     data.update(extra)
-    return data
+    return services.EventTerms(**data)
 
 
 def test_it_validates_events(world: World) -> None:
     p, a = world.p, world.alliance
     with pytest.raises(PermissionDenied):
-        services.event_create(actor=p.county_a, alliance=a, data=event_data())
+        services.event_create(actor=p.county_a, alliance=a, terms=event_data())
     with pytest.raises(ValidationError) as exc:
         services.event_create(
             actor=p.city,
             alliance=a,
-            data=event_data(
-                kind="party", title="", capacity=0, hours="0", ends_at=moment(TODAY), venue=""
+            terms=event_data(
+                kind="party",
+                title="",
+                capacity=0,
+                hours=Decimal("0"),
+                ends_at=moment(TODAY),
+                venue="",
             ),
         )
     assert keys(exc) == {"kind", "title", "capacity", "hours", "ends_at", "venue"}
@@ -122,7 +125,7 @@ def test_it_registers_members_up_to_capacity_and_counts_attendance_as_hours(
     world: World, at: Any
 ) -> None:
     p, a = world.p, world.alliance
-    event = services.event_create(actor=p.city, alliance=a, data=event_data())
+    event = services.event_create(actor=p.city, alliance=a, terms=event_data())
     with pytest.raises(PermissionDenied):  # not a member
         services.registration_create(actor=world.other_user, event=event)
     reg = services.registration_create(actor=p.cqo, event=event)
@@ -173,9 +176,11 @@ def test_a_lecture_counts_as_a_lecture_and_a_salon_without_hours_writes_none(
     world: World, at: Any
 ) -> None:
     p, a = world.p, world.alliance
-    lecture = services.event_create(actor=p.city, alliance=a, data=event_data(kind="lecture"))
+    lecture = services.event_create(actor=p.city, alliance=a, terms=event_data(kind="lecture"))
     salon = services.event_create(
-        actor=p.city, alliance=a, data=event_data(kind="salon", counts_hours=False, hours="")
+        actor=p.city,
+        alliance=a,
+        terms=event_data(kind="salon", counts_hours=False, hours=Decimal(0)),
     )
     r1 = services.registration_create(actor=p.cqo, event=lecture)
     r2 = services.registration_create(actor=p.cqo, event=salon)
@@ -193,21 +198,23 @@ def test_a_lecture_counts_as_a_lecture_and_a_salon_without_hours_writes_none(
 def test_members_share_and_officers_moderate(world: World) -> None:
     p, a = world.p, world.alliance
     with pytest.raises(PermissionDenied):
-        services.post_create(actor=world.other_user, alliance=a, data={})
+        services.post_create(actor=world.other_user, alliance=a, kind="", title="", body="")
     with pytest.raises(ValidationError) as exc:
-        services.post_create(actor=p.cqo, alliance=a, data={"kind": "x", "title": "", "body": ""})
+        services.post_create(actor=p.cqo, alliance=a, kind="x", title="", body="")
     assert keys(exc) == {"kind", "title", "body"}
     q = services.post_create(
         actor=p.cqo,
         alliance=a,
-        data={"kind": "question", "title": "如何推行QC小组？", "body": "请教"},
+        kind="question",
+        title="如何推行QC小组？",
+        body="请教",
     )
     ans = services.answer_create(actor=p.cqo, post=q, body="从现场问题入手")
     services.answer_accept(actor=p.cqo, answer=ans)
     q.refresh_from_db()
     assert q.accepted_answer == ans
     article = services.post_create(
-        actor=p.cqo, alliance=a, data={"kind": "article", "title": "文章", "body": "正文"}
+        actor=p.cqo, alliance=a, kind="article", title="文章", body="正文"
     )
     with pytest.raises(ValidationError):  # only questions take answers
         services.answer_create(actor=p.cqo, post=article, body="x")
@@ -236,7 +243,9 @@ def test_hidden_posts_are_404_to_other_members(world: World) -> None:
     post = services.post_create(
         actor=world.other_user,
         alliance=a,
-        data={"kind": "experience", "title": "经验", "body": "x"},
+        kind="experience",
+        title="经验",
+        body="x",
     )
     services.moderate(actor=p.cqo, target=post, hide=True, reason="重复发布")
     assert selectors.post_get(user=world.other_user, public_id=post.public_id) == post  # author
@@ -255,7 +264,7 @@ def test_hidden_posts_are_404_to_other_members(world: World) -> None:
 # Case competition -----------------------------------------------------------------------------
 
 
-def call_data(**extra: Any) -> dict[str, Any]:
+def call_data(**extra: Any) -> services.CompetitionTerms:
     data = {
         "title": "2026年质量改进经典案例评比",
         "region": "610000",
@@ -268,26 +277,32 @@ def call_data(**extra: Any) -> dict[str, Any]:
         "judges": "prov city cqo_b",
     }
     data.update(extra)
-    return data
+    return services.CompetitionTerms(
+        **{
+            **data,
+            "criteria": forms.criteria_pairs(data["criteria"]),
+            "judges": forms.judge_names(data["judges"]),
+        }
+    )
 
 
-def case(n: int) -> dict[str, Any]:
-    return {
-        "title": f"案例{n}",
-        "method": "six_sigma",
-        "case_text": "背景与过程",
-        "results": "不良率下降",
-    }
+def case(n: int) -> services.CaseTerms:
+    return services.CaseTerms(
+        title=f"案例{n}",
+        method="six_sigma",
+        case_text="背景与过程",
+        results="不良率下降",
+    )
 
 
 def test_it_validates_the_call(world: World) -> None:
     p = world.p
     with pytest.raises(PermissionDenied):
-        services.competition_create(actor=p.city, data=call_data())  # the province's region
+        services.competition_create(actor=p.city, terms=call_data())  # the province's region
     with pytest.raises(ValidationError) as exc:
         services.competition_create(
             actor=p.province,
-            data=call_data(
+            terms=call_data(
                 title="",
                 judging_opens=TODAY + dt.timedelta(days=10),
                 criteria="问题识别：0\n无分值",
@@ -300,31 +315,35 @@ def test_it_validates_the_call(world: World) -> None:
 
 def test_a_call_runs_from_submissions_to_published_ranking_with_ties(world: World, at: Any) -> None:
     p = world.p
-    comp = services.competition_create(actor=p.province, data=call_data())
+    comp = services.competition_create(actor=p.province, terms=call_data())
     assert [c.max_points for c in comp.criteria.all()] == [20, 30, 50]
     pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.7 test", content_type="application/pdf")
     exe = SimpleUploadedFile("report.pdf", b"MZ\x90", content_type="application/pdf")
     with pytest.raises(ValidationError) as exc:
-        services.submission_create(actor=p.cqo, competition=comp, data=case(1), files=[exe])
+        services.submission_create(actor=p.cqo, competition=comp, case=case(1), files=[exe])
     assert keys(exc) == {"attachments"}
-    s1 = services.submission_create(actor=p.cqo, competition=comp, data=case(1), files=[pdf])
+    s1 = services.submission_create(actor=p.cqo, competition=comp, case=case(1), files=[pdf])
     assert s1.attachments.get().size == len(b"%PDF-1.7 test")
-    s2 = services.submission_create(actor=p.cqo, competition=comp, data=case(2))
-    s3 = services.submission_create(actor=world.other_user, competition=comp, data=case(3))
-    s4 = services.submission_create(actor=p.cqo, competition=comp, data=case(4))
+    s2 = services.submission_create(actor=p.cqo, competition=comp, case=case(2))
+    s3 = services.submission_create(actor=world.other_user, competition=comp, case=case(3))
+    s4 = services.submission_create(actor=p.cqo, competition=comp, case=case(4))
     services.submission_withdraw(actor=p.cqo, submission=s4)
     with pytest.raises(ValidationError):  # not yet judging
-        services.score_submit(actor=p.province, submission=s1, points={"c1": 1, "c2": 1, "c3": 1})
+        services.score_submit(
+            actor=p.province, submission=s1, points=forms.score_sheet({"c1": 1, "c2": 1, "c3": 1})
+        )
     at(TODAY + dt.timedelta(days=11))
     with pytest.raises(ValidationError):  # the submission window has closed
-        services.submission_create(actor=p.cqo, competition=comp, data=case(5))
+        services.submission_create(actor=p.cqo, competition=comp, case=case(5))
     with pytest.raises(PermissionDenied):  # not a judge
-        services.score_submit(actor=p.county_a, submission=s1, points={})
+        services.score_submit(actor=p.county_a, submission=s1, points=forms.score_sheet({}))
     with pytest.raises(PermissionDenied):  # the peer judge's own case
-        services.score_submit(actor=world.other_user, submission=s3, points={})
+        services.score_submit(actor=world.other_user, submission=s3, points=forms.score_sheet({}))
     with pytest.raises(ValidationError) as exc:
         services.score_submit(
-            actor=p.province, submission=s1, points={"c1": "21", "c2": "x", "c3": "10.55"}
+            actor=p.province,
+            submission=s1,
+            points=forms.score_sheet({"c1": "21", "c2": "x", "c3": "10.55"}),
         )
     assert keys(exc) == {"c1", "c2", "c3"}
     with pytest.raises(ValidationError) as exc:
@@ -343,7 +362,9 @@ def test_a_call_runs_from_submissions_to_published_ranking_with_ties(world: Worl
         (p.city, s3): (10, 20, 30),
     }
     for (judge, sub), (a, b, c) in sheets.items():
-        services.score_submit(actor=judge, submission=sub, points={"c1": a, "c2": b, "c3": c})
+        services.score_submit(
+            actor=judge, submission=sub, points=forms.score_sheet({"c1": a, "c2": b, "c3": c})
+        )
     with pytest.raises(PermissionDenied):
         services.results_publish(actor=p.city, competition=comp)
     services.results_publish(actor=p.province, competition=comp)
@@ -359,21 +380,23 @@ def test_a_call_runs_from_submissions_to_published_ranking_with_ties(world: Worl
     with pytest.raises(ValidationError):
         services.results_publish(actor=p.province, competition=comp)
     with pytest.raises(ValidationError):  # scores are frozen once published
-        services.score_submit(actor=p.province, submission=s1, points={"c1": 1, "c2": 1, "c3": 1})
+        services.score_submit(
+            actor=p.province, submission=s1, points=forms.score_sheet({"c1": 1, "c2": 1, "c3": 1})
+        )
     comp.refresh_from_db()
-    assert comp.published_at is not None and services.competition_phase(comp) == "published"
+    assert comp.published_at is not None and selectors.competition_phase(comp) == "published"
 
 
 def test_judges_see_the_competition_and_cqos_only_their_own_cases(world: World) -> None:
     p = world.p
     comp = services.competition_create(
-        actor=p.province, data=call_data(region="610300", judges="prov")
+        actor=p.province, terms=call_data(region="610300", judges="prov")
     )
     # a Baoji call: the Yanta CQO cannot see it, the Baoji CQO can
     with pytest.raises(Http404):
         selectors.competition_get(user=p.cqo, public_id=comp.public_id)
     assert CaseCompetition.objects.filter(selectors.competition_q(world.other_user)).count() == 1
-    sub = services.submission_create(actor=world.other_user, competition=comp, data=case(1))
+    sub = services.submission_create(actor=world.other_user, competition=comp, case=case(1))
     with pytest.raises(Http404):
         selectors.submission_get(user=p.county_b, public_id=sub.public_id)
     assert selectors.submission_get(user=p.province, public_id=sub.public_id) == sub

@@ -54,9 +54,6 @@ class TermsForm(BootstrapForm):
 
 
 class EvaluationNewForm(TermsForm):
-    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
-        return inputs.read_period(errors, data)
-
     appointment = forms.ChoiceField(label=_("被评价的首席质量官"))
     year = forms.CharField(label=_("考核年度"), max_length=4)
     part = forms.CharField(
@@ -70,11 +67,11 @@ class EvaluationNewForm(TermsForm):
             for a in appointments
         ]
 
+    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
+        return inputs.read_period(errors, data)
+
 
 class SettingsForm(TermsForm):
-    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
-        return inputs.read_settings(errors, data)
-
     pass_mark = forms.CharField(label=_("合格分数线"), required=False, max_length=4)
     bands = forms.CharField(
         label=_("评价等级"),
@@ -84,6 +81,9 @@ class SettingsForm(TermsForm):
         max_length=BANDS_TEXT_MAX,
     )
 
+    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
+        return inputs.read_settings(errors, data)
+
 
 class EndAppointmentForm(BootstrapForm):
     ended_on = forms.CharField(label=_("解聘日期"), widget=DATE, max_length=ISO_DATE)
@@ -91,9 +91,6 @@ class EndAppointmentForm(BootstrapForm):
 
 
 class AssessmentNewForm(TermsForm):
-    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
-        return inputs.read_assessment(errors, data)
-
     year = forms.CharField(label=_("评估年度"), max_length=4)
     assessor_kind = forms.ChoiceField(
         label=_("评估方式"), choices=SelfAssessment.AssessorKind.choices
@@ -107,6 +104,9 @@ class AssessmentNewForm(TermsForm):
         label=_("评估专家"),
         max_length=max_length(SelfAssessment, "assessors"),
     )
+
+    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
+        return inputs.read_assessment(errors, data)
 
 
 class TaskForm(TermsForm):
@@ -151,9 +151,6 @@ class TaskCloseForm(BootstrapForm):
 
 
 class AccountForm(TermsForm):
-    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
-        return inputs.read_account(errors, data)
-
     category = forms.ChoiceField(label=_("成本类别"), choices=Category.choices)
     name = forms.CharField(label=_("科目名称"), max_length=max_length(CostAccount, "name"))
     department = forms.CharField(
@@ -161,6 +158,9 @@ class AccountForm(TermsForm):
         required=False,
         max_length=max_length(CostAccount, "department"),
     )
+
+    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
+        return inputs.read_account(errors, data)
 
 
 class CostForm(TermsForm):
@@ -187,18 +187,15 @@ class CostForm(TermsForm):
 
 
 class RevenueForm(TermsForm):
-    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
-        return inputs.read_revenue(errors, data)
-
     year = forms.CharField(label=_("年度"), max_length=4)
     quarter = forms.ChoiceField(label=_("季度"), choices=[(str(q), str(q)) for q in range(1, 5)])
     amount = forms.CharField(label=_("营业收入（元）"), max_length=22)
 
+    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
+        return inputs.read_revenue(errors, data)
+
 
 class TargetForm(TermsForm):
-    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
-        return inputs.read_target(errors, data)
-
     year = forms.CharField(label=_("年度"), max_length=4)
     category = forms.ChoiceField(
         label=_("成本类别"), required=False, choices=[("", _("质量成本总额")), *Category.choices]
@@ -210,6 +207,9 @@ class TargetForm(TermsForm):
         required=False,
         max_length=max_length(CostTarget, "note"),
     )
+
+    def read(self, errors: Errors, data: Mapping[str, Any]) -> object:
+        return inputs.read_target(errors, data)
 
 
 class LossForm(TermsForm):

@@ -8,10 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any
 
 from cqo.accounts.models import User
-from cqo.evaluation import services
+from cqo.evaluation import inputs, selectors, services
 from cqo.evaluation.models import (
     CostAccount,
     CostEntry,
@@ -25,7 +24,7 @@ from cqo.evaluation.models import (
     SelfAssessment,
 )
 from cqo.lib import clock
-from cqo.registry.models import Appointment
+from cqo.registry.models import Appointment, Enterprise
 
 ACCOUNTS = [
     ("prevention", "质量培训费", "人力资源部", 38000),
@@ -56,13 +55,18 @@ def _evaluation(clerk: User, appt: Appointment, today: dt.date) -> None:
     services.settings_update(
         actor=clerk,
         enterprise=ent,
-        data={"pass_mark": "60", "bands": "优秀 90\n良好 80\n合格 60\n不合格 0"},
+        terms=inputs.SettingsTerms(
+            pass_mark=60,
+            bands=tuple(
+                inputs.Band(label=label, min=low)
+                for label, low in (("优秀", 90), ("良好", 80), ("合格", 60), ("不合格", 0))
+            ),
+        ),
     )
     # last year's evaluation; if the appointment began this year, the current year's
     year = today.year - 1 if appt.start_date.year < today.year else today.year
-    ev = services.evaluation_create(
-        actor=clerk, enterprise=ent, data={"appointment": str(appt.public_id), "year": year}
-    )
+    period = inputs.EvaluationPeriod(appointment=appt.public_id, year=year)
+    ev = services.evaluation_create(actor=clerk, enterprise=ent, period=period)
     deduct = {"1.3": 1, "2.4": 1, "3.6": 1, "5.2": 2, "5.3": 3, "5.4": 1}
     scores = {}
     for item in ev.items:
@@ -73,13 +77,13 @@ def _evaluation(clerk: User, appt: Appointment, today: dt.date) -> None:
     services.evaluation_score(
         actor=clerk,
         evaluation=ev,
-        data={
-            "scores": scores,
-            "decision": "renew",
-            "decision_note": "年度履职良好，质量目标全部达成，予以续聘。",
-            "reward_note": "按公司质量奖励制度给予年度质量贡献奖。",
-            "evaluators": "总经理办公会（王立新、陈海涛、孙蕾）",
-        },
+        scores=inputs.EvaluationScores(
+            scores=scores,
+            decision="renew",
+            decision_note="年度履职良好，质量目标全部达成，予以续聘。",
+            reward_note="按公司质量奖励制度给予年度质量贡献奖。",
+            evaluators="总经理办公会（王立新、陈海涛、孙蕾）",
+        ),
     )
     services.evaluation_sign_off(actor=clerk, evaluation=ev)
 
@@ -90,25 +94,28 @@ def _assessments(clerk: User, cqo: User, appt: Appointment, today: dt.date) -> N
         sa = services.assessment_create(
             actor=clerk,
             enterprise=ent,
-            data={
-                "year": year,
-                "assessor_kind": kind,
-                "assessor_org": "陕西省质量协会评价中心" if kind == "third_party" else "",
-                "assessors": "王立新、刘赟、孙蕾",
-            },
+            terms=inputs.AssessmentTerms(
+                year=year,
+                assessor_kind=kind,
+                assessor_org="陕西省质量协会评价中心" if kind == "third_party" else "",
+                assessors="王立新、刘赟、孙蕾",
+            ),
         )
-        data: dict[str, Any] = {"scores": {}, "levels": {}, "notes": {}}
+        scores: dict[str, int] = {}
+        levels: dict[str, int] = {}
         for n, ind in enumerate(sa.indicators):
             if ind["max"] is not None:
-                data["scores"][ind["code"]] = min(ind["max"], score + n % 3 - 1)
+                scores[ind["code"]] = min(ind["max"], score + n % 3 - 1)
             else:
-                data["levels"][ind["code"]] = 1 if year == today.year - 2 else 2
-        data["findings"] = (
-            "质量组织和质量管理体系运行有效；质量文化建设、质量经济性分析与目标仍有差距。"
+                levels[ind["code"]] = 1 if year == today.year - 2 else 2
+        results = inputs.AssessmentResults(
+            scores=scores,
+            levels=levels,
+            findings="质量组织和质量管理体系运行有效；质量文化建设、质量经济性分析与目标仍有差距。",
+            suggestions="建立质量成本核算模型；开展全员质量文化活动；完善客户满意度测评。",
+            application="评估结果纳入年度质量目标和部门绩效考核，改进任务由质量管理部跟踪。",
         )
-        data["suggestions"] = "建立质量成本核算模型；开展全员质量文化活动；完善客户满意度测评。"
-        data["application"] = "评估结果纳入年度质量目标和部门绩效考核，改进任务由质量管理部跟踪。"
-        services.assessment_score(actor=clerk, assessment=sa, data=data)
+        services.assessment_score(actor=clerk, assessment=sa, results=results)
         sa = services.assessment_complete(actor=clerk, assessment=sa)
         tasks = [
             ("5.7", "建立质量成本核算模型并按季度报告", "财务部", "孙蕾"),
@@ -119,24 +126,24 @@ def _assessments(clerk: User, cqo: User, appt: Appointment, today: dt.date) -> N
             task = services.task_create(
                 actor=clerk,
                 assessment=sa,
-                data={
-                    "indicator": code,
-                    "title": title,
-                    "target": "按评估结论形成改进计划，跟踪措施和有效性（shenzhen-guide §6.3）",
-                    "department": dept,
-                    "owner": owner,
-                    "due_date": dt.date(year + 1, 3 + 3 * n, 30).isoformat(),
-                },
+                terms=inputs.TaskTerms(
+                    indicator=code,
+                    title=title,
+                    target="按评估结论形成改进计划，跟踪措施和有效性（shenzhen-guide §6.3）",
+                    department=dept,
+                    owner=owner,
+                    due_date=dt.date(year + 1, 3 + 3 * n, 30),
+                ),
             )
             # the older year's tasks are all closed; last year's: the first one
             if year == today.year - 2 or n == 0:
                 services.task_close(
                     actor=cqo,
                     task=task,
-                    data={
-                        "evidence": "改进措施已实施，复查有效，记录见质量管理部改进台账。",
-                        "closed_on": min(today, dt.date(year + 1, 2 + 3 * n, 15)).isoformat(),
-                    },
+                    closing=inputs.TaskClosing(
+                        evidence="改进措施已实施，复查有效，记录见质量管理部改进台账。",
+                        closed_on=min(today, dt.date(year + 1, 2 + 3 * n, 15)),
+                    ),
                 )
 
 
@@ -146,7 +153,7 @@ def _costs(rng: random.Random, clerk: User, appt: Appointment, today: dt.date) -
         services.account_create(
             actor=clerk,
             enterprise=ent,
-            data={"category": category, "name": name, "department": department},
+            terms=inputs.AccountTerms(category=category, name=name, department=department),
         )
     quarters = _quarters(today, 8)
     for n, (year, quarter) in enumerate(quarters):
@@ -155,34 +162,40 @@ def _costs(rng: random.Random, clerk: User, appt: Appointment, today: dt.date) -
             trend = 1 + (0.04 * n if category == "prevention" else -0.05 * n)
             trend = trend if category != "appraisal" else 1
             amount = Decimal(base * trend * rng.uniform(0.92, 1.08)).quantize(Decimal("0.01"))
-            services.cost_set(
-                actor=clerk,
-                enterprise=ent,
-                data={"account": name, "year": year, "quarter": quarter, "amount": str(amount)},
+            terms = inputs.CostTerms(
+                account=selectors.cost_account_find(ent, name),
+                year=year,
+                quarter=quarter,
+                amount=amount,
             )
+            services.cost_set(actor=clerk, enterprise=ent, terms=terms)
         revenue = Decimal(18_500_000 + 400_000 * n + rng.randint(-300_000, 300_000))
         services.revenue_set(
             actor=clerk,
             enterprise=ent,
-            data={"year": year, "quarter": quarter, "amount": str(revenue)},
+            terms=inputs.RevenueTerms(year=year, quarter=quarter, amount=revenue),
         )
     for year in sorted({y for y, _q in quarters}):
         services.target_set(
             actor=clerk,
             enterprise=ent,
-            data={"year": year, "share_max": "2.20", "note": "质量成本占营业收入比例上限"},
+            terms=inputs.TargetTerms(
+                year=year, share_max=Decimal("2.20"), note="质量成本占营业收入比例上限"
+            ),
         )
         services.target_set(
             actor=clerk,
             enterprise=ent,
-            data={"year": year, "category": "external_failure", "amount_max": "330000"},
+            terms=inputs.TargetTerms(
+                year=year, category="external_failure", amount_max=Decimal("330000")
+            ),
         )
     services.plan_set(
         actor=clerk,
         enterprise=ent,
-        data={
-            "year": today.year,
-            "items": {
+        terms=inputs.PlanTerms(
+            year=today.year,
+            items={
                 "a": "总经理要求质量成本占营业收入比例逐年下降，外部失败成本重点压降。",
                 "b": "全年质量成本占营业收入不超过 2.2%，外部失败成本不超过 33 万元。",
                 "c": "按预防、鉴定、内部失败、外部失败设置 8 个二级科目（见科目表）。",
@@ -191,8 +204,12 @@ def _costs(rng: random.Random, clerk: User, appt: Appointment, today: dt.date) -
                 "f": "季度质量成本分析报告提交总经理办公会，纳入部门绩效考核。",
                 "g": "下一年度将预防成本占比提高到 25% 以上。",
             },
-        },
+        ),
     )
+    _losses(clerk, ent, quarters)
+
+
+def _losses(clerk: User, ent: Enterprise, quarters: list[tuple[int, int]]) -> None:
     losses = [
         ("scrap", "direct", "38600.00", "热处理炉温失控导致一批齿轮毛坯报废"),
         ("rework", "direct", "12450.00", "装配尺寸超差返修"),
@@ -206,13 +223,13 @@ def _costs(rng: random.Random, clerk: User, appt: Appointment, today: dt.date) -
         services.loss_create(
             actor=clerk,
             enterprise=ent,
-            data={
-                "occurred_on": dt.date(year, quarter * 3 - 1, 10).isoformat(),
-                "kind": kind,
-                "effect": effect,
-                "amount": loss_amount,
-                "description": text,
-            },
+            terms=inputs.LossTerms(
+                occurred_on=dt.date(year, quarter * 3 - 1, 10),
+                kind=kind,
+                effect=effect,
+                amount=Decimal(loss_amount),
+                description=text,
+            ),
         )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,16 +27,19 @@ from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.evaluation import rules
 from cqo.evaluation.models import (
+    Category,
     CostAccount,
     CostEntry,
     CostPlan,
     CostTarget,
     Evaluation,
+    EvaluationSettings,
     ImprovementTask,
     QualityLoss,
     Revenue,
     SelfAssessment,
 )
+from cqo.lib import clock
 from cqo.policy import schema
 from cqo.policy.models import Pack, PackVersion
 from cqo.policy.selectors import governing_for_region
@@ -82,7 +86,7 @@ def can_write(user: Any, enterprise: Enterprise) -> bool:
     if not _live(user):
         return False
     if user.role == Role.ENTERPRISE:
-        return user.enterprise_id == enterprise.pk
+        return bool(user.enterprise_id == enterprise.pk)
     if user.role == Role.CQO:
         return Appointment.objects.filter(
             person__user=user, enterprise=enterprise, status=Appointment.Status.FILED
@@ -92,7 +96,9 @@ def can_write(user: Any, enterprise: Enterprise) -> bool:
 
 def can_evaluate(user: Any, enterprise: Enterprise) -> bool:
     """The enterprise evaluates its CQO (hangzhou-spec 考核与评价): its clerk only."""
-    return _live(user) and user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk
+    return bool(
+        _live(user) and user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk
+    )
 
 
 # Enterprises -------------------------------------------------------------------------------------
@@ -287,6 +293,45 @@ def accounts(enterprise: Enterprise) -> QuerySet[CostAccount]:
     return CostAccount.objects.filter(enterprise=enterprise)
 
 
+def cost_account_find(enterprise: Enterprise, ref: str) -> CostAccount | None:
+    """The enterprise's account by its public id, else by its name."""
+    if not ref:
+        return None
+    try:
+        pid: uuid.UUID | None = uuid.UUID(ref)
+    except ValueError:
+        pid = None
+    qs = accounts(enterprise)
+    return (qs.filter(public_id=pid) if pid else qs.filter(name=ref)).first()
+
+
+def loss_kinds(enterprise: Enterprise) -> dict[str, str]:
+    """The §5.7.3.2 kinds of loss of the enterprise's pack: code to label."""
+    src = economics(enterprise, clock.today())
+    return {k.code: k.label for k in src.section.loss_kinds} if src else {}
+
+
+def category_labels(enterprise: Enterprise) -> dict[str, str]:
+    """The cost categories as the enterprise's pack names them."""
+    src = economics(enterprise, clock.today())
+    labels = {c: str(label) for c, label in Category.choices}
+    if src:
+        labels.update({c.code: c.label for c in src.section.categories})
+    return labels
+
+
+def plan_rows(enterprise: Enterprise, year: int) -> tuple[str, list[tuple[str, str, str]]]:
+    """The year's cost-management record (§5.7.2.2 a–g): its clause and (letter, item, text)."""
+    src = economics(enterprise, clock.today())
+    management = src.section.management if src else None
+    plan = cost_plan(enterprise, year)
+    texts = {i["label"]: i["text"] for i in plan.items} if plan else {}
+    labels = management.items if management else []
+    clause = plan.clause if plan else (management.clause if management else "")
+    rows = [(chr(ord("a") + n), label, texts.get(label, "")) for n, label in enumerate(labels)]
+    return clause, rows
+
+
 def cost_entries(
     enterprise: Enterprise, *, year: int | None = None, category: str = ""
 ) -> QuerySet[CostEntry]:
@@ -374,3 +419,83 @@ def chart_data(summary: dict[str, Any], labels: dict[str, str]) -> dict[str, Any
 
 def trail(target_type: str, public_id: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(target_type=target_type, target_id=str(public_id))
+
+
+# Pages: what a page decides and the rows of its exports ------------------------------------------
+
+
+def can_end_appointment(user: Any, ev: Evaluation) -> bool:
+    """A signed-off dismissal (解聘) of an appointment still filed may end it."""
+    return (
+        can_evaluate(user, ev.enterprise)
+        and ev.status == Evaluation.Status.SIGNED_OFF
+        and ev.decision == Evaluation.Decision.DISMISS
+        and ev.appointment.status == Appointment.Status.FILED
+    )
+
+
+def settings_initial(enterprise: Enterprise) -> dict[str, Any]:
+    """The enterprise's pass mark and bands as its settings page shows them, one band a line."""
+    current = EvaluationSettings.objects.filter(enterprise=enterprise).first()
+    bands = current.bands if current else []
+    return {
+        "pass_mark": current.pass_mark if current else "",
+        "bands": "\n".join(f"{b['label']} {b['min']}" for b in bands),
+    }
+
+
+def enterprise_rows(*, user: Any, enterprises: QuerySet[Enterprise]) -> Iterator[tuple[Any, ...]]:
+    """Each enterprise with its latest signed-off evaluation and its completed assessments."""
+    for e in enterprises:
+        last = (
+            evaluation_list(user=user, enterprise=e)
+            .filter(status=Evaluation.Status.SIGNED_OFF)
+            .first()
+        )
+        completed = e.self_assessments.filter(status=SelfAssessment.Status.COMPLETED).count()
+        yield (
+            e.uscc,
+            e.name,
+            e.region_id,
+            last and last.total,
+            last and last.get_decision_display(),
+            completed,
+        )
+
+
+def evaluation_rows(evaluations: QuerySet[Evaluation]) -> Iterator[tuple[Any, ...]]:
+    for ev in evaluations:
+        yield (
+            ev.period_start.isoformat(),
+            ev.period_end.isoformat(),
+            ev.appointment.person.name,
+            ev.form_clause,
+            ev.total,
+            ev.max_total,
+            ev.band,
+            ev.get_decision_display(),
+            ev.get_status_display(),
+        )
+
+
+def tasks_of(enterprise: Enterprise) -> QuerySet[ImprovementTask]:
+    return ImprovementTask.objects.filter(assessment__enterprise=enterprise).select_related(
+        "assessment"
+    )
+
+
+def cost_rows(entries: QuerySet[CostEntry], labels: dict[str, str]) -> Iterator[tuple[Any, ...]]:
+    for e in entries:
+        category = labels[e.account.category]
+        yield (e.year, e.quarter, category, e.account.name, str(e.amount), e.note)
+
+
+def loss_rows(qs: QuerySet[QualityLoss]) -> Iterator[tuple[Any, ...]]:
+    for x in qs:
+        yield (
+            x.occurred_on.isoformat(),
+            x.kind_label,
+            x.get_effect_display(),
+            str(x.amount),
+            x.description,
+        )

@@ -20,7 +20,7 @@ import xlsxwriter
 from django.contrib.auth.models import AnonymousUser
 
 from cqo.accounts.models import Role, User
-from cqo.evaluation import services
+from cqo.evaluation import inputs, services
 from cqo.evaluation.models import Evaluation, SelfAssessment
 from cqo.lib import clock
 from cqo.registry import services as registry
@@ -71,7 +71,9 @@ def new_evaluation(w: World, year: int = 2025) -> Evaluation:
     return services.evaluation_create(
         actor=w.p.clerk_a,
         enterprise=w.p.enterprise_a,
-        data={"appointment": str(w.appt.public_id), "year": year},
+        period=inputs.parsed(
+            inputs.read_period, {"appointment": str(w.appt.public_id), "year": year}
+        ),
     )
 
 
@@ -88,7 +90,10 @@ def signed(w: World, decision: str = "renew", minus: int = 0) -> Evaluation:
     services.evaluation_score(
         actor=w.p.clerk_a,
         evaluation=ev,
-        data={"scores": full_scores(ev, minus), "decision": decision, "evaluators": "王建国"},
+        scores=inputs.parsed(
+            inputs.read_scores,
+            {"scores": full_scores(ev, minus), "decision": decision, "evaluators": "王建国"},
+        ),
     )
     return services.evaluation_sign_off(actor=w.p.clerk_a, evaluation=ev)
 
@@ -97,7 +102,10 @@ def new_assessment(w: World, year: int = 2025, actor: User | None = None) -> Sel
     return services.assessment_create(
         actor=actor or w.p.clerk_a,
         enterprise=w.p.enterprise_a,
-        data={"year": year, "assessor_kind": "internal", "assessors": "王建国、李堃"},
+        terms=inputs.parsed(
+            inputs.read_assessment,
+            {"year": year, "assessor_kind": "internal", "assessors": "王建国、李堃"},
+        ),
     )
 
 
@@ -112,7 +120,9 @@ def complete(w: World, sa: SelfAssessment, score: int = 8) -> SelfAssessment:
             data["scores"][ind["code"]] = score
         else:
             data["levels"][ind["code"]] = 1
-    services.assessment_score(actor=w.p.clerk_a, assessment=sa, data=data)
+    services.assessment_score(
+        actor=w.p.clerk_a, assessment=sa, results=inputs.parsed(inputs.read_results, data)
+    )
     return services.assessment_complete(actor=w.p.clerk_a, assessment=sa)
 
 

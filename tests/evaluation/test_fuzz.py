@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
 from cqo.accounts.models import ApiToken
-from cqo.evaluation import services
+from cqo.evaluation import inputs, services
 from tests.evaluation.conftest import World, complete, new_assessment, new_evaluation
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -29,7 +29,11 @@ def real_ids(world: World) -> dict[str, str]:
     task = services.task_create(
         actor=world.p.clerk_a,
         assessment=sa,
-        data={"title": "改进", "department": "质量部", "owner": "李堃", "due_date": "2026-09-30"},
+        terms=inputs.parsed(
+            inputs.read_task,
+            {"title": "改进", "department": "质量部", "owner": "李堃", "due_date": "2026-09-30"},
+            sa,
+        ),
     )
     return {
         "evaluations": str(ev.public_id),

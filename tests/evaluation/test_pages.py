@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from cqo.evaluation import services
+from cqo.evaluation import inputs, selectors, services
 from cqo.evaluation.models import CostEntry, Evaluation, ImprovementTask, QualityLoss
 from tests.evaluation.conftest import (
     World,
@@ -34,7 +34,11 @@ def _loss(w: World) -> QualityLoss:
     return services.loss_create(
         actor=w.p.clerk_a,
         enterprise=w.p.enterprise_a,
-        data={"occurred_on": "2026-03-01", "kind": "scrap", "effect": "direct", "amount": "100"},
+        terms=inputs.parsed(
+            inputs.read_loss,
+            {"occurred_on": "2026-03-01", "kind": "scrap", "effect": "direct", "amount": "100"},
+            selectors.loss_kinds(w.p.enterprise_a),
+        ),
     )
 
 
@@ -331,7 +335,11 @@ def test_it_asks_for_a_login_before_any_write(world: World, client: Client) -> N
     task = services.task_create(
         actor=world.p.clerk_a,
         assessment=sa,
-        data={"title": "改进", "department": "质量部", "owner": "李堃", "due_date": "2026-09-30"},
+        terms=inputs.parsed(
+            inputs.read_task,
+            {"title": "改进", "department": "质量部", "owner": "李堃", "due_date": "2026-09-30"},
+            sa,
+        ),
     )
     loss = _loss(world)
     posts = [
@@ -378,7 +386,11 @@ def test_it_sorts_and_exports_tables(world: World, client: Client) -> None:
         services.loss_create(
             actor=world.p.clerk_a,
             enterprise=world.p.enterprise_a,
-            data={"occurred_on": day, "kind": "scrap", "effect": "direct", "amount": amount},
+            terms=inputs.parsed(
+                inputs.read_loss,
+                {"occurred_on": day, "kind": "scrap", "effect": "direct", "amount": amount},
+                selectors.loss_kinds(world.p.enterprise_a),
+            ),
         )
     client.force_login(world.p.clerk_a)
     page = client.get(ent_url("losses", world), {"sort": "-amount"}).content.decode()
@@ -396,12 +408,16 @@ def test_it_flags_overdue_tasks(world: World, client: Client) -> None:
     services.task_create(
         actor=world.p.clerk_a,
         assessment=sa,
-        data={
-            "title": "逾期任务",
-            "department": "质量部",
-            "owner": "李堃",
-            "due_date": "2026-06-01",
-        },
+        terms=inputs.parsed(
+            inputs.read_task,
+            {
+                "title": "逾期任务",
+                "department": "质量部",
+                "owner": "李堃",
+                "due_date": "2026-06-01",
+            },
+            sa,
+        ),
     )
     client.force_login(world.p.clerk_a)
     assert "已逾期" in client.get(ent_url("assessment_compare", world)).content.decode()

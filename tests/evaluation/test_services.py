@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cqo.audit.models import AuditEntry
-from cqo.evaluation import selectors, services
+from cqo.evaluation import inputs, selectors, services
 from cqo.evaluation.models import (
     CostAccount,
     CostEntry,
@@ -71,12 +71,22 @@ def test_it_rejects_scores_outside_zero_to_max(world: World) -> None:
     for bad in (4, -1, "2.5", "x"):
         with pytest.raises(ValidationError) as exc:
             services.evaluation_score(
-                actor=world.p.clerk_a, evaluation=ev, data={"scores": {"1.1": bad}}
+                actor=world.p.clerk_a,
+                evaluation=ev,
+                scores=inputs.parsed(inputs.read_scores, {"scores": {"1.1": bad}}),
             )
         assert fields(exc) == {"scores.1.1"}
-    services.evaluation_score(actor=world.p.clerk_a, evaluation=ev, data={"scores": {"1.1": 3}})
+    services.evaluation_score(
+        actor=world.p.clerk_a,
+        evaluation=ev,
+        scores=inputs.parsed(inputs.read_scores, {"scores": {"1.1": 3}}),
+    )
     with pytest.raises(ValidationError) as exc:
-        services.evaluation_score(actor=world.p.clerk_a, evaluation=ev, data={"scores": {"9.9": 1}})
+        services.evaluation_score(
+            actor=world.p.clerk_a,
+            evaluation=ev,
+            scores=inputs.parsed(inputs.read_scores, {"scores": {"9.9": 1}}),
+        )
     assert fields(exc) == {"scores.9.9"}
 
 
@@ -84,7 +94,9 @@ def test_it_totals_and_bands_at_sign_off(world: World) -> None:
     services.settings_update(
         actor=world.p.clerk_a,
         enterprise=world.p.enterprise_a,
-        data={"pass_mark": "60", "bands": "优秀 90\n合格 60\n不合格 0"},
+        terms=inputs.parsed(
+            inputs.read_settings, {"pass_mark": "60", "bands": "优秀 90\n合格 60\n不合格 0"}
+        ),
     )
     ev = signed(world, minus=2)
     assert ev.status == "signed_off" and ev.total == 98 and ev.band == "优秀" and ev.passed
@@ -106,7 +118,9 @@ def test_it_refuses_sign_off_until_complete(world: World) -> None:
     services.evaluation_score(
         actor=world.p.clerk_a,
         evaluation=ev,
-        data={"scores": scores, "decision": "renew", "evaluators": "王建国"},
+        scores=inputs.parsed(
+            inputs.read_scores, {"scores": scores, "decision": "renew", "evaluators": "王建国"}
+        ),
     )
     with pytest.raises(ValidationError) as exc:
         services.evaluation_sign_off(actor=world.p.clerk_a, evaluation=ev)
@@ -118,7 +132,11 @@ def test_it_refuses_sign_off_until_complete(world: World) -> None:
 def test_it_freezes_a_signed_off_evaluation(world: World) -> None:
     ev = signed(world)
     with pytest.raises(ValidationError):
-        services.evaluation_score(actor=world.p.clerk_a, evaluation=ev, data={"scores": {}})
+        services.evaluation_score(
+            actor=world.p.clerk_a,
+            evaluation=ev,
+            scores=inputs.parsed(inputs.read_scores, {"scores": {}}),
+        )
     with pytest.raises(ValidationError):
         services.evaluation_sign_off(actor=world.p.clerk_a, evaluation=ev)
 
@@ -137,21 +155,23 @@ def test_it_lets_only_the_clerk_evaluate(world: World) -> None:
             services.evaluation_create(
                 actor=user,
                 enterprise=world.p.enterprise_a,
-                data={"appointment": str(world.appt.public_id), "year": 2025},
+                period=inputs.parsed(
+                    inputs.read_period, {"appointment": str(world.appt.public_id), "year": 2025}
+                ),
             )
 
 
 def test_it_ends_the_appointment_on_a_dismissal(world: World) -> None:
     ev = signed(world, decision="dismiss")
     services.evaluation_end_appointment(
-        actor=world.p.clerk_a, evaluation=ev, ended_on="2026-06-01", note="考核不合格"
+        actor=world.p.clerk_a, evaluation=ev, ended_on=dt.date(2026, 6, 1), note="考核不合格"
     )
     appt = Appointment.objects.get(pk=world.appt.pk)
     assert appt.status == "ended" and appt.end_reason == enums.EndReason.EVALUATION_FAILED
     assert appt.ended_on == dt.date(2026, 6, 1)
     with pytest.raises(ValidationError):  # already ended
         services.evaluation_end_appointment(
-            actor=world.p.clerk_a, evaluation=ev, ended_on="2026-06-01"
+            actor=world.p.clerk_a, evaluation=ev, ended_on=dt.date(2026, 6, 1)
         )
 
 
@@ -159,7 +179,7 @@ def test_it_does_not_end_the_appointment_without_a_dismissal(world: World) -> No
     ev = signed(world, decision="renew")
     with pytest.raises(ValidationError) as exc:
         services.evaluation_end_appointment(
-            actor=world.p.clerk_a, evaluation=ev, ended_on="2026-06-01"
+            actor=world.p.clerk_a, evaluation=ev, ended_on=dt.date(2026, 6, 1)
         )
     assert fields(exc) == {"decision"}
     assert Appointment.objects.get(pk=world.appt.pk).status == "filed"
@@ -183,23 +203,34 @@ def test_it_uses_the_shenzhen_contents_with_enterprise_points(world: World) -> N
     appt.status = Appointment.Status.FILED
     appt.save(update_fields=["status"])
     ev = services.evaluation_create(
-        actor=clerk, enterprise=sz, data={"appointment": str(appt.public_id), "year": 2025}
+        actor=clerk,
+        enterprise=sz,
+        period=inputs.parsed(
+            inputs.read_period, {"appointment": str(appt.public_id), "year": 2025}
+        ),
     )
     assert ev.form_kind == "contents" and not ev.reference and ev.max_total == 0
     assert [i["code"] for i in ev.items] == ["a", "b", "c", "d", "e", "f"]
     with pytest.raises(ValidationError) as exc:
-        services.evaluation_score(actor=clerk, evaluation=ev, data={"scores": {"a": 5}})
+        services.evaluation_score(
+            actor=clerk,
+            evaluation=ev,
+            scores=inputs.parsed(inputs.read_scores, {"scores": {"a": 5}}),
+        )
     assert fields(exc) == {"scores.a"}
     maxima = {"a": 20, "b": 20, "c": 15, "d": 15, "e": 15, "f": 15}
     ev = services.evaluation_score(
         actor=clerk,
         evaluation=ev,
-        data={
-            "maxima": maxima,
-            "scores": {c: m - 1 for c, m in maxima.items()},
-            "decision": "reward",
-            "evaluators": "林志远",
-        },
+        scores=inputs.parsed(
+            inputs.read_scores,
+            {
+                "maxima": maxima,
+                "scores": {c: m - 1 for c, m in maxima.items()},
+                "decision": "reward",
+                "evaluators": "林志远",
+            },
+        ),
     )
     ev = services.evaluation_sign_off(actor=clerk, evaluation=ev)
     assert (ev.total, ev.max_total, ev.decision) == (94, 100, "reward")
@@ -215,7 +246,11 @@ def test_it_assesses_with_scores_and_levels(world: World) -> None:
     assert kinds["5.1"] == (10, 0) and kinds["5.3"] == (None, 4)
     with pytest.raises(ValidationError) as exc:
         services.assessment_score(
-            actor=world.p.clerk_a, assessment=sa, data={"scores": {"5.1": 11}, "levels": {"5.3": 4}}
+            actor=world.p.clerk_a,
+            assessment=sa,
+            results=inputs.parsed(
+                inputs.read_results, {"scores": {"5.1": 11}, "levels": {"5.3": 4}}
+            ),
         )
     assert fields(exc) == {"scores.5.1", "levels.5.3"}
     with pytest.raises(ValidationError) as exc:
@@ -244,33 +279,55 @@ def test_it_runs_the_improvement_task_lifecycle(world: World) -> None:
         "due_date": "2026-09-30",
     }
     with pytest.raises(ValidationError):  # not before the assessment is complete
-        services.task_create(actor=world.p.clerk_a, assessment=sa, data=task_data)
+        services.task_create(
+            actor=world.p.clerk_a,
+            assessment=sa,
+            terms=inputs.parsed(inputs.read_task, task_data, sa),
+        )
     sa = complete(world, sa)
     with pytest.raises(ValidationError) as exc:
         services.task_create(
             actor=world.p.clerk_a,
             assessment=sa,
-            data={**task_data, "indicator": "9.9", "owner": "", "due_date": "bad"},
+            terms=inputs.parsed(
+                inputs.read_task,
+                {**task_data, "indicator": "9.9", "owner": "", "due_date": "bad"},
+                sa,
+            ),
         )
     assert fields(exc) == {"indicator", "owner", "due_date"}
-    task = services.task_create(actor=world.p.clerk_a, assessment=sa, data=task_data)
+    task = services.task_create(
+        actor=world.p.clerk_a, assessment=sa, terms=inputs.parsed(inputs.read_task, task_data, sa)
+    )
     assert task.status == "open"
     with pytest.raises(ValidationError) as exc:
-        services.task_close(actor=world.p.clerk_a, task=task, data={"evidence": ""})
+        services.task_close(
+            actor=world.p.clerk_a,
+            task=task,
+            closing=inputs.parsed(inputs.read_closing, {"evidence": ""}),
+        )
     assert fields(exc) == {"evidence"}
     with pytest.raises(ValidationError) as exc:
         services.task_close(
             actor=world.p.cqo,
             task=task,
-            data={"evidence": "活动已开展", "closed_on": "2026-07-01"},
+            closing=inputs.parsed(
+                inputs.read_closing, {"evidence": "活动已开展", "closed_on": "2026-07-01"}
+            ),
         )
     assert fields(exc) == {"closed_on"}
     task = services.task_close(
-        actor=world.p.cqo, task=task, data={"evidence": "活动已开展，满意度提升 3 分"}
+        actor=world.p.cqo,
+        task=task,
+        closing=inputs.parsed(inputs.read_closing, {"evidence": "活动已开展，满意度提升 3 分"}),
     )
     assert task.status == "closed" and task.closed_on == dt.date(2026, 6, 15)
     with pytest.raises(ValidationError):
-        services.task_close(actor=world.p.cqo, task=task, data={"evidence": "再次关闭"})
+        services.task_close(
+            actor=world.p.cqo,
+            task=task,
+            closing=inputs.parsed(inputs.read_closing, {"evidence": "再次关闭"}),
+        )
     task = services.task_reopen(actor=world.p.clerk_a, task=task, reason="复查发现未见成效")
     assert task.status == "open" and task.evidence == ""
     assert AuditEntry.objects.filter(target_id=str(task.public_id)).count() == 3
@@ -305,14 +362,26 @@ def _costs(world: World) -> None:
         "external_failure": "40000.10",
     }
     for cat, name in accounts.items():
-        services.account_create(actor=a, enterprise=ent, data={"category": cat, "name": name})
+        services.account_create(
+            actor=a,
+            enterprise=ent,
+            terms=inputs.parsed(inputs.read_account, {"category": cat, "name": name}),
+        )
         services.cost_set(
             actor=a,
             enterprise=ent,
-            data={"account": name, "year": "2026", "quarter": "1", "amount": amounts[cat]},
+            terms=inputs.parsed(
+                inputs.read_cost,
+                {"account": name, "year": "2026", "quarter": "1", "amount": amounts[cat]},
+                ent,
+            ),
         )
     services.revenue_set(
-        actor=a, enterprise=ent, data={"year": "2026", "quarter": "1", "amount": "3000000"}
+        actor=a,
+        enterprise=ent,
+        terms=inputs.parsed(
+            inputs.read_revenue, {"year": "2026", "quarter": "1", "amount": "3000000"}
+        ),
     )
 
 
@@ -332,17 +401,26 @@ def test_it_checks_targets(world: World) -> None:
     _costs(world)
     ent = world.p.enterprise_a
     services.target_set(
-        actor=world.p.clerk_a, enterprise=ent, data={"year": "2026", "share_max": "3.5"}
+        actor=world.p.clerk_a,
+        enterprise=ent,
+        terms=inputs.parsed(inputs.read_target, {"year": "2026", "share_max": "3.5"}),
     )
     services.target_set(
         actor=world.p.clerk_a,
         enterprise=ent,
-        data={"year": "2026", "category": "external_failure", "amount_max": "40000"},
+        terms=inputs.parsed(
+            inputs.read_target,
+            {"year": "2026", "category": "external_failure", "amount_max": "40000"},
+        ),
     )
     checks = {c.category: c.met for c in selectors.cost_summary(ent)["checks"]}
     assert checks == {"": True, "external_failure": False}
     with pytest.raises(ValidationError) as exc:
-        services.target_set(actor=world.p.clerk_a, enterprise=ent, data={"year": "2026"})
+        services.target_set(
+            actor=world.p.clerk_a,
+            enterprise=ent,
+            terms=inputs.parsed(inputs.read_target, {"year": "2026"}),
+        )
     assert fields(exc) == {"amount_max"}
 
 
@@ -352,7 +430,11 @@ def test_it_replaces_an_amount_and_rejects_bad_ones(world: World) -> None:
     services.cost_set(
         actor=world.p.cqo,
         enterprise=ent,
-        data={"account": "质量培训费", "year": "2026", "quarter": "1", "amount": "12000"},
+        terms=inputs.parsed(
+            inputs.read_cost,
+            {"account": "质量培训费", "year": "2026", "quarter": "1", "amount": "12000"},
+            ent,
+        ),
     )
     assert CostEntry.objects.get(account__name="质量培训费").amount == Decimal("12000")
     for amount in ("-1", "1.005", "abc", "NaN"):
@@ -360,21 +442,33 @@ def test_it_replaces_an_amount_and_rejects_bad_ones(world: World) -> None:
             services.cost_set(
                 actor=world.p.clerk_a,
                 enterprise=ent,
-                data={"account": "质量培训费", "year": "2026", "quarter": "1", "amount": amount},
+                terms=inputs.parsed(
+                    inputs.read_cost,
+                    {"account": "质量培训费", "year": "2026", "quarter": "1", "amount": amount},
+                    ent,
+                ),
             )
         assert fields(exc) == {"amount"}
     with pytest.raises(ValidationError) as exc:
         services.cost_set(
             actor=world.p.clerk_a,
             enterprise=ent,
-            data={"account": "不存在", "year": "2026", "quarter": "4", "amount": "1"},
+            terms=inputs.parsed(
+                inputs.read_cost,
+                {"account": "不存在", "year": "2026", "quarter": "4", "amount": "1"},
+                ent,
+            ),
         )
     assert fields(exc) == {"account", "quarter"}
     with pytest.raises(PermissionDenied):
         services.cost_set(
             actor=world.p.county_a,
             enterprise=ent,
-            data={"account": "质量培训费", "year": "2026", "quarter": "1", "amount": "1"},
+            terms=inputs.parsed(
+                inputs.read_cost,
+                {"account": "质量培训费", "year": "2026", "quarter": "1", "amount": "1"},
+                ent,
+            ),
         )
 
 
@@ -383,14 +477,22 @@ def test_it_records_losses_of_the_listed_kinds_only(world: World) -> None:
     loss = services.loss_create(
         actor=world.p.clerk_a,
         enterprise=ent,
-        data={"occurred_on": "2026-03-02", "kind": "recall", "effect": "direct", "amount": "5000"},
+        terms=inputs.parsed(
+            inputs.read_loss,
+            {"occurred_on": "2026-03-02", "kind": "recall", "effect": "direct", "amount": "5000"},
+            selectors.loss_kinds(ent),
+        ),
     )
     assert loss.kind_label == "召回"
     with pytest.raises(ValidationError) as exc:
         services.loss_create(
             actor=world.p.clerk_a,
             enterprise=ent,
-            data={"occurred_on": "2026-07-02", "kind": "other", "effect": "x", "amount": "1"},
+            terms=inputs.parsed(
+                inputs.read_loss,
+                {"occurred_on": "2026-07-02", "kind": "other", "effect": "x", "amount": "1"},
+                selectors.loss_kinds(ent),
+            ),
         )
     assert fields(exc) == {"occurred_on", "kind", "effect"}
 

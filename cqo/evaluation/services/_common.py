@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from cqo.accounts.models import User
-from cqo.audit.services import audit_record
+from cqo.audit.services import Plain, audit_record
 from cqo.evaluation import selectors
 from cqo.registry.models import Enterprise
 
@@ -18,7 +20,7 @@ def _audit(
     kind: str,
     obj: models.Model,
     action: str,
-    changes: dict[str, object] | None = None,
+    changes: Mapping[str, Plain] | None = None,
     note: str = "",
 ) -> None:
     audit_record(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
+from cqo.audit.services import Plain
 from cqo.evaluation import selectors
 from cqo.evaluation.inputs import (
     INDICATOR_NOTE_MAX,
@@ -172,7 +173,7 @@ def assessment_complete(*, actor: User, assessment: SelfAssessment) -> SelfAsses
     sa.status = SelfAssessment.Status.COMPLETED
     sa.completed_by, sa.completed_at = actor, timezone.now()
     sa.save(update_fields=["total", "status", "completed_by", "completed_at", "updated_at"])
-    changes: dict[str, object] = {"status": ["draft", "completed"], "total": [None, sa.total]}
+    changes: dict[str, Plain] = {"status": ["draft", "completed"], "total": [None, sa.total]}
     _audit(actor, selectors.ASSESSMENT, sa, "transition", changes)
     return sa
 
@@ -200,7 +201,7 @@ def task_create(*, actor: User, assessment: SelfAssessment, terms: TaskTerms) ->
     )
     task.full_clean()
     task.save()
-    changes: dict[str, object] = {"due_date": [None, terms.due_date.isoformat()]}
+    changes: dict[str, Plain] = {"due_date": [None, terms.due_date.isoformat()]}
     _audit(actor, selectors.TASK, task, "create", changes)
     return task
 
@@ -243,6 +244,6 @@ def task_reopen(*, actor: User, task: ImprovementTask, reason: str) -> Improveme
     old = t.evidence
     t.status, t.evidence, t.closed_on, t.closed_by = "open", "", None, None
     t.save(update_fields=["status", "evidence", "closed_on", "closed_by", "updated_at"])
-    changes: dict[str, object] = {"status": ["closed", "open"], "evidence": [old, ""]}
+    changes: dict[str, Plain] = {"status": ["closed", "open"], "evidence": [old, ""]}
     _audit(actor, selectors.TASK, t, "transition", changes, reason)
     return t

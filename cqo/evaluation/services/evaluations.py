@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
-from cqo.audit.services import audit_record
+from cqo.audit.services import Plain, audit_record
 from cqo.evaluation import rules, selectors
 from cqo.evaluation.inputs import TEXT_MAX, EvaluationPeriod, EvaluationScores, SettingsTerms
 from cqo.evaluation.inputs.common import bounded, check_int, check_year, need
@@ -25,6 +25,7 @@ from cqo.lib.errors import Errors
 from cqo.policy import rules as policy_rules
 from cqo.policy import schema
 from cqo.reference import enums
+from cqo.registry import selectors as registry_selectors
 from cqo.registry import services as registry
 from cqo.registry.models import Appointment, Enterprise
 
@@ -83,7 +84,9 @@ def _prefill(appt: Appointment, spec: schema.EvaluationPrefill, year: int) -> di
             "test": tests[spec.fact],
         }
     )
-    holds, expected, actual = policy_rules.check(condition.test, registry.eligibility_facts(appt))
+    holds, expected, actual = policy_rules.check(
+        condition.test, registry_selectors.eligibility_facts(appt)
+    )
     return {"met": bool(holds), "expected": expected, "actual": actual, "clause": spec.clause}
 
 
@@ -239,7 +242,7 @@ def evaluation_score(
     for field in texts:
         setattr(ev, field, getattr(scores, field))
     ev.save(update_fields=["items", "max_total", "decision", *texts, "updated_at"])
-    changes: dict[str, object] = {
+    changes: dict[str, Plain] = {
         "total": [before["total"], rules.total(items)],
         "decision": [before["decision"], scores.decision],
     }
@@ -293,7 +296,7 @@ def evaluation_sign_off(*, actor: User, evaluation: Evaluation) -> Evaluation:
             "updated_at",
         ]
     )
-    changes: dict[str, object] = {
+    changes: dict[str, Plain] = {
         "status": ["draft", "signed_off"],
         "total": [None, score],
         "decision": [None, ev.decision],

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
-from cqo.audit.services import audit_record
+from cqo.audit.services import Plain, audit_record
 from cqo.evaluation import selectors
 from cqo.evaluation.inputs import (
     TEXT_MAX,
@@ -72,7 +72,7 @@ def _cost_save(actor: User, enterprise: Enterprise, terms: CostTerms) -> CostEnt
         entry.amount, entry.note = terms.amount, terms.note
         entry.save(update_fields=["amount", "note", "updated_at"])
         action = "update"
-    changes: dict[str, object] = {
+    changes: dict[str, Plain] = {
         "amount": [None if before is None else str(before), str(terms.amount)]
     }
     _audit(actor, QUALITY, entry, action, changes)
@@ -219,7 +219,7 @@ def loss_create(*, actor: User, enterprise: Enterprise, terms: LossTerms) -> Qua
     check_loss(errors, terms, kinds)
     errors.raise_if_any()
     loss = _loss_save(actor, enterprise, terms, kinds)
-    changes: dict[str, object] = {"amount": [None, str(loss.amount)], "kind": [None, loss.kind]}
+    changes: dict[str, Plain] = {"amount": [None, str(loss.amount)], "kind": [None, loss.kind]}
     _audit(actor, QUALITY, loss, "create", changes)
     return loss
 

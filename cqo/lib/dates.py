@@ -34,7 +34,7 @@ from cqo.lib import clock
 # system can be older; legacy records imported from Jiangsu start there.
 SYSTEM_START = dt.date(2012, 1, 1)
 # Quality costs and losses are the enterprise's own accounts (shenzhen-guide §5.7), kept by
-# year from 2000 on as the quality-economics years are (cqo/evaluation/services.py).
+# year from 2000 on as the quality-economics years are (cqo/evaluation/services/quality.py).
 ACCOUNTS_START = dt.date(2000, 1, 1)
 # A date set ahead: an appointment, listing, session or window starting next year is planned;
 # further is a typing error.

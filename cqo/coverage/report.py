@@ -18,6 +18,7 @@ from typing import Any
 import xlsxwriter
 from django.conf import settings
 from django.db.models import Q
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -326,3 +327,20 @@ def to_pdf(r: Report) -> bytes:
         },
     )
     return html_to_pdf(html)
+
+
+def download_response(r: Report, kind: str) -> HttpResponse:
+    """The report as a PDF or xlsx attachment, named by region, date and the day it was made."""
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    code = r.region.code if r.region else "all"
+    if kind == "pdf":
+        response = HttpResponse(to_pdf(r), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            to_xlsx(r),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cqo-assessment-{code}-{r.as_of.isoformat()}-{stamp}.{kind}"'
+    )
+    return response

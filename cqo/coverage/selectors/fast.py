@@ -1,8 +1,8 @@
-"""Coverage answers from the maintained aggregate (cqo/coverage/aggregate.py).
+"""Coverage answers from the maintained aggregate (cqo/coverage/aggregate/).
 
-The same numbers as the live query in cqo/coverage/selectors.py, read from ``Cell`` (counts per
-region node and attributes) and ``CellCount`` (covered counts by day: the latest row on or before
-the as-of date, one index seek per cell).
+The same numbers as the live query of cqo/coverage/selectors/answer.py, read from ``Cell``
+(counts per region node and attributes) and ``CellCount`` (covered counts by day: the latest row
+on or before the as-of date, one index seek per cell).
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q, Sum
 
 from cqo.accounts import access
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.coverage import aggregate, rules
 from cqo.coverage.models import Cell, CellCount, NewCqoCount
+from cqo.coverage.selectors.types import KeyConfig, KeyPlan, NewCqoYear
 from cqo.reference.models import Region
 
 SUFFIX = {
@@ -47,7 +49,7 @@ class Reader:
         where.append(f"({' OR '.join(parts) or '1 = 0'})")
 
     @staticmethod
-    def _key_cond(cfg: Any, params: list[Any]) -> str:
+    def _key_cond(cfg: KeyConfig, params: list[Any]) -> str:
         parts = []
         if cfg.divisions:
             parts.append(f"c.keydiv IN ({', '.join(['%s'] * len(cfg.divisions))})")
@@ -58,7 +60,7 @@ class Reader:
         return f"({' OR '.join(parts) or '1 = 0'})"
 
     def rows(
-        self, region: Region | None, key: str, metric: str, plan: Any, as_of: dt.date
+        self, region: Region | None, key: str, metric: str, plan: KeyPlan, as_of: dt.date
     ) -> dict[Any, dict[str, Any]]:
         where: list[str] = []
         params: list[Any] = []
@@ -142,7 +144,7 @@ class Reader:
             out["metric"] = {"num": 0, "den": 0, "hand": 0, "as_of": None}
         return out
 
-    def _plan_cond(self, plan: Any, params: list[Any]) -> str:
+    def _plan_cond(self, plan: KeyPlan, params: list[Any]) -> str:
         """Per enterprise region: the most specific sub-region with its own key industries,
         else the region's (the same reading as selectors.key_q)."""
         parts: list[str] = []
@@ -165,9 +167,7 @@ class Reader:
         parts.append(rest)
         return f"({' OR '.join(parts)})"
 
-    def new_cqos(self, region: Region | None, per_year: int | None) -> list[Any]:
-        from cqo.coverage.selectors import NewCqoYear
-
+    def new_cqos(self, region: Region | None, per_year: int | None) -> list[NewCqoYear]:
         qs = NewCqoCount.objects.all()
         if region is None:
             qs = qs.filter(level="p")
@@ -176,11 +176,7 @@ class Reader:
             level = levels.get(str(region.level), "r")
             qs = qs.filter(level=level, code=region.code)
         if self.sections is not None:
-            from django.db.models import Q
-
             qs = qs.filter(Q(section__in=self.sections) | Q(keydiv__in=self.divisions or []))
-        from django.db.models import Sum
-
         found = (
             qs.values("year").annotate(n=Sum("new_cqos"), r=Sum("replacements")).order_by("year")
         )
@@ -191,7 +187,7 @@ class Reader:
         ]
 
 
-def reader(user: Any, plan: Any) -> Reader | None:
+def reader(user: User, plan: KeyPlan) -> Reader | None:
     """A reader when the aggregate is current and can express the viewer's scope, else None
     (the selectors then answer live)."""
     sections: list[str] | None = None

@@ -21,7 +21,7 @@ from cqo.coverage.selectors.fast import Reader, reader
 from cqo.coverage.selectors.goals import entered_targets, merge_entered, region_goals
 from cqo.coverage.selectors.population import COUNTING, key_plan, metric_q, region_q
 from cqo.coverage.selectors.scope import enterprises, resolve_region
-from cqo.coverage.selectors.types import Coverage, Goal, KeyPlan, NewCqoYear, Row
+from cqo.coverage.selectors.types import Coverage, Goal, Goals, KeyPlan, NewCqoYear, Row
 from cqo.imports.models import EnterpriseList
 from cqo.lib import clock
 from cqo.policy.selectors import (
@@ -139,52 +139,10 @@ def _build(
             found[m] = fast.rows(region, key, m, plan, as_of)
         else:
             found[m] = _live_rows(user, region, key, m, plan, as_of)
-
-    def row(key: str, label: str, m: str, agg: dict[str, Any], targets: list[Goal]) -> Row:
-        num, den = agg["num"] or 0, agg["den"] or 0
-        r = Row(
-            key=key,
-            label=label,
-            metric=m,
-            numerator=num,
-            denominator=den,
-            share=rules.share(num, den),
-            list_as_of=agg["as_of"],
-            hand_registered=agg["hand"] or 0,
-        )
-        points = rules.targets_for(targets, m)
-        goal = rules.current_target(points, as_of)
-        if goal is not None and goals.effective_from is not None:
-            r.target, r.target_year, r.target_clause = goal.share, goal.year, goal.clause
-            r.path = rules.path_value(points, as_of, goals.effective_from)
-            r.status = rules.status(r.share, r.path)
-        return r
-
-    rows: list[Row] = []
-    empty = {"num": 0, "den": 0, "as_of": None, "hand": 0}
     if group_by == "group":
-        labels = metric_labels()
-        rows = [
-            row(m, labels[m], m, found[m].get("metric", empty), goals.targets)
-            for m in rules.METRICS
-        ]
+        rows = _metric_rows(found, goals, as_of)
     else:
-        child_level = _child_key(region)[1] if group_by == "region" else None
-        got = found[metric]
-        names = _labels(group_by, got.keys())
-        child_goals = (
-            entered_targets([k for k in got if k]) if group_by == "region" and region else {}
-        )
-        for key in sorted(got, key=lambda k: (k is None, k or "")):
-            targets = goals.targets
-            if key and key in child_goals and child_level is not None:
-                # SPEC §12.10: targets entered for the child over those it inherits
-                targets = merge_entered(targets, child_goals[key], goals.effective_from)
-            r = row(key or "", names.get(key or "", key or "—"), metric, got[key], targets)
-            if child_level is not None and key:
-                r.drill = key
-            rows.append(r)
-
+        rows = _grouped_rows(found[metric], region, group_by, metric, goals, as_of)
     return Coverage(
         region=region,
         as_of=as_of,
@@ -204,6 +162,82 @@ def _build(
         key_industries=plan.base,
         entered=goals.entered,
     )
+
+
+def _row(
+    key: str,
+    label: str,
+    m: str,
+    agg: dict[str, Any],
+    targets: list[Goal],
+    *,
+    goals: Goals,
+    as_of: dt.date,
+) -> Row:
+    num, den = agg["num"] or 0, agg["den"] or 0
+    r = Row(
+        key=key,
+        label=label,
+        metric=m,
+        numerator=num,
+        denominator=den,
+        share=rules.share(num, den),
+        list_as_of=agg["as_of"],
+        hand_registered=agg["hand"] or 0,
+    )
+    points = rules.targets_for(targets, m)
+    goal = rules.current_target(points, as_of)
+    if goal is not None and goals.effective_from is not None:
+        r.target, r.target_year, r.target_clause = goal.share, goal.year, goal.clause
+        r.path = rules.path_value(points, as_of, goals.effective_from)
+        r.status = rules.status(r.share, r.path)
+    return r
+
+
+def _metric_rows(
+    found: dict[str, dict[Any, dict[str, Any]]], goals: Goals, as_of: dt.date
+) -> list[Row]:
+    """One row per target metric (the "group" grouping)."""
+    empty = {"num": 0, "den": 0, "as_of": None, "hand": 0}
+    labels = metric_labels()
+    return [
+        _row(
+            m,
+            labels[m],
+            m,
+            found[m].get("metric", empty),
+            goals.targets,
+            goals=goals,
+            as_of=as_of,
+        )
+        for m in rules.METRICS
+    ]
+
+
+def _grouped_rows(
+    got: dict[Any, dict[str, Any]],
+    region: Region | None,
+    group_by: str,
+    metric: str,
+    goals: Goals,
+    as_of: dt.date,
+) -> list[Row]:
+    """One row per child region, section or size class."""
+    child_level = _child_key(region)[1] if group_by == "region" else None
+    names = _labels(group_by, got.keys())
+    child_goals = entered_targets([k for k in got if k]) if group_by == "region" and region else {}
+    rows: list[Row] = []
+    for key in sorted(got, key=lambda k: (k is None, k or "")):
+        targets = goals.targets
+        if key and key in child_goals and child_level is not None:
+            # SPEC §12.10: targets entered for the child over those it inherits
+            targets = merge_entered(targets, child_goals[key], goals.effective_from)
+        label = names.get(key or "", key or "—")
+        r = _row(key or "", label, metric, got[key], targets, goals=goals, as_of=as_of)
+        if child_level is not None and key:
+            r.drill = key
+        rows.append(r)
+    return rows
 
 
 def _live_rows(

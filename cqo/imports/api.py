@@ -78,7 +78,7 @@ class ListPage(Schema):
 
 
 def _out(lst: EnterpriseList) -> ListOut:
-    done, total = services.progress_of(lst)
+    done, total = selectors.progress_of(lst)
     return ListOut(
         id=lst.public_id,
         region=lst.region_id,
@@ -106,7 +106,7 @@ def _out(lst: EnterpriseList) -> ListOut:
 
 def _importer(request: HttpRequest):  # type: ignore[no-untyped-def]
     user = actor(request)
-    if not services.may_import(user):
+    if not selectors.may_import(user):
         raise PermissionDenied
     return user
 

@@ -350,6 +350,13 @@ def in_scope(scope: dict[str, str], info: RegionInfo, code: str) -> bool:
     return code == scope["code"]
 
 
+def may_change(actor_scope: dict[str, str] | None, ref: Reference, region: str) -> bool:
+    """Whether the importer may change an enterprise already registered in ``region``: only
+    within their own subtree."""
+    info = ref.regions.get(region)
+    return actor_scope is not None and info is not None and in_scope(actor_scope, info, region)
+
+
 class RowError(NamedTuple):
     row: int
     column: str

@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_importer(request: AuthedHttpRequest) -> None:
-    if not services.may_import(request.user):
+    if not selectors.may_import(request.user):
         raise PermissionDenied
 
 
@@ -59,7 +59,7 @@ def list_index(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _context(lst: EnterpriseList) -> dict[str, Any]:
-    done, total = services.progress_of(lst)
+    done, total = selectors.progress_of(lst)
     percent = 100 if lst.finished else (round(done * 100 / total) if total else 0)
     return {"lst": lst, "done": done, "total": total, "percent": min(percent, 100)}
 

@@ -44,6 +44,69 @@ log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
 
 
+class _Run:
+    """One import's reading loop: good rows go to the upserter a chunk at a time, while the
+    previous chunk is written; bad rows (and those refused when written) to the report."""
+
+    def __init__(self, lst: EnterpriseList, outcome: Outcome, upserter: Upserter) -> None:
+        self.outcome = outcome
+        self.upserter = upserter
+        self.all_or_nothing = lst.mode == EnterpriseList.Mode.ALL_OR_NOTHING
+        self.pending: list[tuple[str, tuple[Any, ...]]] = []  # (USCC, values) of good rows
+        self.in_flight: Callable[[], Written] | None = None  # the chunk being written
+        self.uscc_label = str(rules.COLUMN_BY_KEY["uscc"].label)
+
+    def report(self, errors: list[rules.RowError]) -> None:
+        if self.outcome.report is None:
+            self.outcome.report = ErrorReport()
+        self.outcome.report.add(errors)
+        self.outcome.bad += 1
+
+    def settle(self) -> None:
+        """Wait for the chunk being written and count it; its refused rows in row order."""
+        if self.in_flight is None:
+            return
+        done, self.in_flight = self.in_flight(), None
+        outcome, seen = self.outcome, self.outcome.seen
+        outcome.created += done.created
+        outcome.updated += done.updated
+        outcome.ok += done.created + done.updated
+        for uscc in sorted(done.refused, key=lambda u: seen[int(u, 36)]):
+            message = _("该企业已在导入人辖区以外登记，不能通过本名录修改")
+            self.report([rules.RowError(seen[int(uscc, 36)], self.uscc_label, uscc, message)])
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        rows, self.pending = self.pending, []
+        # once a row is bad an all-or-nothing import only checks the rest (a chunk already
+        # queued may still be written: the transaction is rolled back all the same)
+        job = self.upserter.submit(rows, write=not (self.all_or_nothing and self.outcome.bad))
+        self.settle()  # the previous chunk, written while these rows were read
+        self.in_flight = job
+        if not self.upserter.threaded:
+            self.settle()
+
+    def rows(self, batch: list[rules.Checked]) -> None:
+        seen = self.outcome.seen
+        self.outcome.total += len(batch)
+        for number, uscc, uscc_ok, values, errors in batch:
+            if uscc_ok:
+                key = int(uscc, 36)
+                first = seen.get(key)
+                if first is not None:
+                    message = _("文件中统一社会信用代码重复（与第%(row)d行相同）") % {"row": first}
+                    errors.append(rules.RowError(number, self.uscc_label, uscc, message))
+                else:
+                    seen[key] = number
+            if errors:
+                self.report(errors)
+                continue
+            self.pending.append((uscc, values))
+            if len(self.pending) >= self.upserter.chunk:
+                self.flush()
+
+
 def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | None) -> bool:
     """Reads, checks and writes the list; True when the rows were written (committed)."""
     ref = selectors.load_reference(lst)
@@ -52,88 +115,20 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
     _kind, header, header_row, outcome.processed = next(events)
     columns = rules.written_columns(header)
     stamp = lst.started_at or timezone.now()
-    all_or_nothing = lst.mode == EnterpriseList.Mode.ALL_OR_NOTHING
-    seen = outcome.seen
-    pending: list[tuple[str, tuple[Any, ...]]] = []  # (USCC, values) of good rows
-    uscc_label = str(rules.COLUMN_BY_KEY["uscc"].label)
-    in_flight: Callable[[], Written] | None = None  # the chunk being written
-
-    def report(errors: list[rules.RowError]) -> None:
-        if outcome.report is None:
-            outcome.report = ErrorReport()
-        outcome.report.add(errors)
-        outcome.bad += 1
-
-    def settle() -> None:
-        """Wait for the chunk being written and count it; its refused rows in row order."""
-        nonlocal in_flight
-        if in_flight is None:
-            return
-        done, in_flight = in_flight(), None
-        outcome.created += done.created
-        outcome.updated += done.updated
-        outcome.ok += done.created + done.updated
-        for uscc in sorted(done.refused, key=lambda u: seen[int(u, 36)]):
-            report(
-                [
-                    rules.RowError(
-                        seen[int(uscc, 36)],
-                        uscc_label,
-                        uscc,
-                        _("该企业已在导入人辖区以外登记，不能通过本名录修改"),
-                    )
-                ]
-            )
-
-    def flush() -> None:
-        nonlocal pending, in_flight
-        if not pending:
-            return
-        rows, pending = pending, []
-        # once a row is bad an all-or-nothing import only checks the rest (a chunk already
-        # queued may still be written: the transaction is rolled back all the same)
-        job = upserter.submit(rows, write=not (all_or_nothing and outcome.bad))
-        settle()  # the previous chunk, written while these rows were read
-        in_flight = job
-        if not upserter.threaded:
-            settle()
-
     # Every foreign key written (region, industry, this list) was checked against the loaded
     # reference tables above, so SQLite's per-row parent lookups (half the write time) are
     # switched off for the write; a no-op inside an outer transaction and on PostgreSQL.
     with connection.constraint_checks_disabled(), transaction.atomic():
         upserter = Upserter(lst, columns, stamp, functools.partial(rules.may_change, scope, ref))
-        chunk = upserter.chunk
+        run = _Run(lst, outcome, upserter)
         try:
             for _kind, read, batch in events:
                 outcome.processed += read
-                outcome.total += len(batch)
-                for number, uscc, uscc_ok, values, errors in batch:
-                    if uscc_ok:
-                        key = int(uscc, 36)
-                        first = seen.get(key)
-                        if first is not None:
-                            errors.append(
-                                rules.RowError(
-                                    number,
-                                    uscc_label,
-                                    uscc,
-                                    _("文件中统一社会信用代码重复（与第%(row)d行相同）")
-                                    % {"row": first},
-                                )
-                            )
-                        else:
-                            seen[key] = number
-                    if errors:
-                        report(errors)
-                        continue
-                    pending.append((uscc, values))
-                    if len(pending) >= chunk:
-                        flush()
+                run.rows(batch)
                 if on_progress is not None:
                     on_progress(outcome.processed, outcome.file_rows)
-            flush()
-            settle()
+            run.flush()
+            run.settle()
         finally:
             upserter.close()  # nothing may still run on the connection when the block ends
         upserter.finish()
@@ -143,7 +138,7 @@ def _import(lst: EnterpriseList, outcome: Outcome, on_progress: ProgressFn | Non
             raise ValidationError(
                 _("第%(row)d行表头之下没有数据行") % {"row": header_row}, code="no_rows"
             )
-        if all_or_nothing and outcome.bad:
+        if run.all_or_nothing and outcome.bad:
             transaction.set_rollback(True)
             return False
         _finish(lst, outcome, EnterpriseList.Status.DONE, "")

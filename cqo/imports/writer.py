@@ -13,6 +13,7 @@ from typing import Any
 
 import xlsxwriter
 from django.db import connection
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from cqo.imports import rules
@@ -134,15 +135,33 @@ class Upserter:
             marks = ", ".join(["%s"] * len(self.insert_columns))
             self.sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks}) {conflict}"  # noqa: S608
             return
-        # The stage holds the USCC and the file's columns, typed as the table's, without
-        # constraints (the checks ran already); the other columns are the same for every row,
-        # so the upsert adds them as parameters rather than COPY carrying them a million times.
-        # One stage per list (imports may share a transaction); it goes with the transaction.
+        self.stage_sql = self._stage_sql(lst, columns, rest, names, conflict)
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.wrap_errors = connection.wrap_database_errors
+        self.deferred = self._check_keys_per_statement()
+        self.staged = False
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cqo-import-writer")
+
+    def _stage_sql(
+        self,
+        lst: EnterpriseList,
+        columns: list[str],
+        rest: list[Field[Any, Any]],
+        names: str,
+        conflict: str,
+    ) -> dict[str, str]:
+        """The statements of the PostgreSQL stage. The stage holds the USCC and the file's
+        columns, typed as the table's, without constraints (the checks ran already); the other
+        columns are the same for every row, so the upsert adds them as parameters rather than
+        COPY carrying them a million times. One stage per list (imports may share a
+        transaction); it goes with the transaction."""
+        q = connection.ops.quote_name
         stage = q(f"cqo_import_stage_{lst.pk}")
         given = ", ".join(q(c) for c in ["uscc", *columns])
         constants = "".join(f", CAST(%s AS {f.db_type(connection)})" for f in rest)
         uscc = q("uscc")
-        self.stage_sql = {
+        return {
             "create": f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {given} FROM {self.table} WITH NO DATA",
             "copy": f"COPY {stage} ({given}) FROM STDIN",
@@ -158,29 +177,29 @@ class Upserter:
             f"SELECT {given}{constants} FROM {stage} {conflict}",
             "clear": f"TRUNCATE {stage}",
         }
-        connection.ensure_connection()
-        self.raw = connection.connection
-        self.wrap_errors = connection.wrap_database_errors
+
+    @staticmethod
+    def _check_keys_per_statement() -> str:
+        """The table's foreign keys are DEFERRABLE INITIALLY DEFERRED (as Django makes them):
+        deferred, a million rows queue millions of checks that all run in the COMMIT, alone,
+        once the file is read. Checked at the end of each upsert instead, they run while the
+        next chunk is read: the same checks (and every key was checked against the reference
+        tables already), the same outcome. ``finish`` defers them again; a rollback (to a
+        savepoint too) restores them by itself. (The COMMIT is then short: the WAL is flushed
+        as it is written, so synchronous_commit = off would save a few milliseconds per file,
+        not worth an import reported done and then lost in a crash.) Returns the keys made
+        immediate."""
+        q = connection.ops.quote_name
         with connection.cursor() as cursor:
-            # The table's foreign keys are DEFERRABLE INITIALLY DEFERRED (as Django makes
-            # them): deferred, a million rows queue millions of checks that all run in the
-            # COMMIT, alone, once the file is read. Checked at the end of each upsert instead,
-            # they run while the next chunk is read: the same checks (and every key was checked
-            # against the reference tables already), the same outcome. ``finish`` defers them
-            # again; a rollback (to a savepoint too) restores them by itself. (The COMMIT is
-            # then short: the WAL is flushed as it is written, so synchronous_commit = off would
-            # save a few milliseconds per file, not worth an import reported done and then
-            # lost in a crash.)
             cursor.execute(
                 "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
                 "AND contype = 'f' AND condeferrable AND condeferred",
-                [meta.db_table],
+                [Enterprise._meta.db_table],
             )
-            self.deferred = ", ".join(q(name) for (name,) in cursor.fetchall())
-            if self.deferred:
-                cursor.execute(f"SET CONSTRAINTS {self.deferred} IMMEDIATE")
-        self.staged = False
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cqo-import-writer")
+            deferred = ", ".join(q(name) for (name,) in cursor.fetchall())
+            if deferred:
+                cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
+        return deferred
 
     def existing(self, usccs: list[str]) -> dict[str, str]:
         """USCC → region of those already registered."""

@@ -89,7 +89,7 @@ def _annotated(qs: QuerySet[Person]) -> QuerySet[Person]:
 
 
 def _latest_filing() -> QuerySet[Appointment]:
-    # the place of a person (cqo/talent/index.py): their latest filing that is not a draft
+    # the place of a person (cqo/talent/index/): their latest filing that is not a draft
     return (
         Appointment.objects.filter(person=OuterRef("pk"))
         .exclude(status=Appointment.Status.DRAFT)
@@ -181,7 +181,7 @@ def search(*, user: Any, live: bool = False, **filters: Any) -> Found:
     """Persons in the viewer's scope by name (a Chinese substring), place (region subtree,
     GB/T 4754 section or division), years of quality work, capability level in force, pool
     state and training certificate; in name order. From the search index when it is current
-    (cqo/talent/index.py), else (or with ``live``) the same answer from the registry."""
+    (cqo/talent/index/), else (or with ``live``) the same answer from the registry."""
     f = Filters(**filters)
     if not live and index.ensure_fresh():
         return _index_found(user, f)

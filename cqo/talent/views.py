@@ -100,7 +100,7 @@ def talent_search(request: AuthedHttpRequest) -> HttpResponse:
         return xlsx_response(request, "talent-pool", headers, rows, "talent_pool")
     found = cast(Sequence[Any], qs)  # count() and slices, as Paginator reads them
     page: Page[Any] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    for p in page:  # the place the search filters on (cqo/talent/index.py)
+    for p in page:  # the place the search filters on (cqo/talent/index/)
         p.place_label = region_label(p.enterprise_region or p.region_id)
     return render(
         request,

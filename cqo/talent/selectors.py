@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cqo.accounts import access
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.lib import clock
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Appointment, Person
@@ -386,3 +386,52 @@ def entry_get(*, user: Any, public_id: Any) -> TalentEntry:
     ):
         raise Http404
     return entry
+
+
+# Who recommends and decides (cqo/talent/services.py) ----------------------------------------
+
+
+def province_of(person: Person) -> Region | None:
+    """The province whose pool the person belongs to: that of their latest appointment's
+    enterprise, else of the region they registered in."""
+    appt = (
+        Appointment.objects.filter(person=person)
+        .exclude(status=Appointment.Status.DRAFT)
+        .select_related("enterprise__region")
+        .order_by("-start_date")
+        .first()
+    )
+    region = appt.enterprise.region if appt else person.region
+    if region is None:
+        return None
+    return Region.objects.get(code=region.province_code)
+
+
+def recommender_kind(actor: User, person: Person) -> str | None:
+    if actor.role == Role.CERTIFIER:
+        return TalentEntry.Recommender.CERTIFIER
+    if (
+        actor.role == Role.REGULATOR
+        and Person.objects.filter(access.person_q(actor), pk=person.pk).exists()
+    ):
+        return TalentEntry.Recommender.REGULATOR
+    if (
+        actor.role == Role.ENTERPRISE
+        and actor.enterprise_id is not None
+        and person.appointments.filter(enterprise_id=actor.enterprise_id).exists()
+    ):
+        return TalentEntry.Recommender.ENTERPRISE
+    return None
+
+
+def can_decide(actor: User, entry: TalentEntry) -> bool:
+    """The pool is the province's: its provincial regulator (or the platform admin) decides."""
+    if actor.is_platform_admin:
+        return True
+    region = actor.region
+    return (
+        actor.role == Role.REGULATOR
+        and region is not None
+        and region.level == Region.Level.PROVINCE
+        and region.code == entry.province_id
+    )

@@ -112,7 +112,7 @@ def talent_search(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def recommend(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     person = registry.person_get(user=request.user, public_id=public_id)
-    if services.recommender_kind(request.user, person) is None:
+    if selectors.recommender_kind(request.user, person) is None:
         raise PermissionDenied
     form = RecommendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +140,7 @@ def entry_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
         "talent/entry_detail.html",
         {
             "e": entry,
-            "can_decide": services.can_decide(request.user, entry)
+            "can_decide": selectors.can_decide(request.user, entry)
             and entry.state == TalentEntry.State.RECOMMENDED,
             "form": DecideForm(),
             "trail": audit_trail(target_type="talent_entry", target_id=str(entry.public_id)),

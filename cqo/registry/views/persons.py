@@ -72,7 +72,7 @@ def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     from cqo.hours import rules as hour_rules
     from cqo.hours import selectors as hours
     from cqo.lib import clock
-    from cqo.talent.services import recommender_kind
+    from cqo.talent.selectors import recommender_kind
 
     person = selectors.person_get(user=request.user, public_id=public_id)
     compliance = hours.compliance_for(person, clock.today().year)

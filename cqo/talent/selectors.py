@@ -435,3 +435,9 @@ def can_decide(actor: User, entry: TalentEntry) -> bool:
         and region.level == Region.Level.PROVINCE
         and region.code == entry.province_id
     )
+
+
+def may_search_pages(user: User) -> bool:
+    """The search pages are the regulators', departments', enterprises' and certifiers'; a CQO
+    or a trainer has no pool to search."""
+    return user.role not in (Role.CQO, Role.TRAINER)

@@ -229,12 +229,14 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
+Sheet = tuple[str, list[str], list[list[Any]]]  # name, headers, rows
+
+
 def to_xlsx(r: Report) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#E7EEF7", "border": 1})
-
-    def sheet(name: str, headers: list[str], rows: list[list[Any]]) -> None:
+    for name, headers, rows in [*_coverage_sheets(r), *_delivery_sheets(r)]:
         ws = book.add_worksheet(name[:31])
         ws.write_string(0, 0, f"{r.label} · {_('截止日期')} {r.as_of.isoformat()}")
         for c, h in enumerate(headers):
@@ -246,73 +248,80 @@ def to_xlsx(r: Report) -> bytes:
                     ws.write_number(i, c, v)
                 elif v is not None:
                     ws.write_string(i, c, str(v))
-
-    labels = selectors.metric_labels()
-    sheet(
-        _("覆盖率与目标"),
-        [
-            _("口径"),
-            _("已建立制度企业数"),
-            _("企业总数"),
-            _("覆盖率"),
-            _("目标"),
-            _("目标年度"),
-            _("进度要求"),
-            _("目标依据"),
-            _("名录截止日期"),
-        ],
-        [
-            [
-                labels[x.metric],
-                x.numerator,
-                x.denominator,
-                _pct(x.share),
-                _pct(x.target),
-                x.target_year or "",
-                _pct(x.path),
-                x.target_clause,
-                x.list_as_of.isoformat() if x.list_as_of else _("手工登记"),
-            ]
-            for x in r.coverage.rows
-        ],
-    )
-    sheet(
-        _("新增首席质量官"),
-        [_("年度"), _("新增"), _("其中接替前任"), _("年度目标")],
-        [[n.year, n.new_cqos, n.replacements, n.target or ""] for n in r.coverage.new_cqos],
-    )
-    t = r.timeliness
-    sheet(
-        _("备案及时性"),
-        [
-            _("本年已备案"),
-            _("按期备案"),
-            _("按期率"),
-            _("逾期未备案"),
-            _("被退回"),
-            _("期限（天）"),
-        ],
-        [[t.filed, t.on_time, _pct(t.share), t.overdue, t.returned, t.due_days]],
-    )
-    sheet(
-        _("培训计划完成"),
-        [_("行政区划"), _("制定单位"), _("计划期数"), _("已举办期数"), _("完成率")],
-        [
-            [region_label(p.region), p.organisation, p.planned, p.delivered, _pct(p.share)]
-            for p in r.plans
-        ],
-    )
-    tiers = tier_labels()
-    sheet(
-        _("学时达标"),
-        [_("地区"), _("培训层级"), _("应达标人数"), _("已达标人数"), _("达标率")],
-        [
-            [c.label, tiers.get(c.tier, c.tier), c.required, c.met, _pct(c.share)]
-            for c in r.compliance
-        ],
-    )
     book.close()
     return buf.getvalue()
+
+
+def _coverage_sheets(r: Report) -> list[Sheet]:
+    labels = selectors.metric_labels()
+    headers = [
+        _("口径"),
+        _("已建立制度企业数"),
+        _("企业总数"),
+        _("覆盖率"),
+        _("目标"),
+        _("目标年度"),
+        _("进度要求"),
+        _("目标依据"),
+        _("名录截止日期"),
+    ]
+    rows: list[list[Any]] = [
+        [
+            labels[x.metric],
+            x.numerator,
+            x.denominator,
+            _pct(x.share),
+            _pct(x.target),
+            x.target_year or "",
+            _pct(x.path),
+            x.target_clause,
+            x.list_as_of.isoformat() if x.list_as_of else _("手工登记"),
+        ]
+        for x in r.coverage.rows
+    ]
+    return [
+        (_("覆盖率与目标"), headers, rows),
+        (
+            _("新增首席质量官"),
+            [_("年度"), _("新增"), _("其中接替前任"), _("年度目标")],
+            [[n.year, n.new_cqos, n.replacements, n.target or ""] for n in r.coverage.new_cqos],
+        ),
+    ]
+
+
+def _delivery_sheets(r: Report) -> list[Sheet]:
+    t = r.timeliness
+    tiers = tier_labels()
+    return [
+        (
+            _("备案及时性"),
+            [
+                _("本年已备案"),
+                _("按期备案"),
+                _("按期率"),
+                _("逾期未备案"),
+                _("被退回"),
+                _("期限（天）"),
+            ],
+            [[t.filed, t.on_time, _pct(t.share), t.overdue, t.returned, t.due_days]],
+        ),
+        (
+            _("培训计划完成"),
+            [_("行政区划"), _("制定单位"), _("计划期数"), _("已举办期数"), _("完成率")],
+            [
+                [region_label(p.region), p.organisation, p.planned, p.delivered, _pct(p.share)]
+                for p in r.plans
+            ],
+        ),
+        (
+            _("学时达标"),
+            [_("地区"), _("培训层级"), _("应达标人数"), _("已达标人数"), _("达标率")],
+            [
+                [c.label, tiers.get(c.tier, c.tier), c.required, c.met, _pct(c.share)]
+                for c in r.compliance
+            ],
+        ),
+    ]
 
 
 def to_pdf(r: Report) -> bytes:

@@ -62,43 +62,8 @@ class Reader:
     def rows(
         self, region: Region | None, key: str, metric: str, plan: KeyPlan, as_of: dt.date
     ) -> dict[Any, dict[str, Any]]:
-        where: list[str] = []
-        params: list[Any] = []
         uniform = metric != "key_industry_msme" or not plan.exceptions
-        level_of: dict[str, str] = {Region.Level.PROVINCE: "p", Region.Level.CITY: "c"}
-        if region is None:
-            level, group = "p", "c.province_code"
-        elif key == "region" and region.level == Region.Level.PROVINCE:
-            level, group = "c", "c.city_code"
-            where.append("c.province_code = %s")
-            params.append(region.code)
-        elif key == "region" and region.level == Region.Level.CITY:
-            level, group = "r", "c.code"
-            where.append("c.city_code = %s")
-            params.append(region.code)
-        else:
-            level, group = level_of.get(region.level, "r"), "c.code"
-            where.append("c.code = %s")
-            params.append(region.code)
-        if not uniform:
-            # sub-regions with their own key industries: read the enterprises' own regions
-            level = "r"
-            if region is not None and where:
-                cols: dict[str, str] = {"province": "c.province_code", "city": "c.city_code"}
-                col = cols.get(str(region.level), "c.code")
-                where[-1] = f"{col} = %s"
-                params[-1] = region.code
-            if key == "region":
-                groups: dict[str, str] = {"": "c.province_code", "province": "c.city_code"}
-                group = groups.get(str(region.level) if region is not None else "", "c.code")
-        if key == "section":
-            group = "c.section"
-        elif key == "size":
-            group = "c.size"
-        elif key == "metric":
-            group = "'metric'"
-        where.insert(0, "c.level = %s")
-        params.insert(0, level)
+        group, where, params = self._where(region, key, uniform=uniform)
         self._scope(where, params)
         # the population is a condition inside the sums, so groups without any of it still
         # show (as the live GROUP BY over every enterprise does)
@@ -125,10 +90,50 @@ class Reader:
             f"WHERE n.cell_id = c.id AND n.day <= %s ORDER BY n.day DESC LIMIT 1), 0) "
             f"ELSE 0 END AS num FROM {cell} c WHERE {' AND '.join(where)}) x GROUP BY g"
         )
-        params = cparams * 4 + [as_of] + params
+        return self._fetch(sql, cparams * 4 + [as_of] + params, key)
+
+    @staticmethod
+    def _where(
+        region: Region | None, key: str, *, uniform: bool
+    ) -> tuple[str, list[str], list[Any]]:
+        """The grouping column, and the conditions on the cells' level and region."""
+        where: list[str] = []
+        params: list[Any] = []
+        level_of: dict[str, str] = {Region.Level.PROVINCE: "p", Region.Level.CITY: "c"}
+        if region is None:
+            level, group = "p", "c.province_code"
+        elif key == "region" and region.level == Region.Level.PROVINCE:
+            level, group = "c", "c.city_code"
+            where.append("c.province_code = %s")
+            params.append(region.code)
+        elif key == "region" and region.level == Region.Level.CITY:
+            level, group = "r", "c.code"
+            where.append("c.city_code = %s")
+            params.append(region.code)
+        else:
+            level, group = level_of.get(region.level, "r"), "c.code"
+            where.append("c.code = %s")
+            params.append(region.code)
+        if not uniform:
+            # sub-regions with their own key industries: read the enterprises' own regions
+            level = "r"
+            if region is not None and where:
+                cols: dict[str, str] = {"province": "c.province_code", "city": "c.city_code"}
+                col = cols.get(str(region.level), "c.code")
+                where[-1] = f"{col} = %s"
+                params[-1] = region.code
+            if key == "region":
+                groups: dict[str, str] = {"": "c.province_code", "province": "c.city_code"}
+                group = groups.get(str(region.level) if region is not None else "", "c.code")
+        fixed = {"section": "c.section", "size": "c.size", "metric": "'metric'"}
+        group = fixed.get(key, group)
+        return group, ["c.level = %s", *where], [level, *params]
+
+    @staticmethod
+    def _fetch(sql: str, params: list[Any], key: str) -> dict[Any, dict[str, Any]]:
+        out: dict[Any, dict[str, Any]] = {}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            out: dict[Any, dict[str, Any]] = {}
             for k, den, hand, asof, num, total in cursor.fetchall():
                 if not total:
                     continue  # every enterprise of the group has moved away

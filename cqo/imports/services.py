@@ -15,6 +15,7 @@ import logging
 import random
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 from django.conf import settings
@@ -38,11 +39,16 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
+if TYPE_CHECKING:
+    Upload = File[bytes]
+else:
+    Upload = File  # generic in the type stubs only
+
 
 # Queueing -------------------------------------------------------------------------------------
 
 
-def _store(upload: File[bytes]) -> str:
+def _store(upload: Upload) -> str:
     digest = hashlib.sha256()
     size = 0
     for chunk in upload.chunks():
@@ -60,7 +66,7 @@ def _store(upload: File[bytes]) -> str:
 def list_create(
     *,
     actor: User,
-    upload: File[bytes],
+    upload: Upload,
     as_of: dt.date,
     region: str | None = None,
     mode: str = EnterpriseList.Mode.ALL_OR_NOTHING,

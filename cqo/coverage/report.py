@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
+from cqo.accounts.models import User
 from cqo.coverage import aggregate, selectors
 from cqo.hours.selectors import compliance_rows
 from cqo.lib.pdf import html_to_pdf
@@ -114,7 +115,7 @@ def _in_region(region: Region | None, prefix: str) -> Q:
     return selectors.region_q(region, prefix)
 
 
-def timeliness(user: Any, region: Region | None, as_of: dt.date) -> Timeliness:
+def timeliness(user: User, region: Region | None, as_of: dt.date) -> Timeliness:
     """Filing timeliness (SPEC §3 "filings overdue"; the due period is CQO_FILING_DUE_DAYS, as
     on the registry's 指导督促 page): filings of the year filed within the period after the
     appointment's start, and the appointments overdue on the as-of date."""
@@ -138,7 +139,7 @@ def timeliness(user: Any, region: Region | None, as_of: dt.date) -> Timeliness:
     return Timeliness(due, n, ok, overdue, returned)
 
 
-def plans(user: Any, region: Region | None, year: int) -> list[PlanRow]:
+def plans(user: User, region: Region | None, year: int) -> list[PlanRow]:
     """The year's training plans of the region's regulators and those below (planned vs held
     sessions, cqo/training)."""
     qs = TrainingPlan.objects.filter(year=year, region__isnull=False)
@@ -165,7 +166,7 @@ def _child(region: Region | None, code: str) -> str:
     return ""  # a county: its total is its only row
 
 
-def training_compliance(user: Any, region: Region | None, year: int) -> list[ComplianceRow]:
+def training_compliance(user: User, region: Region | None, year: int) -> list[ComplianceRow]:
     """Share of serving CQOs meeting their yearly 学时 (cqo/hours), by child region and by tier
     (the highest tier of a valid training certificate held; "" for none) — the first row is
     the region's total."""
@@ -199,7 +200,7 @@ def training_compliance(user: Any, region: Region | None, year: int) -> list[Com
     return out
 
 
-def build(user: Any, region_code: str | None, as_of: dt.date) -> Report:
+def build(user: User, region_code: str | None, as_of: dt.date) -> Report:
     cov = selectors.coverage(user, region_code, as_of, "group")
     region = cov.region
     label = region_label(region.code) if region else _("全国")

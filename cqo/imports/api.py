@@ -16,6 +16,7 @@ from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from cqo.accounts.api import ERRORS
+from cqo.accounts.models import User
 from cqo.imports import selectors, services
 from cqo.imports.models import EnterpriseList
 from cqo.lib import dates
@@ -104,7 +105,7 @@ def _out(lst: EnterpriseList) -> ListOut:
     )
 
 
-def _importer(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _importer(request: HttpRequest) -> User:
     user = actor(request)
     if not selectors.may_import(user):
         raise PermissionDenied

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -94,8 +94,8 @@ def list_errors(request: AuthedHttpRequest, public_id: uuid.UUID) -> FileRespons
 
 
 @login_required
-def template_download(request: HttpRequest) -> HttpResponse:
-    _require_importer(request)  # type: ignore[arg-type]
+def template_download(request: AuthedHttpRequest) -> HttpResponse:
+    _require_importer(request)
     response = HttpResponse(services.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="enterprise-list-template.xlsx"'
     return response

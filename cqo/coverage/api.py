@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from cqo.accounts.api import ERRORS
@@ -234,40 +234,20 @@ def _file(kind: str) -> dict[str, object]:
     }
 
 
-def _download(r: reports.Report, kind: str, user: object, note: str = "") -> HttpResponse:
-    from cqo.audit.services import audit_record
-
-    audit_record(
-        actor=user,
-        action="export",
-        target_type="coverage_report",
-        target_id=r.region.code if r.region else "*",
-        target_repr=f"{r.label} {r.as_of.isoformat()} {kind}",
-        note=note,
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    code = r.region.code if r.region else "all"
-    if kind == "pdf":
-        response = HttpResponse(reports.to_pdf(r), content_type="application/pdf")
-    else:
-        response = HttpResponse(
-            reports.to_xlsx(r),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = (
-        f'attachment; filename="cqo-assessment-{code}-{r.as_of.isoformat()}-{stamp}.{kind}"'
-    )
-    return response
+def _download(request: HttpRequest, query: ReportQuery, kind: str) -> HttpResponse:
+    r = _report(request, query)
+    services.report_export_record(actor=actor(request), report=r, kind=kind)
+    return reports.download_response(r, kind)
 
 
 @router.get("/oversight/coverage/report.xlsx", response=ERRORS, openapi_extra=_file("xlsx"))
 def coverage_report_xlsx(request: HttpRequest, query: Query[ReportQuery]) -> HttpResponse:
-    return _download(_report(request, query), "xlsx", actor(request))
+    return _download(request, query, "xlsx")
 
 
 @router.get("/oversight/coverage/report.pdf", response=ERRORS, openapi_extra=_file("pdf"))
 def coverage_report_pdf(request: HttpRequest, query: Query[ReportQuery]) -> HttpResponse:
-    return _download(_report(request, query), "pdf", actor(request))
+    return _download(request, query, "pdf")
 
 
 # Training compliance (SPEC §8) ------------------------------------------------------------------
@@ -374,9 +354,14 @@ def target_save(request: HttpRequest, body: RegionTargetIn) -> RegionTargetOut:
     user = actor(request)
     if not selectors.can_view(user):
         raise PermissionDenied
-    data = body.dict()
-    data["share"] = repr(body.share)
-    return _target_out(services.target_save(actor=user, data=data))
+    entry = services.TargetEntry(
+        region=body.region,
+        metric=body.metric,
+        year=body.year,
+        share=Decimal(repr(body.share)),
+        note=body.note,
+    )
+    return _target_out(services.target_save(actor=user, entry=entry))
 
 
 @router.delete(
@@ -388,7 +373,7 @@ def target_delete(request: HttpRequest, target_id: uuid.UUID) -> Status[None]:
     user = actor(request)
     if not selectors.can_view(user):
         raise PermissionDenied
-    target = selectors.target_list(user, None).filter(public_id=target_id).first()
+    target = selectors.target_get(user, target_id)
     if target is None:
         raise Http404
     services.target_delete(actor=user, target=target)

@@ -4,6 +4,7 @@ maintained aggregate built over the demo registry so the pages answer from it.""
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from typing import Any
 
 from cqo.coverage import aggregate, services
@@ -30,10 +31,10 @@ def build_coverage_showcase(rng: random.Random, users: dict[str, Any]) -> None:
         (xian, "610113", "msme", 2025, f"{rng.choice([0.7, 0.75, 0.8])}", "西安市局下达：雁塔区"),
     ]
     for actor, region, metric, year, share, note in entries:
-        services.target_save(
-            actor=actor,
-            data={"region": region, "metric": metric, "year": year, "share": share, "note": note},
+        entry = services.TargetEntry(
+            region=region, metric=metric, year=year, share=Decimal(share), note=note
         )
+        services.target_save(actor=actor, entry=entry)
     aggregate.rebuild()
 
 

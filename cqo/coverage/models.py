@@ -4,7 +4,7 @@ coverage answers (SPEC §8, §12.8–§12.10, §12.12).
 The aggregate (``Cell``, ``CellCount``, ``NewCqoCount`` plus the per-enterprise ``EntState``,
 ``Span`` and per-person ``FirstFiling`` it is maintained from) is a cache of the registry: it is
 rebuilt by ``manage.py coverage_refresh`` and kept current from the audit trail (see
-``cqo/coverage/aggregate.py``); the answers it gives are exactly those of the live query.
+``cqo/coverage/aggregate/``); the answers it gives are exactly those of the live query.
 """
 
 from __future__ import annotations

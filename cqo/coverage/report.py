@@ -18,11 +18,13 @@ from typing import Any
 import xlsxwriter
 from django.conf import settings
 from django.db.models import Q
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
+from cqo.accounts.models import User
 from cqo.coverage import aggregate, selectors
 from cqo.hours.selectors import compliance_rows
 from cqo.lib.pdf import html_to_pdf
@@ -113,7 +115,7 @@ def _in_region(region: Region | None, prefix: str) -> Q:
     return selectors.region_q(region, prefix)
 
 
-def timeliness(user: Any, region: Region | None, as_of: dt.date) -> Timeliness:
+def timeliness(user: User, region: Region | None, as_of: dt.date) -> Timeliness:
     """Filing timeliness (SPEC §3 "filings overdue"; the due period is CQO_FILING_DUE_DAYS, as
     on the registry's 指导督促 page): filings of the year filed within the period after the
     appointment's start, and the appointments overdue on the as-of date."""
@@ -137,7 +139,7 @@ def timeliness(user: Any, region: Region | None, as_of: dt.date) -> Timeliness:
     return Timeliness(due, n, ok, overdue, returned)
 
 
-def plans(user: Any, region: Region | None, year: int) -> list[PlanRow]:
+def plans(user: User, region: Region | None, year: int) -> list[PlanRow]:
     """The year's training plans of the region's regulators and those below (planned vs held
     sessions, cqo/training)."""
     qs = TrainingPlan.objects.filter(year=year, region__isnull=False)
@@ -164,7 +166,7 @@ def _child(region: Region | None, code: str) -> str:
     return ""  # a county: its total is its only row
 
 
-def training_compliance(user: Any, region: Region | None, year: int) -> list[ComplianceRow]:
+def training_compliance(user: User, region: Region | None, year: int) -> list[ComplianceRow]:
     """Share of serving CQOs meeting their yearly 学时 (cqo/hours), by child region and by tier
     (the highest tier of a valid training certificate held; "" for none) — the first row is
     the region's total."""
@@ -198,7 +200,7 @@ def training_compliance(user: Any, region: Region | None, year: int) -> list[Com
     return out
 
 
-def build(user: Any, region_code: str | None, as_of: dt.date) -> Report:
+def build(user: User, region_code: str | None, as_of: dt.date) -> Report:
     cov = selectors.coverage(user, region_code, as_of, "group")
     region = cov.region
     label = region_label(region.code) if region else _("全国")
@@ -228,12 +230,14 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
+Sheet = tuple[str, list[str], list[list[Any]]]  # name, headers, rows
+
+
 def to_xlsx(r: Report) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#E7EEF7", "border": 1})
-
-    def sheet(name: str, headers: list[str], rows: list[list[Any]]) -> None:
+    for name, headers, rows in [*_coverage_sheets(r), *_delivery_sheets(r)]:
         ws = book.add_worksheet(name[:31])
         ws.write_string(0, 0, f"{r.label} · {_('截止日期')} {r.as_of.isoformat()}")
         for c, h in enumerate(headers):
@@ -245,73 +249,80 @@ def to_xlsx(r: Report) -> bytes:
                     ws.write_number(i, c, v)
                 elif v is not None:
                     ws.write_string(i, c, str(v))
-
-    labels = selectors.metric_labels()
-    sheet(
-        _("覆盖率与目标"),
-        [
-            _("口径"),
-            _("已建立制度企业数"),
-            _("企业总数"),
-            _("覆盖率"),
-            _("目标"),
-            _("目标年度"),
-            _("进度要求"),
-            _("目标依据"),
-            _("名录截止日期"),
-        ],
-        [
-            [
-                labels[x.metric],
-                x.numerator,
-                x.denominator,
-                _pct(x.share),
-                _pct(x.target),
-                x.target_year or "",
-                _pct(x.path),
-                x.target_clause,
-                x.list_as_of.isoformat() if x.list_as_of else _("手工登记"),
-            ]
-            for x in r.coverage.rows
-        ],
-    )
-    sheet(
-        _("新增首席质量官"),
-        [_("年度"), _("新增"), _("其中接替前任"), _("年度目标")],
-        [[n.year, n.new_cqos, n.replacements, n.target or ""] for n in r.coverage.new_cqos],
-    )
-    t = r.timeliness
-    sheet(
-        _("备案及时性"),
-        [
-            _("本年已备案"),
-            _("按期备案"),
-            _("按期率"),
-            _("逾期未备案"),
-            _("被退回"),
-            _("期限（天）"),
-        ],
-        [[t.filed, t.on_time, _pct(t.share), t.overdue, t.returned, t.due_days]],
-    )
-    sheet(
-        _("培训计划完成"),
-        [_("行政区划"), _("制定单位"), _("计划期数"), _("已举办期数"), _("完成率")],
-        [
-            [region_label(p.region), p.organisation, p.planned, p.delivered, _pct(p.share)]
-            for p in r.plans
-        ],
-    )
-    tiers = tier_labels()
-    sheet(
-        _("学时达标"),
-        [_("地区"), _("培训层级"), _("应达标人数"), _("已达标人数"), _("达标率")],
-        [
-            [c.label, tiers.get(c.tier, c.tier), c.required, c.met, _pct(c.share)]
-            for c in r.compliance
-        ],
-    )
     book.close()
     return buf.getvalue()
+
+
+def _coverage_sheets(r: Report) -> list[Sheet]:
+    labels = selectors.metric_labels()
+    headers = [
+        _("口径"),
+        _("已建立制度企业数"),
+        _("企业总数"),
+        _("覆盖率"),
+        _("目标"),
+        _("目标年度"),
+        _("进度要求"),
+        _("目标依据"),
+        _("名录截止日期"),
+    ]
+    rows: list[list[Any]] = [
+        [
+            labels[x.metric],
+            x.numerator,
+            x.denominator,
+            _pct(x.share),
+            _pct(x.target),
+            x.target_year or "",
+            _pct(x.path),
+            x.target_clause,
+            x.list_as_of.isoformat() if x.list_as_of else _("手工登记"),
+        ]
+        for x in r.coverage.rows
+    ]
+    return [
+        (_("覆盖率与目标"), headers, rows),
+        (
+            _("新增首席质量官"),
+            [_("年度"), _("新增"), _("其中接替前任"), _("年度目标")],
+            [[n.year, n.new_cqos, n.replacements, n.target or ""] for n in r.coverage.new_cqos],
+        ),
+    ]
+
+
+def _delivery_sheets(r: Report) -> list[Sheet]:
+    t = r.timeliness
+    tiers = tier_labels()
+    return [
+        (
+            _("备案及时性"),
+            [
+                _("本年已备案"),
+                _("按期备案"),
+                _("按期率"),
+                _("逾期未备案"),
+                _("被退回"),
+                _("期限（天）"),
+            ],
+            [[t.filed, t.on_time, _pct(t.share), t.overdue, t.returned, t.due_days]],
+        ),
+        (
+            _("培训计划完成"),
+            [_("行政区划"), _("制定单位"), _("计划期数"), _("已举办期数"), _("完成率")],
+            [
+                [region_label(p.region), p.organisation, p.planned, p.delivered, _pct(p.share)]
+                for p in r.plans
+            ],
+        ),
+        (
+            _("学时达标"),
+            [_("地区"), _("培训层级"), _("应达标人数"), _("已达标人数"), _("达标率")],
+            [
+                [c.label, tiers.get(c.tier, c.tier), c.required, c.met, _pct(c.share)]
+                for c in r.compliance
+            ],
+        ),
+    ]
 
 
 def to_pdf(r: Report) -> bytes:
@@ -326,3 +337,20 @@ def to_pdf(r: Report) -> bytes:
         },
     )
     return html_to_pdf(html)
+
+
+def download_response(r: Report, kind: str) -> HttpResponse:
+    """The report as a PDF or xlsx attachment, named by region, date and the day it was made."""
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    code = r.region.code if r.region else "all"
+    if kind == "pdf":
+        response = HttpResponse(to_pdf(r), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            to_xlsx(r),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cqo-assessment-{code}-{r.as_of.isoformat()}-{stamp}.{kind}"'
+    )
+    return response

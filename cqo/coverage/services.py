@@ -16,94 +16,77 @@ province-wide; shaanxi-2021 §六(一): the province assigns the tasks).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cqo.accounts import access
-from cqo.accounts.models import Role, User
+from cqo.accounts.models import User
 from cqo.audit.services import audit_record, diff, snapshot
-from cqo.coverage import rules
+from cqo.coverage import rules, selectors
 from cqo.coverage.models import Metric, RegionTarget
+from cqo.coverage.report import Report
 from cqo.lib import bounds, clock
-from cqo.lib.errors import Data, Errors, text
+from cqo.lib.errors import Errors
 from cqo.reference.models import Region
 
 FIELDS = ["region_id", "metric", "year", "share", "note", "set_by_level", "set_by_region_id"]
 
 
-def setter_of(user: User, region: Region) -> tuple[str, Region]:
-    """The level and region a target entered by ``user`` for ``region`` is set by: the
-    regulator's own, or for the platform admin the province of the region."""
-    if user.role == Role.REGULATOR and user.region is not None:
-        return user.region.level, user.region
-    return Region.Level.PROVINCE, Region.objects.get(code=region.province_code)
+@dataclass(frozen=True, kw_only=True)
+class TargetEntry:
+    """A target as entered: the region's GB/T 2260 code, the metric, the year and the share
+    (0–1); ``year`` and ``share`` are None where what was entered is not a number."""
+
+    region: str
+    metric: str
+    year: int | None
+    share: Decimal | None
+    note: str = ""
 
 
-def _rank(level: str) -> int:
-    return RegionTarget.RANKS.get(level, 0)
+@dataclass(frozen=True)
+class _Clean:
+    region: Region
+    metric: str
+    year: int
+    share: Decimal
+    note: str
 
 
-def can_enter_for(user: Any, region: Region) -> bool:
-    """Whether ``user`` may enter a target for ``region`` (strictly below the user's region)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if region.level == Region.Level.PROVINCE:
-        return False  # the province's targets are the pack's (SPEC §12.10)
-    if user.is_platform_admin:
-        return True
-    if user.role != Role.REGULATOR or user.region is None:
-        return False
-    return user.region.code != region.code and access.region_contains(user, region)
-
-
-def _clean(errors: Errors, data: Data, *, actor: User) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    code = text(data, "region")
+def _clean(errors: Errors, entry: TargetEntry, *, actor: User) -> _Clean:
+    code = entry.region.replace("\x00", "").strip()
     region = Region.objects.filter(code=code).first() if code else None
     if region is None:
         errors.add("region", _("请选择市或县（区）"))
     elif region.level == Region.Level.PROVINCE:
         errors.add("region", _("省级目标以政策包为准，只能为市、县（区）录入目标"))
-    elif not can_enter_for(actor, region):
+    elif not selectors.can_enter_for(actor, region):
         errors.add("region", _("只能为本辖区下级的市、县（区）录入目标"))
-    out["region"] = region
-    metric = text(data, "metric")
-    if metric not in Metric.values:
+    if entry.metric not in Metric.values:
         errors.add("metric", _("请选择统计口径"))
-    out["metric"] = metric
-    try:
-        year = int(text(data, "year"))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-        out["year"] = year
-    except ValueError:
+    if entry.year is None or not 2000 <= entry.year <= 2100:
         errors.add("year", _("年度应为 2000—2100 之间的整数"))
-    try:
-        share = Decimal(text(data, "share"))
-        if not (share.is_finite() and Decimal(0) < share <= Decimal(1)):
-            raise InvalidOperation
-        out["share"] = share.quantize(Decimal("0.0001"))
-    except InvalidOperation:
+    share = entry.share
+    if share is None or not (share.is_finite() and Decimal(0) < share <= Decimal(1)):
         errors.add("share", _("目标覆盖率应大于 0 且不超过 100%"))
-    note = text(data, "note")
+    note = entry.note.replace("\x00", "").strip()
     if message := bounds.too_long(RegionTarget, "note", note):
         errors.add("note", message)
-    out["note"] = note
-    return out
+    errors.raise_if_any()  # what follows was checked above
+    share = cast(Decimal, share).quantize(Decimal("0.0001"))
+    return _Clean(cast(Region, region), entry.metric, cast(int, entry.year), share, note)
 
 
 def _stricter_than_above(
-    errors: Errors, *, region: Region, metric: str, year: int, share: Any, level: str
+    errors: Errors, *, region: Region, metric: str, year: int, share: Decimal, level: str
 ) -> None:
     """A lower level's target must ask for more than the targets of the levels above it ask
     for that year (their path on 31 December, cqo/coverage/rules.demand)."""
-    from cqo.coverage import selectors
-
-    rank = _rank(level)
+    rank = selectors.rank_of(level)
     if rank == 0:
         return
     goals = selectors.region_goals(region, clock.today(), above=rank)
@@ -135,37 +118,31 @@ def _stricter_than_above(
 
 
 @transaction.atomic
-def target_save(*, actor: User, data: Data) -> RegionTarget:
+def target_save(*, actor: User, entry: TargetEntry) -> RegionTarget:
     """Enter a target at the actor's level, or change the one that level entered for the
     region, metric and year; a lower level's must be stricter than those above it."""
     errors = Errors()
-    clean = _clean(errors, data, actor=actor)
-    errors.raise_if_any()
-    level, set_by = setter_of(actor, clean["region"])
+    clean = _clean(errors, entry, actor=actor)
+    level, set_by = selectors.setter_of(actor, clean.region)
     _stricter_than_above(
         errors,
-        region=clean["region"],
-        metric=clean["metric"],
-        year=clean["year"],
-        share=clean["share"],
+        region=clean.region,
+        metric=clean.metric,
+        year=clean.year,
+        share=clean.share,
         level=level,
     )
     errors.raise_if_any()
     existing = (
         RegionTarget.objects.select_for_update()
-        .filter(
-            region=clean["region"],
-            metric=clean["metric"],
-            year=clean["year"],
-            set_by_level=level,
-        )
+        .filter(region=clean.region, metric=clean.metric, year=clean.year, set_by_level=level)
         .first()
     )
     before = snapshot(existing, FIELDS) if existing else {}
     target = existing or RegionTarget(
-        region=clean["region"], metric=clean["metric"], year=clean["year"], set_by_level=level
+        region=clean.region, metric=clean.metric, year=clean.year, set_by_level=level
     )
-    target.share, target.note, target.entered_by = clean["share"], clean["note"], actor
+    target.share, target.note, target.entered_by = clean.share, clean.note, actor
     target.set_by_region = set_by
     try:
         with transaction.atomic():
@@ -184,20 +161,12 @@ def target_save(*, actor: User, data: Data) -> RegionTarget:
     return target
 
 
-def can_delete(user: Any, target: RegionTarget) -> bool:
-    """The level that set a target or one above it removes it; a lower level cannot."""
-    if not can_enter_for(user, target.region):
-        return False
-    level, _region = setter_of(user, target.region)
-    return _rank(level) <= target.rank
-
-
 @transaction.atomic
 def target_delete(*, actor: User, target: RegionTarget) -> None:
     """Remove an entered target: the region inherits again (SPEC §12.10)."""
-    if not can_enter_for(actor, target.region):
+    if not selectors.can_enter_for(actor, target.region):
         raise PermissionDenied(_("只能删除本辖区下级地区的目标"))
-    if not can_delete(actor, target):
+    if not selectors.can_delete(actor, target):
         raise PermissionDenied(
             _("该目标由%(setter)s设定，下级不能修改或删除") % {"setter": target.setter}
         )
@@ -212,3 +181,15 @@ def target_delete(*, actor: User, target: RegionTarget) -> None:
         note=_("删除目标，恢复沿用上级目标"),
     )
     target.delete()
+
+
+def report_export_record(*, actor: User, report: Report, kind: str, note: str = "") -> None:
+    """An assessment report taken out as a file: audited, like every export."""
+    audit_record(
+        actor=actor,
+        action="export",
+        target_type="coverage_report",
+        target_id=report.region.code if report.region else "*",
+        target_repr=f"{report.label} {report.as_of.isoformat()} {kind}",
+        note=note,
+    )

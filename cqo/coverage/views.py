@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +23,6 @@ from cqo.coverage import rules, selectors, services
 from cqo.coverage.models import Metric
 from cqo.lib import clock
 from cqo.policy.selectors import NoPackInForce
-from cqo.reference.selectors import region_label
 from cqo.registry.views._common import xlsx_response
 
 
@@ -38,106 +40,121 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
+@dataclass(frozen=True)
+class _Question:
+    region_code: str | None
+    as_of: dt.date
+    group_by: str
+    metric: str
+
+
+def _question(g: QueryDict) -> _Question:
+    group_by = g.get("group_by", "region")
+    metric = g.get("metric", "above_scale")
+    return _Question(
+        region_code=g.get("region", "").strip()[:6] or None,
+        as_of=_as_of(g.get("as_of", "")),
+        group_by=group_by if group_by in rules.GROUP_BYS else "region",
+        metric=metric if metric == "all" or metric in rules.METRICS else "above_scale",
+    )
+
+
 @login_required
 def coverage_page(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not selectors.can_view(user):
         raise PermissionDenied
-    g = request.GET
-    group_by = g.get("group_by", "region")
-    if group_by not in rules.GROUP_BYS:
-        group_by = "region"
-    metric = g.get("metric", "above_scale")
-    if metric != "all" and metric not in rules.METRICS:
-        metric = "above_scale"
-    as_of = _as_of(g.get("as_of", ""))
-    region_code = g.get("region", "").strip()[:6] or None
+    q = _question(request.GET)
     try:
-        c = selectors.coverage(user, region_code, as_of, group_by, metric)
+        c = selectors.coverage(user, q.region_code, q.as_of, q.group_by, q.metric)
     except NoPackInForce as exc:
-        return _unanswered(request, exc, as_of, region_code, group_by, metric)
-    labels = selectors.metric_labels()
-    statuses = {rules.ON_TRACK: _("达到进度"), rules.BEHIND: _("落后于进度")}
-
-    if g.get("export") == "xlsx":
-        headers = [
-            _("分组"),
-            _("口径"),
-            _("已建立制度企业数"),
-            _("企业总数"),
-            _("覆盖率"),
-            _("目标"),
-            _("目标年度"),
-            _("进度要求"),
-            _("状态"),
-            _("名录截止日期"),
-            _("手工登记企业数"),
-        ]
-        rows = [
-            (
-                r.label,
-                labels.get(r.metric, r.metric),
-                r.numerator,
-                r.denominator,
-                _pct(r.share),
-                _pct(r.target),
-                r.target_year or "",
-                _pct(r.path),
-                statuses.get(r.status or "", ""),
-                r.list_as_of.isoformat() if r.list_as_of else _("手工登记"),
-                r.hand_registered,
-            )
-            for r in c.rows
-        ]
-        return xlsx_response(request, "coverage", headers, rows, "coverage")
-
-    # the drill-down trail: the province and city above the region, as far as the scope allows
-    trail: list[dict[str, str]] = []
-    if c.region is not None:
-        for code in (c.region.province_code, c.region.city_code, c.region.code):
-            if code and code not in [t["code"] for t in trail]:
-                trail.append({"code": code, "label": region_label(code)})
-        own = user.region
-        if own is not None and not user.is_platform_admin:
-            codes = [t["code"] for t in trail]
-            trail = trail[codes.index(own.code) :] if own.code in codes else trail[-1:]
-    year = as_of.year
-    compliance = reports.training_compliance(user, c.region, year)
-    if g.get("export") == "training":
+        return _unanswered(request, exc, q.as_of, q.region_code, q.group_by, q.metric)
+    if request.GET.get("export") == "xlsx":
+        return _coverage_xlsx(request, c)
+    compliance = reports.training_compliance(user, c.region, q.as_of.year)
+    if request.GET.get("export") == "training":
         return _training_xlsx(request, compliance)
-    chart: dict[str, Any] | None = None
-    if group_by == "region" and c.rows:
-        chart = {
-            "labels": [r.label for r in c.rows],
-            "shares": [round((r.share or 0) * 100, 1) for r in c.rows],
-            "path": [None if r.path is None else round(r.path * 100, 1) for r in c.rows],
-            "name": labels.get(metric, metric),
-            "pathName": _("进度要求"),
-        }
-    return render(
-        request,
-        "coverage/coverage.html",
-        {
-            "c": c,
-            "trail": trail,
-            "group_by": group_by,
-            "metric": metric,
-            "metrics": [("all", labels["all"])] + [(m, labels[m]) for m in rules.METRICS],
-            "tabs": [
-                ("region", _("按行政区划")),
-                ("section", _("按行业门类")),
-                ("size", _("按企业规模")),
-                ("group", _("按目标口径")),
-            ],
-            "labels": labels,
-            "statuses": statuses,
-            "region_code": c.region.code if c.region else "",
-            "chart": chart,
-            "compliance": compliance,
-            "tiers": reports.tier_labels(),
-            "year": year,
-        },
-    )
+    context = _coverage_context(c, q, compliance, selectors.coverage_trail(user, c.region))
+    return render(request, "coverage/coverage.html", context)
+
+
+def _statuses() -> dict[str, str]:
+    return {rules.ON_TRACK: _("达到进度"), rules.BEHIND: _("落后于进度")}
+
+
+def _coverage_xlsx(request: AuthedHttpRequest, c: selectors.Coverage) -> HttpResponse:
+    labels, statuses = selectors.metric_labels(), _statuses()
+    headers = [
+        _("分组"),
+        _("口径"),
+        _("已建立制度企业数"),
+        _("企业总数"),
+        _("覆盖率"),
+        _("目标"),
+        _("目标年度"),
+        _("进度要求"),
+        _("状态"),
+        _("名录截止日期"),
+        _("手工登记企业数"),
+    ]
+    rows = [
+        (
+            r.label,
+            labels.get(r.metric, r.metric),
+            r.numerator,
+            r.denominator,
+            _pct(r.share),
+            _pct(r.target),
+            r.target_year or "",
+            _pct(r.path),
+            statuses.get(r.status or "", ""),
+            r.list_as_of.isoformat() if r.list_as_of else _("手工登记"),
+            r.hand_registered,
+        )
+        for r in c.rows
+    ]
+    return xlsx_response(request, "coverage", headers, rows, "coverage")
+
+
+def _chart(c: selectors.Coverage, metric: str, labels: dict[str, str]) -> dict[str, Any] | None:
+    if c.group_by != "region" or not c.rows:
+        return None
+    return {
+        "labels": [r.label for r in c.rows],
+        "shares": [round((r.share or 0) * 100, 1) for r in c.rows],
+        "path": [None if r.path is None else round(r.path * 100, 1) for r in c.rows],
+        "name": labels.get(metric, metric),
+        "pathName": _("进度要求"),
+    }
+
+
+def _coverage_context(
+    c: selectors.Coverage,
+    q: _Question,
+    compliance: list[reports.ComplianceRow],
+    trail: list[dict[str, str]],
+) -> dict[str, Any]:
+    labels = selectors.metric_labels()
+    return {
+        "c": c,
+        "trail": trail,
+        "group_by": q.group_by,
+        "metric": q.metric,
+        "metrics": [("all", labels["all"])] + [(m, labels[m]) for m in rules.METRICS],
+        "tabs": [
+            ("region", _("按行政区划")),
+            ("section", _("按行业门类")),
+            ("size", _("按企业规模")),
+            ("group", _("按目标口径")),
+        ],
+        "labels": labels,
+        "statuses": _statuses(),
+        "region_code": c.region.code if c.region else "",
+        "chart": _chart(c, q.metric, labels),
+        "compliance": compliance,
+        "tiers": reports.tier_labels(),
+        "year": q.as_of.year,
+    }
 
 
 def _unanswered(
@@ -189,9 +206,30 @@ def report_download(request: AuthedHttpRequest) -> HttpResponse:
         r = reports.build(user, region_code, as_of)
     except NoPackInForce as exc:
         return _unanswered(request, exc, as_of, region_code)
-    from cqo.coverage.api import _download
+    services.report_export_record(actor=user, report=r, kind=kind, note=request.GET.urlencode())
+    return reports.download_response(r, kind)
 
-    return _download(r, kind, user, request.GET.urlencode())
+
+_TARGET_FIELDS = ("region", "metric", "year", "share", "note")
+
+
+def _entry(values: dict[str, str]) -> services.TargetEntry:
+    """The form's values as the service takes them; the form takes the share in percent."""
+    try:
+        year: int | None = int(values["year"].strip())
+    except ValueError:
+        year = None
+    try:
+        share: Decimal | None = Decimal(str(float(values["share"]) / 100))
+    except ValueError:
+        share = None
+    return services.TargetEntry(
+        region=values["region"],
+        metric=values["metric"].strip(),
+        year=year,
+        share=share,
+        note=values["note"],
+    )
 
 
 @login_required
@@ -203,24 +241,24 @@ def targets_page(request: AuthedHttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     values: dict[str, str] = {}
     if request.method == "POST":
-        values = {k: request.POST.get(k, "") for k in ("region", "metric", "year", "share", "note")}
-        data = dict(values)
-        try:  # the form takes a percentage
-            data["share"] = str(float(values["share"]) / 100)
-        except ValueError:
-            data["share"] = "x"
+        values = {k: request.POST.get(k, "") for k in _TARGET_FIELDS}
         try:
-            services.target_save(actor=user, data=data)
+            services.target_save(actor=user, entry=_entry(values))
         except ValidationError as exc:
             errors = exc.message_dict
         else:
             messages.success(request, _("目标已保存"))
             return redirect("coverage:targets")
+    return _targets(request, values, errors)
+
+
+def _targets(
+    request: AuthedHttpRequest, values: dict[str, str], errors: dict[str, list[str]]
+) -> HttpResponse:
+    user = request.user
     q = request.GET.get("region", "").strip()[:6]
-    qs = selectors.target_list(user, q or None)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    for t in page:  # a lower level may not remove a higher level's target
-        t.deletable = services.can_delete(user, t)
+    page = Paginator(selectors.target_list(user, q or None), 50).get_page(request.GET.get("page"))
+    selectors.with_deletable(user, page)
     return render(
         request,
         "coverage/targets.html",
@@ -241,7 +279,7 @@ def targets_page(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def target_delete(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     user = request.user
-    target = selectors.target_list(user, None).filter(public_id=_uuid(public_id)).first()
+    target = selectors.target_get(user, _uuid(public_id))
     if target is None:
         raise Http404
     try:
@@ -253,9 +291,7 @@ def target_delete(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     return redirect("coverage:targets")
 
 
-def _uuid(value: str) -> Any:
-    import uuid
-
+def _uuid(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError as exc:

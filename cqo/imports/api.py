@@ -16,6 +16,7 @@ from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from cqo.accounts.api import ERRORS
+from cqo.accounts.models import User
 from cqo.imports import selectors, services
 from cqo.imports.models import EnterpriseList
 from cqo.lib import dates
@@ -78,7 +79,7 @@ class ListPage(Schema):
 
 
 def _out(lst: EnterpriseList) -> ListOut:
-    done, total = services.progress_of(lst)
+    done, total = selectors.progress_of(lst)
     return ListOut(
         id=lst.public_id,
         region=lst.region_id,
@@ -104,9 +105,9 @@ def _out(lst: EnterpriseList) -> ListOut:
     )
 
 
-def _importer(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _importer(request: HttpRequest) -> User:
     user = actor(request)
-    if not services.may_import(user):
+    if not selectors.may_import(user):
         raise PermissionDenied
     return user
 

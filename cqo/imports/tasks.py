@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
-from cqo.imports import services
+from cqo.imports import job
 
 
 @shared_task(name="cqo.imports.tasks.run_import", bind=True, acks_late=True)
@@ -15,4 +15,4 @@ def run_import(self: Any, list_id: int) -> str:
     nothing; the broker then redelivers the task (acks late, rejected on worker loss) and the
     next worker starts the list again from its stored file."""
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    return services.run_import(list_id, retake=redelivered).status
+    return job.run_import(list_id, retake=redelivered).status

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_importer(request: AuthedHttpRequest) -> None:
-    if not services.may_import(request.user):
+    if not selectors.may_import(request.user):
         raise PermissionDenied
 
 
@@ -59,7 +59,7 @@ def list_index(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _context(lst: EnterpriseList) -> dict[str, Any]:
-    done, total = services.progress_of(lst)
+    done, total = selectors.progress_of(lst)
     percent = 100 if lst.finished else (round(done * 100 / total) if total else 0)
     return {"lst": lst, "done": done, "total": total, "percent": min(percent, 100)}
 
@@ -94,8 +94,8 @@ def list_errors(request: AuthedHttpRequest, public_id: uuid.UUID) -> FileRespons
 
 
 @login_required
-def template_download(request: HttpRequest) -> HttpResponse:
-    _require_importer(request)  # type: ignore[arg-type]
+def template_download(request: AuthedHttpRequest) -> HttpResponse:
+    _require_importer(request)
     response = HttpResponse(services.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="enterprise-list-template.xlsx"'
     return response

@@ -24,7 +24,7 @@ from cqo.reference.selectors import region_label
 from cqo.registry import forms as registry_forms
 from cqo.registry import selectors as registry
 from cqo.registry.views._common import page_of
-from cqo.talent.services import recommender_kind
+from cqo.talent.selectors import recommender_kind
 
 # Home -------------------------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ _SCOPES = [
 class SearchRow(models.Model):
     """One row per person and character of the name (plus one with ``gram`` "" for searches
     without a name): where the person serves now, and what the search filters on. A cache of
-    the registry kept by cqo/talent/index.py from the audit trail; never edited by hand."""
+    the registry kept by cqo/talent/index/ from the audit trail; never edited by hand."""
 
     gram = models.CharField(max_length=1)
     person = models.ForeignKey(
@@ -145,7 +145,7 @@ class SearchTally(models.Model):
     """How many persons share one place and one set of filter values (the ``gram`` "" rows of
     SearchRow, grouped): a count without a name or a level sums the tallies in scope — a few
     thousand rows for a province instead of a million index entries. Kept with SearchRow by
-    cqo/talent/index.py; never edited by hand."""
+    cqo/talent/index/; never edited by hand."""
 
     region = models.CharField(max_length=6)
     city = models.CharField(max_length=6)
@@ -176,7 +176,7 @@ class SearchLink(models.Model):
     moved, or whose only appointment is a draft). A link carries the person's name, place and
     filter values too, so a regulator's search reads the persons its links bring in from one
     index range of this table, beside its place's range of SearchRow. Kept with SearchRow by
-    cqo/talent/index.py; never edited by hand."""
+    cqo/talent/index/; never edited by hand."""
 
     person = models.ForeignKey(
         "registry.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False

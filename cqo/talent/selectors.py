@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cqo.accounts import access
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.lib import clock
 from cqo.reference.models import Industry, Region
 from cqo.registry.models import Appointment, Person
@@ -32,7 +32,7 @@ ANNOTATIONS = (
 )
 
 
-def person_scope(user: Any) -> Q:
+def person_scope(user: User) -> Q:
     """Whose pool entries a user may open: the persons of access.person_q, and for a
     certification body the persons it recommended (it is sent to the entry it made)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -42,7 +42,7 @@ def person_scope(user: Any) -> Q:
     return _person_q(user)
 
 
-def _person_q(user: Any) -> Q:
+def _person_q(user: User) -> Q:
     """access.person_q as a filter on persons. For a regulator an EXISTS per person rather than
     a join of every appointment into an IN list (the search stays fast at a million persons):
     the same persons."""
@@ -89,7 +89,7 @@ def _annotated(qs: QuerySet[Person]) -> QuerySet[Person]:
 
 
 def _latest_filing() -> QuerySet[Appointment]:
-    # the place of a person (cqo/talent/index.py): their latest filing that is not a draft
+    # the place of a person (cqo/talent/index/): their latest filing that is not a draft
     return (
         Appointment.objects.filter(person=OuterRef("pk"))
         .exclude(status=Appointment.Status.DRAFT)
@@ -177,11 +177,11 @@ class Found:
 PAGE = 500
 
 
-def search(*, user: Any, live: bool = False, **filters: Any) -> Found:
+def search(*, user: User, live: bool = False, **filters: Any) -> Found:
     """Persons in the viewer's scope by name (a Chinese substring), place (region subtree,
     GB/T 4754 section or division), years of quality work, capability level in force, pool
     state and training certificate; in name order. From the search index when it is current
-    (cqo/talent/index.py), else (or with ``live``) the same answer from the registry."""
+    (cqo/talent/index/), else (or with ``live``) the same answer from the registry."""
     f = Filters(**filters)
     if not live and index.ensure_fresh():
         return _index_found(user, f)
@@ -196,7 +196,7 @@ def _level_rank(level: str) -> int:
     return index.LEVELS.get(level, 0)
 
 
-def _index_found(user: Any, f: Filters) -> Found:
+def _index_found(user: User, f: Filters) -> Found:
     q = f.q.strip().casefold()
     # the filters, in the columns SearchRow and SearchTally share
     where: list[Q] = []
@@ -256,7 +256,7 @@ def _linked_rows(links: QuerySet[Any], f: Filters) -> QuerySet[Any]:
     return links.values_list("name", "person_id")
 
 
-def _place_scope(user: Any) -> bool:
+def _place_scope(user: User) -> bool:
     """Whether the index scope is a place (or nothing) rather than a list of persons."""
     authenticated = getattr(user, "is_authenticated", False) and user.is_active
     return not authenticated or user.is_platform_admin or user.role in _PLACE_ROLES
@@ -273,7 +273,7 @@ def _index_region(region: Region, prefix: str = "") -> Q:
 _PLACE_ROLES = (Role.REGULATOR, Role.DEPARTMENT)
 
 
-def _index_scope(user: Any) -> tuple[Q, QuerySet[Any] | None, QuerySet[Any] | None]:
+def _index_scope(user: User) -> tuple[Q, QuerySet[Any] | None, QuerySet[Any] | None]:
     """Whom a user searches among: exactly the persons of access.person_q. On the index (whose
     rows hold the place) that is the rows whose place is in the scope and the persons links
     bring in: for a regulator the SearchLink rows of persons placed outside its region (one
@@ -290,7 +290,7 @@ def _index_scope(user: Any) -> tuple[Q, QuerySet[Any] | None, QuerySet[Any] | No
         return Q(pk__in=[]), None, None
     place = _index_region(user.region)
     if user.role == Role.REGULATOR:
-        level = {Region.Level.PROVINCE: "province", Region.Level.CITY: "city"}
+        level: dict[str, str] = {Region.Level.PROVINCE: "province", Region.Level.CITY: "city"}
         at = level.get(user.region.level, "region")
         links = SearchLink.objects.filter(place, **{f"out_{at}": True, f"first_{at}": True})
         return place, links if links.exists() else None, None
@@ -308,7 +308,7 @@ def _index_scope(user: Any) -> tuple[Q, QuerySet[Any] | None, QuerySet[Any] | No
     return place, None, found.values("person_id") if found.exists() else None
 
 
-def _live_ids(user: Any, f: Filters) -> QuerySet[Any]:
+def _live_ids(user: User, f: Filters) -> QuerySet[Any]:
     """The same answer from the registry: the place, level and state of every person derived in
     the query (exact; seconds at a million persons)."""
     from cqo.training.models import TrainingCertificate
@@ -374,7 +374,7 @@ def _industry_codes(codes: list[str]) -> list[str]:
     )
 
 
-def entry_get(*, user: Any, public_id: Any) -> TalentEntry:
+def entry_get(*, user: User, public_id: Any) -> TalentEntry:
     try:
         entry = TalentEntry.objects.select_related(
             "person", "province", "recommended_by", "decided_by"
@@ -386,3 +386,58 @@ def entry_get(*, user: Any, public_id: Any) -> TalentEntry:
     ):
         raise Http404
     return entry
+
+
+# Who recommends and decides (cqo/talent/services.py) ----------------------------------------
+
+
+def province_of(person: Person) -> Region | None:
+    """The province whose pool the person belongs to: that of their latest appointment's
+    enterprise, else of the region they registered in."""
+    appt = (
+        Appointment.objects.filter(person=person)
+        .exclude(status=Appointment.Status.DRAFT)
+        .select_related("enterprise__region")
+        .order_by("-start_date")
+        .first()
+    )
+    region = appt.enterprise.region if appt else person.region
+    if region is None:
+        return None
+    return Region.objects.get(code=region.province_code)
+
+
+def recommender_kind(actor: User, person: Person) -> str | None:
+    if actor.role == Role.CERTIFIER:
+        return TalentEntry.Recommender.CERTIFIER
+    if (
+        actor.role == Role.REGULATOR
+        and Person.objects.filter(access.person_q(actor), pk=person.pk).exists()
+    ):
+        return TalentEntry.Recommender.REGULATOR
+    if (
+        actor.role == Role.ENTERPRISE
+        and actor.enterprise_id is not None
+        and person.appointments.filter(enterprise_id=actor.enterprise_id).exists()
+    ):
+        return TalentEntry.Recommender.ENTERPRISE
+    return None
+
+
+def can_decide(actor: User, entry: TalentEntry) -> bool:
+    """The pool is the province's: its provincial regulator (or the platform admin) decides."""
+    if actor.is_platform_admin:
+        return True
+    region = actor.region
+    return (
+        actor.role == Role.REGULATOR
+        and region is not None
+        and region.level == Region.Level.PROVINCE
+        and region.code == entry.province_id
+    )
+
+
+def may_search_pages(user: User) -> bool:
+    """The search pages are the regulators', departments', enterprises' and certifiers'; a CQO
+    or a trainer has no pool to search."""
+    return user.role not in (Role.CQO, Role.TRAINER)

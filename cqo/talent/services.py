@@ -8,49 +8,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqo.accounts import access
-from cqo.accounts.models import Role, User
+from cqo.accounts.models import User
 from cqo.audit.services import audit_record
 from cqo.lib import bounds
-from cqo.reference.models import Region
-from cqo.registry.models import Appointment, Person
+from cqo.registry.models import Person
+from cqo.talent import selectors
 from cqo.talent.models import TalentEntry
 
 
-def province_of(person: Person) -> Region | None:
-    """The province whose pool the person belongs to: that of their latest appointment's
-    enterprise, else of the region they registered in."""
-    appt = (
-        Appointment.objects.filter(person=person)
-        .exclude(status=Appointment.Status.DRAFT)
-        .select_related("enterprise__region")
-        .order_by("-start_date")
-        .first()
-    )
-    region = appt.enterprise.region if appt else person.region
-    if region is None:
-        return None
-    return Region.objects.get(code=region.province_code)
-
-
-def recommender_kind(actor: User, person: Person) -> str | None:
-    if actor.role == Role.CERTIFIER:
-        return TalentEntry.Recommender.CERTIFIER
-    if (
-        actor.role == Role.REGULATOR
-        and Person.objects.filter(access.person_q(actor), pk=person.pk).exists()
-    ):
-        return TalentEntry.Recommender.REGULATOR
-    if (
-        actor.role == Role.ENTERPRISE
-        and actor.enterprise_id is not None
-        and person.appointments.filter(enterprise_id=actor.enterprise_id).exists()
-    ):
-        return TalentEntry.Recommender.ENTERPRISE
-    return None
-
-
-def _audit(actor: User, entry: TalentEntry, action: str, changes: dict, note: str = "") -> None:
+def _audit(
+    actor: User,
+    entry: TalentEntry,
+    action: str,
+    changes: dict[str, list[str | None]],
+    note: str = "",
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -64,7 +36,7 @@ def _audit(actor: User, entry: TalentEntry, action: str, changes: dict, note: st
 
 @transaction.atomic
 def recommend(*, actor: User, person: Person, reason: str) -> TalentEntry:
-    kind = recommender_kind(actor, person)
+    kind = selectors.recommender_kind(actor, person)
     if kind is None:
         raise PermissionDenied(_("只有认定机构、辖区市场监管部门或所在企业可以推荐"))
     reason = (reason or "").strip()
@@ -72,7 +44,7 @@ def recommend(*, actor: User, person: Person, reason: str) -> TalentEntry:
         raise ValidationError({"reason": _("请写明推荐理由（至少4个字）")})
     if message := bounds.too_long(TalentEntry, "reason", reason):
         raise ValidationError({"reason": message})
-    province = province_of(person)
+    province = selectors.province_of(person)
     if province is None:
         raise ValidationError({"person": _("该人员没有所在地区，无法确定所属省级人才库")})
     entry = TalentEntry(
@@ -99,22 +71,9 @@ def recommend(*, actor: User, person: Person, reason: str) -> TalentEntry:
     return entry
 
 
-def can_decide(actor: User, entry: TalentEntry) -> bool:
-    """The pool is the province's: its provincial regulator (or the platform admin) decides."""
-    if actor.is_platform_admin:
-        return True
-    region = actor.region
-    return (
-        actor.role == Role.REGULATOR
-        and region is not None
-        and region.level == Region.Level.PROVINCE
-        and region.code == entry.province_id
-    )
-
-
 @transaction.atomic
 def decide(*, actor: User, entry: TalentEntry, admit: bool, note: str = "") -> TalentEntry:
-    if not can_decide(actor, entry):
+    if not selectors.can_decide(actor, entry):
         raise PermissionDenied(_("人才库入库由省级市场监管部门决定"))
     entry = TalentEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.state != TalentEntry.State.RECOMMENDED:

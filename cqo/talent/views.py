@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.lib.bounds import max_length
@@ -63,45 +62,17 @@ def _filters(request: AuthedHttpRequest) -> dict[str, Any]:
 
 @login_required
 def talent_search(request: AuthedHttpRequest) -> HttpResponse:
-    if request.user.role in (Role.CQO, Role.TRAINER):
+    if not selectors.may_search_pages(request.user):
         raise PermissionDenied
     f = _filters(request)
     qs = selectors.search(user=request.user, **f)
-    states = dict(TalentEntry.State.choices)
     if request.GET.get("export") == "xlsx":
-        headers = [
-            _("姓名"),
-            _("质量工作年限"),
-            _("学历"),
-            _("企业"),
-            _("行政区划"),
-            _("行业"),
-            _("培训合格证"),
-            _("能力等级"),
-            _("人才库状态"),
-        ]
-
-        def row(p: Any) -> tuple[Any, ...]:
-            # the annotations of selectors.search
-            ann = {k: getattr(p, k) for k in selectors.ANNOTATIONS}
-            return (
-                p.name,
-                p.quality_years,
-                p.get_education_display(),
-                ann["enterprise_name"] or "",
-                region_label(ann["enterprise_region"] or p.region_id),
-                ann["enterprise_industry"] or "",
-                _("有") if ann["certified_training"] else _("无"),
-                ann["certified_level"] or "",
-                str(states.get(ann["pool_state"], _("未推荐"))),
-            )
-
-        rows = (row(p) for p in qs.iterator())
-        return xlsx_response(request, "talent-pool", headers, rows, "talent_pool")
+        return _search_xlsx(request, qs)
     found = cast(Sequence[Any], qs)  # count() and slices, as Paginator reads them
     page: Page[Any] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    for p in page:  # the place the search filters on (cqo/talent/index.py)
+    for p in page:  # the place the search filters on (cqo/talent/index/)
         p.place_label = region_label(p.enterprise_region or p.region_id)
+    states = dict(TalentEntry.State.choices)
     return render(
         request,
         "talent/search.html",
@@ -109,10 +80,43 @@ def talent_search(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _search_xlsx(request: AuthedHttpRequest, qs: selectors.Found) -> HttpResponse:
+    states = dict(TalentEntry.State.choices)
+    headers = [
+        _("姓名"),
+        _("质量工作年限"),
+        _("学历"),
+        _("企业"),
+        _("行政区划"),
+        _("行业"),
+        _("培训合格证"),
+        _("能力等级"),
+        _("人才库状态"),
+    ]
+
+    def row(p: Any) -> tuple[Any, ...]:
+        # the annotations of selectors.search
+        ann = {k: getattr(p, k) for k in selectors.ANNOTATIONS}
+        return (
+            p.name,
+            p.quality_years,
+            p.get_education_display(),
+            ann["enterprise_name"] or "",
+            region_label(ann["enterprise_region"] or p.region_id),
+            ann["enterprise_industry"] or "",
+            _("有") if ann["certified_training"] else _("无"),
+            ann["certified_level"] or "",
+            str(states.get(ann["pool_state"], _("未推荐"))),
+        )
+
+    rows = (row(p) for p in qs.iterator())
+    return xlsx_response(request, "talent-pool", headers, rows, "talent_pool")
+
+
 @login_required
 def recommend(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     person = registry.person_get(user=request.user, public_id=public_id)
-    if services.recommender_kind(request.user, person) is None:
+    if selectors.recommender_kind(request.user, person) is None:
         raise PermissionDenied
     form = RecommendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +144,7 @@ def entry_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
         "talent/entry_detail.html",
         {
             "e": entry,
-            "can_decide": services.can_decide(request.user, entry)
+            "can_decide": selectors.can_decide(request.user, entry)
             and entry.state == TalentEntry.State.RECOMMENDED,
             "form": DecideForm(),
             "trail": audit_trail(target_type="talent_entry", target_id=str(entry.public_id)),

@@ -49,8 +49,9 @@ def as_(personas: Personas, client: Client) -> Any:
 
 
 def _target(p: Personas, region: str = COUNTY_A, share: str = "0.9", **kw: Any) -> RegionTarget:
-    data = {"region": region, "metric": "above_scale", "year": 2025, "share": share, **kw}
-    return services.target_save(actor=kw.pop("actor", p.province), data=data)
+    actor = kw.pop("actor", p.province)
+    data = {"region": region, "metric": "above_scale", "year": 2025, "share": Decimal(share), **kw}
+    return services.target_save(actor=actor, entry=services.TargetEntry(**data))
 
 
 # A. key industries ---------------------------------------------------------------------------
@@ -103,7 +104,9 @@ def test_a_superior_region_enters_targets_and_the_county_uses_them(personas: Per
     # a county inherits what was entered for its city, when nothing is entered for it
     services.target_save(
         actor=p.province,
-        data={"region": OTHER_CITY, "metric": "above_scale", "year": 2025, "share": "0.7"},
+        entry=services.TargetEntry(
+            region=OTHER_CITY, metric="above_scale", year=2025, share=Decimal("0.7")
+        ),
     )
     assert selectors.coverage(p.county_b, None, AS_OF, "group").rows[0].target == 0.7
     # changing it is one row, audited as an update
@@ -210,7 +213,7 @@ def test_a_city_s_target_must_exceed_the_province_wide_pack(personas: Personas):
     # a province's target for the city binds the city's targets for its counties
     services.target_save(
         actor=p.province,
-        data={"region": CITY, "metric": "msme", "year": 2025, "share": "0.7"},
+        entry=services.TargetEntry(region=CITY, metric="msme", year=2025, share=Decimal("0.7")),
     )
     with pytest.raises(ValidationError, match="陕西省（省级）"):
         _target(p, share="0.6", actor=p.city, metric="msme")
@@ -251,7 +254,9 @@ def test_targets_are_entered_only_for_regions_below_with_valid_values(personas: 
     with pytest.raises(ValidationError) as exc:
         services.target_save(
             actor=p.county_a,
-            data={"region": COUNTY_A, "metric": "above_scale", "year": 2025, "share": "0.5"},
+            entry=services.TargetEntry(
+                region=COUNTY_A, metric="above_scale", year=2025, share=Decimal("0.5")
+            ),
         )
     assert set(exc.value.message_dict) == {"region"}  # not its own
     with pytest.raises(ValidationError) as exc:
@@ -260,7 +265,9 @@ def test_targets_are_entered_only_for_regions_below_with_valid_values(personas: 
     with pytest.raises(ValidationError) as exc:
         services.target_save(
             actor=p.province,
-            data={"region": "610000", "metric": "x", "year": 1999, "share": "1.5"},
+            entry=services.TargetEntry(
+                region="610000", metric="x", year=1999, share=Decimal("1.5")
+            ),
         )
     assert set(exc.value.message_dict) == {"region", "metric", "year", "share"}
     # a city's target must be stricter than the province's (no pack target for 中小微 here)

@@ -26,7 +26,7 @@ from cqo.policy.rules import (
     Status,
 )
 
-PACKS_DIR = Path(schema.__file__).resolve().parent / "packs"
+PACKS_DIR = Path(schema.__file__).resolve().parent.parent / "packs"
 SHIPPED = [
     "shaanxi-2021",
     "jiangsu-2020",

@@ -27,7 +27,7 @@ from cqo.policy.rules import (
 from cqo.reference import enums
 from tests.policy.test_packs import SICHUAN_EXAMPLE
 
-PACKS_DIR = Path(schema.__file__).resolve().parent / "packs"
+PACKS_DIR = Path(schema.__file__).resolve().parent.parent / "packs"
 
 
 @functools.cache

@@ -1,8 +1,8 @@
-"""Coverage answers from the maintained aggregate (cqo/coverage/aggregate.py).
+"""Coverage answers from the maintained aggregate (cqo/coverage/aggregate/).
 
-The same numbers as the live query in cqo/coverage/selectors.py, read from ``Cell`` (counts per
-region node and attributes) and ``CellCount`` (covered counts by day: the latest row on or before
-the as-of date, one index seek per cell).
+The same numbers as the live query of cqo/coverage/selectors/answer.py, read from ``Cell``
+(counts per region node and attributes) and ``CellCount`` (covered counts by day: the latest row
+on or before the as-of date, one index seek per cell).
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q, Sum
 
 from cqo.accounts import access
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.coverage import aggregate, rules
 from cqo.coverage.models import Cell, CellCount, NewCqoCount
+from cqo.coverage.selectors.types import KeyConfig, KeyPlan, NewCqoYear
 from cqo.reference.models import Region
 
 SUFFIX = {
@@ -47,7 +49,7 @@ class Reader:
         where.append(f"({' OR '.join(parts) or '1 = 0'})")
 
     @staticmethod
-    def _key_cond(cfg: Any, params: list[Any]) -> str:
+    def _key_cond(cfg: KeyConfig, params: list[Any]) -> str:
         parts = []
         if cfg.divisions:
             parts.append(f"c.keydiv IN ({', '.join(['%s'] * len(cfg.divisions))})")
@@ -58,45 +60,10 @@ class Reader:
         return f"({' OR '.join(parts) or '1 = 0'})"
 
     def rows(
-        self, region: Region | None, key: str, metric: str, plan: Any, as_of: dt.date
+        self, region: Region | None, key: str, metric: str, plan: KeyPlan, as_of: dt.date
     ) -> dict[Any, dict[str, Any]]:
-        where: list[str] = []
-        params: list[Any] = []
         uniform = metric != "key_industry_msme" or not plan.exceptions
-        level_of: dict[str, str] = {Region.Level.PROVINCE: "p", Region.Level.CITY: "c"}
-        if region is None:
-            level, group = "p", "c.province_code"
-        elif key == "region" and region.level == Region.Level.PROVINCE:
-            level, group = "c", "c.city_code"
-            where.append("c.province_code = %s")
-            params.append(region.code)
-        elif key == "region" and region.level == Region.Level.CITY:
-            level, group = "r", "c.code"
-            where.append("c.city_code = %s")
-            params.append(region.code)
-        else:
-            level, group = level_of.get(region.level, "r"), "c.code"
-            where.append("c.code = %s")
-            params.append(region.code)
-        if not uniform:
-            # sub-regions with their own key industries: read the enterprises' own regions
-            level = "r"
-            if region is not None and where:
-                cols: dict[str, str] = {"province": "c.province_code", "city": "c.city_code"}
-                col = cols.get(str(region.level), "c.code")
-                where[-1] = f"{col} = %s"
-                params[-1] = region.code
-            if key == "region":
-                groups: dict[str, str] = {"": "c.province_code", "province": "c.city_code"}
-                group = groups.get(str(region.level) if region is not None else "", "c.code")
-        if key == "section":
-            group = "c.section"
-        elif key == "size":
-            group = "c.size"
-        elif key == "metric":
-            group = "'metric'"
-        where.insert(0, "c.level = %s")
-        params.insert(0, level)
+        group, where, params = self._where(region, key, uniform=uniform)
         self._scope(where, params)
         # the population is a condition inside the sums, so groups without any of it still
         # show (as the live GROUP BY over every enterprise does)
@@ -123,10 +90,50 @@ class Reader:
             f"WHERE n.cell_id = c.id AND n.day <= %s ORDER BY n.day DESC LIMIT 1), 0) "
             f"ELSE 0 END AS num FROM {cell} c WHERE {' AND '.join(where)}) x GROUP BY g"
         )
-        params = cparams * 4 + [as_of] + params
+        return self._fetch(sql, cparams * 4 + [as_of] + params, key)
+
+    @staticmethod
+    def _where(
+        region: Region | None, key: str, *, uniform: bool
+    ) -> tuple[str, list[str], list[Any]]:
+        """The grouping column, and the conditions on the cells' level and region."""
+        where: list[str] = []
+        params: list[Any] = []
+        level_of: dict[str, str] = {Region.Level.PROVINCE: "p", Region.Level.CITY: "c"}
+        if region is None:
+            level, group = "p", "c.province_code"
+        elif key == "region" and region.level == Region.Level.PROVINCE:
+            level, group = "c", "c.city_code"
+            where.append("c.province_code = %s")
+            params.append(region.code)
+        elif key == "region" and region.level == Region.Level.CITY:
+            level, group = "r", "c.code"
+            where.append("c.city_code = %s")
+            params.append(region.code)
+        else:
+            level, group = level_of.get(region.level, "r"), "c.code"
+            where.append("c.code = %s")
+            params.append(region.code)
+        if not uniform:
+            # sub-regions with their own key industries: read the enterprises' own regions
+            level = "r"
+            if region is not None and where:
+                cols: dict[str, str] = {"province": "c.province_code", "city": "c.city_code"}
+                col = cols.get(str(region.level), "c.code")
+                where[-1] = f"{col} = %s"
+                params[-1] = region.code
+            if key == "region":
+                groups: dict[str, str] = {"": "c.province_code", "province": "c.city_code"}
+                group = groups.get(str(region.level) if region is not None else "", "c.code")
+        fixed = {"section": "c.section", "size": "c.size", "metric": "'metric'"}
+        group = fixed.get(key, group)
+        return group, ["c.level = %s", *where], [level, *params]
+
+    @staticmethod
+    def _fetch(sql: str, params: list[Any], key: str) -> dict[Any, dict[str, Any]]:
+        out: dict[Any, dict[str, Any]] = {}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            out: dict[Any, dict[str, Any]] = {}
             for k, den, hand, asof, num, total in cursor.fetchall():
                 if not total:
                     continue  # every enterprise of the group has moved away
@@ -142,7 +149,7 @@ class Reader:
             out["metric"] = {"num": 0, "den": 0, "hand": 0, "as_of": None}
         return out
 
-    def _plan_cond(self, plan: Any, params: list[Any]) -> str:
+    def _plan_cond(self, plan: KeyPlan, params: list[Any]) -> str:
         """Per enterprise region: the most specific sub-region with its own key industries,
         else the region's (the same reading as selectors.key_q)."""
         parts: list[str] = []
@@ -165,9 +172,7 @@ class Reader:
         parts.append(rest)
         return f"({' OR '.join(parts)})"
 
-    def new_cqos(self, region: Region | None, per_year: int | None) -> list[Any]:
-        from cqo.coverage.selectors import NewCqoYear
-
+    def new_cqos(self, region: Region | None, per_year: int | None) -> list[NewCqoYear]:
         qs = NewCqoCount.objects.all()
         if region is None:
             qs = qs.filter(level="p")
@@ -176,11 +181,7 @@ class Reader:
             level = levels.get(str(region.level), "r")
             qs = qs.filter(level=level, code=region.code)
         if self.sections is not None:
-            from django.db.models import Q
-
             qs = qs.filter(Q(section__in=self.sections) | Q(keydiv__in=self.divisions or []))
-        from django.db.models import Sum
-
         found = (
             qs.values("year").annotate(n=Sum("new_cqos"), r=Sum("replacements")).order_by("year")
         )
@@ -191,7 +192,7 @@ class Reader:
         ]
 
 
-def reader(user: Any, plan: Any) -> Reader | None:
+def reader(user: User, plan: KeyPlan) -> Reader | None:
     """A reader when the aggregate is current and can express the viewer's scope, else None
     (the selectors then answer live)."""
     sections: list[str] | None = None

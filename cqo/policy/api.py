@@ -22,7 +22,7 @@ from cqo.reference.models import Industry, Region
 router = Router(tags=["policy"])
 
 REGION_CODE = r"^[0-9]{6}$"
-# a pack's id and version as the pack format allows them (cqo/policy/schema.py Meta)
+# a pack's id and version as the pack format allows them (cqo/policy/schema/pack.py Meta)
 PackId = Annotated[str, Field(pattern=schema.PACK_ID_PATTERN, examples=["shaanxi-2021"])]
 PackVersionName = Annotated[str, Field(pattern=schema.VERSION_PATTERN, examples=["1"])]
 

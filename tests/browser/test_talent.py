@@ -1,7 +1,7 @@
 """The talent pool in a real browser (shaanxi-2021 §五(一); SPEC §8): a county regulator finds a
 CQO by part of the name, recommends them, the province finds the recommendation with the state
 filter and admits them, and exports the result. The search runs on the index, which follows each
-commit (cqo/talent/index.py)."""
+commit (cqo/talent/index/)."""
 
 from __future__ import annotations
 

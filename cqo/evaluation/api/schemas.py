@@ -39,7 +39,7 @@ SelfAssessmentStatus = Annotated[
 Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), DecimalText(16, 2)]
 
 # An item or indicator code of the pack's form ("1.2", "4.3.1", "a") and a score as typed; a form
-# holds a few dozen items (policy/schema.py), so a map of more than FORM_ITEMS is not one.
+# holds a few dozen items (cqo/policy/schema/), so a map of more than FORM_ITEMS is not one.
 Code = Annotated[str, StringConstraints(max_length=24)]
 Score = int | Annotated[str, StringConstraints(max_length=16)]
 FORM_ITEMS = 200

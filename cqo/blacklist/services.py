@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
-from cqo.blacklist import rules, selectors
+from cqo.blacklist import hooks, rules, selectors
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import bounds, clock, dates, uploads
 from cqo.lib.errors import Errors
@@ -289,9 +289,7 @@ def listing_create(*, actor: User, terms: ListingTerms, person: Person | None = 
         _apply_exit(listing, actor=actor, audit_actor=actor, today=today)
     if kind == Listing.Kind.EXIT:
         # SPEC §12.15: a review at the certification body, not an automatic suspension
-        from cqo.certification.services import review_requests_open
-
-        review_requests_open(
+        hooks.exit_listed(
             holder_id=person.pk,
             reference=str(listing.public_id),
             reason=_("列入退出名单（%(authority)s，自 %(start)s 起）：%(reason)s")

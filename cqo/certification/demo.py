@@ -95,31 +95,29 @@ def _recommend(clerk: User, person: Person) -> None:
 def _application(user: User, person: Person, uscc: str, level: str, start: dt.date) -> Application:
     app = services.application_create(
         actor=user,
-        data={
-            "body": "SXZX",
-            "enterprise": uscc,
-            "level_applied": level,
-            "education_training": "本科学历；参加首席质量官高级研修班并取得培训合格证",
-            "work_summary": f"{start.year}年至今 从事质量管理工作，现任质量负责人",
-            "quality_experience": "主持建立并持续改进 ISO 9001 质量管理体系，推行六西格玛",
-            "performance": "产品一次交验合格率由 96.1% 提升至 99.3%，质量损失率下降 35%",
-            "recommendation": f"同意推荐{person.name}同志申报 {level} 级首席质量官能力水平认定",
-            "recommender": "单位负责人",
-            "declares_technical": True,
-            "declares_qms": True,
-            "declares_no_disqualification": True,
-        },
+        body="SXZX",
+        terms=services.ApplicationTerms(
+            enterprise=uscc,
+            level_applied=level,
+            education_training="本科学历；参加首席质量官高级研修班并取得培训合格证",
+            work_summary=f"{start.year}年至今 从事质量管理工作，现任质量负责人",
+            quality_experience="主持建立并持续改进 ISO 9001 质量管理体系，推行六西格玛",
+            performance="产品一次交验合格率由 96.1% 提升至 99.3%，质量损失率下降 35%",
+            recommendation=f"同意推荐{person.name}同志申报 {level} 级首席质量官能力水平认定",
+            recommender="单位负责人",
+            declares_technical=True,
+            declares_qms=True,
+            declares_no_disqualification=True,
+        ),
     )
     services.period_add(
         actor=user,
         app=app,
-        data={
-            "organisation": "现工作单位",
-            "post": "质量负责人",
-            "kind": "quality",
-            "start": start,
-            "end": None,
-        },
+        organisation="现工作单位",
+        post="质量负责人",
+        kind="quality",
+        start=start,
+        end=None,
     )
     for kind, title in (
         ("work", "劳动合同及任职文件"),
@@ -129,7 +127,8 @@ def _application(user: User, person: Person, uscc: str, level: str, start: dt.da
         services.evidence_add(
             actor=user,
             app=app,
-            data={"kind": kind, "title": title},
+            kind=kind,
+            title=title,
             upload=SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf"),
         )
     return services.application_submit(actor=user, app=app)
@@ -149,7 +148,8 @@ def _assess(
         actor=certifier,
         app=app,
         kind="interview",
-        data={"on": today, "notes": "申请人陈述质量工作业绩，回答专家提问，思路清晰、数据翔实"},
+        on=today,
+        notes="申请人陈述质量工作业绩，回答专家提问，思路清晰、数据翔实",
     )
 
 
@@ -159,7 +159,9 @@ def _certify(
     app = _assess(certifier, app, experts, today)
     for e in experts:
         assert e.user is not None  # noqa: S101  (the demo's experts have logins)
-        services.sheet_save(actor=e.user, app=app, scores=scores, comments="同意", submit=True)
+        services.sheet_save(
+            actor=e.user, app=app, scores=tuple(scores.items()), comments="同意", submit=True
+        )
     leader = experts[0].user
     assert leader is not None  # noqa: S101
     app = services.report_sign(
@@ -170,24 +172,23 @@ def _certify(
     return services.certificate_issue(actor=certifier, app=app)
 
 
-def build_certification_showcase(rng: random.Random, users: dict[str, User]) -> None:
-    today = clock.today()
-    admin, certifier = users["admin"], users["certifier"]
+def _body_and_experts(rng: random.Random, admin: User, certifier: User) -> list[Expert]:
+    """SXZX with the demo certifier as its staff and three experts, two of them with logins."""
     body = services.body_create(
         actor=admin,
-        data={
-            "code": "SXZX",
-            "name": "陕西省质量协会",
-            "uscc": make_uscc("610000", rng),
-            "legal_representative": "张明",
-            "kind": "authorised",
-            "authorising_body": "陕西省市场监督管理局",
-            "authorising_document": "陕市监函〔2025〕88号",
-            "supervising_authority": "陕西省市场监督管理局",
-            "supervising_region": "610000",
-            "premises": "西安市莲湖区西大街1号 质量大厦5层",
-            "resources": "答辩室2间、现场验证用便携记录设备、专家库及评分系统",
-        },
+        terms=services.BodyTerms(
+            code="SXZX",
+            name="陕西省质量协会",
+            uscc=make_uscc("610000", rng),
+            legal_representative="张明",
+            kind="authorised",
+            authorising_body="陕西省市场监督管理局",
+            authorising_document="陕市监函〔2025〕88号",
+            supervising_authority="陕西省市场监督管理局",
+            supervising_region="610000",
+            premises="西安市莲湖区西大街1号 质量大厦5层",
+            resources="答辩室2间、现场验证用便携记录设备、专家库及评分系统",
+        ),
     )
     services.member_add(actor=admin, body=body, username=certifier.username)
     _expert_user("expert", "西安交通大学管理学院")
@@ -196,37 +197,43 @@ def build_certification_showcase(rng: random.Random, users: dict[str, User]) -> 
         services.expert_create(
             actor=admin,
             body=body,
-            data={
-                "name": "赵立新",
-                "title": "教授",
-                "speciality": "质量管理",
-                "employer": "西安交通大学管理学院",
-                "username": "expert",
-            },
+            terms=services.ExpertTerms(
+                name="赵立新",
+                title="教授",
+                speciality="质量管理",
+                employer="西安交通大学管理学院",
+            ),
+            username="expert",
         ),
         services.expert_create(
             actor=admin,
             body=body,
-            data={
-                "name": "钱文静",
-                "title": "研究员",
-                "speciality": "标准化",
-                "employer": "陕西省标准化研究院",
-                "username": "expert2",
-            },
+            terms=services.ExpertTerms(
+                name="钱文静",
+                title="研究员",
+                speciality="标准化",
+                employer="陕西省标准化研究院",
+            ),
+            username="expert2",
         ),
         services.expert_create(
             actor=admin,
             body=body,
-            data={
-                "name": "孙卫东",
-                "title": "正高级工程师",
-                "speciality": "计量与检验检测",
-                "employer": "陕西省计量科学研究院",
-            },
+            terms=services.ExpertTerms(
+                name="孙卫东",
+                title="正高级工程师",
+                speciality="计量与检验检测",
+                employer="陕西省计量科学研究院",
+            ),
         ),
     ]
-    # the demo cqo: certified AAAA, then an upgrade application under assessment
+    return experts
+
+
+def _demo_cqo(users: dict[str, User], experts: list[Expert], today: dt.date) -> str:
+    """The demo cqo: certified AAAA, then an upgrade application under assessment. Returns the
+    USCC of the enterprise named."""
+    certifier = users["certifier"]
     cqo = users["cqo"]
     person = Person.objects.get(user=cqo)
     ent = person.appointments.filter(status="filed").select_related("enterprise").first()
@@ -240,19 +247,24 @@ def build_certification_showcase(rng: random.Random, users: dict[str, User]) -> 
     services.yearly_review(
         actor=certifier,
         cert=cert,
-        data={
-            "year": today.year,
-            "rating": "excellent",
-            "summary": "履职尽责，组织质量攻关3项，带教质量骨干5名",
-        },
+        year=today.year,
+        rating="excellent",
+        summary="履职尽责，组织质量攻关3项，带教质量骨干5名",
     )
     upgrade = _assess(
         certifier, _application(cqo, person, uscc, "AAAAA", start), experts[:2], today
     )
     draft = dict(list(SCORES_AAAA.items())[:6])
     assert experts[0].user is not None  # noqa: S101
-    services.sheet_save(actor=experts[0].user, app=upgrade, scores=draft, comments="")
-    # the demo newcqo: a prospective CQO, certified AAA and then suspended
+    services.sheet_save(
+        actor=experts[0].user, app=upgrade, scores=tuple(draft.items()), comments=""
+    )
+    return uscc
+
+
+def _demo_newcqo(users: dict[str, User], experts: list[Expert], today: dt.date, uscc: str) -> None:
+    """The demo newcqo: a prospective CQO, certified AAA and then suspended."""
+    certifier = users["certifier"]
     newcqo = users["newcqo"]
     newperson = Person.objects.get(user=newcqo)
     registry.person_update(
@@ -301,13 +313,18 @@ def build_certification_showcase(rng: random.Random, users: dict[str, User]) -> 
     services.supervise(
         actor=certifier,
         cert=suspended,
-        data={
-            "action": "suspend",
-            "ground": "org_safety_accident",
-            "reason": "所在组织发生与首席质量官有关联责任的重大质量安全事故，调查期间暂停证书使用",
-            "evidence_note": "市场监管部门事故调查通报（编号 2026-017）",
-        },
+        action="suspend",
+        ground="org_safety_accident",
+        reason="所在组织发生与首席质量官有关联责任的重大质量安全事故，调查期间暂停证书使用",
+        evidence_note="市场监管部门事故调查通报（编号 2026-017）",
     )
+
+
+def build_certification_showcase(rng: random.Random, users: dict[str, User]) -> None:
+    today = clock.today()
+    experts = _body_and_experts(rng, users["admin"], users["certifier"])
+    uscc = _demo_cqo(users, experts, today)
+    _demo_newcqo(users, experts, today, uscc)
 
 
 def certification_reset() -> dict[str, int]:

@@ -25,6 +25,7 @@ from cqo.certification.models import (
     YearlyReview,
 )
 from cqo.certification.models import CertificationBody as Body
+from cqo.certification.services import ApplicationTerms, BodyTerms, ExpertTerms
 from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
@@ -70,6 +71,23 @@ class BodyForm(BootstrapForm):
     )
     active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
+    def terms(self) -> BodyTerms:
+        d = self.cleaned_data
+        return BodyTerms(
+            code=d["code"],
+            name=d["name"],
+            uscc=d["uscc"],
+            legal_representative=d["legal_representative"],
+            kind=d["kind"],
+            authorising_body=d["authorising_body"],
+            authorising_document=d["authorising_document"],
+            supervising_authority=d["supervising_authority"],
+            supervising_region=d["supervising_region"],
+            premises=d["premises"],
+            resources=d["resources"],
+            active=d["active"],
+        )
+
 
 class MemberForm(BootstrapForm):
     username = forms.CharField(
@@ -93,6 +111,16 @@ class ExpertForm(BootstrapForm):
         help_text=_("角色为认定机构、尚未绑定的账号；绑定后专家可在线评分"),
     )
     active = forms.BooleanField(label=_("在册"), required=False, initial=True)
+
+    def terms(self) -> ExpertTerms:
+        d = self.cleaned_data
+        return ExpertTerms(
+            name=d["name"],
+            title=d["title"],
+            speciality=d["speciality"],
+            employer=d["employer"],
+            active=d["active"],
+        )
 
 
 class ApplicationForm(BootstrapForm):
@@ -147,6 +175,23 @@ class ApplicationForm(BootstrapForm):
         self.fields["body"].choices = [(b.code, b.name) for b in bodies]  # type: ignore[attr-defined]
         if editing:
             del self.fields["body"]
+
+    def terms(self) -> ApplicationTerms:
+        d = self.cleaned_data
+        return ApplicationTerms(
+            enterprise=d["enterprise"],
+            level_applied=d["level_applied"],
+            education_training=d["education_training"],
+            work_summary=d["work_summary"],
+            quality_experience=d["quality_experience"],
+            performance=d["performance"],
+            recommendation=d["recommendation"],
+            recommender=d["recommender"],
+            declares_technical=d["declares_technical"],
+            declares_qms=d["declares_qms"],
+            declares_no_disqualification=d["declares_no_disqualification"],
+            declaration_note=d["declaration_note"],
+        )
 
 
 class PeriodForm(BootstrapForm):

@@ -1,28 +1,23 @@
 """The printed level certificate (认定证书, level-standard §9.4.1.1): drawn from the content frozen
 at issue, never from live records, with its content hash and a QR code of the public
-verification address. As the training certificate: Noto CJK fonts, everything inlined as data
-URIs, and a fetcher that refuses every other scheme."""
+verification address. Drawn by the training certificate's renderer (cqo/training/printing.py):
+Noto CJK fonts, everything inlined as data URIs, and a fetcher that refuses every other
+scheme."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.urls import reverse
-
 from cqo.certification.models import LevelCertificate
 from cqo.lib import pdf
+from cqo.training.printing import certificate_pdf, verification
 
 TEMPLATE = "certification/certificate_pdf.html"
+VERIFY = "certification:verify"
 
 
 def verify_url(number: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("certification:verify", args=[number])
-
-
-def qr_data_uri(number: str) -> str:
-    return pdf.qr_data_uri(verify_url(number))
+    return verification(VERIFY, number)["verify_url"]
 
 
 def certificate_context(cert: LevelCertificate) -> dict[str, Any]:
@@ -36,10 +31,9 @@ def certificate_context(cert: LevelCertificate) -> dict[str, Any]:
         "content_hash": cert.content_hash,
         "not_valid": cert.status != LevelCertificate.Status.VALID,
         "status_label": cert.get_status_display(),
-        "verify_url": verify_url(cert.number),
-        "qr": qr_data_uri(cert.number),
+        **verification(VERIFY, cert.number),
     }
 
 
 def render_certificate(cert: LevelCertificate) -> bytes:
-    return pdf.html_to_pdf(render_to_string(TEMPLATE, certificate_context(cert)))
+    return certificate_pdf(TEMPLATE, certificate_context(cert))

@@ -49,7 +49,8 @@ class Listing:
 
 # the person's listings in force on the day, exit listings first (cqo.blacklist)
 LISTINGS: Question[tuple[Listing, ...]] = Question("blacklist listings in force")
-# whether the person holds a valid CQO training certificate (cqo.training)
+# whether the person holds a CQO training certificate: a valid one issued on the platform, or
+# one held from before and declared among their qualifications (cqo.training)
 TRAINING_CERTIFICATE: Question[bool] = Question("training certificate held")
 # the level of the capability certificate in force on the day, "" for none (cqo.certification)
 CAPABILITY_LEVEL: Question[str] = Question("capability level in force")

@@ -11,5 +11,5 @@ class TrainingConfig(AppConfig):
 
         # the pack's conditions may require a training certificate (level-standard §5.2.1)
         facts.TRAINING_CERTIFICATE.provide(
-            lambda person_id, on: selectors.holds_training_certificate(person_id)
+            lambda person_id, on: selectors.has_training_certificate(person_id)
         )

@@ -17,34 +17,11 @@ from cqo.training import services
 from cqo.training.models import Session
 
 
-def build_training_showcase(
-    rng: random.Random, province: User, trainer: User, cqo_person: Person
-) -> Session:
-    today = clock.today()
-    course = services.course_create(
-        actor=province,
-        data={
-            "title": "企业首席质量官高级研修班",
-            "tier": "advanced",  # shaanxi-2021 §五(一): the province's 高级 training
-            "region": "610000",
-            "forms": ["lecture", "case_study", "group_discussion"],
-            "hours": "24",
-            "method": "exam",
-            "pass_mark": 60,
-            "institution": trainer.username,
-            "description": "质量管理体系、质量安全风险防控、质量经济性分析与案例剖析",
-        },
-    )
-    held = services.session_create(
-        actor=province,
-        course=course,
-        data={
-            "start_date": today - dt.timedelta(days=40),
-            "end_date": today - dt.timedelta(days=38),
-            "place": "西安市雁塔区科技路1号 陕西质量培训中心",
-            "capacity": 40,
-        },
-    )
+def _held_with_results(
+    rng: random.Random, province: User, trainer: User, held: Session, cqo_person: Person
+) -> None:
+    """The demo CQO and six serving CQOs enrolled, attended and examined; the one who failed
+    gets no certificate."""
     serving = list(
         Person.objects.filter(
             appointments__status=Appointment.Status.FILED, user__isnull=True
@@ -55,25 +32,18 @@ def build_training_showcase(
         enrolment = services.enrolment_create(
             actor=province,
             session=held,
-            data={"id_number": person.id_number, "person_name": person.name},
+            id_number=person.id_number,
+            person_name=person.name,
         )
         enrolment = services.attendance_mark(actor=province, enrolment=enrolment, attendance=100)
         score = 55 if i == len(people) - 1 else rng.randint(66, 96)
-        enrolment = services.result_mark(actor=province, enrolment=enrolment, score=score)
+        enrolment = services.result_mark(actor=province, enrolment=enrolment, score=Decimal(score))
         if enrolment.passed:
             services.certificate_issue(actor=trainer, enrolment=enrolment)
-    services.session_set_status(actor=province, session=held, status="held")
-    upcoming = services.session_create(
-        actor=province,
-        course=course,
-        data={
-            "start_date": today + dt.timedelta(days=20),
-            "end_date": today + dt.timedelta(days=22),
-            "place": "宝鸡市渭滨区经二路8号 宝鸡市质量技术服务中心",
-            "capacity": 50,
-        },
-    )
-    # Online self-study reported by the e-learning platform (POST /api/v1/hours does the same).
+
+
+def _online_self_study(rng: random.Random, trainer: User, today: dt.date) -> None:
+    """Online self-study reported by the e-learning platform (POST /api/v1/hours does the same)."""
     start = dt.date(today.year, 1, 1)
     span = max((today - start).days, 1)
     learners = Person.objects.filter(appointments__status=Appointment.Status.FILED).order_by("pk")[
@@ -100,6 +70,49 @@ def build_training_showcase(
                 provider=trainer.organisation,
                 source_ref=f"demo-elearning-{n}-{k}",
             )
+
+
+def build_training_showcase(
+    rng: random.Random, province: User, trainer: User, cqo_person: Person
+) -> Session:
+    today = clock.today()
+    course = services.course_create(
+        actor=province,
+        terms=services.CourseTerms(
+            title="企业首席质量官高级研修班",
+            tier="advanced",  # shaanxi-2021 §五(一): the province's 高级 training
+            region="610000",
+            forms=("lecture", "case_study", "group_discussion"),
+            hours=Decimal(24),
+            method="exam",
+            pass_mark=60,
+            institution=trainer.username,
+            description="质量管理体系、质量安全风险防控、质量经济性分析与案例剖析",
+        ),
+    )
+    held = services.session_create(
+        actor=province,
+        course=course,
+        terms=services.SessionTerms(
+            start_date=today - dt.timedelta(days=40),
+            end_date=today - dt.timedelta(days=38),
+            place="西安市雁塔区科技路1号 陕西质量培训中心",
+            capacity=40,
+        ),
+    )
+    _held_with_results(rng, province, trainer, held, cqo_person)
+    services.session_set_status(actor=province, session=held, status="held")
+    upcoming = services.session_create(
+        actor=province,
+        course=course,
+        terms=services.SessionTerms(
+            start_date=today + dt.timedelta(days=20),
+            end_date=today + dt.timedelta(days=22),
+            place="宝鸡市渭滨区经二路8号 宝鸡市质量技术服务中心",
+            capacity=50,
+        ),
+    )
+    _online_self_study(rng, trainer, today)
     return upcoming
 
 

@@ -25,6 +25,7 @@ from cqo.training.models import (
     TrainingCertificate,
     TrainingPlan,
 )
+from cqo.training.services import CourseTerms, SessionTerms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -99,12 +100,37 @@ class CourseForm(BootstrapForm):
         if user.role != Role.REGULATOR:
             self.fields["region"].help_text = _("课程面向的省、市或县级行政区划代码")
 
+    def terms(self) -> CourseTerms:
+        d = self.cleaned_data
+        return CourseTerms(
+            title=d["title"],
+            tier=d["tier"],
+            region=d["region"],
+            forms=tuple(d["forms"]),
+            hours=d["hours"],
+            method=d["method"],
+            pass_mark=d["pass_mark"],
+            min_attendance=d["min_attendance"],
+            plan=d["plan"],
+            institution=d["institution"],
+            description=d["description"],
+        )
+
 
 class SessionForm(BootstrapForm):
     start_date = forms.DateField(label=_("开始日期"), widget=DATE, validators=[dates.EVENT])
     end_date = forms.DateField(label=_("结束日期"), widget=DATE, validators=[dates.EVENT])
     place = forms.CharField(label=_("地点"), max_length=max_length(Session, "place"))
     capacity = forms.IntegerField(label=_("名额"), min_value=1)
+
+    def terms(self) -> SessionTerms:
+        d = self.cleaned_data
+        return SessionTerms(
+            start_date=d["start_date"],
+            end_date=d["end_date"],
+            place=d["place"],
+            capacity=d["capacity"],
+        )
 
 
 class StatusForm(BootstrapForm):

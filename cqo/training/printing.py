@@ -18,15 +18,29 @@ from cqo.lib import pdf
 from cqo.training.models import TrainingCertificate
 
 TEMPLATE = "training/certificate_pdf.html"
+VERIFY = "training:verify"
+
+
+def verification(view: str, number: str) -> dict[str, str]:
+    """The public verification address of a certificate (no login) and its QR code; ``view``
+    names the app's verification page."""
+    url = settings.SITE_URL.rstrip("/") + reverse(view, args=[number])
+    return {"verify_url": url, "qr": pdf.qr_data_uri(url)}
+
+
+def certificate_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """A printed certificate (this one or a level certificate): its template over the context
+    of its frozen content with its ``verification``."""
+    return pdf.html_to_pdf(render_to_string(template, context))
 
 
 def verify_url(number: str) -> str:
     """The public verification address the QR code points to (no login)."""
-    return settings.SITE_URL.rstrip("/") + reverse("training:verify", args=[number])
+    return verification(VERIFY, number)["verify_url"]
 
 
 def qr_data_uri(number: str) -> str:
-    return pdf.qr_data_uri(verify_url(number))
+    return verification(VERIFY, number)["qr"]
 
 
 def certificate_context(cert: TrainingCertificate) -> dict[str, Any]:
@@ -39,10 +53,9 @@ def certificate_context(cert: TrainingCertificate) -> dict[str, Any]:
         "end": pdf.date_cn(content.get("end_date", "")),
         "content_hash": cert.content_hash,
         "revoked": cert.status == TrainingCertificate.Status.REVOKED,
-        "verify_url": verify_url(cert.number),
-        "qr": qr_data_uri(cert.number),
+        **verification(VERIFY, cert.number),
     }
 
 
 def render_certificate(cert: TrainingCertificate) -> bytes:
-    return pdf.html_to_pdf(render_to_string(TEMPLATE, certificate_context(cert)))
+    return certificate_pdf(TEMPLATE, certificate_context(cert))

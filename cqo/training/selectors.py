@@ -17,15 +17,28 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cqo.accounts import access
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.audit.models import AuditEntry
-from cqo.registry.models import Person
+from cqo.lib import clock
+from cqo.policy import schema
+from cqo.policy.selectors import Governing, governing_for_region
+from cqo.reference import enums
+from cqo.reference.models import Region
+from cqo.registry.models import Person, Qualification
 from cqo.training import rules
-from cqo.training.models import Course, Enrolment, Session, TrainingCertificate, TrainingPlan
+from cqo.training.models import (
+    Course,
+    Enrolment,
+    Session,
+    Tier,
+    TrainingCertificate,
+    TrainingPlan,
+)
 
 # AuditEntry.target_type of each record
 PLAN = "training_plan"
@@ -138,7 +151,7 @@ def can_edit_plan(user: Any, plan: TrainingPlan) -> bool:
     if not can_plan(user):
         return False
     if user.role == Role.REGULATOR:
-        return plan.region_id == user.region_id
+        return bool(plan.region_id == user.region_id)
     return plan.region_id is None and plan.organisation == user.organisation
 
 
@@ -256,6 +269,15 @@ def enrolment_list(*, user: Any, session: Session, q: str = "") -> QuerySet[Enro
     return qs.select_related("person", "study_record").order_by("enrolled_at", "pk")
 
 
+def roster(*, user: Any, session: Session, q: str = "") -> QuerySet[Enrolment]:
+    """The session's enrolment list with each enrolment's valid certificate, if any, as
+    ``valid_certificates`` (one query for all of them)."""
+    valid = TrainingCertificate.objects.filter(status=TrainingCertificate.Status.VALID)
+    return enrolment_list(user=user, session=session, q=q).prefetch_related(
+        Prefetch("certificates", queryset=valid, to_attr="valid_certificates")
+    )
+
+
 def enrolment_get(*, user: Any, public_id: Any) -> Enrolment:
     found = (
         Enrolment.objects.filter(enrolment_q(user), public_id=_uuid(public_id))
@@ -331,6 +353,84 @@ def holds_training_certificate(person_id: int) -> bool:
     return TrainingCertificate.objects.filter(
         holder_id=person_id, status=TrainingCertificate.Status.VALID
     ).exists()
+
+
+def has_training_certificate(person: Person | int) -> bool:
+    """Whether the person counts as holding a CQO training certificate (level-standard §5.1.4;
+    hangzhou-spec 聘用与培训·培训): a valid one issued on the platform, or one held from before
+    and declared among their qualifications. For the eligibility of an application or a
+    filing."""
+    person_id = person if isinstance(person, int) else person.pk
+    return (
+        holds_training_certificate(person_id)
+        or Qualification.objects.filter(
+            person_id=person_id, kind=enums.QualificationKind.TRAINING_CERTIFICATE
+        ).exists()
+    )
+
+
+# Names, the governing pack, issuers (read by services and pages) ------------------------------
+
+
+def body_name(user: User) -> str:
+    """The name printed for an organiser or issuer: its organisation, else (a regulator) the
+    market regulation bureau of its region."""
+    if user.organisation:
+        return user.organisation[:200]
+    if user.role == Role.REGULATOR and user.region is not None:
+        return f"{user.region.name}市场监督管理局"
+    return (user.display_name or user.get_username())[:200]
+
+
+def governing(region: Region) -> Governing:
+    return governing_for_region(region, clock.today())
+
+
+def pack_tiers(rules_: schema.Pack) -> list[schema.Tier]:
+    return list(rules_.training.tiers) if rules_.training is not None else []
+
+
+def tier_name(gov: Governing, tier: str) -> str:
+    for t in pack_tiers(gov.rules):
+        if t.code == tier:
+            return t.name
+    return str(Tier(tier).label) if tier else _("其他")
+
+
+def issuer_facts(actor: User, course: Course) -> rules.IssuerFacts:
+    return rules.IssuerFacts(
+        role=actor.role,
+        is_organiser=actor.pk == course.organiser_id,
+        is_institution=actor.pk == course.institution_id,
+        governs_region=actor.role == Role.REGULATOR
+        and access.region_contains(actor, course.region),
+    )
+
+
+def issuer_kind_for(actor: User, course: Course) -> tuple[str | None, Governing]:
+    """The kind of issuer the actor is for the course under the governing pack, or None."""
+    gov = governing(course.region)
+    training = gov.rules.training
+    if not getattr(actor, "is_active", False) or training is None:
+        return None, gov
+    return rules.issuer_kind(issuer_facts(actor, course), list(training.certificate_issuers)), gov
+
+
+def can_revoke(actor: User, cert: TrainingCertificate) -> bool:
+    """The issuer, whoever may issue for the course now, a regulator of the course's
+    jurisdiction, or the platform admin."""
+    if not getattr(actor, "is_active", False):
+        return False
+    if actor.is_platform_admin or actor.pk == cert.issuer_id:
+        return True
+    if actor.role == Role.REGULATOR and access.region_contains(actor, cert.course.region):
+        return True
+    return issuer_kind_for(actor, cert.course)[0] is not None
+
+
+def content_intact(cert: TrainingCertificate) -> bool:
+    """Whether the frozen content still hashes to the digest recorded at issue."""
+    return rules.content_hash(cert.content) == cert.content_hash
 
 
 # History --------------------------------------------------------------------------------------

@@ -51,15 +51,21 @@ def test_it_runs_an_application_to_a_verified_certificate(
     page: Page, live_server: Any, personas: Personas, snap: Snap
 ) -> None:
     p = personas
-    body = services.body_create(actor=p.admin, data=body_data())
+    body = services.body_create(actor=p.admin, terms=services.BodyTerms(**body_data()))
     services.member_add(actor=p.admin, body=body, username="certifier")
     make_user("expert1", "certifier", organisation="西安交通大学")
     make_user("expert2", "certifier", organisation="陕西省标准化研究院")
     services.expert_create(
-        actor=p.admin, body=body, data={"name": "赵质量", "title": "教授", "username": "expert1"}
+        actor=p.admin,
+        body=body,
+        terms=services.ExpertTerms(name="赵质量", title="教授"),
+        username="expert1",
     )
     services.expert_create(
-        actor=p.admin, body=body, data={"name": "钱标准", "title": "研究员", "username": "expert2"}
+        actor=p.admin,
+        body=body,
+        terms=services.ExpertTerms(name="钱标准", title="研究员"),
+        username="expert2",
     )
     give_training_certificate(p)
     recommend(p.clerk_a, p.person)  # enterprise A recommends the prospective CQO (§9.1 b)
@@ -149,12 +155,10 @@ def test_it_runs_an_application_to_a_verified_certificate(
     services.supervise(
         actor=p.certifier,
         cert=cert,
-        data={
-            "action": "suspend",
-            "ground": "violation",
-            "reason": "违法违规被处罚",
-            "evidence_note": "决定书",
-        },
+        action="suspend",
+        ground="violation",
+        reason="违法违规被处罚",
+        evidence_note="决定书",
     )
     page.reload()
     expect(page.locator("#cert-status [data-status]")).to_have_attribute("data-status", "suspended")

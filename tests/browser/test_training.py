@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,31 +37,32 @@ def test_it_marks_issues_and_verifies_a_training_certificate(
     p = personas
     course = services.course_create(
         actor=p.province,
-        data={
-            "title": "企业首席质量官高级研修班",
-            "tier": "advanced",
-            "region": "610000",
-            "forms": ["lecture", "case_study"],
-            "hours": "24",
-            "method": "exam",
-            "pass_mark": 60,
-            "institution": "trainer",
-        },
+        terms=services.CourseTerms(
+            title="企业首席质量官高级研修班",
+            tier="advanced",
+            region="610000",
+            forms=("lecture", "case_study"),
+            hours=Decimal(24),
+            method="exam",
+            pass_mark=60,
+            institution="trainer",
+        ),
     )
     session = services.session_create(
         actor=p.province,
         course=course,
-        data={
-            "start_date": dt.date(2026, 6, 1),
-            "end_date": dt.date(2026, 6, 3),
-            "place": "西安市雁塔区科技路1号 培训中心",
-            "capacity": 30,
-        },
+        terms=services.SessionTerms(
+            start_date=dt.date(2026, 6, 1),
+            end_date=dt.date(2026, 6, 3),
+            place="西安市雁塔区科技路1号 培训中心",
+            capacity=30,
+        ),
     )
     enrolment = services.enrolment_create(
         actor=p.province,
         session=session,
-        data={"id_number": p.person.id_number, "person_name": p.person.name},
+        id_number=p.person.id_number,
+        person_name=p.person.name,
     )
     row = f"attendance_{enrolment.public_id.hex}"
 

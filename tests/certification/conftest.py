@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cqo.accounts.models import Role, User
 from cqo.certification import services
 from cqo.certification.models import Application, CertificationBody, Expert, LevelCertificate
-from cqo.lib import clock
+from cqo.lib import clock, parse
 from cqo.test import Personas, make_user, new_uscc
 from cqo.training import services as training
 
@@ -78,34 +79,35 @@ def pdf(name: str = "证明.pdf") -> SimpleUploadedFile:
 def give_training_certificate(p: Personas) -> None:
     course = training.course_create(
         actor=p.province,
-        data={
-            "title": "企业首席质量官高级研修班",
-            "tier": "advanced",
-            "region": "610000",
-            "forms": ["lecture"],
-            "hours": "24",
-            "method": "exam",
-            "pass_mark": 60,
-            "institution": "trainer",
-        },
+        terms=training.CourseTerms(
+            title="企业首席质量官高级研修班",
+            tier="advanced",
+            region="610000",
+            forms=("lecture",),
+            hours=Decimal(24),
+            method="exam",
+            pass_mark=60,
+            institution="trainer",
+        ),
     )
     session = training.session_create(
         actor=p.province,
         course=course,
-        data={
-            "start_date": dt.date(2026, 6, 1),
-            "end_date": dt.date(2026, 6, 3),
-            "place": "西安",
-            "capacity": 30,
-        },
+        terms=training.SessionTerms(
+            start_date=dt.date(2026, 6, 1),
+            end_date=dt.date(2026, 6, 3),
+            place="西安",
+            capacity=30,
+        ),
     )
     e = training.enrolment_create(
         actor=p.province,
         session=session,
-        data={"id_number": p.person.id_number, "person_name": p.person.name},
+        id_number=p.person.id_number,
+        person_name=p.person.name,
     )
     e = training.attendance_mark(actor=p.province, enrolment=e, attendance=100)
-    e = training.result_mark(actor=p.province, enrolment=e, score="90")
+    e = training.result_mark(actor=p.province, enrolment=e, score=Decimal(90))
     training.certificate_issue(actor=p.trainer, enrolment=e)
 
 
@@ -128,6 +130,14 @@ def application_data(p: Personas, **overrides: Any) -> dict[str, Any]:
     return data
 
 
+def application_args(p: Personas, **overrides: Any) -> dict[str, Any]:
+    """``application_data`` as the form or the API hands it to the services."""
+    data = application_data(p, **overrides)
+    body = parse.text(data.pop("body"))
+    flags = {k: parse.flag(v) for k, v in data.items() if k.startswith("declares_")}
+    return {"body": body, "terms": services.ApplicationTerms(**{**data, **flags})}
+
+
 @dataclass
 class World:
     p: Personas
@@ -141,15 +151,21 @@ class World:
 @pytest.fixture
 def world(personas: Personas) -> World:
     p = personas
-    body = services.body_create(actor=p.admin, data=body_data())
+    body = services.body_create(actor=p.admin, terms=services.BodyTerms(**body_data()))
     services.member_add(actor=p.admin, body=body, username="certifier")
     e1 = make_user("expert1", Role.CERTIFIER, organisation="西安交通大学")
     e2 = make_user("expert2", Role.CERTIFIER, organisation="陕西省标准化研究院")
     x1 = services.expert_create(
-        actor=p.admin, body=body, data={"name": "赵质量", "title": "教授", "username": "expert1"}
+        actor=p.admin,
+        body=body,
+        terms=services.ExpertTerms(name="赵质量", title="教授"),
+        username="expert1",
     )
     x2 = services.expert_create(
-        actor=p.admin, body=body, data={"name": "钱标准", "title": "研究员", "username": "expert2"}
+        actor=p.admin,
+        body=body,
+        terms=services.ExpertTerms(name="钱标准", title="研究员"),
+        username="expert2",
     )
     # 李堃 is a prospective CQO (no filed appointment): enterprise A recommends them (§9.1 b)
     recommend(p.clerk_a, p.person)
@@ -167,21 +183,17 @@ def recommend(clerk: User, person: Any) -> Any:
 
 
 def draft(w: World, **overrides: Any) -> Application:
-    app = services.application_create(actor=w.p.cqo, data=application_data(w.p, **overrides))
+    app = services.application_create(actor=w.p.cqo, **application_args(w.p, **overrides))
     services.period_add(
         actor=w.p.cqo,
         app=app,
-        data={
-            "organisation": "西安示例精密制造有限公司",
-            "post": "质量部部长",
-            "kind": "quality",
-            "start": "2016-03-01",
-            "end": "",
-        },
+        organisation="西安示例精密制造有限公司",
+        post="质量部部长",
+        kind="quality",
+        start=parse.date("2016-03-01", field="start"),
+        end=parse.date("", field="end"),
     )
-    services.evidence_add(
-        actor=w.p.cqo, app=app, data={"kind": "work", "title": "劳动合同"}, upload=pdf()
-    )
+    services.evidence_add(actor=w.p.cqo, app=app, kind="work", title="劳动合同", upload=pdf())
     return app
 
 
@@ -204,14 +216,15 @@ def assessing(w: World, **overrides: Any) -> Application:
         actor=w.p.certifier,
         app=app,
         kind="interview",
-        data={"on": "2026-06-10", "notes": "答辩表现良好，回答准确"},
+        on=parse.date("2026-06-10", field="on"),
+        notes="答辩表现良好，回答准确",
     )
 
 
 def graded(w: World, scores: dict[str, str] | None = None, **overrides: Any) -> Application:
     app = assessing(w, **overrides)
-    services.sheet_save(actor=w.e1, app=app, scores=scores or FULL, submit=True)
-    services.sheet_save(actor=w.e2, app=app, scores=scores or FULL, submit=True)
+    services.sheet_save(actor=w.e1, app=app, scores=tuple((scores or FULL).items()), submit=True)
+    services.sheet_save(actor=w.e2, app=app, scores=tuple((scores or FULL).items()), submit=True)
     return services.report_sign(
         actor=w.e1, app=app, report="经面试答辩，专家组一致认为申请人达到 AAAA 级要求。"
     )

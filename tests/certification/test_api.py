@@ -128,12 +128,10 @@ def test_it_verifies_each_supervision_status_publicly(world: World, action: str)
     services.supervise(
         actor=world.p.certifier,
         cert=cert,
-        data={
-            "action": action,
-            "ground": "violation",
-            "reason": "违法违规被处罚",
-            "evidence_note": "决定书",
-        },
+        action=action,
+        ground="violation",
+        reason="违法违规被处罚",
+        evidence_note="决定书",
     )
     r = Api(None).get(f"/public/certificates/{cert.number}")
     assert r.status_code == 200

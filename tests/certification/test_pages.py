@@ -113,16 +113,9 @@ def test_it_edits_adds_periods_and_evidence_then_submits(world: World) -> None:
     give_training_certificate(world.p)
     app = services.application_create(
         actor=world.p.cqo,
-        data={
-            **{
-                k: v
-                for k, v in __import__(
-                    "tests.certification.conftest", fromlist=["application_data"]
-                )
-                .application_data(world.p)
-                .items()
-            }
-        },
+        **__import__(
+            "tests.certification.conftest", fromlist=["application_args"]
+        ).application_args(world.p),
     )
     c = client_for(world.p.cqo)
     detail = c.get(url("application_detail", app.public_id))
@@ -243,8 +236,8 @@ def test_it_serves_the_scoring_sheet_with_bounds(world: World) -> None:
 
 def test_it_signs_the_report_and_issues_from_the_pages(world: World) -> None:
     app = assessing(world)
-    services.sheet_save(actor=world.e1, app=app, scores=FULL, submit=True)
-    services.sheet_save(actor=world.e2, app=app, scores=FULL, submit=True)
+    services.sheet_save(actor=world.e1, app=app, scores=tuple(FULL.items()), submit=True)
+    services.sheet_save(actor=world.e2, app=app, scores=tuple(FULL.items()), submit=True)
     assert (
         client_for(world.e1)
         .post(url("report_sign", app.public_id), {"rep-report": "短"})

@@ -15,7 +15,7 @@ from cqo.accounts.models import ApiToken, User
 from cqo.certification import selectors, services
 from cqo.certification.models import Application
 from cqo.test import file_appointment
-from tests.certification.conftest import World, application_data, draft
+from tests.certification.conftest import World, application_args, application_data, draft
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -42,7 +42,7 @@ def test_it_refuses_an_enterprise_that_did_not_agree(world: World) -> None:
     other = world.p.enterprise_b.uscc  # neither filed 李堃's appointment nor recommended them
     with pytest.raises(ValidationError) as exc:
         services.application_create(
-            actor=world.p.cqo, data=application_data(world.p, enterprise=other)
+            actor=world.p.cqo, **application_args(world.p, enterprise=other)
         )
     assert list(exc.value.message_dict) == ["enterprise"]
     assert "推荐意见" in exc.value.message_dict["enterprise"][0]
@@ -70,7 +70,7 @@ def test_it_refuses_an_update_to_such_an_enterprise(world: World) -> None:
         services.application_update(
             actor=world.p.cqo,
             app=app,
-            data=application_data(world.p, enterprise=world.p.enterprise_b.uscc),
+            terms=application_args(world.p, enterprise=world.p.enterprise_b.uscc)["terms"],
         )
     assert list(exc.value.message_dict) == ["enterprise"]
     app.refresh_from_db()
@@ -82,7 +82,7 @@ def test_it_accepts_the_enterprise_of_a_filed_appointment_without_a_recommendati
 ) -> None:
     file_appointment(world.p, clerk=world.p.clerk_b)  # enterprise B files 李堃's appointment
     app = services.application_create(
-        actor=world.p.cqo, data=application_data(world.p, enterprise=world.p.enterprise_b.uscc)
+        actor=world.p.cqo, **application_args(world.p, enterprise=world.p.enterprise_b.uscc)
     )
     assert app.enterprise_id == world.p.enterprise_b.pk
     assert [a.pk for a in selectors.application_list(user=world.p.clerk_b)] == [app.pk]
@@ -162,7 +162,7 @@ def test_the_clerk_recommends_over_the_api(world: World) -> None:
     }
     # now 李堃 may name enterprise B
     app = services.application_create(
-        actor=world.p.cqo, data=application_data(world.p, enterprise=world.p.enterprise_b.uscc)
+        actor=world.p.cqo, **application_args(world.p, enterprise=world.p.enterprise_b.uscc)
     )
     assert app.enterprise_id == world.p.enterprise_b.pk
     again = api(world.p.clerk_b).post(

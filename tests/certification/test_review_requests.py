@@ -79,7 +79,7 @@ def test_the_body_closes_it_with_a_finding_on_the_page(world: World) -> None:
     assert request.closed_at is not None and request.closed_by == world.p.certifier
     with pytest.raises(ValidationError):
         services.review_request_close(
-            actor=world.p.certifier, request=request, data={"finding": "再次复核结论"}
+            actor=world.p.certifier, request=request, finding="再次复核结论"
         )
 
 
@@ -89,9 +89,7 @@ def test_only_the_bodys_staff_close_it(world: World) -> None:
     request = ReviewRequest.objects.get(certificate=cert)
     other = make_user("other-certifier", Role.CERTIFIER)
     with pytest.raises(PermissionDenied):
-        services.review_request_close(
-            actor=other, request=request, data={"finding": "经复核，证书继续有效"}
-        )
+        services.review_request_close(actor=other, request=request, finding="经复核，证书继续有效")
     url = reverse("certification:review_request_close", args=[cert.number, request.public_id])
     assert client_for(world.p.cqo).post(
         url, {"fin-finding": "经复核，证书继续有效"}

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 
 from cqo.audit.models import AuditEntry
 from cqo.certification import rules, selectors, services
 from cqo.certification.models import Appeal, Application, LevelCertificate
+from cqo.lib import parse
 from tests.certification.conftest import (
     FULL,
     TODAY,
     World,
-    application_data,
+    application_args,
     assessing,
     certified,
     draft,
@@ -38,7 +41,7 @@ def test_it_runs_an_application_to_a_certificate(world: World) -> None:
     assert cert.level == "AAAA" and cert.issued_on == TODAY
     assert cert.valid_until.isoformat() == "2029-06-14"
     assert cert.number.startswith("CQO2026-SXZX-00001-") and rules.number_valid(cert.number)
-    assert services.content_intact(cert)
+    assert selectors.content_intact(cert)
     assert selectors.certified_level(world.p.person, TODAY) == "AAAA"
     actions = AuditEntry.objects.filter(target_id=str(app.public_id)).count()
     assert actions >= 8
@@ -54,7 +57,7 @@ def test_it_returns_for_supplement_and_accepts_the_resubmission(world: World) ->
     app = services.review_return(actor=world.p.certifier, app=app, items="请补充近三年工作绩效证明")
     assert app.status == Application.Status.RETURNED
     services.evidence_add(
-        actor=world.p.cqo, app=app, data={"kind": "performance", "title": "绩效证明"}, upload=pdf()
+        actor=world.p.cqo, app=app, kind="performance", title="绩效证明", upload=pdf()
     )
     app = services.application_submit(actor=world.p.cqo, app=app)
     assert app.status == Application.Status.SUBMITTED and app.return_items == ""
@@ -86,35 +89,29 @@ def test_it_blocks_submission_without_a_training_certificate(world: World) -> No
 def test_it_blocks_submission_when_years_fall_short_of_the_level(world: World) -> None:
     give_training_certificate(world.p)
     app = services.application_create(
-        actor=world.p.cqo, data=application_data(world.p, level_applied="AAAA")
+        actor=world.p.cqo, **application_args(world.p, level_applied="AAAA")
     )
     # 2022-06-16 … 2026-06-15 is one day short of 4 years (SPEC §12.4: "4 年以上" includes 4)
     services.period_add(
         actor=world.p.cqo,
         app=app,
-        data={
-            "organisation": "甲公司",
-            "post": "质量工程师",
-            "kind": "technical",
-            "start": "2022-06-17",
-        },
+        organisation="甲公司",
+        post="质量工程师",
+        kind="technical",
+        start=parse.date("2022-06-17", field="start"),
     )
-    services.evidence_add(
-        actor=world.p.cqo, app=app, data={"kind": "work", "title": "合同"}, upload=pdf()
-    )
+    services.evidence_add(actor=world.p.cqo, app=app, kind="work", title="合同", upload=pdf())
     with pytest.raises(ValidationError) as exc:
         services.application_submit(actor=world.p.cqo, app=app)
     assert any("§5.2" in m for m in exc.value.message_dict["eligibility"])
     services.period_add(
         actor=world.p.cqo,
         app=app,
-        data={
-            "organisation": "乙公司",
-            "post": "技术员",
-            "kind": "technical",
-            "start": "2022-06-15",
-            "end": "2022-06-20",
-        },
+        organisation="乙公司",
+        post="技术员",
+        kind="technical",
+        start=parse.date("2022-06-15", field="start"),
+        end=parse.date("2022-06-20", field="end"),
     )
     app = services.application_submit(actor=world.p.cqo, app=app)
     assert app.level_by_years == "AAAA" and app.related_months == 48
@@ -146,8 +143,12 @@ def test_it_does_not_certify_when_a_minimum_is_unmet(world: World) -> None:
 
 def test_it_means_the_sheets_to_one_decimal(world: World) -> None:
     app = assessing(world)
-    services.sheet_save(actor=world.e1, app=app, scores={**FULL, "8.2": "70"}, submit=True)
-    services.sheet_save(actor=world.e2, app=app, scores={**FULL, "8.2": "70.5"}, submit=True)
+    services.sheet_save(
+        actor=world.e1, app=app, scores=tuple(({**FULL, "8.2": "70"}).items()), submit=True
+    )
+    services.sheet_save(
+        actor=world.e2, app=app, scores=tuple(({**FULL, "8.2": "70.5"}).items()), submit=True
+    )
     app = services.report_sign(actor=world.e1, app=app, report="专家组意见：达到 AAAA 级要求。")
     assert app.panel_scores["cells"]["8.2"] == "70.3"
     assert str(app.total) == "740.3"
@@ -156,23 +157,25 @@ def test_it_means_the_sheets_to_one_decimal(world: World) -> None:
 def test_it_bounds_each_score_and_locks_a_submitted_sheet(world: World) -> None:
     app = assessing(world)
     with pytest.raises(ValidationError) as exc:
-        services.sheet_save(actor=world.e1, app=app, scores={**FULL, "8.5.5": "41"}, submit=True)
+        services.sheet_save(
+            actor=world.e1, app=app, scores=tuple(({**FULL, "8.5.5": "41"}).items()), submit=True
+        )
     assert "8.5.5" in exc.value.message_dict
-    seat = services.sheet_save(actor=world.e1, app=app, scores={"8.1.1": "80"})
+    seat = services.sheet_save(actor=world.e1, app=app, scores=tuple(({"8.1.1": "80"}).items()))
     assert seat.submitted_at is None and seat.scores == {"8.1.1": "80.0"}
-    services.sheet_save(actor=world.e1, app=app, scores=FULL, submit=True)
+    services.sheet_save(actor=world.e1, app=app, scores=tuple(FULL.items()), submit=True)
     with pytest.raises(ValidationError):
-        services.sheet_save(actor=world.e1, app=app, scores=FULL)
+        services.sheet_save(actor=world.e1, app=app, scores=tuple(FULL.items()))
     with pytest.raises(PermissionDenied):
-        services.sheet_save(actor=world.p.certifier, app=app, scores=FULL)
+        services.sheet_save(actor=world.p.certifier, app=app, scores=tuple(FULL.items()))
 
 
 def test_it_lets_only_the_leader_sign_after_every_sheet(world: World) -> None:
     app = assessing(world)
-    services.sheet_save(actor=world.e1, app=app, scores=FULL, submit=True)
+    services.sheet_save(actor=world.e1, app=app, scores=tuple(FULL.items()), submit=True)
     with pytest.raises(ValidationError):
         services.report_sign(actor=world.e1, app=app, report="专家组意见：达到 AAAA 级要求。")
-    services.sheet_save(actor=world.e2, app=app, scores=FULL, submit=True)
+    services.sheet_save(actor=world.e2, app=app, scores=tuple(FULL.items()), submit=True)
     with pytest.raises(PermissionDenied):
         services.report_sign(actor=world.e2, app=app, report="专家组意见：达到 AAAA 级要求。")
 
@@ -204,7 +207,7 @@ def test_it_freezes_the_certificate_against_later_edits(world: World) -> None:
     frozen = dict(cert.content)
     registry.person_update(actor=world.p.cqo, person=world.p.person, data={"name": "李堃堃"})
     cert.refresh_from_db()
-    assert cert.content == frozen and services.content_intact(cert)
+    assert cert.content == frozen and selectors.content_intact(cert)
     ctx = printing.certificate_context(cert)
     assert ctx["c"]["holder"] == "李堃" and ctx["content_hash"] == cert.content_hash
 
@@ -230,17 +233,18 @@ def test_it_reissues_superseding_the_old_number(world: World) -> None:
 def test_it_supersedes_on_recertification(world: World) -> None:
     first = certified(world)
     app = services.application_create(
-        actor=world.p.cqo, data=application_data(world.p, level_applied="AAAAA")
+        actor=world.p.cqo, **application_args(world.p, level_applied="AAAAA")
     )
     assert app.recertification
     services.period_add(
         actor=world.p.cqo,
         app=app,
-        data={"organisation": "甲", "post": "质量部部长", "kind": "quality", "start": "2010-01-01"},
+        organisation="甲",
+        post="质量部部长",
+        kind="quality",
+        start=parse.date("2010-01-01", field="start"),
     )
-    services.evidence_add(
-        actor=world.p.cqo, app=app, data={"kind": "work", "title": "合同"}, upload=pdf()
-    )
+    services.evidence_add(actor=world.p.cqo, app=app, kind="work", title="合同", upload=pdf())
     app = services.application_submit(actor=world.p.cqo, app=app)
     app = services.review_accept(actor=world.p.certifier, app=app)
     services.panel_set(
@@ -250,12 +254,20 @@ def test_it_supersedes_on_recertification(world: World) -> None:
         leader=world.expert1.public_id,
     )
     services.assessment_record(
-        actor=world.e1, app=app, kind="interview", data={"on": "2026-06-14", "notes": "答辩良好"}
+        actor=world.e1,
+        app=app,
+        kind="interview",
+        on=parse.date("2026-06-14", field="on"),
+        notes="答辩良好",
     )
     services.sheet_save(
         actor=world.e1,
         app=app,
-        scores={c.code: c.max for c in rules.cells(services.applications.spec_for(world.body)[2])},
+        scores=tuple(
+            (
+                {c.code: c.max for c in rules.cells(services.assessment.spec_for(world.body)[2])}
+            ).items()
+        ),
         submit=True,
     )
     app = services.report_sign(actor=world.e1, app=app, report="专家组意见：达到 AAAAA 级要求。")
@@ -277,7 +289,7 @@ def test_it_suspends_lifts_within_a_year_and_then_only_recertification(
         "reason": "违反质量法规被行政处罚",
         "evidence_note": "处罚决定书",
     }
-    services.supervise(actor=world.p.certifier, cert=cert, data=data)
+    services.supervise(actor=world.p.certifier, cert=cert, **data)
     cert.refresh_from_db()
     assert cert.status == "suspended"
     assert selectors.certified_level(world.p.person, TODAY) is None
@@ -285,20 +297,24 @@ def test_it_suspends_lifts_within_a_year_and_then_only_recertification(
         selectors.certified_level(world.p.person, TODAY - dt.timedelta(days=1)) is None
     )  # issued today
     with pytest.raises(ValidationError):
-        services.supervise(actor=world.p.certifier, cert=cert, data=data)
+        services.supervise(actor=world.p.certifier, cert=cert, **data)
     monkeypatch.setattr(clock, "today", lambda: TODAY + dt.timedelta(days=366))
     with pytest.raises(ValidationError) as exc:
         services.supervise(
             actor=world.p.certifier,
             cert=cert,
-            data={"action": "lift", "ground": "remedied", "reason": "整改完成"},
+            action="lift",
+            ground="remedied",
+            reason="整改完成",
         )
     assert "action" in exc.value.message_dict
     monkeypatch.setattr(clock, "today", lambda: TODAY + dt.timedelta(days=365))
     services.supervise(
         actor=world.p.certifier,
         cert=cert,
-        data={"action": "lift", "ground": "remedied", "reason": "整改完成"},
+        action="lift",
+        ground="remedied",
+        reason="整改完成",
     )
     cert.refresh_from_db()
     assert cert.status == "valid"
@@ -310,19 +326,19 @@ def test_it_needs_evidence_and_a_reason_to_suspend(world: World) -> None:
         services.supervise(
             actor=world.p.certifier,
             cert=cert,
-            data={"action": "void", "ground": "appeal", "reason": "x"},
+            action="void",
+            ground="appeal",
+            reason="x",
         )
     assert {"ground", "reason", "evidence"} <= set(exc.value.message_dict)
     with pytest.raises(PermissionDenied):
         services.supervise(
             actor=world.p.province,
             cert=cert,
-            data={
-                "action": "void",
-                "ground": "other",
-                "reason": "声明作废",
-                "evidence_note": "文件",
-            },
+            action="void",
+            ground="other",
+            reason="声明作废",
+            evidence_note="文件",
         )
 
 
@@ -331,14 +347,18 @@ def test_it_exits_on_false_reporting(world: World) -> None:
     services.warning_record(
         actor=world.p.certifier,
         cert=cert,
-        data={"kind": "warning", "conduct": "delayed", "reason": "质量事故拖延上报"},
+        kind="warning",
+        conduct="delayed",
+        reason="质量事故拖延上报",
     )
     cert.refresh_from_db()
     assert cert.status == "valid"
     services.warning_record(
         actor=world.p.certifier,
         cert=cert,
-        data={"kind": "exit", "conduct": "false", "reason": "作虚假报告"},
+        kind="exit",
+        conduct="false",
+        reason="作虚假报告",
     )
     cert.refresh_from_db()
     assert cert.status == "withdrawn" and cert.warnings.count() == 2
@@ -349,12 +369,10 @@ def test_it_records_and_decides_appeals(world: World) -> None:
     action = services.supervise(
         actor=world.p.certifier,
         cert=cert,
-        data={
-            "action": "discontinue",
-            "ground": "dishonesty",
-            "reason": "失信被执行",
-            "evidence_note": "名单截图",
-        },
+        action="discontinue",
+        ground="dishonesty",
+        reason="失信被执行",
+        evidence_note="名单截图",
     )
     with pytest.raises(PermissionDenied):
         services.appeal_submit(actor=world.p.clerk_a, action=action, grounds="不服中止决定")
@@ -388,7 +406,7 @@ def test_it_reopens_the_assessment_on_an_upheld_grade_appeal(world: World) -> No
     )
     app.refresh_from_db()
     assert app.status == Application.Status.ASSESSING
-    services.sheet_save(actor=world.e1, app=app, scores=FULL, submit=True)
+    services.sheet_save(actor=world.e1, app=app, scores=tuple(FULL.items()), submit=True)
 
 
 def test_it_reviews_yearly_with_continuing_education(world: World) -> None:
@@ -406,25 +424,29 @@ def test_it_reviews_yearly_with_continuing_education(world: World) -> None:
         provider="陕西质量培训中心",
         source_ref="t-1",
     )
-    status = services.continuing_status(cert, 2026)
+    status = selectors.continuing_status(cert, 2026)
     # the 24 学时 of the training course (recorded by cqo.training) and 12 of self-study
     assert status["counted_hours"] == "36.0" and status["required_hours"] == "10"
     assert status["counted_organised"] == 0 and status["met"] is False
     review = services.yearly_review(
         actor=world.p.certifier,
         cert=cert,
-        data={"year": 2026, "rating": "competent", "summary": "履职尽责"},
+        year=2026,
+        rating="competent",
+        summary="履职尽责",
     )
     assert review.continuing["year"] == 2026
     with pytest.raises(ValidationError):
         services.yearly_review(
             actor=world.p.certifier,
             cert=cert,
-            data={"year": 2026, "rating": "competent", "summary": "再次评价"},
+            year=2026,
+            rating="competent",
+            summary="再次评价",
         )
     with pytest.raises(ValidationError):
         services.yearly_review(
-            actor=world.p.certifier, cert=cert, data={"year": 2030, "rating": "nope", "summary": ""}
+            actor=world.p.certifier, cert=cert, year=2030, rating="nope", summary=""
         )
 
 
@@ -508,15 +530,16 @@ def test_it_stops_the_reminder_command_cleanly_on_a_date_it_cannot_act_on(
 
 def test_it_does_not_remind_a_holder_who_already_reapplied(world: World) -> None:
     cert = certified(world)
-    app = services.application_create(actor=world.p.cqo, data=application_data(world.p))
+    app = services.application_create(actor=world.p.cqo, **application_args(world.p))
     services.period_add(
         actor=world.p.cqo,
         app=app,
-        data={"organisation": "甲", "post": "部长", "kind": "quality", "start": "2010-01-01"},
+        organisation="甲",
+        post="部长",
+        kind="quality",
+        start=parse.date("2010-01-01", field="start"),
     )
-    services.evidence_add(
-        actor=world.p.cqo, app=app, data={"kind": "work", "title": "合同"}, upload=pdf()
-    )
+    services.evidence_add(actor=world.p.cqo, app=app, kind="work", title="合同", upload=pdf())
     services.application_submit(actor=world.p.cqo, app=app)
     assert services.send_reminders(cert.valid_until - dt.timedelta(days=7)) == []
 
@@ -528,20 +551,39 @@ def test_it_lets_the_supervisor_read_but_not_act(world: World) -> None:
         services.yearly_review(
             actor=world.p.province,
             cert=cert,
-            data={"year": 2026, "rating": "competent", "summary": "履职良好"},
+            year=2026,
+            rating="competent",
+            summary="履职良好",
         )
     with pytest.raises(PermissionDenied):
         services.review_accept(actor=world.e1, app=submitted_again(world))
 
 
 def submitted_again(world: World) -> Application:
-    app = services.application_create(actor=world.p.cqo, data=application_data(world.p))
+    app = services.application_create(actor=world.p.cqo, **application_args(world.p))
     services.period_add(
         actor=world.p.cqo,
         app=app,
-        data={"organisation": "甲", "post": "部长", "kind": "quality", "start": "2010-01-01"},
+        organisation="甲",
+        post="部长",
+        kind="quality",
+        start=parse.date("2010-01-01", field="start"),
     )
-    services.evidence_add(
-        actor=world.p.cqo, app=app, data={"kind": "work", "title": "合同"}, upload=pdf()
-    )
+    services.evidence_add(actor=world.p.cqo, app=app, kind="work", title="合同", upload=pdf())
     return services.application_submit(actor=world.p.cqo, app=app)
+
+
+def test_it_deletes_an_evidence_file_only_once_its_row_is_gone_for_good(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    app = draft(world)
+    item = app.evidence.get()
+    storage, name = item.file.storage, item.file.name
+    assert storage.exists(name)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.evidence_delete(actor=world.p.cqo, app=app, evidence_id=item.public_id)
+        raise RuntimeError  # anything failing later in the same transaction
+    assert app.evidence.filter(pk=item.pk).exists() and storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_delete(actor=world.p.cqo, app=app, evidence_id=item.public_id)
+    assert not app.evidence.exists() and not storage.exists(name)

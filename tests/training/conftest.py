@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from cqo.accounts.models import Role, User
-from cqo.lib import clock
+from cqo.lib import clock, parse
 from cqo.reference.models import Region
 from cqo.registry import services as registry
 from cqo.registry.models import Person
@@ -70,11 +70,37 @@ def session_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
+def course_terms(**overrides: Any) -> services.CourseTerms:
+    """``course_data`` read as a form or the API would (cqo.lib.parse)."""
+    d = course_data(**overrides)
+    return services.CourseTerms(
+        title=parse.text(d.get("title")),
+        tier=parse.text(d.get("tier")),
+        region=parse.text(d.get("region")),
+        forms=tuple(d.get("forms") or ()),
+        hours=parse.decimal(d.get("hours"), field="hours"),
+        method=parse.text(d.get("method")),
+        pass_mark=parse.integer(d.get("pass_mark"), field="pass_mark"),
+        min_attendance=parse.integer(d.get("min_attendance"), field="min_attendance"),
+        plan=parse.text(d.get("plan")),
+        institution=parse.text(d.get("institution")),
+        description=parse.text(d.get("description")),
+    )
+
+
+def session_terms(**overrides: Any) -> services.SessionTerms:
+    d = session_data(**overrides)
+    return services.SessionTerms(
+        start_date=parse.date(d.get("start_date"), field="start_date"),
+        end_date=parse.date(d.get("end_date"), field="end_date"),
+        place=parse.text(d.get("place")),
+        capacity=parse.integer(d.get("capacity"), field="capacity"),
+    )
+
+
 def enrol(actor: User, session: Session, person: Person) -> Enrolment:
     return services.enrolment_create(
-        actor=actor,
-        session=session,
-        data={"id_number": person.id_number, "person_name": person.name},
+        actor=actor, session=session, id_number=person.id_number, person_name=person.name
     )
 
 
@@ -105,8 +131,8 @@ class World:
 @pytest.fixture
 def world(personas: Personas) -> World:
     p = personas
-    course = services.course_create(actor=p.province, data=course_data())
-    session = services.session_create(actor=p.province, course=course, data=session_data())
+    course = services.course_create(actor=p.province, terms=course_terms())
+    session = services.session_create(actor=p.province, course=course, terms=session_terms())
     enrolment = enrol(p.province, session, p.person)
     return World(p=p, course=course, session=session, enrolment=enrolment)
 
@@ -127,7 +153,7 @@ def jiangsu(personas: Personas) -> Jiangsu:
     cqo, person = register_person(JIANGSU_COUNTY, "cscqo", name="陈思远")
     course = services.course_create(
         actor=regulator,
-        data=course_data(
+        terms=course_terms(
             title="首席质量官继续教育提升班",
             tier="enhancement",
             region=JIANGSU_COUNTY,
@@ -137,7 +163,7 @@ def jiangsu(personas: Personas) -> Jiangsu:
         ),
     )
     session = services.session_create(
-        actor=regulator, course=course, data=session_data(place="常熟市质量技术服务中心")
+        actor=regulator, course=course, terms=session_terms(place="常熟市质量技术服务中心")
     )
     return Jiangsu(
         regulator=regulator,
@@ -152,4 +178,6 @@ def jiangsu(personas: Personas) -> Jiangsu:
 def passed_enrolment(world: World, score: str = "85") -> Enrolment:
     """The world's enrolment, attended and passed."""
     e = services.attendance_mark(actor=world.p.province, enrolment=world.enrolment, attendance=100)
-    return services.result_mark(actor=world.p.province, enrolment=e, score=score)
+    return services.result_mark(
+        actor=world.p.province, enrolment=e, score=parse.decimal(score, field="score")
+    )

@@ -3,6 +3,7 @@ refusals 403, out of scope 404, no token 401; the public verification needs no t
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -160,7 +161,8 @@ def test_a_cqo_sees_only_their_own_enrolment(world: World) -> None:
     services.enrolment_create(
         actor=world.p.province,
         session=world.session,
-        data={"id_number": other.id_number, "person_name": other.name},
+        id_number=other.id_number,
+        person_name=other.name,
     )
     items = Api(world.p.cqo).get(f"/training/sessions/{world.session.public_id}/enrolments")
     assert [e["person_name"] for e in items.json()["items"]] == [world.p.person.name]
@@ -172,7 +174,9 @@ def test_a_cqo_enrols_themself_and_not_twice(world: World) -> None:
     session = services.session_create(
         actor=world.p.province,
         course=world.course,
-        data={"start_date": "2026-07-01", "end_date": "2026-07-02", "place": "西安", "capacity": 1},
+        terms=services.SessionTerms(
+            start_date=dt.date(2026, 7, 1), end_date=dt.date(2026, 7, 2), place="西安", capacity=1
+        ),
     )
     api = Api(world.p.cqo)
     r = api.post(f"/training/sessions/{session.public_id}/enrolments", {})

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from cqo.audit.models import AuditEntry
+from cqo.lib import parse
 from cqo.registry import services as registry
 from cqo.test import Personas
 from cqo.training import printing, selectors, services
@@ -22,11 +23,11 @@ from cqo.training.models import TrainingCertificate
 from tests.training.conftest import (
     Jiangsu,
     World,
-    course_data,
+    course_terms,
     enrol,
     passed_enrolment,
     register_person,
-    session_data,
+    session_terms,
 )
 
 RARE_NAME = "𠮷堃喆"  # 𠮷 is U+20BB7, outside the BMP (GB 18030 rare character)
@@ -101,10 +102,14 @@ def test_it_issues_only_to_those_who_passed(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
         services.certificate_issue(actor=p.trainer, enrolment=e)
     assert list(exc.value.message_dict) == ["passed"]
-    e = services.result_mark(actor=p.province, enrolment=e, score="59")
+    e = services.result_mark(
+        actor=p.province, enrolment=e, score=parse.decimal("59", field="score")
+    )
     with pytest.raises(ValidationError):
         services.certificate_issue(actor=p.trainer, enrolment=e)
-    e = services.result_mark(actor=p.province, enrolment=e, score="60")
+    e = services.result_mark(
+        actor=p.province, enrolment=e, score=parse.decimal("60", field="score")
+    )
     assert services.certificate_issue(actor=p.trainer, enrolment=e).number
 
 
@@ -126,7 +131,9 @@ def test_it_freezes_the_results_once_certified(world: World) -> None:
     e = passed_enrolment(world)
     services.certificate_issue(actor=p.trainer, enrolment=e)
     with pytest.raises(ValidationError) as exc:
-        services.result_mark(actor=p.province, enrolment=e, score="50")
+        services.result_mark(
+            actor=p.province, enrolment=e, score=parse.decimal("50", field="score")
+        )
     assert list(exc.value.message_dict) == ["score"]
     with pytest.raises(ValidationError):
         services.attendance_mark(actor=p.province, enrolment=e, attendance=50)
@@ -141,7 +148,9 @@ def test_it_numbers_certificates_uniquely_and_traceably(world: World) -> None:
     _, other = register_person("610302", "second", name="张二")
     e = enrol(p.province, world.session, other)
     e = services.attendance_mark(actor=p.province, enrolment=e, attendance=100)
-    e = services.result_mark(actor=p.province, enrolment=e, score="70")
+    e = services.result_mark(
+        actor=p.province, enrolment=e, score=parse.decimal("70", field="score")
+    )
     second = services.certificate_issue(actor=p.trainer, enrolment=e)
     # PX + the course's region + year of issue + sequence, then the check part
     assert first.number.startswith("PX610000202600001-")
@@ -149,13 +158,13 @@ def test_it_numbers_certificates_uniquely_and_traceably(world: World) -> None:
     assert re.fullmatch(r"PX\d{6}\d{4}\d{5}-[0-9A-Z]{6}", second.number)
     # another region has its own sequence
     county = services.course_create(
-        actor=p.trainer, data=course_data(tier="", region="610113", institution="")
+        actor=p.trainer, terms=course_terms(tier="", region="610113", institution="")
     )
-    session = services.session_create(actor=p.trainer, course=county, data=session_data())
+    session = services.session_create(actor=p.trainer, course=county, terms=session_terms())
     e = services.attendance_mark(
         actor=p.trainer, enrolment=enrol(p.trainer, session, p.person), attendance=100
     )
-    e = services.result_mark(actor=p.trainer, enrolment=e, score="90")
+    e = services.result_mark(actor=p.trainer, enrolment=e, score=parse.decimal("90", field="score"))
     third = services.certificate_issue(actor=p.trainer, enrolment=e)
     assert third.number.startswith("PX610113202600001-")
     numbers = list(TrainingCertificate.objects.values_list("number", flat=True))
@@ -178,18 +187,18 @@ def test_it_freezes_what_the_certificate_says_with_its_hash(world: World) -> Non
     assert "shaanxi-2021 §五(一)" in c["basis"]
     assert p.person.id_number not in str(c) and p.person.id_number_masked not in str(c)
     assert len(cert.content_hash) == 64
-    assert services.content_intact(cert)
+    assert selectors.content_intact(cert)
     # later changes to the records do not change the certificate
     registry.person_update(actor=p.cqo, person=p.person, data={"name": "李堃新"})
     world.course.title = "改名后的课程"
     world.course.save(update_fields=["title"])
     cert.refresh_from_db()
     assert cert.content["holder"] == "李堃" and cert.content["course"] == c["course"]
-    assert services.content_intact(cert)
+    assert selectors.content_intact(cert)
     # a tampered row no longer matches its digest
     TrainingCertificate.objects.filter(pk=cert.pk).update(content={**c, "hours": "240.0"})
     cert.refresh_from_db()
-    assert not services.content_intact(cert)
+    assert not selectors.content_intact(cert)
 
 
 def test_it_audits_issue_and_revocation(world: World) -> None:

@@ -5,6 +5,7 @@ never a server error."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.usefixtures("keep_test_connection")
 @pytest.fixture
 def real_ids(world: World) -> dict[str, str]:
     plan = services.plan_create(
-        actor=world.p.province, data={"year": 2026, "budget": "1000", "planned_sessions": 2}
+        actor=world.p.province, year=2026, budget=Decimal(1000), planned_sessions=2
     )
     cert = services.certificate_issue(actor=world.p.trainer, enrolment=passed_enrolment(world))
     return {

@@ -4,6 +4,7 @@ the forms with their errors beside the fields, and the enrolment export (audited
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +17,12 @@ from cqo.hours.models import StudyRecord
 from cqo.test import PASSWORD, Personas
 from cqo.training import selectors, services
 from cqo.training.models import Course, Enrolment, Session, TrainingCertificate, TrainingPlan
-from tests.training.conftest import World, course_data, passed_enrolment, session_data
+from tests.training.conftest import (
+    World,
+    course_terms,
+    passed_enrolment,
+    session_terms,
+)
 
 
 def client_for(user: User | None) -> Client:
@@ -98,7 +104,7 @@ def test_it_lists_only_what_is_in_scope(world: World, certified: TrainingCertifi
     p = world.p
     city_course = services.course_create(
         actor=p.city,
-        data=course_data(title="西安市提升培训班", tier="enhancement", region="610100"),
+        terms=course_terms(title="西安市提升培训班", tier="enhancement", region="610100"),
     )
     listing = html(client_for(p.province).get("/training/courses/"))
     assert world.course.title in listing and city_course.title in listing
@@ -115,10 +121,10 @@ def test_it_lists_only_what_is_in_scope(world: World, certified: TrainingCertifi
 def test_it_shows_a_cqo_open_sessions_of_their_region_only(world: World) -> None:
     p = world.p
     other = services.course_create(
-        actor=p.trainer, data=course_data(title="苏州基础培训班", tier="basic", region="320581")
+        actor=p.trainer, terms=course_terms(title="苏州基础培训班", tier="basic", region="320581")
     )
-    far = services.session_create(actor=p.trainer, course=other, data=session_data())
-    near = services.session_create(actor=p.province, course=world.course, data=session_data())
+    far = services.session_create(actor=p.trainer, course=other, terms=session_terms())
+    near = services.session_create(actor=p.province, course=world.course, terms=session_terms())
     client = client_for(p.cqo)
     page = html(client.get("/training/sessions/"))
     assert world.course.title in page and "苏州基础培训班" not in page
@@ -161,7 +167,7 @@ def test_it_shows_plans_to_regulators_and_certifiers(
 )
 def test_it_scopes_a_plan(personas: Personas, who: str, status: int) -> None:
     plan = services.plan_create(
-        actor=personas.province, data={"year": 2026, "budget": "1000", "planned_sessions": 2}
+        actor=personas.province, year=2026, budget=Decimal(1000), planned_sessions=2
     )
     url = f"/training/plans/{plan.public_id}/"
     assert client_for(getattr(personas, who)).get(url).status_code == status
@@ -305,7 +311,7 @@ def test_it_refuses_an_enrolment_over_capacity_on_the_page(world: World) -> None
     from tests.training.conftest import register_person
 
     full = services.session_create(
-        actor=world.p.province, course=world.course, data=session_data(capacity=1)
+        actor=world.p.province, course=world.course, terms=session_terms(capacity=1)
     )
     _, person = register_person("610113", "second", name="张二")
     client = client_for(world.p.province)
@@ -320,7 +326,7 @@ def test_it_refuses_an_enrolment_over_capacity_on_the_page(world: World) -> None
 
 def test_a_cqo_enrols_themself_in_an_open_session(world: World) -> None:
     session = services.session_create(
-        actor=world.p.province, course=world.course, data=session_data()
+        actor=world.p.province, course=world.course, terms=session_terms()
     )
     client = client_for(world.p.cqo)
     page = html(client.get(f"/training/sessions/{session.public_id}/"))
@@ -418,7 +424,7 @@ def test_my_training_shows_enrolments_certificates_and_open_sessions(
     open_one = services.session_create(
         actor=world.p.province,
         course=world.course,
-        data=session_data(place="宝鸡市会议中心"),
+        terms=session_terms(place="宝鸡市会议中心"),
     )
     page = html(client_for(world.p.cqo).get("/training/mine/"))
     assert certified.number in page
@@ -472,7 +478,7 @@ def test_it_paginates_and_searches_the_enrolment_list(world: World) -> None:
 def test_it_paginates_the_course_list(personas: Personas) -> None:
     for n in range(27):
         services.course_create(
-            actor=personas.trainer, data=course_data(title=f"质量课程{n:02d}", institution="")
+            actor=personas.trainer, terms=course_terms(title=f"质量课程{n:02d}", institution="")
         )
     client = client_for(personas.trainer)
     first = html(client.get("/training/courses/"))

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.hours.models import StudyRecord
+from cqo.lib import parse
 from cqo.reference.models import Region
 from cqo.test import Personas, make_user
 from cqo.training import selectors, services
@@ -20,10 +21,10 @@ from cqo.training.models import Course, Enrolment, Session, TrainingPlan
 from tests.training.conftest import (
     Jiangsu,
     World,
-    course_data,
+    course_terms,
     enrol,
     register_person,
-    session_data,
+    session_terms,
 )
 
 
@@ -41,43 +42,53 @@ def audited(target_type: str, obj: Any, action: str) -> bool:
 
 
 def plan_data(**overrides: Any) -> dict[str, Any]:
+    """A plan as typed (cqo.lib.parse reads it as the form or the API would)."""
     data = {"year": 2026, "budget": "200000.00", "planned_sessions": 4, "notes": "统一教材"}
     data.update(overrides)
-    return data
+    return {
+        "year": parse.integer(data["year"], field="year"),
+        "budget": parse.decimal(data["budget"], field="budget"),
+        "planned_sessions": parse.integer(data["planned_sessions"], field="planned_sessions"),
+        "notes": parse.text(data["notes"]),
+    }
+
+
+def plan_changes(**overrides: Any) -> dict[str, Any]:
+    return {k: v for k, v in plan_data(**overrides).items() if k != "year"}
 
 
 def test_it_keeps_a_yearly_plan_per_regulator_level(personas: Personas) -> None:
-    plan = services.plan_create(actor=personas.city, data=plan_data())
+    plan = services.plan_create(actor=personas.city, **plan_data())
     assert plan.region_id == "610100"
     assert plan.organisation == "西安市市场监督管理局"
     assert plan.budget == Decimal("200000.00")
     assert audited(selectors.PLAN, plan, "create")
     # one per level and year
     with pytest.raises(ValidationError) as exc:
-        services.plan_create(actor=personas.city, data=plan_data())
+        services.plan_create(actor=personas.city, **plan_data())
     assert "year" in errors_of(exc)
     # another level may keep its own for the same year
-    services.plan_create(actor=personas.province, data=plan_data())
+    services.plan_create(actor=personas.province, **plan_data())
 
 
 def test_it_keeps_a_certification_bodys_plan_per_organisation(personas: Personas) -> None:
     # level-standard §11 认定主体应制定并及时更新首席质量官课程培训计划
-    plan = services.plan_create(actor=personas.certifier, data=plan_data())
+    plan = services.plan_create(actor=personas.certifier, **plan_data())
     assert plan.region_id is None
     assert plan.organisation == "陕西省质量协会"
     updated = services.plan_update(
-        actor=personas.certifier, plan=plan, data=plan_data(planned_sessions=6, year=1999)
+        actor=personas.certifier, plan=plan, **plan_changes(planned_sessions=6, year=1999)
     )
     assert updated.planned_sessions == 6 and updated.year == 2026  # the year stays
     assert audited(selectors.PLAN, plan, "update")
     with pytest.raises(PermissionDenied):
-        services.plan_update(actor=personas.province, plan=plan, data=plan_data())
+        services.plan_update(actor=personas.province, plan=plan, **plan_changes())
 
 
 @pytest.mark.parametrize("who", ["trainer", "cqo", "clerk_a"])
 def test_it_refuses_a_plan_from_others(personas: Personas, who: str) -> None:
     with pytest.raises(PermissionDenied):
-        services.plan_create(actor=getattr(personas, who), data=plan_data())
+        services.plan_create(actor=getattr(personas, who), **plan_data())
 
 
 @pytest.mark.parametrize(
@@ -96,20 +107,20 @@ def test_it_refuses_a_plan_from_others(personas: Personas, who: str) -> None:
 )
 def test_it_names_the_bad_plan_field(personas: Personas, field: str, value: Any) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.plan_create(actor=personas.province, data=plan_data(**{field: value}))
+        services.plan_create(actor=personas.province, **plan_data(**{field: value}))
     assert list(errors_of(exc)) == [field]
     assert not TrainingPlan.objects.exists()
 
 
 def test_it_counts_delivered_sessions_from_those_held(world: World) -> None:
     p = world.p
-    plan = services.plan_create(actor=p.province, data=plan_data(planned_sessions=2))
-    course = services.course_create(actor=p.province, data=course_data(plan=str(plan.public_id)))
-    held = services.session_create(actor=p.province, course=course, data=session_data())
+    plan = services.plan_create(actor=p.province, **plan_data(planned_sessions=2))
+    course = services.course_create(actor=p.province, terms=course_terms(plan=str(plan.public_id)))
+    held = services.session_create(actor=p.province, course=course, terms=session_terms())
     services.session_create(
         actor=p.province,
         course=course,
-        data=session_data(start_date=dt.date(2026, 9, 1), end_date=dt.date(2026, 9, 2)),
+        terms=session_terms(start_date=dt.date(2026, 9, 1), end_date=dt.date(2026, 9, 2)),
     )
     assert selectors.plan_get(user=p.province, public_id=plan.public_id).delivered == 0
     services.session_set_status(actor=p.province, session=held, status="held")
@@ -117,10 +128,10 @@ def test_it_counts_delivered_sessions_from_those_held(world: World) -> None:
 
 
 def test_it_puts_a_course_only_in_the_organisers_own_plan(personas: Personas) -> None:
-    city_plan = services.plan_create(actor=personas.city, data=plan_data())
+    city_plan = services.plan_create(actor=personas.city, **plan_data())
     with pytest.raises(ValidationError) as exc:
         services.course_create(
-            actor=personas.province, data=course_data(plan=str(city_plan.public_id))
+            actor=personas.province, terms=course_terms(plan=str(city_plan.public_id))
         )
     assert list(errors_of(exc)) == ["plan"]
 
@@ -129,7 +140,7 @@ def test_it_puts_a_course_only_in_the_organisers_own_plan(personas: Personas) ->
 
 
 def test_it_creates_a_course_with_its_pass_rule(personas: Personas) -> None:
-    course = services.course_create(actor=personas.province, data=course_data())
+    course = services.course_create(actor=personas.province, terms=course_terms())
     assert course.tier == "advanced"
     assert course.organiser == personas.province
     assert course.organiser_name == "陕西省市场监督管理局"
@@ -143,12 +154,12 @@ def test_it_creates_a_course_with_its_pass_rule(personas: Personas) -> None:
 def test_it_takes_only_the_tiers_of_the_governing_pack(personas: Personas) -> None:
     # shaanxi-2021 §五(一) has 高级 and 提升 only; the county guides registration and filing
     with pytest.raises(ValidationError) as exc:
-        services.course_create(actor=personas.province, data=course_data(tier="basic"))
+        services.course_create(actor=personas.province, terms=course_terms(tier="basic"))
     assert list(errors_of(exc)) == ["tier"]
     assert "“高级”培训" in errors_of(exc)["tier"][0]
     # jiangsu-2020 §五 has 基础
     course = services.course_create(
-        actor=personas.trainer, data=course_data(tier="basic", region="320581")
+        actor=personas.trainer, terms=course_terms(tier="basic", region="320581")
     )
     assert course.tier == "basic"
 
@@ -156,10 +167,10 @@ def test_it_takes_only_the_tiers_of_the_governing_pack(personas: Personas) -> No
 def test_it_takes_no_tier_where_the_pack_has_none(personas: Personas) -> None:
     # hangzhou-spec has no tiers: only "other"
     with pytest.raises(ValidationError) as exc:
-        services.course_create(actor=personas.trainer, data=course_data(region="330102"))
+        services.course_create(actor=personas.trainer, terms=course_terms(region="330102"))
     assert list(errors_of(exc)) == ["tier"]
     course = services.course_create(
-        actor=personas.trainer, data=course_data(region="330102", tier="other")
+        actor=personas.trainer, terms=course_terms(region="330102", tier="other")
     )
     assert course.tier == ""
 
@@ -181,19 +192,19 @@ def test_it_takes_no_tier_where_the_pack_has_none(personas: Personas) -> None:
 def test_it_lets_a_regulator_organise_its_tier_in_its_region(
     personas: Personas, who: str, tier: str, region: str, ok: bool
 ) -> None:
-    data = course_data(tier=tier, region=region, institution="")
+    terms = course_terms(tier=tier, region=region, institution="")
     if ok:
-        assert services.course_create(actor=getattr(personas, who), data=data).region_id == region
+        assert services.course_create(actor=getattr(personas, who), terms=terms).region_id == region
     else:
         with pytest.raises(ValidationError) as exc:
-            services.course_create(actor=getattr(personas, who), data=data)
+            services.course_create(actor=getattr(personas, who), terms=terms)
         assert set(errors_of(exc)) <= {"tier", "region"}
 
 
 @pytest.mark.parametrize("who", ["cqo", "clerk_a", "admin"])
 def test_it_refuses_a_course_from_others(personas: Personas, who: str) -> None:
     with pytest.raises(PermissionDenied):
-        services.course_create(actor=getattr(personas, who), data=course_data())
+        services.course_create(actor=getattr(personas, who), terms=course_terms())
 
 
 @pytest.mark.parametrize(
@@ -225,7 +236,7 @@ def test_it_names_the_bad_course_field(
     personas: Personas, overrides: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.course_create(actor=personas.province, data=course_data(**overrides))
+        services.course_create(actor=personas.province, terms=course_terms(**overrides))
     assert list(errors_of(exc)) == [field]
     assert not Course.objects.exists()
 
@@ -237,10 +248,10 @@ def test_it_opens_a_session_for_the_organiser_or_its_institution(world: World) -
     p = world.p
     assert world.session.status == Session.Status.OPEN
     assert audited(selectors.SESSION, world.session, "create")
-    services.session_create(actor=p.trainer, course=world.course, data=session_data())
+    services.session_create(actor=p.trainer, course=world.course, terms=session_terms())
     for who in (p.city, p.certifier, p.cqo):
         with pytest.raises(PermissionDenied):
-            services.session_create(actor=who, course=world.course, data=session_data())
+            services.session_create(actor=who, course=world.course, terms=session_terms())
 
 
 @pytest.mark.parametrize(
@@ -261,7 +272,7 @@ def test_it_names_the_bad_session_field(
 ) -> None:
     with pytest.raises(ValidationError) as exc:
         services.session_create(
-            actor=world.p.province, course=world.course, data=session_data(**overrides)
+            actor=world.p.province, course=world.course, terms=session_terms(**overrides)
         )
     assert list(errors_of(exc)) == [field]
 
@@ -284,7 +295,7 @@ def test_it_marks_a_session_held_only_after_it_ended(world: World) -> None:
     later = services.session_create(
         actor=world.p.province,
         course=world.course,
-        data=session_data(start_date=dt.date(2026, 6, 14), end_date=dt.date(2026, 6, 16)),
+        terms=session_terms(start_date=dt.date(2026, 6, 14), end_date=dt.date(2026, 6, 16)),
     )
     with pytest.raises(ValidationError) as exc:
         services.session_set_status(actor=world.p.province, session=later, status="held")
@@ -315,7 +326,7 @@ def test_it_refuses_a_second_enrolment_of_the_same_person(world: World) -> None:
 def test_it_refuses_an_enrolment_over_capacity(world: World) -> None:
     p = world.p
     small = services.session_create(
-        actor=p.province, course=world.course, data=session_data(capacity=2)
+        actor=p.province, course=world.course, terms=session_terms(capacity=2)
     )
     _, first = register_person("610113", "first", name="张一")
     _, second = register_person("610302", "second", name="张二")
@@ -337,7 +348,7 @@ def test_it_refuses_an_enrolment_over_capacity(world: World) -> None:
 )
 def test_it_names_the_bad_enrolment_field(world: World, data: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.enrolment_create(actor=world.p.province, session=world.session, data=data)
+        services.enrolment_create(actor=world.p.province, session=world.session, **data)
     assert list(errors_of(exc)) == [field]
 
 
@@ -349,7 +360,8 @@ def test_it_refuses_an_unknown_person_or_a_wrong_name(world: World) -> None:
         services.enrolment_create(
             actor=p.province,
             session=world.session,
-            data={"id_number": new_id_number("610113"), "person_name": "李堃"},
+            id_number=new_id_number("610113"),
+            person_name="李堃",
         )
     unknown = errors_of(exc)["id_number"]
     assert "线上注册" in unknown[0]
@@ -357,7 +369,8 @@ def test_it_refuses_an_unknown_person_or_a_wrong_name(world: World) -> None:
         services.enrolment_create(
             actor=p.province,
             session=world.session,
-            data={"id_number": p.person.id_number, "person_name": "李四"},
+            id_number=p.person.id_number,
+            person_name="李四",
         )
     # no identity oracle: a wrong name reads as an unknown number
     assert errors_of(exc) == {"id_number": unknown}
@@ -365,7 +378,7 @@ def test_it_refuses_an_unknown_person_or_a_wrong_name(world: World) -> None:
 
 def test_it_lets_a_cqo_enrol_themself_only_in_an_open_session(world: World) -> None:
     p = world.p
-    other = services.session_create(actor=p.province, course=world.course, data=session_data())
+    other = services.session_create(actor=p.province, course=world.course, terms=session_terms())
     services.session_set_status(actor=p.province, session=other, status="closed")
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(actor=p.cqo, session=other, person=p.person)
@@ -381,9 +394,9 @@ def test_it_refuses_a_regulators_course_to_a_person_outside_its_scope(world: Wor
     # a regulator organiser records study hours only for persons in its scope (cqo.hours)
     p = world.p
     county = services.course_create(
-        actor=p.county_a, data=course_data(tier="", region="610113", institution="")
+        actor=p.county_a, terms=course_terms(tier="", region="610113", institution="")
     )
-    session = services.session_create(actor=p.county_a, course=county, data=session_data())
+    session = services.session_create(actor=p.county_a, course=county, terms=session_terms())
     _, outsider = register_person("610302", "outsider", name="赵六")
     with pytest.raises(ValidationError) as exc:
         enrol(p.county_a, session, outsider)
@@ -438,9 +451,9 @@ def test_it_writes_online_self_study_for_an_online_course(world: World) -> None:
     p = world.p
     online = services.course_create(
         actor=p.trainer,
-        data=course_data(title="质量管理在线课程", forms=["online"], tier="", hours="8.5"),
+        terms=course_terms(title="质量管理在线课程", forms=["online"], tier="", hours="8.5"),
     )
-    session = services.session_create(actor=p.trainer, course=online, data=session_data())
+    session = services.session_create(actor=p.trainer, course=online, terms=session_terms())
     e = enrol(p.trainer, session, p.person)
     e = services.attendance_mark(actor=p.trainer, enrolment=e, attendance=100)
     assert e.study_record is not None
@@ -466,7 +479,7 @@ def test_it_records_attendance_only_after_the_session_ended(world: World) -> Non
     later = services.session_create(
         actor=p.province,
         course=world.course,
-        data=session_data(start_date=dt.date(2026, 6, 15), end_date=dt.date(2026, 6, 16)),
+        terms=session_terms(start_date=dt.date(2026, 6, 15), end_date=dt.date(2026, 6, 16)),
     )
     e = enrol(p.province, later, p.person)
     with pytest.raises(ValidationError) as exc:
@@ -479,7 +492,9 @@ def test_it_records_attendance_only_after_the_session_ended(world: World) -> Non
 def test_it_names_a_bad_attendance(world: World, value: Any) -> None:
     with pytest.raises(ValidationError) as exc:
         services.attendance_mark(
-            actor=world.p.province, enrolment=world.enrolment, attendance=value
+            actor=world.p.province,
+            enrolment=world.enrolment,
+            attendance=parse.integer(value, field="attendance"),
         )
     assert list(errors_of(exc)) == ["attendance"]
 
@@ -490,7 +505,9 @@ def test_it_lets_only_the_organiser_or_institution_mark(world: World) -> None:
         with pytest.raises(PermissionDenied):
             services.attendance_mark(actor=who, enrolment=world.enrolment, attendance=100)
         with pytest.raises(PermissionDenied):
-            services.result_mark(actor=who, enrolment=world.enrolment, score=90)
+            services.result_mark(
+                actor=who, enrolment=world.enrolment, score=parse.decimal(90, field="score")
+            )
 
 
 # Results and the pass rule --------------------------------------------------------------------
@@ -500,7 +517,9 @@ def test_it_lets_only_the_organiser_or_institution_mark(world: World) -> None:
 def test_it_passes_an_exam_at_the_pass_mark(world: World, score: str, passed: bool) -> None:
     e = services.attendance_mark(actor=world.p.province, enrolment=world.enrolment, attendance=100)
     assert e.passed is None  # not yet assessed
-    e = services.result_mark(actor=world.p.province, enrolment=e, score=score)
+    e = services.result_mark(
+        actor=world.p.province, enrolment=e, score=parse.decimal(score, field="score")
+    )
     assert e.score == Decimal(score)
     assert e.passed is passed
 
@@ -509,13 +528,18 @@ def test_it_passes_an_exam_at_the_pass_mark(world: World, score: str, passed: bo
 def test_it_passes_an_assignment_at_the_pass_mark(world: World, score: str, passed: bool) -> None:
     p = world.p
     course = services.course_create(
-        actor=p.trainer, data=course_data(method="assignment", pass_mark=75, tier="")
+        actor=p.trainer, terms=course_terms(method="assignment", pass_mark=75, tier="")
     )
-    session = services.session_create(actor=p.trainer, course=course, data=session_data())
+    session = services.session_create(actor=p.trainer, course=course, terms=session_terms())
     e = services.attendance_mark(
         actor=p.trainer, enrolment=enrol(p.trainer, session, p.person), attendance=60
     )
-    assert services.result_mark(actor=p.trainer, enrolment=e, score=score).passed is passed
+    assert (
+        services.result_mark(
+            actor=p.trainer, enrolment=e, score=parse.decimal(score, field="score")
+        ).passed
+        is passed
+    )
 
 
 @pytest.mark.parametrize(("attendance", "passed"), [(80, True), (79, False), (100, True)])
@@ -527,13 +551,19 @@ def test_it_passes_on_attendance_at_the_minimum_share(
     )
     assert e.passed is passed
     with pytest.raises(ValidationError) as exc:
-        services.result_mark(actor=jiangsu.regulator, enrolment=e, score=90)
+        services.result_mark(
+            actor=jiangsu.regulator, enrolment=e, score=parse.decimal(90, field="score")
+        )
     assert list(errors_of(exc)) == ["score"]
 
 
 def test_it_takes_a_score_only_from_someone_who_attended(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.result_mark(actor=world.p.province, enrolment=world.enrolment, score=90)
+        services.result_mark(
+            actor=world.p.province,
+            enrolment=world.enrolment,
+            score=parse.decimal(90, field="score"),
+        )
     assert list(errors_of(exc)) == ["score"]
 
 
@@ -541,7 +571,9 @@ def test_it_takes_a_score_only_from_someone_who_attended(world: World) -> None:
 def test_it_names_a_bad_score(world: World, value: Any) -> None:
     e = services.attendance_mark(actor=world.p.province, enrolment=world.enrolment, attendance=100)
     with pytest.raises(ValidationError) as exc:
-        services.result_mark(actor=world.p.province, enrolment=e, score=value)
+        services.result_mark(
+            actor=world.p.province, enrolment=e, score=parse.decimal(value, field="score")
+        )
     assert list(errors_of(exc)) == ["score"]
 
 
@@ -549,9 +581,9 @@ def test_it_serves_persons_of_other_provinces_through_trainers(personas: Persona
     # a training institution reports sessions for anyone (cqo.hours can_record)
     trainer = make_user("jstrainer", Role.TRAINER, organisation="江苏省质量培训中心")
     course = services.course_create(
-        actor=trainer, data=course_data(tier="basic", region="320581", institution="")
+        actor=trainer, terms=course_terms(tier="basic", region="320581", institution="")
     )
-    session = services.session_create(actor=trainer, course=course, data=session_data())
+    session = services.session_create(actor=trainer, course=course, terms=session_terms())
     e = services.attendance_mark(
         actor=trainer, enrolment=enrol(trainer, session, personas.person), attendance=100
     )

@@ -1,25 +1,30 @@
-"""Writes of the certification app: each a transaction with its audit entry."""
+"""Writes of the certification app: each a transaction with its audit entry. Reads (eligibility,
+a certificate's standing) are selectors."""
 
 from cqo.certification.services._common import REASON_MIN, TEXT_MAX
+from cqo.certification.services.appeals import appeal_decide, appeal_submit
 from cqo.certification.services.applications import (
+    ApplicationTerms,
     application_create,
     application_submit,
     application_update,
     application_withdraw,
-    assessment_record,
-    eligibility,
     evidence_add,
     evidence_delete,
-    panel_set,
     period_add,
     period_delete,
-    report_sign,
     review_accept,
     review_return,
+)
+from cqo.certification.services.assessment import (
+    assessment_record,
+    panel_set,
+    report_sign,
     sheet_save,
-    sheet_scores,
 )
 from cqo.certification.services.bodies import (
+    BodyTerms,
+    ExpertTerms,
     body_create,
     body_update,
     expert_create,
@@ -27,30 +32,29 @@ from cqo.certification.services.bodies import (
     member_add,
     member_remove,
 )
-from cqo.certification.services.certificates import (
-    appeal_decide,
-    appeal_submit,
-    certificate_issue,
-    certificate_reissue,
-    content_intact,
-    continuing_status,
-    continuing_years,
-    review_request_close,
-    review_requests_open,
-    send_reminders,
-    supervise,
-    talent_recommend,
-    warning_record,
-    yearly_review,
-)
+from cqo.certification.services.certificates import certificate_issue, certificate_reissue
 from cqo.certification.services.recommendations import (
     recommendation_create,
     recommendation_withdraw,
+)
+from cqo.certification.services.supervision import (
+    review_request_close,
+    review_requests_open,
+    supervise,
+    warning_record,
+)
+from cqo.certification.services.validity import (
+    send_reminders,
+    talent_recommend,
+    yearly_review,
 )
 
 __all__ = [
     "REASON_MIN",
     "TEXT_MAX",
+    "ApplicationTerms",
+    "BodyTerms",
+    "ExpertTerms",
     "appeal_decide",
     "appeal_submit",
     "application_create",
@@ -62,10 +66,6 @@ __all__ = [
     "body_update",
     "certificate_issue",
     "certificate_reissue",
-    "content_intact",
-    "continuing_status",
-    "continuing_years",
-    "eligibility",
     "evidence_add",
     "evidence_delete",
     "expert_create",
@@ -84,7 +84,6 @@ __all__ = [
     "review_return",
     "send_reminders",
     "sheet_save",
-    "sheet_scores",
     "supervise",
     "talent_recommend",
     "warning_record",

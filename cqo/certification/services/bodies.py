@@ -4,6 +4,7 @@ managed by the platform admin."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,13 +17,12 @@ from cqo.certification import selectors
 from cqo.certification.models import BodyMember, CertificationBody, Expert
 from cqo.certification.models import CertificationBody as Body
 from cqo.certification.services._common import (
-    Data,
     Errors,
     audit,
     bounded,
     require_admin,
-    text_field,
 )
+from cqo.lib import parse
 from cqo.lib.bounds import max_length
 from cqo.policy.models import Pack
 from cqo.reference.models import Region
@@ -47,55 +47,85 @@ EXPERT_FIELDS = ["name", "title", "speciality", "employer", "active"]
 CODE_RE = re.compile(r"^[A-Z0-9]{2,8}$")
 
 
-def _body_values(data: Any, errors: Errors) -> Data:
-    v: Data = {}
-    v["code"] = text_field(data, "code").upper()
-    if not CODE_RE.fullmatch(v["code"]):
-        errors.add("code", _("机构代码为2～8位大写字母或数字"))
-    v["name"] = bounded(
-        errors, data, "name", maximum=max_length(Body, "name"), message=_("请填写机构名称")
-    )
-    v["uscc"] = errors.run("uscc", validate_uscc, text_field(data, "uscc")) or ""
-    v["legal_representative"] = bounded(
-        errors, data, "legal_representative", maximum=max_length(Body, "legal_representative")
-    )
-    v["kind"] = text_field(data, "kind")
+@dataclass(frozen=True, kw_only=True)
+class BodyTerms:
+    """A certification body as the platform admin registers it (level-standard §7)."""
+
+    code: str
+    name: str
+    uscc: str
+    legal_representative: str
+    kind: str
+    authorising_body: str = ""
+    authorising_document: str = ""
+    supervising_authority: str
+    supervising_region: str  # GB/T 2260 code
+    premises: str
+    resources: str
+    pack_slug: str = "level-standard"
+    active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpertTerms:
+    name: str
+    title: str = ""
+    speciality: str = ""
+    employer: str = ""
+    active: bool = True
+
+
+def _body_kind(errors: Errors, t: BodyTerms) -> dict[str, str]:
+    v = {"kind": parse.text(t.kind)}
     if v["kind"] not in CertificationBody.Kind.values:
         errors.add("kind", _("请选择机构类别（§7）"))
-    v["authorising_body"] = bounded(
-        errors, data, "authorising_body", minimum=0, maximum=max_length(Body, "authorising_body")
-    )
-    v["authorising_document"] = bounded(
-        errors,
-        data,
-        "authorising_document",
-        minimum=0,
-        maximum=max_length(Body, "authorising_document"),
-    )
+    for key in ("authorising_body", "authorising_document"):
+        v[key] = bounded(errors, key, getattr(t, key), minimum=0, maximum=max_length(Body, key))
     if v["kind"] in ("authorised", "entrusted"):
         # §7.2 授权委托的专业的第三方机构: who authorised it, by which document
         for key in ("authorising_body", "authorising_document"):
             if not v[key]:
                 errors.add(key, _("第三方机构须填写授权或委托单位及文件（§7）"))
-    v["supervising_authority"] = bounded(
-        errors, data, "supervising_authority", maximum=max_length(Body, "supervising_authority")
+    return v
+
+
+def _body_values(t: BodyTerms, errors: Errors) -> dict[str, Any]:
+    v: dict[str, Any] = {"code": parse.code(t.code)}
+    if not CODE_RE.fullmatch(v["code"]):
+        errors.add("code", _("机构代码为2～8位大写字母或数字"))
+    v["name"] = bounded(
+        errors, "name", t.name, maximum=max_length(Body, "name"), message=_("请填写机构名称")
     )
-    region = Region.objects.filter(code=text_field(data, "supervising_region")).first()
+    v["uscc"] = errors.run("uscc", validate_uscc, parse.text(t.uscc)) or ""
+    v["legal_representative"] = bounded(
+        errors,
+        "legal_representative",
+        t.legal_representative,
+        maximum=max_length(Body, "legal_representative"),
+    )
+    v.update(_body_kind(errors, t))
+    v["supervising_authority"] = bounded(
+        errors,
+        "supervising_authority",
+        t.supervising_authority,
+        maximum=max_length(Body, "supervising_authority"),
+    )
+    region = Region.objects.filter(code=parse.text(t.supervising_region)).first()
     if region is None:
         errors.add("supervising_region", _("请选择主管部门所在行政区划"))
     v["supervising_region"] = region
-    v["premises"] = bounded(errors, data, "premises", maximum=max_length(Body, "premises"))
+    v["premises"] = bounded(errors, "premises", t.premises, maximum=max_length(Body, "premises"))
     v["resources"] = bounded(
         errors,
-        data,
         "resources",
+        t.resources,
         maximum=max_length(Body, "resources"),
         message=_("请说明开展认定工作的设备及其他资源（§7）"),
     )
-    v["pack_slug"] = text_field(data, "pack_slug") or "level-standard"
+    v["pack_slug"] = parse.text(t.pack_slug) or "level-standard"
     if not Pack.objects.filter(slug=v["pack_slug"], kind=Pack.Kind.CERTIFICATION).exists():
         errors.add("pack_slug", _("未安装该认定标准"))
-    v["active"] = bool(data.get("active", True))
+    v["active"] = t.active
     return v
 
 
@@ -109,10 +139,10 @@ def _save_body(body: CertificationBody, errors: Errors) -> None:
 
 
 @transaction.atomic
-def body_create(*, actor: User, data: Any) -> CertificationBody:
+def body_create(*, actor: User, terms: BodyTerms) -> CertificationBody:
     require_admin(actor)
     errors = Errors()
-    body = CertificationBody(**_body_values(data, errors))
+    body = CertificationBody(**_body_values(terms, errors))
     _save_body(body, errors)
     audit(
         actor,
@@ -125,12 +155,12 @@ def body_create(*, actor: User, data: Any) -> CertificationBody:
 
 
 @transaction.atomic
-def body_update(*, actor: User, body: CertificationBody, data: Any) -> CertificationBody:
+def body_update(*, actor: User, body: CertificationBody, terms: BodyTerms) -> CertificationBody:
     require_admin(actor)
     body = CertificationBody.objects.select_for_update().get(pk=body.pk)
     before = snapshot(body, BODY_FIELDS)
     errors = Errors()
-    for key, value in _body_values(data, errors).items():
+    for key, value in _body_values(terms, errors).items():
         setattr(body, key, value)
     _save_body(body, errors)
     changes = diff(before, snapshot(body, BODY_FIELDS))
@@ -188,29 +218,31 @@ def member_remove(*, actor: User, member: BodyMember) -> None:
     )
 
 
-def _expert_values(data: Any, errors: Errors) -> Data:
+def _expert_values(t: ExpertTerms, errors: Errors) -> dict[str, Any]:
     return {
         "name": bounded(
-            errors, data, "name", maximum=max_length(Expert, "name"), message=_("请填写专家姓名")
+            errors, "name", t.name, maximum=max_length(Expert, "name"), message=_("请填写专家姓名")
         ),
-        "title": bounded(errors, data, "title", minimum=0, maximum=max_length(Expert, "title")),
+        "title": bounded(errors, "title", t.title, minimum=0, maximum=max_length(Expert, "title")),
         "speciality": bounded(
-            errors, data, "speciality", minimum=0, maximum=max_length(Expert, "speciality")
+            errors, "speciality", t.speciality, minimum=0, maximum=max_length(Expert, "speciality")
         ),
         "employer": bounded(
-            errors, data, "employer", minimum=0, maximum=max_length(Expert, "employer")
+            errors, "employer", t.employer, minimum=0, maximum=max_length(Expert, "employer")
         ),
-        "active": bool(data.get("active", True)),
+        "active": t.active,
     }
 
 
 @transaction.atomic
-def expert_create(*, actor: User, body: CertificationBody, data: Any) -> Expert:
+def expert_create(
+    *, actor: User, body: CertificationBody, terms: ExpertTerms, username: str = ""
+) -> Expert:
     """An expert on the body's roster; ``username`` binds a certifier login for online scoring."""
     require_admin(actor)
     errors = Errors()
-    values = _expert_values(data, errors)
-    username = text_field(data, "username")
+    values = _expert_values(terms, errors)
+    username = parse.text(username)
     user = _certifier(errors, username) if username else None
     errors.raise_if_any()
     expert = Expert.objects.create(body=body, user=user, **values)
@@ -229,12 +261,12 @@ def expert_create(*, actor: User, body: CertificationBody, data: Any) -> Expert:
 
 
 @transaction.atomic
-def expert_update(*, actor: User, expert: Expert, data: Any) -> Expert:
+def expert_update(*, actor: User, expert: Expert, terms: ExpertTerms) -> Expert:
     require_admin(actor)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = snapshot(expert, EXPERT_FIELDS)
     errors = Errors()
-    values = _expert_values(data, errors)
+    values = _expert_values(terms, errors)
     errors.raise_if_any()
     for key, value in values.items():
         setattr(expert, key, value)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from cqo.lib import clock
 from cqo.policy import rules as policy
 from cqo.policy.selectors import Governing
-from cqo.reference import enums
 from cqo.reference.selectors import region_label
 from cqo.registry import facts, rules
 from cqo.registry.models import Appointment, Person
@@ -93,8 +92,7 @@ def eligibility_facts(appt: Appointment) -> policy.Facts:
             qualifications=quals,
             quality_years=person.quality_years,
             # a certificate issued on the platform, or one held from before and declared
-            training_certificate=facts.TRAINING_CERTIFICATE(person.pk, clock.today())
-            or any(q.kind == enums.QualificationKind.TRAINING_CERTIFICATE for q in quals),
+            training_certificate=facts.TRAINING_CERTIFICATE(person.pk, clock.today()),
             # the level of a certificate in force today (filing.min_level; level-standard)
             capability_level=facts.CAPABILITY_LEVEL(person.pk, clock.today()),
         ),

@@ -5,32 +5,25 @@ Each state change is one function under a transaction: it checks permission and 
 validates (every rejection a ``ValidationError`` keyed by its field, nothing saved), saves and
 records the audit entry. Pages and the API call these.
 
+Reads they share with the pages (names, the governing pack, who may issue or revoke) are
+selectors.
+
 Attendance writes the learner's study record through ``cqo.hours.services.record_create`` in the
 organiser's name, exactly once per enrolment (the enrolment keeps the record, and the source
 reference ``session:<session>:<person>`` is unique per reporter).
 """
 
-from cqo.training.services._common import (
-    MAX_BUDGET,
-    MAX_CAPACITY,
-    MAX_PLANNED,
-    body_name,
-    governing,
-    pack_tiers,
-)
+from cqo.training.services._common import MAX_BUDGET, MAX_CAPACITY, MAX_PLANNED
 from cqo.training.services.certificates import (
-    can_revoke,
     certificate_content,
     certificate_issue,
     certificate_revoke,
-    content_intact,
-    issuer_facts,
-    issuer_kind_for,
     next_number,
-    tier_name,
 )
 from cqo.training.services.courses import (
     TRANSITIONS,
+    CourseTerms,
+    SessionTerms,
     course_create,
     session_create,
     session_set_status,
@@ -43,24 +36,18 @@ __all__ = [
     "MAX_CAPACITY",
     "MAX_PLANNED",
     "TRANSITIONS",
+    "CourseTerms",
+    "SessionTerms",
     "attendance_mark",
-    "body_name",
-    "can_revoke",
     "certificate_content",
     "certificate_issue",
     "certificate_revoke",
-    "content_intact",
     "course_create",
     "enrolment_create",
-    "governing",
-    "issuer_facts",
-    "issuer_kind_for",
     "next_number",
-    "pack_tiers",
     "plan_create",
     "plan_update",
     "result_mark",
     "session_create",
     "session_set_status",
-    "tier_name",
 ]

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cqo.accounts import access
-from cqo.accounts.models import Role, User
+from cqo.accounts.models import User
 from cqo.lib import clock
 from cqo.lib.bounds import too_long
+from cqo.policy import schema
 from cqo.policy.selectors import Governing
 from cqo.reference.selectors import region_label
 from cqo.training import rules, selectors
@@ -22,59 +22,24 @@ from cqo.training.models import (
     Course,
     Enrolment,
     NumberSequence,
-    Tier,
     TrainingCertificate,
 )
+from cqo.training.selectors import can_revoke, issuer_kind_for, tier_name
+from cqo.training.sequences import next_in_sequence
 from cqo.training.services._common import (
     REASON_MIN,
-    Data,
     audit,
     body_name,
-    governing,
-    pack_tiers,
 )
 from cqo.training.services.enrolments import lock_enrolment
 
 # Certificates ---------------------------------------------------------------------------------
 
 
-def issuer_facts(actor: User, course: Course) -> rules.IssuerFacts:
-    return rules.IssuerFacts(
-        role=actor.role,
-        is_organiser=actor.pk == course.organiser_id,
-        is_institution=actor.pk == course.institution_id,
-        governs_region=actor.role == Role.REGULATOR
-        and access.region_contains(actor, course.region),
-    )
-
-
-def issuer_kind_for(actor: User, course: Course) -> tuple[str | None, Governing]:
-    """The kind of issuer the actor is for the course under the governing pack, or None."""
-    gov = governing(course.region)
-    training = gov.rules.training
-    if not getattr(actor, "is_active", False) or training is None:
-        return None, gov
-    return rules.issuer_kind(issuer_facts(actor, course), list(training.certificate_issuers)), gov
-
-
 def next_number(region_code: str, year: int) -> str:
     prefix = rules.certificate_prefix(region_code, year)
-    try:
-        with transaction.atomic():
-            NumberSequence.objects.get_or_create(prefix=prefix)
-    except IntegrityError:  # created by a concurrent issue: use theirs
-        pass
-    seq = NumberSequence.objects.select_for_update().get(prefix=prefix)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return rules.certificate_number(region_code, year, seq.last)
-
-
-def tier_name(gov: Governing, tier: str) -> str:
-    for t in pack_tiers(gov.rules):
-        if t.code == tier:
-            return t.name
-    return str(Tier(tier).label) if tier else _("其他")
+    last = next_in_sequence(NumberSequence.objects, prefix)
+    return rules.certificate_number(region_code, year, last)
 
 
 def certificate_content(
@@ -85,7 +50,7 @@ def certificate_content(
     kind: str,
     gov: Governing,
     issued_on: dt.date,
-) -> Data:
+) -> dict[str, str]:
     """What the certificate says, as plain strings (frozen and hashed at issue). No ID number:
     the certificate is verified publicly."""
     with translation.override(settings.LANGUAGE_CODE):  # the certificate is in Chinese
@@ -107,7 +72,7 @@ def _content(
     kind: str,
     gov: Governing,
     issued_on: dt.date,
-) -> Data:
+) -> dict[str, str]:
     session, person = enrolment.session, enrolment.person
     course = session.course
     training = gov.rules.training
@@ -140,14 +105,9 @@ def _content(
     }
 
 
-@transaction.atomic
-def certificate_issue(*, actor: User, enrolment: Enrolment) -> TrainingCertificate:
-    """培训合格证 for a learner who passed, issued only by whoever the governing pack allows
-    (training.certificate_issuers): shaanxi-2021 §五(一) a qualified 承办机构 only; jiangsu-2020
-    §五 the organiser or a qualified 承办机构; hangzhou-spec 聘用与培训·培训 the government quality
-    department or a qualified institution."""
-    enrolment = lock_enrolment(enrolment)
-    course = enrolment.session.course
+def _issuer(actor: User, course: Course) -> tuple[str, Governing, schema.Training]:
+    """The kind of issuer the actor is under the governing pack; PermissionDenied, naming who may
+    issue, for anyone else."""
     kind, gov = issuer_kind_for(actor, course)
     training = gov.rules.training
     if training is None:
@@ -162,6 +122,18 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> TrainingCertifica
             _("培训合格证只能由%(who)s颁发（%(clause)s）")
             % {"who": labels, "clause": training.certificate_issuers_clause}
         )
+    return kind, gov, training
+
+
+@transaction.atomic
+def certificate_issue(*, actor: User, enrolment: Enrolment) -> TrainingCertificate:
+    """培训合格证 for a learner who passed, issued only by whoever the governing pack allows
+    (training.certificate_issuers): shaanxi-2021 §五(一) a qualified 承办机构 only; jiangsu-2020
+    §五 the organiser or a qualified 承办机构; hangzhou-spec 聘用与培训·培训 the government quality
+    department or a qualified institution."""
+    enrolment = lock_enrolment(enrolment)
+    course = enrolment.session.course
+    kind, gov, training = _issuer(actor, course)
     if enrolment.passed is not True:
         raise ValidationError({"passed": _("考核合格后才能颁发培训合格证")})
     existing = selectors.valid_certificate_for(enrolment)
@@ -211,18 +183,6 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> TrainingCertifica
     return cert
 
 
-def can_revoke(actor: User, cert: TrainingCertificate) -> bool:
-    """The issuer, whoever may issue for the course now, a regulator of the course's
-    jurisdiction, or the platform admin."""
-    if not getattr(actor, "is_active", False):
-        return False
-    if actor.is_platform_admin or actor.pk == cert.issuer_id:
-        return True
-    if actor.role == Role.REGULATOR and access.region_contains(actor, cert.course.region):
-        return True
-    return issuer_kind_for(actor, cert.course)[0] is not None
-
-
 @transaction.atomic
 def certificate_revoke(
     *, actor: User, cert: TrainingCertificate, reason: str
@@ -255,8 +215,3 @@ def certificate_revoke(
         note=reason,
     )
     return cert
-
-
-def content_intact(cert: TrainingCertificate) -> bool:
-    """Whether the frozen content still hashes to the digest recorded at issue."""
-    return rules.content_hash(cert.content) == cert.content_hash

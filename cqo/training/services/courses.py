@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,7 +30,6 @@ from cqo.training.services._common import (
     COURSE_FIELDS,
     MAX_CAPACITY,
     SESSION_FIELDS,
-    Data,
     Errors,
     audit,
     body_name,
@@ -39,14 +39,38 @@ from cqo.training.services._common import (
     governing,
     int_field,
     pack_tiers,
-    text_field,
 )
 
 # Courses --------------------------------------------------------------------------------------
 
 
-def _course_region(errors: Errors, actor: User, data: Data) -> Region | None:
-    code = text_field(data, "region")
+@dataclass(frozen=True, kw_only=True)
+class CourseTerms:
+    """A course as its organiser states it (SPEC §5)."""
+
+    title: str
+    tier: str = ""  # a tier of the pack governing the region; "" or "other": none
+    region: str = ""  # GB/T 2260 code of the region served; a regulator's own when blank
+    forms: tuple[str, ...] = ()
+    hours: Decimal | None = None
+    method: str = ""
+    pass_mark: int | None = None  # exam, assignment
+    min_attendance: int | None = None  # attendance: percent
+    plan: str = ""  # public id of one of the organiser's own plans
+    institution: str = ""  # username of the training institution (承办机构)
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionTerms:
+    start_date: dt.date | None
+    end_date: dt.date | None
+    place: str
+    capacity: int | None
+
+
+def _course_region(errors: Errors, actor: User, code: str) -> Region | None:
+    code = code.strip()
     if not code and actor.role == Role.REGULATOR:
         return actor.region
     if not code:
@@ -101,13 +125,11 @@ def _course_tier(errors: Errors, actor: User, region: Region | None, tier: str) 
     return tier
 
 
-def _course_forms(errors: Errors, value: Any) -> list[str]:
-    if isinstance(value, str):
-        value = [v for v in value.replace("，", ",").split(",") if v.strip()]
-    if not isinstance(value, (list, tuple)) or not value:
+def _course_forms(errors: Errors, value: tuple[str, ...]) -> list[str]:
+    if not value:
         errors.add("forms", _("请至少选择一种培训形式"))
         return []
-    forms = []
+    forms: list[str] = []
     for item in value:
         code = str(item).strip()
         if code not in Form.values:
@@ -118,8 +140,8 @@ def _course_forms(errors: Errors, value: Any) -> list[str]:
     return [f for f in Form.values if f in forms]  # the order of the source's list
 
 
-def _course_plan(errors: Errors, actor: User, data: Data) -> TrainingPlan | None:
-    ref = text_field(data, "plan")
+def _course_plan(errors: Errors, actor: User, ref: str) -> TrainingPlan | None:
+    ref = ref.strip()
     if not ref:
         return None
     key = selectors.uuid_or_none(ref)
@@ -130,8 +152,8 @@ def _course_plan(errors: Errors, actor: User, data: Data) -> TrainingPlan | None
     return plan
 
 
-def _course_institution(errors: Errors, data: Data) -> User | None:
-    name = text_field(data, "institution")
+def _course_institution(errors: Errors, name: str) -> User | None:
+    name = name.strip()
     if not name:
         return None
     user = User.objects.filter(
@@ -142,8 +164,18 @@ def _course_institution(errors: Errors, data: Data) -> User | None:
     return user
 
 
+def _assessment(errors: Errors, terms: CourseTerms) -> tuple[int | None, int | None]:
+    """The pass mark of an exam or assignment, or the minimum attendance (percent)."""
+    if terms.method not in Method.values:
+        errors.add("method", _("请选择考核方式：考试、作业或考勤"))
+        return None, None
+    if terms.method == Method.ATTENDANCE:
+        return None, int_field(errors, "min_attendance", terms.min_attendance, low=1, high=100)
+    return int_field(errors, "pass_mark", terms.pass_mark, low=0, high=100), None
+
+
 @transaction.atomic
-def course_create(*, actor: User, data: Data) -> Course:
+def course_create(*, actor: User, terms: CourseTerms) -> Course:
     """A course (SPEC §5): organised by a regulator at the tier's level or above in the course's
     region, a certification body, or a training institution."""
     if not selectors.can_organise(actor):
@@ -152,39 +184,30 @@ def course_create(*, actor: User, data: Data) -> Course:
     title = bounded_text(
         errors,
         "title",
-        text_field(data, "title"),
+        terms.title,
         minimum=2,
         maximum=max_length(Course, "title"),
         message=_("请填写课程名称（至少2个字）"),
     )
-    region = _course_region(errors, actor, data)
-    tier = _course_tier(errors, actor, region, text_field(data, "tier"))
-    forms = _course_forms(errors, data.get("forms"))
+    region = _course_region(errors, actor, terms.region)
+    tier = _course_tier(errors, actor, region, terms.tier.strip())
+    forms = _course_forms(errors, terms.forms)
     hours = decimal_field(
         errors,
         "hours",
-        data.get("hours"),
+        terms.hours,
         low=Decimal(0),
         high=Decimal(500),
         places=1,
         low_inclusive=False,
     )
-    method = text_field(data, "method")
-    pass_mark = min_attendance = None
-    if method not in Method.values:
-        errors.add("method", _("请选择考核方式：考试、作业或考勤"))
-    elif method == Method.ATTENDANCE:
-        min_attendance = int_field(
-            errors, "min_attendance", data.get("min_attendance"), low=1, high=100
-        )
-    else:
-        pass_mark = int_field(errors, "pass_mark", data.get("pass_mark"), low=0, high=100)
-    plan = _course_plan(errors, actor, data)
-    institution = _course_institution(errors, data)
+    pass_mark, min_attendance = _assessment(errors, terms)
+    plan = _course_plan(errors, actor, terms.plan)
+    institution = _course_institution(errors, terms.institution)
     description = bounded_text(
         errors,
         "description",
-        text_field(data, "description"),
+        terms.description,
         minimum=0,
         maximum=max_length(Course, "description"),
         message="",
@@ -200,7 +223,7 @@ def course_create(*, actor: User, data: Data) -> Course:
         institution=institution,
         forms=forms,
         hours=hours,
-        method=method,
+        method=terms.method,
         pass_mark=pass_mark,
         min_attendance=min_attendance,
         plan=plan,
@@ -215,23 +238,23 @@ def course_create(*, actor: User, data: Data) -> Course:
 
 
 @transaction.atomic
-def session_create(*, actor: User, course: Course, data: Data) -> Session:
+def session_create(*, actor: User, course: Course, terms: SessionTerms) -> Session:
     if not selectors.can_run(actor, course):
         raise PermissionDenied(_("只有课程的组织方或承办机构可以开班"))
     errors = Errors()
-    start = date_field(errors, "start_date", data.get("start_date"))
-    end = date_field(errors, "end_date", data.get("end_date"))
+    start = date_field(errors, "start_date", terms.start_date)
+    end = date_field(errors, "end_date", terms.end_date)
     if start and end and end < start:
         errors.add("end_date", _("结束日期不能早于开始日期"))
     place = bounded_text(
         errors,
         "place",
-        text_field(data, "place"),
+        terms.place,
         minimum=2,
         maximum=max_length(Session, "place"),
         message=_("请填写培训地点"),
     )
-    capacity = int_field(errors, "capacity", data.get("capacity"), low=1, high=MAX_CAPACITY)
+    capacity = int_field(errors, "capacity", terms.capacity, low=1, high=MAX_CAPACITY)
     errors.raise_if_any()
     assert start is not None and end is not None and capacity is not None  # noqa: S101
     session = Session(

@@ -14,7 +14,7 @@ from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import diff
 from cqo.hours.models import StudyRecord
-from cqo.lib import clock
+from cqo.lib import clock, parse
 from cqo.reference import validators
 from cqo.registry.models import Person
 from cqo.registry.selectors import NO_SUCH_PERSON, person_by_identity
@@ -26,23 +26,20 @@ from cqo.training.models import (
     Session,
 )
 from cqo.training.services._common import (
-    Data,
     Errors,
     audit,
     decimal_field,
     int_field,
-    text_field,
 )
 
 # Enrolment ------------------------------------------------------------------------------------
 
 
-def _find_person(errors: Errors, course: Course, data: Data) -> Person | None:
+def _find_person(errors: Errors, course: Course, id_number: str, name: str) -> Person | None:
     """By ID number and name, as the clerk finds a person to appoint, among the persons the
     course's organiser may write study records for: an unknown number, a wrong name and a
     person outside that scope read alike (registry.selectors.person_by_identity)."""
-    id_number = text_field(data, "id_number")
-    name = text_field(data, "person_name")
+    id_number, name = parse.text(id_number), parse.text(name)
     if not id_number:
         errors.add("id_number", _("请填写身份证号"))
         return None
@@ -73,10 +70,16 @@ def _may_record_for(course: Course, person: Person) -> bool:
 
 @transaction.atomic
 def enrolment_create(
-    *, actor: User, session: Session, data: Data | None = None, person: Person | None = None
+    *,
+    actor: User,
+    session: Session,
+    id_number: str = "",
+    person_name: str = "",
+    person: Person | None = None,
 ) -> Enrolment:
     """Enrol a person in a session: the organiser (or its 承办机构) names them by ID number and
-    name; a CQO enrols themself in an open session. Within capacity, once per session."""
+    name; a CQO enrols themself (``person``) in an open session. Within capacity, once per
+    session."""
     # serialise enrolments of one session, so two last-seat requests cannot both get it
     session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
     course = session.course
@@ -86,7 +89,7 @@ def enrolment_create(
             raise PermissionDenied(_("只有课程的组织方或承办机构可以为他人报名"))
         if session.status == Session.Status.HELD:
             raise ValidationError({"session": _("培训班已举办，不能再报名")})
-        person = _find_person(errors, course, data or {})
+        person = _find_person(errors, course, id_number, person_name)
         field = "id_number"
     else:
         if person.user_id != actor.pk:
@@ -182,7 +185,7 @@ def _reassess(enrolment: Enrolment) -> None:
 
 
 @transaction.atomic
-def attendance_mark(*, actor: User, enrolment: Enrolment, attendance: Any) -> Enrolment:
+def attendance_mark(*, actor: User, enrolment: Enrolment, attendance: int | None) -> Enrolment:
     """Record the share of the session attended (0 = absent). The first time it is above 0,
     the learner's study record is written (exactly once)."""
     enrolment = lock_enrolment(enrolment)
@@ -218,7 +221,7 @@ def attendance_mark(*, actor: User, enrolment: Enrolment, attendance: Any) -> En
 
 
 @transaction.atomic
-def result_mark(*, actor: User, enrolment: Enrolment, score: Any) -> Enrolment:
+def result_mark(*, actor: User, enrolment: Enrolment, score: Decimal | None) -> Enrolment:
     """The exam or assignment score (0–100, one decimal); passed when it reaches the course's
     pass mark. An attendance-assessed course takes no score."""
     enrolment = lock_enrolment(enrolment)
@@ -233,7 +236,7 @@ def result_mark(*, actor: User, enrolment: Enrolment, score: Any) -> Enrolment:
     if not enrolment.attendance:
         raise ValidationError({"score": _("请先登记出勤；缺勤者不能登记成绩")})
     _refuse_if_certified(enrolment, "score")
-    before: Data = {
+    before: dict[str, Any] = {
         "score": str(enrolment.score) if enrolment.score is not None else None,
         "passed": enrolment.passed,
     }

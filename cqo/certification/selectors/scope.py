@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -18,6 +19,7 @@ from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.certification import rules
 from cqo.certification.models import (
+    Appeal,
     Application,
     BodyMember,
     CertificationBody,
@@ -26,8 +28,11 @@ from cqo.certification.models import (
     PanelMember,
     Recommendation,
     Reminder,
+    SupervisionAction,
 )
+from cqo.lib import clock
 from cqo.policy import schema
+from cqo.policy.models import PackVersion
 from cqo.policy.selectors import certification_pack
 from cqo.registry.models import Appointment, Enterprise, Person
 
@@ -270,6 +275,40 @@ def certificate_get(*, user: Any, number: str) -> LevelCertificate:
     return found
 
 
+def appeal_found(public_id: uuid.UUID) -> Appeal:
+    """An appeal by its public id, for the caller to check the scope of its application or
+    certificate (it is visible only through them)."""
+    found = (
+        Appeal.objects.filter(public_id=public_id)
+        .select_related("application", "action__certificate")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def action_found(public_id: uuid.UUID) -> SupervisionAction:
+    """A supervision decision by its public id; its certificate's scope is the caller's check."""
+    found = (
+        SupervisionAction.objects.filter(public_id=public_id).select_related("certificate").first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def appeals_against_actions(cert: LevelCertificate) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(action__certificate=cert).select_related("action")
+
+
+def member_found(body: CertificationBody, member_id: int) -> BodyMember:
+    found = BodyMember.objects.filter(body=body, pk=member_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def public_certificate(number: str) -> LevelCertificate:
     """Public verification: no scope, only the exact number. One query: the certificate with
     the number of the one that superseded it (``successor_number``; ``supersedes`` is one-to-one,
@@ -335,7 +374,7 @@ def open_bodies() -> QuerySet[CertificationBody]:
     return CertificationBody.objects.filter(active=True).order_by("name")
 
 
-def standard(body: CertificationBody, on: dt.date | None = None) -> tuple[Any, schema.Pack]:
+def standard(body: CertificationBody, on: dt.date | None = None) -> tuple[PackVersion, schema.Pack]:
     """The certification pack version the body uses (SPEC §12.19) and its rules."""
     from cqo.lib import clock
     from cqo.policy.selectors import governing_for_version
@@ -349,6 +388,13 @@ def spec_of(rules_: schema.Pack) -> schema.Certification:
     if rules_.certification is None:  # pragma: no cover (a certification pack has it)
         raise LookupError("the pack has no [certification] section")
     return rules_.certification
+
+
+def spec_for(
+    body: CertificationBody, on: dt.date | None = None
+) -> tuple[PackVersion, schema.Pack, schema.Certification]:
+    version, pack = standard(body, on or clock.today())
+    return version, pack, spec_of(pack)
 
 
 def reminders_for(user: Any) -> QuerySet[Reminder]:
@@ -398,3 +444,7 @@ def uuid_or_none(value: Any) -> uuid.UUID | None:
         return _uuid(value)
     except Http404:
         return None
+
+
+def sheet_scores(seat: PanelMember) -> dict[str, Decimal]:
+    return {c: Decimal(v) for c, v in (seat.scores or {}).items()}

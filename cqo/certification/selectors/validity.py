@@ -1,0 +1,53 @@
+"""What a certificate says and how its holder stands while it is valid (level-standard §9.4.1.2):
+the intact content, continuing education by year."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from cqo.certification import rules
+from cqo.certification.models import LevelCertificate
+from cqo.certification.selectors.scope import spec_for
+from cqo.lib import clock
+
+
+def content_intact(cert: LevelCertificate) -> bool:
+    """Whether what is stored still hashes to the printed digest."""
+    return rules.content_hash(cert.content) == cert.content_hash
+
+
+def continuing_status(cert: LevelCertificate, year: int) -> dict[str, Any]:
+    """§9.4.1.2 for one year, from the hour records (cqo.hours rules): ≥ continuing_hours 学时
+    of quality study and ≥ continuing_trainings_organised trainings organised."""
+    from cqo.hours import rules as hours_rules
+    from cqo.hours.selectors import records_of
+
+    _v, _p, spec = spec_for(cert.body)
+    result = hours_rules.evaluate(
+        year=year,
+        requirement=hours_rules.Requirement(
+            hours=None, kinds=(), in_principle=False, clause="", label=""
+        ),
+        records=records_of(cert.holder, year),
+        serving=True,
+        certified=True,
+        continuing_hours=spec.continuing_hours,
+        continuing_organised=spec.continuing_trainings_organised,
+    )
+    regime = result.regimes[-1]
+    return {
+        "year": year,
+        "clause": spec.continuing_clause,
+        "required_hours": format(regime.required_hours or Decimal(0), "f"),
+        "counted_hours": format(regime.counted_hours, "f"),
+        "required_organised": regime.required_activities,
+        "counted_organised": regime.counted_activities,
+        "met": bool(regime.met),
+    }
+
+
+def continuing_years(cert: LevelCertificate) -> list[dict[str, Any]]:
+    today = clock.today()
+    last = min(today, cert.valid_until).year
+    return [continuing_status(cert, y) for y in range(cert.issued_on.year, last + 1)]

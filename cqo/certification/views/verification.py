@@ -1,0 +1,41 @@
+"""The public verification page of a certificate (the QR code's target), no login."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cqo.certification import forms, rules, selectors
+from cqo.lib import clock
+from cqo.lib.errors import rate_limited_page
+from cqo.lib.lookups import too_many_lookups
+
+# Public verification ---------------------------------------------------------------------------
+
+
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    form = forms.LookupForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return redirect("certification:verify", number=form.cleaned_data["number"].strip().upper())
+    return render(request, "certification/verify_lookup.html", {"form": form})
+
+
+def verify(request: HttpRequest, number: str) -> HttpResponse:
+    """The facts printed on the certificate and the status, as of now; nothing personal beyond
+    the holder's name and organisation, not the score (SPEC §6). Rate-limited per address like
+    the API."""
+    if too_many_lookups(request):
+        return rate_limited_page(request)
+    cert = selectors.public_certificate(number)
+    return render(
+        request,
+        "certification/verify.html",
+        {
+            "cert": cert,
+            "c": rules.public_facts(cert.content),
+            "public": True,
+            "shown": rules.shown_status(cert.status, cert.valid_until, clock.today()),
+            "intact": selectors.content_intact(cert),
+            "successor_number": selectors.successor_number(cert),
+        },
+    )

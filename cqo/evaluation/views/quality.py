@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cqo.accounts.types import AuthedHttpRequest
@@ -41,10 +41,10 @@ QUALITY_FORMS: dict[str, tuple[type[forms.TermsForm], Callable[..., object]]] = 
 }
 Outcome = HttpResponse | dict[str, Any]
 LOSS_SORTS = [
-    ("-date", _lazy("日期由近到远")),
-    ("date", _lazy("日期由远到近")),
-    ("-amount", _lazy("金额由高到低")),
-    ("amount", _lazy("金额由低到高")),
+    ("-date", gettext_lazy("日期由近到远")),
+    ("date", gettext_lazy("日期由远到近")),
+    ("-amount", gettext_lazy("金额由高到低")),
+    ("amount", gettext_lazy("金额由低到高")),
 ]
 
 

@@ -68,7 +68,9 @@ def build_policy_showcase(rng: random.Random, admin: User) -> list[tuple[str, st
     clerk = services.clerk_create(
         actor=admin,
         enterprise=ent,
-        data={"username": "szclerk", "password": PASSWORD, "display_name": "深圳示例企业经办人"},
+        username="szclerk",
+        password=PASSWORD,
+        display_name="深圳示例企业经办人",
     )
     _person_user, person = services.person_register(
         data={

@@ -119,7 +119,13 @@ def enterprise_clerk(request: HttpRequest, uscc: Uscc, payload: ClerkIn) -> Stat
     platform admin, may)."""
     user = actor(request)
     ent = selectors.enterprise_get(user=user, uscc=uscc)
-    clerk = services.clerk_create(actor=user, enterprise=ent, data=payload.model_dump())
+    clerk = services.clerk_create(
+        actor=user,
+        enterprise=ent,
+        username=payload.username,
+        password=payload.password,
+        display_name=payload.display_name,
+    )
     return Status(201, AccountOut(username=clerk.username))
 
 

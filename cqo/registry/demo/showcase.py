@@ -79,11 +79,9 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
         services.clerk_create(
             actor=actor,
             enterprise=ent,
-            data={
-                "username": username,
-                "password": PASSWORD,
-                "display_name": label,
-            },
+            username=username,
+            password=PASSWORD,
+            display_name=label,
         )
     clerk2 = User.objects.get(username="clerk2")
 

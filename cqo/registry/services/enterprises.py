@@ -203,7 +203,9 @@ def reminder_mark_read(*, actor: User, reminder: Reminder) -> None:
 
 
 @transaction.atomic
-def clerk_create(*, actor: User, enterprise: Enterprise, data: Data) -> User:
+def clerk_create(
+    *, actor: User, enterprise: Enterprise, username: str, password: str, display_name: str = ""
+) -> User:
     """A regulator (or admin) opens the clerk account that acts for an enterprise in scope."""
     if not (
         actor.is_platform_admin
@@ -211,16 +213,15 @@ def clerk_create(*, actor: User, enterprise: Enterprise, data: Data) -> User:
     ):
         raise PermissionDenied(_("只能为本辖区企业开设经办人账户"))
     errors = Errors()
-    username = text(data, "username")
+    username = username.replace("\x00", "").strip()
     user = User(
         username=username,
         role=Role.ENTERPRISE,
         enterprise=enterprise,
-        display_name=text(data, "display_name") or enterprise.name,
+        display_name=display_name.replace("\x00", "").strip() or enterprise.name,
     )
     if len(user.display_name) > 100:
         errors.add("display_name", _("经办人姓名不超过100个字"))
-    password = str(data.get("password") or "")
     account_check(errors, user, password)
     errors.raise_if_any()
     user.set_password(password)

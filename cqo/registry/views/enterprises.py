@@ -175,7 +175,13 @@ def enterprise_clerk(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     form = forms.ClerkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.clerk_create(actor=request.user, enterprise=ent, data=form_data(form))
+            services.clerk_create(
+                actor=request.user,
+                enterprise=ent,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -369,7 +369,9 @@ def run_coverage(n_ent: int | None = None, n_filings: int | None = None) -> None
     ents = list(Enterprise.objects.filter(region_id=counties[0], appointments__status="filed")[:50])
     t_writes, _r = _time(
         lambda: [
-            services.enterprise_update(actor=province, enterprise=ent, data={"size": "micro"})
+            services.enterprise_update(
+                actor=province, enterprise=ent, details=services.EnterpriseDetails(size="micro")
+            )
             for ent in ents
         ]
     )

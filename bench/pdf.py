@@ -73,11 +73,13 @@ def run(repeat: int) -> None:
     p = build_personas()
     # the demo filing: enterprise B's CQO as cqo/test.py and the demo data fill it
     _user, demo_person = services.person_register(
-        data={
-            **person_data(id_number=new_id_number(COUNTY_B), region=COUNTY_B),
-            "username": "bench-cqo",
-            "password": "Bench-pdf-2026!",
-        }
+        details=services.PersonDetails(
+            **{
+                **person_data(id_number=new_id_number(COUNTY_B), region=COUNTY_B),
+                "username": "bench-cqo",
+                "password": "Bench-pdf-2026!",
+            }
+        )
     )
     demo = file_appointment(p, person=demo_person, clerk=p.clerk_b)
     full = at_the_limits(p)

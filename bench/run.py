@@ -81,7 +81,10 @@ def run(n: int) -> None:
     ]
     half = n // 2
     t_service, _ = timed(
-        lambda: [services.enterprise_create(actor=province, data=r) for r in rows[:half]]
+        lambda: [
+            services.enterprise_create(actor=province, details=services.EnterpriseDetails(**r))
+            for r in rows[:half]
+        ]
     )
     t_raw, _ = timed(
         lambda: Enterprise.objects.bulk_create(

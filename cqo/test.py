@@ -149,24 +149,28 @@ def build_personas() -> Personas:
     city = make_user("city", Role.REGULATOR, region=region[CITY])
     county_a = make_user("county_a", Role.REGULATOR, region=region[COUNTY_A])
     county_b = make_user("county_b", Role.REGULATOR, region=region[COUNTY_B])
-    ent_a = services.enterprise_create(actor=province, data=enterprise_data())
+    ent_a = services.enterprise_create(
+        actor=province, details=services.EnterpriseDetails(**enterprise_data())
+    )
     ent_b = services.enterprise_create(
         actor=province,
-        data=enterprise_data(
-            uscc=new_uscc(COUNTY_B),
-            name="宝鸡示例食品有限公司",
-            region=COUNTY_B,
-            industry="14",
-            size="small",
-            above_scale=False,
-            above_scale_year=None,
-            registered_address="陕西省宝鸡市渭滨区经二路8号",
+        details=services.EnterpriseDetails(
+            **enterprise_data(
+                uscc=new_uscc(COUNTY_B),
+                name="宝鸡示例食品有限公司",
+                region=COUNTY_B,
+                industry="14",
+                size="small",
+                above_scale=False,
+                above_scale_year=None,
+                registered_address="陕西省宝鸡市渭滨区经二路8号",
+            )
         ),
     )
     clerk_a = make_user("clerk_a", Role.ENTERPRISE, enterprise=ent_a)
     clerk_b = make_user("clerk_b", Role.ENTERPRISE, enterprise=ent_b)
     cqo_user, person = services.person_register(
-        data={**person_data(), "username": "cqo", "password": PASSWORD}
+        details=services.PersonDetails(**{**person_data(), "username": "cqo", "password": PASSWORD})
     )
     trainer = make_user("trainer", Role.TRAINER, organisation="陕西质量培训中心")
     certifier = make_user("certifier", Role.CERTIFIER, organisation="陕西省质量协会")
@@ -197,7 +201,9 @@ def file_appointment(
     """Draft, submit and approve an appointment through the workflow."""
     person = person or p.person
     clerk = clerk or p.clerk_a
-    appt = services.appointment_create(actor=clerk, data=appointment_data(person, **overrides))
+    appt = services.appointment_create(
+        actor=clerk, terms=services.AppointmentTerms(**appointment_data(person, **overrides))
+    )
     services.filing_submit(actor=clerk, appointment=appt)
     reviewer = reviewer or (p.county_a if clerk.enterprise_id == p.enterprise_a.pk else p.county_b)
     return services.filing_approve(actor=reviewer, appointment=appt)
@@ -222,32 +228,29 @@ def at_the_limits(p: Personas) -> Appointment:
     services.enterprise_update(
         actor=p.province,
         enterprise=p.enterprise_a,
-        data={
-            "name": full(Enterprise, "name", char="企"),
-            "website": "http://www."
-            + "w" * (max_length(Enterprise, "website") - 22)
-            + ".example.cn",
-            "main_products": full(Enterprise, "main_products", bounds.FORM_CELL_LINES),
-            "registered_address": full(Enterprise, "registered_address", char="址"),
-            "responsible_name": full(Enterprise, "responsible_name", char="负"),
-            "responsible_position": full(Enterprise, "responsible_position", char="职"),
-            "special_equipment_licence": full(Enterprise, "special_equipment_licence", char="T"),
-            "own_cqo_conditions": full(Enterprise, "own_cqo_conditions"),
-        },
+        details=services.EnterpriseDetails(
+            name=full(Enterprise, "name", char="企"),
+            website="http://www." + "w" * (max_length(Enterprise, "website") - 22) + ".example.cn",
+            main_products=full(Enterprise, "main_products", bounds.FORM_CELL_LINES),
+            registered_address=full(Enterprise, "registered_address", char="址"),
+            responsible_name=full(Enterprise, "responsible_name", char="负"),
+            responsible_position=full(Enterprise, "responsible_position", char="职"),
+            special_equipment_licence=full(Enterprise, "special_equipment_licence", char="T"),
+            own_cqo_conditions=full(Enterprise, "own_cqo_conditions"),
+        ),
     )
     person = services.person_update(
         actor=p.cqo,
         person=p.person,
-        data={
-            "name": full(Person, "name", char="𠮷"),
-            "position": full(Person, "position", char="职"),
-            "title": full(Person, "title", char="称"),
-            "major": full(Person, "major", char="专"),
-            # 64 + 1 + 63 + 1 + 63 + 1 + 61: the longest address the validator takes
-            "email": "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".cn",
-            "mailing_address": full(Person, "mailing_address", char="址"),
-            "work_history": full(Person, "work_history", bounds.PRINTED_LIST_LINES, "历"),
-        },
+        details=services.PersonDetails(
+            name=full(Person, "name", char="𠮷"),
+            position=full(Person, "position", char="职"),
+            title=full(Person, "title", char="称"),
+            major=full(Person, "major", char="专"),
+            email="a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".cn",
+            mailing_address=full(Person, "mailing_address", char="址"),
+            work_history=full(Person, "work_history", bounds.PRINTED_LIST_LINES, "历"),
+        ),
     )
     return file_appointment(
         p,

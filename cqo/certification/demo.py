@@ -270,28 +270,28 @@ def _demo_newcqo(users: dict[str, User], experts: list[Expert], today: dt.date, 
     registry.person_update(
         actor=newcqo,
         person=newperson,
-        data={
-            "qualifications": [
+        details=registry.PersonDetails(
+            qualifications=[
                 *[
-                    {
-                        "kind": q.kind,
-                        "name": q.name,
-                        "field": q.field,
-                        "level": q.level,
-                        "issued_on": q.issued_on,
-                        "issuer": q.issuer,
-                    }
+                    registry.QualificationDetails(
+                        kind=q.kind,
+                        name=q.name,
+                        field=q.field,
+                        level=q.level,
+                        issued_on=q.issued_on,
+                        issuer=q.issuer,
+                    )
                     for q in newperson.qualifications.all()
                 ],
-                {
-                    "kind": "cqo_training",
-                    "name": "首席质量官培训合格证",
-                    "level": "intermediate",
-                    "issued_on": today.replace(year=today.year - 1),
-                    "issuer": "陕西省质量培训中心",
-                },
+                registry.QualificationDetails(
+                    kind="cqo_training",
+                    name="首席质量官培训合格证",
+                    level="intermediate",
+                    issued_on=today.replace(year=today.year - 1),
+                    issuer="陕西省质量培训中心",
+                ),
             ]
-        },
+        ),
     )
     clerk_ent = users["clerk"].enterprise
     clerk_uscc = clerk_ent.uscc if clerk_ent else uscc

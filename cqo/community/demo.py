@@ -47,24 +47,24 @@ def _peer(rng: random.Random) -> User:
     while Person.objects.filter(id_number_hash=crypto.keyed_hash(id_number)).exists():
         id_number = make_id_number("610113", dt.date(1985, 9, 12), "M", rng)
     user, _person = registry.person_register(
-        data={
-            "username": PEER,
-            "password": PASSWORD,
-            "name": "陈晓峰",
-            "id_number": id_number,
-            "position": "质量部部长",
-            "title": "高级工程师",
-            "title_level": "associate_senior",
-            "education": "bachelor",
-            "major": "质量管理工程",
-            "mobile": "13609183372",
-            "email": "chenxf@example.cn",
-            "mailing_address": "陕西省西安市雁塔区丈八东路11号",
-            "quality_years": 12,
-            "region": "610113",
-            "work_history": "2012年7月—今，西安某电子科技有限公司质量工程师、质量部部长，"
+        details=registry.PersonDetails(
+            username=PEER,
+            password=PASSWORD,
+            name="陈晓峰",
+            id_number=id_number,
+            position="质量部部长",
+            title="高级工程师",
+            title_level="associate_senior",
+            education="bachelor",
+            major="质量管理工程",
+            mobile="13609183372",
+            email="chenxf@example.cn",
+            mailing_address="陕西省西安市雁塔区丈八东路11号",
+            quality_years=12,
+            region="610113",
+            work_history="2012年7月—今，西安某电子科技有限公司质量工程师、质量部部长，"
             "组织QC小组活动多次获省级成果奖。",
-        }
+        )
     )
     return user
 

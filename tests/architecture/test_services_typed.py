@@ -100,41 +100,11 @@ def offending_parameters(fn: Any) -> list[str]:
     return found
 
 
-# The registry's enterprise, person and appointment services still take their inputs as a dict
-# read by key (partial updates of many fields, from forms, the API, imports and the demo); they
-# are the remaining ones to type. Strict: the mark must go once one of them is typed.
-BY_KEY = frozenset(
-    f"cqo.registry.services.{name}"
-    for name in (
-        "enterprises.enterprise_create",
-        "enterprises.enterprise_update",
-        "filings.appointment_create",
-        "filings.appointment_update",
-        "persons.person_invite",
-        "persons.person_register",
-        "persons.person_update",
-    )
-)
-
-
 def test_it_finds_the_services() -> None:
     assert len(services()) > 100
 
 
-@pytest.mark.parametrize(
-    ("name", "fn"),
-    [
-        pytest.param(
-            name,
-            fn,
-            marks=[pytest.mark.xfail(strict=True, reason="inputs read by key")]
-            if name in BY_KEY
-            else [],
-        )
-        for name, fn in services()
-    ],
-    ids=[n for n, _ in services()],
-)
+@pytest.mark.parametrize(("name", "fn"), services(), ids=[n for n, _ in services()])
 def test_it_takes_no_dict_or_any_for_input(name: str, fn: Any) -> None:
     offending = offending_parameters(fn)
     assert offending == [], f"{name} takes {offending} as a dict, mapping or Any"

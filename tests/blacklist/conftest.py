@@ -89,23 +89,31 @@ def world(personas: Personas) -> World:
     appt_p = file_appointment(p, start_date=TODAY - dt.timedelta(days=100))
     person_b, _token = registry.person_invite(
         actor=p.clerk_b,
-        data=person_data(
-            name="周建华", id_number=new_id_number(birth=dt.date(1987, 5, 2)), region=COUNTY_B
+        details=registry.PersonDetails(
+            **person_data(
+                name="周建华", id_number=new_id_number(birth=dt.date(1987, 5, 2)), region=COUNTY_B
+            )
         ),
     )
-    registry.appointment_create(actor=p.clerk_b, data=appointment_data(person_b))
-    user_x, person_x = registry.person_register(
-        data={
-            **person_data(
-                name="赵喆",
-                id_number=new_id_number(birth=dt.date(1988, 8, 8), gender="F"),
-                region=COUNTY_A,
-            ),
-            "username": "cqo_x",
-            "password": PASSWORD,
-        },
+    registry.appointment_create(
+        actor=p.clerk_b, terms=registry.AppointmentTerms(**appointment_data(person_b))
     )
-    appt_x = registry.appointment_create(actor=p.clerk_b, data=appointment_data(person_x))
+    user_x, person_x = registry.person_register(
+        details=registry.PersonDetails(
+            **{
+                **person_data(
+                    name="赵喆",
+                    id_number=new_id_number(birth=dt.date(1988, 8, 8), gender="F"),
+                    region=COUNTY_A,
+                ),
+                "username": "cqo_x",
+                "password": PASSWORD,
+            }
+        ),
+    )
+    appt_x = registry.appointment_create(
+        actor=p.clerk_b, terms=registry.AppointmentTerms(**appointment_data(person_x))
+    )
     registry.filing_submit(actor=p.clerk_b, appointment=appt_x)
     listings = {
         "A": issue(p.county_a, p.person, public=True),

@@ -21,11 +21,13 @@ def test_it_builds_the_showcase(personas: Personas) -> None:
     p = personas
     give_training_certificate(p)
     newcqo, _person = registry.person_register(
-        data={
-            **person_data(name="周新", id_number=new_id_number(), mobile="13600136000"),
-            "username": "newcqo",
-            "password": PASSWORD,
-        }
+        details=registry.PersonDetails(
+            **{
+                **person_data(name="周新", id_number=new_id_number(), mobile="13600136000"),
+                "username": "newcqo",
+                "password": PASSWORD,
+            }
+        )
     )
     users: dict[str, Any] = {
         "admin": p.admin,

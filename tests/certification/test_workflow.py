@@ -205,7 +205,9 @@ def test_it_freezes_the_certificate_against_later_edits(world: World) -> None:
 
     cert = certified(world)
     frozen = dict(cert.content)
-    registry.person_update(actor=world.p.cqo, person=world.p.person, data={"name": "李堃堃"})
+    registry.person_update(
+        actor=world.p.cqo, person=world.p.person, details=registry.PersonDetails(name="李堃堃")
+    )
     cert.refresh_from_db()
     assert cert.content == frozen and selectors.content_intact(cert)
     ctx = printing.certificate_context(cert)

@@ -65,16 +65,18 @@ def make_world(p: Personas) -> World:
     services.membership_decide(actor=p.city, membership=m, approve=True)
     services.membership_set_role(actor=p.city, membership=m, role="officer", officer_title="秘书长")
     other_user, other = registry.person_register(
-        data={
-            **person_data(
-                name="王磊",
-                id_number=new_id_number(COUNTY_B),
-                region=COUNTY_B,
-                mobile="13800138001",
-            ),
-            "username": "cqo_b",
-            "password": PASSWORD,
-        }
+        details=registry.PersonDetails(
+            **{
+                **person_data(
+                    name="王磊",
+                    id_number=new_id_number(COUNTY_B),
+                    region=COUNTY_B,
+                    mobile="13800138001",
+                ),
+                "username": "cqo_b",
+                "password": PASSWORD,
+            }
+        )
     )
     file_appointment(p, person=other, clerk=p.clerk_b)
     return World(p, alliance, other_user, other)

@@ -22,15 +22,17 @@ def test_it_builds_the_showcase_and_resets(personas: Personas) -> None:
     p = personas
     file_appointment(p)
     newcqo, _person = registry.person_register(
-        data={
-            **person_data(
-                name="赵玥",
-                id_number=new_id_number(birth=dt.date(1990, 5, 20), gender="F"),
-                mobile="13700295566",
-            ),
-            "username": "newcqo",
-            "password": PASSWORD,
-        }
+        details=registry.PersonDetails(
+            **{
+                **person_data(
+                    name="赵玥",
+                    id_number=new_id_number(birth=dt.date(1990, 5, 20), gender="F"),
+                    mobile="13700295566",
+                ),
+                "username": "newcqo",
+                "password": PASSWORD,
+            }
+        )
     )
     xian = make_user("xian", Role.REGULATOR, region=Region.objects.get(code="610100"))
     users = {"prov": p.province, "xian": xian, "cqo": p.cqo, "newcqo": newcqo}

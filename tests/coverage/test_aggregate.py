@@ -81,7 +81,7 @@ def test_incremental_refresh_follows_audited_changes(personas: Personas):
     services.enterprise_update(
         actor=p.province,
         enterprise=moving,
-        data={"region": COUNTY_B, "size": "micro", "above_scale": False},
+        details=services.EnterpriseDetails(region=COUNTY_B, size="micro", above_scale=False),
     )
     assert aggregate.ensure_fresh()
     assert Mark.objects.get().audit_id > before
@@ -168,7 +168,9 @@ def test_the_aggregate_follows_right_after_the_commit(
     moving = Enterprise.objects.filter(region_id=COUNTY_A, appointments__status="filed").first()
     assert moving is not None
     with django_capture_on_commit_callbacks(execute=True) as hooks:
-        services.enterprise_update(actor=p.province, enterprise=moving, data={"region": COUNTY_B})
+        services.enterprise_update(
+            actor=p.province, enterprise=moving, details=services.EnterpriseDetails(region=COUNTY_B)
+        )
     assert len(hooks) == 2  # the aggregate and the talent search index follow enterprises
     latest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     assert Mark.objects.get().audit_id == latest  # applied without a read

@@ -55,17 +55,19 @@ def _build(p: Personas) -> None:
         county = COUNTY_A if i % 2 == 0 else COUNTY_B
         ent = services.enterprise_create(
             actor=p.province,
-            data=enterprise_data(
-                uscc=new_uscc(county),
-                name=f"示例企业{i}有限公司",
-                region=county,
-                size=sizes[i % 4],
-                industry=industries[i % 5],
-                above_scale=i % 3 != 0,
-                above_scale_year=2024 if i % 3 != 0 else None,
-                quality_award=awards[i % 5],
-                quality_award_year=2024 if awards[i % 5] else None,
-                special_equipment_licence="TS2261001-2027" if i % 7 == 0 else "",
+            details=services.EnterpriseDetails(
+                **enterprise_data(
+                    uscc=new_uscc(county),
+                    name=f"示例企业{i}有限公司",
+                    region=county,
+                    size=sizes[i % 4],
+                    industry=industries[i % 5],
+                    above_scale=i % 3 != 0,
+                    above_scale_year=2024 if i % 3 != 0 else None,
+                    quality_award=awards[i % 5],
+                    quality_award_year=2024 if awards[i % 5] else None,
+                    special_equipment_licence="TS2261001-2027" if i % 7 == 0 else "",
+                )
             ),
         )
         kind = kinds[i % len(kinds)]
@@ -73,16 +75,19 @@ def _build(p: Personas) -> None:
             continue
         clerk = make_user(f"clerk{i}", Role.ENTERPRISE, enterprise=ent)
         _user, person = services.person_register(
-            data={
-                **person_data(id_number=new_id_number(county), region=county),
-                "username": f"cqo{i}",
-                "password": PASSWORD,
-            }
+            details=services.PersonDetails(
+                **{
+                    **person_data(id_number=new_id_number(county), region=county),
+                    "username": f"cqo{i}",
+                    "password": PASSWORD,
+                }
+            )
         )
         reviewer = p.county_a if county == COUNTY_A else p.county_b
         if kind == "submitted":
             appt = services.appointment_create(
-                actor=clerk, data=appointment_data(person, start_date=START)
+                actor=clerk,
+                terms=services.AppointmentTerms(**appointment_data(person, start_date=START)),
             )
             services.filing_submit(actor=clerk, appointment=appt)
             continue
@@ -254,7 +259,10 @@ def test_the_api_answer_is_kept_until_the_next_audited_change(personas: Personas
     assert ask.get("/oversight/coverage", group_by="region", metric="all").json() == first
     # a new enterprise is an audited change: a new key, and the answer counts it
     services.enterprise_create(
-        actor=p.province, data=enterprise_data(uscc=new_uscc(COUNTY_A), name="新登记企业有限公司")
+        actor=p.province,
+        details=services.EnterpriseDetails(
+            **enterprise_data(uscc=new_uscc(COUNTY_A), name="新登记企业有限公司")
+        ),
     )
     again = ask.get("/oversight/coverage", group_by="region", metric="all").json()
 

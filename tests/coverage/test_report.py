@@ -380,11 +380,13 @@ def test_the_report_on_known_data(personas: Personas):
     p = personas
     _known(p)
     _user, other = registry.person_register(
-        data={
-            **person_data(id_number=new_id_number(COUNTY_B), region=COUNTY_B),
-            "username": "cqo-b",
-            "password": PASSWORD,
-        }
+        details=registry.PersonDetails(
+            **{
+                **person_data(id_number=new_id_number(COUNTY_B), region=COUNTY_B),
+                "username": "cqo-b",
+                "password": PASSWORD,
+            }
+        )
     )
     late = file_appointment(
         p,

@@ -56,11 +56,13 @@ def world(personas: Personas) -> World:
     appt = file_appointment(p, start_date=dt.date(2025, 1, 1))
     sz = registry.enterprise_create(
         actor=p.admin,
-        data=enterprise_data(
-            uscc=new_uscc("440305"),
-            name="深圳南山示例光电科技有限公司",
-            region="440305",
-            registered_address="广东省深圳市南山区科技园科苑路15号",
+        details=registry.EnterpriseDetails(
+            **enterprise_data(
+                uscc=new_uscc("440305"),
+                name="深圳南山示例光电科技有限公司",
+                region="440305",
+                registered_address="广东省深圳市南山区科技园科苑路15号",
+            )
         ),
     )
     szclerk = make_user("szclerk", Role.ENTERPRISE, enterprise=sz)

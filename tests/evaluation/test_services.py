@@ -191,14 +191,17 @@ def test_it_uses_the_shenzhen_contents_with_enterprise_points(world: World) -> N
 
     sz, clerk = world.shenzhen, world.szclerk
     _u, person = registry.person_register(
-        data={
-            **person_data(region="440305", name="郑晓岚"),
-            "username": "szcqo",
-            "password": "Cqo-test-2026!",
-        }
+        details=registry.PersonDetails(
+            **{
+                **person_data(region="440305", name="郑晓岚"),
+                "username": "szcqo",
+                "password": "Cqo-test-2026!",
+            }
+        )
     )
     appt = registry.appointment_create(
-        actor=clerk, data=appointment_data(person, start_date=dt.date(2025, 1, 1))
+        actor=clerk,
+        terms=registry.AppointmentTerms(**appointment_data(person, start_date=dt.date(2025, 1, 1))),
     )
     appt.status = Appointment.Status.FILED
     appt.save(update_fields=["status"])

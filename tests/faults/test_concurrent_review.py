@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def submitted() -> tuple[Any, Appointment]:
     p = build_personas()
-    appt = services.appointment_create(actor=p.clerk_a, data=appointment_data(p.person))
+    appt = services.appointment_create(
+        actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(p.person))
+    )
     return p, services.filing_submit(actor=p.clerk_a, appointment=appt)
 
 

@@ -35,7 +35,9 @@ def bearer(user: Any) -> dict[str, str]:
 @pytest.fixture
 def world() -> dict[str, Any]:
     p = build_personas()
-    appt = services.appointment_create(actor=p.clerk_a, data=appointment_data(p.person))
+    appt = services.appointment_create(
+        actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(p.person))
+    )
     return {"p": p, "appt": appt, "clerk": bearer(p.clerk_a), "county": bearer(p.county_a)}
 
 

@@ -78,7 +78,10 @@ def test_it_restores_the_data_exactly(media: Path, tmp_path: Path) -> None:
 
     # change, add and delete, in the database and in the media files
     Enterprise.objects.filter(pk=personas.enterprise_a.pk).update(name="改名后的企业")
-    services.enterprise_create(actor=personas.province, data=enterprise_data(uscc=new_uscc()))
+    services.enterprise_create(
+        actor=personas.province,
+        details=services.EnterpriseDetails(**enterprise_data(uscc=new_uscc())),
+    )
     User.objects.filter(pk=personas.trainer.pk).delete()
     (media / "evidence.pdf").unlink()
     (media / "later.txt").write_text("written after the backup")

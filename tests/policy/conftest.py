@@ -85,26 +85,30 @@ def elsewhere(personas: Personas) -> Elsewhere:
     def enterprise(region: str, name: str, **extra: object) -> Enterprise:
         return services.enterprise_create(
             actor=admin,
-            data=enterprise_data(uscc=new_uscc(region), name=name, region=region, **extra),
+            details=services.EnterpriseDetails(
+                **enterprise_data(uscc=new_uscc(region), name=name, region=region, **extra)
+            ),
         )
 
     sichuan = enterprise("510107", "成都示例电子有限公司")
     shenzhen = enterprise("440305", "深圳示例精密制造有限公司")
     hangzhou = enterprise("330106", "杭州示例机械有限公司")
     _user, newcomer = services.person_register(
-        data={
-            **person_data(
-                name="周新",
-                id_number=new_id_number("610113"),
-                education="junior_college",
-                title_level="none",
-                title="",
-                quality_years=2,
-                mobile="13700137000",
-            ),
-            "username": "zhouxin",
-            "password": "Cqo-test-2026!",
-        }
+        details=services.PersonDetails(
+            **{
+                **person_data(
+                    name="周新",
+                    id_number=new_id_number("610113"),
+                    education="junior_college",
+                    title_level="none",
+                    title="",
+                    quality_years=2,
+                    mobile="13700137000",
+                ),
+                "username": "zhouxin",
+                "password": "Cqo-test-2026!",
+            }
+        )
     )
     return Elsewhere(
         sichuan=sichuan,

@@ -96,7 +96,10 @@ def test_relaxation_needs_a_justification_and_is_cited(personas: Personas, as_: 
 
 def test_the_api_verdict_equals_the_filing_verdict(personas: Personas, as_: Any) -> None:
     appt = services.appointment_create(
-        actor=personas.clerk_a, data=appointment_data(personas.person, rank="department_head")
+        actor=personas.clerk_a,
+        terms=services.AppointmentTerms(
+            **appointment_data(personas.person, rank="department_head")
+        ),
     )
     on_page = {r["code"]: r["status"] for r in selectors.eligibility_view(appt)["results"]}
     p = personas.person
@@ -145,7 +148,7 @@ def test_only_the_admin_installs_a_version(personas: Personas, as_: Any) -> None
 
 def test_a_filing_carries_its_verdict_and_route(personas: Personas, as_: Any) -> None:
     appt = services.appointment_create(
-        actor=personas.clerk_a, data=appointment_data(personas.person)
+        actor=personas.clerk_a, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     data = as_(personas.county_a).get(f"/filings/{appt.public_id}").json()

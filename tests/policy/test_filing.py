@@ -26,7 +26,9 @@ def results(appt: Appointment) -> dict[str, dict[str, str]]:
 
 
 def draft(clerk, person, **overrides) -> Appointment:
-    return services.appointment_create(actor=clerk, data=appointment_data(person, **overrides))
+    return services.appointment_create(
+        actor=clerk, terms=services.AppointmentTerms(**appointment_data(person, **overrides))
+    )
 
 
 def test_every_condition_of_the_governing_pack_is_shown_with_its_clause(personas: Personas):
@@ -65,7 +67,7 @@ def test_an_unmet_relaxable_condition_needs_a_written_justification(
     services.appointment_update(
         actor=personas.clerk_a,
         appointment=appt,
-        data={"justification": "长期负责轴承热处理工艺，技术骨干，经验丰富"},
+        terms=services.AppointmentTerms(justification="长期负责轴承热处理工艺，技术骨干，经验丰富"),
     )
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     appt.refresh_from_db()
@@ -158,8 +160,10 @@ def test_jiangsu_small_firms_may_set_their_own_conditions(personas: Personas):
 
     firm = services.enterprise_create(
         actor=personas.admin,
-        data=enterprise_data(
-            uscc=new_uscc("320581"), region="320581", size="small", above_scale=False
+        details=services.EnterpriseDetails(
+            **enterprise_data(
+                uscc=new_uscc("320581"), region="320581", size="small", above_scale=False
+            )
         ),
     )
     clerk = make_user("clerk_js", Role.ENTERPRISE, enterprise=firm)
@@ -171,7 +175,9 @@ def test_jiangsu_small_firms_may_set_their_own_conditions(personas: Personas):
     assert r["quality_years"]["status"] == "unmet"
     assert "jiangsu-2020 §二" in r["quality_years"]["note"]
     services.enterprise_update(
-        actor=clerk, enterprise=firm, data={"own_cqo_conditions": "从事质量工作1年以上"}
+        actor=clerk,
+        enterprise=firm,
+        details=services.EnterpriseDetails(own_cqo_conditions="从事质量工作1年以上"),
     )
     appt.refresh_from_db()
     r = results(appt)
@@ -187,7 +193,9 @@ def test_a_fourth_province_with_a_county_then_city_chain(personas: Personas, els
     appt = draft(elsewhere.sichuan_clerk, elsewhere.newcomer)
     assert results(appt)["quality_years"]["clause"] == "sichuan-test §二(一)"
     services.appointment_update(
-        actor=elsewhere.sichuan_clerk, appointment=appt, data={"justification": "技术骨干"}
+        actor=elsewhere.sichuan_clerk,
+        appointment=appt,
+        terms=services.AppointmentTerms(justification="技术骨干"),
     )
     services.filing_submit(actor=elsewhere.sichuan_clerk, appointment=appt)
     appt.refresh_from_db()

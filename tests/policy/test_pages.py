@@ -43,7 +43,8 @@ def test_the_admin_adds_a_fourth_province_through_the_page(
     assert "sichuan-test §二(一)" in detail and "四川省" in detail
     # applied to that province's filings, every verdict naming its clause
     appt = services.appointment_create(
-        actor=elsewhere.sichuan_clerk, data=appointment_data(elsewhere.newcomer)
+        actor=elsewhere.sichuan_clerk,
+        terms=services.AppointmentTerms(**appointment_data(elsewhere.newcomer)),
     )
     client.logout()
     page = login(client, elsewhere.sichuan_clerk).get(f"/filings/{appt.public_id}/")
@@ -91,7 +92,9 @@ def test_the_eligibility_page_shows_the_verdict(personas: Personas, client: Clie
 def test_the_filing_page_shows_the_reviewer_the_verdict(personas: Personas, client: Client):
     appt = services.appointment_create(
         actor=personas.clerk_a,
-        data=appointment_data(personas.person, justification="技术骨干，实践经验丰富"),
+        terms=services.AppointmentTerms(
+            **appointment_data(personas.person, justification="技术骨干，实践经验丰富")
+        ),
     )
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     html = login(client, personas.county_a).get(f"/filings/{appt.public_id}/").content.decode()
@@ -110,7 +113,8 @@ def test_the_authorisation_prints_the_pack_s_duties_powers_and_norms(
     # the clerk's form starts from the governing pack's lists (hangzhou-spec 岗位职责)
     assert "负责企业质量文化创建与推进" in form
     appt = services.appointment_create(
-        actor=elsewhere.hangzhou_clerk, data=appointment_data(personas.person, duties="", powers="")
+        actor=elsewhere.hangzhou_clerk,
+        terms=services.AppointmentTerms(**appointment_data(personas.person, duties="", powers="")),
     )
     response = client.get(f"/filings/{appt.public_id}/authorisation.pdf")
     assert response["Content-Type"] == "application/pdf"

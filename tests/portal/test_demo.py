@@ -119,16 +119,16 @@ def test_it_leaves_the_clerk_a_person_to_appoint_and_file(built: demo.DemoResult
     name, id_number = built.appointable
     appt = services.appointment_create(
         actor=clerk,
-        data={
-            "id_number": id_number,
-            "person_name": name,
-            "post": "首席质量官",
-            "rank": "senior_deputy",
-            "appointing_authority": "general_manager",
-            "selection_method": "external_hire",
-            "start_date": "2026-01-05",
-            "declaration_confirmed": True,
-        },
+        terms=services.AppointmentTerms(
+            id_number=id_number,
+            person_name=name,
+            post="首席质量官",
+            rank="senior_deputy",
+            appointing_authority="general_manager",
+            selection_method="external_hire",
+            start_date="2026-01-05",
+            declaration_confirmed=True,
+        ),
     )
     services.filing_submit(actor=clerk, appointment=appt)
     filed = services.filing_approve(actor=User.objects.get(username="yanta"), appointment=appt)

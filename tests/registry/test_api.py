@@ -99,7 +99,7 @@ def filing_body(person: Person, **overrides: Any) -> dict[str, Any]:
 
 def draft(p: Personas, **overrides: Any) -> Appointment:
     data = appointment_data(p.person, start_date=today() - dt.timedelta(days=30), **overrides)
-    return services.appointment_create(actor=p.clerk_a, data=data)
+    return services.appointment_create(actor=p.clerk_a, terms=services.AppointmentTerms(**data))
 
 
 def submitted(p: Personas) -> Appointment:
@@ -425,7 +425,8 @@ def test_it_lists_the_persons_in_scope(personas: Personas, as_: Any) -> None:
 
 def test_it_filters_and_paginates_persons(personas: Personas, as_: Any) -> None:
     services.person_invite(
-        actor=personas.clerk_a, data=person_data(name="王芳", mobile="13700000000")
+        actor=personas.clerk_a,
+        details=services.PersonDetails(**person_data(name="王芳", mobile="13700000000")),
     )
     province = as_(personas.province)
     assert [p["name"] for p in province.get("/persons", q="王").json()["items"]] == ["王芳"]
@@ -565,7 +566,7 @@ def test_it_lets_a_cqo_update_its_profile(personas: Personas, as_: Any) -> None:
 
 def test_it_lets_a_clerk_complete_an_unclaimed_invitation(personas: Personas, as_: Any) -> None:
     person, _ = services.person_invite(
-        actor=personas.clerk_a, data=person_data(mobile="13700000000")
+        actor=personas.clerk_a, details=services.PersonDetails(**person_data(mobile="13700000000"))
     )
     url = f"/persons/{person.public_id}"
     response = as_(personas.clerk_a).patch(url, {"major": "质量管理工程"})

@@ -109,7 +109,9 @@ SOMEONE_ELSE = "someone else's ID number"
 
 @pytest.fixture
 def invited(personas: Personas) -> tuple[Person, str]:
-    return services.person_invite(actor=personas.clerk_a, data=person_data(name="赵邀请"))
+    return services.person_invite(
+        actor=personas.clerk_a, details=services.PersonDetails(**person_data(name="赵邀请"))
+    )
 
 
 def claim(person: Person, invite_token: str, **overrides: Any) -> dict[str, Any]:

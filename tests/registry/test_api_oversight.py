@@ -182,11 +182,13 @@ def queue(personas: Personas) -> dict[str, Appointment]:
     started long before CQO_FILING_DUE_DAYS ago and is still not filed."""
     waiting = submitted(personas)
     person, _ = services.person_invite(
-        actor=personas.clerk_b, data=person_data(name="孙逾期", region=COUNTY_B)
+        actor=personas.clerk_b,
+        details=services.PersonDetails(**person_data(name="孙逾期", region=COUNTY_B)),
     )
     started = today() - dt.timedelta(days=settings.CQO_FILING_DUE_DAYS + 60)
     late = services.appointment_create(
-        actor=personas.clerk_b, data=appointment_data(person, start_date=started)
+        actor=personas.clerk_b,
+        terms=services.AppointmentTerms(**appointment_data(person, start_date=started)),
     )
     services.filing_submit(actor=personas.clerk_b, appointment=late)
     late = services.filing_return(

@@ -26,7 +26,7 @@ from cqo.test import (
 def second_person() -> Person:
     data = person_data(name="陈立新", id_number=new_id_number(birth=dt.date(1983, 9, 9)))
     _user, person = services.person_register(
-        data={**data, "username": "chenlixin", "password": PASSWORD}
+        details=services.PersonDetails(**{**data, "username": "chenlixin", "password": PASSWORD})
     )
     return person
 
@@ -34,7 +34,9 @@ def second_person() -> Person:
 def two_submitted_filings(p: Personas) -> list[Appointment]:
     filings = []
     for person in (p.person, second_person()):
-        appt = services.appointment_create(actor=p.clerk_a, data=appointment_data(person))
+        appt = services.appointment_create(
+            actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(person))
+        )
         filings.append(services.filing_submit(actor=p.clerk_a, appointment=appt))
     return filings
 
@@ -84,7 +86,7 @@ def test_it_allows_filed_chiefs_at_different_enterprises_in_the_database(persona
     first, _second = two_submitted_filings(personas)
     services.filing_approve(actor=personas.county_a, appointment=first)
     appt_b = services.appointment_create(
-        actor=personas.clerk_b, data=appointment_data(personas.person)
+        actor=personas.clerk_b, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
     Appointment.objects.filter(pk=appt_b.pk).update(status=Appointment.Status.FILED)
     assert Appointment.objects.filter(status="filed").count() == 2

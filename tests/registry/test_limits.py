@@ -106,12 +106,14 @@ def test_it_refuses_an_over_long_text_in_the_service(personas: Personas) -> None
         services.enterprise_update(
             actor=personas.clerk_a,
             enterprise=personas.enterprise_a,
-            data={"main_products": "质" * (bounds.FORM_CELL + 1)},
+            details=services.EnterpriseDetails(main_products="质" * (bounds.FORM_CELL + 1)),
         )
     assert "500" in caught.value.message_dict["main_products"][0]
     with pytest.raises(ValidationError) as caught:
         services.person_register(
-            data={**person_data(work_history=MILLION), "username": "x1", "password": PASSWORD}
+            details=services.PersonDetails(
+                **{**person_data(work_history=MILLION), "username": "x1", "password": PASSWORD}
+            )
         )
     assert "work_history" in caught.value.message_dict
 

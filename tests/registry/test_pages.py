@@ -176,7 +176,7 @@ def test_it_runs_the_filing_workflow_through_pages(as_user, personas):
 
 def test_it_requires_a_reason_to_return_a_filing(as_user, personas):
     appt = services.appointment_create(
-        actor=personas.clerk_a, data=appointment_data(personas.person)
+        actor=personas.clerk_a, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     client = as_user(personas.county_a)
@@ -260,7 +260,9 @@ def test_it_switches_the_interface_to_english(client, personas):
 
 
 def test_it_finds_people_by_a_rare_character(as_user, personas):
-    services.person_update(actor=personas.cqo, person=personas.person, data={"name": "𠮷堃喆"})
+    services.person_update(
+        actor=personas.cqo, person=personas.person, details=services.PersonDetails(name="𠮷堃喆")
+    )
     client = as_user(personas.admin)
     page = client.get(reverse("registry:person_list") + "?q=𠮷").content.decode()
     assert "𠮷堃喆" in page
@@ -272,7 +274,9 @@ def test_it_lists_overdue_filings(as_user, personas, settings):
     settings.CQO_FILING_DUE_DAYS = 30
     services.appointment_create(
         actor=personas.clerk_a,
-        data=appointment_data(personas.person, start_date=dt.date.today() - dt.timedelta(days=40)),
+        terms=services.AppointmentTerms(
+            **appointment_data(personas.person, start_date=dt.date.today() - dt.timedelta(days=40))
+        ),
     )
     page = as_user(personas.county_a).get(reverse("portal:oversight")).content.decode()
     assert "逾期未备案" in page
@@ -287,7 +291,9 @@ def test_it_serves_a_photo_only_inside_scope(as_user, personas, settings, tmp_pa
     buf = io.BytesIO()
     Image.new("RGB", (30, 40), "white").save(buf, format="JPEG")
     photo = SimpleUploadedFile("p.jpg", buf.getvalue(), "image/jpeg")
-    services.person_update(actor=personas.cqo, person=personas.person, data={"photo": photo})
+    services.person_update(
+        actor=personas.cqo, person=personas.person, details=services.PersonDetails(photo=photo)
+    )
     file_appointment(personas)
     url = reverse("registry:person_photo", args=[personas.person.public_id])
     assert as_user(personas.county_a).get(url).status_code == 200

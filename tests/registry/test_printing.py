@@ -34,7 +34,9 @@ def flat(text: str) -> str:
 
 @pytest.fixture
 def filed(personas: Personas) -> Appointment:
-    services.person_update(actor=personas.cqo, person=personas.person, data={"name": RARE_NAME})
+    services.person_update(
+        actor=personas.cqo, person=personas.person, details=services.PersonDetails(name=RARE_NAME)
+    )
     personas.person.refresh_from_db()
     return file_appointment(personas, remarks="兼任管理者代表")
 
@@ -110,7 +112,9 @@ def test_it_prints_the_full_id_number_when_unmasked(filed: Appointment, tmp_path
 def test_it_prints_the_snapshot_not_later_edits(
     filed: Appointment, personas: Personas, tmp_path: Path
 ) -> None:
-    services.person_update(actor=personas.cqo, person=personas.person, data={"name": "王五"})
+    services.person_update(
+        actor=personas.cqo, person=personas.person, details=services.PersonDetails(name="王五")
+    )
     text = flat(
         pdf_text(printing.render_filing_form(filed, unmasked=False, contact=True), tmp_path)
     )
@@ -124,7 +128,7 @@ def test_it_prints_an_unfiled_draft_without_a_filing_number(
     from cqo.test import appointment_data
 
     appt = services.appointment_create(
-        actor=personas.clerk_a, data=appointment_data(personas.person)
+        actor=personas.clerk_a, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
     text = flat(pdf_text(printing.render_filing_form(appt, unmasked=False, contact=True), tmp_path))
     assert "未备案" in text

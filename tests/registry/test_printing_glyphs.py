@@ -90,7 +90,9 @@ def test_it_prints_every_character_a_name_may_hold_with_every_font_list(
 )
 def test_it_refuses_a_name_that_would_print_as_a_box(personas: Personas, name: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.person_update(actor=personas.cqo, person=personas.person, data={"name": name})
+        services.person_update(
+            actor=personas.cqo, person=personas.person, details=services.PersonDetails(name=name)
+        )
     assert "name" in caught.value.message_dict
 
 
@@ -99,7 +101,9 @@ def test_it_prints_a_name_of_extension_b_on_the_filing_form(
     personas: Personas, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     name = "𠀀\U0002ceb0堃"  # the first characters of Extensions B and F
-    services.person_update(actor=personas.cqo, person=personas.person, data={"name": name})
+    services.person_update(
+        actor=personas.cqo, person=personas.person, details=services.PersonDetails(name=name)
+    )
     personas.person.refresh_from_db()
     appt = file_appointment(personas)
     with caplog.at_level(logging.WARNING, logger="weasyprint"):

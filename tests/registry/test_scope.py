@@ -80,21 +80,29 @@ def world(personas: Personas) -> World:
     appt_a = file_appointment(p)
     person_b, _token = services.person_invite(
         actor=p.clerk_b,
-        data=person_data(
-            name="周建华", id_number=new_id_number(birth=dt.date(1987, 5, 2)), region=COUNTY_B
+        details=services.PersonDetails(
+            **person_data(
+                name="周建华", id_number=new_id_number(birth=dt.date(1987, 5, 2)), region=COUNTY_B
+            )
         ),
     )
-    appt_b = services.appointment_create(actor=p.clerk_b, data=appointment_data(person_b))
+    appt_b = services.appointment_create(
+        actor=p.clerk_b, terms=services.AppointmentTerms(**appointment_data(person_b))
+    )
     services.filing_submit(actor=p.clerk_b, appointment=appt_b)
     x_id = new_id_number(birth=dt.date(1988, 8, 8), gender="F")
     _user, person_x = services.person_register(
-        data={
-            **person_data(name="赵喆", id_number=x_id, region=COUNTY_A),
-            "username": "cqo_x",
-            "password": PASSWORD,
-        },
+        details=services.PersonDetails(
+            **{
+                **person_data(name="赵喆", id_number=x_id, region=COUNTY_A),
+                "username": "cqo_x",
+                "password": PASSWORD,
+            }
+        ),
     )
-    appt_x = services.appointment_create(actor=p.clerk_b, data=appointment_data(person_x))
+    appt_x = services.appointment_create(
+        actor=p.clerk_b, terms=services.AppointmentTerms(**appointment_data(person_x))
+    )
     services.filing_submit(actor=p.clerk_b, appointment=appt_x)
     services.filing_return(actor=p.county_b, appointment=appt_x, reason="请补充聘任授权证书扫描件")
     reminder_a = services.reminder_send(
@@ -284,7 +292,7 @@ def test_it_filters_inside_the_scope_never_beyond_it(world):
 @pytest.fixture
 def submitted_a(personas: Personas) -> Appointment:
     appt = services.appointment_create(
-        actor=personas.clerk_a, data=appointment_data(personas.person)
+        actor=personas.clerk_a, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
     return services.filing_submit(actor=personas.clerk_a, appointment=appt)
 
@@ -341,13 +349,15 @@ def test_it_lets_only_the_filing_authority_or_a_superior_return(
 )
 def test_it_lets_only_the_own_clerk_submit_a_filing(personas, persona):
     appt = services.appointment_create(
-        actor=personas.clerk_a, data=appointment_data(personas.person)
+        actor=personas.clerk_a, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
     with pytest.raises(PermissionDenied):
         services.filing_submit(actor=getattr(personas, persona), appointment=appt)
     with pytest.raises(PermissionDenied):
         services.appointment_update(
-            actor=getattr(personas, persona), appointment=appt, data={"post": "总经理助理"}
+            actor=getattr(personas, persona),
+            appointment=appt,
+            terms=services.AppointmentTerms(post="总经理助理"),
         )
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.DRAFT
@@ -361,7 +371,8 @@ def test_it_lets_only_clerks_record_appointments(personas, persona):
     before = Appointment.objects.count()
     with pytest.raises(PermissionDenied):
         services.appointment_create(
-            actor=getattr(personas, persona), data=appointment_data(personas.person)
+            actor=getattr(personas, persona),
+            terms=services.AppointmentTerms(**appointment_data(personas.person)),
         )
     assert Appointment.objects.count() == before
 
@@ -403,13 +414,17 @@ def test_it_lets_only_the_scope_update_an_enterprise(personas, persona, allowed)
     ent = personas.enterprise_a
     actor = getattr(personas, persona)
     if allowed:
-        services.enterprise_update(actor=actor, enterprise=ent, data={"employees": 400})
+        services.enterprise_update(
+            actor=actor, enterprise=ent, details=services.EnterpriseDetails(employees=400)
+        )
         ent.refresh_from_db()
         assert ent.employees == 400
     else:
         audits = AuditEntry.objects.count()
         with pytest.raises(PermissionDenied):
-            services.enterprise_update(actor=actor, enterprise=ent, data={"employees": 400})
+            services.enterprise_update(
+                actor=actor, enterprise=ent, details=services.EnterpriseDetails(employees=400)
+            )
         ent.refresh_from_db()
         assert ent.employees == 320
         assert AuditEntry.objects.count() == audits
@@ -420,7 +435,9 @@ def test_it_does_not_let_a_county_register_an_enterprise_elsewhere(personas):
 
     before = Enterprise.objects.count()
     with pytest.raises(PermissionDenied):
-        services.enterprise_create(actor=personas.county_b, data=enterprise_data())
+        services.enterprise_create(
+            actor=personas.county_b, details=services.EnterpriseDetails(**enterprise_data())
+        )
     assert Enterprise.objects.count() == before
 
 
@@ -429,7 +446,9 @@ def test_it_does_not_let_a_regulator_move_an_enterprise_out_of_its_scope(persona
 
     with pytest.raises(ValidationError) as exc:
         services.enterprise_update(
-            actor=personas.county_a, enterprise=personas.enterprise_a, data={"region": COUNTY_B}
+            actor=personas.county_a,
+            enterprise=personas.enterprise_a,
+            details=services.EnterpriseDetails(region=COUNTY_B),
         )
     assert "region" in exc.value.message_dict
     personas.enterprise_a.refresh_from_db()
@@ -448,7 +467,9 @@ def test_it_does_not_let_a_county_urge_an_enterprise_elsewhere(personas):
 def test_it_does_not_let_others_edit_a_registered_persons_profile(personas, persona):
     with pytest.raises(PermissionDenied):
         services.person_update(
-            actor=getattr(personas, persona), person=personas.person, data={"position": "总经理"}
+            actor=getattr(personas, persona),
+            person=personas.person,
+            details=services.PersonDetails(position="总经理"),
         )
     personas.person.refresh_from_db()
     assert personas.person.position == "副总经理"
@@ -487,7 +508,9 @@ def test_it_reveals_nothing_to_a_clerk_who_drafted_an_appointment_of_a_stranger(
     # A clerk elsewhere who knows a person's ID number and name drafts an appointment of them:
     # the person now shows in that clerk's scope, but not their contact data (SPEC §12.23).
     person = world.p.person
-    services.appointment_create(actor=world.p.clerk_b, data=appointment_data(person))
+    services.appointment_create(
+        actor=world.p.clerk_b, terms=services.AppointmentTerms(**appointment_data(person))
+    )
     assert selectors.person_visible(user=world.p.clerk_b, person=person)
     assert not access.can_see_contact(world.p.clerk_b, person)
     with pytest.raises(PermissionDenied):

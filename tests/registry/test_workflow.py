@@ -46,7 +46,7 @@ def trail(appt: Appointment) -> list[AuditEntry]:
 def register(name: str, birth: dt.date, username: str, gender: str = "M", **extra: Any) -> Person:
     data = person_data(name=name, id_number=new_id_number(birth=birth, gender=gender), **extra)
     _user, person = services.person_register(
-        data={**data, "username": username, "password": PASSWORD}
+        details=services.PersonDetails(**{**data, "username": username, "password": PASSWORD})
     )
     return person
 
@@ -60,7 +60,9 @@ def fields_of(exc: pytest.ExceptionInfo[ValidationError]) -> set[str]:
 
 def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Personas):
     p = personas
-    appt = services.appointment_create(actor=p.clerk_a, data=appointment_data(p.person))
+    appt = services.appointment_create(
+        actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(p.person))
+    )
     assert appt.status == Appointment.Status.DRAFT
     [created] = trail(appt)
     assert (created.action, created.actor) == ("create", p.clerk_a)
@@ -93,7 +95,9 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
     assert returned.note == "补充材料"
 
     services.appointment_update(
-        actor=p.clerk_a, appointment=appt, data={"post": "质量副总经理", "term_end": "2028-12-31"}
+        actor=p.clerk_a,
+        appointment=appt,
+        terms=services.AppointmentTerms(post="质量副总经理", term_end="2028-12-31"),
     )
     corrected = trail(appt)[-1]
     assert corrected.action == "update"
@@ -192,7 +196,9 @@ VALID = {
 
 
 def in_state(p: Personas, state: str) -> Appointment:
-    appt = services.appointment_create(actor=p.clerk_a, data=appointment_data(p.person))
+    appt = services.appointment_create(
+        actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(p.person))
+    )
     if state == "draft":
         return appt
     services.filing_submit(actor=p.clerk_a, appointment=appt)
@@ -218,7 +224,7 @@ def act(p: Personas, action: str, appt: Appointment) -> Any:
         return services.filing_return(actor=p.county_a, appointment=appt, reason="请补充分管部门")
     if action == "update":
         return services.appointment_update(
-            actor=p.clerk_a, appointment=appt, data={"post": "质量总监"}
+            actor=p.clerk_a, appointment=appt, terms=services.AppointmentTerms(post="质量总监")
         )
     if action == "renew":
         return services.appointment_renew(actor=p.clerk_a, appointment=appt, term_end="2030-12-31")
@@ -253,8 +259,12 @@ def test_it_allows_each_valid_transition(personas, state, action):
 def test_it_blocks_approving_a_second_chief_while_one_is_filed(personas):
     p = personas
     other = register("陈立新", dt.date(1983, 9, 9), "chenlixin")
-    first = services.appointment_create(actor=p.clerk_a, data=appointment_data(p.person))
-    second = services.appointment_create(actor=p.clerk_a, data=appointment_data(other))
+    first = services.appointment_create(
+        actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(p.person))
+    )
+    second = services.appointment_create(
+        actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(other))
+    )
     services.filing_submit(actor=p.clerk_a, appointment=first)
     services.filing_submit(actor=p.clerk_a, appointment=second)
     services.filing_approve(actor=p.county_a, appointment=first)
@@ -271,7 +281,9 @@ def test_it_blocks_submitting_a_second_chief_while_one_is_filed(personas):
     p = personas
     file_appointment(p)
     other = register("陈立新", dt.date(1983, 9, 9), "chenlixin")
-    second = services.appointment_create(actor=p.clerk_a, data=appointment_data(other))
+    second = services.appointment_create(
+        actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(other))
+    )
     with pytest.raises(ValidationError) as exc:
         services.filing_submit(actor=p.clerk_a, appointment=second)
     assert "SPEC §12.17" in " ".join(exc.value.messages)
@@ -293,7 +305,9 @@ def test_it_files_a_successor_once_the_chief_has_ended(personas):
 def test_it_lets_one_person_be_chief_at_two_enterprises_with_a_warning(personas):
     p = personas
     file_appointment(p)
-    appt_b = services.appointment_create(actor=p.clerk_b, data=appointment_data(p.person))
+    appt_b = services.appointment_create(
+        actor=p.clerk_b, terms=services.AppointmentTerms(**appointment_data(p.person))
+    )
     checks = {c.code: c for c in selectors.filing_checks(appt_b)}
     assert checks["single_enterprise"].ok is False
     assert checks["single_enterprise"].severity == "advisory"
@@ -316,7 +330,9 @@ def test_it_audits_field_changes_with_masked_personal_values_only(personas):
     old_id, old_mobile = p.person.id_number, p.person.mobile
     appt = file_appointment(p)
     services.person_update(
-        actor=p.cqo, person=p.person, data={"position": "总经理", "mobile": "13922223333"}
+        actor=p.cqo,
+        person=p.person,
+        details=services.PersonDetails(position="总经理", mobile="13922223333"),
     )
     entry = AuditEntry.objects.filter(target_type="person", action="update").latest("id")
     assert entry.actor == p.cqo
@@ -327,7 +343,7 @@ def test_it_audits_field_changes_with_masked_personal_values_only(personas):
     services.enterprise_update(
         actor=p.clerk_a,
         enterprise=p.enterprise_a,
-        data={"employees": 400, "responsible_mobile": "13700002222"},
+        details=services.EnterpriseDetails(employees=400, responsible_mobile="13700002222"),
     )
     entry = AuditEntry.objects.filter(target_type="enterprise", action="update").latest("id")
     assert entry.target_id == p.enterprise_a.uscc
@@ -349,10 +365,14 @@ def test_it_audits_field_changes_with_masked_personal_values_only(personas):
 def test_it_records_no_audit_entry_for_a_change_that_changes_nothing(personas):
     before = AuditEntry.objects.count()
     services.enterprise_update(
-        actor=personas.clerk_a, enterprise=personas.enterprise_a, data={"employees": 320}
+        actor=personas.clerk_a,
+        enterprise=personas.enterprise_a,
+        details=services.EnterpriseDetails(employees=320),
     )
     services.person_update(
-        actor=personas.cqo, person=personas.person, data={"position": "副总经理"}
+        actor=personas.cqo,
+        person=personas.person,
+        details=services.PersonDetails(position="副总经理"),
     )
     assert AuditEntry.objects.count() == before
 
@@ -364,10 +384,12 @@ def test_it_keeps_the_filed_snapshot_when_the_records_change_later(personas):
     services.person_update(
         actor=p.cqo,
         person=p.person,
-        data={"name": "李堃明", "position": "总经理", "mobile": "13922223333"},
+        details=services.PersonDetails(name="李堃明", position="总经理", mobile="13922223333"),
     )
     services.enterprise_update(
-        actor=p.clerk_a, enterprise=p.enterprise_a, data={"name": "西安示例精密科技股份有限公司"}
+        actor=p.clerk_a,
+        enterprise=p.enterprise_a,
+        details=services.EnterpriseDetails(name="西安示例精密科技股份有限公司"),
     )
     appt = Appointment.objects.get(pk=appt.pk)
     assert selectors.filing_form_data(appt) == filed
@@ -407,7 +429,7 @@ def registration(**overrides: Any) -> dict[str, Any]:
 
 
 def test_it_registers_a_person_whose_details_agree_with_the_id_number(personas):
-    user, person = services.person_register(data=registration())
+    user, person = services.person_register(details=services.PersonDetails(**registration()))
     assert user.role == Role.CQO
     assert person.user == user
     assert (person.gender, person.birth_date) == ("F", BIRTH)
@@ -438,7 +460,7 @@ def test_it_registers_a_person_whose_details_agree_with_the_id_number(personas):
 def test_it_rejects_a_registration_and_saves_nothing(personas, overrides, field):
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        services.person_register(data=registration(**overrides))
+        services.person_register(details=services.PersonDetails(**registration(**overrides)))
     assert field in fields_of(exc)
     assert counts() == before
 
@@ -447,8 +469,10 @@ def test_it_rejects_a_duplicate_id_number_and_saves_nothing(personas):
     before = counts()
     with pytest.raises(ValidationError) as exc:
         services.person_register(
-            data=registration(
-                id_number=personas.person.id_number, gender="M", birth_date="1985-03-14"
+            details=services.PersonDetails(
+                **registration(
+                    id_number=personas.person.id_number, gender="M", birth_date="1985-03-14"
+                )
             )
         )
     assert fields_of(exc) == {"id_number"}
@@ -458,7 +482,9 @@ def test_it_rejects_a_duplicate_id_number_and_saves_nothing(personas):
 
 def test_it_reports_every_problem_of_a_registration_at_once(personas):
     with pytest.raises(ValidationError) as exc:
-        services.person_register(data=registration(gender="M", mobile="1", email="x"))
+        services.person_register(
+            details=services.PersonDetails(**registration(gender="M", mobile="1", email="x"))
+        )
     assert {"gender", "mobile", "email"} <= fields_of(exc)
 
 
@@ -496,7 +522,10 @@ def test_it_rejects_an_appointment_whose_name_does_not_match_the_id_number(perso
     before = Appointment.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.appointment_create(
-            actor=personas.clerk_a, data=appointment_data(personas.person, person_name="李坤")
+            actor=personas.clerk_a,
+            terms=services.AppointmentTerms(
+                **appointment_data(personas.person, person_name="李坤")
+            ),
         )
     assert fields_of(exc) == {"id_number"}
     wrong_name = exc.value.message_dict["id_number"]
@@ -504,7 +533,9 @@ def test_it_rejects_an_appointment_whose_name_does_not_match_the_id_number(perso
     with pytest.raises(ValidationError) as exc:
         services.appointment_create(
             actor=personas.clerk_a,
-            data=appointment_data(personas.person, id_number=new_id_number()),
+            terms=services.AppointmentTerms(
+                **appointment_data(personas.person, id_number=new_id_number())
+            ),
         )
     assert exc.value.message_dict["id_number"] == wrong_name
     assert Appointment.objects.count() == before
@@ -517,7 +548,8 @@ def test_it_binds_an_invited_person_to_the_account_that_claims_it(personas):
     p = personas
     id_number = new_id_number(birth=dt.date(1986, 6, 6), gender="F")
     person, token = services.person_invite(
-        actor=p.clerk_a, data=person_data(name="王喆", id_number=id_number, region="")
+        actor=p.clerk_a,
+        details=services.PersonDetails(**person_data(name="王喆", id_number=id_number, region="")),
     )
     assert person.user is None
     assert person.invited_by == p.enterprise_a
@@ -559,16 +591,21 @@ def test_it_binds_an_invited_person_to_the_account_that_claims_it(personas):
     assert not User.objects.filter(username="wangzhe2").exists()
     # Once claimed, the profile is the person's own: the inviting clerk no longer edits it.
     with pytest.raises(PermissionDenied):
-        services.person_update(actor=p.clerk_a, person=person, data={"position": "总经理"})
+        services.person_update(
+            actor=p.clerk_a, person=person, details=services.PersonDetails(position="总经理")
+        )
 
 
 def test_it_lets_the_inviting_clerk_file_the_invited_person(personas):
     p = personas
     id_number = new_id_number(birth=dt.date(1986, 6, 6))
     person, _token = services.person_invite(
-        actor=p.clerk_a, data=person_data(name="刘建国", id_number=id_number)
+        actor=p.clerk_a,
+        details=services.PersonDetails(**person_data(name="刘建国", id_number=id_number)),
     )
-    services.person_update(actor=p.clerk_a, person=person, data={"position": "质量总监"})
+    services.person_update(
+        actor=p.clerk_a, person=person, details=services.PersonDetails(position="质量总监")
+    )
     assert file_appointment(p, person=person).status == Appointment.Status.FILED
 
 

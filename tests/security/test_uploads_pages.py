@@ -185,7 +185,9 @@ def test_the_photo_service_refuses_a_pixel_bomb(
     settings.MEDIA_ROOT = tmp_path
     bomb = SimpleUploadedFile("me.png", png_declaring(100_000, 100_000), "image/png")
     with pytest.raises(ValidationError) as exc:
-        registry.person_update(actor=personas.cqo, person=personas.person, data={"photo": bomb})
+        registry.person_update(
+            actor=personas.cqo, person=personas.person, details=registry.PersonDetails(photo=bomb)
+        )
     assert "图片尺寸过大" in exc.value.message_dict["photo"][0]
     personas.person.refresh_from_db()
     assert not personas.person.photo

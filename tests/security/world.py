@@ -112,11 +112,13 @@ def build_world() -> World:
 
 def _register(username: str, name: str, region: str) -> Person:
     _user, person = registry.person_register(
-        data={
-            **person_data(name=name, id_number=new_id_number(region), region=region),
-            "username": username,
-            "password": PASSWORD,
-        }
+        details=registry.PersonDetails(
+            **{
+                **person_data(name=name, id_number=new_id_number(region), region=region),
+                "username": username,
+                "password": PASSWORD,
+            }
+        )
     )
     return person
 
@@ -131,7 +133,9 @@ def _scope_differs_by_role(p: Personas) -> None:
     mover = _register("mover", "周航", COUNTY_A)  # registered in A's county, serves at B
     file_appointment(p, person=mover, clerk=p.clerk_b)
     drafted = _register("drafted", "钱程", COUNTY_B)  # only a draft, at enterprise A
-    registry.appointment_create(actor=p.clerk_a, data=appointment_data(drafted))
+    registry.appointment_create(
+        actor=p.clerk_a, terms=registry.AppointmentTerms(**appointment_data(drafted))
+    )
     hours.record_create(
         actor=p.trainer,
         person=p.person,

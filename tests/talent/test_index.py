@@ -161,14 +161,20 @@ def _world(p: Personas) -> None:
     for person, name in zip(Person.objects.order_by("pk"), itertools.cycle(NAMES), strict=False):
         Person.objects.filter(pk=person.pk).update(name=name)
     registry.person_register(
-        data={**person_data(id_number=new_id_number(COUNTY_B), region=COUNTY_B, name="王小伟")}
-        | {"username": "alone", "password": "Cqo-test-2026!"}
+        details=registry.PersonDetails(
+            **{**person_data(id_number=new_id_number(COUNTY_B), region=COUNTY_B, name="王小伟")}
+            | {"username": "alone", "password": "Cqo-test-2026!"}
+        )
     )
     _u, drafted = registry.person_register(
-        data={**person_data(id_number=new_id_number(COUNTY_B), region=COUNTY_B, name="赵伟")}
-        | {"username": "drafted", "password": "Cqo-test-2026!"}
+        details=registry.PersonDetails(
+            **{**person_data(id_number=new_id_number(COUNTY_B), region=COUNTY_B, name="赵伟")}
+            | {"username": "drafted", "password": "Cqo-test-2026!"}
+        )
     )
-    registry.appointment_create(actor=p.clerk_a, data=appointment_data(drafted))
+    registry.appointment_create(
+        actor=p.clerk_a, terms=registry.AppointmentTerms(**appointment_data(drafted))
+    )
     services.recommend(actor=p.county_a, person=p.person, reason="业绩突出，推荐入库")
 
 
@@ -244,10 +250,14 @@ def test_audited_changes_are_applied_on_the_next_read(personas: Personas):
     before = SearchMark.objects.get().audit_id
     # a renamed person, an enterprise moving to another city, a new filing elsewhere, a pool
     # decision
-    registry.person_update(actor=p.cqo, person=p.person, data={"name": "欧阳堃"})
+    registry.person_update(
+        actor=p.cqo, person=p.person, details=registry.PersonDetails(name="欧阳堃")
+    )
     moving = Enterprise.objects.filter(region_id=COUNTY_A, appointments__status="filed").first()
     assert moving is not None
-    registry.enterprise_update(actor=p.province, enterprise=moving, data={"region": COUNTY_B})
+    registry.enterprise_update(
+        actor=p.province, enterprise=moving, details=registry.EnterpriseDetails(region=COUNTY_B)
+    )
     other = Person.objects.filter(appointments__enterprise__region_id=COUNTY_B).first()
     assert other is not None
     file_appointment(p, person=other)
@@ -270,8 +280,12 @@ def test_the_index_follows_right_after_the_commit(
     index.rebuild()
     connection.run_on_commit.clear()  # as if the building transaction had committed
     with django_capture_on_commit_callbacks(execute=True) as hooks:
-        registry.person_update(actor=p.cqo, person=p.person, data={"name": "司马堃"})
-        registry.person_update(actor=p.cqo, person=p.person, data={"quality_years": 12})
+        registry.person_update(
+            actor=p.cqo, person=p.person, details=registry.PersonDetails(name="司马堃")
+        )
+        registry.person_update(
+            actor=p.cqo, person=p.person, details=registry.PersonDetails(quality_years=12)
+        )
     # one follower (the coverage aggregate does not follow persons), however many entries the
     # transaction wrote
     assert len(hooks) == 1
@@ -289,7 +303,9 @@ def test_a_large_backlog_answers_live_until_the_refresh(
     index.rebuild()
     monkeypatch.setattr(index, "INLINE_LIMIT", 1)
     for years in (10, 11, 12):
-        registry.person_update(actor=p.cqo, person=p.person, data={"quality_years": years})
+        registry.person_update(
+            actor=p.cqo, person=p.person, details=registry.PersonDetails(quality_years=years)
+        )
     assert not index.ensure_fresh()
     assert _pks(selectors.search(user=p.province, min_years=12)) == [p.person.pk]
     call_command("talent_refresh")

@@ -106,17 +106,19 @@ def enrol(actor: User, session: Session, person: Person) -> Enrolment:
 
 def register_person(region: str, username: str, name: str = "王晓明") -> tuple[User, Person]:
     return registry.person_register(
-        data={
-            **person_data(
-                name=name,
-                # 320581 (常熟市) is a code since 1989: a birth date it existed at
-                id_number=new_id_number(region, birth=dt.date(1990, 5, 20)),
-                region=region,
-                mobile="13700137000",
-            ),
-            "username": username,
-            "password": PASSWORD,
-        }
+        details=registry.PersonDetails(
+            **{
+                **person_data(
+                    name=name,
+                    # 320581 (常熟市) is a code since 1989: a birth date it existed at
+                    id_number=new_id_number(region, birth=dt.date(1990, 5, 20)),
+                    region=region,
+                    mobile="13700137000",
+                ),
+                "username": username,
+                "password": PASSWORD,
+            }
+        )
     )
 
 

@@ -189,7 +189,9 @@ def test_it_freezes_what_the_certificate_says_with_its_hash(world: World) -> Non
     assert len(cert.content_hash) == 64
     assert selectors.content_intact(cert)
     # later changes to the records do not change the certificate
-    registry.person_update(actor=p.cqo, person=p.person, data={"name": "李堃新"})
+    registry.person_update(
+        actor=p.cqo, person=p.person, details=registry.PersonDetails(name="李堃新")
+    )
     world.course.title = "改名后的课程"
     world.course.save(update_fields=["title"])
     cert.refresh_from_db()
@@ -244,7 +246,9 @@ def test_it_tells_whether_a_person_holds_a_valid_certificate(world: World) -> No
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 def test_it_prints_the_certificate_with_holder_and_number(world: World, tmp_path: Path) -> None:
     p = world.p
-    registry.person_update(actor=p.cqo, person=p.person, data={"name": RARE_NAME})
+    registry.person_update(
+        actor=p.cqo, person=p.person, details=registry.PersonDetails(name=RARE_NAME)
+    )
     p.person.refresh_from_db()
     cert = services.certificate_issue(actor=p.trainer, enrolment=passed_enrolment(world))
     pdf = printing.render_certificate(cert)

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema, Status
 from cqo.accounts.api import ERRORS
 from cqo.reference.apitypes import Uscc
 from cqo.reference.selectors import region_label
-from cqo.registry import selectors, services
+from cqo.registry import inputs, selectors, services
 from cqo.registry.api.common import actor, build, or_none, page
 from cqo.registry.api.schemas import (
     AccountOut,
@@ -96,7 +96,8 @@ def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> 
 
 @router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
 def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> Status[EnterpriseOut]:
-    ent = services.enterprise_create(actor=actor(request), data=payload.model_dump(mode="json"))
+    details = inputs.of(services.EnterpriseDetails, payload.model_dump(mode="json"))
+    ent = services.enterprise_create(actor=actor(request), details=details)
     return Status(201, _enterprise_out(ent))
 
 
@@ -109,8 +110,10 @@ def enterprise_detail(request: HttpRequest, uscc: Uscc) -> EnterpriseOut:
 def enterprise_update(request: HttpRequest, uscc: Uscc, payload: EnterpriseFields) -> EnterpriseOut:
     user = actor(request)
     ent = selectors.enterprise_get(user=user, uscc=uscc)
-    data = payload.model_dump(mode="json", exclude_unset=True)
-    return _enterprise_out(services.enterprise_update(actor=user, enterprise=ent, data=data))
+    details = inputs.of(
+        services.EnterpriseDetails, payload.model_dump(mode="json", exclude_unset=True)
+    )
+    return _enterprise_out(services.enterprise_update(actor=user, enterprise=ent, details=details))
 
 
 @router.post("/enterprises/{uscc}/clerks", response={201: AccountOut, **ERRORS})

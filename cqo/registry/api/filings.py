@@ -13,7 +13,7 @@ from cqo.accounts import access
 from cqo.accounts.api import ERRORS
 from cqo.accounts.models import User
 from cqo.audit.selectors import audit_trail
-from cqo.registry import printing, selectors, services
+from cqo.registry import inputs, printing, selectors, services
 from cqo.registry.api.common import actor, build, or_none, page
 from cqo.registry.api.schemas import (
     ApproveIn,
@@ -84,7 +84,8 @@ def filing_list(request: HttpRequest, filters: Query[FilingFilters]) -> dict[str
 
 @router.post("/filings", response={201: FilingOut, **ERRORS})
 def filing_create(request: HttpRequest, payload: FilingIn) -> Status[FilingOut]:
-    appt = services.appointment_create(actor=actor(request), data=payload.model_dump(mode="json"))
+    terms = inputs.of(services.AppointmentTerms, payload.model_dump(mode="json"))
+    appt = services.appointment_create(actor=actor(request), terms=terms)
     return Status(201, _filing_out(appt))
 
 
@@ -97,8 +98,10 @@ def filing_detail(request: HttpRequest, public_id: uuid.UUID) -> FilingOut:
 @router.patch("/filings/{public_id}", response={200: FilingOut, **ERRORS})
 def filing_update(request: HttpRequest, public_id: uuid.UUID, payload: FilingFields) -> FilingOut:
     user, appt = _filing(request, public_id)
-    data = payload.model_dump(mode="json", exclude_unset=True)
-    return _filing_out(services.appointment_update(actor=user, appointment=appt, data=data))
+    terms = inputs.of(
+        services.AppointmentTerms, payload.model_dump(mode="json", exclude_unset=True)
+    )
+    return _filing_out(services.appointment_update(actor=user, appointment=appt, terms=terms))
 
 
 @router.post("/filings/{public_id}/submit", response={200: FilingOut, **ERRORS})

@@ -17,7 +17,7 @@ from cqo.accounts import access, throttle
 from cqo.accounts.api import ERRORS, ErrorOut
 from cqo.accounts.models import User
 from cqo.reference.selectors import region_label
-from cqo.registry import selectors, services
+from cqo.registry import inputs, selectors, services
 from cqo.registry.api.common import actor, build, page
 from cqo.registry.api.schemas import (
     AccountOut,
@@ -69,7 +69,9 @@ def person_register(request: HttpRequest, payload: RegisterIn) -> Status[Any]:
     refused = throttle.registration_refused(request)
     if refused is not None:
         return Status(429, {"detail": [{"field": "__all__", "message": refused}]})
-    user, person = services.person_register(data=payload.model_dump(mode="json"))
+    user, person = services.person_register(
+        details=inputs.of(services.PersonDetails, payload.model_dump(mode="json"))
+    )
     throttle.registration_counted(request)
     return Status(201, RegisterOut(username=user.username, person=_person_out(person, user)))
 
@@ -83,9 +85,9 @@ def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str
 
 @router.post("/persons/invite", response={201: InviteOut, **ERRORS})
 def person_invite(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
-    data = payload.model_dump(mode="json")
+    details = inputs.of(services.PersonDetails, payload.model_dump(mode="json"))
     user = actor(request)
-    person, token = services.person_invite(actor=user, data=data)
+    person, token = services.person_invite(actor=user, details=details)
     return Status(201, {"person": _person_out(person, user), "invite_token": token})
 
 
@@ -126,5 +128,5 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID, unmask: bool = Fal
 def person_update(request: HttpRequest, public_id: uuid.UUID, payload: PersonFields) -> PersonOut:
     user = actor(request)
     person = selectors.person_get(user=user, public_id=public_id)
-    data = payload.model_dump(mode="json", exclude_unset=True)
-    return _person_out(services.person_update(actor=user, person=person, data=data), user)
+    details = inputs.of(services.PersonDetails, payload.model_dump(mode="json", exclude_unset=True))
+    return _person_out(services.person_update(actor=user, person=person, details=details), user)

@@ -22,7 +22,9 @@ def _enterprises(g: _Gen, users: dict[str, User], n: int) -> list[Enterprise]:
         counties, list(COUNTIES.values()), k=max(0, n - len(counties))
     )
     ents = [
-        services.enterprise_create(actor=_reviewer(users, c), data=_enterprise(g, c))
+        services.enterprise_create(
+            actor=_reviewer(users, c), details=services.EnterpriseDetails(**_enterprise(g, c))
+        )
         for c in places
     ]
     parents = [e for e in ents if e.size == "large"][: max(1, n // 150)]
@@ -31,8 +33,11 @@ def _enterprises(g: _Gen, users: dict[str, User], n: int) -> list[Enterprise]:
         city = parent.region.city_code
         subs = [e for e in ents if e.pk not in grouped and e.region.city_code == city]
         for sub in g.rng.sample(subs, min(3, len(subs))):
-            data = {"group_parent": parent.uscc}
-            services.enterprise_update(actor=users["prov"], enterprise=sub, data=data)
+            services.enterprise_update(
+                actor=users["prov"],
+                enterprise=sub,
+                details=services.EnterpriseDetails(group_parent=parent.uscc),
+            )
             grouped.add(sub.pk)
     return ents
 

@@ -28,48 +28,48 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
     yanta, weibin = users["yanta"], users["weibin"]
     clerk_ent = services.enterprise_create(
         actor=yanta,
-        data={
-            "uscc": make_uscc("610113", g.rng),
-            "name": "西安华晟精密仪器有限公司",
-            "industry": "40",
-            "size": "medium",
-            "nature": "private",
-            "employees": 420,
-            "website": "www.huasheng-yq.com",
-            "main_products": "流量计、压力变送器、工业自动化仪表",
-            "region": "610113",
-            "registered_address": "陕西省西安市雁塔区锦业路69号",
-            "responsible_name": "陈建华",
-            "responsible_position": "总经理",
-            "responsible_landline": "029-88321766",
-            "responsible_mobile": "13991234567",
-            "above_scale": True,
-            "above_scale_year": 2019,
-        },
+        details=services.EnterpriseDetails(
+            uscc=make_uscc("610113", g.rng),
+            name="西安华晟精密仪器有限公司",
+            industry="40",
+            size="medium",
+            nature="private",
+            employees=420,
+            website="www.huasheng-yq.com",
+            main_products="流量计、压力变送器、工业自动化仪表",
+            region="610113",
+            registered_address="陕西省西安市雁塔区锦业路69号",
+            responsible_name="陈建华",
+            responsible_position="总经理",
+            responsible_landline="029-88321766",
+            responsible_mobile="13991234567",
+            above_scale=True,
+            above_scale_year=2019,
+        ),
     )
     clerk2_ent = services.enterprise_create(
         actor=weibin,
-        data={
-            "uscc": make_uscc("610302", g.rng),
-            "name": "宝鸡恒瑞钛业股份有限公司",
-            "industry": "32",
-            "size": "large",
-            "nature": "mixed",
-            "listed": True,
-            "employees": 2380,
-            "website": "www.hengrui-ti.com.cn",
-            "main_products": "钛及钛合金板材、棒材、管材，锆铪材料",
-            "region": "610302",
-            "registered_address": "陕西省宝鸡市渭滨区高新大道88号",
-            "responsible_name": "杨振东",
-            "responsible_position": "董事长",
-            "responsible_landline": "0917-3376688",
-            "responsible_mobile": "13909173366",
-            "above_scale": True,
-            "above_scale_year": 2012,
-            "quality_award": "winner",
-            "quality_award_year": 2021,
-        },
+        details=services.EnterpriseDetails(
+            uscc=make_uscc("610302", g.rng),
+            name="宝鸡恒瑞钛业股份有限公司",
+            industry="32",
+            size="large",
+            nature="mixed",
+            listed=True,
+            employees=2380,
+            website="www.hengrui-ti.com.cn",
+            main_products="钛及钛合金板材、棒材、管材，锆铪材料",
+            region="610302",
+            registered_address="陕西省宝鸡市渭滨区高新大道88号",
+            responsible_name="杨振东",
+            responsible_position="董事长",
+            responsible_landline="0917-3376688",
+            responsible_mobile="13909173366",
+            above_scale=True,
+            above_scale_year=2012,
+            quality_award="winner",
+            quality_award_year=2021,
+        ),
     )
     g.names.update({clerk_ent.name, clerk2_ent.name})
     for actor, ent, username, label in [
@@ -87,54 +87,52 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
 
     cqo_id, _birth = g.id_number("M", born=(1970, 1984))
     cqo_user, cqo_person = services.person_register(
-        data={
-            "username": "cqo",
-            "password": PASSWORD,
-            "name": "刘赟",
-            "id_number": cqo_id,
-            "position": "副总经理",
-            "title": "正高级工程师",
-            "title_level": "senior",
-            "education": "master",
-            "major": "材料科学与工程",
-            "mobile": "13892176543",
-            "email": "liuyun@hengrui-ti.com.cn",
-            "mailing_address": "陕西省宝鸡市渭滨区高新大道88号",
-            "quality_years": 15,
-            "region": "610302",
-            "work_history": (
-                "2008年7月—2016年6月，宝鸡恒瑞钛业股份有限公司质量部工程师、部长（期间主持的"
-                "钛带卷质量改进项目获全国质量管理小组活动成果一等奖）。\n"
-                "2016年7月—今，宝鸡恒瑞钛业股份有限公司副总经理，分管质量管理、质量检验、品牌建设。"
-            ),
-            "qualifications": [
-                {
-                    "kind": "professional_title",
-                    "name": "正高级工程师",
-                    "level": "senior",
-                    "field": "材料",
-                    "issuer": "陕西省人力资源和社会保障厅",
-                }
+        details=services.PersonDetails(
+            username="cqo",
+            password=PASSWORD,
+            name="刘赟",
+            id_number=cqo_id,
+            position="副总经理",
+            title="正高级工程师",
+            title_level="senior",
+            education="master",
+            major="材料科学与工程",
+            mobile="13892176543",
+            email="liuyun@hengrui-ti.com.cn",
+            mailing_address="陕西省宝鸡市渭滨区高新大道88号",
+            quality_years=15,
+            region="610302",
+            work_history="2008年7月—2016年6月，宝鸡恒瑞钛业股份有限公司质量部工程师、部长（期间主持的"
+            "钛带卷质量改进项目获全国质量管理小组活动成果一等奖）。\n"
+            "2016年7月—今，宝鸡恒瑞钛业股份有限公司副总经理，分管质量管理、质量检验、品牌建设。",
+            qualifications=[
+                services.QualificationDetails(
+                    kind="professional_title",
+                    name="正高级工程师",
+                    level="senior",
+                    field="材料",
+                    issuer="陕西省人力资源和社会保障厅",
+                )
             ],
-        }
+        )
     )
     appt = services.appointment_create(
         actor=clerk2,
-        data={
-            "id_number": cqo_id,
-            "person_name": "刘赟",
-            "post": "副总经理兼首席质量官",
-            "rank": "senior_deputy",
-            "appointing_authority": "general_manager",
-            "selection_method": "internal_selection",
-            "reports_to_top": True,
-            "departments_led": ["quality_management", "inspection", "brand"],
-            "duties": DUTIES,
-            "powers": POWERS,
-            "start_date": g.past(200, 400),
-            "declaration_confirmed": True,
-            "concurrent_role": "management_representative",
-        },
+        terms=services.AppointmentTerms(
+            id_number=cqo_id,
+            person_name="刘赟",
+            post="副总经理兼首席质量官",
+            rank="senior_deputy",
+            appointing_authority="general_manager",
+            selection_method="internal_selection",
+            reports_to_top=True,
+            departments_led=["quality_management", "inspection", "brand"],
+            duties=DUTIES,
+            powers=POWERS,
+            start_date=g.past(200, 400),
+            declaration_confirmed=True,
+            concurrent_role="management_representative",
+        ),
     )
     # the person confirms the appointment that names them (SPEC §12.23)
     services.appointment_confirm(actor=cqo_user, appointment=appt)
@@ -143,24 +141,24 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
 
     new_id, _birth = g.id_number("F", born=(1980, 1992))
     services.person_register(
-        data={
-            "username": "newcqo",
-            "password": PASSWORD,
-            "name": "赵玥",
-            "id_number": new_id,
-            "position": "质量总监",
-            "title": "高级工程师",
-            "title_level": "associate_senior",
-            "education": "master",
-            "major": "测控技术与仪器",
-            "mobile": "13700295566",
-            "email": "zhaoyue@huasheng-yq.com",
-            "mailing_address": "陕西省西安市雁塔区锦业路69号",
-            "quality_years": 9,
-            "region": "610113",
-            "work_history": "2014年7月—今，西安华晟精密仪器有限公司质量部工程师、质量总监，"
+        details=services.PersonDetails(
+            username="newcqo",
+            password=PASSWORD,
+            name="赵玥",
+            id_number=new_id,
+            position="质量总监",
+            title="高级工程师",
+            title_level="associate_senior",
+            education="master",
+            major="测控技术与仪器",
+            mobile="13700295566",
+            email="zhaoyue@huasheng-yq.com",
+            mailing_address="陕西省西安市雁塔区锦业路69号",
+            quality_years=9,
+            region="610113",
+            work_history="2014年7月—今，西安华晟精密仪器有限公司质量部工程师、质量总监，"
             "牵头通过ISO 9001、ISO 10012测量管理体系认证。",
-        }
+        )
     )
     services.reminder_send(
         actor=yanta,

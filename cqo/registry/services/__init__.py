@@ -1,11 +1,19 @@
 """Writes to the registry: every state change is one function under a transaction that checks
 state and scope, validates, saves and records the audit entry (SPEC §3, §10).
 
-Pages, the API, management commands and the demo data all call these functions. Input is a dict
-of plain values (codes for related rows); every rejection raises ``ValidationError`` keyed by the
-field it concerns, and nothing is saved.
+Pages, the API, management commands and the demo data all call these functions. Their inputs
+are stated in ``inputs`` (codes for related rows); every rejection raises ``ValidationError``
+keyed by the field it concerns, and nothing is saved.
 """
 
+from cqo.registry import inputs
+from cqo.registry.inputs import (
+    UNSET,
+    AppointmentTerms,
+    EnterpriseDetails,
+    PersonDetails,
+    QualificationDetails,
+)
 from cqo.registry.services.enterprises import (
     clerk_create,
     enterprise_create,
@@ -33,6 +41,11 @@ from cqo.registry.services.persons import (
 )
 
 __all__ = [
+    "UNSET",
+    "AppointmentTerms",
+    "EnterpriseDetails",
+    "PersonDetails",
+    "QualificationDetails",
     "appointment_confirm",
     "appointment_create",
     "appointment_end",
@@ -45,6 +58,7 @@ __all__ = [
     "filing_approve",
     "filing_return",
     "filing_submit",
+    "inputs",
     "person_claim",
     "person_invite",
     "person_register",

@@ -14,6 +14,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.reference import validators
 from cqo.reference.models import Industry, Region
+from cqo.registry.inputs import EnterpriseDetails, given
 from cqo.registry.models import Enterprise, Reminder
 from cqo.registry.services._common import (
     ENTERPRISE_FIELDS,
@@ -138,10 +139,10 @@ def _apply_enterprise(errors: Errors, ent: Enterprise, data: Data, *, partial: b
 
 
 @transaction.atomic
-def enterprise_create(*, actor: User, data: Data) -> Enterprise:
+def enterprise_create(*, actor: User, details: EnterpriseDetails) -> Enterprise:
     errors = Errors()
     ent = Enterprise()
-    _apply_enterprise(errors, ent, data, partial=False)
+    _apply_enterprise(errors, ent, given(details), partial=False)
     errors.raise_if_any()
     if not access.can_create_enterprise(actor, ent.region):
         raise PermissionDenied(_("只能在本辖区内登记企业"))
@@ -151,13 +152,15 @@ def enterprise_create(*, actor: User, data: Data) -> Enterprise:
 
 
 @transaction.atomic
-def enterprise_update(*, actor: User, enterprise: Enterprise, data: Data) -> Enterprise:
+def enterprise_update(
+    *, actor: User, enterprise: Enterprise, details: EnterpriseDetails
+) -> Enterprise:
     if not access.can_edit_enterprise(actor, enterprise):
         raise PermissionDenied(_("无权修改该企业"))
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = snapshot(ent, ENTERPRISE_FIELDS)
     errors = Errors()
-    _apply_enterprise(errors, ent, data, partial=True)
+    _apply_enterprise(errors, ent, given(details), partial=True)
     errors.raise_if_any()
     if ent.region_id != enterprise.region_id and not access.can_create_enterprise(
         actor, ent.region

@@ -18,6 +18,7 @@ from cqo.policy import rules as policy
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
 from cqo.registry import rules, selectors
+from cqo.registry.inputs import AppointmentTerms, given
 from cqo.registry.models import Appointment, Enterprise, Person
 from cqo.registry.services._common import (
     APPOINTMENT_FIELDS,
@@ -116,10 +117,11 @@ def _appointment_audit(
 
 
 @transaction.atomic
-def appointment_create(*, actor: User, data: Data) -> Appointment:
+def appointment_create(*, actor: User, terms: AppointmentTerms) -> Appointment:
     """The clerk records an appointment of a registered person, found by ID number and name."""
     if actor.role != Role.ENTERPRISE or actor.enterprise_id is None:
         raise PermissionDenied(_("只有企业经办人可以登记聘任信息"))
+    data = given(terms)
     errors = Errors()
     person = None
     facts = errors.run("id_number", validators.validate_id_number, text(data, "id_number"))
@@ -156,7 +158,9 @@ def _lock(appointment: Appointment) -> Appointment:
 
 
 @transaction.atomic
-def appointment_update(*, actor: User, appointment: Appointment, data: Data) -> Appointment:
+def appointment_update(
+    *, actor: User, appointment: Appointment, terms: AppointmentTerms
+) -> Appointment:
     if not access.can_manage_filing(actor, appointment):
         raise PermissionDenied(_("无权修改该聘任备案"))
     appt = _lock(appointment)
@@ -164,7 +168,7 @@ def appointment_update(*, actor: User, appointment: Appointment, data: Data) -> 
         raise ValidationError({"status": _("只有草稿或退回修改的备案可以修改")})
     before = snapshot(appt, APPOINTMENT_FIELDS)
     errors = Errors()
-    _apply_appointment(errors, appt, data, partial=True)
+    _apply_appointment(errors, appt, given(terms), partial=True)
     errors.raise_if_any()
     changes = diff(before, snapshot(appt, APPOINTMENT_FIELDS))
     if changes:

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +18,7 @@ from cqo.audit.services import audit_record, diff, snapshot
 from cqo.lib import clock, crypto, uploads
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
+from cqo.registry.inputs import PersonDetails, given
 from cqo.registry.models import Person, Qualification
 from cqo.registry.services._common import (
     PERSON_FIELDS,
@@ -182,9 +183,10 @@ def _person_new(errors: Errors, data: Data) -> tuple[Person, list[Qualification]
 
 
 @transaction.atomic
-def person_register(*, data: Data) -> tuple[User, Person]:
+def person_register(*, details: PersonDetails) -> tuple[User, Person]:
     """Online registration (线上注册, shaanxi-2021 §五(一)): an account and a profile, possible
-    before any appointment. ``data`` carries the profile plus username and password."""
+    before any appointment. ``details`` carries the profile plus username and password."""
+    data = given(details)
     errors = Errors()
     username = text(data, "username")
     person, quals = _person_new(errors, data)
@@ -209,13 +211,13 @@ def _invite_digest(token: str) -> str:
 
 
 @transaction.atomic
-def person_invite(*, actor: User, data: Data) -> tuple[Person, str]:
+def person_invite(*, actor: User, details: PersonDetails) -> tuple[Person, str]:
     """The clerk records a person's profile and gets a one-time link the person uses to claim
-    the account (SPEC §3, issue "or is invited by the enterprise clerk")."""
+    the account (SPEC §3: a CQO registers, or is invited by the enterprise clerk)."""
     if actor.role != Role.ENTERPRISE:
         raise PermissionDenied(_("只有企业经办人可以邀请首席质量官"))
     errors = Errors()
-    person, quals = _person_new(errors, data)
+    person, quals = _person_new(errors, given(details))
     errors.raise_if_any()
     token = secrets.token_urlsafe(24)
     person.invited_by_id = actor.enterprise_id
@@ -263,16 +265,19 @@ def person_claim(*, token: str, username: str, password: str, id_number: str) ->
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, data: Data) -> Person:
+def person_update(*, actor: User, person: Person, details: PersonDetails) -> Person:
     if not access.can_edit_person(actor, person):
         raise PermissionDenied(_("无权修改该人员信息"))
+    data = given(details)
     locked = Person.objects.select_for_update().get(pk=person.pk)
     before = snapshot(locked, PERSON_FIELDS)
     errors = Errors()
     _apply_person(errors, locked, data, partial=True)
     quals = None
     if "qualifications" in data:
-        quals = _set_qualifications(errors, locked, data["qualifications"])
+        quals = _set_qualifications(
+            errors, locked, cast("list[Data] | None", data["qualifications"])
+        )
     errors.raise_if_any()
     changes = diff(before, snapshot(locked, PERSON_FIELDS))
     if quals is not None:

@@ -18,12 +18,11 @@ from cqo.audit.selectors import audit_trail
 from cqo.lib.forms import apply_errors
 from cqo.reference import enums
 from cqo.reference.selectors import region_label
-from cqo.registry import forms, selectors, services
+from cqo.registry import forms, inputs, selectors, services
 from cqo.registry.models import Reminder
 from cqo.registry.views._common import (
     SORTS,
     cqo_status_label,
-    form_data,
     page_of,
     xlsx_response,
 )
@@ -109,7 +108,10 @@ def enterprise_create(request: AuthedHttpRequest) -> HttpResponse:
     form = forms.EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            ent = services.enterprise_create(actor=request.user, data=form_data(form))
+            ent = services.enterprise_create(
+                actor=request.user,
+                details=inputs.of(services.EnterpriseDetails, form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -135,7 +137,11 @@ def enterprise_edit(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.enterprise_update(actor=request.user, enterprise=ent, data=form_data(form))
+            services.enterprise_update(
+                actor=request.user,
+                enterprise=ent,
+                details=inputs.of(services.EnterpriseDetails, form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

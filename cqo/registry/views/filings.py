@@ -19,10 +19,9 @@ from cqo.lib.forms import apply_errors
 from cqo.policy.selectors import governing_for_region
 from cqo.reference import enums
 from cqo.reference.selectors import region_label
-from cqo.registry import forms, printing, selectors, services
+from cqo.registry import forms, inputs, printing, selectors, services
 from cqo.registry.models import Appointment
 from cqo.registry.views._common import (
-    form_data,
     page_of,
     xlsx_response,
 )
@@ -103,7 +102,9 @@ def appointment_create(request: AuthedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            appt = services.appointment_create(actor=request.user, data=form_data(form))
+            appt = services.appointment_create(
+                actor=request.user, terms=inputs.of(services.AppointmentTerms, form.cleaned_data)
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -163,11 +164,15 @@ def appointment_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse
     initial = {f: getattr(appt, f) for f in forms.AppointmentForm.base_fields if hasattr(appt, f)}
     form = forms.AppointmentForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form_data(form)
-        if not data.get("authorisation_scan"):
-            data.pop("authorisation_scan", None)
+        values = {k: v for k, v in form.cleaned_data.items() if k != "authorisation_scan"}
+        if form.cleaned_data.get("authorisation_scan"):  # none chosen: the stored scan stays
+            values["authorisation_scan"] = form.cleaned_data["authorisation_scan"]
         try:
-            services.appointment_update(actor=request.user, appointment=appt, data=data)
+            services.appointment_update(
+                actor=request.user,
+                appointment=appt,
+                terms=inputs.of(services.AppointmentTerms, values),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,9 +17,8 @@ from cqo.accounts import access, throttle
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.lib.forms import apply_errors
 from cqo.reference.selectors import region_label
-from cqo.registry import forms, selectors, services
+from cqo.registry import forms, inputs, selectors, services
 from cqo.registry.views._common import (
-    form_data,
     page_of,
     xlsx_response,
 )
@@ -108,12 +109,16 @@ def person_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
         ],
     )
     if request.method == "POST" and form.is_valid() and quals.is_valid():
-        data = form_data(form)
-        data["qualifications"] = [
-            q for q in quals.cleaned_data if q and not q.get("DELETE") and q.get("name")
-        ]
+        details = dataclasses.replace(
+            inputs.of(services.PersonDetails, form.cleaned_data),
+            qualifications=[
+                inputs.of(services.QualificationDetails, q)
+                for q in quals.cleaned_data
+                if q and not q.get("DELETE") and q.get("name")
+            ],
+        )
         try:
-            services.person_update(actor=request.user, person=person, data=data)
+            services.person_update(actor=request.user, person=person, details=details)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -136,7 +141,9 @@ def register(request: HttpRequest) -> HttpResponse:
         return render(request, "registry/form.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         try:
-            user, _person = services.person_register(data=form_data(form))
+            user, _person = services.person_register(
+                details=inputs.of(services.PersonDetails, form.cleaned_data)
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -165,7 +172,9 @@ def person_invite(request: AuthedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            person, token = services.person_invite(actor=request.user, data=form_data(form))
+            person, token = services.person_invite(
+                actor=request.user, details=inputs.of(services.PersonDetails, form.cleaned_data)
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

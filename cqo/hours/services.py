@@ -127,42 +127,27 @@ def can_record(actor: User, person: Person, source: str) -> bool:
     return Person.objects.filter(allowed, pk=person.pk).exists()
 
 
-@transaction.atomic
-def record_create(
+def _checked(
     *,
-    actor: User,
     person: Person,
     kind: str,
     hours: Decimal,
     occurred_on: dt.date,
-    title: str,
     source: str,
-    provider: str = "",
-    source_ref: str = "",
-    evidence: File[bytes] | None = None,
-    corrects: StudyRecord | None = None,
-    note: str = "",
-) -> StudyRecord:
-    """Create a study record and enter it into the hour log."""
-    from cqo.ledger import services as ledger
-
-    if not can_record(actor, person, source):
-        raise PermissionDenied(_("无权为该人员登记学时"))
+    texts: dict[str, str],
+    evidence: File[bytes] | None,
+    corrects: StudyRecord | None,
+) -> tuple[Decimal, dt.date]:
+    """Every field of a study record checked at once: its hours (0–500, one decimal), its date
+    (not in the future, from 2000 on), its texts within their limits, and what it corrects."""
     errors: dict[str, str] = {}
     if kind not in Kind.values:
         errors["kind"] = _("类别取值无效")
     if source not in Source.values:
         errors["source"] = _("来源取值无效")
-    title = (title or "").strip()
-    if not title:
+    if not texts["title"]:
         errors["title"] = _("请填写课程或活动名称")
-    note = (note or "").strip()
-    for field, typed in (
-        ("title", title),
-        ("source_ref", source_ref),
-        ("provider", provider),
-        ("note", note),
-    ):
+    for field, typed in texts.items():
         if field not in errors and (message := bounds.too_long(StudyRecord, field, typed)):
             errors[field] = message
     try:
@@ -188,6 +173,41 @@ def record_create(
             errors["evidence"] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
+    return value, day
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    hours: Decimal,
+    occurred_on: dt.date,
+    title: str,
+    source: str,
+    provider: str = "",
+    source_ref: str = "",
+    evidence: File[bytes] | None = None,
+    corrects: StudyRecord | None = None,
+    note: str = "",
+) -> StudyRecord:
+    """Create a study record and enter it into the hour log."""
+    from cqo.ledger import services as ledger
+
+    if not can_record(actor, person, source):
+        raise PermissionDenied(_("无权为该人员登记学时"))
+    title, note = (title or "").strip(), (note or "").strip()
+    value, day = _checked(
+        person=person,
+        kind=kind,
+        hours=hours,
+        occurred_on=occurred_on,
+        source=source,
+        texts={"title": title, "source_ref": source_ref, "provider": provider, "note": note},
+        evidence=evidence,
+        corrects=corrects,
+    )
     record = StudyRecord(
         person=person,
         kind=kind,

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -103,24 +104,34 @@ def hours_index(request: AuthedHttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"year": year, "years": range(clock.today().year, 2019, -1)}
     person = _person_for(request)
     if person is not None:
-        ctx["person"] = person
-        ctx["records"] = selectors.record_list(user=user, person=person, year=year)
-        ctx["reminders"] = selectors.reminders_for(user)
-        try:
-            ctx["compliance"] = selectors.compliance_for(person, year)
-        except NoPackInForce as exc:  # a year before any pack: say so beside the year
-            ctx["error"] = exc.text()
-            return render(request, "hours/mine.html", ctx, status=422)
-        ctx["status"] = rules.status_label(ctx["compliance"])
-        return render(request, "hours/mine.html", ctx)
+        return _mine(request, person, ctx)
     if user.role in (Role.TRAINER, Role.CERTIFIER):
         ctx["records"] = selectors.record_list(user=user, year=year)[:200]
         return render(request, "hours/reported.html", ctx)
-    g = request.GET
+    return _overview(request, ctx)
+
+
+def _mine(request: AuthedHttpRequest, person: Person, ctx: dict[str, Any]) -> HttpResponse:
+    """A CQO's own year: records, reminders and compliance against the governing pack."""
+    ctx["person"] = person
+    ctx["records"] = selectors.record_list(user=request.user, person=person, year=ctx["year"])
+    ctx["reminders"] = selectors.reminders_for(request.user)
+    try:
+        ctx["compliance"] = selectors.compliance_for(person, ctx["year"])
+    except NoPackInForce as exc:  # a year before any pack: say so beside the year
+        ctx["error"] = exc.text()
+        return render(request, "hours/mine.html", ctx, status=422)
+    ctx["status"] = rules.status_label(ctx["compliance"])
+    return render(request, "hours/mine.html", ctx)
+
+
+def _overview(request: AuthedHttpRequest, ctx: dict[str, Any]) -> HttpResponse:
+    """The serving CQOs in the viewer's scope against their yearly hours (SPEC §5, §8)."""
+    user, g = request.user, request.GET
     try:
         every = selectors.compliance_rows(
             user=user,
-            year=year,
+            year=ctx["year"],
             region=g.get("region", "").strip()[:6],
             q=g.get("q", "").strip()[:50],
         )
@@ -128,28 +139,12 @@ def hours_index(request: AuthedHttpRequest) -> HttpResponse:
         ctx["error"], every = exc.text(), []
     rows = [r for r in every if r.compliance.met is False] if g.get("short") == "1" else every
     if g.get("export") == "xlsx" and "error" not in ctx:
-        headers = [_("姓名"), _("企业"), _("行政区划"), _("应修学时"), _("已修学时"), _("状态")]
-        data = (
-            (
-                r.person.name,
-                r.enterprise,
-                region_label(r.region_id),
-                r.compliance.pack.required_hours if r.compliance.pack else None,
-                r.compliance.pack.counted_hours if r.compliance.pack else None,
-                rules.status_label(r.compliance),
-            )
-            for r in rows
-        )
-        return xlsx_response(request, "study-hours", headers, data, "study_hours")
-    met = sum(1 for r in every if r.compliance.met)
-    short = sum(1 for r in every if r.compliance.met is False)
-    from django.core.paginator import Paginator
-
+        return _compliance_xlsx(request, rows)
     ctx.update(
         {
             "page": Paginator(rows, PAGE_SIZE).get_page(g.get("page")),
-            "met": met,
-            "short": short,
+            "met": sum(1 for r in every if r.compliance.met),
+            "short": sum(1 for r in every if r.compliance.met is False),
             "total": len(every),
             "q": g.get("q", ""),
             "region": g.get("region", ""),
@@ -158,6 +153,22 @@ def hours_index(request: AuthedHttpRequest) -> HttpResponse:
         }
     )
     return render(request, "hours/compliance.html", ctx, status=422 if "error" in ctx else 200)
+
+
+def _compliance_xlsx(request: AuthedHttpRequest, rows: list[Any]) -> HttpResponse:
+    headers = [_("姓名"), _("企业"), _("行政区划"), _("应修学时"), _("已修学时"), _("状态")]
+    data = (
+        (
+            r.person.name,
+            r.enterprise,
+            region_label(r.region_id),
+            r.compliance.pack.required_hours if r.compliance.pack else None,
+            r.compliance.pack.counted_hours if r.compliance.pack else None,
+            rules.status_label(r.compliance),
+        )
+        for r in rows
+    )
+    return xlsx_response(request, "study-hours", headers, data, "study_hours")
 
 
 @login_required

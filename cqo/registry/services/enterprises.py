@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,10 +43,20 @@ def _enterprise_audit(actor: User, ent: Enterprise, action: str, **extra: Any) -
     )
 
 
+Given = Callable[[str], bool]
+
+
 def _apply_enterprise(errors: Errors, ent: Enterprise, data: Data, *, partial: bool) -> None:
     def given(key: str) -> bool:
         return not partial or key in data
 
+    _apply_identity(errors, ent, data, given)
+    _apply_place(errors, ent, data, given)
+    _apply_particulars(errors, ent, data, given)
+
+
+def _apply_identity(errors: Errors, ent: Enterprise, data: Data, given: Given) -> None:
+    """The USCC (GB 32100, unique), name, website and head count."""
     if given("uscc"):
         uscc = errors.run("uscc", validators.validate_uscc, text(data, "uscc"))
         if uscc:
@@ -73,6 +84,10 @@ def _apply_enterprise(errors: Errors, ent: Enterprise, data: Data, *, partial: b
                     raise ValueError
             except (TypeError, ValueError):
                 errors.add("employees", _("员工总数应为0至1000万之间的整数"))
+
+
+def _apply_place(errors: Errors, ent: Enterprise, data: Data, given: Given) -> None:
+    """The industry (GB/T 4754 division) and the county-level region (GB/T 2260)."""
     if given("industry"):
         code = text(data, "industry")
         industry = Industry.objects.filter(code=code, level=Industry.Level.DIVISION).first()
@@ -90,6 +105,10 @@ def _apply_enterprise(errors: Errors, ent: Enterprise, data: Data, *, partial: b
             errors.add("region", _("请选择到区县一级的行政区划"))
         else:
             ent.region = region
+
+
+def _apply_particulars(errors: Errors, ent: Enterprise, data: Data, given: Given) -> None:
+    """The rest of Annex A's 单位信息 and what the regulator records beside it."""
     for key in (
         "size",
         "nature",

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,10 +34,44 @@ from cqo.registry.services._common import (
 # Persons --------------------------------------------------------------------------------------
 
 
+Given = Callable[[str], bool]
+
+
 def _apply_person(errors: Errors, person: Person, data: Data, *, partial: bool) -> None:
     def given(key: str) -> bool:
         return not partial or key in data
 
+    _apply_identity(errors, person, data, given)
+    _apply_profile(errors, person, data, given)
+    # Gender and birth date come from the ID number: when it is rejected, say so once rather
+    # than also reporting the two derived fields as missing.
+    derived = ["gender", "birth_date"] if "id_number" in errors.errors else []
+    model_errors(
+        errors,
+        person,
+        exclude=[
+            "region",
+            "user",
+            "invited_by",
+            "id_number_enc",
+            "mobile_enc",
+            "photo",
+            "id_number_hash",
+            "mobile_hash",
+            "id_number_masked",
+            "mobile_masked",
+            *derived,
+        ],
+    )
+    if (not partial or "mobile" in data) and not person.mobile_enc:
+        errors.add("mobile", _("手机号码必填"))
+    if not person.id_number_enc and "id_number" not in errors.errors:
+        errors.add("id_number", _("身份证号必填"))
+
+
+def _apply_identity(errors: Errors, person: Person, data: Data, given: Given) -> None:
+    """The name (GB 18030 ideographs, SPEC §2) and the ID number (GB 11643, unique), with the
+    gender and birth date it encodes."""
     if given("name"):
         name = re.sub(r"\s+", " ", text(data, "name"))
         if not name:
@@ -68,6 +103,10 @@ def _apply_person(errors: Errors, person: Person, data: Data, *, partial: bool) 
                 errors.add("birth_date", _("出生日期与身份证号码（第7–14位）不一致"))
             person.gender = facts.gender
             person.birth_date = facts.birth_date
+
+
+def _apply_profile(errors: Errors, person: Person, data: Data, given: Given) -> None:
+    """Position, title, education, contact data, years in quality work, region and photo."""
     for key in (
         "position",
         "title",
@@ -114,30 +153,6 @@ def _apply_person(errors: Errors, person: Person, data: Data, *, partial: bool) 
             errors.add("photo", exc)
         else:
             person.photo = data["photo"]
-    # Gender and birth date come from the ID number: when it is rejected, say so once rather
-    # than also reporting the two derived fields as missing.
-    derived = ["gender", "birth_date"] if "id_number" in errors.errors else []
-    model_errors(
-        errors,
-        person,
-        exclude=[
-            "region",
-            "user",
-            "invited_by",
-            "id_number_enc",
-            "mobile_enc",
-            "photo",
-            "id_number_hash",
-            "mobile_hash",
-            "id_number_masked",
-            "mobile_masked",
-            *derived,
-        ],
-    )
-    if (not partial or "mobile" in data) and not person.mobile_enc:
-        errors.add("mobile", _("手机号码必填"))
-    if not person.id_number_enc and "id_number" not in errors.errors:
-        errors.add("id_number", _("身份证号必填"))
 
 
 def _set_qualifications(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from cqo.lib.forms import apply_errors
 from cqo.reference import enums
 from cqo.reference.selectors import region_label
 from cqo.registry import forms, inputs, selectors, services
-from cqo.registry.models import Reminder
+from cqo.registry.models import Enterprise, Reminder
 from cqo.registry.views._common import (
     SORTS,
     cqo_status_label,
@@ -42,30 +43,7 @@ def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
         cqo_status=g.get("cqo_status", ""),
     ).order_by(SORTS.get(g.get("sort", ""), "name"))
     if g.get("export") == "xlsx":
-        headers = [
-            _("统一社会信用代码"),
-            _("单位名称"),
-            _("所属行政区划"),
-            _("行业大类"),
-            _("企业规模"),
-            _("规模以上企业"),
-            _("员工总数"),
-            _("首席质量官"),
-        ]
-        rows = (
-            (
-                e.uscc,
-                e.name,
-                region_label(e.region_id),
-                f"{e.industry_id} {e.industry.name}",
-                e.get_size_display(),
-                e.above_scale,
-                e.employees,
-                cqo_status_label(e.cqo_status),  # type: ignore[attr-defined]  # annotation
-            )
-            for e in qs.iterator(chunk_size=2000)
-        )
-        return xlsx_response(request, "enterprises", headers, rows, "enterprise")
+        return _enterprises_xlsx(request, qs)
     return render(
         request,
         "registry/enterprise_list.html",
@@ -76,6 +54,33 @@ def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
             "can_create": request.user.is_regulator or request.user.is_platform_admin,
         },
     )
+
+
+def _enterprises_xlsx(request: AuthedHttpRequest, qs: QuerySet[Enterprise]) -> HttpResponse:
+    headers = [
+        _("统一社会信用代码"),
+        _("单位名称"),
+        _("所属行政区划"),
+        _("行业大类"),
+        _("企业规模"),
+        _("规模以上企业"),
+        _("员工总数"),
+        _("首席质量官"),
+    ]
+    rows = (
+        (
+            e.uscc,
+            e.name,
+            region_label(e.region_id),
+            f"{e.industry_id} {e.industry.name}",
+            e.get_size_display(),
+            e.above_scale,
+            e.employees,
+            cqo_status_label(e.cqo_status),  # type: ignore[attr-defined]  # annotation
+        )
+        for e in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(request, "enterprises", headers, rows, "enterprise")
 
 
 @login_required

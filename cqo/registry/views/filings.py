@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,38 +40,7 @@ def appointment_list(request: AuthedHttpRequest) -> HttpResponse:
         region=g.get("region", ""),
     ).order_by("-updated_at")
     if g.get("export") == "xlsx":
-        headers = [
-            _("备案编号"),
-            _("状态"),
-            _("单位名称"),
-            _("统一社会信用代码"),
-            _("所属行政区划"),
-            _("首席质量官"),
-            _("身份证号"),
-            _("聘任职务"),
-            _("聘任日期"),
-            _("聘期截止"),
-            _("提交时间"),
-            _("备案时间"),
-        ]
-        rows = (
-            (
-                a.filing_number,
-                a.get_status_display(),
-                a.enterprise.name,
-                a.enterprise.uscc,
-                region_label(a.enterprise.region_id),
-                a.person.name,
-                a.person.id_number_masked,
-                a.post,
-                a.start_date.isoformat(),
-                a.term_end and a.term_end.isoformat(),
-                a.submitted_at and timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                a.filed_at and timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
-            )
-            for a in qs.iterator(chunk_size=2000)
-        )
-        return xlsx_response(request, "filings", headers, rows, "appointment")
+        return _appointments_xlsx(request, qs)
     return render(
         request,
         "registry/appointment_list.html",
@@ -81,6 +51,41 @@ def appointment_list(request: AuthedHttpRequest) -> HttpResponse:
             "can_create": request.user.is_clerk,
         },
     )
+
+
+def _appointments_xlsx(request: AuthedHttpRequest, qs: QuerySet[Appointment]) -> HttpResponse:
+    headers = [
+        _("备案编号"),
+        _("状态"),
+        _("单位名称"),
+        _("统一社会信用代码"),
+        _("所属行政区划"),
+        _("首席质量官"),
+        _("身份证号"),
+        _("聘任职务"),
+        _("聘任日期"),
+        _("聘期截止"),
+        _("提交时间"),
+        _("备案时间"),
+    ]
+    rows = (
+        (
+            a.filing_number,
+            a.get_status_display(),
+            a.enterprise.name,
+            a.enterprise.uscc,
+            region_label(a.enterprise.region_id),
+            a.person.name,
+            a.person.id_number_masked,
+            a.post,
+            a.start_date.isoformat(),
+            a.term_end and a.term_end.isoformat(),
+            a.submitted_at and timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            a.filed_at and timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
+        )
+        for a in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(request, "filings", headers, rows, "appointment")
 
 
 @login_required

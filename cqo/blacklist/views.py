@@ -143,17 +143,18 @@ def listing_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not _may_issue(user):
         raise PermissionDenied
-    person = None
-    if request.GET.get("person"):
-        person = registry_selectors.person_get(user=user, public_id=request.GET["person"])
-    initial = {
-        "start_date": clock.today(),
-        "authority_name": services.default_authority(user.region),
-    }
+    person = (
+        registry_selectors.person_get(user=user, public_id=request.GET["person"])
+        if request.GET.get("person")
+        else None
+    )
     form = forms.ListingForm(
         request.POST or None,
         request.FILES or None,
-        initial=initial,
+        initial={
+            "start_date": clock.today(),
+            "authority_name": services.default_authority(user.region),
+        },
         known_person=person is not None,
         admin=user.is_platform_admin,
     )

@@ -182,21 +182,8 @@ def hours_new(request: AuthedHttpRequest) -> HttpResponse:
         del form.fields["id_number"]
         del form.fields["person_name"]
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            person = own or _find(user, data.get("id_number", ""), data.get("person_name", ""))
-            record = services.record_create(
-                actor=user,
-                person=person,
-                kind=data["kind"],
-                hours=data["hours"],
-                occurred_on=data["occurred_on"],
-                title=data["title"],
-                source=Source.ACTIVITY,
-                provider=data.get("provider") or "",
-                evidence=data.get("evidence"),
-                note=data.get("note") or "",
-            )
+            record = _record(user, own, form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -212,6 +199,23 @@ def hours_new(request: AuthedHttpRequest) -> HttpResponse:
                 "每条记录登记后即进入学时存证日志，不能修改或删除；如有错误，请在记录页面提交更正。"
             ),
         },
+    )
+
+
+def _record(user: User, own: Person | None, data: dict[str, Any]) -> StudyRecord:
+    """The activity the form states, for the viewer's own record or a person they name."""
+    person = own or _find(user, data.get("id_number", ""), data.get("person_name", ""))
+    return services.record_create(
+        actor=user,
+        person=person,
+        kind=data["kind"],
+        hours=data["hours"],
+        occurred_on=data["occurred_on"],
+        title=data["title"],
+        source=Source.ACTIVITY,
+        provider=data.get("provider") or "",
+        evidence=data.get("evidence"),
+        note=data.get("note") or "",
     )
 
 

@@ -24,6 +24,7 @@ from cqo.accounts import departments
 from cqo.policy import schema
 from cqo.policy.models import Pack, PackRegion, PackVersion
 from cqo.reference.models import Region
+from cqo.reference.selectors import region_label
 
 
 @dataclass(frozen=True)
@@ -310,3 +311,22 @@ def departments_of(region: Region, on: dt.date) -> list[departments.Department]:
         departments.Department(code=d.code, industries=tuple(d.industries))
         for d in governing_for_region(region, on).rules.departments
     ]
+
+
+def pack_overview(today: dt.date) -> list[dict[str, Any]]:
+    """Every pack with its versions (newest first), the one in force ``today`` and the regions
+    it governs, for the packs page."""
+    packs = []
+    for pack in pack_list():
+        versions = sorted(pack.versions.all(), key=lambda v: v.effective_from, reverse=True)
+        current = next((v for v in versions if v.effective_from <= today), None)
+        regions = (current or versions[0]).regions.all() if versions else []
+        packs.append(
+            {
+                "pack": pack,
+                "versions": versions,
+                "current": current,
+                "regions": [(r.region_id, region_label(r.region_id)) for r in regions],
+            }
+        )
+    return packs

@@ -72,24 +72,7 @@ def pack_index(request: AuthedHttpRequest) -> HttpResponse:
                     else _("该版本已安装，内容相同，未作变更"),
                 )
                 return redirect("policy:version_detail", pk=installed.version.pk)
-    today = clock.today()
-    packs = []
-    for pack in selectors.pack_list():
-        versions = sorted(pack.versions.all(), key=lambda v: v.effective_from, reverse=True)
-        current = next((v for v in versions if v.effective_from <= today), None)
-        packs.append(
-            {
-                "pack": pack,
-                "versions": versions,
-                "current": current,
-                "regions": [
-                    (r.region_id, region_label(r.region_id))
-                    for r in (current or versions[0]).regions.all()
-                ]
-                if versions
-                else [],
-            }
-        )
+    packs = selectors.pack_overview(clock.today())
     return render(
         request,
         "policy/pack_index.html",

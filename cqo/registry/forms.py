@@ -3,6 +3,7 @@ are put back beside these fields (cqo.lib.forms.apply_errors)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, cast
 
 from django import forms
@@ -15,6 +16,8 @@ from cqo.lib.forms import BootstrapForm
 from cqo.reference import enums, validators
 from cqo.reference.models import Industry, Region
 from cqo.reference.selectors import region_label
+from cqo.registry import inputs
+from cqo.registry.inputs import PersonDetails, QualificationDetails
 from cqo.registry.models import Appointment, Enterprise, Person, Qualification, Reminder
 from cqo.registry.services._common import PASSWORD_MAX_INPUT, TRANSITION_NOTE_MAX
 
@@ -386,3 +389,36 @@ def region_filter_options(user: Any) -> list[tuple[str, str]]:
         .order_by("code")
     )
     return [(r.code, ("" if r.level == Region.Level.CITY else "　") + r.name) for r in qs]
+
+
+QUALIFICATION_FIELDS = ("kind", "name", "field", "level", "issued_on", "issuer")
+
+
+def person_edit_forms(
+    data: Any, files: Any, *, person: Person, user: User
+) -> tuple[PersonEditForm, Any]:
+    """The profile form and the qualifications formset of ``person``, filled from the record."""
+    initial = {f: getattr(person, f) for f in PersonEditForm.base_fields if hasattr(person, f)}
+    initial.update(region=person.region_id or "", mobile=person.mobile)
+    form = PersonEditForm(data, files, initial=initial, user=user, around=person.region)
+    quals = QualificationFormSet(
+        data,
+        prefix="q",
+        initial=[
+            {f: getattr(q, f) for f in QUALIFICATION_FIELDS} for q in person.qualifications.all()
+        ],
+    )
+    return form, quals
+
+
+def person_details(form: PersonEditForm, quals: Any) -> PersonDetails:
+    """What the two forms state, for ``services.person_update``; a blank or deleted row of the
+    formset is no qualification."""
+    return dataclasses.replace(
+        inputs.of(PersonDetails, form.cleaned_data),
+        qualifications=[
+            inputs.of(QualificationDetails, q)
+            for q in quals.cleaned_data
+            if q and not q.get("DELETE") and q.get("name")
+        ],
+    )

@@ -92,19 +92,7 @@ def _appointments_xlsx(request: AuthedHttpRequest, qs: QuerySet[Appointment]) ->
 def appointment_create(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.is_clerk:
         raise PermissionDenied
-    # The governing pack's duties and powers, for the clerk to keep or edit (they are printed
-    # on the 聘任授权证书).
-    assert request.user.enterprise is not None  # noqa: S101  (a clerk has one)
-    rules = governing_for_region(request.user.enterprise.region, clock.today()).rules
-    form = forms.NewAppointmentForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={
-            "start_date": timezone.localdate(),
-            "duties": "\n".join(rules.duties.items) if rules.duties else "",
-            "powers": "\n".join(rules.powers.items) if rules.powers else "",
-        },
-    )
+    form = _new_appointment_form(request)
     if request.method == "POST" and form.is_valid():
         try:
             appt = services.appointment_create(
@@ -122,6 +110,22 @@ def appointment_create(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "title": _("登记首席质量官聘任信息"),
             "intro": _("备案人须已线上注册（或由本企业邀请注册）。请输入其姓名和身份证号。"),
+        },
+    )
+
+
+def _new_appointment_form(request: AuthedHttpRequest) -> forms.NewAppointmentForm:
+    """The form filled with the governing pack's duties and powers, for the clerk to keep or
+    edit (they are printed on the 聘任授权证书)."""
+    assert request.user.enterprise is not None  # noqa: S101  (a clerk has one)
+    rules = governing_for_region(request.user.enterprise.region, clock.today()).rules
+    return forms.NewAppointmentForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "start_date": timezone.localdate(),
+            "duties": "\n".join(rules.duties.items) if rules.duties else "",
+            "powers": "\n".join(rules.powers.items) if rules.powers else "",
         },
     )
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from cqo.accounts.types import AuthedHttpRequest
 from cqo.lib.forms import apply_errors
 from cqo.reference.selectors import region_label
 from cqo.registry import forms, inputs, selectors, services
+from cqo.registry.models import Person
 from cqo.registry.views._common import (
     page_of,
     xlsx_response,
@@ -32,30 +32,7 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
         user=request.user, q=request.GET.get("q", "").strip(), region=request.GET.get("region", "")
     ).order_by("name")
     if request.GET.get("export") == "xlsx":
-        headers = [
-            _("姓名"),
-            _("身份证号"),
-            _("性别"),
-            _("学历"),
-            _("职称"),
-            _("手机"),
-            _("质量工作年限"),
-            _("所在行政区划"),
-        ]
-        rows = (
-            (
-                p.name,
-                p.id_number_masked,
-                p.get_gender_display(),
-                p.get_education_display(),
-                p.title,
-                p.mobile_masked,
-                p.quality_years,
-                region_label(p.region_id),
-            )
-            for p in qs.iterator(chunk_size=2000)
-        )
-        return xlsx_response(request, "persons", headers, rows, "person")
+        return _persons_xlsx(request, qs)
     return render(
         request,
         "registry/person_list.html",
@@ -64,6 +41,33 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
             "can_invite": request.user.is_clerk,
         },
     )
+
+
+def _persons_xlsx(request: AuthedHttpRequest, qs: QuerySet[Person]) -> HttpResponse:
+    headers = [
+        _("姓名"),
+        _("身份证号"),
+        _("性别"),
+        _("学历"),
+        _("职称"),
+        _("手机"),
+        _("质量工作年限"),
+        _("所在行政区划"),
+    ]
+    rows = (
+        (
+            p.name,
+            p.id_number_masked,
+            p.get_gender_display(),
+            p.get_education_display(),
+            p.title,
+            p.mobile_masked,
+            p.quality_years,
+            region_label(p.region_id),
+        )
+        for p in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(request, "persons", headers, rows, "person")
 
 
 @login_required
@@ -89,34 +93,11 @@ def person_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get(user=request.user, public_id=public_id)
     if not access.can_edit_person(request.user, person):
         raise PermissionDenied
-    initial = {
-        f: getattr(person, f) for f in forms.PersonEditForm.base_fields if hasattr(person, f)
-    }
-    initial.update(region=person.region_id or "", mobile=person.mobile)
-    form = forms.PersonEditForm(
-        request.POST or None,
-        request.FILES or None,
-        initial=initial,
-        user=request.user,
-        around=person.region,
-    )
-    quals = forms.QualificationFormSet(
-        request.POST or None,
-        prefix="q",
-        initial=[
-            {f: getattr(q, f) for f in ("kind", "name", "field", "level", "issued_on", "issuer")}
-            for q in person.qualifications.all()
-        ],
+    form, quals = forms.person_edit_forms(
+        request.POST or None, request.FILES or None, person=person, user=request.user
     )
     if request.method == "POST" and form.is_valid() and quals.is_valid():
-        details = dataclasses.replace(
-            inputs.of(services.PersonDetails, form.cleaned_data),
-            qualifications=[
-                inputs.of(services.QualificationDetails, q)
-                for q in quals.cleaned_data
-                if q and not q.get("DELETE") and q.get("name")
-            ],
-        )
+        details = forms.person_details(form, quals)
         try:
             services.person_update(actor=request.user, person=person, details=details)
         except ValidationError as exc:

@@ -295,7 +295,6 @@ def accounts(enterprise: Enterprise) -> QuerySet[CostAccount]:
 
 def cost_account_find(enterprise: Enterprise, ref: str) -> CostAccount | None:
     """The enterprise's account by its public id, else by its name."""
-    ref = ref.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if not ref:
         return None
     try:

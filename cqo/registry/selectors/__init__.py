@@ -17,6 +17,24 @@ from cqo.accounts import access
 from cqo.lib import crypto
 from cqo.registry.models import Appointment, Enterprise, Person, Reminder
 
+# the filing workflow's reads, in modules of their own
+from cqo.registry.selectors.filings import (
+    PROFILE_REQUIRED,
+    eligibility,
+    eligibility_facts,
+    eligibility_view,
+    filing_checks,
+    filing_facts,
+    filing_form_data,
+    verdict_record,
+)
+from cqo.registry.selectors.route import (
+    Route,
+    can_review_filing,
+    filing_route,
+    governing,
+)
+
 OPEN_STATUSES = (
     Appointment.Status.DRAFT,
     Appointment.Status.SUBMITTED,
@@ -217,24 +235,6 @@ def active_appointment(enterprise: Enterprise, on: dt.date) -> Appointment | Non
         .first()
     )
 
-
-# The filing workflow's reads, in modules of their own ---------------------------------------
-from cqo.registry.selectors.filings import (  # noqa: E402
-    PROFILE_REQUIRED,
-    eligibility,
-    eligibility_facts,
-    eligibility_view,
-    filing_checks,
-    filing_facts,
-    filing_form_data,
-    verdict_record,
-)
-from cqo.registry.selectors.route import (  # noqa: E402
-    Route,
-    can_review_filing,
-    filing_route,
-    governing,
-)
 
 __all__ = [
     "PROFILE_REQUIRED",

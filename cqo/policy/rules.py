@@ -175,7 +175,47 @@ LEVELS = ["AAA", "AAAA", "AAAAA"]
 
 def check(test: schema.Test, f: Facts) -> tuple[bool | None, str, str]:
     """(outcome, expected, actual); outcome None means "for judgement"."""
-    p, e, post = f.person, f.enterprise, f.post
+    match test:
+        case (
+            schema.QualityYears()
+            | schema.EducationMin()
+            | schema.TitleMin()
+            | schema.QualificationMin()
+            | schema.TrainingCertificate()
+            | schema.CapabilityLevelMin()
+        ):
+            return _check_person(test, f.person)
+        case (
+            schema.RankMin()
+            | schema.ConcurrentRoleIn()
+            | schema.AppointedBy()
+            | schema.ReportsToTop()
+        ):
+            return _check_post(test, f.post)
+        case schema.EnterpriseIs(when=when):
+            e = f.enterprise
+            return matches(when, e), describe_when(when), _enterprise_summary(e)
+        case schema.Judgement():
+            return None, _("由企业和备案机关判断"), "—"
+        case schema.AnyOf() | schema.AllOf():
+            return _check_combined(test, f)
+    raise AssertionError(f"unknown test {test!r}")  # pragma: no cover (the schema forbids it)
+
+
+PersonTest = (
+    schema.QualityYears
+    | schema.EducationMin
+    | schema.TitleMin
+    | schema.QualificationMin
+    | schema.TrainingCertificate
+    | schema.CapabilityLevelMin
+)
+PostTest = schema.RankMin | schema.ConcurrentRoleIn | schema.AppointedBy | schema.ReportsToTop
+
+
+def _check_person(test: PersonTest, p: PersonFacts) -> tuple[bool, str, str]:
+    """The tests of the person: years in quality work, education, title, qualification,
+    training certificate and capability level."""
     match test:
         case schema.QualityYears(years=years):
             return (
@@ -196,24 +236,39 @@ def check(test: schema.Test, f: Facts) -> tuple[bool | None, str, str]:
                 _("%(level)s及以上职称") % {"level": _label(enums.QualificationLevel, level)},
                 _label(enums.QualificationLevel, best) if best else _("无职称"),
             )
-        case schema.QualificationMin(level=level, kinds=kinds):
-            levels = [q.level for q in p.qualifications if q.kind in kinds]
-            if "professional_title" in kinds and p.title_level:
-                levels.append(p.title_level)
-            best = _best(levels)
-            kinds_label = "/".join(str(enums.QualificationKind(k).label) for k in kinds)
-            return (
-                enums.QualificationLevel.at_least(best, level),
-                _("%(level)s及以上%(kinds)s")
-                % {"level": _label(enums.QualificationLevel, level), "kinds": kinds_label},
-                _label(enums.QualificationLevel, best) if best else _("无"),
-            )
+        case schema.QualificationMin():
+            return _check_qualification(test, p)
         case schema.TrainingCertificate():
             return (
                 p.training_certificate,
                 _("持有首席质量官培训合格证"),
                 _("有") if p.training_certificate else _("无"),
             )
+        case schema.CapabilityLevelMin(level=level):
+            held = p.capability_level
+            enough = held in LEVELS and LEVELS.index(held) >= LEVELS.index(level)
+            return enough, _("能力水平 %(level)s 及以上") % {"level": level}, held or _("未认定")
+    raise AssertionError(f"not a test of the person {test!r}")  # pragma: no cover
+
+
+def _check_qualification(test: schema.QualificationMin, p: PersonFacts) -> tuple[bool, str, str]:
+    level, kinds = test.level, test.kinds
+    levels = [q.level for q in p.qualifications if q.kind in kinds]
+    if "professional_title" in kinds and p.title_level:
+        levels.append(p.title_level)
+    best = _best(levels)
+    kinds_label = "/".join(str(enums.QualificationKind(k).label) for k in kinds)
+    return (
+        enums.QualificationLevel.at_least(best, level),
+        _("%(level)s及以上%(kinds)s")
+        % {"level": _label(enums.QualificationLevel, level), "kinds": kinds_label},
+        _label(enums.QualificationLevel, best) if best else _("无"),
+    )
+
+
+def _check_post(test: PostTest, post: PostFacts) -> tuple[bool, str, str]:
+    """The tests of the post: rank, concurrent role, appointing authority, reporting line."""
+    match test:
         case schema.RankMin(rank=rank):
             return (
                 enums.PositionRank.at_least(post.rank, rank),
@@ -229,8 +284,6 @@ def check(test: schema.Test, f: Facts) -> tuple[bool | None, str, str]:
                 if post.concurrent_role
                 else _("未兼任"),
             )
-        case schema.EnterpriseIs(when=when):
-            return matches(when, e), describe_when(when), _enterprise_summary(e)
         case schema.AppointedBy(authorities=authorities):
             return (
                 post.appointing_authority in authorities,
@@ -244,29 +297,25 @@ def check(test: schema.Test, f: Facts) -> tuple[bool | None, str, str]:
                 _("直接向总经理（总裁）报告工作"),
                 _("是") if post.reports_to_top else _("否"),
             )
-        case schema.CapabilityLevelMin(level=level):
-            held = p.capability_level
-            enough = held in LEVELS and LEVELS.index(held) >= LEVELS.index(level)
-            return enough, _("能力水平 %(level)s 及以上") % {"level": level}, held or _("未认定")
-        case schema.Judgement():
-            return None, _("由企业和备案机关判断"), "—"
-        case schema.AnyOf(of=tests) | schema.AllOf(of=tests):
-            parts = [check(t, f) for t in tests]
-            outcomes = [o for o, _e, _a in parts]
-            if isinstance(test, schema.AnyOf):
-                ok: bool | None = any(o is True for o in outcomes) or (
-                    None if None in outcomes else False
-                )
-                joiner = _("或")
-            else:
-                ok = False if False in outcomes else (None if None in outcomes else True)
-                joiner = _("且")
-            return (
-                ok,
-                f" {joiner} ".join(x for _o, x, _a in parts),
-                "；".join(a for _o, _x, a in parts),
-            )
-    raise AssertionError(f"unknown test {test!r}")  # pragma: no cover (the schema forbids it)
+    raise AssertionError(f"not a test of the post {test!r}")  # pragma: no cover
+
+
+def _check_combined(test: schema.AnyOf | schema.AllOf, f: Facts) -> tuple[bool | None, str, str]:
+    """Any of / all of the nested tests: met, unmet, or for judgement when a nested judgement
+    could decide it."""
+    parts = [check(t, f) for t in test.of]
+    outcomes = [o for o, _e, _a in parts]
+    if isinstance(test, schema.AnyOf):
+        ok: bool | None = any(o is True for o in outcomes) or (None if None in outcomes else False)
+        joiner = _("或")
+    else:
+        ok = False if False in outcomes else (None if None in outcomes else True)
+        joiner = _("且")
+    return (
+        ok,
+        f" {joiner} ".join(x for _o, x, _a in parts),
+        "；".join(a for _o, _x, a in parts),
+    )
 
 
 def _enterprise_summary(e: EnterpriseFacts) -> str:

@@ -61,6 +61,35 @@ def pack_install(*, text: str, actor: User | None = None) -> Installed:
     version). ``actor`` None is the system (migrations, ``load_packs``)."""
     if not _can_install(actor):
         raise PermissionDenied(_("只有平台管理员可以安装政策包"))
+    spec = _parse_pack(text)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    meta = spec.pack
+    pack = _pack_for(meta)
+    existing = _installed_version(pack, meta, digest)
+    if existing is not None:
+        return Installed(existing, False)
+    _check_effective_from(pack, meta)
+    version = _version_create(pack=pack, spec=spec, text=text, digest=digest, actor=actor)
+    _check_merges(meta)
+    audit_record(
+        actor=actor,
+        action="create",
+        target_type="pack_version",
+        target_id=str(version.pk),
+        target_repr=str(version),
+        changes={
+            "version": [None, meta.version],
+            "effective_from": [None, meta.effective_from.isoformat()],
+            "regions": [None, meta.regions],
+            "sha256": [None, digest],
+        },
+    )
+    return Installed(version, True)
+
+
+def _parse_pack(text: str) -> schema.Pack:
+    """The pack of a TOML text within its size limit, validated in full and naming only
+    current regions."""
     if len(text) > PACK_TEXT_MAX:
         raise ValidationError({"text": _("政策包内容不应超过 %(n)d 个字符") % {"n": PACK_TEXT_MAX}})
     try:
@@ -68,8 +97,12 @@ def pack_install(*, text: str, actor: User | None = None) -> Installed:
         check_regions(spec)
     except schema.PackError as exc:
         raise ValidationError({"text": exc.problems}) from exc
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    meta = spec.pack
+    return spec
+
+
+def _pack_for(meta: schema.Meta) -> Pack:
+    """The pack of this id, created on its first version; a later version may rename it but
+    not change its kind or whether it is the national default."""
     pack, _created = Pack.objects.get_or_create(
         slug=meta.id,
         defaults={"name": meta.name, "kind": meta.kind, "national_default": meta.national_default},
@@ -78,18 +111,27 @@ def pack_install(*, text: str, actor: User | None = None) -> Installed:
         raise ValidationError(
             {"text": [_("pack.kind / pack.national_default 与已安装的同名政策包不一致")]}
         )
+    return pack
+
+
+def _installed_version(pack: Pack, meta: schema.Meta, digest: str) -> PackVersion | None:
+    """The version already installed with this very text, None if the version is new; an
+    installed version is never changed."""
     existing = PackVersion.objects.filter(pack=pack, version=meta.version).first()
-    if existing is not None:
-        if existing.sha256 == digest:
-            return Installed(existing, False)
-        raise ValidationError(
-            {
-                "text": [
-                    _("版本 %(v)s 已安装且内容不同：修改后的政策包须使用新的版本号和生效日期")
-                    % {"v": meta.version}
-                ]
-            }
-        )
+    if existing is None or existing.sha256 == digest:
+        return existing
+    raise ValidationError(
+        {
+            "text": [
+                _("版本 %(v)s 已安装且内容不同：修改后的政策包须使用新的版本号和生效日期")
+                % {"v": meta.version}
+            ]
+        }
+    )
+
+
+def _check_effective_from(pack: Pack, meta: schema.Meta) -> None:
+    """A new version takes effect after every installed version of its pack."""
     latest = (
         PackVersion.objects.filter(pack=pack)
         .order_by("-effective_from")
@@ -105,6 +147,13 @@ def pack_install(*, text: str, actor: User | None = None) -> Installed:
                 ]
             }
         )
+
+
+def _version_create(
+    *, pack: Pack, spec: schema.Pack, text: str, digest: str, actor: User | None
+) -> PackVersion:
+    """The new version's row and its regions, the pack renamed as the version names it."""
+    meta = spec.pack
     if pack.name != meta.name:
         pack.name = meta.name
         pack.save(update_fields=["name"])
@@ -122,21 +171,7 @@ def pack_install(*, text: str, actor: User | None = None) -> Installed:
     PackRegion.objects.bulk_create(
         [PackRegion(version=version, region_id=code) for code in meta.regions]
     )
-    _check_merges(meta)
-    audit_record(
-        actor=actor,
-        action="create",
-        target_type="pack_version",
-        target_id=str(version.pk),
-        target_repr=str(version),
-        changes={
-            "version": [None, meta.version],
-            "effective_from": [None, meta.effective_from.isoformat()],
-            "regions": [None, meta.regions],
-            "sha256": [None, digest],
-        },
-    )
-    return Installed(version, True)
+    return version
 
 
 def _check_merges(meta: schema.Meta) -> None:

@@ -47,7 +47,17 @@ class FilingFacts:
 
 
 def filing_checks(f: FilingFacts) -> list[Check]:
-    checks = [
+    return [
+        *_form_checks(f),
+        *_listing_checks(f),
+        _single_enterprise_check(f),
+        _self_appointment_check(f),
+    ]
+
+
+def _form_checks(f: FilingFacts) -> list[Check]:
+    """One chief at a time, the enterprise's declaration and a complete profile."""
+    return [
         Check(
             "one_active_chief",
             _("企业同一时间只有一名在任首席质量官"),
@@ -74,9 +84,12 @@ def filing_checks(f: FilingFacts) -> list[Check]:
             "、".join(f.profile_missing),
         ),
     ]
+
+
+def _listing_checks(f: FilingFacts) -> list[Check]:
     # shaanxi-2021 §五(三), jiangsu-2020 §七: the "黑名单" warning and exit mechanism. An exit
     # listing in force blocks new filings platform-wide; a warning is shown (SPEC §12.15).
-    checks.append(
+    return [
         Check(
             "not_exit_listed",
             _("备案人未被列入“黑名单”退出名单"),
@@ -84,9 +97,7 @@ def filing_checks(f: FilingFacts) -> list[Check]:
             Severity.BLOCKING,
             "shaanxi-2021 §五(三); jiangsu-2020 §七; SPEC §12.15",
             "；".join(f.exit_listings),
-        )
-    )
-    checks.append(
+        ),
         Check(
             "no_warning",
             _("备案人无有效的“黑名单”警示"),
@@ -94,35 +105,34 @@ def filing_checks(f: FilingFacts) -> list[Check]:
             Severity.ADVISORY,
             "shaanxi-2021 §五(三); jiangsu-2020 §七; SPEC §12.15",
             "；".join(f.warnings),
-        )
-    )
+        ),
+    ]
+
+
+def _single_enterprise_check(f: FilingFacts) -> Check:
     # SPEC §12.17: one person may serve several enterprises of the same group; otherwise warn.
     group = f.enterprise_group_id or f.enterprise_id
     elsewhere = [e for e, g in f.person_active_elsewhere if (g or e) != group]
-    checks.append(
-        Check(
-            "single_enterprise",
-            _("备案人未在集团外其他企业担任在任首席质量官"),
-            not elsewhere,
-            Severity.ADVISORY,
-            "SPEC §12.17",
-            _("备案人另在%(n)d家非同集团企业任首席质量官") % {"n": len(elsewhere)}
-            if elsewhere
-            else "",
-        )
+    return Check(
+        "single_enterprise",
+        _("备案人未在集团外其他企业担任在任首席质量官"),
+        not elsewhere,
+        Severity.ADVISORY,
+        "SPEC §12.17",
+        _("备案人另在%(n)d家非同集团企业任首席质量官") % {"n": len(elsewhere)} if elsewhere else "",
     )
+
+
+def _self_appointment_check(f: FilingFacts) -> Check:
     # SPEC §12.17: the top manager may appoint themself, flagged; shenzhen-guide §3.1 注2 allows it.
-    checks.append(
-        Check(
-            "not_self_appointed",
-            _("首席质量官不是最高管理者本人"),
-            f.rank != "top_manager",
-            Severity.ADVISORY,
-            "shenzhen-guide §3.1 注2; SPEC §12.17",
-            "" if f.rank != "top_manager" else _("最高管理者兼任首席质量官"),
-        )
+    return Check(
+        "not_self_appointed",
+        _("首席质量官不是最高管理者本人"),
+        f.rank != "top_manager",
+        Severity.ADVISORY,
+        "shenzhen-guide §3.1 注2; SPEC §12.17",
+        "" if f.rank != "top_manager" else _("最高管理者兼任首席质量官"),
     )
-    return checks
 
 
 def blocking_failures(checks: list[Check]) -> list[Check]:

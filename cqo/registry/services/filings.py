@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,10 +33,35 @@ from cqo.registry.services._common import (
 # Appointments and filing ------------------------------------------------------------------------
 
 
+Given = Callable[[str], bool]
+
+
 def _apply_appointment(errors: Errors, appt: Appointment, data: Data, *, partial: bool) -> None:
     def given(key: str) -> bool:
         return not partial or key in data
 
+    _apply_post(appt, data, given)
+    _apply_departments_led(errors, appt, data, given)
+    _apply_dates(errors, appt, data, given)
+    _apply_authorisation_scan(errors, appt, data, given)
+    _check_dates(errors, appt)
+    model_errors(
+        errors,
+        appt,
+        exclude=[
+            "enterprise",
+            "person",
+            "filing_authority",
+            "filed_by",
+            "created_by",
+            "authorisation_scan",
+            "status",
+        ],
+    )
+
+
+def _apply_post(appt: Appointment, data: Data, given: Given) -> None:
+    """The post's texts and its two yes-or-no answers (reporting line, declaration)."""
     for key in (
         "post",
         "rank",
@@ -53,14 +79,23 @@ def _apply_appointment(errors: Errors, appt: Appointment, data: Data, *, partial
     for key in ("reports_to_top", "declaration_confirmed"):
         if given(key):
             setattr(appt, key, bool(data.get(key)))
-    if given("departments_led"):
-        depts = data.get("departments_led") or []
-        if isinstance(depts, str):
-            depts = [d for d in depts.split(",") if d]
-        bad = [d for d in depts if d not in enums.LedDepartment.values]
-        if bad:
-            errors.add("departments_led", _("分管部门取值无效：%(v)s") % {"v": ", ".join(bad)})
-        appt.departments_led = [d for d in enums.LedDepartment.values if d in depts]
+
+
+def _apply_departments_led(errors: Errors, appt: Appointment, data: Data, given: Given) -> None:
+    """The departments led, a list or a comma-separated text, kept in the enumeration's order."""
+    if not given("departments_led"):
+        return
+    depts = data.get("departments_led") or []
+    if isinstance(depts, str):
+        depts = [d for d in depts.split(",") if d]
+    bad = [d for d in depts if d not in enums.LedDepartment.values]
+    if bad:
+        errors.add("departments_led", _("分管部门取值无效：%(v)s") % {"v": ", ".join(bad)})
+    appt.departments_led = [d for d in enums.LedDepartment.values if d in depts]
+
+
+def _apply_dates(errors: Errors, appt: Appointment, data: Data, given: Given) -> None:
+    """The dates, as dates or ISO texts; an empty one clears the field."""
     for key in ("start_date", "term_end", "probation_end", "form_date"):
         if given(key):
             value = data.get(key)
@@ -71,6 +106,10 @@ def _apply_appointment(errors: Errors, appt: Appointment, data: Data, *, partial
                     errors.add(key, _("日期格式应为 YYYY-MM-DD"))
                     continue
             setattr(appt, key, value or None)
+
+
+def _apply_authorisation_scan(errors: Errors, appt: Appointment, data: Data, given: Given) -> None:
+    """The scanned letter of authorisation, a document upload checked like any other."""
     if given("authorisation_scan") and data.get("authorisation_scan") is not None:
         try:
             uploads.check_document(data["authorisation_scan"])
@@ -78,6 +117,10 @@ def _apply_appointment(errors: Errors, appt: Appointment, data: Data, *, partial
             errors.add("authorisation_scan", exc)
         else:
             appt.authorisation_scan = data["authorisation_scan"]
+
+
+def _check_dates(errors: Errors, appt: Appointment) -> None:
+    """The term, the probation and the form's date against the start date and today."""
     if appt.start_date:
         if appt.start_date > clock.today() + dt.timedelta(days=366):
             errors.add("start_date", _("聘任日期不能晚于一年以后"))
@@ -87,19 +130,6 @@ def _apply_appointment(errors: Errors, appt: Appointment, data: Data, *, partial
             errors.add("probation_end", _("试用期截止不能早于聘任日期"))
     if appt.form_date and appt.form_date > clock.today():
         errors.add("form_date", _("填写日期不能在未来"))
-    model_errors(
-        errors,
-        appt,
-        exclude=[
-            "enterprise",
-            "person",
-            "filing_authority",
-            "filed_by",
-            "created_by",
-            "authorisation_scan",
-            "status",
-        ],
-    )
 
 
 def _appointment_audit(

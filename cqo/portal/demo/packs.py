@@ -16,7 +16,7 @@ from cqo.lib.codes import make_id_number, make_uscc
 from cqo.reference.models import Region
 from cqo.registry import services
 from cqo.registry.demo import PASSWORD
-from cqo.registry.models import Appointment
+from cqo.registry.models import Appointment, Enterprise, Person
 
 
 def _user(username: str, role: str, label: str, **extra: Any) -> User:
@@ -35,6 +35,28 @@ def _user(username: str, role: str, label: str, **extra: Any) -> User:
 
 def build_policy_showcase(rng: random.Random, admin: User) -> list[tuple[str, str, str]]:
     """Create the showcase and return its demo logins (login, role, scope)."""
+    _department_users()
+    ent = _shenzhen_enterprise(rng, admin)
+    clerk = services.clerk_create(
+        actor=admin,
+        enterprise=ent,
+        username="szclerk",
+        password=PASSWORD,
+        display_name="深圳示例企业经办人",
+    )
+    person_user, person = _shenzhen_cqo(rng)
+    _submitted_appointment(clerk, person_user, person)
+    return [
+        ("fin", "行业主管部门", "陕西省财政厅（参与部门，只读全省备案）"),
+        ("szclerk", "企业经办人", f"{ent.name}（440305，深圳政策包）"),
+        ("szit", "行业主管部门", "深圳市工业和信息化局（待其备案的聘任）"),
+        ("nanshan", "市场监管部门", "440305 深圳市南山区（可查看，不办理备案）"),
+    ]
+
+
+def _department_users() -> None:
+    """Shaanxi's participating finance department, the Nanshan regulator and Shenzhen's
+    competent department for industry."""
     shaanxi = Region.objects.get(code="610000")
     shenzhen = Region.objects.get(code="440300")
     _user("fin", Role.DEPARTMENT, "陕西省财政厅", region=shaanxi, department="finance")
@@ -44,7 +66,11 @@ def build_policy_showcase(rng: random.Random, admin: User) -> list[tuple[str, st
     _user(
         "szit", Role.DEPARTMENT, "深圳市工业和信息化局", region=shenzhen, department="industry_it"
     )
-    ent = services.enterprise_create(
+
+
+def _shenzhen_enterprise(rng: random.Random, admin: User) -> Enterprise:
+    """The Shenzhen manufacturer (industry 39) under the Shenzhen pack."""
+    return services.enterprise_create(
         actor=admin,
         details=services.EnterpriseDetails(
             uscc=make_uscc("440305", rng),
@@ -65,14 +91,11 @@ def build_policy_showcase(rng: random.Random, admin: User) -> list[tuple[str, st
             above_scale_year=clock.today().year - 1,
         ),
     )
-    clerk = services.clerk_create(
-        actor=admin,
-        enterprise=ent,
-        username="szclerk",
-        password=PASSWORD,
-        display_name="深圳示例企业经办人",
-    )
-    _person_user, person = services.person_register(
+
+
+def _shenzhen_cqo(rng: random.Random) -> tuple[User, Person]:
+    """The person the Shenzhen manufacturer appoints, registered with a login of their own."""
+    return services.person_register(
         details=services.PersonDetails(
             username="szcqo",
             password=PASSWORD,
@@ -91,6 +114,11 @@ def build_policy_showcase(rng: random.Random, admin: User) -> list[tuple[str, st
             region="440305",
         )
     )
+
+
+def _submitted_appointment(clerk: User, person_user: User, person: Person) -> None:
+    """The clerk appoints the person, who confirms, and submits the filing, which waits for
+    the industry's competent department."""
     appt = services.appointment_create(
         actor=clerk,
         terms=services.AppointmentTerms(
@@ -108,12 +136,6 @@ def build_policy_showcase(rng: random.Random, admin: User) -> list[tuple[str, st
         ),
     )
     # the person confirms the appointment that names them (SPEC §12.23)
-    services.appointment_confirm(actor=_person_user, appointment=appt)
+    services.appointment_confirm(actor=person_user, appointment=appt)
     services.filing_submit(actor=clerk, appointment=appt)
     assert Appointment.objects.get(pk=appt.pk).status == Appointment.Status.SUBMITTED  # noqa: S101
-    return [
-        ("fin", "行业主管部门", "陕西省财政厅（参与部门，只读全省备案）"),
-        ("szclerk", "企业经办人", f"{ent.name}（440305，深圳政策包）"),
-        ("szit", "行业主管部门", "深圳市工业和信息化局（待其备案的聘任）"),
-        ("nanshan", "市场监管部门", "440305 深圳市南山区（可查看，不办理备案）"),
-    ]

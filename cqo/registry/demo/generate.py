@@ -300,12 +300,7 @@ def _appointment(
     """One appointment in ``status`` with its dates in order: start ≤ form ≤ submitted ≤
     filed ≤ ended."""
     rank, post, _title = facts
-    if ent.industry_id in ("13", "14", "15", "27") and g.rng.random() < 0.6:
-        concurrent = (
-            "quality_authorised_person" if ent.industry_id == "27" else "quality_safety_director"
-        )
-    else:
-        concurrent = g.weighted(["", "management_representative"], [65, 35])
+    concurrent = _concurrent_role(g, ent)
     term_end = start + dt.timedelta(days=3 * 365)
     while ended_on is None and term_end < g.today and g.rng.random() < 0.95:
         term_end += dt.timedelta(days=3 * 365)  # most were renewed (续聘)
@@ -334,6 +329,29 @@ def _appointment(
         declaration_confirmed=status != "draft" or g.rng.random() < 0.5,
         filing_authority=ent.region if status in ("filed", "ended") else None,
     )
+    _progress(g, appt, form_date, term_end, reviewer, ended_on)
+    return appt
+
+
+def _concurrent_role(g: _Gen, ent: Enterprise) -> str:
+    """The post the CQO holds besides, if any: in food, drink and drug manufacturing
+    (divisions 13–15 and 27) often the industry's own quality officer."""
+    if ent.industry_id in ("13", "14", "15", "27") and g.rng.random() < 0.6:
+        return "quality_authorised_person" if ent.industry_id == "27" else "quality_safety_director"
+    return g.weighted(["", "management_representative"], [65, 35])
+
+
+def _progress(
+    g: _Gen,
+    appt: Appointment,
+    form_date: dt.date,
+    term_end: dt.date,
+    reviewer: User,
+    ended_on: dt.date | None,
+) -> None:
+    """What happened to ``appt`` after the form was signed, as far as its status goes: when it
+    was submitted and filed, why it was returned, how it ended."""
+    status = appt.status
     if status != "draft":
         submitted = min(form_date + dt.timedelta(days=g.rng.randint(0, 3)), g.today)
         appt.submitted_at = g.aware(submitted)
@@ -347,7 +365,6 @@ def _appointment(
         reason, note = g.weighted(*zip(*END_REASONS, strict=True))
         appt.ended_on, appt.end_reason, appt.end_note = ended_on, reason, note
         appt.term_end = ended_on if reason == "term_ended" else max(term_end, ended_on)
-    return appt
 
 
 def _reviewer(users: dict[str, User], county: str) -> User:

@@ -51,6 +51,27 @@ def _history(
     seed: int,
 ) -> int:
     """Persons and their filings, bulk-inserted; returns the number of persons."""
+    targets, statuses = _targets(g, plan, ents)
+    # Dates first: a predecessor left shortly before its successor started.
+    periods = _periods(g, targets, statuses)
+    persons, facts = _persons(g, plan, ents, regions, targets, periods)
+    _bulk(Person, persons, users["admin"], "persons", seed, "public_id")
+    _qualifications(g, persons)
+    appts = [
+        _appointment(g, ent, person, fact, status, _reviewer(users, ent.region_id), *period)
+        for ent, person, fact, status, period in zip(
+            targets, persons, facts, statuses, periods, strict=False
+        )
+    ]
+    _bulk(Appointment, appts, users["admin"], "appointments", seed, "public_id")
+    _record_verdicts(appts)
+    _number_filings(appts)
+    return len(persons) + 3
+
+
+def _targets(g: _Gen, plan: Plan, ents: list[Enterprise]) -> tuple[list[Enterprise], list[str]]:
+    """The enterprises that appointed a CQO, one per appointment, and each appointment's
+    status, in the order the appointments are made."""
     # Larger enterprises are likelier to have appointed a CQO (weighted sampling, A-Res).
     weight = {"large": 10, "medium": 6, "small": 2, "micro": 1}
     order = sorted(ents, key=lambda e: g.rng.random() ** (1 / weight[e.size]), reverse=True)
@@ -70,9 +91,13 @@ def _history(
         + ["returned"] * plan.returned
         + ["ended"] * len(ended_ents)
     )
-    targets = filed_ents + open_ents + ended_ents
+    return filed_ents + open_ents + ended_ents, statuses
 
-    # Dates first: a predecessor left shortly before its successor started.
+
+def _periods(
+    g: _Gen, targets: list[Enterprise], statuses: list[str]
+) -> list[tuple[dt.date, dt.date | None]]:
+    """Each appointment's start and, for an ended one, the day the CQO left."""
     periods: list[tuple[dt.date, dt.date | None]] = []
     serving: dict[int, dt.date] = {}
     for ent, status in zip(targets, statuses, strict=True):
@@ -88,7 +113,19 @@ def _history(
             start = g.past(400, 7 * 365)
             left = start + dt.timedelta(days=g.rng.randint(200, (g.today - start).days - 1))
             periods.append((start, left))
+    return periods
 
+
+def _persons(
+    g: _Gen,
+    plan: Plan,
+    ents: list[Enterprise],
+    regions: dict[str, Region],
+    targets: list[Enterprise],
+    periods: list[tuple[dt.date, dt.date | None]],
+) -> tuple[list[Person], list[tuple[str, str, str]]]:
+    """The appointed persons (with the rank, post and title of each appointment), then the
+    registered ones no enterprise has appointed; not yet saved."""
     companies = [e.name for e in ents]
     rare_slots = {i * len(targets) // 6: c for i, c in enumerate("堃喆𠮷昇赟玥")}
     persons, facts = [], []
@@ -100,7 +137,11 @@ def _history(
     for _ in range(plan.persons - len(targets) - 3):  # three registered through the services
         county = g.weighted(list(COUNTIES), list(COUNTIES.values()))
         persons.append(_person(g, None, county, regions, companies, g.past(365, 3650))[0])
-    _bulk(Person, persons, users["admin"], "persons", seed, "public_id")
+    return persons, facts
+
+
+def _qualifications(g: _Gen, persons: list[Person]) -> None:
+    """The professional title of every saved person who holds one."""
     quals = []
     for p in persons:
         if p.title:
@@ -118,14 +159,9 @@ def _history(
             )
     Qualification.objects.bulk_create(quals, batch_size=BATCH)
 
-    appts = [
-        _appointment(g, ent, person, fact, status, _reviewer(users, ent.region_id), *period)
-        for ent, person, fact, status, period in zip(
-            targets, persons, facts, statuses, periods, strict=False
-        )
-    ]
-    _bulk(Appointment, appts, users["admin"], "appointments", seed, "public_id")
-    _record_verdicts(appts)
+
+def _number_filings(appts: list[Appointment]) -> None:
+    """The filing number and the frozen form of every saved filed or ended appointment."""
     filed = [a for a in appts if a.status in ("filed", "ended")]
     for a in filed:
         # As services.filing_approve numbers them: authority region, filing year, row id.
@@ -133,7 +169,6 @@ def _history(
         a.filing_number = f"{a.filing_authority_id}{year}{a.pk:07d}"
         a.snapshot = selectors.filing_form_data(a, frozen=False)
     Appointment.objects.bulk_update(filed, ["filing_number", "snapshot"], batch_size=BATCH)
-    return len(persons) + 3
 
 
 BACKBONE = (

@@ -26,7 +26,27 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
     with no CQO yet (and a reminder about it), a person registered there waiting to be
     appointed, and clerk2's enterprise in 610302 whose CQO (the ``cqo`` login) is filed."""
     yanta, weibin = users["yanta"], users["weibin"]
-    clerk_ent = services.enterprise_create(
+    clerk_ent = _clerk_enterprise(g, yanta)
+    clerk2_ent = _clerk2_enterprise(g, weibin)
+    g.names.update({clerk_ent.name, clerk2_ent.name})
+    _clerks(yanta, clerk_ent, weibin, clerk2_ent)
+    clerk2 = User.objects.get(username="clerk2")
+
+    cqo_id, cqo_user, cqo_person = _register_cqo(g)
+    _file_cqo(g, cqo_id, cqo_user, clerk2, weibin)
+
+    new_id = _register_appointable(g)
+    services.reminder_send(
+        actor=yanta,
+        enterprise=clerk_ent,
+        message="贵单位尚未备案首席质量官，请于30日内完成聘任并在线备案。",
+    )
+    return _Showcase(clerk_ent, clerk2_ent, cqo_person, ("赵玥", new_id))
+
+
+def _clerk_enterprise(g: _Gen, yanta: User) -> Enterprise:
+    """The clerk's enterprise in 610113, which has no CQO yet."""
+    return services.enterprise_create(
         actor=yanta,
         details=services.EnterpriseDetails(
             uscc=make_uscc("610113", g.rng),
@@ -47,7 +67,11 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
             above_scale_year=2019,
         ),
     )
-    clerk2_ent = services.enterprise_create(
+
+
+def _clerk2_enterprise(g: _Gen, weibin: User) -> Enterprise:
+    """clerk2's enterprise in 610302, whose CQO is filed."""
+    return services.enterprise_create(
         actor=weibin,
         details=services.EnterpriseDetails(
             uscc=make_uscc("610302", g.rng),
@@ -71,7 +95,10 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
             quality_award_year=2021,
         ),
     )
-    g.names.update({clerk_ent.name, clerk2_ent.name})
+
+
+def _clerks(yanta: User, clerk_ent: Enterprise, weibin: User, clerk2_ent: Enterprise) -> None:
+    """The two clerk logins, each created by the regulator of its enterprise's county."""
     for actor, ent, username, label in [
         (yanta, clerk_ent, "clerk", "华晟经办人"),
         (weibin, clerk2_ent, "clerk2", "恒瑞经办人"),
@@ -83,8 +110,10 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
             password=PASSWORD,
             display_name=label,
         )
-    clerk2 = User.objects.get(username="clerk2")
 
+
+def _register_cqo(g: _Gen) -> tuple[str, User, Person]:
+    """The ``cqo`` login registers itself; returns its ID number, account and person."""
     cqo_id, _birth = g.id_number("M", born=(1970, 1984))
     cqo_user, cqo_person = services.person_register(
         details=services.PersonDetails(
@@ -116,6 +145,11 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
             ],
         )
     )
+    return cqo_id, cqo_user, cqo_person
+
+
+def _file_cqo(g: _Gen, cqo_id: str, cqo_user: User, clerk2: User, weibin: User) -> None:
+    """clerk2 appoints the ``cqo`` person, who confirms, and weibin files the appointment."""
     appt = services.appointment_create(
         actor=clerk2,
         terms=services.AppointmentTerms(
@@ -139,6 +173,9 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
     services.filing_submit(actor=clerk2, appointment=appt)
     services.filing_approve(actor=weibin, appointment=appt, note="材料齐全，予以备案")
 
+
+def _register_appointable(g: _Gen) -> str:
+    """The person registered in 610113 and waiting to be appointed; returns the ID number."""
     new_id, _birth = g.id_number("F", born=(1980, 1992))
     services.person_register(
         details=services.PersonDetails(
@@ -160,9 +197,4 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
             "牵头通过ISO 9001、ISO 10012测量管理体系认证。",
         )
     )
-    services.reminder_send(
-        actor=yanta,
-        enterprise=clerk_ent,
-        message="贵单位尚未备案首席质量官，请于30日内完成聘任并在线备案。",
-    )
-    return _Showcase(clerk_ent, clerk2_ent, cqo_person, ("赵玥", new_id))
+    return new_id

@@ -3,6 +3,7 @@ date and appeals, the scoped evidence downloads, and the public notice (no login
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 import uuid
 from pathlib import PurePath
@@ -30,6 +31,7 @@ from cqo.lib.forms import apply_errors
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry_selectors
 from cqo.registry.forms import region_filter_options
+from cqo.registry.models import Person
 
 PAGE_SIZE = 25
 
@@ -58,7 +60,26 @@ def _file_response(file: FieldFile) -> FileResponse:
 
 
 def _export(request: AuthedHttpRequest, qs: Any) -> HttpResponse:
-    headers = [
+    today = clock.today()
+    rows = (_export_row(item, today) for item in qs.iterator(chunk_size=2000))
+    audit_record(
+        actor=request.user,
+        action="export",
+        target_type=selectors.LISTING,
+        target_id="*",
+        note=request.GET.urlencode(),
+    )
+    response = HttpResponse(
+        xlsx_bytes(_export_headers(), rows, sheet="blacklist"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="blacklist-{stamp}.xlsx"'
+    return response
+
+
+def _export_headers() -> list[str]:
+    return [
         _("姓名"),
         _("身份证号"),
         _("类别"),
@@ -73,39 +94,25 @@ def _export(request: AuthedHttpRequest, qs: Any) -> HttpResponse:
         _("撤销时间"),
         _("撤销原因"),
     ]
-    today = clock.today()
-    rows = (
-        (
-            item.person.name,
-            item.person.id_number_masked,
-            item.get_kind_display(),
-            str(Listing.State(item.state_on(today)).label),
-            item.reason,
-            item.accident,
-            item.authority_name,
-            region_label(item.region_id),
-            item.start_date.isoformat(),
-            item.end_date and item.end_date.isoformat(),
-            item.public,
-            item.revoked_at and timezone.localtime(item.revoked_at).strftime("%Y-%m-%d %H:%M"),
-            item.revoke_reason,
-        )
-        for item in qs.iterator(chunk_size=2000)
+
+
+def _export_row(item: Listing, today: dt.date) -> tuple[Any, ...]:
+    """One listing as its export row, its state as of ``today``."""
+    return (
+        item.person.name,
+        item.person.id_number_masked,
+        item.get_kind_display(),
+        str(Listing.State(item.state_on(today)).label),
+        item.reason,
+        item.accident,
+        item.authority_name,
+        region_label(item.region_id),
+        item.start_date.isoformat(),
+        item.end_date and item.end_date.isoformat(),
+        item.public,
+        item.revoked_at and timezone.localtime(item.revoked_at).strftime("%Y-%m-%d %H:%M"),
+        item.revoke_reason,
     )
-    audit_record(
-        actor=request.user,
-        action="export",
-        target_type=selectors.LISTING,
-        target_id="*",
-        note=request.GET.urlencode(),
-    )
-    response = HttpResponse(
-        xlsx_bytes(headers, rows, sheet="blacklist"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="blacklist-{stamp}.xlsx"'
-    return response
 
 
 @login_required
@@ -143,12 +150,30 @@ def listing_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not _may_issue(user):
         raise PermissionDenied
-    person = (
-        registry_selectors.person_get(user=user, public_id=request.GET["person"])
-        if request.GET.get("person")
-        else None
-    )
-    form = forms.ListingForm(
+    person = _known_person(request)
+    form = _listing_form(request, person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(actor=user, terms=form.terms(), person=person)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已列入名单"))
+            return redirect("blacklist:listing_detail", public_id=listing.public_id)
+    return _listing_create_page(request, form, person)
+
+
+def _known_person(request: AuthedHttpRequest) -> Person | None:
+    """The person the listing is issued against when the page was opened from theirs
+    (``?person=``), within the issuer's scope; None for a person typed into the form."""
+    if not request.GET.get("person"):
+        return None
+    return registry_selectors.person_get(user=request.user, public_id=request.GET["person"])
+
+
+def _listing_form(request: AuthedHttpRequest, person: Person | None) -> forms.ListingForm:
+    user = request.user
+    return forms.ListingForm(
         request.POST or None,
         request.FILES or None,
         initial={
@@ -158,14 +183,11 @@ def listing_create(request: AuthedHttpRequest) -> HttpResponse:
         known_person=person is not None,
         admin=user.is_platform_admin,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            listing = services.listing_create(actor=user, terms=form.terms(), person=person)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已列入名单"))
-            return redirect("blacklist:listing_detail", public_id=listing.public_id)
+
+
+def _listing_create_page(
+    request: AuthedHttpRequest, form: forms.ListingForm, person: Person | None
+) -> HttpResponse:
     return render(
         request,
         "blacklist/form.html",

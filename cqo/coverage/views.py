@@ -84,7 +84,12 @@ def _statuses() -> dict[str, str]:
 
 def _coverage_xlsx(request: AuthedHttpRequest, c: selectors.Coverage) -> HttpResponse:
     labels, statuses = selectors.metric_labels(), _statuses()
-    headers = [
+    rows = [_coverage_row(r, labels, statuses) for r in c.rows]
+    return xlsx_response(request, "coverage", _coverage_headers(), rows, "coverage")
+
+
+def _coverage_headers() -> list[str]:
+    return [
         _("分组"),
         _("口径"),
         _("已建立制度企业数"),
@@ -97,23 +102,24 @@ def _coverage_xlsx(request: AuthedHttpRequest, c: selectors.Coverage) -> HttpRes
         _("名录截止日期"),
         _("手工登记企业数"),
     ]
-    rows = [
-        (
-            r.label,
-            labels.get(r.metric, r.metric),
-            r.numerator,
-            r.denominator,
-            _pct(r.share),
-            _pct(r.target),
-            r.target_year or "",
-            _pct(r.path),
-            statuses.get(r.status or "", ""),
-            r.list_as_of.isoformat() if r.list_as_of else _("手工登记"),
-            r.hand_registered,
-        )
-        for r in c.rows
-    ]
-    return xlsx_response(request, "coverage", headers, rows, "coverage")
+
+
+def _coverage_row(
+    r: selectors.Row, labels: dict[str, str], statuses: dict[str, str]
+) -> tuple[Any, ...]:
+    return (
+        r.label,
+        labels.get(r.metric, r.metric),
+        r.numerator,
+        r.denominator,
+        _pct(r.share),
+        _pct(r.target),
+        r.target_year or "",
+        _pct(r.path),
+        statuses.get(r.status or "", ""),
+        r.list_as_of.isoformat() if r.list_as_of else _("手工登记"),
+        r.hand_registered,
+    )
 
 
 def _chart(c: selectors.Coverage, metric: str, labels: dict[str, str]) -> dict[str, Any] | None:

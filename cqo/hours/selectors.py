@@ -176,41 +176,12 @@ def compliance_rows(
         require_governed(scope_region, _year_end(year))
     except NoPackInForce as exc:
         raise exc.for_field("year", year=year) from None
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    appts = (
-        Appointment.objects.filter(access.appointment_q(user) if user is not None else Q())
-        .filter(status__in=[Appointment.Status.FILED, Appointment.Status.ENDED])
-        .filter(start_date__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .select_related("person", "enterprise__region")
-        .order_by("person__name", "start_date")
-    )
-    if region:
-        appts = appts.filter(
-            Q(enterprise__region_id=region)
-            | Q(enterprise__region__city_code=region)
-            | Q(enterprise__region__province_code=region)
-        )
-    if q:
-        appts = appts.filter(Q(person__name__contains=q) | Q(enterprise__name__contains=q))
-    first_ever = {
-        pid: d
-        for pid, d in Appointment.objects.filter(
-            status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
-            person_id__in=appts.values("person_id"),
-        )
-        .order_by("person_id", "start_date")
-        .values_list("person_id", "start_date")
-        .distinct()
-    }
+    appts = _serving_appointments(user=user, year=year, region=region, q=q)
+    first_ever = _start_dates(appts)
     per_person: dict[int, Appointment] = {}
     for a in appts:
         per_person[a.person_id] = a  # the latest appointment of the year governs
-    records: dict[int, list[rules.Record]] = {}
-    for pid, kind, hours, day in effective(
-        StudyRecord.objects.filter(person_id__in=list(per_person), occurred_on__year=year)
-    ).values_list("person_id", "kind", "hours", "occurred_on"):
-        records.setdefault(pid, []).append(rules.Record(kind, hours, day))
+    records = _records_by_person(list(per_person), year)
     requirements: dict[str, rules.Requirement] = {}
     rows = []
     for pid, appt in per_person.items():
@@ -229,6 +200,55 @@ def compliance_rows(
             continue
         rows.append(Row(appt.person, appt.enterprise.name, reg.code, c))
     return rows
+
+
+def _serving_appointments(*, user: Any, year: int, region: str, q: str) -> QuerySet[Appointment]:
+    """Filed (or since ended) appointments in the viewer's scope that ran during the year, in
+    the region (county, city or province code) and matching ``q`` (person or enterprise name),
+    by person, earliest first."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    appts = (
+        Appointment.objects.filter(access.appointment_q(user) if user is not None else Q())
+        .filter(status__in=[Appointment.Status.FILED, Appointment.Status.ENDED])
+        .filter(start_date__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .select_related("person", "enterprise__region")
+        .order_by("person__name", "start_date")
+    )
+    if region:
+        appts = appts.filter(
+            Q(enterprise__region_id=region)
+            | Q(enterprise__region__city_code=region)
+            | Q(enterprise__region__province_code=region)
+        )
+    if q:
+        appts = appts.filter(Q(person__name__contains=q) | Q(enterprise__name__contains=q))
+    return appts
+
+
+def _start_dates(appts: QuerySet[Appointment]) -> dict[int, dt.date]:
+    """A start date of a filed (or ended) appointment, in any year, for each person of
+    ``appts``: read in date order, the dict keeps each person's last."""
+    return {
+        pid: d
+        for pid, d in Appointment.objects.filter(
+            status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
+            person_id__in=appts.values("person_id"),
+        )
+        .order_by("person_id", "start_date")
+        .values_list("person_id", "start_date")
+        .distinct()
+    }
+
+
+def _records_by_person(person_ids: list[int], year: int) -> dict[int, list[rules.Record]]:
+    """The effective records of the year of each of ``person_ids``."""
+    records: dict[int, list[rules.Record]] = {}
+    for pid, kind, hours, day in effective(
+        StudyRecord.objects.filter(person_id__in=person_ids, occurred_on__year=year)
+    ).values_list("person_id", "kind", "hours", "occurred_on"):
+        records.setdefault(pid, []).append(rules.Record(kind, hours, day))
+    return records
 
 
 def reminders_for(user: Any) -> QuerySet[HourReminder]:

@@ -193,8 +193,6 @@ def record_create(
     note: str = "",
 ) -> StudyRecord:
     """Create a study record and enter it into the hour log."""
-    from cqo.ledger import services as ledger
-
     if not can_record(actor, person, source):
         raise PermissionDenied(_("无权为该人员登记学时"))
     title, note = (title or "").strip(), (note or "").strip()
@@ -223,7 +221,18 @@ def record_create(
     )
     if evidence is not None:
         record.evidence = evidence
-    record.commitment = commitment(_salt(person), opening(record))
+    _enter(record)
+    _audit_created(actor=actor, record=record, corrects=corrects)
+    return record
+
+
+def _enter(record: StudyRecord) -> None:
+    """Commit to the record's fields with its person's salt, save it, and append its leaf to
+    the hour log, in the caller's transaction: a repeated source reference is refused before
+    anything reaches the log."""
+    from cqo.ledger import services as ledger
+
+    record.commitment = commitment(_salt(record.person), opening(record))
     try:
         with transaction.atomic():
             record.save()
@@ -232,6 +241,9 @@ def record_create(
     entry = ledger.append(leaf_entry(record))
     record.ledger_index = entry.index
     record.save(update_fields=["ledger_index"])
+
+
+def _audit_created(*, actor: User, record: StudyRecord, corrects: StudyRecord | None) -> None:
     audit_record(
         actor=actor,
         action="create",
@@ -246,7 +258,6 @@ def record_create(
         },
         note=f"corrects {corrects.public_id}" if corrects else "",
     )
-    return record
 
 
 def proof_bundle(record: StudyRecord) -> dict[str, Any]:

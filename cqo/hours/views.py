@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import segno
@@ -262,30 +263,40 @@ def record_correct(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     form = CorrectForm(request.POST)
     if form.is_valid():
         try:
-            new = services.record_create(
-                actor=request.user,
-                person=record.person,
-                kind=record.kind,
-                hours=form.cleaned_data["hours"],
-                occurred_on=record.occurred_on,
-                title=record.title,
-                provider=record.provider,
-                source=Source.CORRECTION,
-                corrects=record,
-                note=form.cleaned_data["note"],
-            )
+            new = _correction_create(request, record, form)
         except ValidationError as exc:
-            for msgs in exc.message_dict.values():
-                for m in msgs:
-                    messages.error(request, m)
+            _flash_errors(request, exc.message_dict.values())
         else:
             messages.success(request, _("已提交更正记录并存证"))
             return redirect("hours:record_detail", public_id=new.public_id)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+        _flash_errors(request, form.errors.values())
     return redirect("hours:record_detail", public_id=record.public_id)
+
+
+def _correction_create(
+    request: AuthedHttpRequest, record: StudyRecord, form: CorrectForm
+) -> StudyRecord:
+    """The record that corrects ``record``: its fields, with the hours and note of ``form``."""
+    return services.record_create(
+        actor=request.user,
+        person=record.person,
+        kind=record.kind,
+        hours=form.cleaned_data["hours"],
+        occurred_on=record.occurred_on,
+        title=record.title,
+        provider=record.provider,
+        source=Source.CORRECTION,
+        corrects=record,
+        note=form.cleaned_data["note"],
+    )
+
+
+def _flash_errors(request: AuthedHttpRequest, errors: Iterable[Iterable[Any]]) -> None:
+    """Each message of each field as an error message (the page redirects back)."""
+    for field_errors in errors:
+        for message in field_errors:
+            messages.error(request, str(message))
 
 
 @login_required

@@ -47,7 +47,7 @@ import tempfile
 import threading
 import zipfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -309,6 +309,47 @@ def _slice_book(others: dict[str, bytes], part: str, xml: bytes) -> Any:
     return out
 
 
+class _Slicer:
+    """The workbook being read: its first sheet's part, every other part (the shared-string
+    table aside), the table itself and the sheet's slices; ``close`` releases the file and the
+    table."""
+
+    def __init__(self, path: str, rows_per_slice: int, open_book: Callable[[Any], Any]) -> None:
+        self.open_book = open_book
+        self.book = zipfile.ZipFile(path)
+        self.shared: SharedStrings | None = None
+        self.table = ""
+        try:
+            self.part = first_sheet_part(self.book)
+            names = [n for n in self.book.namelist() if n != self.part and not n.endswith("/")]
+            table = [n for n in names if n.lower() == SHARED_STRINGS]
+            if len(table) == 1:
+                self.shared = SharedStrings(self.book, table[0])
+                self.table = table[0]
+                names.remove(table[0])
+            self.others = {n: self.book.read(n) for n in names}
+            self.slices = _slices(self.book, self.part, rows_per_slice)
+            self.first = next(self.slices, None)
+        except BaseException:
+            self.close()
+            raise
+
+    def load(self, slice_: tuple[bytes, bytes, bytes]) -> Any:
+        """The slice's sheet, as calamine reads it from a small copy of the workbook."""
+        head, body, tail = slice_
+        parts = self.others
+        if self.shared is not None:
+            body, strings = self.shared.for_slice(body)
+            parts = {**self.others, self.table: strings}
+        book = _slice_book(parts, self.part, head + body + tail)
+        return self.open_book(book).get_sheet_by_index(0)
+
+    def close(self) -> None:
+        self.book.close()
+        if self.shared is not None:
+            self.shared.close()
+
+
 def read_sliced(
     path: str, rows_per_slice: int
 ) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
@@ -316,72 +357,44 @@ def read_sliced(
     memory at a time; empty rows may be left out."""
     from python_calamine import CalamineWorkbook
 
-    book = zipfile.ZipFile(path)
-    shared: SharedStrings | None = None
-
-    def close() -> None:
-        book.close()
-        if shared is not None:
-            shared.close()
-
-    try:
-        part = first_sheet_part(book)
-        names = [n for n in book.namelist() if n != part and not n.endswith("/")]
-        table = [n for n in names if n.lower() == SHARED_STRINGS]
-        if len(table) == 1:
-            shared = SharedStrings(book, table[0])
-            names.remove(table[0])
-        others = {n: book.read(n) for n in names}
-        slices = _slices(book, part, rows_per_slice)
-        first = next(slices, None)
-    except BaseException:
-        close()
-        raise
+    slicer = _Slicer(path, rows_per_slice, CalamineWorkbook.from_filelike)
+    first = slicer.first
     if first is None:
-        close()
+        slicer.close()
         return [], iter(())
-
-    def load(slice_: tuple[bytes, bytes, bytes]) -> Any:
-        head, body, tail = slice_
-        parts = others
-        if shared is not None:
-            body, strings = shared.for_slice(body)
-            parts = {**others, table[0]: strings}
-        return CalamineWorkbook.from_filelike(
-            _slice_book(parts, part, head + body + tail)
-        ).get_sheet_by_index(0)
-
     try:
-        sheet = load(first)
+        sheet = slicer.load(first)
         merged = list(sheet.merged_cell_ranges or [])
     except BaseException:
-        close()
+        slicer.close()
         raise
+    return merged, _sliced_rows(slicer, first, sheet)
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        nonlocal sheet
-        rows_before = 0  # rows of earlier slices, for sheets whose rows carry no r=""
-        current = first
-        try:
-            while True:
-                body = current[1]
-                numbered = _ROW_NUMBER.search(body) is not None
-                # to_python skips the empty rows and columns before the first cell (iter_rows
-                # would start at row 1: a million empty rows before the last slice)
-                start_row, start_col = sheet.start if sheet.start else (0, 0)
-                offset = start_row if numbered else rows_before + start_row
-                pad = [""] * start_col
-                for i, cells in enumerate(sheet.to_python(skip_empty_area=True)):
-                    yield offset + i + 1, pad + cells if pad else cells
-                rows_before += body.count(b"<row")
-                following = next(slices, None)
-                if following is None:
-                    return
-                current, sheet = following, load(following)
-        finally:
-            close()
 
-    return merged, rows()
+def _sliced_rows(
+    slicer: _Slicer, current: tuple[bytes, bytes, bytes], sheet: Any
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of ``current`` (read as ``sheet``) and of every slice after it, numbered as in
+    the sheet; the workbook is closed when they end or are given up."""
+    rows_before = 0  # rows of earlier slices, for sheets whose rows carry no r=""
+    try:
+        while True:
+            body = current[1]
+            numbered = _ROW_NUMBER.search(body) is not None
+            # to_python skips the empty rows and columns before the first cell (iter_rows
+            # would start at row 1: a million empty rows before the last slice)
+            start_row, start_col = sheet.start if sheet.start else (0, 0)
+            offset = start_row if numbered else rows_before + start_row
+            pad = [""] * start_col
+            for i, cells in enumerate(sheet.to_python(skip_empty_area=True)):
+                yield offset + i + 1, pad + cells if pad else cells
+            rows_before += body.count(b"<row")
+            following = next(slicer.slices, None)
+            if following is None:
+                return
+            current, sheet = following, slicer.load(following)
+    finally:
+        slicer.close()
 
 
 def write_frame(out: Any, kind: str, payload: Any) -> None:

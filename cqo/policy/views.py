@@ -24,7 +24,7 @@ from cqo.policy import rules, schema, selectors, services
 from cqo.policy.models import PackVersion
 from cqo.reference import enums
 from cqo.reference.models import Industry, Region
-from cqo.reference.selectors import region_label
+from cqo.reference.selectors import region_get, region_label
 
 
 class UploadForm(BootstrapForm):
@@ -127,11 +127,8 @@ def governing_lookup(request: AuthedHttpRequest) -> HttpResponse:
     error = ""
     ctx: dict[str, Any] = {"code": code, "on": on_text}
     if code:
-        region = Region.objects.filter(code=code).first()
-        try:
-            on = dt.date.fromisoformat(on_text) if on_text else clock.today()
-        except ValueError:
-            on, error = clock.today(), _("日期格式应为 YYYY-MM-DD")
+        region = region_get(code)
+        on, error = _lookup_date(on_text)
         if region is None:
             error = _("行政区划代码 %(code)s 不存在") % {"code": code}
         else:
@@ -140,22 +137,34 @@ def governing_lookup(request: AuthedHttpRequest) -> HttpResponse:
             except selectors.NoPackInForce as exc:
                 ctx["error"] = exc.text()
                 return render(request, "policy/governing.html", ctx, status=422)
-            sections = [
-                (name, gov.section_source(name))
-                for name in schema.SECTIONS
-                if gov.section_source(name) is not None
-            ]
-            ctx.update(
-                {
-                    "gov": gov,
-                    "region_name": region_label(region.code),
-                    "on_date": on,
-                    "sections": sections,
-                    **_describe(gov.rules.model_dump(mode="json")),
-                }
-            )
+            ctx.update(_governing_context(gov, region, on))
     ctx["error"] = error
     return render(request, "policy/governing.html", ctx)
+
+
+def _lookup_date(on_text: str) -> tuple[dt.date, str]:
+    """The day asked about (today when none is given) and the error of a malformed one, which
+    is then read as today."""
+    try:
+        return (dt.date.fromisoformat(on_text) if on_text else clock.today()), ""
+    except ValueError:
+        return clock.today(), _("日期格式应为 YYYY-MM-DD")
+
+
+def _governing_context(gov: selectors.Governing, region: Region, on: dt.date) -> dict[str, Any]:
+    """The rules governing ``region`` on ``on``, with the pack each section comes from."""
+    sections = [
+        (name, gov.section_source(name))
+        for name in schema.SECTIONS
+        if gov.section_source(name) is not None
+    ]
+    return {
+        "gov": gov,
+        "region_name": region_label(region.code),
+        "on_date": on,
+        "sections": sections,
+        **_describe(gov.rules.model_dump(mode="json")),
+    }
 
 
 class EligibilityForm(BootstrapForm):

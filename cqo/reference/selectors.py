@@ -38,6 +38,11 @@ def region_label(code: str | None) -> str:
     return "".join([*parts, name])
 
 
+def region_get(code: str) -> Region | None:
+    """The region of a GB/T 2260 code; None when no region has it."""
+    return Region.objects.filter(code=code).first()
+
+
 def region_children(parent_code: str | None) -> QuerySet[Region]:
     if not parent_code:
         return Region.objects.filter(level=Region.Level.PROVINCE)

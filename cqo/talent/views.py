@@ -82,7 +82,12 @@ def talent_search(request: AuthedHttpRequest) -> HttpResponse:
 
 def _search_xlsx(request: AuthedHttpRequest, qs: selectors.Found) -> HttpResponse:
     states = dict(TalentEntry.State.choices)
-    headers = [
+    rows = (_search_row(p, states) for p in qs.iterator())
+    return xlsx_response(request, "talent-pool", _search_headers(), rows, "talent_pool")
+
+
+def _search_headers() -> list[str]:
+    return [
         _("姓名"),
         _("质量工作年限"),
         _("学历"),
@@ -94,23 +99,21 @@ def _search_xlsx(request: AuthedHttpRequest, qs: selectors.Found) -> HttpRespons
         _("人才库状态"),
     ]
 
-    def row(p: Any) -> tuple[Any, ...]:
-        # the annotations of selectors.search
-        ann = {k: getattr(p, k) for k in selectors.ANNOTATIONS}
-        return (
-            p.name,
-            p.quality_years,
-            p.get_education_display(),
-            ann["enterprise_name"] or "",
-            region_label(ann["enterprise_region"] or p.region_id),
-            ann["enterprise_industry"] or "",
-            _("有") if ann["certified_training"] else _("无"),
-            ann["certified_level"] or "",
-            str(states.get(ann["pool_state"], _("未推荐"))),
-        )
 
-    rows = (row(p) for p in qs.iterator())
-    return xlsx_response(request, "talent-pool", headers, rows, "talent_pool")
+def _search_row(p: Any, states: dict[str, Any]) -> tuple[Any, ...]:
+    # the annotations of selectors.search
+    ann = {k: getattr(p, k) for k in selectors.ANNOTATIONS}
+    return (
+        p.name,
+        p.quality_years,
+        p.get_education_display(),
+        ann["enterprise_name"] or "",
+        region_label(ann["enterprise_region"] or p.region_id),
+        ann["enterprise_industry"] or "",
+        _("有") if ann["certified_training"] else _("无"),
+        ann["certified_level"] or "",
+        str(states.get(ann["pool_state"], _("未推荐"))),
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.certification import forms, rules, selectors, services
 from cqo.certification.models import (
@@ -35,38 +35,62 @@ def _cells(app: Application) -> list[Any]:
 def _detail(
     request: AuthedHttpRequest, app: Application, status: int = 200, **forms_: Any
 ) -> HttpResponse:
-    user = request.user
-    seat = selectors.my_seat(user, app)
-    is_staff = selectors.is_staff_of(user, app.body)
-    is_applicant = user.role == Role.CQO and app.person.user_id == user.pk
-    editable = is_applicant and app.status in (A.DRAFT, A.RETURNED)
-    eligibility = (
-        app.eligibility if app.eligibility and not editable else selectors.eligibility(app)
-    )
-    _v, _p, spec = spec_for(app.body)
     panel = selectors.panel_of(app)
-    scores = (app.panel_scores or {}).get("cells", {})
-    subtotals = (app.panel_scores or {}).get("subtotals", {})
-    experts = app.body.experts.filter(active=True)
     ctx = {
         "app": app,
-        "spec": spec,
-        "cells": [(c, scores.get(c.code, "")) for c in rules.cells(spec)],
-        "primaries": [(p, subtotals.get(p.code, "")) for p in rules.primaries(spec)],
-        "eligibility": eligibility,
+        **_standing(request.user, app),
+        **_scoring(app),
         "panel": panel,
-        "seat": seat,
-        "is_staff": is_staff,
-        "is_applicant": is_applicant,
-        "is_leader": seat is not None and seat.leader,
-        "editable": editable,
         "all_sheets_in": bool(panel) and all(s.submitted_at for s in panel),
         "periods": app.work_periods.all(),
         "evidence": app.evidence.all(),
         "appeals": app.appeals.select_related("submitted_by"),
         "certificates": app.certificates.all(),
-        "return_form": forms_.get("return_form") or forms.ReturnForm(prefix="ret"),
-        "panel_form": forms_.get("panel_form")
+        **_detail_forms(app, panel, forms_),
+        "errors": forms_.get("errors", []),
+        "trail": selectors.trail(selectors.APPLICATION, app.public_id)[:100],
+    }
+    return render(request, "certification/application_detail.html", ctx, status=status)
+
+
+def _standing(user: User, app: Application) -> dict[str, Any]:
+    """The viewer's part in the application (the body's staff, the applicant, a panel seat)
+    and the eligibility shown: worked out afresh while the applicant may still edit."""
+    seat = selectors.my_seat(user, app)
+    is_applicant = user.role == Role.CQO and app.person.user_id == user.pk
+    editable = is_applicant and app.status in (A.DRAFT, A.RETURNED)
+    return {
+        "eligibility": (
+            app.eligibility if app.eligibility and not editable else selectors.eligibility(app)
+        ),
+        "seat": seat,
+        "is_staff": selectors.is_staff_of(user, app.body),
+        "is_applicant": is_applicant,
+        "is_leader": seat is not None and seat.leader,
+        "editable": editable,
+    }
+
+
+def _scoring(app: Application) -> dict[str, Any]:
+    """The body's Annex A specification, each cell and primary indicator with the panel's
+    score."""
+    _v, _p, spec = spec_for(app.body)
+    scores = (app.panel_scores or {}).get("cells", {})
+    subtotals = (app.panel_scores or {}).get("subtotals", {})
+    return {
+        "spec": spec,
+        "cells": [(c, scores.get(c.code, "")) for c in rules.cells(spec)],
+        "primaries": [(p, subtotals.get(p.code, "")) for p in rules.primaries(spec)],
+    }
+
+
+def _detail_forms(app: Application, panel: Any, bound: dict[str, Any]) -> dict[str, Any]:
+    """The page's action forms: those of ``bound`` (posted back with their errors), the others
+    blank or filled from the application."""
+    experts = app.body.experts.filter(active=True)
+    return {
+        "return_form": bound.get("return_form") or forms.ReturnForm(prefix="ret"),
+        "panel_form": bound.get("panel_form")
         or forms.PanelForm(
             prefix="panel",
             experts=experts,
@@ -75,17 +99,14 @@ def _detail(
                 "leader": next((str(m.expert.public_id) for m in panel if m.leader), ""),
             },
         ),
-        "assessment_form": forms_.get("assessment_form") or forms.AssessmentForm(prefix="as"),
-        "report_form": forms_.get("report_form")
+        "assessment_form": bound.get("assessment_form") or forms.AssessmentForm(prefix="as"),
+        "report_form": bound.get("report_form")
         or forms.ReportForm(prefix="rep", initial={"report": app.report}),
-        "period_form": forms_.get("period_form") or forms.PeriodForm(prefix="per"),
-        "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(prefix="ev"),
-        "appeal_form": forms_.get("appeal_form") or forms.AppealForm(prefix="ap"),
-        "decide_form": forms_.get("decide_form") or forms.AppealDecideForm(prefix="dec"),
-        "errors": forms_.get("errors", []),
-        "trail": selectors.trail(selectors.APPLICATION, app.public_id)[:100],
+        "period_form": bound.get("period_form") or forms.PeriodForm(prefix="per"),
+        "evidence_form": bound.get("evidence_form") or forms.EvidenceForm(prefix="ev"),
+        "appeal_form": bound.get("appeal_form") or forms.AppealForm(prefix="ap"),
+        "decide_form": bound.get("decide_form") or forms.AppealDecideForm(prefix="dec"),
     }
-    return render(request, "certification/application_detail.html", ctx, status=status)
 
 
 def _app(request: AuthedHttpRequest, public_id: uuid.UUID) -> Application:

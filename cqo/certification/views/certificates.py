@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -64,8 +65,6 @@ def _cert_page(
     request: AuthedHttpRequest, cert: LevelCertificate, status: int = 200, **forms_: Any
 ) -> HttpResponse:
     user = request.user
-    is_staff = selectors.is_staff_of(user, cert.body)
-    is_holder = user.role == Role.CQO and cert.holder.user_id == user.pk
     today = clock.today()
     ctx = {
         "cert": cert,
@@ -74,27 +73,35 @@ def _cert_page(
         "intact": selectors.content_intact(cert),
         "verify_url": printing.verify_url(cert.number),
         "successor_number": selectors.successor_number(cert),
-        "is_staff": is_staff,
-        "is_holder": is_holder,
+        "is_staff": selectors.is_staff_of(user, cert.body),
+        "is_holder": user.role == Role.CQO and cert.holder.user_id == user.pk,
         "actions": cert.actions.select_related("decided_by").prefetch_related("appeals"),
         "warnings": cert.warnings.all(),
         "reviews": cert.reviews.all(),
         "review_requests": cert.review_requests.select_related("closed_by"),
-        "finding_form": forms_.get("finding_form") or forms.ReviewFindingForm(prefix="fin"),
         "continuing": selectors.continuing_years(cert),
         "appeals": selectors.appeals_against_actions(cert),
-        "supervise_form": forms_.get("supervise_form") or forms.SuperviseForm(prefix="sup"),
-        "warning_form": forms_.get("warning_form") or forms.WarningForm(prefix="warn"),
-        "review_form": forms_.get("review_form")
-        or forms.YearlyReviewForm(prefix="rev", initial={"year": today.year}),
-        "reissue_form": forms_.get("reissue_form") or forms.ReissueForm(prefix="re"),
-        "recommend_form": forms_.get("recommend_form") or forms.RecommendForm(prefix="tal"),
-        "appeal_form": forms_.get("appeal_form") or forms.AppealForm(prefix="ap"),
-        "decide_form": forms_.get("decide_form") or forms.AppealDecideForm(prefix="dec"),
+        **_cert_forms(forms_, today),
         "trail": selectors.trail(selectors.CERTIFICATE, cert.public_id)[:100],
         "tab": "certificates",
     }
     return render(request, "certification/certificate_detail.html", ctx, status=status)
+
+
+def _cert_forms(bound: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """The certificate page's action forms: those of ``bound`` (posted back with their errors),
+    the others blank (the yearly review's year: this one)."""
+    return {
+        "finding_form": bound.get("finding_form") or forms.ReviewFindingForm(prefix="fin"),
+        "supervise_form": bound.get("supervise_form") or forms.SuperviseForm(prefix="sup"),
+        "warning_form": bound.get("warning_form") or forms.WarningForm(prefix="warn"),
+        "review_form": bound.get("review_form")
+        or forms.YearlyReviewForm(prefix="rev", initial={"year": today.year}),
+        "reissue_form": bound.get("reissue_form") or forms.ReissueForm(prefix="re"),
+        "recommend_form": bound.get("recommend_form") or forms.RecommendForm(prefix="tal"),
+        "appeal_form": bound.get("appeal_form") or forms.AppealForm(prefix="ap"),
+        "decide_form": bound.get("decide_form") or forms.AppealDecideForm(prefix="dec"),
+    }
 
 
 def _cert_form(

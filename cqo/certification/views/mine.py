@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cqo.accounts.models import Role
+from cqo.accounts.models import Role, User
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.certification import forms, rules, selectors, services
 from cqo.lib import clock
@@ -29,18 +29,7 @@ def mine(request: AuthedHttpRequest, recommend_form: Any = None, status: int = 2
     user = request.user
     if user.role not in (Role.CQO, Role.ENTERPRISE):
         raise PermissionDenied
-    certs = list(selectors.certificate_list(user=user))
-    today = clock.today()
-    rows = [
-        {
-            "cert": c,
-            "shown": rules.shown_status(c.status, c.valid_until, today),
-            "continuing": selectors.continuing_years(c)
-            if c.status == "valid" and user.role == Role.CQO
-            else [],
-        }
-        for c in certs
-    ]
+    rows = _certificate_rows(user)
     return render(
         request,
         "certification/mine.html",
@@ -56,6 +45,23 @@ def mine(request: AuthedHttpRequest, recommend_form: Any = None, status: int = 2
         },
         status=status,
     )
+
+
+def _certificate_rows(user: User) -> list[dict[str, Any]]:
+    """The viewer's certificates with the status shown today and, for a CQO's valid ones, the
+    continuing education of each year."""
+    certs = list(selectors.certificate_list(user=user))
+    today = clock.today()
+    return [
+        {
+            "cert": c,
+            "shown": rules.shown_status(c.status, c.valid_until, today),
+            "continuing": selectors.continuing_years(c)
+            if c.status == "valid" and user.role == Role.CQO
+            else [],
+        }
+        for c in certs
+    ]
 
 
 @login_required

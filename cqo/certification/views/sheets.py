@@ -21,6 +21,7 @@ from cqo.certification.models import (
 )
 from cqo.certification.services._common import spec_for
 from cqo.certification.views.applications import _app, _cells
+from cqo.policy import schema
 
 # The scoring sheet -----------------------------------------------------------------------------
 
@@ -31,6 +32,23 @@ def _sheet_context(
     _v, _p, spec = spec_for(app.body)
     parsed, _errs = rules.parse_scores(spec, values, partial=True)
     grading = rules.grade(spec, parsed)
+    return {
+        "app": app,
+        "seat": seat,
+        "spec": spec,
+        "rows": _sheet_rows(spec, values, errors),
+        "grading": grading,
+        "subtotals": [(p, grading.subtotals[p.code]) for p in rules.primaries(spec)],
+        "errors": errors,
+        "locked": seat.submitted_at is not None,
+    }
+
+
+def _sheet_rows(
+    spec: schema.Certification, values: dict[str, Any], errors: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """One row per scored cell, under its primary indicator (a primary with no cells is scored
+    itself), with the value typed, its errors and its guidance."""
     children = {
         p.code: [c for c in spec.indicators if c.parent == p.code] for p in rules.primaries(spec)
     }
@@ -48,16 +66,7 @@ def _sheet_context(
                     "span": len(children[top.code]) or 1,
                 }
             )
-    return {
-        "app": app,
-        "seat": seat,
-        "spec": spec,
-        "rows": rows,
-        "grading": grading,
-        "subtotals": [(p, grading.subtotals[p.code]) for p in rules.primaries(spec)],
-        "errors": errors,
-        "locked": seat.submitted_at is not None,
-    }
+    return rows
 
 
 @login_required

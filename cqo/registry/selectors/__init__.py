@@ -31,6 +31,7 @@ from cqo.registry.selectors.filings import (
 from cqo.registry.selectors.route import (
     Route,
     can_review_filing,
+    filing_actions,
     filing_route,
     governing,
 )
@@ -243,6 +244,7 @@ __all__ = [
     "eligibility",
     "eligibility_facts",
     "eligibility_view",
+    "filing_actions",
     "filing_checks",
     "filing_facts",
     "filing_form_data",

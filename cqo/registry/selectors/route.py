@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from cqo.accounts import access
+from cqo.accounts.models import User
 from cqo.lib import clock
 from cqo.policy import rules as policy_rules
 from cqo.policy import schema
@@ -73,3 +74,19 @@ def can_review_filing(user: Any, appt: Appointment) -> bool:
     """Whoever the governing pack names for the filing's next review step (the page's buttons
     and the approve and return services ask the same question)."""
     return filing_route(appt).may_act(user)
+
+
+def filing_actions(user: User, appt: Appointment) -> dict[str, bool]:
+    """What ``user`` may do on the filing's page, asked as the services ask before each
+    write: manage it (its enterprise's clerk), review it (the route's next step), see the
+    person's numbers unmasked, confirm it (the person named), end it (the clerk or the admin)."""
+    return {
+        "can_manage": access.can_manage_filing(user, appt),
+        "can_review": can_review_filing(user, appt),
+        "can_reveal": access.can_reveal_personal(user, appt.person, visible=True),
+        # SPEC §12.23: the person named confirms the appointment
+        "can_confirm": appt.person.user_id == user.pk
+        and appt.person_confirmed_at is None
+        and appt.status != Appointment.Status.ENDED,
+        "can_end": access.can_manage_filing(user, appt) or user.is_platform_admin,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,7 +56,12 @@ def appointment_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _appointments_xlsx(request: AuthedHttpRequest, qs: QuerySet[Appointment]) -> HttpResponse:
-    headers = [
+    rows = (_appointment_row(a) for a in qs.iterator(chunk_size=2000))
+    return xlsx_response(request, "filings", _appointment_headers(), rows, "appointment")
+
+
+def _appointment_headers() -> list[str]:
+    return [
         _("备案编号"),
         _("状态"),
         _("单位名称"),
@@ -68,24 +75,23 @@ def _appointments_xlsx(request: AuthedHttpRequest, qs: QuerySet[Appointment]) ->
         _("提交时间"),
         _("备案时间"),
     ]
-    rows = (
-        (
-            a.filing_number,
-            a.get_status_display(),
-            a.enterprise.name,
-            a.enterprise.uscc,
-            region_label(a.enterprise.region_id),
-            a.person.name,
-            a.person.id_number_masked,
-            a.post,
-            a.start_date.isoformat(),
-            a.term_end and a.term_end.isoformat(),
-            a.submitted_at and timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
-            a.filed_at and timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
-        )
-        for a in qs.iterator(chunk_size=2000)
+
+
+def _appointment_row(a: Appointment) -> tuple[Any, ...]:
+    return (
+        a.filing_number,
+        a.get_status_display(),
+        a.enterprise.name,
+        a.enterprise.uscc,
+        region_label(a.enterprise.region_id),
+        a.person.name,
+        a.person.id_number_masked,
+        a.post,
+        a.start_date.isoformat(),
+        a.term_end and a.term_end.isoformat(),
+        a.submitted_at and timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        a.filed_at and timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
     )
-    return xlsx_response(request, "filings", headers, rows, "appointment")
 
 
 @login_required
@@ -133,36 +139,36 @@ def _new_appointment_form(request: AuthedHttpRequest) -> forms.NewAppointmentFor
 @login_required
 def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
-    user = request.user
-    eligibility = selectors.eligibility_view(appt)
-    statuses = [r["status"] for r in eligibility["results"]]
     return render(
         request,
         "registry/appointment_detail.html",
         {
-            "a": appt,
-            "checks": selectors.filing_checks(appt),
-            "eligibility": eligibility,
-            "verdict_counts": {s: statuses.count(s) for s in ("met", "unmet", "relaxed")},
-            "route": selectors.filing_route(appt)
-            if appt.status == Appointment.Status.SUBMITTED
-            else None,
-            "region_label": region_label(appt.enterprise.region_id),
-            "departments": [enums.LedDepartment(d).label for d in appt.departments_led],
-            "trail": audit_trail(target_type="appointment", target_id=str(appt.public_id))[:100],
-            "can_manage": access.can_manage_filing(user, appt),
-            "can_review": selectors.can_review_filing(user, appt),
-            "can_reveal": access.can_reveal_personal(user, appt.person, visible=True),
-            # SPEC §12.23: the person named confirms the appointment
-            "can_confirm": appt.person.user_id == user.pk
-            and appt.person_confirmed_at is None
-            and appt.status != Appointment.Status.ENDED,
-            "can_end": access.can_manage_filing(user, appt) or user.is_platform_admin,
+            **_filing_summary(appt),
+            **selectors.filing_actions(request.user, appt),
             "return_form": forms.ReturnForm(),
             "end_form": forms.EndForm(initial={"ended_on": timezone.localdate()}),
             "renew_form": forms.RenewForm(),
         },
     )
+
+
+def _filing_summary(appt: Appointment) -> dict[str, Any]:
+    """The filing as its page shows it: its checks, the eligibility verdict with the count of
+    each outcome, the review route while it is submitted, and its audit trail."""
+    eligibility = selectors.eligibility_view(appt)
+    statuses = [r["status"] for r in eligibility["results"]]
+    return {
+        "a": appt,
+        "checks": selectors.filing_checks(appt),
+        "eligibility": eligibility,
+        "verdict_counts": {s: statuses.count(s) for s in ("met", "unmet", "relaxed")},
+        "route": selectors.filing_route(appt)
+        if appt.status == Appointment.Status.SUBMITTED
+        else None,
+        "region_label": region_label(appt.enterprise.region_id),
+        "departments": [enums.LedDepartment(d).label for d in appt.departments_led],
+        "trail": audit_trail(target_type="appointment", target_id=str(appt.public_id))[:100],
+    }
 
 
 @login_required
@@ -194,53 +200,70 @@ def appointment_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse
 
 def _transition(request: AuthedHttpRequest, public_id: str, action: str) -> HttpResponse:
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    try:
+        appt = _apply_transition(request, appt, action)
+        messages.success(request, _transition_done(action, appt))
+    except ValidationError as exc:
+        _transition_errors(request, exc)
+    return redirect("registry:appointment_detail", public_id=appt.public_id)
+
+
+def _apply_transition(request: AuthedHttpRequest, appt: Appointment, action: str) -> Appointment:
+    """Call the service of ``action`` with the posted fields; the appointment approval
+    returns (it may have gone on to the next review step), else the one given."""
     p, user = request.POST, request.user
-    done = {
+    if action == "submit":
+        services.filing_submit(actor=user, appointment=appt)
+    elif action == "approve":
+        appt = services.filing_approve(actor=user, appointment=appt, note=p.get("note", ""))
+    elif action == "return":
+        services.filing_return(actor=user, appointment=appt, reason=p.get("reason", ""))
+    elif action == "end":
+        services.appointment_end(
+            actor=user,
+            appointment=appt,
+            ended_on=p.get("ended_on", ""),
+            reason=p.get("reason", ""),
+            note=p.get("note", ""),
+        )
+    elif action == "confirm":
+        services.appointment_confirm(actor=user, appointment=appt)
+    elif action == "renew":
+        services.appointment_renew(
+            actor=user, appointment=appt, term_end=p.get("term_end", ""), note=p.get("note", "")
+        )
+    return appt
+
+
+def _transition_done(action: str, appt: Appointment) -> str:
+    """The message of a transition done; an approval still submitted was the county's first
+    review, passed on to the city."""
+    if action == "approve" and appt.status == Appointment.Status.SUBMITTED:
+        return _("县级初审已完成，转设区市市场监管部门备案")
+    return {
         "submit": _("已提交备案"),
         "approve": _("已备案"),
         "return": _("已退回修改"),
         "end": _("聘任已终止"),
         "renew": _("已续聘"),
         "confirm": _("已确认聘任；企业现在可以看到您的联系方式"),
+    }[action]
+
+
+def _transition_errors(request: AuthedHttpRequest, exc: ValidationError) -> None:
+    """Each refusal as an error message, prefixed with the label of the field it names."""
+    labels = {
+        "status": _("状态"),
+        "reason": _("原因"),
+        "ended_on": _("终止日期"),
+        "term_end": _("续聘至"),
+        "justification": _("书面说明"),
+        "person_confirmed_at": _("本人确认"),
     }
-    try:
-        if action == "submit":
-            services.filing_submit(actor=user, appointment=appt)
-        elif action == "approve":
-            appt = services.filing_approve(actor=user, appointment=appt, note=p.get("note", ""))
-            if appt.status == Appointment.Status.SUBMITTED:
-                done["approve"] = _("县级初审已完成，转设区市市场监管部门备案")
-        elif action == "return":
-            services.filing_return(actor=user, appointment=appt, reason=p.get("reason", ""))
-        elif action == "end":
-            services.appointment_end(
-                actor=user,
-                appointment=appt,
-                ended_on=p.get("ended_on", ""),
-                reason=p.get("reason", ""),
-                note=p.get("note", ""),
-            )
-        elif action == "confirm":
-            services.appointment_confirm(actor=user, appointment=appt)
-        elif action == "renew":
-            services.appointment_renew(
-                actor=user, appointment=appt, term_end=p.get("term_end", ""), note=p.get("note", "")
-            )
-        messages.success(request, done[action])
-    except ValidationError as exc:
-        labels = {
-            "status": _("状态"),
-            "reason": _("原因"),
-            "ended_on": _("终止日期"),
-            "term_end": _("续聘至"),
-            "justification": _("书面说明"),
-            "person_confirmed_at": _("本人确认"),
-        }
-        for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-            for m in msgs:
-                label = labels.get(field, field)
-                messages.error(request, m if field == "__all__" else f"{label}：{m}")
-    return redirect("registry:appointment_detail", public_id=appt.public_id)
+    for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        for m in msgs:
+            label = labels.get(field, field)
+            messages.error(request, m if field == "__all__" else f"{label}：{m}")
 
 
 @login_required

@@ -16,6 +16,7 @@ from cqo.accounts.types import AuthedHttpRequest
 from cqo.lib.forms import apply_errors
 from cqo.reference.selectors import region_label
 from cqo.training import forms, selectors, services
+from cqo.training.models import TrainingPlan
 from cqo.training.views._common import _page, _q
 
 # Plans ----------------------------------------------------------------------------------------
@@ -57,6 +58,10 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("年度培训计划已保存"))
             return redirect("training:plan_detail", public_id=plan.public_id)
+    return _plan_create_page(request, form)
+
+
+def _plan_create_page(request: AuthedHttpRequest, form: forms.PlanForm) -> HttpResponse:
     return render(
         request,
         "training/form.html",
@@ -76,15 +81,7 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
 def plan_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, public_id=public_id)
     can_edit = selectors.can_edit_plan(request.user, plan)
-    form = forms.PlanForm(
-        request.POST or None,
-        editing=True,
-        initial={
-            "budget": plan.budget,
-            "planned_sessions": plan.planned_sessions,
-            "notes": plan.notes,
-        },
-    )
+    form = _plan_edit_form(request, plan)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -103,6 +100,25 @@ def plan_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespons
             else:
                 messages.success(request, _("年度培训计划已更新"))
                 return redirect("training:plan_detail", public_id=plan.public_id)
+    return _plan_page(request, plan, form, can_edit=can_edit)
+
+
+def _plan_edit_form(request: AuthedHttpRequest, plan: TrainingPlan) -> forms.PlanForm:
+    """The plan's editable fields (the year stays), filled from the request or the plan."""
+    return forms.PlanForm(
+        request.POST or None,
+        editing=True,
+        initial={
+            "budget": plan.budget,
+            "planned_sessions": plan.planned_sessions,
+            "notes": plan.notes,
+        },
+    )
+
+
+def _plan_page(
+    request: AuthedHttpRequest, plan: TrainingPlan, form: forms.PlanForm, *, can_edit: bool
+) -> HttpResponse:
     return render(
         request,
         "training/plan_detail.html",

@@ -227,15 +227,16 @@ def _serving_appointments(*, user: Any, year: int, region: str, q: str) -> Query
 
 
 def _start_dates(appts: QuerySet[Appointment]) -> dict[int, dt.date]:
-    """A start date of a filed (or ended) appointment, in any year, for each person of
-    ``appts``: read in date order, the dict keeps each person's last."""
+    """The first-ever start date of a filed (or ended) appointment, in any year, for each
+    person of ``appts`` (as ``serving_in`` reads it: read latest first, the dict keeps each
+    person's earliest)."""
     return {
         pid: d
         for pid, d in Appointment.objects.filter(
             status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
             person_id__in=appts.values("person_id"),
         )
-        .order_by("person_id", "start_date")
+        .order_by("person_id", "-start_date")
         .values_list("person_id", "start_date")
         .distinct()
     }

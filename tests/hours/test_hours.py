@@ -339,3 +339,18 @@ def test_the_pages(personas: Personas, client: Client):
     client.logout()
     assert client.login(username="clerk_b", password=PASSWORD)
     assert client.get(f"/hours/{record.public_id}/").status_code == 404
+
+
+def test_the_list_and_the_person_page_agree_on_a_cqo_reappointed_after_1_october(
+    personas: Personas,
+):
+    # SPEC §12.7: only a CQO *first* appointed after 1 October is exempt that year; a second
+    # appointment late in the year does not make a long-serving CQO exempt on either view.
+    p = personas
+    file_appointment(p, start_date=dt.date(2024, 5, 1))
+    file_appointment(p, clerk=p.clerk_b, start_date=dt.date(2026, 10, 15))
+    alone = selectors.compliance_for(p.person, 2026)
+    listed = {r.person: r.compliance for r in selectors.compliance_rows(user=None, year=2026)}
+    assert alone.exempt is False
+    assert listed[p.person].exempt is False
+    assert listed[p.person].met is False

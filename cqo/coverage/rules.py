@@ -46,6 +46,7 @@ class TargetPoint:
 
     @property
     def due(self) -> dt.date:
+        # a target "到 N 年" is due at the end of year N (SPEC §12.10: the path to the target year)
         return dt.date(self.year, 12, 31)
 
 
@@ -122,16 +123,20 @@ def demand(
     return path_value(points, dt.date(year, 12, 31), start, start_share)
 
 
+# a hair of float slack in comparing shares (platform default: a computation, not a policy value)
+SLACK = 1e-9
+
+
 def stricter(share: float, than: float | None) -> bool:
     """A higher coverage share is stricter (with a hair of float slack: equal is not)."""
-    return than is None or share > than + 1e-9
+    return than is None or share > than + SLACK
 
 
 def status(actual: float | None, path: float | None) -> str | None:
     """on_track when the actual share reaches the path value (with a hair of float slack)."""
     if path is None or actual is None:
         return None
-    return ON_TRACK if actual + 1e-9 >= path else BEHIND
+    return ON_TRACK if actual + SLACK >= path else BEHIND
 
 
 def start_share(cqos: int, denominator: int) -> float:

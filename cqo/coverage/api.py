@@ -65,6 +65,44 @@ class NewCqosOut(Schema):
     target: int | None
 
 
+class TierRunOut(Schema):
+    region: str = Field(description="GB/T 2260 code of the organising region")
+    label: str
+    tier: str = Field(description="basic, enhancement or advanced")
+    level: str = Field(description="organising level: province, city or county")
+    held: int = Field(description="sessions held in the as-of year up to the as-of date")
+    status: str = Field(description="running, merged (into the city's) or not_running")
+
+
+class TierSummaryOut(Schema):
+    tier: str
+    level: str
+    running: int
+    total: int
+
+
+class StandingGoalOut(Schema):
+    kind: str = Field(description="rollout (no year, 全面推行) or training_tiers")
+    label: str
+    clause: str
+    year: int | None
+    numerator: int
+    denominator: int
+    share: float | None
+    running: bool | None = Field(description="training_tiers: every tier ran in the year")
+    summary: list[TierSummaryOut]
+    tiers: list[TierRunOut]
+
+
+class CoverageStartOut(Schema):
+    cqos: int
+    approximate: bool
+    metric: str
+    denominator: int
+    share: float
+    clause: str
+
+
 class CoverageOut(Schema):
     region: str | None
     as_of: dt.date
@@ -73,6 +111,18 @@ class CoverageOut(Schema):
     current_list_as_of: dt.date | None
     rows: list[RowOut]
     new_cqos: list[NewCqosOut]
+    standing: list[StandingGoalOut] = []
+    start: CoverageStartOut | None = Field(
+        None, description="the pack's starting figure the target path begins from"
+    )
+
+
+def _standing(c: selectors.Coverage) -> list[StandingGoalOut]:
+    return [StandingGoalOut.model_validate(s, from_attributes=True) for s in c.standing]
+
+
+def _start(c: selectors.Coverage) -> CoverageStartOut | None:
+    return CoverageStartOut.model_validate(c.start, from_attributes=True) if c.start else None
 
 
 @router.get(
@@ -105,6 +155,8 @@ def coverage(request: HttpRequest, query: Query[CoverageQuery]) -> HttpResponse:
             current_list_as_of=c.current_list_as_of,
             rows=[RowOut.model_validate(r, from_attributes=True) for r in c.rows],
             new_cqos=[NewCqosOut.model_validate(n, from_attributes=True) for n in c.new_cqos],
+            standing=_standing(c),
+            start=_start(c),
         ).model_dump_json()
         _SENT.set(key, body)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -157,6 +209,8 @@ class ReportOut(Schema):
     planned: int
     delivered: int
     compliance: list[TrainingComplianceOut]
+    standing: list[StandingGoalOut] = []
+    start: CoverageStartOut | None = None
 
 
 def _as_of(value: dt.date | None) -> dt.date:
@@ -189,6 +243,8 @@ def coverage_report(request: HttpRequest, query: Query[ReportQuery]) -> ReportOu
         coverage=[RowOut.model_validate(x, from_attributes=True) for x in r.coverage.rows],
         new_cqos=[NewCqosOut.model_validate(n, from_attributes=True) for n in r.coverage.new_cqos],
         new_cqos_per_year=r.coverage.new_cqos_per_year,
+        standing=_standing(r.coverage),
+        start=_start(r.coverage),
         timeliness=TimelinessOut(
             due_days=t.due_days,
             filed=t.filed,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import User
 from cqo.coverage import aggregate, selectors
+from cqo.coverage.templatetags.coverage_tags import tier_status
 from cqo.hours.selectors import compliance_rows
 from cqo.lib.pdf import html_to_pdf
 from cqo.reference.models import Region
@@ -237,7 +238,7 @@ def to_xlsx(r: Report) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#E7EEF7", "border": 1})
-    for name, headers, rows in [*_coverage_sheets(r), *_delivery_sheets(r)]:
+    for name, headers, rows in [*_coverage_sheets(r), *_standing_sheets(r), *_delivery_sheets(r)]:
         ws = book.add_worksheet(name[:31])
         ws.write_string(0, 0, f"{r.label} · {_('截止日期')} {r.as_of.isoformat()}")
         for c, h in enumerate(headers):
@@ -288,6 +289,33 @@ def _coverage_sheets(r: Report) -> list[Sheet]:
             [[n.year, n.new_cqos, n.replacements, n.target or ""] for n in r.coverage.new_cqos],
         ),
     ]
+
+
+def _standing_sheets(r: Report) -> list[Sheet]:
+    """The pack's starting figure and its goals that are not shares by a year (shaanxi-2021
+    §三 全面推行, jiangsu-2020 §一.2 three training tiers running)."""
+    c = r.coverage
+    rows: list[list[Any]] = []
+    if c.start is not None:
+        rows.append(
+            [_("进度要求起点"), r.label, selectors.metric_labels()[c.start.metric], c.start.cqos,
+             c.start.denominator, _pct(c.start.share), c.start.citation]
+        )  # fmt: skip
+    for s in c.standing:
+        if s.kind == "rollout":
+            rows.append(
+                [s.label, r.label, _("全面推行（未设年度）"), s.numerator, s.denominator,
+                 _pct(s.share), s.citation]
+            )  # fmt: skip
+        for t in s.tiers:
+            rows.append(
+                [s.label, t.label, t.tier_name, t.held, "", tier_status(t.status), s.citation]
+            )
+    if not rows:
+        return []
+    headers = [_("目标"), _("地区"), _("口径或培训层级"), _("已建立制度企业数或已举办期数"),
+               _("企业总数"), _("结果"), _("依据")]  # fmt: skip
+    return [(_("其他工作目标"), headers, rows)]
 
 
 def _delivery_sheets(r: Report) -> list[Sheet]:

@@ -93,7 +93,7 @@ def _stricter_than_above(
     points = rules.targets_for(goals.targets, metric)
     if goals.effective_from is None:
         return
-    need = rules.demand(points, year, goals.effective_from)
+    need = rules.demand(points, year, goals.effective_from, goals.start_share(metric))
     if rules.stricter(float(share), need):
         return
     # who set what binds it: a target entered above it, else the province-wide pack

@@ -41,6 +41,7 @@ from cqo.coverage.selectors.scope import (
     target_list,
     with_deletable,
 )
+from cqo.coverage.selectors.standing import standing_goals
 from cqo.coverage.selectors.types import (
     Coverage,
     EnteredTarget,
@@ -50,6 +51,10 @@ from cqo.coverage.selectors.types import (
     KeyPlan,
     NewCqoYear,
     Row,
+    Standing,
+    StartFigure,
+    TierRow,
+    TierSummary,
 )
 
 __all__ = [
@@ -64,6 +69,10 @@ __all__ = [
     "KeyPlan",
     "NewCqoYear",
     "Row",
+    "Standing",
+    "StartFigure",
+    "TierRow",
+    "TierSummary",
     "active_on",
     "cache_key",
     "can_delete",
@@ -85,6 +94,7 @@ __all__ = [
     "region_q",
     "resolve_region",
     "setter_of",
+    "standing_goals",
     "target_get",
     "target_list",
     "with_deletable",

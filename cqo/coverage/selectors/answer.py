@@ -21,6 +21,7 @@ from cqo.coverage.selectors.fast import Reader, reader
 from cqo.coverage.selectors.goals import entered_targets, merge_entered, region_goals
 from cqo.coverage.selectors.population import COUNTING, key_plan, metric_q, region_q
 from cqo.coverage.selectors.scope import enterprises, resolve_region
+from cqo.coverage.selectors.standing import standing_goals
 from cqo.coverage.selectors.types import Coverage, Goal, Goals, KeyPlan, NewCqoYear, Row
 from cqo.imports.models import EnterpriseList
 from cqo.lib import clock
@@ -161,6 +162,8 @@ def _build(
         new_cqos_clause=goals.new_clause,
         key_industries=plan.base,
         entered=goals.entered,
+        standing=standing_goals(user, region, as_of, goals),
+        start=goals.start,
     )
 
 
@@ -189,7 +192,7 @@ def _row(
     goal = rules.current_target(points, as_of)
     if goal is not None and goals.effective_from is not None:
         r.target, r.target_year, r.target_clause = goal.share, goal.year, goal.clause
-        r.path = rules.path_value(points, as_of, goals.effective_from)
+        r.path = rules.path_value(points, as_of, goals.effective_from, goals.start_share(m))
         r.status = rules.status(r.share, r.path)
     return r
 
@@ -231,7 +234,9 @@ def _grouped_rows(
         targets = goals.targets
         if key and key in child_goals and child_level is not None:
             # SPEC §12.10: targets entered for the child over those it inherits
-            targets = merge_entered(targets, child_goals[key], goals.effective_from)
+            targets = merge_entered(
+                targets, child_goals[key], goals.effective_from, {metric: goals.start_share(metric)}
+            )
         label = names.get(key or "", key or "—")
         r = _row(key or "", label, metric, got[key], targets, goals=goals, as_of=as_of)
         if child_level is not None and key:

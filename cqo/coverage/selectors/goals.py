@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cqo.coverage import rules
 from cqo.coverage.models import RegionTarget
-from cqo.coverage.selectors.types import EnteredTarget, Goal, Goals
+from cqo.coverage.selectors.population import key_plan, metric_q, region_q
+from cqo.coverage.selectors.types import EnteredTarget, Goal, Goals, StartFigure
+from cqo.policy import schema
 from cqo.policy.selectors import (
+    Governing,
     governing_for_region,
     region_chain,
 )
 from cqo.reference.models import Region
+from cqo.registry.models import Enterprise
 
 # every level: the ranks below which entered targets count
 ALL_LEVELS = 3
@@ -45,7 +50,10 @@ def entered_targets(codes: list[str], above: int = ALL_LEVELS) -> dict[str, list
 
 
 def merge_entered(
-    inherited: list[Goal], entered: list[EnteredTarget], start: dt.date | None
+    inherited: list[Goal],
+    entered: list[EnteredTarget],
+    start: dt.date | None,
+    start_shares: dict[str, float] | None = None,
 ) -> list[Goal]:
     """The targets of a region from those it inherits and those entered for it (SPEC §12.10):
     the province's replace the inherited ones of their metric (it assigns each region its
@@ -63,7 +71,13 @@ def merge_entered(
         and (
             start is None
             or rules.stricter(
-                t.share, rules.demand(rules.targets_for(kept, t.metric), t.year, start)
+                t.share,
+                rules.demand(
+                    rules.targets_for(kept, t.metric),
+                    t.year,
+                    start,
+                    (start_shares or {}).get(t.metric, 0.0),
+                ),
             )
         )
     ]
@@ -78,19 +92,56 @@ def region_goals(region: Region | None, as_of: dt.date, above: int = ALL_LEVELS)
     if region is None:
         return Goals([])
     governing = governing_for_region(region, as_of)
-    goals = Goals(list(governing.rules.targets), label=governing.label)
+    targets = governing.rules.targets
+    goals = Goals([t for t in targets if isinstance(t, schema.Target)], label=governing.label)
+    goals.standing = [t for t in targets if not isinstance(t, schema.Target)]
     source = governing.section_source("targets") or governing.version
     goals.effective_from = source.effective_from
     goals.source = source.source or source.name
     if governing.rules.new_cqos is not None:
         goals.new_per_year = governing.rules.new_cqos.per_year
         goals.new_clause = governing.rules.new_cqos.clause
+    if governing.rules.training is not None:
+        goals.tiers = list(governing.rules.training.tiers)
+        goals.county_may_merge = governing.rules.training.county_may_merge
+    goals.start = _start_figure(governing, as_of)
+    starts = {goals.start.metric: goals.start.share} if goals.start else {}
     if region.level != Region.Level.PROVINCE:
         # its city first (a county inherits what the province set for its city), then itself
         chain = [c for c in reversed(region_chain(region)) if c != region.province_code]
         entered = entered_targets(chain, above)
         for code in chain:
             if entered.get(code):
-                goals.targets = merge_entered(goals.targets, entered[code], goals.effective_from)
+                goals.targets = merge_entered(
+                    goals.targets, entered[code], goals.effective_from, starts
+                )
                 goals.entered = True
     return goals
+
+
+def _start_figure(governing: Governing, as_of: dt.date) -> StartFigure | None:
+    """The pack's starting figure as a share (jiangsu-2020 前言): its count of CQOs over the
+    enterprises of its metric in the regions of the pack that states it. Province-wide like the
+    targets it leads to, so it is counted over the whole pack region, not the viewer's scope: only
+    the resulting share and that count are shown, never an enterprise."""
+    baseline = governing.rules.baseline
+    version = governing.section_source("baseline")
+    if baseline is None or version is None:
+        return None
+    codes = list(version.content.get("pack", {}).get("regions") or [])
+    regions = list(Region.objects.filter(code__in=codes))
+    inside = Q(pk__in=[])
+    for region in regions:
+        inside |= region_q(region)
+    plan = key_plan(regions[0], as_of) if regions else None
+    den = Enterprise.objects.filter(inside).filter(metric_q(baseline.metric, plan)).count()
+    return StartFigure(
+        cqos=baseline.cqos,
+        approximate=baseline.approximate,
+        metric=baseline.metric,
+        denominator=den,
+        share=rules.start_share(baseline.cqos, den),
+        clause=baseline.clause,
+        note=baseline.note,
+        citation=rules.citation(baseline.clause, (version.source or version.name).split()[0]),
+    )

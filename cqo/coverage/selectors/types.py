@@ -52,6 +52,66 @@ class Coverage:
     new_cqos_clause: str = ""
     key_industries: KeyConfig | None = None
     entered: bool = False
+    # the pack's goals that are not shares by a year (roll-out, training tiers)
+    standing: list[Standing] = field(default_factory=list)
+    start: StartFigure | None = None  # the pack's starting figure the path begins from
+
+
+@dataclass(frozen=True)
+class StartFigure:
+    """The pack's starting figure (``[baseline]``, e.g. jiangsu-2020 前言 近万名) as the share of
+    the enterprises the pack governs in its metric: where the path to the first target starts."""
+
+    cqos: int
+    approximate: bool
+    metric: str
+    denominator: int  # the enterprises of the metric in the pack's regions
+    share: float
+    clause: str
+    note: str = ""
+    citation: str = ""  # the clause as users read it (rules.citation)
+
+
+@dataclass(frozen=True)
+class TierRow:
+    """One organising region's tier in the year (jiangsu-2020 §一.2, §五)."""
+
+    region: str
+    label: str
+    tier: str
+    tier_name: str
+    level: str
+    held: int  # sessions held in the year
+    status: str  # rules.RUNNING / MERGED / NOT_RUNNING
+
+
+@dataclass(frozen=True)
+class TierSummary:
+    tier: str
+    tier_name: str
+    level: str
+    running: int  # organising regions where it ran (merged included)
+    total: int
+
+
+@dataclass
+class Standing:
+    """A goal of the pack that is not a share by a year: ``rollout`` (全面推行 among named
+    producers, with their current coverage) or ``training_tiers`` (each tier ran in the year)."""
+
+    kind: str
+    label: str
+    clause: str
+    citation: str = ""  # the clause as users read it (rules.citation)
+    year: int | None = None  # None: a standing goal with no year (全面推行)
+    numerator: int = 0
+    denominator: int = 0
+    share: float | None = None
+    divisions: tuple[str, ...] = ()
+    licence: bool = False
+    running: bool | None = None  # training_tiers: the whole mechanism ran in the region
+    summary: list[TierSummary] = field(default_factory=list)
+    tiers: list[TierRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,6 +141,16 @@ class Goals:
     new_clause: str = ""
     entered: bool = False  # the targets were entered for the region (or a region above it)
     source: str = ""  # the official title of the pack the inherited targets come from
+    # the pack's targets of other kinds (schema.RolloutTarget, schema.TrainingTiersTarget)
+    standing: list[schema.RolloutTarget | schema.TrainingTiersTarget] = field(default_factory=list)
+    start: StartFigure | None = None
+    # the governing pack's training tiers and whether counties may merge (for training_tiers)
+    tiers: list[schema.Tier] = field(default_factory=list)
+    county_may_merge: bool = False
+
+    def start_share(self, metric: str) -> float:
+        """Where the path of ``metric`` starts: the pack's starting figure, else 0."""
+        return self.start.share if self.start is not None and self.start.metric == metric else 0.0
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,8 @@ from cqo.policy.schema.pack import (
     validate,
 )
 from cqo.policy.schema.sections import (
+    AnyTarget,
+    Baseline,
     Certification,
     CostCategory,
     CostCategoryDef,
@@ -70,12 +72,14 @@ from cqo.policy.schema.sections import (
     MinLevel,
     NewCqos,
     QualityEconomics,
+    RolloutTarget,
     SelfAssessmentForm,
     SelfIndicator,
     StudyHours,
     Target,
     Tier,
     Training,
+    TrainingTiersTarget,
 )
 
 __all__ = [
@@ -85,8 +89,10 @@ __all__ = [
     "VERSION_PATTERN",
     "AllOf",
     "AnyOf",
+    "AnyTarget",
     "AppointedBy",
     "Authority",
+    "Baseline",
     "CapabilityLevelMin",
     "Certification",
     "Clause",
@@ -127,6 +133,7 @@ __all__ = [
     "RankMin",
     "Relaxation",
     "ReportsToTop",
+    "RolloutTarget",
     "SelfAssessmentForm",
     "SelfIndicator",
     "Severity",
@@ -139,6 +146,7 @@ __all__ = [
     "TitleMin",
     "Training",
     "TrainingCertificate",
+    "TrainingTiersTarget",
     "When",
     "merge",
     "parse",

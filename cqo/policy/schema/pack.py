@@ -18,6 +18,8 @@ from cqo.lib import dates
 from cqo.policy.schema._base import PackError, Text, _Model
 from cqo.policy.schema.conditions import Condition, Relaxation
 from cqo.policy.schema.sections import (
+    AnyTarget,
+    Baseline,
     Certification,
     Department,
     Evaluation,
@@ -27,7 +29,6 @@ from cqo.policy.schema.sections import (
     NewCqos,
     QualityEconomics,
     SelfAssessmentForm,
-    Target,
     Training,
 )
 from cqo.reference import enums
@@ -70,7 +71,8 @@ class Pack(_Model):
     assessment: ItemList | None = None
     training: Training | None = None
     departments: list[Department] = []
-    targets: list[Target] = []
+    targets: list[AnyTarget] = []
+    baseline: Baseline | None = None
     new_cqos: NewCqos | None = None
     key_industries: KeyIndustries | None = None
     filing: Filing | None = None
@@ -107,6 +109,19 @@ class Pack(_Model):
         if value is not None and meta is not None and meta.kind == "jurisdiction":
             raise ValueError("only a certification pack has this section")
         return value
+
+    @model_validator(mode="after")
+    def _tiers_known(self) -> Pack:
+        # a training-tiers target names tiers of the pack's own [training] (when it has one;
+        # a pack without it inherits the tiers of a broader pack)
+        if self.training is None:
+            return self
+        known = {t.code for t in self.training.tiers}
+        for t in self.targets:
+            unknown = [c for c in getattr(t, "tiers", []) if c not in known]
+            if t.kind == "training_tiers" and unknown:
+                raise ValueError(f"targets: training tiers not in [training]: {', '.join(unknown)}")
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Pack:
@@ -167,6 +182,10 @@ _TAGS = {
     "judgement",
     "any_of",
     "all_of",
+    # [[targets]] kinds
+    "coverage",
+    "rollout",
+    "training_tiers",
 }
 
 

@@ -4,10 +4,12 @@ filing, evaluation, self-assessment, quality economics and certification."""
 from __future__ import annotations
 
 import itertools
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    Discriminator,
     Field,
+    Tag,
     model_validator,
 )
 
@@ -17,13 +19,16 @@ from cqo.policy.schema.conditions import Education, Level, QualKind, QualLevel, 
 # Texts, training, targets, filing ------------------------------------------------------------
 
 
+TierCode = Literal["basic", "enhancement", "advanced"]
+
+
 class ItemList(_Model):
     clause: Clause
     items: list[Text] = Field(min_length=1)
 
 
 class Tier(_Model):
-    code: Literal["basic", "enhancement", "advanced"]
+    code: TierCode
     name: Text
     level: Literal["province", "city", "county"]
     audience: Text
@@ -77,11 +82,81 @@ Metric = Literal[
 
 
 class Target(_Model):
+    """A coverage share to reach by the end of a year (the default kind)."""
+
+    kind: Literal["coverage"] = "coverage"
     year: int = Field(ge=2000, le=2100)
     metric: Metric
     share: float = Field(gt=0, le=1)
     at_least: bool = True
     clause: Clause
+
+
+Division = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+
+
+class RolloutTarget(_Model):
+    """A standing roll-out goal with no year and no share, e.g. shaanxi-2021 §三 "在食品、药品、
+    特种设备等生产企业中全面推行": shown as "全面推行" with the current coverage of the producers
+    it names (GB/T 4754 divisions, and special-equipment production licence holders)."""
+
+    kind: Literal["rollout"]
+    label: Text
+    divisions: list[Division] = []
+    special_equipment_licence: bool = False
+    clause: Clause
+
+    @model_validator(mode="after")
+    def _producers(self) -> RolloutTarget:
+        if not self.divisions and not self.special_equipment_licence:
+            raise ValueError("name divisions or the special-equipment licence")
+        if len(set(self.divisions)) != len(self.divisions):
+            raise ValueError("divisions: a division is listed twice")
+        return self
+
+
+class TrainingTiersTarget(_Model):
+    """By ``year``, each of ``tiers`` (the pack's training tiers, run at their organising
+    level) has run at least one course in the year, e.g. jiangsu-2020 §一.2 "到 2021 年，完善
+    县（市、区）基础培训、设区市提升培训和省级高级培训机制并有效运行"."""
+
+    kind: Literal["training_tiers"]
+    year: int = Field(ge=2000, le=2100)
+    label: Text
+    tiers: list[TierCode] = Field(min_length=1)
+    clause: Clause
+
+    @model_validator(mode="after")
+    def _distinct(self) -> TrainingTiersTarget:
+        if len(set(self.tiers)) != len(self.tiers):
+            raise ValueError("tiers: a tier is listed twice")
+        return self
+
+
+def _target_kind(value: Any) -> str:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return kind or "coverage"
+
+
+# a [[targets]] table: a coverage share by default, or one of the other kinds by ``kind``
+AnyTarget = Annotated[
+    Annotated[Target, Tag("coverage")]
+    | Annotated[RolloutTarget, Tag("rollout")]
+    | Annotated[TrainingTiersTarget, Tag("training_tiers")],
+    Discriminator(_target_kind),
+]
+
+
+class Baseline(_Model):
+    """What the document says existed when it was issued (e.g. jiangsu-2020's preamble "培育了
+    近万名首席质量官"): the number of enterprises with a CQO counted towards ``metric`` on the
+    pack's effective date, so that the path to the first target starts there, not at 0."""
+
+    cqos: int = Field(ge=1)
+    approximate: bool = True
+    metric: Metric
+    clause: Clause
+    note: str = Field(default="", max_length=2000)
 
 
 class NewCqos(_Model):

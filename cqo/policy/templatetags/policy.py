@@ -30,6 +30,10 @@ LABELS: dict[str, Any] = {
     "msme": _("中小微企业覆盖率"),
     "key_industry_msme": _("重点行业中小微企业覆盖率"),
     "quality_award": _("政府质量奖（含提名奖）企业覆盖率"),
+    # training tiers (a training-tiers target names them)
+    "basic": _("基础培训"),
+    "enhancement": _("提升培训"),
+    "advanced": _("高级培训"),
     # condition groups
     "eligibility": _("任职条件"),
     "position": _("岗位设置"),

@@ -14,6 +14,7 @@ from cqo.blacklist.demo import blacklist_reset, build_blacklist_showcase
 from cqo.certification.demo import build_certification_showcase, certification_reset
 from cqo.community.demo import build_community_showcase, community_reset
 from cqo.coverage.demo import build_coverage_showcase, coverage_reset
+from cqo.coverage.demo_jiangsu import build_jiangsu_showcase, jiangsu_reset
 from cqo.evaluation.demo import build_evaluation_showcase, evaluation_reset
 from cqo.portal.demo.packs import build_policy_showcase
 from cqo.registry.demo import (
@@ -58,6 +59,7 @@ def demo_reset() -> dict[str, int]:
         **{f"certification_{k}": v for k, v in certification_reset().items()},
         "talent_entries": talent_reset(),
         **training_reset(),
+        **jiangsu_reset(),
         **blacklist_reset(),
         **registry_reset(),
     }
@@ -102,6 +104,8 @@ def build_demo(
     say(stdout, f"capability-level certification … {time.monotonic() - began:.1f}s")
     build_community_showcase(g.rng, everyone)
     say(stdout, f"alliance, events and case competition … {time.monotonic() - began:.1f}s")
+    # jiangsu-2020's training tiers (no random draws: the Shaanxi stream is unchanged)
+    jiangsu = build_jiangsu_showcase()
     # last: the coverage aggregate is built from everything above
     build_coverage_showcase(g.rng, everyone)
     talent_index.rebuild()
@@ -111,7 +115,7 @@ def build_demo(
         seconds=time.monotonic() - began,
         status_counts=dict(Counter(Appointment.objects.values_list("status", flat=True))),
         appointable=show.appointable,
-        logins=[*_logins(show), *elsewhere],
+        logins=[*_logins(show), *elsewhere, *jiangsu],
     )
 
 

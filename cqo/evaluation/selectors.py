@@ -27,6 +27,7 @@ from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.evaluation import rules
 from cqo.evaluation.models import (
+    ENDING_DECISIONS,
     Category,
     CostAccount,
     CostEntry,
@@ -429,7 +430,7 @@ def can_end_appointment(user: Any, ev: Evaluation) -> bool:
     return (
         can_evaluate(user, ev.enterprise)
         and ev.status == Evaluation.Status.SIGNED_OFF
-        and ev.decision == Evaluation.Decision.DISMISS
+        and ev.decision in ENDING_DECISIONS
         and ev.appointment.status == Appointment.Status.FILED
     )
 

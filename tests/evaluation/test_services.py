@@ -550,7 +550,7 @@ def test_it_imports_losses(world: World) -> None:
 
 
 def test_it_keeps_models_consistent(world: World) -> None:
-    assert Evaluation.Decision.values == ["renew", "improve", "dismiss", "reward"]
+    assert Evaluation.Decision.values == ["renew", "dismiss", "reward", "reassign", "improve"]
     assert SelfAssessment.AssessorKind.values == ["internal", "third_party"]
     assert ImprovementTask.Status.values == ["open", "closed"]
 

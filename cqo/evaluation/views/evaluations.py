@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.evaluation import forms, inputs, rules, selectors, services
-from cqo.evaluation.models import Evaluation
+from cqo.evaluation.models import DECISIONS, Evaluation
 from cqo.evaluation.views.common import errors_by_key, paged, prefixed, submit, xlsx
 from cqo.lib import clock
 
@@ -164,7 +164,7 @@ def _context(
         "errors": errors,
         "post": post,
         "rows": _rows(ev, errors, post),
-        "decisions": Evaluation.Decision.choices,
+        "decisions": [(d.value, d.label) for d in DECISIONS],
         "end_form": forms.EndAppointmentForm(initial={"ended_on": clock.today().isoformat()}),
         "trail": selectors.trail(selectors.EVALUATION, ev.public_id),
     }

@@ -53,6 +53,7 @@ from cqo.policy.schema.pack import (
     validate,
 )
 from cqo.policy.schema.sections import (
+    Authorisation,
     Certification,
     CostCategory,
     CostCategoryDef,
@@ -86,6 +87,7 @@ __all__ = [
     "AllOf",
     "AnyOf",
     "AppointedBy",
+    "Authorisation",
     "Authority",
     "CapabilityLevelMin",
     "Certification",

@@ -18,6 +18,7 @@ from cqo.lib import dates
 from cqo.policy.schema._base import PackError, Text, _Model
 from cqo.policy.schema.conditions import Condition, Relaxation
 from cqo.policy.schema.sections import (
+    Authorisation,
     Certification,
     Department,
     Evaluation,
@@ -68,6 +69,7 @@ class Pack(_Model):
     norms: ItemList | None = None
     abilities: ItemList | None = None
     assessment: ItemList | None = None
+    authorisation: Authorisation | None = None
     training: Training | None = None
     departments: list[Department] = []
     targets: list[Target] = []

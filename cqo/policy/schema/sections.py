@@ -17,9 +17,26 @@ from cqo.policy.schema.conditions import Education, Level, QualKind, QualLevel, 
 # Texts, training, targets, filing ------------------------------------------------------------
 
 
+Heading = Annotated[str, Field(min_length=1, max_length=40)]
+
+
 class ItemList(_Model):
     clause: Clause
+    # the heading the source gives the list (工作职责, 岗位职责, 职业素养…): printed above it.
+    # Every shipped pack gives one (tests/policy/test_pack_headings.py); it is optional only so
+    # that versions installed before it existed still load (installed versions never change).
+    heading: Heading | None = None
     items: list[Text] = Field(min_length=1)
+
+
+class Authorisation(_Model):
+    """What the 聘任授权证书 says of the post besides its lists, in the source's words: the
+    responsibility the CQO is authorised with, and the reporting line, printed only where the
+    appointment reports to the top (shaanxi-2021 §四(一), shenzhen-guide §3.1)."""
+
+    clause: Clause
+    responsibility: Text
+    reporting_line: Text
 
 
 class Tier(_Model):
@@ -132,6 +149,9 @@ class EvaluationItem(_Model):
     code: str = Field(pattern=r"^[0-9]+(\.[0-9]+)*$")
     label: Text
     max: int = Field(ge=0, le=1000)
+    # false: the source's table prints no points here and ``max`` is the platform's (hangzhou-spec
+    # 表A.1 4.1–4.2 and 5, SPEC §12.6); pages and the printed form mark it so
+    printed: bool = True
 
 
 class EvaluationPrefill(_Model):

@@ -119,6 +119,8 @@ def _form_items(
             "code": i.code,
             "label": i.label,
             "max": i.max,
+            # the table prints no points here: the platform's value (SPEC §12.6)
+            "printed": i.printed,
             "section": "." not in i.code,
             "score": None,
             "prefill": None,

@@ -270,7 +270,7 @@ def comparison(enterprise: Enterprise) -> dict[str, Any]:
     for a in done:
         for ind in a.indicators:
             row = rows.setdefault(ind["code"], {"code": ind["code"], "label": ind["label"]})
-            if ind.get("max") is not None:
+            if not ind["levels"]:
                 value = f"{ind.get('score')}/{ind['max']}"
             else:
                 value = ind["levels"][ind["level"]] if ind.get("level") is not None else "—"

@@ -110,3 +110,46 @@ def test_the_migration_clears_improve_on_drafts_and_keeps_it_on_signed_ones(
     kept = Evaluation.objects.get(pk=other.pk)
     assert kept.decision == "improve"
     assert kept.get_decision_display() == "限期改进（原选项，文件未规定）"
+
+
+# The self-assessment's points (shenzhen-guide §6.2 prints none) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("maxima", "scores", "problem"),
+    [
+        ({}, {"5.1": 5}, "scores.5.1"),  # no points set: nothing to score against
+        ({"5.1": 0}, {}, "maxima.5.1"),
+        ({"5.1": 101}, {}, "maxima.5.1"),
+        ({"5.1": 12}, {"5.1": 13}, "scores.5.1"),
+        ({"5.1": 12}, {"5.1": 12}, None),
+        ({"5.1": 1}, {"5.1": 0}, None),
+    ],
+)
+def test_the_enterprise_sets_each_indicators_points(
+    world: World, maxima: dict[str, int], scores: dict[str, int], problem: str | None
+) -> None:
+    from tests.evaluation.conftest import new_assessment
+
+    sa = new_assessment(world)
+    results = inputs.parsed(inputs.read_results, {"maxima": maxima, "scores": scores})
+    if problem is None:
+        sa = services.assessment_score(actor=world.p.clerk_a, assessment=sa, results=results)
+        found = {i["code"]: i for i in sa.indicators}["5.1"]
+        assert (found["max"], found["score"]) == (maxima["5.1"], scores["5.1"])
+        assert sa.max_total == maxima["5.1"]
+    else:
+        with pytest.raises(ValidationError) as exc:
+            services.assessment_score(actor=world.p.clerk_a, assessment=sa, results=results)
+        assert set(exc.value.message_dict) == {problem}
+
+
+def test_the_assessment_page_says_the_guide_sets_no_points(world: World, client: Client) -> None:
+    from django.urls import reverse
+
+    from tests.evaluation.conftest import new_assessment
+
+    sa = new_assessment(world)
+    client.force_login(world.p.clerk_a)
+    page = client.get(reverse("evaluation:assessment_detail", args=[sa.public_id])).content
+    assert "未规定分值和扣分" in page.decode()

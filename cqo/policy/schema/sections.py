@@ -222,7 +222,8 @@ class Evaluation(_Model):
 class SelfIndicator(_Model):
     """One indicator of the enterprise's self-assessment of its CQO system (shenzhen-guide
     §6.2): scored 0…``max`` by its ``rule`` (打分细则), or, where a number does not fit, by
-    picking one of its descriptive ``levels`` (lowest first)."""
+    picking one of its descriptive ``levels`` (lowest first). Without ``max`` or ``levels``
+    the enterprise sets the points itself (the guide prints none)."""
 
     code: str = Field(pattern=r"^[0-9a-z][0-9a-z.]{0,20}$")
     label: Text
@@ -233,8 +234,8 @@ class SelfIndicator(_Model):
 
     @model_validator(mode="after")
     def _kind(self) -> SelfIndicator:
-        if (self.max is None) == (len(self.levels) < 2):
-            raise ValueError(f"indicator {self.code}: give either max or at least two levels")
+        if (self.max is not None and self.levels) or len(self.levels) == 1:
+            raise ValueError(f"indicator {self.code}: give max or at least two levels, not both")
         return self
 
 

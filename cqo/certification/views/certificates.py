@@ -67,6 +67,7 @@ def _cert_page(
     is_staff = selectors.is_staff_of(user, cert.body)
     is_holder = user.role == Role.CQO and cert.holder.user_id == user.pk
     today = clock.today()
+    ratings, _clause = selectors.review_ratings(cert.body)
     ctx = {
         "cert": cert,
         "c": cert.content,
@@ -86,7 +87,7 @@ def _cert_page(
         "supervise_form": forms_.get("supervise_form") or forms.SuperviseForm(prefix="sup"),
         "warning_form": forms_.get("warning_form") or forms.WarningForm(prefix="warn"),
         "review_form": forms_.get("review_form")
-        or forms.YearlyReviewForm(prefix="rev", initial={"year": today.year}),
+        or forms.YearlyReviewForm(prefix="rev", initial={"year": today.year}, ratings=ratings),
         "reissue_form": forms_.get("reissue_form") or forms.ReissueForm(prefix="re"),
         "recommend_form": forms_.get("recommend_form") or forms.RecommendForm(prefix="tal"),
         "appeal_form": forms_.get("appeal_form") or forms.AppealForm(prefix="ap"),
@@ -173,7 +174,8 @@ def certificate_warning(request: AuthedHttpRequest, number: str) -> HttpResponse
 @require_POST
 def certificate_review(request: AuthedHttpRequest, number: str) -> HttpResponse:
     cert = _cert(request, number)
-    form = forms.YearlyReviewForm(request.POST, prefix="rev")
+    ratings, _clause = selectors.review_ratings(cert.body)
+    form = forms.YearlyReviewForm(request.POST, prefix="rev", ratings=ratings)
     return _cert_form(
         request,
         cert,

@@ -306,6 +306,11 @@ class Grade(_Model):
     max: int | None = None  # exclusive upper bound; None for the top grade
 
 
+class ReviewRating(_Model):
+    code: Literal["excellent", "competent", "basic", "incompetent"]
+    label: Annotated[str, Field(min_length=1, max_length=20)]
+
+
 class Certification(_Model):
     """The capability-level standard (level-standard §5, §9, Annex A and B)."""
 
@@ -327,6 +332,10 @@ class Certification(_Model):
     # a suspension or discontinuation may be lifted within this many days (§11; SPEC §12.16)
     lift_within_days: int = Field(default=365, ge=1, le=3650)
     lift_clause: Clause = "level-standard §11; SPEC §12.16"
+    # the scale of the body's yearly review of each holder (§11 names none: a platform default
+    # in the pack, marked so in its clause); empty: the platform's four ratings
+    review_ratings: list[ReviewRating] = []
+    review_ratings_clause: Clause | None = None
 
     @model_validator(mode="after")
     def _tables(self) -> Certification:

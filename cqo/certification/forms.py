@@ -3,7 +3,7 @@ validate (the same rules for the API)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -288,7 +288,14 @@ class AppealDecideForm(BootstrapForm):
 
 class YearlyReviewForm(BootstrapForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    # the choices are the body's standard's (selectors.review_ratings), set by the view
     rating = forms.ChoiceField(label=_("评价"), choices=YearlyReview.Rating.choices)
+
+    def __init__(self, *args: Any, ratings: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if ratings:
+            cast(forms.ChoiceField, self.fields["rating"]).choices = ratings
+
     summary = forms.CharField(
         label=_("履职情况和工作成效"),
         widget=TEXTAREA,

@@ -103,12 +103,16 @@ def _assessments(clerk: User, cqo: User, appt: Appointment, today: dt.date) -> N
         )
         scores: dict[str, int] = {}
         levels: dict[str, int] = {}
+        # the guide prints no points (§6.2): the demo enterprise gives each indicator 10
+        maxima: dict[str, int] = {}
         for n, ind in enumerate(sa.indicators):
-            if ind["max"] is not None:
-                scores[ind["code"]] = min(ind["max"], score + n % 3 - 1)
+            if not ind["levels"]:
+                maxima[ind["code"]] = 10
+                scores[ind["code"]] = min(10, score + n % 3 - 1)
             else:
                 levels[ind["code"]] = 1 if year == today.year - 2 else 2
         results = inputs.AssessmentResults(
+            maxima=maxima,
             scores=scores,
             levels=levels,
             findings="质量组织和质量管理体系运行有效；质量文化建设、质量经济性分析与目标仍有差距。",

@@ -18,7 +18,6 @@ from cqo.evaluation.models import (
     CostAccount,
     CostEntry,
     CostTarget,
-    Evaluation,
     ImprovementTask,
     QualityLoss,
     SelfAssessment,
@@ -237,6 +236,3 @@ class ImportForm(BootstrapForm):
         label=_("导入内容"), choices=[("costs", _("质量成本")), ("losses", _("质量损失"))]
     )
     file = forms.FileField(label=_("xlsx 文件"))
-
-
-DECISIONS = Evaluation.Decision.choices

@@ -54,10 +54,18 @@ class Evaluation(models.Model):
         CONTENTS = "contents", _("考核内容（企业自定分值）")
 
     class Decision(models.TextChoices):
+        # hangzhou-spec 考核与评价: "评价结果作为首席质量官续聘、解聘和奖惩的依据";
+        # shenzhen-guide §4.5: "考核结果作为首席质量官续聘、解聘的依据"
         RENEW = "renew", _("续聘")
-        IMPROVE = "improve", _("限期改进")
         DISMISS = "dismiss", _("解聘")
-        REWARD = "reward", _("奖励")
+        # hangzhou-spec 考核与评价 "奖惩" (the code predates the wording and is kept)
+        REWARD = "reward", _("奖惩")
+        # hangzhou-spec 考核与评价: "组织可视其具体情况依据有关规定调整岗位，不再担任首席质量官"
+        REASSIGN = "reassign", _("调整岗位")
+        # Named by no document. Kept only so that evaluations signed off with it read as they
+        # were signed; it cannot be chosen any more, and drafts holding it were cleared
+        # (migration 0005).
+        IMPROVE = "improve", _("限期改进（原选项，文件未规定）")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     enterprise = models.ForeignKey(
@@ -119,6 +127,17 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment} {self.period_start:%Y}"
+
+
+# The decisions an evaluator may take (hangzhou-spec 考核与评价); IMPROVE is historic only.
+DECISIONS = (
+    Evaluation.Decision.RENEW,
+    Evaluation.Decision.DISMISS,
+    Evaluation.Decision.REWARD,
+    Evaluation.Decision.REASSIGN,
+)
+# Decisions after which the CQO no longer serves: 解聘, and 调整岗位 "不再担任首席质量官".
+ENDING_DECISIONS = (Evaluation.Decision.DISMISS, Evaluation.Decision.REASSIGN)
 
 
 class SelfAssessment(models.Model):

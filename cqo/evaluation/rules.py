@@ -79,6 +79,35 @@ def section_totals(items: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     return out
 
 
+def table_rows(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the evaluation table as hangzhou-spec 表A.1 prints them: a section's points
+    in 分项分值, an item's in 小项分值, the score (a section's: the sum of its items' scores, once
+    each is scored), and whether the table prints the points (SPEC §12.6: 4.1–4.2 and 研究成果 are
+    the platform's)."""
+    subtotals = section_totals(items)
+    children: dict[str, list[Mapping[str, Any]]] = {}
+    for item in leaves(items):
+        children.setdefault(str(item["code"]).split(".")[0], []).append(item)
+    rows = []
+    for item in items:
+        code, section = str(item["code"]), bool(item.get("section"))
+        scored = all(c.get("score") is not None for c in children.get(code, []))
+        rows.append(
+            {
+                "code": code,
+                "label": item["label"],
+                "section": section,
+                "section_points": item.get("max") if section else None,
+                "item_points": None if section else item.get("max"),
+                "printed": item.get("printed", True),
+                "score": (subtotals.get(code, 0) if scored else None)
+                if section
+                else item.get("score"),
+            }
+        )
+    return rows
+
+
 def band_for(score: int, bands: Iterable[Mapping[str, Any]]) -> str:
     """The enterprise's band whose minimum the score reaches, the highest such; "" without
     bands (SPEC §12.6: no default outcome)."""

@@ -27,6 +27,7 @@ from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.evaluation import rules
 from cqo.evaluation.models import (
+    ENDING_DECISIONS,
     Category,
     CostAccount,
     CostEntry,
@@ -269,7 +270,7 @@ def comparison(enterprise: Enterprise) -> dict[str, Any]:
     for a in done:
         for ind in a.indicators:
             row = rows.setdefault(ind["code"], {"code": ind["code"], "label": ind["label"]})
-            if ind.get("max") is not None:
+            if not ind["levels"]:
                 value = f"{ind.get('score')}/{ind['max']}"
             else:
                 value = ind["levels"][ind["level"]] if ind.get("level") is not None else "—"
@@ -429,7 +430,7 @@ def can_end_appointment(user: Any, ev: Evaluation) -> bool:
     return (
         can_evaluate(user, ev.enterprise)
         and ev.status == Evaluation.Status.SIGNED_OFF
-        and ev.decision == Evaluation.Decision.DISMISS
+        and ev.decision in ENDING_DECISIONS
         and ev.appointment.status == Appointment.Status.FILED
     )
 

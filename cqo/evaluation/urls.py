@@ -32,6 +32,11 @@ urlpatterns = [
         name="evaluation_detail",
     ),
     path(
+        "evaluation/evaluations/<uuid:public_id>/form.pdf",
+        views.evaluation_pdf,
+        name="evaluation_pdf",
+    ),
+    path(
         "evaluation/evaluations/<uuid:public_id>/end-appointment/",
         views.evaluation_end,
         name="evaluation_end",

@@ -24,6 +24,7 @@ import logging
 import math
 import multiprocessing
 import os
+import re
 import resource
 import threading
 import traceback
@@ -203,6 +204,28 @@ def date_cn(value: str) -> str:
         return ""
     year, month, day = value.split("-")
     return f"{int(year)}年{int(month)}月{int(day)}日"
+
+
+_PACK_ID = re.compile(r"^[a-z][a-z0-9-]{1,40}\s+")
+_NUMERALS = "一二三四五六七八九十"
+_ARTICLE = re.compile(rf"§([{_NUMERALS}]+)(?:\(([{_NUMERALS}]+)\))?")
+
+
+def clause_cn(clause: str) -> str:
+    """A pack clause as a printed page cites it (SPEC §12.24): without the pack id and the
+    decision numbers, a 意见's sections as 条 — ``shaanxi-2021 §四(三); SPEC §12.1`` →
+    ``第四条（三）`` — and a standard's clauses by number (``shenzhen-guide §4.3`` → ``4.3``).
+    The document itself is named once on the page, by its title and number."""
+    parts = []
+    for part in clause.split(";"):
+        part = _PACK_ID.sub("", part.strip())
+        if not part or part.startswith("SPEC"):
+            continue
+        part = _ARTICLE.sub(
+            lambda m: f"第{m.group(1)}条" + (f"（{m.group(2)}）" if m.group(2) else ""), part
+        )
+        parts.append(part.replace("§", ""))
+    return "；".join(parts)
 
 
 def warm_up() -> None:

@@ -1,4 +1,5 @@
-"""The printed filing form: shenzhen-guide Annex A, 表 A.1 企业首席质量官备案登记表 (SPEC §3).
+"""The printed filing form: shenzhen-guide Annex A, 表 A.1 企业首席质量官备案登记表 (SPEC §3),
+and the 聘任授权证书 (shaanxi-2021 §四(一), hangzhou-spec 术语) as the governing pack words it.
 
 The PDF is drawn from ``services.filing_form_data``: once filed, that is the frozen snapshot, so
 the paper shows what the authority filed even after the records change. Personal numbers stay
@@ -12,6 +13,7 @@ import base64
 import datetime as dt
 import mimetypes
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cqo.lib import crypto, pdf
+from cqo.policy import schema
+from cqo.policy.models import PackVersion
 from cqo.reference import enums
 from cqo.registry import selectors
 from cqo.registry.models import Appointment
@@ -134,38 +139,108 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def authorisation_context(appointment: Appointment) -> dict[str, Any]:
-    """The 聘任授权证书 (shaanxi-2021 §四(一), hangzhou-spec 术语): the duties and powers the
-    enterprise authorised (by default the governing pack's lists) and the pack's norms."""
-    rules = selectors.governing(appointment).rules
-    pack_label = selectors.eligibility_view(appointment).get("label", "")
+# hangzhou-spec 聘用: the enterprise appoints through its general manager or top management, or
+# accepts the appointment of a superior organisation or competent department (任命).
+APPOINTED: dict[str, Any] = {
+    enums.AppointingAuthority.GENERAL_MANAGER: gettext_lazy("聘任授权"),
+    enums.AppointingAuthority.TOP_MANAGEMENT: gettext_lazy("聘任授权"),
+    enums.AppointingAuthority.SUPERIOR: gettext_lazy("任命"),
+}
+CERTIFICATE_LISTS = ("duties", "powers", "norms")
 
-    def listed(own: str, section: Any) -> tuple[list[str], str]:
-        if own.strip():
-            return _lines(own), _("企业授权")
-        return (list(section.items), section.clause) if section else ([], "")
 
-    duties, duties_clause = listed(appointment.duties, rules.duties)
-    powers, powers_clause = listed(appointment.powers, rules.powers)
-    norms = list(rules.norms.items) if rules.norms else []
+@dataclass(frozen=True, kw_only=True)
+class CertificateTerms:
+    """What the appointment says: names, dates, who appointed and whether the CQO reports to
+    the top, and the duties and powers the enterprise authorised itself (blank: the pack's)."""
+
+    person: str
+    enterprise: str
+    post: str
+    start: dt.date
+    term_end: dt.date | None = None
+    authority: str = enums.AppointingAuthority.GENERAL_MANAGER
+    reports_to_top: bool = True
+    duties: str = ""
+    powers: str = ""
+    filing_number: str = ""
+
+
+def document_title(version: PackVersion | None) -> str:
+    """The source document as its title and number are printed (SPEC §12.24): the national
+    default has no document and is named as such."""
+    if version is None:
+        return ""
+    meta = version.content.get("pack") or {}
+    return str(meta.get("name") if meta.get("national_default") else meta.get("source", ""))
+
+
+def certificate_context(
+    *, rules: schema.Pack, terms: CertificateTerms, sources: dict[str, str]
+) -> dict[str, Any]:
+    """The 聘任授权证书 from the governing rules and the appointment: each list under the
+    heading its document gives it (shaanxi-2021 §四(三)–(五) 工作职责/工作权限/工作规范,
+    hangzhou-spec 岗位职责/权限/职业素养, jiangsu-2020 §三, shenzhen-guide §4.1, §4.3, §4.4), the
+    responsibility in the document's words and the reporting line only where the appointment
+    reports to the top (shaanxi-2021 §四(一), shenzhen-guide §3.1). ``sources`` names the document
+    each section came from (sections are inherited, SPEC §12.19)."""
+    own = {"duties": terms.duties, "powers": terms.powers}
+    lists = []
+    for name in CERTIFICATE_LISTS:
+        section: schema.ItemList | None = getattr(rules, name)
+        if section is None:
+            continue
+        if own.get(name, "").strip():
+            basis = _("企业授权")
+            items = _lines(own[name])
+        else:
+            basis = pdf.clause_cn(section.clause)
+            items = list(section.items)
+        # a version installed before headings existed is headed by its clause
+        heading = section.heading or pdf.clause_cn(section.clause)
+        lists.append({"heading": heading, "basis": basis, "items": items})
+    auth = rules.authorisation
+    documents = list(dict.fromkeys(d for d in sources.values() if d))
     return {
-        "person": appointment.person.name,
-        "enterprise": appointment.enterprise.name,
-        "post": appointment.post,
-        "start": appointment.start_date.strftime("%Y-%m-%d"),
-        "term_end": appointment.term_end.strftime("%Y-%m-%d") if appointment.term_end else "",
-        "duties": duties,
-        "duties_clause": duties_clause,
-        "powers": powers,
-        "powers_clause": powers_clause,
-        "norms": norms,
-        "norms_clause": rules.norms.clause if rules.norms else "",
-        "basis": pack_label,
-        "filing_number": appointment.filing_number or "",
+        "person": terms.person,
+        "enterprise": terms.enterprise,
+        "post": terms.post,
+        "start": pdf.date_cn(terms.start.isoformat()),
+        "term_end": pdf.date_cn(terms.term_end.isoformat()) if terms.term_end else "",
+        "authority": _label(enums.AppointingAuthority, terms.authority),
+        "appointed": str(APPOINTED.get(terms.authority, APPOINTED["general_manager"])),
+        "responsibility": auth.responsibility if auth else "",
+        "reporting_line": auth.reporting_line if auth and terms.reports_to_top else "",
+        "lists": lists,
+        "documents": documents,
+        "filing_number": terms.filing_number,
     }
 
 
-def render_authorisation(appointment: Appointment) -> bytes:
-    return pdf.html_to_pdf(
-        render_to_string(AUTHORISATION_TEMPLATE, authorisation_context(appointment))
+def authorisation_context(appointment: Appointment) -> dict[str, Any]:
+    gov = selectors.governing(appointment)
+    sources = {
+        name: document_title(gov.section_source(name))
+        for name in (*CERTIFICATE_LISTS, "authorisation")
+    }
+    terms = CertificateTerms(
+        person=appointment.person.name,
+        enterprise=appointment.enterprise.name,
+        post=appointment.post,
+        start=appointment.start_date,
+        term_end=appointment.term_end,
+        authority=appointment.appointing_authority,
+        reports_to_top=appointment.reports_to_top,
+        duties=appointment.duties,
+        powers=appointment.powers,
+        filing_number=appointment.filing_number or "",
     )
+    return certificate_context(rules=gov.rules, terms=terms, sources=sources)
+
+
+def render_certificate(context: dict[str, Any]) -> bytes:
+    return pdf.html_to_pdf(render_to_string(AUTHORISATION_TEMPLATE, context))
+
+
+def render_authorisation(appointment: Appointment) -> bytes:
+    return render_certificate(authorisation_context(appointment))

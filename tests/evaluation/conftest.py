@@ -112,13 +112,17 @@ def new_assessment(w: World, year: int = 2025, actor: User | None = None) -> Sel
 
 
 def complete(w: World, sa: SelfAssessment, score: int = 8) -> SelfAssessment:
+    """Every indicator assessed: the quantified ones on 10 points of the enterprise's own
+    (shenzhen-guide §6.2 prints none), the others at their second level."""
     data: dict[str, Any] = {
         "scores": {},
         "levels": {},
+        "maxima": {},
         "findings": "质量组织已建立，质量文化有差距",
     }
     for ind in sa.indicators:
-        if ind["max"] is not None:
+        if not ind["levels"]:
+            data["maxima"][ind["code"]] = 10
             data["scores"][ind["code"]] = score
         else:
             data["levels"][ind["code"]] = 1

@@ -133,9 +133,13 @@ def test_it_runs_a_self_assessment(world: World, as_: Any) -> None:
     sa = created.json()
     path = f"/self-assessments/{sa['id']}"
     assert fields(c.post(f"{path}/results", {"scores": {"5.1": 11}})) == {"scores.5.1"}
-    scores = {i["code"]: 8 for i in sa["indicators"] if i["max"] is not None}
-    levels = {i["code"]: 2 for i in sa["indicators"] if i["max"] is None}
-    c.post(f"{path}/results", {"scores": scores, "levels": levels, "findings": "基本达成目标"})
+    # shenzhen-guide §6.2 prints no points: none are built in, the enterprise sets its own
+    assert all(i["max"] is None for i in sa["indicators"])
+    scores = {i["code"]: 8 for i in sa["indicators"] if not i["levels"]}
+    maxima = {code: 10 for code in scores}
+    levels = {i["code"]: 2 for i in sa["indicators"] if i["levels"]}
+    body = {"scores": scores, "maxima": maxima, "levels": levels, "findings": "基本达成目标"}
+    c.post(f"{path}/results", body)
     done = c.post(f"{path}/complete").json()
     assert done["status"] == "completed" and done["total"] == 8 * len(scores)
     assert fields(

@@ -246,7 +246,9 @@ def test_it_assesses_with_scores_and_levels(world: World) -> None:
     sa = new_assessment(world)
     assert sa.reference and "shenzhen-guide" in sa.form_clause
     kinds = {i["code"]: (i["max"], len(i["levels"])) for i in sa.indicators}
-    assert kinds["5.1"] == (10, 0) and kinds["5.3"] == (None, 4)
+    # shenzhen-guide §6.2 prints no points: no indicator has built-in points
+    assert kinds["5.1"] == (None, 0) and kinds["5.3"] == (None, 4)
+    assert all(i["max"] is None for i in sa.indicators)
     with pytest.raises(ValidationError) as exc:
         services.assessment_score(
             actor=world.p.clerk_a,
@@ -260,7 +262,7 @@ def test_it_assesses_with_scores_and_levels(world: World) -> None:
         services.assessment_complete(actor=world.p.clerk_a, assessment=sa)
     assert fields(exc) == {"scores", "findings"}
     sa = complete(world, sa, score=7)
-    scored = sum(1 for i in sa.indicators if i["max"] is not None)
+    scored = sum(1 for i in sa.indicators if not i["levels"])
     assert sa.status == "completed" and sa.total == 7 * scored and sa.max_total == 10 * scored
 
 
@@ -550,7 +552,7 @@ def test_it_imports_losses(world: World) -> None:
 
 
 def test_it_keeps_models_consistent(world: World) -> None:
-    assert Evaluation.Decision.values == ["renew", "improve", "dismiss", "reward"]
+    assert Evaluation.Decision.values == ["renew", "dismiss", "reward", "reassign", "improve"]
     assert SelfAssessment.AssessorKind.values == ["internal", "third_party"]
     assert ImprovementTask.Status.values == ["open", "closed"]
 

@@ -55,8 +55,13 @@ def missing_glyphs(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 def test_it_finds_the_pdf_templates() -> None:
     names = {p.name for p in PDF_TEMPLATES}
-    assert {"filing_form_pdf.html", "authorisation_pdf.html", "certificate_pdf.html"} <= names
-    assert len(PDF_TEMPLATES) == 6
+    assert {
+        "filing_form_pdf.html",
+        "authorisation_pdf.html",
+        "certificate_pdf.html",
+        "evaluation_pdf.html",
+    } <= names
+    assert len(PDF_TEMPLATES) == 7
 
 
 @pytest.mark.parametrize("template", PDF_TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")

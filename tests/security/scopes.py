@@ -315,6 +315,9 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, EVERYONE, obj=ENTERPRISE_A, note=BODY_FIRST
     ),
     "GET /api/v1/evaluation/evaluations/{public_id}": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
+    "GET /api/v1/evaluation/evaluations/{public_id}/form.pdf": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
     "POST /api/v1/evaluation/evaluations/{public_id}/end-appointment": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
@@ -744,6 +747,9 @@ SCOPES: dict[str, Rule] = {
     ),
     "GET /evaluation/e/<str:uscc>/settings/": Rule(SIGNED_IN, only("clerk_a"), obj=ENTERPRISE_A),
     "GET /evaluation/evaluations/<uuid:public_id>/": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
+    "GET /evaluation/evaluations/<uuid:public_id>/form.pdf": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
     "GET /evaluation/evaluations/<uuid:public_id>/end-appointment/": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),

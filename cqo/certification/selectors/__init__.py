@@ -59,6 +59,7 @@ from cqo.certification.selectors.validity import (
     content_intact,
     continuing_status,
     continuing_years,
+    review_ratings,
 )
 
 __all__ = [
@@ -105,6 +106,7 @@ __all__ = [
     "recommendation_list",
     "related_months",
     "reminders_for",
+    "review_ratings",
     "sheet_scores",
     "spec_for",
     "spec_of",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from cqo.certification import rules
-from cqo.certification.models import LevelCertificate
+from cqo.certification.models import CertificationBody, LevelCertificate, YearlyReview
 from cqo.certification.selectors.scope import spec_for
 from cqo.lib import clock
 
@@ -51,3 +51,14 @@ def continuing_years(cert: LevelCertificate) -> list[dict[str, Any]]:
     today = clock.today()
     last = min(today, cert.valid_until).year
     return [continuing_status(cert, y) for y in range(cert.issued_on.year, last + 1)]
+
+
+def review_ratings(body: CertificationBody) -> tuple[list[tuple[str, str]], str]:
+    """The scale of the body's yearly review (§11 "总结和评价") and its clause, from the body's
+    standard: the standard names no scale, so the pack's is a platform default and says so.
+    A pack without one falls back to the platform's four ratings."""
+    _v, _p, spec = spec_for(body)
+    if spec.review_ratings:
+        found: list[tuple[str, str]] = [(r.code, r.label) for r in spec.review_ratings]
+        return found, spec.review_ratings_clause or ""
+    return [(str(v), str(label)) for v, label in YearlyReview.Rating.choices], ""

@@ -58,7 +58,9 @@ def yearly_review(
         message=_("请填写履职情况和工作成效（至少4个字）"),
     )
     rating = parse.text(rating)
-    if rating not in YearlyReview.Rating.values:
+    # the scale is the body's standard's (a platform default: §11 names none)
+    ratings, _clause = selectors.review_ratings(cert.body)
+    if rating not in dict(ratings):
         errors.add("rating", _("请选择评价"))
     errors.raise_if_any()
     if YearlyReview.objects.filter(certificate=cert, year=year).exists():

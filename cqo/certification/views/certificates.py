@@ -66,6 +66,7 @@ def _cert_page(
 ) -> HttpResponse:
     user = request.user
     today = clock.today()
+    ratings, _clause = selectors.review_ratings(cert.body)
     ctx = {
         "cert": cert,
         "c": cert.content,
@@ -81,22 +82,22 @@ def _cert_page(
         "review_requests": cert.review_requests.select_related("closed_by"),
         "continuing": selectors.continuing_years(cert),
         "appeals": selectors.appeals_against_actions(cert),
-        **_cert_forms(forms_, today),
+        **_cert_forms(forms_, today, ratings),
         "trail": selectors.trail(selectors.CERTIFICATE, cert.public_id)[:100],
         "tab": "certificates",
     }
     return render(request, "certification/certificate_detail.html", ctx, status=status)
 
 
-def _cert_forms(bound: dict[str, Any], today: dt.date) -> dict[str, Any]:
+def _cert_forms(bound: dict[str, Any], today: dt.date, ratings: Any) -> dict[str, Any]:
     """The certificate page's action forms: those of ``bound`` (posted back with their errors),
-    the others blank (the yearly review's year: this one)."""
+    the others blank (the yearly review's year: this one; its scale: the body's pack's)."""
     return {
         "finding_form": bound.get("finding_form") or forms.ReviewFindingForm(prefix="fin"),
         "supervise_form": bound.get("supervise_form") or forms.SuperviseForm(prefix="sup"),
         "warning_form": bound.get("warning_form") or forms.WarningForm(prefix="warn"),
         "review_form": bound.get("review_form")
-        or forms.YearlyReviewForm(prefix="rev", initial={"year": today.year}),
+        or forms.YearlyReviewForm(prefix="rev", initial={"year": today.year}, ratings=ratings),
         "reissue_form": bound.get("reissue_form") or forms.ReissueForm(prefix="re"),
         "recommend_form": bound.get("recommend_form") or forms.RecommendForm(prefix="tal"),
         "appeal_form": bound.get("appeal_form") or forms.AppealForm(prefix="ap"),
@@ -180,7 +181,8 @@ def certificate_warning(request: AuthedHttpRequest, number: str) -> HttpResponse
 @require_POST
 def certificate_review(request: AuthedHttpRequest, number: str) -> HttpResponse:
     cert = _cert(request, number)
-    form = forms.YearlyReviewForm(request.POST, prefix="rev")
+    ratings, _clause = selectors.review_ratings(cert.body)
+    form = forms.YearlyReviewForm(request.POST, prefix="rev", ratings=ratings)
     return _cert_form(
         request,
         cert,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.certification import rules, selectors, services
-from cqo.certification.guidance import GUIDANCE
+from cqo.certification.guidance import GUIDANCE, LEADS
 from cqo.certification.models import (
     Application,
 )
@@ -63,6 +63,7 @@ def _sheet_rows(
                     "errors": errors.get(cell.code, []),
                     "first": cell is (children[top.code] or [top])[0],
                     "guidance": GUIDANCE.get(cell.code, []),
+                    "lead": LEADS.get(cell.code, ""),
                     "span": len(children[top.code]) or 1,
                 }
             )

@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from cqo.accounts.api import ERRORS
-from cqo.evaluation import inputs, selectors, services
+from cqo.evaluation import inputs, printing, selectors, services
 from cqo.evaluation.api.common import assessment_out, enterprise_of, evaluation_out, task_out
 from cqo.evaluation.api.schemas import (
     AssessmentItem,
@@ -81,6 +81,26 @@ def evaluation_create(request: HttpRequest, uscc: Uscc, payload: EvaluationIn) -
 @router.get("/evaluation/evaluations/{public_id}", response={200: EvaluationOut, **ERRORS})
 def evaluation_detail(request: HttpRequest, public_id: uuid.UUID) -> EvaluationOut:
     return evaluation_out(selectors.evaluation_get(user=actor(request), public_id=public_id))
+
+
+@router.get(
+    "/evaluation/evaluations/{public_id}/form.pdf",
+    response=ERRORS,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The evaluation printed as its form (hangzhou-spec 表A.1), A4 PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def evaluation_form(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """序号, 评价项目, 分项分值, 小项分值, 得分 as the table prints them; a draft is marked so."""
+    ev = selectors.evaluation_get(user=actor(request), public_id=public_id)
+    response = HttpResponse(printing.render_evaluation_form(ev), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="evaluation-{str(ev.public_id)[:8]}.pdf"'
+    return response
 
 
 @router.post("/evaluation/evaluations/{public_id}/scores", response={200: EvaluationOut, **ERRORS})

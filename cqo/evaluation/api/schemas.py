@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field, StringConstraints
@@ -26,6 +26,9 @@ from cqo.lib import dates
 from cqo.lib.bounds import max_length
 from cqo.reference.apitypes import Choices, DecimalText
 from cqo.registry.api.schemas import AuditOut, PageQuery
+
+# The decisions the documents name (models.DECISIONS); "improve" is historic, never accepted.
+Decision = Literal["renew", "dismiss", "reward", "reassign"]
 
 EvaluationStatus = Annotated[Evaluation.Status, Choices("EvaluationStatus", Evaluation.Status)]
 ImprovementTaskStatus = Annotated[
@@ -82,8 +85,10 @@ class ScoresIn(Schema):
         max_length=FORM_ITEMS,
         description="contents form only: item code → points 1…100",
     )
-    decision: Evaluation.Decision | None = Field(
-        None, description="renew, improve, dismiss, reward"
+    decision: Decision | None = Field(
+        None,
+        description="renew 续聘, dismiss 解聘, reward 奖惩, reassign 调整岗位 "
+        "(hangzhou-spec 考核与评价)",
     )
     decision_note: str = Field("", max_length=max_length(Evaluation, "decision_note"))
     reward_note: str = Field("", max_length=max_length(Evaluation, "reward_note"))

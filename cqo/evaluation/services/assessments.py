@@ -110,10 +110,14 @@ def _results(
                 errors.add(f"scores.{code}"[:60], _("没有该评估指标"))
     for ind in indicators:
         code = ind["code"]
-        if ind["max"] is not None:
+        if not ind["levels"]:
+            # shenzhen-guide §6.2 prints no points: the enterprise sets each indicator's own
             if code in results.maxima:
                 ind["max"] = check_int(errors, f"maxima.{code}", results.maxima[code], 1, 100)
-            if code in results.scores and ind["max"]:
+            if code in results.scores and not ind["max"]:
+                message = _("请先设定该指标的分值（指南未规定，由企业自定）")
+                errors.add(f"scores.{code}"[:60], message)
+            elif code in results.scores:
                 ind["score"] = check_int(
                     errors, f"scores.{code}", results.scores[code], 0, ind["max"]
                 )
@@ -129,9 +133,10 @@ def _results(
 def assessment_score(
     *, actor: User, assessment: SelfAssessment, results: AssessmentResults
 ) -> SelfAssessment:
-    """Results per indicator: a score 0…max for a quantified one (the enterprise may set its
-    own points, §6.2), or one of the descriptive levels; plus findings, suggestions (§6.2 d)
-    and how the results are applied (§6.2)."""
+    """Results per indicator: for a quantified one the points the enterprise sets itself and a
+    score 0…points (shenzhen-guide §6.2 asks the enterprise for its own 评估打分细则 and prints no
+    points), or one of the descriptive levels; plus findings, suggestions (§6.2 d) and how the
+    results are applied (§6.2)."""
     _write_check(actor, assessment.enterprise)
     sa = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if sa.status != SelfAssessment.Status.DRAFT:
@@ -161,15 +166,14 @@ def assessment_complete(*, actor: User, assessment: SelfAssessment) -> SelfAsses
     missing = [
         i["code"]
         for i in sa.indicators
-        if (i["max"] is not None and i.get("score") is None)
-        or (i["max"] is None and i.get("level") is None)
+        if (not i["levels"] and i.get("score") is None) or (i["levels"] and i.get("level") is None)
     ]
     if missing:
         errors.add("scores", _("尚未评估的指标：%(codes)s") % {"codes": "、".join(missing)})
     if not sa.findings:
         errors.add("findings", _("请填写评估结论与差距（§6.1）"))
     errors.raise_if_any()
-    sa.total = sum(int(i["score"]) for i in sa.indicators if i["max"] is not None)
+    sa.total = sum(int(i["score"]) for i in sa.indicators if not i["levels"])
     sa.status = SelfAssessment.Status.COMPLETED
     sa.completed_by, sa.completed_at = actor, timezone.now()
     sa.save(update_fields=["total", "status", "completed_by", "completed_at", "updated_at"])

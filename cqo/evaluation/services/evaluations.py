@@ -18,7 +18,12 @@ from cqo.evaluation import rules, selectors
 from cqo.evaluation.inputs import TEXT_MAX, EvaluationPeriod, EvaluationScores, SettingsTerms
 from cqo.evaluation.inputs.common import bounded, check_int, check_year, need
 from cqo.evaluation.inputs.evaluations import SCORE_MAX, check_bands
-from cqo.evaluation.models import Evaluation, EvaluationSettings
+from cqo.evaluation.models import (
+    DECISIONS,
+    ENDING_DECISIONS,
+    Evaluation,
+    EvaluationSettings,
+)
 from cqo.evaluation.services._common import _audit, _evaluate_check
 from cqo.lib import clock
 from cqo.lib.errors import Errors
@@ -114,6 +119,8 @@ def _form_items(
             "code": i.code,
             "label": i.label,
             "max": i.max,
+            # the table prints no points here: the platform's value (SPEC §12.6)
+            "printed": i.printed,
             "section": "." not in i.code,
             "score": None,
             "prefill": None,
@@ -229,8 +236,8 @@ def evaluation_score(
         raise ValidationError({"status": _("已签发的评价不能修改")})
     errors = Errors()
     items = _scored_items(errors, ev, scores)
-    if scores.decision and scores.decision not in Evaluation.Decision.values:
-        errors.add("decision", _("评价结论取值无效"))
+    if scores.decision and scores.decision not in DECISIONS:
+        errors.add("decision", _("评价结论应为续聘、解聘、奖惩或调整岗位"))
     texts = ("decision_note", "reward_note", "evaluators")
     for field in texts:
         bounded(errors, field, getattr(scores, field), Evaluation)
@@ -263,7 +270,7 @@ def _sign_off_errors(ev: Evaluation) -> Errors:
     if not ev.evaluators:
         errors.add("evaluators", _("请填写评价人"))
     if not ev.decision:
-        errors.add("decision", _("请选择评价结论（续聘、限期改进、解聘或奖励）"))
+        errors.add("decision", _("请选择评价结论（续聘、解聘、奖惩或调整岗位）"))
     return errors
 
 
@@ -309,12 +316,13 @@ def evaluation_sign_off(*, actor: User, evaluation: Evaluation) -> Evaluation:
 def evaluation_end_appointment(
     *, actor: User, evaluation: Evaluation, ended_on: dt.date, note: str = ""
 ) -> Appointment:
-    """A signed-off dismissal decision (解聘) ends the filed appointment through the filing
-    workflow (hangzhou-spec 考核与评价: "评价结果作为…解聘…的依据"; shenzhen-guide §4.5)."""
+    """A signed-off dismissal (解聘) or reassignment (调整岗位, "不再担任首席质量官") ends the
+    filed appointment through the filing workflow (hangzhou-spec 考核与评价: "评价结果作为…解聘…
+    的依据"; shenzhen-guide §4.5)."""
     _evaluate_check(actor, evaluation.enterprise)
     ev = _lock_evaluation(evaluation)
-    if ev.status != Evaluation.Status.SIGNED_OFF or ev.decision != Evaluation.Decision.DISMISS:
-        raise ValidationError({"decision": _("只有已签发的解聘结论可以终止聘任")})
+    if ev.status != Evaluation.Status.SIGNED_OFF or ev.decision not in ENDING_DECISIONS:
+        raise ValidationError({"decision": _("只有已签发的解聘或调整岗位结论可以终止聘任")})
     appt = registry.appointment_end(
         actor=actor,
         appointment=ev.appointment,

@@ -15,6 +15,7 @@ from cqo.evaluation.views.evaluations import (
     evaluation_detail,
     evaluation_end,
     evaluation_new,
+    evaluation_pdf,
     index,
     settings_edit,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "evaluation_detail",
     "evaluation_end",
     "evaluation_new",
+    "evaluation_pdf",
     "index",
     "loss_delete",
     "losses",

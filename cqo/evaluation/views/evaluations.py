@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
-from cqo.evaluation import forms, inputs, rules, selectors, services
-from cqo.evaluation.models import Evaluation
+from cqo.evaluation import forms, inputs, printing, rules, selectors, services
+from cqo.evaluation.models import DECISIONS, Evaluation
 from cqo.evaluation.views.common import errors_by_key, paged, prefixed, submit, xlsx
 from cqo.lib import clock
 
@@ -164,7 +164,8 @@ def _context(
         "errors": errors,
         "post": post,
         "rows": _rows(ev, errors, post),
-        "decisions": Evaluation.Decision.choices,
+        "unprinted": any(not i.get("printed", True) for i in ev.items),
+        "decisions": [(d.value, d.label) for d in DECISIONS],
         "end_form": forms.EndAppointmentForm(initial={"ended_on": clock.today().isoformat()}),
         "trail": selectors.trail(selectors.EVALUATION, ev.public_id),
     }
@@ -206,3 +207,12 @@ def settings_edit(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     context = {"form": form, "ent": ent, "title": _("合格分数线与评价等级"), "back": ent}
     intro = _("评价体系未规定合格线和等级，由企业自行设定（SPEC §12.6）")
     return render(request, "evaluation/form.html", {**context, "intro": intro})
+
+
+@login_required
+def evaluation_pdf(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The evaluation printed as its form (hangzhou-spec 表A.1), for whoever may read it."""
+    ev = selectors.evaluation_get(user=request.user, public_id=public_id)
+    response = HttpResponse(printing.render_evaluation_form(ev), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="evaluation-{str(ev.public_id)[:8]}.pdf"'
+    return response

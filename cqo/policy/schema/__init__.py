@@ -55,6 +55,7 @@ from cqo.policy.schema.pack import (
 from cqo.policy.schema.sections import (
     AnyTarget,
     Baseline,
+    Authorisation,
     Certification,
     CostCategory,
     CostCategoryDef,
@@ -91,6 +92,7 @@ __all__ = [
     "AnyOf",
     "AnyTarget",
     "AppointedBy",
+    "Authorisation",
     "Authority",
     "Baseline",
     "CapabilityLevelMin",

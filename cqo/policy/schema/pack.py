@@ -20,6 +20,7 @@ from cqo.policy.schema.conditions import Condition, Relaxation
 from cqo.policy.schema.sections import (
     AnyTarget,
     Baseline,
+    Authorisation,
     Certification,
     Department,
     Evaluation,
@@ -69,6 +70,7 @@ class Pack(_Model):
     norms: ItemList | None = None
     abilities: ItemList | None = None
     assessment: ItemList | None = None
+    authorisation: Authorisation | None = None
     training: Training | None = None
     departments: list[Department] = []
     targets: list[AnyTarget] = []

@@ -20,11 +20,26 @@ from cqo.policy.schema.conditions import Education, Level, QualKind, QualLevel, 
 
 
 TierCode = Literal["basic", "enhancement", "advanced"]
+Heading = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class ItemList(_Model):
     clause: Clause
+    # the heading the source gives the list (工作职责, 岗位职责, 职业素养…): printed above it.
+    # Every shipped pack gives one (tests/policy/test_pack_headings.py); it is optional only so
+    # that versions installed before it existed still load (installed versions never change).
+    heading: Heading | None = None
     items: list[Text] = Field(min_length=1)
+
+
+class Authorisation(_Model):
+    """What the 聘任授权证书 says of the post besides its lists, in the source's words: the
+    responsibility the CQO is authorised with, and the reporting line, printed only where the
+    appointment reports to the top (shaanxi-2021 §四(一), shenzhen-guide §3.1)."""
+
+    clause: Clause
+    responsibility: Text
+    reporting_line: Text
 
 
 class Tier(_Model):
@@ -207,6 +222,9 @@ class EvaluationItem(_Model):
     code: str = Field(pattern=r"^[0-9]+(\.[0-9]+)*$")
     label: Text
     max: int = Field(ge=0, le=1000)
+    # false: the source's table prints no points here and ``max`` is the platform's (hangzhou-spec
+    # 表A.1 4.1–4.2 and 5, SPEC §12.6); pages and the printed form mark it so
+    printed: bool = True
 
 
 class EvaluationPrefill(_Model):
@@ -277,7 +295,8 @@ class Evaluation(_Model):
 class SelfIndicator(_Model):
     """One indicator of the enterprise's self-assessment of its CQO system (shenzhen-guide
     §6.2): scored 0…``max`` by its ``rule`` (打分细则), or, where a number does not fit, by
-    picking one of its descriptive ``levels`` (lowest first)."""
+    picking one of its descriptive ``levels`` (lowest first). Without ``max`` or ``levels``
+    the enterprise sets the points itself (the guide prints none)."""
 
     code: str = Field(pattern=r"^[0-9a-z][0-9a-z.]{0,20}$")
     label: Text
@@ -288,8 +307,8 @@ class SelfIndicator(_Model):
 
     @model_validator(mode="after")
     def _kind(self) -> SelfIndicator:
-        if (self.max is None) == (len(self.levels) < 2):
-            raise ValueError(f"indicator {self.code}: give either max or at least two levels")
+        if (self.max is not None and self.levels) or len(self.levels) == 1:
+            raise ValueError(f"indicator {self.code}: give max or at least two levels, not both")
         return self
 
 
@@ -360,6 +379,11 @@ class Grade(_Model):
     max: int | None = None  # exclusive upper bound; None for the top grade
 
 
+class ReviewRating(_Model):
+    code: Literal["excellent", "competent", "basic", "incompetent"]
+    label: Annotated[str, Field(min_length=1, max_length=20)]
+
+
 class Certification(_Model):
     """The capability-level standard (level-standard §5, §9, Annex A and B)."""
 
@@ -381,6 +405,10 @@ class Certification(_Model):
     # a suspension or discontinuation may be lifted within this many days (§11; SPEC §12.16)
     lift_within_days: int = Field(default=365, ge=1, le=3650)
     lift_clause: Clause = "level-standard §11; SPEC §12.16"
+    # the scale of the body's yearly review of each holder (§11 names none: a platform default
+    # in the pack, marked so in its clause); empty: the platform's four ratings
+    review_ratings: list[ReviewRating] = []
+    review_ratings_clause: Clause | None = None
 
     @model_validator(mode="after")
     def _tables(self) -> Certification:

@@ -54,8 +54,8 @@ from cqo.policy.schema.pack import (
 )
 from cqo.policy.schema.sections import (
     AnyTarget,
-    Baseline,
     Authorisation,
+    Baseline,
     Certification,
     CostCategory,
     CostCategoryDef,

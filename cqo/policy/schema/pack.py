@@ -19,8 +19,8 @@ from cqo.policy.schema._base import PackError, Text, _Model
 from cqo.policy.schema.conditions import Condition, Relaxation
 from cqo.policy.schema.sections import (
     AnyTarget,
-    Baseline,
     Authorisation,
+    Baseline,
     Certification,
     Department,
     Evaluation,

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -27,6 +28,9 @@ def listing(w: World, kind: str) -> None:
         terms=blacklist.ListingTerms(
             kind=kind,
             reason="所在企业发生重大质量安全事故，负有责任",
+            accident="压力容器出厂检验缺失，发生爆裂事故",
+            accident_date=dt.date(2026, 5, 20),
+            evidence=SimpleUploadedFile("report.pdf", b"%PDF-1.4 report", "application/pdf"),
             start_date=dt.date(2026, 6, 1),
         ),
     )

@@ -66,6 +66,7 @@ SCOPES: dict[str, Rule] = {
     # API blacklist
     "GET /api/v1/blacklist": Rule(SIGNED_IN, EVERYONE),
     "POST /api/v1/blacklist": Rule(SIGNED_IN, EVERYONE),
+    "POST /api/v1/blacklist/with-evidence": Rule(SIGNED_IN, EVERYONE),
     "POST /api/v1/blacklist/appeals/{appeal_id}/decide": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),

@@ -362,8 +362,12 @@ def test_it_exits_on_false_reporting(world: World) -> None:
         conduct="false",
         reason="作虚假报告",
     )
+    # level-standard §11 必要时有权收回: an exit opens a review, no automatic 收回
     cert.refresh_from_db()
-    assert cert.status == "withdrawn" and cert.warnings.count() == 2
+    assert cert.status == "valid" and cert.warnings.count() == 2
+    (review,) = cert.review_requests.all()
+    assert review.source == "exit_record" and review.closed_at is None
+    assert "作虚假报告" in review.reason
 
 
 def test_it_records_and_decides_appeals(world: World) -> None:

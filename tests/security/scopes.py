@@ -136,6 +136,12 @@ SCOPES: dict[str, Rule] = {
     ),
     "GET /api/v1/certification/certificates": Rule(SIGNED_IN, EVERYONE),
     "GET /api/v1/certification/certificates/{number}": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
+    "POST /api/v1/certification/certificates/{number}/accident-reports": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
+    "POST /api/v1/certification/certificates/{number}/review-requests/{request_id}/close": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
     "POST /api/v1/certification/certificates/{number}/recommend": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
@@ -621,6 +627,9 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
     "GET /certification/certificates/<str:number>/warning/": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
+    "GET /certification/certificates/<str:number>/accident-report/": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
     "GET /certification/mine/": Rule(SIGNED_IN, only("clerk_a", "clerk_b", "cqo")),

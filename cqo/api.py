@@ -153,11 +153,15 @@ def schema_message(err: dict[str, Any]) -> str:
     return str(err.get("msg", ""))
 
 
+SOURCES = ("body", "payload", "query", "path", "form", "file")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     detail = []
     for err in exc.errors:
-        loc = [str(x) for x in err.get("loc", []) if x not in ("body", "payload", "query", "path")]
+        # the field's own name, whatever part of the request (JSON, query, path, multipart) held it
+        loc = [str(x) for x in err.get("loc", []) if x not in SOURCES]
         detail.append({"field": ".".join(loc) or "__all__", "message": schema_message(err)})
     return api.create_response(request, {"detail": detail}, status=422)
 

@@ -1,7 +1,7 @@
 """REST API of the warning and exit listings (shaanxi-2021 §五(三), jiangsu-2020 §七, SPEC §8,
 §12.15): the same scope as the pages (selectors), the same writes (services). Listings and
-appeals are addressed by UUID; ``id`` is the public id. Evidence and appeal attachments are
-uploaded on the pages only.
+appeals are addressed by UUID; ``id`` is the public id. A listing's evidence is uploaded with
+it (``POST /blacklist/with-evidence``, multipart); appeal attachments on the pages only.
 
 The public notice (``GET /public/blacklist``) needs no token and shows no ID number.
 """
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from cqo.accounts.api import ERRORS, ErrorOut
@@ -32,6 +32,7 @@ from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
 from cqo.registry.models import Person
 
 ListingKind = Annotated[Listing.Kind, Choices("ListingKind", Listing.Kind)]
+ListingGround = Annotated[Listing.Ground, Choices("ListingGround", Listing.Ground)]
 ListingAppealStatus = Annotated[Appeal.Status, Choices("ListingAppealStatus", Appeal.Status)]
 
 router = Router(tags=["blacklist"])
@@ -66,7 +67,17 @@ class ListingIn(Schema):
     reason: str = Field(
         max_length=max_length(Listing, "reason"), description="列入原因, at least 4 characters"
     )
-    accident: str = Field("", max_length=max_length(Listing, "accident"), description="事故情况")
+    accident: str = Field(
+        "",
+        max_length=max_length(Listing, "accident"),
+        description="事故情况, required (at least 4 characters)",
+    )
+    accident_date: dates.EventDate | None = Field(
+        None, description="事故发生日期, required: on or before today and the start date"
+    )
+    ground: ListingGround = Field(
+        Listing.Ground.ACCIDENT, description="列入依据 (shaanxi-2021 §五(三), jiangsu-2020 §七)"
+    )
     authority_name: str = Field(
         "",
         max_length=max_length(Listing, "authority_name"),
@@ -110,7 +121,9 @@ class ListingItem(Schema):
 
 
 class ListingOut(ListingItem):
+    ground: ListingGround
     accident: str
+    accident_date: dt.date | None = Field(description="null only on listings recorded before")
     region_name: str
     issued_by: str
     has_evidence: bool
@@ -219,7 +232,9 @@ def _listing_out(user: User, listing: Listing) -> ListingOut:
     return ListingOut.model_validate(
         {
             **_item_values(listing),
+            "ground": listing.ground,
             "accident": listing.accident,
+            "accident_date": listing.accident_date,
             "region_name": region_label(listing.region_id),
             "issued_by": listing.issued_by.get_username(),
             "has_evidence": bool(listing.evidence),
@@ -265,10 +280,9 @@ def listing_list(request: HttpRequest, filters: Query[ListingFilters]) -> dict[s
     return {"count": count, "items": [ListingItem.model_validate(_item_values(i)) for i in items]}
 
 
-@router.post("/blacklist", response={201: ListingOut, **ERRORS})
-def listing_create(request: HttpRequest, payload: ListingIn) -> Status[ListingOut]:
-    """列入警示或退出名单: a regulator whose scope holds the person, or the admin. An exit in
-    force at once ends the person's filed appointments (SPEC §12.15)."""
+def _create(
+    request: HttpRequest, payload: ListingIn, evidence: UploadedFile | None
+) -> Status[ListingOut]:
     user = actor(request)
     if not (user.is_platform_admin or user.role == Role.REGULATOR):
         raise PermissionDenied
@@ -277,13 +291,16 @@ def listing_create(request: HttpRequest, payload: ListingIn) -> Status[ListingOu
         person = registry_selectors.person_get(user=user, public_id=payload.person)
     terms = services.ListingTerms(
         kind=payload.kind,
+        ground=payload.ground,
         reason=payload.reason,
         accident=payload.accident,
+        accident_date=payload.accident_date,
         authority_name=payload.authority_name,
         region=payload.region or "",
         start_date=payload.start_date,
         end_date=payload.end_date,
         public=payload.public,
+        evidence=evidence,
         id_number=payload.id_number or "",
         person_name=payload.person_name or "",
     )
@@ -291,6 +308,24 @@ def listing_create(request: HttpRequest, payload: ListingIn) -> Status[ListingOu
     return Status(
         201, _listing_out(user, selectors.listing_get(user=user, public_id=listing.public_id))
     )
+
+
+@router.post("/blacklist", response={201: ListingOut, **ERRORS})
+def listing_create(request: HttpRequest, payload: ListingIn) -> Status[ListingOut]:
+    """列入警示或退出名单: a regulator whose scope holds the person, or the admin. A listing
+    needs its evidence file (shaanxi-2021 §五(三), jiangsu-2020 §七), which JSON cannot carry:
+    this route answers 422 on ``evidence``; issue through ``POST /blacklist/with-evidence``."""
+    return _create(request, payload, None)
+
+
+@router.post("/blacklist/with-evidence", response={201: ListingOut, **ERRORS})
+def listing_create_with_evidence(
+    request: HttpRequest, payload: Form[ListingIn], evidence: File[UploadedFile]
+) -> Status[ListingOut]:
+    """列入警示或退出名单 as a multipart form: the fields of ``POST /blacklist`` and the
+    ``evidence`` file (PDF, JPG or PNG, ≤ 20 MB). An exit in force at once ends the person's
+    filed appointments (SPEC §12.15) and asks the certification body for a review."""
+    return _create(request, payload, evidence)
 
 
 @router.get("/blacklist/{public_id}", response={200: ListingOut, **ERRORS})

@@ -36,13 +36,18 @@ class ListingForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("因责任心不强、履职不到位，造成重大质量安全事故的情况"),
     )
+    # shaanxi-2021 §五(三), jiangsu-2020 §七: the accident, its date and the evidence are stated
+    # for both kinds (the services refuse a listing without them)
     accident = forms.CharField(
         label=_("事故情况"),
         max_length=max_length(Listing, "accident"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+        help_text=_("发生了什么重大质量安全事故，该首席质量官的责任"),
     )
-    evidence = forms.FileField(label=_("证据材料"), required=False, help_text=FILE_HELP)
+    accident_date = forms.DateField(label=_("事故发生日期"), widget=DATE, validators=[dates.EVENT])
+    evidence = forms.FileField(
+        label=_("证据材料"), help_text=_("事故调查报告、处理决定等；PDF、JPG 或 PNG，不超过20MB")
+    )
     authority_name = forms.CharField(
         label=_("发布机关"),
         max_length=max_length(Listing, "authority_name"),
@@ -79,6 +84,7 @@ class ListingForm(BootstrapForm):
             kind=data["kind"],
             reason=data["reason"],
             accident=data["accident"],
+            accident_date=data["accident_date"],
             authority_name=data["authority_name"],
             region=data.get("region") or "",
             start_date=data["start_date"],

@@ -28,6 +28,11 @@ class Listing(models.Model):
         # a context: plain "退出" is the navigation bar's "sign out"
         EXIT = "exit", pgettext_lazy("blacklist kind", "退出")
 
+    class Ground(models.TextChoices):
+        # shaanxi-2021 §五(三), jiangsu-2020 §七: the one ground the documents give for both the
+        # warning and the exit ("黑名单"警示和退出机制)
+        ACCIDENT = "accident", _("因责任心不强、履职不到位，造成重大质量安全事故")
+
     class State(models.TextChoices):
         PENDING = rules.PENDING, _("未生效")
         IN_FORCE = rules.IN_FORCE, _("生效中")
@@ -42,8 +47,16 @@ class Listing(models.Model):
         related_name="listings",
     )
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    ground = models.CharField(
+        _("列入依据"), max_length=20, choices=Ground.choices, default=Ground.ACCIDENT
+    )
     reason = text_field(_("列入原因"), max_length=bounds.STATEMENT)
+    # What happened, when, and the evidence: required on every new listing (services); blank or
+    # null only on listings recorded before they were.
     accident = text_field(_("事故情况"), max_length=bounds.STATEMENT, blank=True)
+    accident_date = models.DateField(
+        _("事故发生日期"), null=True, blank=True, validators=[dates.EVENT]
+    )
     evidence = models.FileField(_("证据材料"), upload_to="blacklist/%Y/", blank=True)
     # The issuing authority: the regulator's region decides who may revoke (the issuing level or
     # above) and which regulators see the listing by region.

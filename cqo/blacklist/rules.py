@@ -16,6 +16,9 @@ WARNING = "warning"
 EXIT = "exit"
 
 REASON_MIN = 4
+# The accident's description: as short as a reason may be (platform default, not from the
+# documents, which only require the accident to be stated).
+ACCIDENT_MIN = 4
 GROUNDS_MIN = 10
 NOTE_MIN = 4
 # The note of a change of end date, kept in the audit trail (no model field of its own).

@@ -44,8 +44,10 @@ log = logging.getLogger(__name__)
 LISTING_FIELDS = [
     "person",
     "kind",
+    "ground",
     "reason",
     "accident",
+    "accident_date",
     "evidence",
     "region",
     "authority_name",
@@ -146,7 +148,10 @@ class ListingTerms:
     reason: str
     start_date: dt.date | None
     end_date: dt.date | None = None
+    # what happened, when, and the evidence: required for both kinds (_accident_facts)
     accident: str = ""
+    accident_date: dt.date | None = None
+    ground: str = "accident"  # Listing.Ground: the documents give one
     authority_name: str = ""  # default: the bureau of the issuing region
     region: str = ""  # the platform admin names the issuing region (default: the person's)
     public: bool = False
@@ -221,12 +226,39 @@ def _check_overlap(
             return
 
 
+def _accident_facts(
+    errors: Errors, terms: ListingTerms
+) -> tuple[str, dt.date | None, UploadedFile[bytes] | None]:
+    """shaanxi-2021 §五(三), jiangsu-2020 §七: 对因责任心不强、履职不到位，造成重大质量安全事故的，
+    应建立"黑名单"警示和退出机制. The one sentence grounds both kinds, so a warning states the same
+    facts as an exit: the accident (what happened, at least four characters), its date (on or
+    before today: an accident is a past event) and the evidence file."""
+    if _clean(terms.ground) not in Listing.Ground.values:
+        errors.add("ground", _("列入依据应为：因责任心不强、履职不到位，造成重大质量安全事故"))
+    accident = _long_text(
+        errors,
+        "accident",
+        _clean(terms.accident),
+        rules.ACCIDENT_MIN,
+        _("请写明事故情况（至少4个字）"),
+        **_bounded(Listing, "accident"),
+    )
+    happened = _date(errors, "accident_date", terms.accident_date, required=True)
+    if happened is not None and happened > clock.today():
+        errors.add("accident_date", _("事故发生日期不能晚于今天"))
+    evidence = _file(errors, "evidence", terms.evidence)
+    if evidence is None and "evidence" not in errors.errors:
+        errors.add("evidence", _("请上传事故的证据材料（PDF、JPG 或 PNG）"))
+    return accident, happened, evidence
+
+
 def _new_listing(
     errors: Errors, actor: User, terms: ListingTerms, person: Person | None
 ) -> Listing:
     """The listing as stated, every field checked at once (shaanxi-2021 §五(三), SPEC §8): a
-    kind, a reason of at least four characters, the issuing authority, dates within their
-    range and no overlap with a listing of the same kind; unsaved."""
+    kind, a reason of at least four characters, the accident with its date and evidence, the
+    issuing authority, dates within their range and no overlap with a listing of the same kind;
+    unsaved."""
     kind = _clean(terms.kind)
     if kind not in Listing.Kind.values:
         errors.add("kind", _("请选择类别：警示或退出"))
@@ -238,9 +270,7 @@ def _new_listing(
         _("请写明列入原因（至少4个字）"),
         **_bounded(Listing, "reason"),
     )
-    accident = _long_text(
-        errors, "accident", _clean(terms.accident), 0, "", **_bounded(Listing, "accident")
-    )
+    accident, accident_date, evidence = _accident_facts(errors, terms)
     region = _issuing_region(errors, actor, terms.region, person)
     authority = _clean(terms.authority_name) or default_authority(region)
     if len(authority) < 2 and region is not None:  # without a region: that error only
@@ -251,7 +281,8 @@ def _new_listing(
     end = _date(errors, "end_date", terms.end_date, required=False)
     if start and end and end < start:
         errors.add("end_date", _("截止日期不能早于起始日期"))
-    evidence = _file(errors, "evidence", terms.evidence)
+    if start and accident_date and accident_date > start:
+        errors.add("accident_date", _("事故发生日期不能晚于名单起始日期"))
     if (
         person is not None
         and start
@@ -266,8 +297,10 @@ def _new_listing(
     listing = Listing(
         person=person,
         kind=kind,
+        ground=Listing.Ground.ACCIDENT,
         reason=reason,
         accident=accident,
+        accident_date=accident_date,
         region=region,
         authority_name=authority,
         issued_by=actor,
@@ -275,8 +308,7 @@ def _new_listing(
         end_date=end,
         public=terms.public,
     )
-    if evidence is not None:
-        listing.evidence = evidence
+    listing.evidence = evidence
     return listing
 
 
@@ -297,19 +329,26 @@ def listing_create(*, actor: User, terms: ListingTerms, person: Person | None = 
     today = clock.today()
     if rules.ends_appointments(kind=listing.kind, state=listing.state_on(today), applied=False):
         _apply_exit(listing, actor=actor, audit_actor=actor, today=today)
-    if listing.kind == Listing.Kind.EXIT:
-        # SPEC §12.15: a review at the certification body, not an automatic suspension
-        hooks.exit_listed(
-            holder_id=listing.person_id,
-            reference=str(listing.public_id),
-            reason=_("列入退出名单（%(authority)s，自 %(start)s 起）：%(reason)s")
-            % {
-                "authority": listing.authority_name,
-                "start": listing.start_date.isoformat(),
-                "reason": listing.reason,
-            },
-        )
+    _tell_certification(listing)
     return listing
+
+
+def _tell_certification(listing: Listing) -> None:
+    """level-standard §11: an accident with the holder's related responsibility is for the
+    certification body to decide on. An exit asks it for a review (SPEC §12.15: not an automatic
+    suspension); a warning notifies it and shows on the certificate's record."""
+    reason = _(
+        "%(kind)s（%(authority)s，自 %(start)s 起）：%(reason)s；事故情况（%(date)s）：%(accident)s"
+    ) % {
+        "kind": _("列入退出名单") if listing.is_exit else _("列入警示名单"),
+        "authority": listing.authority_name,
+        "start": listing.start_date.isoformat(),
+        "reason": listing.reason,
+        "date": listing.accident_date.isoformat() if listing.accident_date else "—",
+        "accident": listing.accident,
+    }
+    tell = hooks.exit_listed if listing.is_exit else hooks.warning_listed
+    tell(holder_id=listing.person_id, reference=str(listing.public_id), reason=reason)
 
 
 def _apply_exit(

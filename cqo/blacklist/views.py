@@ -93,6 +93,7 @@ def _export_headers() -> list[str]:
         _("公开公示"),
         _("撤销时间"),
         _("撤销原因"),
+        _("事故发生日期"),
     ]
 
 
@@ -112,6 +113,7 @@ def _export_row(item: Listing, today: dt.date) -> tuple[Any, ...]:
         item.public,
         item.revoked_at and timezone.localtime(item.revoked_at).strftime("%Y-%m-%d %H:%M"),
         item.revoke_reason,
+        item.accident_date and item.accident_date.isoformat(),
     )
 
 
@@ -196,8 +198,9 @@ def _listing_create_page(
             "person": person,
             "title": _("列入警示或退出名单"),
             "intro": _(
-                "依据：对因责任心不强、履职不到位，造成重大质量安全事故的首席质量官，"
-                "建立“黑名单”警示和退出机制（陕西 §五(三)、江苏 §七）。"
+                "列入依据：因责任心不强、履职不到位，造成重大质量安全事故（陕质委办〔2021〕15号"
+                " 第五条（三）；苏质委办〔2020〕9号 第七条）。警示和退出均须写明事故情况、"
+                "事故发生日期并上传证据材料。"
             ),
         },
     )

@@ -23,9 +23,11 @@ from cqo.certification.models import (
     CertificationBody,
     Expert,
     LevelCertificate,
+    ListingNotice,
     NumberSequence,
     Recommendation,
     Reminder,
+    ReviewRequest,
     SupervisionAction,
     WarningRecord,
     YearlyReview,
@@ -251,6 +253,16 @@ def _demo_cqo(users: dict[str, User], experts: list[Expert], today: dt.date) -> 
         rating="excellent",
         summary="履职尽责，组织质量攻关3项，带教质量骨干5名",
     )
+    # level-standard §11: an accident reported to the body, awaiting its decision
+    services.accident_report_record(
+        actor=certifier,
+        cert=cert,
+        report=services.AccidentReport(
+            accident="所在企业一批次电线电缆产品抽检不合格并引发火灾，待认定主体复核关联责任",
+            accident_date=today - dt.timedelta(days=10),
+            reported_by="西安市市场监督管理局",
+        ),
+    )
     upgrade = _assess(
         certifier, _application(cqo, person, uscc, "AAAAA", start), experts[:2], today
     )
@@ -310,13 +322,23 @@ def _demo_newcqo(users: dict[str, User], experts: list[Expert], today: dt.date, 
         SCORES_AAA,
         today,
     )
-    services.supervise(
+    # level-standard §11 应暂停或中止: the accident report's review closed by a suspension
+    review = services.accident_report_record(
         actor=certifier,
         cert=suspended,
-        action="suspend",
-        ground="org_safety_accident",
-        reason="所在组织发生与首席质量官有关联责任的重大质量安全事故，调查期间暂停证书使用",
-        evidence_note="市场监管部门事故调查通报（编号 2026-017）",
+        report=services.AccidentReport(
+            accident="所在组织发生压力容器质量安全事故（市场监管部门事故调查通报 编号 2026-017）",
+            accident_date=today - dt.timedelta(days=20),
+            reported_by="陕西省市场监督管理局",
+        ),
+    )
+    services.review_request_close(
+        actor=certifier,
+        request=review,
+        decision=services.ReviewDecision(
+            outcome="suspend",
+            finding="所在组织发生与首席质量官有关联责任的重大质量安全事故，调查期间暂停证书使用",
+        ),
     )
 
 
@@ -334,6 +356,8 @@ def certification_reset() -> dict[str, int]:
         "reminders": Reminder.objects.all().delete()[0],
         "reviews": YearlyReview.objects.all().delete()[0],
         "warnings": WarningRecord.objects.all().delete()[0],
+        "review_requests": ReviewRequest.objects.all().delete()[0],
+        "listing_notices": ListingNotice.objects.all().delete()[0],
         "actions": SupervisionAction.objects.all().delete()[0],
     }
     LevelCertificate.objects.update(supersedes=None)

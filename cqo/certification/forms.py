@@ -25,7 +25,13 @@ from cqo.certification.models import (
     YearlyReview,
 )
 from cqo.certification.models import CertificationBody as Body
-from cqo.certification.services import ApplicationTerms, BodyTerms, ExpertTerms
+from cqo.certification.services import (
+    AccidentReport,
+    ApplicationTerms,
+    BodyTerms,
+    ExpertTerms,
+    ReviewDecision,
+)
 from cqo.certification.services._common import TEXT_MAX
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
@@ -304,9 +310,53 @@ class YearlyReviewForm(BootstrapForm):
 
 
 class ReviewFindingForm(BootstrapForm):
+    """level-standard §11 应暂停或中止: the review closes only with one of these decisions."""
+
+    outcome = forms.ChoiceField(
+        label=_("复核决定"),
+        choices=[("", "—")]
+        + [c for c in ReviewRequest.Outcome.choices if c[0] != ReviewRequest.Outcome.RECORDED],
+    )
     finding = forms.CharField(
         label=_("复核结论"), widget=TEXTAREA, max_length=max_length(ReviewRequest, "finding")
     )
+    evidence = forms.FileField(
+        label=_("证据材料"),
+        required=False,
+        help_text=_("认定不负有关联责任的，须上传证据材料；PDF、JPG 或 PNG"),
+    )
+    withdraw = forms.BooleanField(label=_("暂停或中止后收回证书（必要时）"), required=False)
+
+    def decision(self) -> ReviewDecision:
+        d = self.cleaned_data
+        return ReviewDecision(
+            outcome=d["outcome"],
+            finding=d["finding"],
+            evidence=d["evidence"],
+            withdraw=d["withdraw"],
+        )
+
+
+class AccidentReportForm(BootstrapForm):
+    """An accident report the body received directly (level-standard §11)."""
+
+    accident = forms.CharField(
+        label=_("事故情况"), widget=TEXTAREA, max_length=max_length(ReviewRequest, "reason")
+    )
+    accident_date = forms.DateField(label=_("事故发生日期"), widget=DATE, validators=[dates.EVENT])
+    reported_by = forms.CharField(
+        label=_("报告单位或报告人"), max_length=max_length(ReviewRequest, "reported_by")
+    )
+    evidence = forms.FileField(label=_("事故报告材料"), required=False)
+
+    def report(self) -> AccidentReport:
+        d = self.cleaned_data
+        return AccidentReport(
+            accident=d["accident"],
+            accident_date=d["accident_date"],
+            reported_by=d["reported_by"],
+            evidence=d["evidence"],
+        )
 
 
 class ReissueForm(BootstrapForm):

@@ -54,6 +54,7 @@ urlpatterns = [
     path(CERT + "certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path(CERT + "supervise/", views.certificate_supervise, name="certificate_supervise"),
     path(CERT + "warning/", views.certificate_warning, name="certificate_warning"),
+    path(CERT + "accident-report/", views.accident_report, name="accident_report"),
     path(CERT + "review/", views.certificate_review, name="certificate_review"),
     path(
         CERT + "review-requests/<uuid:request_id>/close/",

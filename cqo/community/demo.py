@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cqo.accounts.models import User
-from cqo.community import services
+from cqo.community import selectors, services
 from cqo.community.models import (
     Alliance,
     Answer,
@@ -247,12 +247,35 @@ def _finished_call(prov: User, xian: User, cqo: User, today: dt.date) -> None:
     services.results_publish(actor=prov, competition=done, today=opens + dt.timedelta(days=52))
 
 
+def _body_exchange(certifier: User, alliance: Alliance, today: dt.date) -> None:
+    """An experience exchange the certification body organises in the alliance (level-standard
+    §11 认定主体宜组织开展首席质量官经验交流活动), when the demo certifier is a body's staff."""
+    if not selectors.can_organise(certifier, alliance):
+        return
+    day = today + dt.timedelta(days=20)
+    services.event_create(
+        actor=certifier,
+        alliance=alliance,
+        terms=services.EventTerms(
+            kind="lecture",
+            title="获证首席质量官经验交流讲座",
+            venue="西安市莲湖区西大街1号 陕西省质量协会会议室",
+            starts_at=_at(day, 9),
+            ends_at=_at(day, 12),
+            capacity=60,
+            description="获证首席质量官介绍质量标杆企业的先进模式（认定主体组织）。",
+        ),
+    )
+
+
 def build_community_showcase(rng: random.Random, users: dict[str, User]) -> None:
     prov, xian, cqo, newcqo = users["prov"], users["xian"], users["cqo"], users["newcqo"]
     today = timezone.localdate()
     peer = _peer(rng)
     alliance = _alliance(prov, (cqo, peer), newcqo)
     _events(prov, alliance, (cqo, peer), today)
+    if "certifier" in users:
+        _body_exchange(users["certifier"], alliance, today)
     _space(alliance, cqo, peer)
     _finished_call(prov, xian, cqo, today)
     # an open call

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cqo.accounts.models import User
 from cqo.blacklist import services
@@ -47,11 +48,17 @@ def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+def evidence_pdf(name: str = "事故调查报告.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 accident investigation", "application/pdf")
+
+
 def listing_data(**overrides: Any) -> dict[str, Any]:
     data = {
         "kind": "warning",
         "reason": "履职不到位，造成重大质量安全事故",
-        "accident": "2026年5月，某批次产品出厂检验缺失，造成批量质量事故",
+        "accident": "2026年3月，某批次产品出厂检验缺失，造成批量质量事故",
+        "accident_date": dt.date(2026, 3, 2),
+        "evidence": evidence_pdf(),
         "start_date": TODAY,
         "end_date": None,
         "public": False,

@@ -16,9 +16,10 @@ from cqo.audit.models import AuditEntry
 from cqo.blacklist import services
 from cqo.blacklist.models import Appeal, Listing
 from cqo.registry.models import Appointment
-from tests.blacklist.conftest import TODAY, World
+from tests.blacklist.conftest import TODAY, World, evidence_pdf
 
 API = "/api/v1"
+WITH_EVIDENCE = "/blacklist/with-evidence"
 DAY = dt.timedelta(days=1)
 GROUNDS = "事故系供应商原料问题所致，本人已按规定履职，有检验记录为证。"
 
@@ -30,6 +31,15 @@ class Caller:
 
     def get(self, path: str, **params: Any) -> Any:
         return self.client.get(API + path, params, **self.headers)
+
+    def post_form(self, path: str, data: dict[str, Any], evidence: Any = True) -> Any:
+        """Multipart, as ``POST /blacklist/with-evidence`` takes it (None fields left out)."""
+        form = {k: v for k, v in data.items() if v is not None}
+        if evidence is True:
+            evidence = evidence_pdf()
+        if evidence is not None:
+            form["evidence"] = evidence
+        return self.client.post(API + path, form, **self.headers)
 
     def post(self, path: str, body: Any = None) -> Any:
         return self.client.post(
@@ -54,6 +64,8 @@ def body(**overrides: Any) -> dict[str, Any]:
     data = {
         "kind": "exit",
         "reason": "履职不到位，造成重大质量安全事故",
+        "accident": "2026年5月，压力容器出厂检验缺失，发生爆裂事故",
+        "accident_date": (TODAY - 20 * DAY).isoformat(),
         "start_date": TODAY.isoformat(),
     }
     data.update(overrides)
@@ -62,11 +74,14 @@ def body(**overrides: Any) -> dict[str, Any]:
 
 def test_it_issues_an_exit_by_public_id_and_ends_the_filing(world: World, as_: Any) -> None:
     p = world.p
-    response = as_(p.county_a).post(
-        "/blacklist", body(person=str(p.person.public_id), public=True, end_date=None)
+    response = as_(p.county_a).post_form(
+        WITH_EVIDENCE, body(person=str(p.person.public_id), public=True, end_date=None)
     )
     assert response.status_code == 201, response.content
     out = response.json()
+    assert out["ground"] == "accident"
+    assert out["accident_date"] == (TODAY - 20 * DAY).isoformat()
+    assert out["has_evidence"] is True
     listing = Listing.objects.get(public_id=out["id"])
     assert out["state"] == "in_force"
     assert out["authority_name"] == "雁塔区市场监督管理局"
@@ -81,8 +96,8 @@ def test_it_issues_an_exit_by_public_id_and_ends_the_filing(world: World, as_: A
 
 def test_it_issues_by_id_number_and_name(world: World, as_: Any) -> None:
     p = world.p
-    response = as_(p.province).post(
-        "/blacklist",
+    response = as_(p.province).post_form(
+        WITH_EVIDENCE,
         body(
             kind="exit",
             id_number=world.person_b.id_number,
@@ -104,6 +119,12 @@ def test_it_issues_by_id_number_and_name(world: World, as_: Any) -> None:
         ({"end_date": (TODAY - DAY).isoformat()}, {"end_date"}),
         ({"id_number": "123"}, {"id_number"}),
         ({"region": "61"}, {"region"}),
+        ({"ground": "other"}, {"ground"}),
+        # shaanxi-2021 §五(三), jiangsu-2020 §七: the accident, its date and its evidence
+        ({"accident": ""}, {"accident"}),
+        ({"accident": "事故"}, {"accident"}),
+        ({"accident_date": None}, {"accident_date"}),
+        ({"accident_date": (TODAY + DAY).isoformat()}, {"accident_date"}),
     ],
 )
 def test_it_names_the_field_of_bad_input(
@@ -113,19 +134,33 @@ def test_it_names_the_field_of_bad_input(
     payload.update(overrides)
     if "id_number" in overrides:
         payload.pop("person")
-    assert fields(as_(world.p.county_a).post("/blacklist", payload)) == expected
+    assert fields(as_(world.p.county_a).post_form(WITH_EVIDENCE, payload)) == expected
+    assert Listing.objects.count() == 3
+
+
+@pytest.mark.parametrize("kind", ["exit", "warning"])
+def test_it_refuses_a_listing_without_its_evidence(world: World, as_: Any, kind: str) -> None:
+    """The evidence goes with the listing; JSON cannot carry it, so the JSON route names it."""
+    # the person's warning "A" would overlap a second warning
+    services.listing_revoke(actor=world.p.county_a, listing=world.listings["A"], reason="复核撤销")
+    payload = body(person=str(world.p.person.public_id), kind=kind)
+    caller = as_(world.p.county_a)
+    assert fields(caller.post_form(WITH_EVIDENCE, payload, evidence=None)) == {"evidence"}
+    assert fields(caller.post("/blacklist", payload)) == {"evidence"}
     assert Listing.objects.count() == 3
 
 
 def test_it_refuses_issuing_outside_scope_or_role(world: World, as_: Any) -> None:
     p = world.p
     payload = body(person=str(p.person.public_id))
-    assert as_(p.county_b).post("/blacklist", payload).status_code == 404
-    assert as_(p.clerk_a).post("/blacklist", payload).status_code == 403
-    assert as_(p.cqo).post("/blacklist", payload).status_code == 403
-    assert as_(None).post("/blacklist", payload).status_code == 401
+    for post in ("post", "post_form"):
+        path = "/blacklist" if post == "post" else WITH_EVIDENCE
+        assert getattr(as_(p.county_b), post)(path, payload).status_code == 404
+        assert getattr(as_(p.clerk_a), post)(path, payload).status_code == 403
+        assert getattr(as_(p.cqo), post)(path, payload).status_code == 403
+        assert getattr(as_(None), post)(path, payload).status_code == 401
     unknown = body(person=str(uuid.uuid4()))
-    assert as_(p.county_a).post("/blacklist", unknown).status_code == 404
+    assert as_(p.county_a).post_form(WITH_EVIDENCE, unknown).status_code == 404
     world.appt_p.refresh_from_db()
     assert world.appt_p.status == Appointment.Status.FILED
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from cqo.blacklist import services
 from cqo.blacklist.models import Listing
 from tests.blacklist.conftest import World, listing_data
-from tests.blacklist.test_api import Caller, body
+from tests.blacklist.test_api import WITH_EVIDENCE, Caller, body
 from tests.blacklist.test_pages import form_body
 
 EDGES = ["0001-01-01", "9999-12-31"]
@@ -34,7 +34,7 @@ def test_it_refuses_a_listing_starting_at_the_edge_of_the_calendar_on_the_api(
     world: World, client: Client, day: str
 ) -> None:
     payload = body(person=str(world.p.person.public_id), start_date=day)
-    found = detail(Caller(client, world.p.county_a).post("/blacklist", payload))
+    found = detail(Caller(client, world.p.county_a).post_form(WITH_EVIDENCE, payload))
     assert START_RANGE in found["start_date"]
     assert Listing.objects.count() == 3
 
@@ -44,7 +44,7 @@ def test_it_refuses_a_listing_ending_at_the_edge_of_the_calendar_on_the_api(
     world: World, client: Client, day: str
 ) -> None:
     payload = body(person=str(world.p.person.public_id), end_date=day)
-    found = detail(Caller(client, world.p.county_a).post("/blacklist", payload))
+    found = detail(Caller(client, world.p.county_a).post_form(WITH_EVIDENCE, payload))
     assert set(found) == {"end_date"}
     if day == "9999-12-31":
         assert END_RANGE in found["end_date"]
@@ -78,11 +78,13 @@ def test_it_refuses_them_in_the_service(world: World, day: dt.date) -> None:
 def test_it_takes_the_first_and_last_days_of_the_range(world: World, client: Client) -> None:
     caller = Caller(client, world.p.county_a)
     person = str(world.p.person.public_id)
-    first = body(person=person, start_date="2012-01-01", end_date="2012-12-31")
-    assert caller.post("/blacklist", first).status_code == 201
+    first = body(
+        person=person, start_date="2012-01-01", end_date="2012-12-31", accident_date="2012-01-01"
+    )
+    assert caller.post_form(WITH_EVIDENCE, first).status_code == 201
     last = body(person=person, start_date="2027-06-15", end_date="2036-06-15")
-    assert caller.post("/blacklist", last).status_code == 201
+    assert caller.post_form(WITH_EVIDENCE, last).status_code == 201
     before = body(person=person, start_date="2011-12-31", end_date="2011-12-31")
-    assert set(detail(caller.post("/blacklist", before))) == {"start_date", "end_date"}
+    assert set(detail(caller.post_form(WITH_EVIDENCE, before))) == {"start_date", "end_date"}
     after = body(person=person, start_date="2027-06-16")
-    assert set(detail(caller.post("/blacklist", after))) == {"start_date"}
+    assert set(detail(caller.post_form(WITH_EVIDENCE, after))) == {"start_date"}

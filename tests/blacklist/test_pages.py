@@ -16,7 +16,7 @@ from cqo.audit.models import AuditEntry
 from cqo.blacklist import services
 from cqo.blacklist.models import Appeal, Listing
 from cqo.registry.models import Appointment
-from tests.blacklist.conftest import TODAY, World, issue
+from tests.blacklist.conftest import TODAY, World, evidence_pdf, issue
 from tests.lib.test_uploads import png_bytes
 
 DAY = dt.timedelta(days=1)
@@ -30,7 +30,9 @@ def form_body(**overrides: object) -> dict[str, object]:
     body: dict[str, object] = {
         "kind": "exit",
         "reason": "履职不到位，造成重大质量安全事故",
-        "accident": "",
+        "accident": "2026年5月，压力容器出厂检验缺失，发生爆裂事故",
+        "accident_date": (TODAY - 20 * DAY).isoformat(),
+        "evidence": evidence_pdf(),
         "authority_name": "雁塔区市场监督管理局",
         "start_date": TODAY.isoformat(),
         "end_date": "",
@@ -192,6 +194,8 @@ def test_it_serves_the_evidence_only_inside_scope(world: World, client: Client) 
     client.force_login(p.clerk_a)  # X is not appointed at enterprise A
     assert client.get(url).status_code == 404
     client.force_login(p.county_a)
+    # a listing recorded before evidence was required
+    Listing.objects.filter(pk=world.listings["A"].pk).update(evidence="")
     no_file = reverse("blacklist:listing_evidence", args=[world.listings["A"].public_id])
     assert client.get(no_file).status_code == 404
 

@@ -44,7 +44,12 @@ def test_it_builds_the_showcase(personas: Personas) -> None:
     certs = {c.holder.name: c for c in LevelCertificate.objects.select_related("holder")}
     assert certs["李堃"].status == "valid" and certs["李堃"].level == "AAAA"
     assert certs["周新"].status == "suspended"
+    # level-standard §11: one accident report awaiting a decision, one closed by the suspension
+    open_, closed = (certs["李堃"].review_requests.get(), certs["周新"].review_requests.get())
+    assert open_.closed_at is None and open_.source == "accident_report"
+    assert closed.outcome == "suspend" and closed.action is not None
     assert Application.objects.filter(status="assessing", level_applied="AAAAA").count() == 1
     assert selectors.certified_level(p.person, TODAY) == "AAAA"
     counts = certification_reset()
     assert counts["certificates"] == 2 and not CertificationBody.objects.exists()
+    assert counts["review_requests"] == 2

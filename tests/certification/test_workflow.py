@@ -103,7 +103,9 @@ def test_it_blocks_submission_when_years_fall_short_of_the_level(world: World) -
     services.evidence_add(actor=world.p.cqo, app=app, kind="work", title="合同", upload=pdf())
     with pytest.raises(ValidationError) as exc:
         services.application_submit(actor=world.p.cqo, app=app)
-    assert any("§5.2" in m for m in exc.value.message_dict["eligibility"])
+    # SPEC §12.3: the refusal names the level the years do allow
+    (years,) = [m for m in exc.value.message_dict["eligibility"] if "§5.2" in m]
+    assert "3 年 11 个月，可申报 AAA" in years
     services.period_add(
         actor=world.p.cqo,
         app=app,
@@ -130,6 +132,35 @@ def test_it_awards_the_lowest_of_grade_applied_and_years(world: World) -> None:
     app = graded(world, level_applied="AAA")
     assert app.grade_by_score == "AAAA" and app.level_by_years == "AAAAA"
     assert app.awarded_level == "AAA"
+
+
+# every Annex A cell at its maximum: 1000, grade AAAAA
+TOP = {
+    **dict.fromkeys(["8.1.1", "8.4.2", "8.5.3"], "100"),
+    **dict.fromkeys(["8.1.2", "8.5.4"], "50"),
+    **dict.fromkeys(["8.2", "8.4.1"], "80"),
+    "8.3": "90",
+    **dict.fromkeys(["8.4.3", "8.5.2"], "60"),
+    **dict.fromkeys(["8.4.4", "8.5.5"], "40"),
+    "8.5.1": "150",
+}
+
+
+@pytest.mark.parametrize(
+    ("applied", "scores", "awarded"),
+    [
+        ("AAAAA", TOP, "AAAAA"),  # grade AAAAA, applied AAAAA
+        ("AAAA", TOP, "AAAA"),  # the level applied for caps the grade
+        ("AAAAA", None, "AAAA"),  # the grade by score caps the level applied for
+    ],
+)
+def test_it_awards_the_lower_of_grade_and_level_applied(
+    world: World, applied: str, scores: dict[str, str] | None, awarded: str
+) -> None:
+    """level-standard §5.2; SPEC §12.3: awarded = the lower of the grade by score and the level
+    applied for; no prior level is needed to apply for AAAAA."""
+    app = graded(world, scores=scores, level_applied=applied)
+    assert app.awarded_level == awarded
 
 
 def test_it_does_not_certify_when_a_minimum_is_unmet(world: World) -> None:
@@ -362,8 +393,12 @@ def test_it_exits_on_false_reporting(world: World) -> None:
         conduct="false",
         reason="作虚假报告",
     )
+    # level-standard §11 必要时有权收回: an exit opens a review, no automatic 收回
     cert.refresh_from_db()
-    assert cert.status == "withdrawn" and cert.warnings.count() == 2
+    assert cert.status == "valid" and cert.warnings.count() == 2
+    (review,) = cert.review_requests.all()
+    assert review.source == "exit_record" and review.closed_at is None
+    assert "作虚假报告" in review.reason
 
 
 def test_it_records_and_decides_appeals(world: World) -> None:

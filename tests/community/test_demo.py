@@ -8,12 +8,14 @@ import random
 import pytest
 
 from cqo.accounts.models import Role
+from cqo.certification import services as certification
 from cqo.community.demo import build_community_showcase, community_reset
 from cqo.community.models import Alliance, CaseCompetition, Event, Membership, Post, Submission
 from cqo.hours.models import StudyRecord
 from cqo.reference.models import Region
 from cqo.registry import services as registry
 from cqo.test import PASSWORD, Personas, file_appointment, make_user, new_id_number, person_data
+from tests.certification.conftest import body_data
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +37,18 @@ def test_it_builds_the_showcase_and_resets(personas: Personas) -> None:
         )
     )
     xian = make_user("xian", Role.REGULATOR, region=Region.objects.get(code="610100"))
-    users = {"prov": p.province, "xian": xian, "cqo": p.cqo, "newcqo": newcqo}
+    # the certifier as a Shaanxi body's staff: it organises an exchange (level-standard §11)
+    body = certification.body_create(actor=p.admin, terms=certification.BodyTerms(**body_data()))
+    certification.member_add(actor=p.admin, body=body, username="certifier")
+    users = {
+        "prov": p.province,
+        "xian": xian,
+        "cqo": p.cqo,
+        "newcqo": newcqo,
+        "certifier": p.certifier,
+    }
     build_community_showcase(random.Random(1), users)  # noqa: S311  (demo data, not secrets)
+    assert Event.objects.get(kind="lecture").created_by == p.certifier
     alliance = Alliance.objects.get(region_id="610000")
     states = sorted(alliance.memberships.values_list("person__name", "state", "role"))
     assert ("李堃", "approved", "officer") in states and ("赵玥", "pending", "member") in states

@@ -66,6 +66,7 @@ SCOPES: dict[str, Rule] = {
     # API blacklist
     "GET /api/v1/blacklist": Rule(SIGNED_IN, EVERYONE),
     "POST /api/v1/blacklist": Rule(SIGNED_IN, EVERYONE),
+    "POST /api/v1/blacklist/with-evidence": Rule(SIGNED_IN, EVERYONE),
     "POST /api/v1/blacklist/appeals/{appeal_id}/decide": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
@@ -135,6 +136,12 @@ SCOPES: dict[str, Rule] = {
     ),
     "GET /api/v1/certification/certificates": Rule(SIGNED_IN, EVERYONE),
     "GET /api/v1/certification/certificates/{number}": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
+    "POST /api/v1/certification/certificates/{number}/accident-reports": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
+    "POST /api/v1/certification/certificates/{number}/review-requests/{request_id}/close": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
     "POST /api/v1/certification/certificates/{number}/recommend": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
@@ -623,6 +630,9 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
     "GET /certification/certificates/<str:number>/warning/": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
+    "GET /certification/certificates/<str:number>/accident-report/": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
     "GET /certification/mine/": Rule(SIGNED_IN, only("clerk_a", "clerk_b", "cqo")),

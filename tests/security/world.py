@@ -10,14 +10,16 @@ listing."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
-from django.test import Client
+from django.test import Client, override_settings
 
 from cqo.accounts import access
 from cqo.accounts.models import ApiToken, Role, User
@@ -126,7 +128,6 @@ def _register(username: str, name: str, region: str) -> Person:
 def _scope_differs_by_role(p: Personas) -> None:
     """Persons a regulator sees by where they registered but a department does not, or by an
     appointment outside their latest place; a study record and a warning listing."""
-    from cqo.blacklist import services as blacklist
     from cqo.hours import services as hours
 
     _register("alone", "孙立", COUNTY_B)  # registered only
@@ -146,12 +147,23 @@ def _scope_differs_by_role(p: Personas) -> None:
         source="api",
         provider="陕西质量培训中心",
     )
+    # the listing's evidence file goes to a scratch directory, not the data directory
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="cqo-security-")):
+        _warn(p, mover)
+
+
+def _warn(p: Personas, mover: Person) -> None:
+    from cqo.blacklist import services as blacklist
+
     blacklist.listing_create(
         actor=p.county_b,
         person=mover,
         terms=blacklist.ListingTerms(
             kind="warning",
             reason="履职不到位，造成质量安全事故",
+            accident="产品出厂检验缺失，造成批量质量事故",
+            accident_date=dt.date(2026, 5, 20),
+            evidence=SimpleUploadedFile("report.pdf", b"%PDF-1.4 report", "application/pdf"),
             start_date=dt.date(2026, 6, 1),
             public=False,
         ),

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from ninja import Router
 
-from cqo.certification.api import applications, bodies, certificates, public, recommendations
+from cqo.certification.api import (
+    applications,
+    bodies,
+    certificates,
+    public,
+    recommendations,
+    reviews,
+)
 
 router = Router(tags=["certification"])
 
@@ -35,6 +42,7 @@ for part in (
     recommendations.router,
     applications.router,
     certificates.router,
+    reviews.router,
 ):
     _include(part)
 

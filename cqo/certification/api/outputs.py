@@ -13,7 +13,9 @@ from cqo.certification.api.schemas import (
     EvidenceOut,
     ExpertOut,
     LevelCertificateOut,
+    ListingNoticeOut,
     PanelMemberOut,
+    ReviewRequestOut,
     WorkPeriodOut,
 )
 from cqo.certification.models import (
@@ -21,6 +23,7 @@ from cqo.certification.models import (
     CertificationBody,
     Evidence,
     LevelCertificate,
+    ReviewRequest,
     SupervisionAction,
     WorkPeriod,
 )
@@ -192,6 +195,27 @@ def certificate_out(cert: LevelCertificate) -> LevelCertificateOut:
         ],
         continuing=selectors.continuing_years(cert),
         audit=audit_out(selectors.CERTIFICATE, cert.public_id),
+        review_requests=[review_request_out(r) for r in selectors.review_requests_of(cert)],
+        listing_notices=[
+            ListingNoticeOut(id=n.public_id, summary=n.summary, notified_at=n.created_at)
+            for n in cert.listing_notices.all()
+        ],
+    )
+
+
+def review_request_out(r: ReviewRequest) -> ReviewRequestOut:
+    return ReviewRequestOut(
+        id=r.public_id,
+        source=ReviewRequest.Source(r.source),
+        reason=r.reason,
+        accident_date=r.accident_date,
+        reported_by=r.reported_by,
+        opened_at=r.created_at,
+        closed_at=r.closed_at,
+        outcome=ReviewRequest.Outcome(r.outcome) if r.outcome else None,
+        action=r.action.public_id if r.action else None,
+        finding=r.finding,
+        has_evidence=bool(r.finding_evidence),
     )
 
 

@@ -23,6 +23,7 @@ from cqo.certification.models import (
     LevelCertificate,
     PanelMember,
     Recommendation,
+    ReviewRequest,
     SupervisionAction,
     WarningRecord,
     WorkPeriod,
@@ -40,6 +41,8 @@ from cqo.registry.models import Enterprise, Person
 BodyKind = Annotated[CertificationBody.Kind, Choices("BodyKind", CertificationBody.Kind)]
 WorkPeriodKind = Annotated[WorkPeriod.Kind, Choices("WorkPeriodKind", WorkPeriod.Kind)]
 EvidenceKind = Annotated[Evidence.Kind, Choices("EvidenceKind", Evidence.Kind)]
+ReviewSource = Annotated[ReviewRequest.Source, Choices("ReviewSource", ReviewRequest.Source)]
+ReviewOutcome = Annotated[ReviewRequest.Outcome, Choices("ReviewOutcome", ReviewRequest.Outcome)]
 ApplicationStatus = Annotated[Application.Status, Choices("ApplicationStatus", Application.Status)]
 LevelCertificateStatus = Annotated[
     LevelCertificate.Status, Choices("LevelCertificateStatus", LevelCertificate.Status)
@@ -375,6 +378,30 @@ class ActionOut(Schema):
     decided_on: dt.date
 
 
+class ReviewRequestOut(Schema):
+    """A review the body owes after a major quality-safety accident (level-standard §11)."""
+
+    id: uuid.UUID
+    source: ReviewSource
+    reason: str
+    accident_date: dt.date | None
+    reported_by: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    outcome: ReviewOutcome | None = Field(description="null while open")
+    action: uuid.UUID | None = Field(description="the supervision action that closed it")
+    finding: str
+    has_evidence: bool = Field(description="the no-responsibility finding's evidence file")
+
+
+class ListingNoticeOut(Schema):
+    """A warning (警示) listing of the holder, told to the body (level-standard §11)."""
+
+    id: uuid.UUID
+    summary: str
+    notified_at: dt.datetime
+
+
 class LevelCertificateOut(PublicLevelCertificateOut):
     id: uuid.UUID
     application: uuid.UUID
@@ -382,6 +409,8 @@ class LevelCertificateOut(PublicLevelCertificateOut):
     actions: list[ActionOut]
     continuing: list[dict[str, Any]]
     audit: list[AuditOut]
+    review_requests: list[ReviewRequestOut] = []
+    listing_notices: list[ListingNoticeOut] = []
 
 
 class LevelCertificateFilters(PageQuery):

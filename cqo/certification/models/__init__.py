@@ -30,6 +30,7 @@ from cqo.certification.models.bodies import (
 from cqo.certification.models.certificates import (
     Appeal,
     LevelCertificate,
+    ListingNotice,
     NumberSequence,
     Reminder,
     ReviewRequest,
@@ -48,6 +49,7 @@ __all__ = [
     "Expert",
     "Level",
     "LevelCertificate",
+    "ListingNotice",
     "NumberSequence",
     "PanelMember",
     "Recommendation",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cqo.certification.models.applications import Application
 from cqo.certification.models.bodies import CertificationBody, Level
-from cqo.lib import bounds
+from cqo.lib import bounds, dates
 from cqo.lib.bounds import text_field
 
 
@@ -267,23 +267,61 @@ class YearlyReview(models.Model):
 
 
 class ReviewRequest(models.Model):
-    """A review the body owes a holder because of an exit listing on the 黑名单 (SPEC §12.15: a
-    listing triggers a review at the certification body, not an automatic suspension). The body
-    closes it with its finding; any measure it takes is a supervision action (§11)."""
+    """A review the body owes a holder (level-standard §11: 所在组织发生与首席质量官有关联责任的
+    重大质量安全事故，认定主体应暂停或中止证书的使用，必要时有权收回证书; SPEC §12.15). Opened by an
+    exit listing on the 黑名单, by an accident report the body receives, or by the body's own exit
+    record (§11 警示和退出机制). It is closed only by a decision: a suspension or discontinuation
+    (the supervision action it took, 收回 after it where needed), or a finding, with evidence,
+    that the holder bears no related responsibility."""
+
+    class Source(models.TextChoices):
+        EXIT_LISTING = "exit_listing", _("列入“黑名单”退出名单")
+        ACCIDENT_REPORT = "accident_report", _("认定主体收到的事故报告")
+        EXIT_RECORD = "exit_record", _("认定主体记录的退出（知情不报、拖延不报或作虚假报告）")
+
+    class Outcome(models.TextChoices):
+        SUSPEND = "suspend", _("暂停证书使用")
+        DISCONTINUE = "discontinue", _("中止证书使用")
+        NO_RESPONSIBILITY = "no_responsibility", _("经复核，持证人不负有关联责任")
+        # reviews closed before a decision was required: their finding alone
+        RECORDED = "recorded", _("复核结论（旧记录）")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     certificate = models.ForeignKey(
         LevelCertificate, on_delete=models.PROTECT, related_name="review_requests"
     )
-    # the listing's public id (cqo.blacklist): one review per certificate and listing
-    reference = models.CharField(_("来源"), max_length=64)
+    source = models.CharField(
+        _("来源"), max_length=20, choices=Source.choices, default=Source.EXIT_LISTING
+    )
+    # the listing's public id (cqo.blacklist), ``report:<id>`` or ``exit:<record>``: one review
+    # per certificate and cause
+    reference = models.CharField(_("来源编号"), max_length=64)
     reason = text_field(_("复核事由"), max_length=bounds.STATEMENT)
+    accident_date = models.DateField(
+        _("事故发生日期"), null=True, blank=True, validators=[dates.EVENT]
+    )
+    reported_by = models.CharField(_("报告单位或报告人"), max_length=200, blank=True)
+    report_evidence = models.FileField(
+        _("事故报告材料"), upload_to="certification/reviews/%Y/", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("复核完成时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    outcome = models.CharField(_("复核决定"), max_length=20, choices=Outcome.choices, blank=True)
+    action = models.ForeignKey(
+        SupervisionAction,
+        verbose_name=_("监督措施"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews_closed",
+    )
     finding = text_field(_("复核结论"), max_length=bounds.STATEMENT, blank=True)
+    finding_evidence = models.FileField(
+        _("复核证据材料"), upload_to="certification/reviews/%Y/", blank=True
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -295,9 +333,44 @@ class ReviewRequest(models.Model):
                 condition=Q(closed_at__isnull=True) | ~Q(finding=""),
                 name="certification_reviewrequest_closed_with_finding",
             ),
+            # §11 应暂停或中止: closed only by a measure taken or a finding with its evidence
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="")
+                | Q(outcome__in=["suspend", "discontinue"], action__isnull=False)
+                | (Q(outcome="no_responsibility") & ~Q(finding_evidence=""))
+                | Q(outcome="recorded"),
+                name="certification_reviewrequest_closed_by_decision",
+            ),
         ]
         verbose_name = _("待复核事项")
         verbose_name_plural = _("待复核事项")
+
+    def __str__(self) -> str:
+        return f"{self.certificate} {self.reference}"
+
+
+class ListingNotice(models.Model):
+    """A warning (警示) listing of the holder on the 黑名单, told to the body of each certificate
+    in force and shown on the certificate's record (level-standard §11; shaanxi-2021 §五(三))."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    certificate = models.ForeignKey(
+        LevelCertificate, on_delete=models.PROTECT, related_name="listing_notices"
+    )
+    # the listing's public id (cqo.blacklist): one notice per certificate and listing
+    reference = models.CharField(_("名单编号"), max_length=64)
+    summary = text_field(_("通知内容"), max_length=bounds.STATEMENT)
+    created_at = models.DateTimeField(_("通知时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "reference"], name="certification_listingnotice_once"
+            )
+        ]
+        verbose_name = _("警示名单通知")
+        verbose_name_plural = _("警示名单通知")
 
     def __str__(self) -> str:
         return f"{self.certificate} {self.reference}"

@@ -11,6 +11,11 @@ from cqo.certification.selectors.eligibility import (
     person_facts,
     related_months,
 )
+from cqo.certification.selectors.reviews import (
+    listing_notices,
+    open_reviews,
+    review_requests_of,
+)
 from cqo.certification.selectors.scope import (
     APPLICATION,
     BODY,
@@ -94,10 +99,12 @@ __all__ = [
     "is_admin",
     "is_staff_of",
     "is_supervisor",
+    "listing_notices",
     "member_found",
     "my_seat",
     "open_bodies",
     "open_recommendation",
+    "open_reviews",
     "own_person",
     "panel_of",
     "person_facts",
@@ -107,6 +114,7 @@ __all__ = [
     "related_months",
     "reminders_for",
     "review_ratings",
+    "review_requests_of",
     "sheet_scores",
     "spec_for",
     "spec_of",

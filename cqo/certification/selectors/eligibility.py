@@ -82,6 +82,11 @@ def eligibility(app: Application, on: dt.date | None = None) -> dict[str, Any]:
     ]
     months = related_months(app, on)
     need = spec.years_for_level[app.level_applied] if app.level_applied in rules.LEVELS else 0  # type: ignore[index]
+    by_years = rules.level_by_years(spec, months)
+    # level-standard §5.2 可申报; SPEC §12.3: a refusal names the level the years do allow
+    allows = (
+        _("，可申报 %(level)s") % {"level": by_years} if by_years else _("，尚不足申报任何等级")
+    )
     results.append(
         {
             "code": "related_years",
@@ -92,13 +97,12 @@ def eligibility(app: Application, on: dt.date | None = None) -> dict[str, Any]:
             "severity": "blocking",
             "status": str(policy.Status.MET if months >= need * 12 else policy.Status.UNMET),
             "expected": _("≥ %(n)d 年（质量或技术岗位，重叠只计一次）") % {"n": need},
-            "actual": _years_text(months),
+            "actual": _years_text(months) + (allows if months < need * 12 else ""),
             "relaxation": "",
             "note": "",
         }
     )
     blocking = [r for r in results if r["status"] == "unmet" and r["severity"] == "blocking"]
-    by_years = rules.level_by_years(spec, months)
     return {
         "version": version.pk,
         "pack": version.label,

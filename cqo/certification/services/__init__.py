@@ -37,12 +37,16 @@ from cqo.certification.services.recommendations import (
     recommendation_create,
     recommendation_withdraw,
 )
-from cqo.certification.services.supervision import (
+from cqo.certification.services.reviews import (
+    AccidentReport,
+    ReviewDecision,
+    accident_report_record,
+    listing_notices_record,
     review_request_close,
     review_requests_open,
-    supervise,
     warning_record,
 )
+from cqo.certification.services.supervision import supervise
 from cqo.certification.services.validity import (
     send_reminders,
     talent_recommend,
@@ -52,9 +56,12 @@ from cqo.certification.services.validity import (
 __all__ = [
     "REASON_MIN",
     "TEXT_MAX",
+    "AccidentReport",
     "ApplicationTerms",
     "BodyTerms",
     "ExpertTerms",
+    "ReviewDecision",
+    "accident_report_record",
     "appeal_decide",
     "appeal_submit",
     "application_create",
@@ -70,6 +77,7 @@ __all__ = [
     "evidence_delete",
     "expert_create",
     "expert_update",
+    "listing_notices_record",
     "member_add",
     "member_remove",
     "panel_set",

@@ -196,7 +196,7 @@ def _check_report(app: Application, report: str, seats: list[PanelMember]) -> No
 def report_sign(*, actor: User, app: Application, report: str) -> Application:
     """§9.3.3 认定专家组长负责认定报告的编制并对内容负责: the leader signs once every sheet is in;
     the panel score per cell is the experts' mean to one decimal (SPEC §12.5); the grade per
-    Annex B; the awarded level the lowest of grade, level applied for and years (SPEC §12.3)."""
+    Annex B; the awarded level the lower of grade and level applied for (SPEC §12.3)."""
     app = lock(app)
     require_status(app, A.ASSESSING)
     seat = selectors.my_seat(actor, app)
@@ -208,7 +208,9 @@ def report_sign(*, actor: User, app: Application, report: str) -> Application:
     _version, _pack, spec = spec_for(app.body)
     means = rules.panel_scores(sheet_scores(s) for s in seats)
     grading = rules.grade(spec, means)
-    awarded = rules.lowest(grading.grade, app.level_applied, app.level_by_years or None)
+    # level-standard §5.2; SPEC §12.3: the lower of the grade by score and the level applied
+    # for (the years were checked when the application was submitted)
+    awarded = rules.lowest(grading.grade, app.level_applied)
     app.report = report
     app.report_signed_at = timezone.now()
     app.panel_scores = {

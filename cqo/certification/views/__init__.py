@@ -34,6 +34,7 @@ from cqo.certification.views.bodies import (
     member_remove,
 )
 from cqo.certification.views.certificates import (
+    accident_report,
     action_appeal,
     appeal_decide,
     certificate_detail,
@@ -65,6 +66,7 @@ from cqo.certification.views.verification import (
 )
 
 __all__ = [
+    "accident_report",
     "action_appeal",
     "appeal_decide",
     "application_appeal",

@@ -79,7 +79,8 @@ def _cert_page(
         "actions": cert.actions.select_related("decided_by").prefetch_related("appeals"),
         "warnings": cert.warnings.all(),
         "reviews": cert.reviews.all(),
-        "review_requests": cert.review_requests.select_related("closed_by"),
+        "review_requests": selectors.review_requests_of(cert),
+        "listing_notices": cert.listing_notices.all(),
         "continuing": selectors.continuing_years(cert),
         "appeals": selectors.appeals_against_actions(cert),
         **_cert_forms(forms_, today, ratings),
@@ -94,6 +95,7 @@ def _cert_forms(bound: dict[str, Any], today: dt.date, ratings: Any) -> dict[str
     the others blank (the yearly review's year: this one; its scale: the body's pack's)."""
     return {
         "finding_form": bound.get("finding_form") or forms.ReviewFindingForm(prefix="fin"),
+        "accident_form": bound.get("accident_form") or forms.AccidentReportForm(prefix="acc"),
         "supervise_form": bound.get("supervise_form") or forms.SuperviseForm(prefix="sup"),
         "warning_form": bound.get("warning_form") or forms.WarningForm(prefix="warn"),
         "review_form": bound.get("review_form")
@@ -200,16 +202,34 @@ def certificate_review(request: AuthedHttpRequest, number: str) -> HttpResponse:
 def review_request_close(request: AuthedHttpRequest, number: str, request_id: Any) -> HttpResponse:
     cert = _cert(request, number)
     pending = get_object_or_404(cert.review_requests, public_id=request_id)
-    form = forms.ReviewFindingForm(request.POST, prefix="fin")
+    form = forms.ReviewFindingForm(request.POST, request.FILES, prefix="fin")
     return _cert_form(
         request,
         cert,
         form,
         "finding_form",
-        lambda d: services.review_request_close(
-            actor=request.user, request=pending, finding=d["finding"]
+        lambda _d: services.review_request_close(
+            actor=request.user, request=pending, decision=form.decision()
         ),
-        _("复核结论已保存"),
+        _("复核决定已保存"),
+    )
+
+
+@login_required
+@require_POST
+def accident_report(request: AuthedHttpRequest, number: str) -> HttpResponse:
+    """level-standard §11: an accident report the body received opens a review."""
+    cert = _cert(request, number)
+    form = forms.AccidentReportForm(request.POST, request.FILES, prefix="acc")
+    return _cert_form(
+        request,
+        cert,
+        form,
+        "accident_form",
+        lambda _d: services.accident_report_record(
+            actor=request.user, cert=cert, report=form.report()
+        ),
+        _("事故报告已登记，待复核"),
     )
 
 

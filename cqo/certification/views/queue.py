@@ -59,6 +59,8 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         "certification/queue.html",
         {
             "page": _page(request, qs),
+            "open_reviews": selectors.open_reviews(user)[:20],
+            "notices": selectors.listing_notices(user)[:10],
             "statuses": A.choices,
             "levels": Level.choices,
             "tab": "queue",

@@ -15,6 +15,7 @@ from cqo.community.selectors.scope import (
     NOTHING,
     PublicId,
     authed,
+    body_scope,
     can_manage,
     get_by_public_id,
     home_regions,
@@ -34,6 +35,9 @@ def alliance_q(user: User) -> Q:
         return access.region_q(user, "region")
     if user.role in (Role.CQO, Role.ENTERPRISE):
         return Q(region_id__in=home_regions(user))
+    # a certification body's staff organise exchange events (level-standard §11)
+    if (scope := body_scope(user)) is not None:
+        return access.region_q(scope, "region")
     return NOTHING
 
 
@@ -75,6 +79,22 @@ def is_member(user: User, alliance: Alliance) -> bool:
 def is_officer(user: User, alliance: Alliance) -> bool:
     m = membership_of(user, alliance)
     return m is not None and m.state == Membership.State.APPROVED and m.role == "officer"
+
+
+def can_organise(user: User, alliance: Alliance) -> bool:
+    """Who may publish and run the alliance's exchange events: its managing regulators, its
+    officers (shaanxi-2021 §五(三) 推动建立“首席质量官联盟”“首席质量官之家”等自治活动…举办
+    首席质量官沙龙; jiangsu-2020 §七 支持其开展质量论坛、经验分享等交流活动), and the staff of a
+    certification body whose region holds the alliance's (level-standard §11 认定主体宜组织开展
+    首席质量官经验交流活动)."""
+    if not authed(user):
+        return False
+    if can_manage(user, alliance.region):
+        return True
+    scope = body_scope(user)
+    if scope is not None:
+        return access.region_contains(scope, alliance.region)
+    return user.role == Role.CQO and is_officer(user, alliance)
 
 
 def can_moderate(user: User, alliance: Alliance) -> bool:

@@ -7,8 +7,8 @@ from django.http import Http404
 
 from cqo.accounts.models import User
 from cqo.community.models import Alliance, Event, Registration
-from cqo.community.selectors.alliances import alliance_get, alliance_q
-from cqo.community.selectors.scope import PublicId, can_manage, get_by_public_id, person_of
+from cqo.community.selectors.alliances import alliance_get, alliance_q, can_organise
+from cqo.community.selectors.scope import PublicId, get_by_public_id, person_of
 
 
 def event_list(*, user: User, alliance: Alliance | None = None, q: str = "") -> QuerySet[Event]:
@@ -49,7 +49,7 @@ def registration_of(user: User, event: Event) -> Registration | None:
 
 def registrations_seen(user: User, event: Event) -> list[Registration]:
     """The organiser sees every registration; a CQO their own only."""
-    if can_manage(user, event.alliance.region):
+    if can_organise(user, event.alliance):
         return list(registrations(event))
     mine = registration_of(user, event)
     return [mine] if mine else []
@@ -58,6 +58,6 @@ def registrations_seen(user: User, event: Event) -> list[Registration]:
 def registration_get(*, user: User, public_id: PublicId) -> Registration:
     reg = get_by_public_id(Registration, public_id, "event__alliance__region", "person")
     event_get(user=user, public_id=reg.event.public_id)
-    if not (reg.person.user_id == user.pk or can_manage(user, reg.event.alliance.region)):
+    if not (reg.person.user_id == user.pk or can_organise(user, reg.event.alliance)):
         raise Http404
     return reg

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
+from cqo.certification.selectors import staff_body
 from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Person
 
@@ -80,6 +82,20 @@ def can_manage(user: User, region: Region) -> bool:
     if user.is_platform_admin:
         return True
     return user.role == Role.REGULATOR and access.region_contains(user, region)
+
+
+@dataclass(frozen=True)
+class _RegionHolder:
+    """A region in the shape access.py reads a scope from (``.region``)."""
+
+    region: Region | None
+
+
+def body_scope(user: User) -> _RegionHolder | None:
+    """A certification body's staff act in the region of the body's supervising authority
+    (level-standard §7.3), the region its records are read in; None for anyone else."""
+    body = staff_body(user)
+    return _RegionHolder(body.supervising_region) if body is not None else None
 
 
 def can_create(user: User) -> bool:

@@ -67,9 +67,13 @@ def _hours(errors: Errors, terms: EventTerms) -> Decimal:
 @transaction.atomic
 def event_create(*, actor: User, alliance: Alliance, terms: EventTerms) -> Event:
     """A salon, forum, site visit or lecture of the alliance (shaanxi-2021 §五(三) 沙龙;
-    jiangsu-2020 §七 质量论坛、经验分享; shenzhen-guide §6.4 论坛)."""
-    if not selectors.can_manage(actor, alliance.region):
-        raise PermissionDenied(_("联盟活动由联盟所在地区或上级市场监管部门发布"))
+    jiangsu-2020 §七 质量论坛、经验分享; shenzhen-guide §6.4 论坛), published by whoever may
+    organise it (selectors.can_organise: regulators, the alliance's officers, certification
+    bodies, level-standard §11 经验交流活动)."""
+    if not selectors.can_organise(actor, alliance):
+        raise PermissionDenied(
+            _("联盟活动由联盟所在地区或上级市场监管部门、联盟负责人或认定主体发布")
+        )
     errors = Errors()
     kind = _clean(terms.kind)
     if kind not in Event.Kind.values:
@@ -119,8 +123,8 @@ def event_create(*, actor: User, alliance: Alliance, terms: EventTerms) -> Event
 
 @transaction.atomic
 def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
-    if not selectors.can_manage(actor, event.alliance.region):
-        raise PermissionDenied(_("联盟活动由联盟所在地区或上级市场监管部门管理"))
+    if not selectors.can_organise(actor, event.alliance):
+        raise PermissionDenied(_("联盟活动由其组织方管理"))
     reason = _reason(reason)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.state == Event.State.CANCELLED:
@@ -195,8 +199,8 @@ def attendance_record(
     started; when the event counts as continuing education each attendee gets one study record
     in the hour log. A record once written stays (the hour log is append-only): an attendee
     cannot be unmarked afterwards."""
-    if not selectors.can_manage(actor, event.alliance.region):
-        raise PermissionDenied(_("出席情况由联盟所在地区或上级市场监管部门登记"))
+    if not selectors.can_organise(actor, event.alliance):
+        raise PermissionDenied(_("出席情况由活动组织方登记"))
     event = Event.objects.select_for_update().select_related("alliance").get(pk=event.pk)
     if event.state != Event.State.SCHEDULED:
         raise ValidationError({"attendance": _("活动已取消")})

@@ -70,6 +70,7 @@ def alliance_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
         {
             "a": alliance,
             "manage": manage,
+            "organise": selectors.can_organise(request.user, alliance),
             "mine": selectors.membership_of(request.user, alliance),
             "is_cqo": selectors.person_of(request.user) is not None,
             "space": selectors.can_read_space(request.user, alliance),

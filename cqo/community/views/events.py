@@ -34,7 +34,7 @@ def event_list(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def event_create(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     alliance = selectors.alliance_get(user=request.user, public_id=public_id)
-    if not selectors.can_manage(request.user, alliance.region):
+    if not selectors.can_organise(request.user, alliance):
         raise PermissionDenied
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +51,7 @@ def event_create(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def event_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     event = selectors.event_get(user=request.user, public_id=public_id)
-    manage = selectors.can_manage(request.user, event.alliance.region)
+    manage = selectors.can_organise(request.user, event.alliance)
     regs = selectors.registrations(event)
     if manage and _wants_xlsx(request):
         return exports.registrations(request, regs)

@@ -111,8 +111,12 @@ class HourComplianceOut(Schema):
     year: int
     serving: bool
     exempt: bool
+    # whether the pack's yearly minimum binds the person: serving, or prospective where the
+    # pack names prospective CQOs (shaanxi-2021 §五(一)), and not exempt
+    required: bool = False
     met: bool | None
     status: str
+    # the pack's regime first, then level-standard §9.4.1.2 for a certificate holder
     regimes: list[RegimeOut]
 
 
@@ -154,6 +158,7 @@ def compliance_out(person: Person, c: rules.Compliance, enterprise: str = "") ->
         year=c.year,
         serving=c.serving,
         exempt=c.exempt,
+        required=c.required,
         met=c.met,
         status=rules.status_label(c),
         regimes=[

@@ -44,6 +44,12 @@ class StudyHours(_Model):
         ]
     ] = Field(min_length=1)
     in_principle: bool = False  # 原则上: a shortfall is a warning (SPEC §12.13)
+    # the yearly minimum binds prospective (拟任) CQOs too, where the text names them with the
+    # serving ones (shaanxi-2021 §五(一), jiangsu-2020 §五 "支持拟任和现任首席质量官在线自学")
+    prospective: bool = False
+    # only training organised by an institution holding a CQO training qualification counts
+    # (hangzhou-spec 聘用与培训·培训 "具备首席质量官培训资质的机构组织的…培训")
+    qualified_only: bool = False
     clause: Clause
 
 
@@ -58,6 +64,18 @@ class Training(_Model):
     study_hours: StudyHours | None = None
     # a county that cannot run basic training may merge it into the city's (jiangsu-2020 §五)
     county_may_merge: bool = False
+    # SPEC §12.25: a session's 学时 are prorated by the attendance recorded, unless the pack
+    # sets the share (percent) at or above which the full 学时 count, with its clause
+    full_hours_attendance: int | None = Field(default=None, ge=1, le=100)
+    full_hours_clause: Clause | None = None
+
+    @model_validator(mode="after")
+    def _full_hours_cited(self) -> Training:
+        if (self.full_hours_attendance is None) != (self.full_hours_clause is None):
+            raise ValueError(
+                "training.full_hours_attendance and training.full_hours_clause go together"
+            )
+        return self
 
 
 class Department(_Model):

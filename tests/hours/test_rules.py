@@ -118,9 +118,7 @@ def test_a_certified_cqo_also_meets_level_standard_9_4_1_2():
 def test_the_continuing_education_boundaries_come_from_the_pack(hours, organised, met):
     # level-standard §9.4.1.2: ≥ 10 学时 and ≥ 1 training organised, the certification pack's
     records = [rec("lecture", hours)] + [rec("organised_training", "0")] * organised
-    c = rules.evaluate(
-        year=2026, requirement=NONE, records=records, serving=True, continuing=LEVEL
-    )
+    c = rules.evaluate(year=2026, requirement=NONE, records=records, serving=True, continuing=LEVEL)
     assert c.continuing is not None and c.continuing.met is met
     assert c.met is met  # the pack asks nothing; the certificate decides
     stricter = rules.Continuing(12, 1, "example §9")
@@ -132,9 +130,7 @@ def test_the_continuing_education_boundaries_come_from_the_pack(hours, organised
 
 def test_a_prospective_holder_owes_continuing_education_too():
     # the certificate's regime does not depend on serving (level-standard §9.4.1.2)
-    c = rules.evaluate(
-        year=2026, requirement=HANGZHOU, records=[], serving=False, continuing=LEVEL
-    )
+    c = rules.evaluate(year=2026, requirement=HANGZHOU, records=[], serving=False, continuing=LEVEL)
     assert c.pack.required_hours is None and c.continuing.met is False and c.met is False
     assert rules.status_label(c) == "未达标"
 
@@ -153,7 +149,7 @@ def test_the_older_spelling_needs_the_packs_values():
     ],
 )
 def test_a_prospective_cqo_is_bound_where_the_pack_names_them(prospective, counted, met, label):
-    # shaanxi-2021 §五(一) "支持拟任和现任首席质量官在线自学…原则上，每年累计线上自学应不少于30个学时"
+    # shaanxi-2021 §五(一) "支持拟任和现任首席质量官在线自学…每年累计线上自学应不少于30个学时"
     requirement = dataclasses.replace(SHAANXI, prospective=prospective)
     c = rules.evaluate(
         year=2026,

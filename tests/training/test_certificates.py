@@ -121,7 +121,9 @@ def test_shaanxi_needs_the_qualification_valid_on_the_day_of_issue(
     e = services.attendance_mark(
         actor=p.province, enrolment=enrol(p.province, session, p.person), attendance=100
     )
-    e = services.result_mark(actor=p.province, enrolment=e, score=parse.decimal("90", field="score"))
+    e = services.result_mark(
+        actor=p.province, enrolment=e, score=parse.decimal("90", field="score")
+    )
     if ok:
         assert services.certificate_issue(actor=p.trainer, enrolment=e).issuer == p.trainer
     else:
@@ -199,9 +201,7 @@ def test_it_numbers_certificates_uniquely_and_traceably(world: World) -> None:
     assert second.number.startswith("PX610000202600002-")
     assert re.fullmatch(r"PX\d{6}\d{4}\d{5}-[0-9A-Z]{6}", second.number)
     # another region has its own sequence
-    county = services.course_create(
-        actor=p.county_a, terms=course_terms(tier="", region="610113")
-    )
+    county = services.course_create(actor=p.county_a, terms=course_terms(tier="", region="610113"))
     session = services.session_create(actor=p.trainer, course=county, terms=session_terms())
     e = services.attendance_mark(
         actor=p.trainer, enrolment=enrol(p.trainer, session, p.person), attendance=100

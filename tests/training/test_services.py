@@ -16,11 +16,12 @@ from cqo.audit.models import AuditEntry
 from cqo.hours import selectors as hour_selectors
 from cqo.hours.models import StudyRecord
 from cqo.lib import parse
+from cqo.policy.schema.sections import FullHours
 from cqo.reference.models import Region
 from cqo.test import Personas, make_user
 from cqo.training import selectors, services
-from cqo.training.services import enrolments as enrolment_services
 from cqo.training.models import Course, Enrolment, Session, TrainingPlan
+from cqo.training.services import enrolments as enrolment_services
 from tests.training.conftest import (
     Jiangsu,
     World,
@@ -162,9 +163,7 @@ def test_it_takes_only_the_tiers_of_the_governing_pack(personas: Personas) -> No
     assert "“高级”培训" in errors_of(exc)["tier"][0]
     # jiangsu-2020 §五 has 基础, organised by the county (常熟市)
     county = make_user("changshu", Role.REGULATOR, region=Region.objects.get(code="320581"))
-    course = services.course_create(
-        actor=county, terms=course_terms(tier="basic", region="320581")
-    )
+    course = services.course_create(actor=county, terms=course_terms(tier="basic", region="320581"))
     assert course.tier == "basic"
 
 
@@ -538,9 +537,8 @@ def test_a_pack_minimum_for_full_hours_counts_them_in_full(
 ) -> None:
     gov = selectors.governing(world.course.region)
     assert gov.rules.training is not None
-    training = gov.rules.training.model_copy(
-        update={"full_hours_attendance": 50, "full_hours_clause": "example §一"}
-    )
+    full = FullHours(attendance=50, clause="example §一")
+    training = gov.rules.training.model_copy(update={"full_hours": full})
     rules_ = gov.rules.model_copy(update={"training": training})
     fake = dataclasses.replace(gov, rules=rules_)
     monkeypatch.setattr(enrolment_services, "governing", lambda region: fake)

@@ -53,6 +53,13 @@ class StudyHours(_Model):
     clause: Clause
 
 
+class FullHours(_Model):
+    """The attendance share (percent) at or above which a session's full 学时 count."""
+
+    attendance: int = Field(ge=1, le=100)
+    clause: Clause
+
+
 class Training(_Model):
     clause: Clause
     tiers: list[Tier] = []
@@ -65,17 +72,8 @@ class Training(_Model):
     # a county that cannot run basic training may merge it into the city's (jiangsu-2020 §五)
     county_may_merge: bool = False
     # SPEC §12.25: a session's 学时 are prorated by the attendance recorded, unless the pack
-    # sets the share (percent) at or above which the full 学时 count, with its clause
-    full_hours_attendance: int | None = Field(default=None, ge=1, le=100)
-    full_hours_clause: Clause | None = None
-
-    @model_validator(mode="after")
-    def _full_hours_cited(self) -> Training:
-        if (self.full_hours_attendance is None) != (self.full_hours_clause is None):
-            raise ValueError(
-                "training.full_hours_attendance and training.full_hours_clause go together"
-            )
-        return self
+    # sets the share at or above which the full 学时 count
+    full_hours: FullHours | None = None
 
 
 class Department(_Model):

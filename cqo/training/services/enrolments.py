@@ -145,7 +145,8 @@ def _earned(enrolment: Enrolment) -> Decimal:
     pack sets a minimum attendance for full 学时 (training.full_hours_attendance)."""
     course = enrolment.session.course
     training = governing(course.region).rules.training
-    full_at = training.full_hours_attendance if training is not None else None
+    full = training.full_hours if training is not None else None
+    full_at = full.attendance if full is not None else None
     return rules.earned_hours(course.hours, enrolment.attendance or 0, full_at)
 
 

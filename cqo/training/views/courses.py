@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.lib import clock
 from cqo.lib.forms import apply_errors
 from cqo.reference.selectors import region_label
 from cqo.registry.forms import region_filter_options
@@ -102,6 +103,8 @@ def _course_page(
             "can_run": selectors.can_run(user, course),
             "session_form": session_form or forms.SessionForm(prefix="s"),
             "issuers": gov.rules.training,
+            # shaanxi-2021 §五(一): whether the 承办机构 holds a training qualification today
+            "institution_qualified": selectors.qualified_on(course.institution_id, clock.today()),
             "trail": selectors.trail(selectors.COURSE, course.public_id)[:100],
         },
         status=status,

@@ -124,6 +124,8 @@ class ComplianceQuery(PageQuery):
     year: int = Field(ge=2000, le=2100)
     region: str = Field("", pattern=r"^([0-9]{6})?$")
     short_only: bool = False
+    # prospective CQOs where their pack binds them (shaanxi-2021 §五(一) "拟任和现任")
+    prospective: bool = False
 
 
 class CompliancePage(Schema):
@@ -237,12 +239,16 @@ def hours_list(request: HttpRequest, filters: Query[RecordFilters]) -> dict[str,
 @router.get(
     "/hours/compliance",
     response={200: CompliancePage, **ERRORS},
-    summary="Serving CQOs' yearly study-hour compliance in scope",
+    summary="Serving (and, with prospective, bound prospective) CQOs' yearly compliance",
 )
 def hours_compliance(request: HttpRequest, query: Query[ComplianceQuery]) -> dict[str, Any]:
     user = actor(request)
     rows = selectors.compliance_rows(
-        user=user, year=query.year, region=query.region, short_only=query.short_only
+        user=user,
+        year=query.year,
+        region=query.region,
+        short_only=query.short_only,
+        prospective=query.prospective,
     )
     page = rows[query.offset : query.offset + query.limit]
     return {

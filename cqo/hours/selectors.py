@@ -176,14 +176,20 @@ class Row:
 
 
 def compliance_rows(
-    *, user: Any, year: int, region: str = "", q: str = "", short_only: bool = False
+    *,
+    user: Any,
+    year: int,
+    region: str = "",
+    q: str = "",
+    short_only: bool = False,
+    prospective: bool = False,
 ) -> list[Row]:
     """Serving CQOs in the viewer's scope with their compliance for the year (for regulators,
-    departments and the admin; clerks see their own enterprise's), then the prospective CQOs
-    registered in a region whose pack binds them (shaanxi-2021 §五(一)). Certified holders are
-    measured against level-standard §9.4.1.2 as well. ``user`` None: everyone (the reminder
-    job). A year no pack governs for the viewer's region (anywhere, for the admin and the job)
-    is a NoPackInForce whether or not anyone served in it."""
+    departments and the admin; clerks see their own enterprise's), then, with ``prospective``,
+    the prospective CQOs registered in a region whose pack binds them (shaanxi-2021 §五(一)).
+    Certified holders are measured against level-standard §9.4.1.2 as well. ``user`` None:
+    everyone (the reminder job). A year no pack governs for the viewer's region (anywhere, for
+    the admin and the job) is a NoPackInForce whether or not anyone served in it."""
     scope_region = getattr(user, "region", None) if user is not None else None
     try:
         require_governed(scope_region, _year_end(year))
@@ -199,11 +205,12 @@ def compliance_rows(
         (a.person, a.enterprise.name, a.enterprise.region, first_ever.get(pid), True)
         for pid, a in per_person.items()
     ]
-    candidates += [
-        (p, str(_("拟任")), p.region, None, False)
-        for p in _prospective(user=user, year=year, region=region, q=q, serving=per_person)
-        if p.region is not None and _requirement(cache, p.region, year).prospective
-    ]
+    if prospective:
+        candidates += [
+            (p, str(_("拟任")), p.region, None, False)
+            for p in _prospective(user=user, year=year, region=region, q=q, serving=per_person)
+            if p.region is not None and _requirement(cache, p.region, year).prospective
+        ]
     ids = [c[0].pk for c in candidates]
     records = _records_by_person(ids, year)
     continuing = continuing_of(ids, year)

@@ -326,7 +326,9 @@ def send_reminders(day: dt.date, *, force: bool = False) -> list[Any]:
     if not force and day not in reminder_dates(day.year):
         return []
     created = []
-    for row in selectors.compliance_rows(user=None, year=day.year, short_only=True):
+    for row in selectors.compliance_rows(
+        user=None, year=day.year, short_only=True, prospective=True
+    ):
         short = [r for r in row.compliance.regimes if r.met is False]
         if not short:
             continue

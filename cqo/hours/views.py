@@ -135,6 +135,7 @@ def _overview(request: AuthedHttpRequest, ctx: dict[str, Any]) -> HttpResponse:
             year=ctx["year"],
             region=g.get("region", "").strip()[:6],
             q=g.get("q", "").strip()[:50],
+            prospective=True,
         )
     except NoPackInForce as exc:  # a year before any pack: the alert over an empty table
         ctx["error"], every = exc.text(), []

@@ -121,14 +121,21 @@ def test_a_prospective_cqo_is_listed_and_reminded_under_shaanxi(personas: Person
     p = personas  # 李堃 registered in Shaanxi, no filed appointment
     c = selectors.compliance_for(p.person, 2026)
     assert c.serving is False and c.required is True and c.met is False
-    rows = selectors.compliance_rows(user=p.county_a, year=2026)
+    rows = selectors.compliance_rows(user=p.county_a, year=2026, prospective=True)
     assert [(r.person, r.enterprise) for r in rows] == [(p.person, "拟任")]
-    assert selectors.compliance_rows(user=p.county_b, year=2026) == []
+    assert selectors.compliance_rows(user=p.county_b, year=2026, prospective=True) == []
+    # the serving CQOs' figures (the oversight page, the assessment report) leave them out
+    assert selectors.compliance_rows(user=p.county_a, year=2026) == []
+    page = login(p.county_a).get("/hours/", {"year": 2026}).content.decode()
+    assert "拟任" in page and p.person.name in page
     made = services.send_reminders(dt.date(2026, 11, 1))
     assert [r.person for r in made] == [p.person]
     study(p, "30")
     assert selectors.compliance_for(p.person, 2026).met is True
-    assert selectors.compliance_rows(user=p.county_a, year=2026, short_only=True) == []
+    assert (
+        selectors.compliance_rows(user=p.county_a, year=2026, short_only=True, prospective=True)
+        == []
+    )
 
 
 def test_a_prospective_cqo_is_not_bound_where_the_pack_names_only_serving_ones(
@@ -140,7 +147,7 @@ def test_a_prospective_cqo_is_not_bound_where_the_pack_names_only_serving_ones(
     p.person.save(update_fields=["region"])
     c = selectors.compliance_for(p.person, 2026)
     assert c.required is False and c.met is None
-    assert selectors.compliance_rows(user=None, year=2026) == []
+    assert selectors.compliance_rows(user=None, year=2026, prospective=True) == []
 
 
 # Qualified institutions (hangzhou-spec) ---------------------------------------------------------

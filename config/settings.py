@@ -52,7 +52,9 @@ CQO_LEDGER_KEYS_OLD = env_list("CQO_LEDGER_KEYS_OLD")
 # Verifier keys (public, comma-separated) of retired seeds: ledger_audit still accepts the
 # checkpoints they signed before the rotation.
 CQO_LEDGER_RETIRED_VKEYS = env_list("CQO_LEDGER_RETIRED_VKEYS")
-# Study-hour reminders before year end (SPEC §5; the sources set no date): month-day list.
+# Study-hour reminders before year end, as a month-day list. Platform default, not from the
+# documents: SPEC §5 asks for reminders before year end and no source names a date; the pages
+# that show the reminders say so.
 CQO_HOUR_REMINDER_DATES = env_list("CQO_HOUR_REMINDER_DATES") or ["11-01", "12-01"]
 
 # never in production: a debug page shows settings and personal data

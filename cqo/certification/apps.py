@@ -1,4 +1,14 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from cqo.hours.rules import Continuing
 
 
 class CertificationConfig(AppConfig):
@@ -9,6 +19,7 @@ class CertificationConfig(AppConfig):
         from cqo.blacklist import hooks
         from cqo.certification import selectors
         from cqo.certification.services import listing_notices_record, review_requests_open
+        from cqo.hours import facts as hour_facts
         from cqo.registry import facts
 
         # filing.min_level names a capability level the person must hold (level-standard)
@@ -19,3 +30,33 @@ class CertificationConfig(AppConfig):
         hooks.listen_to_exits("certification", review_requests_open)
         # level-standard §11: a warning listing notifies the body and shows on the certificate
         hooks.listen_to_warnings("certification", listing_notices_record)
+        # level-standard §9.4.1.2: a holder's continuing education is part of yearly compliance
+        hour_facts.CONTINUING.provide(_continuing)
+
+
+def _continuing(person_ids: Collection[int], on: dt.date) -> dict[int, Continuing]:
+    """Holders of a certificate in force at some time in ``on``'s year (up to ``on``), with the
+    continuing education their body's certification pack asks for (level-standard §9.4.1.2)."""
+    from cqo.certification.models import LevelCertificate
+    from cqo.certification.selectors.scope import spec_for
+    from cqo.hours.rules import Continuing
+
+    start = dt.date(on.year, 1, 1)
+    certs = (
+        LevelCertificate.objects.filter(
+            holder_id__in=list(person_ids), issued_on__lte=on, valid_until__gte=start
+        )
+        .filter(Q(status=LevelCertificate.Status.VALID) | Q(status_changed_on__gte=start))
+        .select_related("body")
+        .order_by("issued_on", "pk")
+    )
+    specs: dict[int, Continuing] = {}
+    out: dict[int, Continuing] = {}
+    for cert in certs:
+        if cert.body_id not in specs:
+            spec = spec_for(cert.body, on)[2]
+            specs[cert.body_id] = Continuing(
+                spec.continuing_hours, spec.continuing_trainings_organised, spec.continuing_clause
+            )
+        out[cert.holder_id] = specs[cert.body_id]
+    return out

@@ -111,8 +111,12 @@ class HourComplianceOut(Schema):
     year: int
     serving: bool
     exempt: bool
+    # whether the pack's yearly minimum binds the person: serving, or prospective where the
+    # pack names prospective CQOs (shaanxi-2021 §五(一)), and not exempt
+    required: bool = False
     met: bool | None
     status: str
+    # the pack's regime first, then level-standard §9.4.1.2 for a certificate holder
     regimes: list[RegimeOut]
 
 
@@ -120,6 +124,8 @@ class ComplianceQuery(PageQuery):
     year: int = Field(ge=2000, le=2100)
     region: str = Field("", pattern=r"^([0-9]{6})?$")
     short_only: bool = False
+    # prospective CQOs where their pack binds them (shaanxi-2021 §五(一) "拟任和现任")
+    prospective: bool = False
 
 
 class CompliancePage(Schema):
@@ -154,6 +160,7 @@ def compliance_out(person: Person, c: rules.Compliance, enterprise: str = "") ->
         year=c.year,
         serving=c.serving,
         exempt=c.exempt,
+        required=c.required,
         met=c.met,
         status=rules.status_label(c),
         regimes=[
@@ -232,12 +239,16 @@ def hours_list(request: HttpRequest, filters: Query[RecordFilters]) -> dict[str,
 @router.get(
     "/hours/compliance",
     response={200: CompliancePage, **ERRORS},
-    summary="Serving CQOs' yearly study-hour compliance in scope",
+    summary="Serving (and, with prospective, bound prospective) CQOs' yearly compliance",
 )
 def hours_compliance(request: HttpRequest, query: Query[ComplianceQuery]) -> dict[str, Any]:
     user = actor(request)
     rows = selectors.compliance_rows(
-        user=user, year=query.year, region=query.region, short_only=query.short_only
+        user=user,
+        year=query.year,
+        region=query.region,
+        short_only=query.short_only,
+        prospective=query.prospective,
     )
     page = rows[query.offset : query.offset + query.limit]
     return {

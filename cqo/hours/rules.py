@@ -27,6 +27,11 @@ class Requirement:
     in_principle: bool
     clause: str
     label: str  # the pack it comes from
+    # the minimum binds prospective (拟任) CQOs too (shaanxi-2021 §五(一) "拟任和现任")
+    prospective: bool = False
+    # only records from an institution holding a CQO training qualification count
+    # (hangzhou-spec 聘用与培训·培训 "具备首席质量官培训资质的机构组织的")
+    qualified_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,20 @@ class Record:
     kind: str
     hours: Decimal
     occurred_on: dt.date
+    # organised (or reported) by an institution whose training qualification was valid on the
+    # day: the fact ``qualified_only`` counts on
+    qualified: bool = False
+
+
+@dataclass(frozen=True)
+class Continuing:
+    """level-standard §9.4.1.2 as the holder's certification pack states it: while a capability
+    certificate is valid, ≥ ``hours`` 学时 of quality study and ≥ ``organised`` quality trainings
+    organised a year."""
+
+    hours: int
+    organised: int
+    clause: str
 
 
 @dataclass(frozen=True)
@@ -68,16 +87,20 @@ class Compliance:
     serving: bool
     exempt: bool
     regimes: list[Regime] = field(default_factory=list)
+    # whether the pack's yearly minimum binds this person (serving, or prospective where the
+    # pack says so, and not exempt)
+    bound: bool = True
 
     @property
     def required(self) -> bool:
-        return self.serving and not self.exempt
+        return self.bound
 
     @property
     def met(self) -> bool | None:
-        """None when nothing is required (prospective, exempt, or no minimum in the pack)."""
+        """None when nothing is required (a prospective CQO the pack does not bind, exempt, or
+        no minimum in the pack) and no certificate asks for continuing education."""
         results = [r.met for r in self.regimes if r.met is not None]
-        if not self.required or not results:
+        if not results:
             return None
         return all(results)
 
@@ -85,12 +108,18 @@ class Compliance:
     def pack(self) -> Regime | None:
         return self.regimes[0] if self.regimes else None
 
+    @property
+    def continuing(self) -> Regime | None:
+        """The level-standard §9.4.1.2 regime of a certified holder, if any."""
+        return self.regimes[1] if len(self.regimes) > 1 else None
+
 
 def exempt(year: int, first_start: dt.date | None) -> bool:
     """SPEC §12.7: a CQO whose first appointment in the year starts after 1 October."""
     return first_start is not None and first_start > dt.date(year, *EXEMPT_AFTER)
 
 
+# level-standard §9.4.1.2 继续教育形式: 参加讲座, 学术交流, 发表论文, 参加培训, 线上学习
 LEVEL_STANDARD_KINDS = (
     "lecture",
     "academic_exchange",
@@ -100,6 +129,31 @@ LEVEL_STANDARD_KINDS = (
 )
 
 
+def counted_hours(requirement: Requirement, records: list[Record]) -> Decimal:
+    """The 学时 of ``records`` that count toward the pack's minimum: its kinds, and where the pack
+    says so only those from a qualified institution (hangzhou-spec 聘用与培训·培训)."""
+    return sum(
+        (
+            r.hours
+            for r in records
+            if r.kind in requirement.kinds and (r.qualified or not requirement.qualified_only)
+        ),
+        Decimal(0),
+    )
+
+
+def continuing_regime(continuing: Continuing, records: list[Record]) -> Regime:
+    """level-standard §9.4.1.2: the study 学时 and the trainings organised in the year."""
+    return Regime(
+        name=_("能力水平认定证书有效期内继续教育"),
+        clause=continuing.clause,
+        required_hours=Decimal(continuing.hours),
+        counted_hours=sum((r.hours for r in records if r.kind in LEVEL_STANDARD_KINDS), Decimal(0)),
+        required_activities=continuing.organised,
+        counted_activities=sum(1 for r in records if r.kind == "organised_training"),
+    )
+
+
 def evaluate(
     *,
     year: int,
@@ -107,53 +161,48 @@ def evaluate(
     records: list[Record],
     serving: bool,
     first_start: dt.date | None = None,
+    continuing: Continuing | None = None,
     certified: bool = False,
-    continuing_hours: int = 10,
-    continuing_organised: int = 1,
+    continuing_hours: int | None = None,
+    continuing_organised: int | None = None,
 ) -> Compliance:
+    """The year's result under the pack (serving CQOs; prospective ones where the pack binds
+    them, shaanxi-2021 §五(一)) and, for a certified holder, under level-standard §9.4.1.2 with
+    the values of the certification pack (``continuing``; ``certified`` with the two numbers is
+    the older spelling of the same)."""
+    if continuing is None and certified:
+        if continuing_hours is None or continuing_organised is None:
+            raise ValueError("a certified holder's continuing education needs the pack's values")
+        continuing = Continuing(continuing_hours, continuing_organised, "level-standard §9.4.1.2")
     in_year = [r for r in records if r.occurred_on.year == year]
-    counted = sum((r.hours for r in in_year if r.kind in requirement.kinds), Decimal(0))
+    is_exempt = exempt(year, first_start) if serving else False
+    bound = (serving or requirement.prospective) and not is_exempt
     regimes = [
         Regime(
             name=requirement.label,
             clause=requirement.clause,
-            required_hours=requirement.hours,
-            counted_hours=counted,
+            required_hours=requirement.hours if bound else None,
+            counted_hours=counted_hours(requirement, in_year),
             in_principle=requirement.in_principle,
         )
     ]
-    if certified:
-        # level-standard §9.4.1.2: ≥ 10 学时 of quality study and ≥ 1 training organised
-        regimes.append(
-            Regime(
-                name=_("能力水平认定证书有效期内继续教育"),
-                clause="level-standard §9.4.1.2",
-                required_hours=Decimal(continuing_hours),
-                counted_hours=sum(
-                    (r.hours for r in in_year if r.kind in LEVEL_STANDARD_KINDS), Decimal(0)
-                ),
-                required_activities=continuing_organised,
-                counted_activities=sum(1 for r in in_year if r.kind == "organised_training"),
-            )
-        )
-    return Compliance(
-        year=year,
-        serving=serving,
-        exempt=exempt(year, first_start) if serving else False,
-        regimes=regimes,
-    )
+    if continuing is not None:
+        regimes.append(continuing_regime(continuing, in_year))
+    return Compliance(year=year, serving=serving, exempt=is_exempt, regimes=regimes, bound=bound)
 
 
 def status_label(c: Compliance) -> str:
-    if not c.serving:
+    if c.met is False:
+        short = [r for r in c.regimes if r.met is False]
+        if all(r.in_principle for r in short):
+            return _("未达标（原则性要求，提示）")
+        return _("未达标")
+    if c.met and c.bound:
+        return _("已达标")
+    if c.met:  # only the certificate's continuing education asks something, and it is met
+        return _("认定证书继续教育已达标")
+    if not c.serving and not c.bound:
         return _("拟任（不作要求）")
     if c.exempt:
         return _("当年10月1日后聘任，免于当年要求")
-    if c.met is None:
-        return _("政策包未规定年度学时")
-    if c.met:
-        return _("已达标")
-    pack = c.pack
-    if pack is not None and pack.in_principle:
-        return _("未达标（原则性要求，提示）")
-    return _("未达标")
+    return _("政策包未规定年度学时")

@@ -10,10 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
-from cqo.hours import rules
+from cqo.hours import facts, rules
 from cqo.hours.models import HourReminder, StudyRecord
 from cqo.lib import clock
 from cqo.policy.selectors import (
@@ -105,6 +106,8 @@ def requirement_for_region(region: Region | None, year: int) -> rules.Requiremen
         study.in_principle,
         study.clause,
         source.label if source else gov.version.label,
+        prospective=study.prospective,
+        qualified_only=study.qualified_only,
     )
 
 
@@ -141,8 +144,15 @@ def serving_in(person: Person, year: int) -> Serving:
 
 
 def records_of(person: Person, year: int) -> list[rules.Record]:
-    qs = effective(StudyRecord.objects.filter(person=person, occurred_on__year=year))
-    return [rules.Record(k, h, d) for k, h, d in qs.values_list("kind", "hours", "occurred_on")]
+    return _records_by_person([person.pk], year).get(person.pk, [])
+
+
+def continuing_of(person_ids: list[int], year: int) -> dict[int, rules.Continuing]:
+    """What each certified holder's capability certificate asks for in the year
+    (level-standard §9.4.1.2, the certification pack's values), by person id."""
+    if not person_ids:
+        return {}
+    return facts.CONTINUING(person_ids, _year_end(year))
 
 
 def compliance_for(person: Person, year: int) -> rules.Compliance:
@@ -153,6 +163,7 @@ def compliance_for(person: Person, year: int) -> rules.Compliance:
         records=records_of(person, year),
         serving=s.serving,
         first_start=s.first_start,
+        continuing=continuing_of([person.pk], year).get(person.pk),
     )
 
 
@@ -165,12 +176,20 @@ class Row:
 
 
 def compliance_rows(
-    *, user: Any, year: int, region: str = "", q: str = "", short_only: bool = False
+    *,
+    user: Any,
+    year: int,
+    region: str = "",
+    q: str = "",
+    short_only: bool = False,
+    prospective: bool = False,
 ) -> list[Row]:
     """Serving CQOs in the viewer's scope with their compliance for the year (for regulators,
-    departments and the admin; clerks see their own enterprise's). ``user`` None: everyone
-    (the reminder job). A year no pack governs for the viewer's region (anywhere, for the
-    admin and the job) is a NoPackInForce whether or not anyone served in it."""
+    departments and the admin; clerks see their own enterprise's), then, with ``prospective``,
+    the prospective CQOs registered in a region whose pack binds them (shaanxi-2021 §五(一)).
+    Certified holders are measured against level-standard §9.4.1.2 as well. ``user`` None:
+    everyone (the reminder job). A year no pack governs for the viewer's region (anywhere, for
+    the admin and the job) is a NoPackInForce whether or not anyone served in it."""
     scope_region = getattr(user, "region", None) if user is not None else None
     try:
         require_governed(scope_region, _year_end(year))
@@ -181,25 +200,70 @@ def compliance_rows(
     per_person: dict[int, Appointment] = {}
     for a in appts:
         per_person[a.person_id] = a  # the latest appointment of the year governs
-    records = _records_by_person(list(per_person), year)
-    requirements: dict[str, rules.Requirement] = {}
+    cache: dict[str, rules.Requirement] = {}
+    candidates = [
+        (a.person, a.enterprise.name, a.enterprise.region, first_ever.get(pid), True)
+        for pid, a in per_person.items()
+    ]
+    if prospective:
+        candidates += [
+            (p, str(_("拟任")), p.region, None, False)
+            for p in _prospective(user=user, year=year, region=region, q=q, serving=per_person)
+            if p.region is not None and _requirement(cache, p.region, year).prospective
+        ]
+    ids = [c[0].pk for c in candidates]
+    records = _records_by_person(ids, year)
+    continuing = continuing_of(ids, year)
     rows = []
-    for pid, appt in per_person.items():
-        reg = appt.enterprise.region
-        if reg.code not in requirements:
-            requirements[reg.code] = requirement_for_region(reg, year)
-        first = first_ever.get(pid)
+    for person, where, reg, first, serving in candidates:
         c = rules.evaluate(
             year=year,
-            requirement=requirements[reg.code],
-            records=records.get(pid, []),
-            serving=True,
+            requirement=_requirement(cache, reg, year),
+            records=records.get(person.pk, []),
+            serving=serving,
             first_start=first if first and first.year == year else None,
+            continuing=continuing.get(person.pk),
         )
         if short_only and c.met is not False:
             continue
-        rows.append(Row(appt.person, appt.enterprise.name, reg.code, c))
+        rows.append(Row(person, where, reg.code, c))
     return rows
+
+
+def _requirement(
+    cache: dict[str, rules.Requirement], region: Region, year: int
+) -> rules.Requirement:
+    if region.code not in cache:
+        cache[region.code] = requirement_for_region(region, year)
+    return cache[region.code]
+
+
+def _prospective(
+    *, user: Any, year: int, region: str, q: str, serving: dict[int, Appointment]
+) -> QuerySet[Person]:
+    """Persons registered online (an account) in the viewer's scope, with no filed appointment
+    running in the year: the prospective (拟任) CQOs."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    running = Appointment.objects.filter(
+        status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
+        start_date__lte=end,
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    qs = (
+        Person.objects.filter(access.person_q(user) if user is not None else Q())
+        .filter(user__isnull=False, region__isnull=False, created_at__date__lte=end)
+        .exclude(pk__in=list(serving))
+        .exclude(pk__in=running.values("person_id"))
+        .select_related("region")
+        .distinct()
+        .order_by("name", "pk")
+    )
+    if region:
+        qs = qs.filter(
+            Q(region_id=region) | Q(region__city_code=region) | Q(region__province_code=region)
+        )
+    if q:
+        qs = qs.filter(name__contains=q)
+    return qs
 
 
 def _serving_appointments(*, user: Any, year: int, region: str, q: str) -> QuerySet[Appointment]:
@@ -243,12 +307,17 @@ def _start_dates(appts: QuerySet[Appointment]) -> dict[int, dt.date]:
 
 
 def _records_by_person(person_ids: list[int], year: int) -> dict[int, list[rules.Record]]:
-    """The effective records of the year of each of ``person_ids``."""
+    """The effective records of the year of each of ``person_ids``, each marked whether a
+    qualified institution organised or reported it (hangzhou-spec 聘用与培训·培训)."""
+    rows = list(
+        effective(
+            StudyRecord.objects.filter(person_id__in=person_ids, occurred_on__year=year)
+        ).values_list("pk", "person_id", "kind", "hours", "occurred_on")
+    )
+    qualified = facts.QUALIFIED_RECORDS([r[0] for r in rows], None) if rows else set()
     records: dict[int, list[rules.Record]] = {}
-    for pid, kind, hours, day in effective(
-        StudyRecord.objects.filter(person_id__in=person_ids, occurred_on__year=year)
-    ).values_list("person_id", "kind", "hours", "occurred_on"):
-        records.setdefault(pid, []).append(rules.Record(kind, hours, day))
+    for pk, pid, kind, hours, day in rows:
+        records.setdefault(pid, []).append(rules.Record(kind, hours, day, pk in qualified))
     return records
 
 

@@ -278,6 +278,8 @@ def proof_bundle(record: StudyRecord) -> dict[str, Any]:
 
 
 def reminder_dates(year: int) -> list[dt.date]:
+    """The days of the year study-hour reminders go out: CQO_HOUR_REMINDER_DATES, a platform
+    default (no document sets them; SPEC §5 asks only for reminders before year end)."""
     from django.conf import settings
 
     out = []
@@ -287,39 +289,58 @@ def reminder_dates(year: int) -> list[dt.date]:
     return out
 
 
+def _reminder_text(year: int, short: list[Any]) -> str:
+    parts = [
+        _("%(name)s：已修 %(counted)s，应修 %(required)s（%(clause)s），尚差 %(short)s 学时")
+        % {
+            "name": r.name,
+            "counted": r.counted_hours,
+            "required": r.required_hours,
+            "clause": r.clause,
+            "short": r.shortfall,
+        }
+        + (
+            _("；组织培训 %(c)d / %(r)d 次")
+            % {"c": r.counted_activities, "r": r.required_activities}
+            if r.required_activities
+            else ""
+        )
+        for r in short
+    ]
+    return _("%(year)d年度学时：%(parts)s。请在年底前完成。") % {
+        "year": year,
+        "parts": "；".join(parts),
+    }
+
+
 @transaction.atomic
 def send_reminders(day: dt.date, *, force: bool = False) -> list[Any]:
-    """On a reminder date, every serving CQO short of the year's hours under their pack gets
-    one reminder (at most one a day); 原则上 minimums are worded as a reminder, not a breach
-    (SPEC §12.13). Returns the reminders created."""
+    """On a reminder date, every CQO short of the year under their pack (serving ones, and
+    prospective ones where the pack binds them, shaanxi-2021 §五(一)) or under their capability
+    certificate's continuing education (level-standard §9.4.1.2) gets one reminder (at most one
+    a day); 原则上 minimums are worded as a reminder, not a breach (SPEC §12.13). Returns the
+    reminders created."""
     from cqo.hours import selectors
     from cqo.hours.models import HourReminder
 
     if not force and day not in reminder_dates(day.year):
         return []
     created = []
-    for row in selectors.compliance_rows(user=None, year=day.year, short_only=True):
-        pack = row.compliance.pack
-        if pack is None or pack.required_hours is None:
+    for row in selectors.compliance_rows(
+        user=None, year=day.year, short_only=True, prospective=True
+    ):
+        short = [r for r in row.compliance.regimes if r.met is False]
+        if not short:
             continue
-        message = _(
-            "%(year)d年度学时：已修 %(counted)s，应修 %(required)s（%(clause)s），"
-            "尚差 %(short)s 学时，请在年底前完成。"
-        ) % {
-            "year": day.year,
-            "counted": pack.counted_hours,
-            "required": pack.required_hours,
-            "clause": pack.clause,
-            "short": pack.shortfall,
-        }
+        first = short[0]
         reminder, made = HourReminder.objects.get_or_create(
             person=row.person,
             year=day.year,
             sent_on=day,
             defaults={
-                "required": pack.required_hours,
-                "counted": pack.counted_hours,
-                "message": message,
+                "required": first.required_hours or Decimal(0),
+                "counted": first.counted_hours,
+                "message": _reminder_text(day.year, short)[: bounds.NOTE],
             },
         )
         if made:

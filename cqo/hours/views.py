@@ -135,6 +135,7 @@ def _overview(request: AuthedHttpRequest, ctx: dict[str, Any]) -> HttpResponse:
             year=ctx["year"],
             region=g.get("region", "").strip()[:6],
             q=g.get("q", "").strip()[:50],
+            prospective=True,
         )
     except NoPackInForce as exc:  # a year before any pack: the alert over an empty table
         ctx["error"], every = exc.text(), []
@@ -157,19 +158,38 @@ def _overview(request: AuthedHttpRequest, ctx: dict[str, Any]) -> HttpResponse:
 
 
 def _compliance_xlsx(request: AuthedHttpRequest, rows: list[Any]) -> HttpResponse:
-    headers = [_("姓名"), _("企业"), _("行政区划"), _("应修学时"), _("已修学时"), _("状态")]
-    data = (
-        (
-            r.person.name,
-            r.enterprise,
-            region_label(r.region_id),
-            r.compliance.pack.required_hours if r.compliance.pack else None,
-            r.compliance.pack.counted_hours if r.compliance.pack else None,
-            rules.status_label(r.compliance),
-        )
-        for r in rows
+    headers = [
+        _("姓名"),
+        _("企业"),
+        _("行政区划"),
+        _("应修学时"),
+        _("已修学时"),
+        # level-standard §9.4.1.2, for holders of a capability certificate
+        _("认定证书继续教育应修学时"),
+        _("认定证书继续教育已修学时"),
+        _("应组织培训次数"),
+        _("已组织培训次数"),
+        _("状态"),
+    ]
+    return xlsx_response(
+        request, "study-hours", headers, (_xlsx_row(r) for r in rows), "study_hours"
     )
-    return xlsx_response(request, "study-hours", headers, data, "study_hours")
+
+
+def _xlsx_row(r: Any) -> tuple[Any, ...]:
+    pack, more = r.compliance.pack, r.compliance.continuing
+    return (
+        r.person.name,
+        r.enterprise,
+        region_label(r.region_id),
+        pack.required_hours if pack else None,
+        pack.counted_hours if pack else None,
+        more.required_hours if more else None,
+        more.counted_hours if more else None,
+        more.required_activities if more else None,
+        more.counted_activities if more else None,
+        rules.status_label(r.compliance),
+    )
 
 
 @login_required

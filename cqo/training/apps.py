@@ -6,6 +6,7 @@ class TrainingConfig(AppConfig):
     verbose_name = "培训"
 
     def ready(self) -> None:
+        from cqo.hours import facts as hour_facts
         from cqo.registry import facts
         from cqo.training import selectors
 
@@ -13,3 +14,5 @@ class TrainingConfig(AppConfig):
         facts.TRAINING_CERTIFICATE.provide(
             lambda person_id, on: selectors.has_training_certificate(person_id)
         )
+        # hangzhou-spec 聘用与培训·培训: only training by a qualified institution counts
+        hour_facts.QUALIFIED_RECORDS.provide(selectors.qualified_records)

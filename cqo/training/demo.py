@@ -1,7 +1,8 @@
-"""Demo training and study hours (SPEC §5): the province's advanced course run by the training
-institution, a held session with results and certificates, an open session to join, and
-online self-study reported for many serving CQOs, so the hour log and the compliance table
-have something to show."""
+"""Demo training and study hours (SPEC §5): the training institution's qualification recorded by
+the province, the province's advanced course run by that institution as 承办机构, a held session
+with results (one learner at half attendance earns half the 学时) and certificates, an open
+session to join, and online self-study reported for many serving CQOs, so the hour log and the
+compliance table have something to show."""
 
 from __future__ import annotations
 
@@ -35,7 +36,11 @@ def _held_with_results(
             id_number=person.id_number,
             person_name=person.name,
         )
-        enrolment = services.attendance_mark(actor=province, enrolment=enrolment, attendance=100)
+        # SPEC §12.25: the second learner attended half the session and earns half its 学时
+        attendance = 50 if i == 1 else 100
+        enrolment = services.attendance_mark(
+            actor=province, enrolment=enrolment, attendance=attendance
+        )
         score = 55 if i == len(people) - 1 else rng.randint(66, 96)
         enrolment = services.result_mark(actor=province, enrolment=enrolment, score=Decimal(score))
         if enrolment.passed:
@@ -76,6 +81,19 @@ def build_training_showcase(
     rng: random.Random, province: User, trainer: User, cqo_person: Person
 ) -> Session:
     today = clock.today()
+    # the 承办机构's training qualification, recorded by the province (shaanxi-2021 §五(一)
+    # "由具备相关资质的承办机构颁发培训合格证"): without it no certificate could be issued
+    services.qualification_create(
+        actor=province,
+        terms=services.QualificationTerms(
+            institution=trainer.username,
+            granted_by="陕西省市场监督管理局",
+            document="陕市监函〔2025〕12号 关于确认首席质量官培训承办机构的通知",
+            basis="陕质委办〔2021〕15号 第五条（一）",
+            valid_from=dt.date(today.year - 1, 1, 1),
+            valid_until=dt.date(today.year + 2, 12, 31),
+        ),
+    )
     course = services.course_create(
         actor=province,
         terms=services.CourseTerms(
@@ -120,7 +138,13 @@ def training_reset() -> dict[str, int]:
     """Demo reset only: training rows and study records go before the persons and users they
     point at (the hour log itself is append-only and keeps its leaves)."""
     from cqo.hours.models import HourReminder, StudyRecord
-    from cqo.training.models import Course, Enrolment, TrainingCertificate, TrainingPlan
+    from cqo.training.models import (
+        Course,
+        Enrolment,
+        Qualification,
+        TrainingCertificate,
+        TrainingPlan,
+    )
 
     out = {
         "certificates": TrainingCertificate.objects.all().delete()[0],
@@ -128,6 +152,7 @@ def training_reset() -> dict[str, int]:
         "sessions": Session.objects.all().delete()[0],
         "courses": Course.objects.all().delete()[0],
         "plans": TrainingPlan.objects.all().delete()[0],
+        "qualifications": Qualification.objects.all().delete()[0],
         "hour_reminders": HourReminder.objects.all().delete()[0],
     }
     corrections = StudyRecord.objects.filter(corrects__isnull=False)

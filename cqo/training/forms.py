@@ -20,12 +20,13 @@ from cqo.training.models import (
     Course,
     Form,
     Method,
+    Qualification,
     Session,
     Tier,
     TrainingCertificate,
     TrainingPlan,
 )
-from cqo.training.services import CourseTerms, SessionTerms
+from cqo.training.services import CourseTerms, QualificationTerms, SessionTerms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -203,3 +204,45 @@ class MarkForm(BootstrapForm):
 
     def bound_rows(self) -> list[tuple[Any, Any]]:
         return [(e, self[name]) for e, name in self.rows]
+
+
+class QualificationForm(BootstrapForm):
+    """A training institution's training qualification (培训资质), recorded by a regulator."""
+
+    institution = forms.CharField(
+        label=_("培训机构账户"),
+        max_length=150,
+        help_text=_("培训机构在平台的登录账户"),
+    )
+    granted_by = forms.CharField(
+        label=_("授予机关"), max_length=max_length(Qualification, "granted_by")
+    )
+    document = forms.CharField(
+        label=_("资质文件及文号"), max_length=max_length(Qualification, "document")
+    )
+    basis = forms.CharField(
+        label=_("依据条款"),
+        max_length=max_length(Qualification, "basis"),
+        help_text=_("如：陕质委办〔2021〕15号 第五条（一）"),
+    )
+    valid_from = forms.DateField(label=_("有效期起"), widget=DATE, validators=[dates.EVENT])
+    valid_until = forms.DateField(label=_("有效期至"), widget=DATE, validators=[dates.TERM])
+
+    def terms(self) -> QualificationTerms:
+        d = self.cleaned_data
+        return QualificationTerms(
+            institution=d["institution"],
+            granted_by=d["granted_by"],
+            document=d["document"],
+            basis=d["basis"],
+            valid_from=d["valid_from"],
+            valid_until=d["valid_until"],
+        )
+
+
+class RevokeQualificationForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("撤销原因"),
+        max_length=max_length(Qualification, "revoke_reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

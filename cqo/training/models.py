@@ -48,6 +48,67 @@ class Method(models.TextChoices):
     ATTENDANCE = "attendance", _("考勤")
 
 
+class Qualification(models.Model):
+    """A training institution's CQO training qualification (培训资质), recorded and managed by a
+    regulator: who granted it, by which document, from when until when. shaanxi-2021 §五(一)
+    "由具备相关资质的承办机构颁发培训合格证"; jiangsu-2020 §五 "具备相关培训资质的承办机构";
+    hangzhou-spec 聘用与培训·培训 "具备首席质量官培训资质的机构组织的…培训". An institution is
+    qualified on a day when one of its unrevoked qualifications covers it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("培训机构"),
+        on_delete=models.PROTECT,
+        related_name="training_qualifications",
+    )
+    granted_by = models.CharField(_("授予机关"), max_length=200)
+    document = models.CharField(_("资质文件及文号"), max_length=200)
+    basis = models.CharField(_("依据条款"), max_length=200)
+    valid_from = models.DateField(_("有效期起"), validators=[dates.EVENT])
+    valid_until = models.DateField(_("有效期至"), validators=[dates.TERM])
+    # the recording regulator's region: regulators of it (and above) manage the record
+    region = models.ForeignKey(
+        "reference.Region",
+        verbose_name=_("登记机关辖区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = text_field(_("撤销原因"), max_length=bounds.STATEMENT, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_until", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="training_qualification_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="training_qualification_revocation_recorded",
+            ),
+        ]
+        verbose_name = _("培训资质")
+        verbose_name_plural = _("培训资质")
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.valid_from:%Y-%m-%d}–{self.valid_until:%Y-%m-%d}"
+
+
 class TrainingPlan(models.Model):
     """A yearly training plan of a regulator level (its region) or of a certification body (its
     organisation): shaanxi-2021 §五(一) "各级市场监管部门…制定年度培训计划", level-standard §11."""

@@ -7,29 +7,47 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from cqo.lib import numbers
 
-# Administrative levels, lowest first: a regulator may organise a tier of its own level or of a
-# lower one (shaanxi-2021 §五(一): 省级…"高级"培训, 设区市…"提升"培训; jiangsu-2020 §五: 县…"基础",
-# 设区市…"提升", 省…"高级"; a county may merge basic into the city's, so "or above").
+# Administrative levels, lowest first.
 LEVELS = ("county", "city", "province")
 
 ONLINE = "online"
 ATTENDANCE = "attendance"
 SCORED = ("exam", "assignment")
+PERCENT = Decimal(100)
+HOURS_QUANTUM = Decimal("0.1")  # 学时 are kept to one decimal (hours.StudyRecord)
 
 CERTIFICATE_PREFIX = "PX"
 SEQUENCE_DIGITS = 5
 
 
-def level_at_least(level: str, required: str) -> bool:
-    """Whether an administrative ``level`` is ``required`` or above it."""
-    if level not in LEVELS or required not in LEVELS:
+def may_organise_tier(level: str, tier_level: str, *, county_may_merge: bool) -> bool:
+    """Whether a regulator of ``level`` organises a tier the pack gives to ``tier_level``: each
+    tier is organised by the regulator of its own level (shaanxi-2021 §五(一): 省级…"高级"培训,
+    设区市…"提升"培训; jiangsu-2020 §五: "分别由县（市、区）、设区市和省市场监管部门组织实施"),
+    and where the pack allows it a city takes over its counties' tier (jiangsu-2020 §五
+    "可将基础培训和提升培训合并到设区市一级实施")."""
+    if level not in LEVELS or tier_level not in LEVELS:
         return False
-    return LEVELS.index(level) >= LEVELS.index(required)
+    if level == tier_level:
+        return True
+    return county_may_merge and tier_level == "county" and level == "city"
+
+
+def earned_hours(course_hours: Decimal, attendance: int, full_at: int | None) -> Decimal:
+    """The 学时 a learner earns from a session (SPEC §12.25): the course's 学时 prorated by the
+    share attended, rounded down to a tenth (never more than was attended), unless the pack sets
+    a minimum attendance for full 学时 (``training.full_hours_attendance``) and it is reached."""
+    if attendance <= 0:
+        return Decimal(0)
+    if attendance >= PERCENT or (full_at is not None and attendance >= full_at):
+        return Decimal(course_hours)
+    share = Decimal(course_hours) * Decimal(attendance) / PERCENT
+    return share.quantize(HOURS_QUANTUM, rounding=ROUND_DOWN)
 
 
 def passed(
@@ -74,22 +92,24 @@ class IssuerFacts:
     is_organiser: bool
     is_institution: bool  # the course's 承办机构
     governs_region: bool  # a regulator whose region contains the course's region
+    # the actor holds a CQO training qualification (培训资质) valid on the day of issue
+    is_qualified: bool = False
 
 
 def issuer_kinds(facts: IssuerFacts) -> list[str]:
     """The ``training.certificate_issuers`` kinds the actor qualifies as (the pack's words):
 
     - organiser: the course's organiser (jiangsu-2020 §五 "可由组织方…颁发");
-    - qualified_institution: a training institution holding the qualification that organises or
-      runs the course (shaanxi-2021 §五(一) "由具备相关资质的承办机构颁发"; hangzhou-spec
-      聘用与培训·培训 "具备相关培训资质的培训机构");
+    - qualified_institution: the training institution engaged as the course's 承办机构, holding
+      a training qualification valid on the day (shaanxi-2021 §五(一) "由具备相关资质的承办机构
+      颁发"; hangzhou-spec 聘用与培训·培训 "具备相关培训资质的培训机构");
     - government_quality_department: the market regulator of the course's jurisdiction
       (hangzhou-spec 聘用与培训·培训 "政府质量管理部门").
     """
     kinds = []
     if facts.is_organiser:
         kinds.append("organiser")
-    if facts.role == "trainer" and (facts.is_organiser or facts.is_institution):
+    if facts.role == "trainer" and facts.is_institution and facts.is_qualified:
         kinds.append("qualified_institution")
     if facts.role == "regulator" and facts.governs_region:
         kinds.append("government_quality_department")

@@ -52,6 +52,17 @@ urlpatterns = [
         views.certificate_revoke,
         name="certificate_revoke",
     ),
+    path("training/qualifications/", views.qualification_list, name="qualification_list"),
+    path(
+        "training/qualifications/new/",
+        views.qualification_create,
+        name="qualification_create",
+    ),
+    path(
+        "training/qualifications/<uuid:public_id>/",
+        views.qualification_detail,
+        name="qualification_detail",
+    ),
     path("training/mine/", views.my_training, name="my_training"),
     path("verify/training/", views.verify_lookup, name="verify_lookup"),
     path("verify/training/<str:number>/", views.verify, name="verify"),

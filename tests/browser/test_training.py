@@ -35,6 +35,18 @@ def test_it_marks_issues_and_verifies_a_training_certificate(
     page: Page, live_server: Any, personas: Personas, snap: Snap
 ) -> None:
     p = personas
+    # the 承办机构 holds a training qualification (shaanxi-2021 §五(一))
+    services.qualification_create(
+        actor=p.province,
+        terms=services.QualificationTerms(
+            institution="trainer",
+            granted_by="陕西省市场监督管理局",
+            document="陕市监函〔2025〕1号",
+            basis="陕质委办〔2021〕15号 第五条（一）",
+            valid_from=dt.date(2025, 1, 1),
+            valid_until=dt.date(2030, 12, 31),
+        ),
+    )
     course = services.course_create(
         actor=p.province,
         terms=services.CourseTerms(

@@ -77,6 +77,18 @@ def pdf(name: str = "证明.pdf") -> SimpleUploadedFile:
 
 
 def give_training_certificate(p: Personas) -> None:
+    # the 承办机构 holds a training qualification (shaanxi-2021 §五(一))
+    training.qualification_create(
+        actor=p.province,
+        terms=training.QualificationTerms(
+            institution="trainer",
+            granted_by="陕西省市场监督管理局",
+            document="陕市监函〔2025〕1号",
+            basis="陕质委办〔2021〕15号 第五条（一）",
+            valid_from=dt.date(2025, 1, 1),
+            valid_until=dt.date(2030, 12, 31),
+        ),
+    )
     course = training.course_create(
         actor=p.province,
         terms=training.CourseTerms(

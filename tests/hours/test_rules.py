@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -85,17 +86,91 @@ def test_in_principle_shortfall_is_worded_as_a_warning():
     assert rules.status_label(strict) == "未达标"
 
 
+LEVEL = rules.Continuing(10, 1, "level-standard §9.4.1.2")
+
+
 def test_a_certified_cqo_also_meets_level_standard_9_4_1_2():
     records = [rec("online_self_study", "30"), rec("lecture", "9.5")]
     c = rules.evaluate(
-        year=2026, requirement=SHAANXI, records=records, serving=True, certified=True
+        year=2026, requirement=SHAANXI, records=records, serving=True, continuing=LEVEL
     )
     pack, level = c.regimes
     assert pack.met is True
     assert level.clause == "level-standard §9.4.1.2"
     assert level.met is False  # 39.5 学时 of study, but no training organised
+    assert c.continuing is level and c.met is False
     records.append(rec("organised_training", "0"))
     c = rules.evaluate(
-        year=2026, requirement=SHAANXI, records=records, serving=True, certified=True
+        year=2026, requirement=SHAANXI, records=records, serving=True, continuing=LEVEL
     )
     assert c.regimes[1].met is True and c.met is True
+
+
+@pytest.mark.parametrize(
+    ("hours", "organised", "met"),
+    [
+        ("9.9", 1, False),
+        ("10", 1, True),
+        ("10", 0, False),
+        ("25", 2, True),
+    ],
+)
+def test_the_continuing_education_boundaries_come_from_the_pack(hours, organised, met):
+    # level-standard §9.4.1.2: ≥ 10 学时 and ≥ 1 training organised, the certification pack's
+    records = [rec("lecture", hours)] + [rec("organised_training", "0")] * organised
+    c = rules.evaluate(year=2026, requirement=NONE, records=records, serving=True, continuing=LEVEL)
+    assert c.continuing is not None and c.continuing.met is met
+    assert c.met is met  # the pack asks nothing; the certificate decides
+    stricter = rules.Continuing(12, 1, "example §9")
+    c = rules.evaluate(
+        year=2026, requirement=NONE, records=records, serving=True, continuing=stricter
+    )
+    assert c.continuing.required_hours == Decimal(12)
+
+
+def test_a_prospective_holder_owes_continuing_education_too():
+    # the certificate's regime does not depend on serving (level-standard §9.4.1.2)
+    c = rules.evaluate(year=2026, requirement=HANGZHOU, records=[], serving=False, continuing=LEVEL)
+    assert c.pack.required_hours is None and c.continuing.met is False and c.met is False
+    assert rules.status_label(c) == "未达标"
+
+
+def test_the_older_spelling_needs_the_packs_values():
+    with pytest.raises(ValueError):
+        rules.evaluate(year=2026, requirement=NONE, records=[], serving=True, certified=True)
+
+
+@pytest.mark.parametrize(
+    ("prospective", "counted", "met", "label"),
+    [
+        (True, "29.9", False, "未达标（原则性要求，提示）"),
+        (True, "30", True, "已达标"),
+        (False, "30", None, "拟任（不作要求）"),
+    ],
+)
+def test_a_prospective_cqo_is_bound_where_the_pack_names_them(prospective, counted, met, label):
+    # shaanxi-2021 §五(一) "支持拟任和现任首席质量官在线自学…每年累计线上自学应不少于30个学时"
+    requirement = dataclasses.replace(SHAANXI, prospective=prospective)
+    c = rules.evaluate(
+        year=2026,
+        requirement=requirement,
+        records=[rec("online_self_study", counted)],
+        serving=False,
+    )
+    assert c.met is met and c.required is prospective
+    assert rules.status_label(c) == label
+
+
+@pytest.mark.parametrize(
+    ("qualified_only", "qualified", "counted"),
+    [(True, True, "40"), (True, False, "0"), (False, False, "40"), (False, True, "40")],
+)
+def test_only_qualified_institutions_count_where_the_pack_says_so(
+    qualified_only, qualified, counted
+):
+    # hangzhou-spec 聘用与培训·培训 "具备首席质量官培训资质的机构组织的…不少于40学时"
+    requirement = dataclasses.replace(HANGZHOU, qualified_only=qualified_only)
+    record = rules.Record("offline_training", Decimal(40), dt.date(2026, 5, 1), qualified)
+    c = rules.evaluate(year=2026, requirement=requirement, records=[record], serving=True)
+    assert c.pack.counted_hours == Decimal(counted)
+    assert c.met is (counted == "40")

@@ -484,6 +484,14 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
     "GET /api/v1/training/plans": Rule(SIGNED_IN, EVERYONE),
+    "GET /api/v1/training/qualifications": Rule(SIGNED_IN, EVERYONE),
+    "POST /api/v1/training/qualifications": Rule(SIGNED_IN, EVERYONE),
+    "GET /api/v1/training/qualifications/{qualification_id}": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
+    "POST /api/v1/training/qualifications/{qualification_id}/revoke": Rule(
+        SIGNED_IN, EVERYONE, missing=NO_RECORD
+    ),
     "POST /api/v1/training/plans": Rule(SIGNED_IN, EVERYONE),
     "GET /api/v1/training/plans/{plan_id}": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
     "PATCH /api/v1/training/plans/{plan_id}": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
@@ -869,13 +877,21 @@ SCOPES: dict[str, Rule] = {
     "GET /training/courses/<uuid:public_id>/sessions/": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
+    # a training institution runs the organiser's course, it does not create one
     "GET /training/courses/new/": Rule(
-        SIGNED_IN, only("province", "city", "county_a", "county_b", "trainer", "certifier")
+        SIGNED_IN, only("province", "city", "county_a", "county_b", "certifier")
     ),
     "GET /training/enrolments/<uuid:public_id>/certificate/": Rule(
         SIGNED_IN, EVERYONE, missing=NO_RECORD
     ),
     "GET /training/mine/": Rule(SIGNED_IN, only("cqo")),
+    "GET /training/qualifications/": Rule(
+        SIGNED_IN, only("admin", "province", "city", "county_a", "county_b", "trainer")
+    ),
+    "GET /training/qualifications/new/": Rule(
+        SIGNED_IN, only("province", "city", "county_a", "county_b")
+    ),
+    "GET /training/qualifications/<uuid:public_id>/": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
     "GET /training/plans/": Rule(
         SIGNED_IN, only("admin", "province", "city", "county_a", "county_b", "certifier")
     ),

@@ -2,7 +2,8 @@
 services on the personas of cqo/test.py.
 
 The Shaanxi world: the provincial regulator organises an "advanced" course for the province
-(610000) run by the training institution ``trainer`` (承办机构); a session held 1–3 June 2026,
+(610000) run by the training institution ``trainer`` (承办机构, holding a training
+qualification the provincial regulator recorded, valid 2025–2027); a session held 1–3 June 2026,
 before the frozen today (15 June 2026); the persona ``cqo`` (registered in Yanta) enrolled by
 the organiser.
 
@@ -26,7 +27,7 @@ from cqo.registry import services as registry
 from cqo.registry.models import Person
 from cqo.test import PASSWORD, Personas, make_user, new_id_number, person_data
 from cqo.training import services
-from cqo.training.models import Course, Enrolment, Session
+from cqo.training.models import Course, Enrolment, Qualification, Session
 
 TODAY = dt.date(2026, 6, 15)
 JIANGSU_COUNTY = "320581"  # 常熟市, 苏州市
@@ -98,6 +99,21 @@ def session_terms(**overrides: Any) -> services.SessionTerms:
     )
 
 
+def qualify(actor: User, institution: User, **overrides: Any) -> Qualification:
+    """A training qualification (培训资质) for ``institution``, recorded by the regulator
+    ``actor``: valid through the frozen today unless ``overrides`` say otherwise."""
+    terms: dict[str, Any] = {
+        "institution": institution.username,
+        "granted_by": "陕西省市场监督管理局",
+        "document": "陕市监函〔2025〕1号",
+        "basis": "陕质委办〔2021〕15号 第五条（一）",
+        "valid_from": dt.date(2025, 1, 1),
+        "valid_until": dt.date(2027, 12, 31),
+    }
+    terms.update(overrides)
+    return services.qualification_create(actor=actor, terms=services.QualificationTerms(**terms))
+
+
 def enrol(actor: User, session: Session, person: Person) -> Enrolment:
     return services.enrolment_create(
         actor=actor, session=session, id_number=person.id_number, person_name=person.name
@@ -133,6 +149,7 @@ class World:
 @pytest.fixture
 def world(personas: Personas) -> World:
     p = personas
+    qualify(p.province, p.trainer)
     course = services.course_create(actor=p.province, terms=course_terms())
     session = services.session_create(actor=p.province, course=course, terms=session_terms())
     enrolment = enrol(p.province, session, p.person)

@@ -14,7 +14,7 @@ from cqo.hours.models import StudyRecord
 from cqo.test import Personas
 from cqo.training import services
 from cqo.training.models import Course, Enrolment, TrainingCertificate
-from tests.training.conftest import World, passed_enrolment, register_person
+from tests.training.conftest import World, passed_enrolment, qualify, register_person
 
 API = "/api/v1"
 
@@ -66,6 +66,7 @@ SESSION = {
 
 
 def test_it_runs_a_course_from_creation_to_certificate(personas: Personas) -> None:
+    qualify(personas.province, personas.trainer)
     city, trainer = Api(personas.city), Api(personas.trainer)
     r = city.post("/training/courses", course_body())
     assert r.status_code == 201, r.content

@@ -4,6 +4,7 @@ verification without any ID number, and ``holds_training_certificate``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ from tests.training.conftest import (
     course_terms,
     enrol,
     passed_enrolment,
+    qualify,
     register_person,
     session_terms,
 )
@@ -83,8 +85,50 @@ def test_jiangsu_lets_the_organiser_issue(jiangsu: Jiangsu) -> None:
 
 def test_jiangsu_lets_the_qualified_institution_issue(jiangsu: Jiangsu, personas: Personas) -> None:
     e = services.attendance_mark(actor=personas.trainer, enrolment=jiangsu.enrolment, attendance=90)
+    # the 承办机构 without a qualification is not a qualified institution
+    with pytest.raises(PermissionDenied):
+        services.certificate_issue(actor=personas.trainer, enrolment=e)
+    qualify(jiangsu.regulator, personas.trainer, granted_by="江苏省市场监督管理局")
     cert = services.certificate_issue(actor=personas.trainer, enrolment=e)
     assert cert.issuer_kind == "qualified_institution"
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until", "revoked", "ok"),
+    [
+        ("2025-01-01", "2026-06-15", False, True),  # its last day is the frozen today
+        ("2026-06-15", "2027-01-01", False, True),  # its first day
+        ("2025-01-01", "2026-06-14", False, False),  # expired yesterday
+        ("2026-06-16", "2027-01-01", False, False),  # not yet valid
+        ("2025-01-01", "2027-12-31", True, False),  # revoked
+    ],
+)
+def test_shaanxi_needs_the_qualification_valid_on_the_day_of_issue(
+    personas: Personas, valid_from: str, valid_until: str, revoked: bool, ok: bool
+) -> None:
+    # shaanxi-2021 §五(一): 由具备相关资质的承办机构颁发培训合格证
+    p = personas
+    q = qualify(
+        p.province,
+        p.trainer,
+        valid_from=dt.date.fromisoformat(valid_from),
+        valid_until=dt.date.fromisoformat(valid_until),
+    )
+    if revoked:
+        services.qualification_revoke(actor=p.province, qualification=q, reason="资质被撤回")
+    course = services.course_create(actor=p.province, terms=course_terms())
+    session = services.session_create(actor=p.province, course=course, terms=session_terms())
+    e = services.attendance_mark(
+        actor=p.province, enrolment=enrol(p.province, session, p.person), attendance=100
+    )
+    e = services.result_mark(
+        actor=p.province, enrolment=e, score=parse.decimal("90", field="score")
+    )
+    if ok:
+        assert services.certificate_issue(actor=p.trainer, enrolment=e).issuer == p.trainer
+    else:
+        with pytest.raises(PermissionDenied):
+            services.certificate_issue(actor=p.trainer, enrolment=e)
 
 
 def test_jiangsu_refuses_others(jiangsu: Jiangsu, personas: Personas) -> None:
@@ -157,9 +201,7 @@ def test_it_numbers_certificates_uniquely_and_traceably(world: World) -> None:
     assert second.number.startswith("PX610000202600002-")
     assert re.fullmatch(r"PX\d{6}\d{4}\d{5}-[0-9A-Z]{6}", second.number)
     # another region has its own sequence
-    county = services.course_create(
-        actor=p.trainer, terms=course_terms(tier="", region="610113", institution="")
-    )
+    county = services.course_create(actor=p.county_a, terms=course_terms(tier="", region="610113"))
     session = services.session_create(actor=p.trainer, course=county, terms=session_terms())
     e = services.attendance_mark(
         actor=p.trainer, enrolment=enrol(p.trainer, session, p.person), attendance=100

@@ -58,24 +58,6 @@ def test_it_decides_who_passed(
 
 
 @pytest.mark.parametrize(
-    ("level", "required", "expected"),
-    [
-        ("province", "province", True),
-        ("province", "city", True),
-        ("province", "county", True),
-        ("city", "province", False),
-        ("city", "city", True),
-        ("city", "county", True),  # jiangsu-2020 §五: basic may be merged into the city's
-        ("county", "city", False),
-        ("county", "county", True),
-        ("nowhere", "county", False),
-    ],
-)
-def test_it_orders_administrative_levels(level: str, required: str, expected: bool) -> None:
-    assert rules.level_at_least(level, required) is expected
-
-
-@pytest.mark.parametrize(
     ("forms", "kind"),
     [
         (["online"], "online_self_study"),
@@ -89,10 +71,19 @@ def test_it_picks_the_study_record_kind_from_the_forms(forms: list[str], kind: s
 
 
 def facts(
-    role: str, organiser: bool = False, institution: bool = False, region: bool = False
+    role: str,
+    organiser: bool = False,
+    institution: bool = False,
+    region: bool = False,
+    qualified: bool | None = None,
 ) -> rules.IssuerFacts:
+    """``qualified`` defaults to whether the actor is the course's 承办机构 (a qualified one)."""
     return rules.IssuerFacts(
-        role=role, is_organiser=organiser, is_institution=institution, governs_region=region
+        role=role,
+        is_organiser=organiser,
+        is_institution=institution,
+        governs_region=region,
+        is_qualified=institution if qualified is None else qualified,
     )
 
 
@@ -106,7 +97,10 @@ HANGZHOU = ["government_quality_department", "qualified_institution"]
     [
         # shaanxi-2021 §五(一): a qualified 承办机构 only
         (facts("trainer", institution=True), SHAANXI, "qualified_institution"),
-        (facts("trainer", organiser=True), SHAANXI, "qualified_institution"),
+        # the 承办机构 without a valid qualification on the day, and an institution that
+        # organised a course itself (no longer possible: it only runs the organiser's)
+        (facts("trainer", institution=True, qualified=False), SHAANXI, None),
+        (facts("trainer", organiser=True, qualified=True), SHAANXI, None),
         (facts("regulator", organiser=True, region=True), SHAANXI, None),
         (facts("certifier", organiser=True), SHAANXI, None),
         (facts("trainer"), SHAANXI, None),  # a trainer with nothing to do with the course
@@ -119,7 +113,8 @@ HANGZHOU = ["government_quality_department", "qualified_institution"]
         (facts("regulator", region=True), HANGZHOU, "government_quality_department"),
         (facts("regulator"), HANGZHOU, None),
         (facts("certifier", organiser=True), HANGZHOU, None),
-        (facts("trainer", organiser=True), HANGZHOU, "qualified_institution"),
+        (facts("trainer", institution=True), HANGZHOU, "qualified_institution"),
+        (facts("trainer", institution=True, qualified=False), HANGZHOU, None),
         (facts("cqo"), HANGZHOU, None),
     ],
 )
@@ -183,3 +178,53 @@ def test_it_hashes_content_independently_of_key_order() -> None:
     assert rules.content_hash(a) == rules.content_hash(b)
     assert len(rules.content_hash(a)) == 64
     assert rules.content_hash(a) != rules.content_hash({**a, "hours": "24.5"})
+
+
+@pytest.mark.parametrize(
+    ("level", "tier_level", "merge", "expected"),
+    [
+        # each tier by the regulator of its level (shaanxi-2021 §五(一), jiangsu-2020 §五)
+        ("province", "province", False, True),
+        ("city", "city", False, True),
+        ("county", "county", False, True),
+        ("province", "city", False, False),
+        ("province", "county", True, False),
+        ("city", "province", True, False),
+        ("county", "city", True, False),
+        # jiangsu-2020 §五: basic merged into the city's, only where the pack allows it
+        ("city", "county", True, True),
+        ("city", "county", False, False),
+        ("", "county", True, False),  # not a regulator
+    ],
+)
+def test_only_the_tiers_level_organises_it(
+    level: str, tier_level: str, merge: bool, expected: bool
+) -> None:
+    assert rules.may_organise_tier(level, tier_level, county_may_merge=merge) is expected
+
+
+@pytest.mark.parametrize(
+    ("hours", "attendance", "full_at", "expected"),
+    [
+        # SPEC §12.25: prorated by the share attended, rounded down to a tenth
+        ("8", 0, None, "0"),
+        ("8", 1, None, "0"),  # 0.08 rounds down
+        ("8", 49, None, "3.9"),  # 3.92
+        ("8", 50, None, "4"),
+        ("8", 51, None, "4"),  # 4.08
+        ("8", 99, None, "7.9"),  # 7.92
+        ("8", 100, None, "8"),
+        ("24", 75, None, "18"),
+        ("2.5", 50, None, "1.2"),  # 1.25 rounds down
+        # a pack minimum for full 学时: at it and above full, below it prorated
+        ("8", 80, 80, "8"),
+        ("8", 79, 80, "6.3"),  # 6.32
+        ("8", 50, 50, "8"),
+        ("8", 49, 50, "3.9"),
+        ("8", 0, 50, "0"),
+    ],
+)
+def test_it_counts_the_hours_attended(
+    hours: str, attendance: int, full_at: int | None, expected: str
+) -> None:
+    assert rules.earned_hours(Decimal(hours), attendance, full_at) == Decimal(expected)

@@ -3,6 +3,7 @@ rule from the sources at its boundary, every write audited, every rejection nami
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -12,12 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
+from cqo.hours import selectors as hour_selectors
 from cqo.hours.models import StudyRecord
 from cqo.lib import parse
+from cqo.policy.schema.sections import FullHours
 from cqo.reference.models import Region
 from cqo.test import Personas, make_user
 from cqo.training import selectors, services
 from cqo.training.models import Course, Enrolment, Session, TrainingPlan
+from cqo.training.services import enrolments as enrolment_services
 from tests.training.conftest import (
     Jiangsu,
     World,
@@ -157,20 +161,20 @@ def test_it_takes_only_the_tiers_of_the_governing_pack(personas: Personas) -> No
         services.course_create(actor=personas.province, terms=course_terms(tier="basic"))
     assert list(errors_of(exc)) == ["tier"]
     assert "“高级”培训" in errors_of(exc)["tier"][0]
-    # jiangsu-2020 §五 has 基础
-    course = services.course_create(
-        actor=personas.trainer, terms=course_terms(tier="basic", region="320581")
-    )
+    # jiangsu-2020 §五 has 基础, organised by the county (常熟市)
+    county = make_user("changshu", Role.REGULATOR, region=Region.objects.get(code="320581"))
+    course = services.course_create(actor=county, terms=course_terms(tier="basic", region="320581"))
     assert course.tier == "basic"
 
 
 def test_it_takes_no_tier_where_the_pack_has_none(personas: Personas) -> None:
     # hangzhou-spec has no tiers: only "other"
+    hangzhou = make_user("hangzhou", Role.REGULATOR, region=Region.objects.get(code="330100"))
     with pytest.raises(ValidationError) as exc:
-        services.course_create(actor=personas.trainer, terms=course_terms(region="330102"))
+        services.course_create(actor=hangzhou, terms=course_terms(region="330102"))
     assert list(errors_of(exc)) == ["tier"]
     course = services.course_create(
-        actor=personas.trainer, terms=course_terms(region="330102", tier="other")
+        actor=hangzhou, terms=course_terms(region="330102", tier="other")
     )
     assert course.tier == ""
 
@@ -179,7 +183,7 @@ def test_it_takes_no_tier_where_the_pack_has_none(personas: Personas) -> None:
     ("who", "tier", "region", "ok"),
     [
         ("province", "advanced", "610000", True),
-        ("province", "enhancement", "610100", True),  # or above the tier's level
+        ("province", "enhancement", "610100", False),  # 提升 is the city's, not the province's
         ("city", "enhancement", "610100", True),
         ("city", "enhancement", "610113", True),  # a county of the city
         ("city", "advanced", "610100", False),  # 高级 is the province's
@@ -201,7 +205,66 @@ def test_it_lets_a_regulator_organise_its_tier_in_its_region(
         assert set(errors_of(exc)) <= {"tier", "region"}
 
 
-@pytest.mark.parametrize("who", ["cqo", "clerk_a", "admin"])
+@pytest.mark.parametrize(
+    ("who", "tier", "region", "ok"),
+    [
+        # jiangsu-2020 §五 county_may_merge: the city may organise its counties' 基础培训
+        ("suzhou", "basic", "320581", True),
+        ("suzhou", "basic", "320500", True),
+        ("changshu", "basic", "320581", True),
+        ("changshu", "enhancement", "320581", False),  # 提升 is the city's
+        ("nanjing", "advanced", "320000", True),
+        ("nanjing", "enhancement", "320500", False),  # the province does not take the city's
+        ("nanjing", "basic", "320581", False),  # the merge is into the city, not the province
+    ],
+)
+def test_it_lets_a_city_merge_basic_training_only_where_the_pack_allows(
+    personas: Personas, who: str, tier: str, region: str, ok: bool
+) -> None:
+    codes = {"suzhou": "320500", "changshu": "320581", "nanjing": "320000"}
+    actor = make_user(who, Role.REGULATOR, region=Region.objects.get(code=codes[who]))
+    terms = course_terms(tier=tier, region=region)
+    if ok:
+        assert services.course_create(actor=actor, terms=terms).tier == tier
+    else:
+        with pytest.raises(ValidationError) as exc:
+            services.course_create(actor=actor, terms=terms)
+        assert list(errors_of(exc)) == ["tier"]
+
+
+def test_it_refuses_the_county_tier_to_a_city_where_the_pack_has_no_merge(
+    personas: Personas, settings: Any
+) -> None:
+    # shaanxi-2021 has no county tier at all; a pack with a county tier and no merge (jiangsu
+    # without county_may_merge) is checked by rules.may_organise_tier's table
+    with pytest.raises(ValidationError) as exc:
+        services.course_create(
+            actor=personas.city, terms=course_terms(tier="basic", region="610113")
+        )
+    assert list(errors_of(exc)) == ["tier"]
+
+
+def test_a_certification_body_organises_its_own_training_outside_the_tiers(
+    personas: Personas,
+) -> None:
+    # level-standard §11: the body's own course plan; the tiers are the regulators'
+    with pytest.raises(ValidationError) as exc:
+        services.course_create(actor=personas.certifier, terms=course_terms(tier="advanced"))
+    assert list(errors_of(exc)) == ["tier"]
+    course = services.course_create(actor=personas.certifier, terms=course_terms(tier=""))
+    assert course.organiser == personas.certifier and course.institution == personas.trainer
+
+
+def test_a_training_institution_runs_a_course_but_cannot_create_one(world: World) -> None:
+    # shaanxi-2021 §五(一), jiangsu-2020 §五: the 承办机构 runs the organiser's course
+    p = world.p
+    with pytest.raises(PermissionDenied):
+        services.course_create(actor=p.trainer, terms=course_terms(tier="", institution=""))
+    session = services.session_create(actor=p.trainer, course=world.course, terms=session_terms())
+    assert session.course == world.course
+
+
+@pytest.mark.parametrize("who", ["cqo", "clerk_a", "admin", "trainer"])
 def test_it_refuses_a_course_from_others(personas: Personas, who: str) -> None:
     with pytest.raises(PermissionDenied):
         services.course_create(actor=getattr(personas, who), terms=course_terms())
@@ -422,18 +485,67 @@ def test_it_writes_exactly_one_study_record_when_attendance_is_recorded(world: W
     assert e.study_record == record
     assert record.ledger_index is not None
     assert record.kind == "offline_training"
-    assert record.hours == Decimal("24.0")
+    assert record.hours == Decimal("21.6")  # SPEC §12.25: 90% of 24 学时
     assert record.occurred_on == world.session.end_date
     assert record.title == world.course.title
     assert record.source == "session"
     assert record.provider == "陕西省市场监督管理局"
     assert record.created_by == p.province  # in the organiser's name
     assert record.source_ref == f"session:{world.session.public_id}:{p.person.public_id}"
-    # marking again (another share, another marker) writes nothing new
-    services.attendance_mark(actor=p.province, enrolment=e, attendance=100)
-    services.attendance_mark(actor=p.trainer, enrolment=e, attendance=95)
+    # marking the same share again (another marker) writes nothing new
+    e = services.attendance_mark(actor=p.province, enrolment=e, attendance=90)
     assert StudyRecord.objects.filter(person=p.person).count() == 1
     assert audited(selectors.ENROLMENT, e, "update")
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "hours"),
+    [(50, 100, "24"), (100, 50, "12"), (90, 91, "21.8"), (49, 50, "12")],
+)
+def test_a_changed_attendance_corrects_the_record(
+    world: World, first: int, then: int, hours: str
+) -> None:
+    # SPEC §12.25 and the hour log's rule: nothing is updated, a correction is appended
+    p = world.p
+    e = services.attendance_mark(actor=p.province, enrolment=world.enrolment, attendance=first)
+    original = e.study_record
+    e = services.attendance_mark(actor=p.province, enrolment=e, attendance=then)
+    assert e.study_record is not None and e.study_record.corrects == original
+    assert e.study_record.hours == Decimal(hours)
+    assert e.study_record.source == "correction"
+    effective = hour_selectors.effective(StudyRecord.objects.filter(person=p.person))
+    assert [r.hours for r in effective] == [Decimal(hours)]
+
+
+@pytest.mark.parametrize(
+    ("attendance", "hours"),
+    [(1, "0.2"), (49, "11.7"), (50, "12"), (51, "12.2"), (100, "24")],
+)
+def test_a_session_counts_the_share_attended(world: World, attendance: int, hours: str) -> None:
+    # SPEC §12.25: 50% attendance of a 24-学时 course earns 12, not 24 (no pack sets a minimum)
+    e = services.attendance_mark(
+        actor=world.p.province, enrolment=world.enrolment, attendance=attendance
+    )
+    assert e.study_record is not None and e.study_record.hours == Decimal(hours)
+
+
+@pytest.mark.parametrize(
+    ("attendance", "hours"), [(49, "11.7"), (50, "24"), (51, "24"), (100, "24")]
+)
+def test_a_pack_minimum_for_full_hours_counts_them_in_full(
+    world: World, attendance: int, hours: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gov = selectors.governing(world.course.region)
+    assert gov.rules.training is not None
+    full = FullHours(attendance=50, clause="example §一")
+    training = gov.rules.training.model_copy(update={"full_hours": full})
+    rules_ = gov.rules.model_copy(update={"training": training})
+    fake = dataclasses.replace(gov, rules=rules_)
+    monkeypatch.setattr(enrolment_services, "governing", lambda region: fake)
+    e = services.attendance_mark(
+        actor=world.p.province, enrolment=world.enrolment, attendance=attendance
+    )
+    assert e.study_record is not None and e.study_record.hours == Decimal(hours)
 
 
 def test_it_keeps_the_one_record_when_the_link_was_lost(world: World) -> None:
@@ -450,7 +562,7 @@ def test_it_keeps_the_one_record_when_the_link_was_lost(world: World) -> None:
 def test_it_writes_online_self_study_for_an_online_course(world: World) -> None:
     p = world.p
     online = services.course_create(
-        actor=p.trainer,
+        actor=p.certifier,
         terms=course_terms(title="质量管理在线课程", forms=["online"], tier="", hours="8.5"),
     )
     session = services.session_create(actor=p.trainer, course=online, terms=session_terms())
@@ -459,8 +571,8 @@ def test_it_writes_online_self_study_for_an_online_course(world: World) -> None:
     assert e.study_record is not None
     assert e.study_record.kind == "online_self_study"
     assert e.study_record.hours == Decimal("8.5")
-    assert e.study_record.created_by == p.trainer
-    assert e.study_record.provider == "陕西质量培训中心"
+    assert e.study_record.created_by == p.certifier  # in the organiser's name
+    assert e.study_record.provider == "陕西省质量协会"
 
 
 def test_it_writes_no_record_for_an_absent_learner(world: World) -> None:
@@ -528,7 +640,7 @@ def test_it_passes_an_exam_at_the_pass_mark(world: World, score: str, passed: bo
 def test_it_passes_an_assignment_at_the_pass_mark(world: World, score: str, passed: bool) -> None:
     p = world.p
     course = services.course_create(
-        actor=p.trainer, terms=course_terms(method="assignment", pass_mark=75, tier="")
+        actor=p.province, terms=course_terms(method="assignment", pass_mark=75, tier="")
     )
     session = services.session_create(actor=p.trainer, course=course, terms=session_terms())
     e = services.attendance_mark(
@@ -578,14 +690,16 @@ def test_it_names_a_bad_score(world: World, value: Any) -> None:
 
 
 def test_it_serves_persons_of_other_provinces_through_trainers(personas: Personas) -> None:
-    # a training institution reports sessions for anyone (cqo.hours can_record)
+    # a certification body (and the institution it engages) reports sessions for anyone
+    # (cqo.hours can_record)
     trainer = make_user("jstrainer", Role.TRAINER, organisation="江苏省质量培训中心")
     course = services.course_create(
-        actor=trainer, terms=course_terms(tier="basic", region="320581", institution="")
+        actor=personas.certifier,
+        terms=course_terms(tier="", region="320581", institution="jstrainer"),
     )
     session = services.session_create(actor=trainer, course=course, terms=session_terms())
     e = services.attendance_mark(
         actor=trainer, enrolment=enrol(trainer, session, personas.person), attendance=100
     )
-    assert e.study_record is not None and e.study_record.created_by == trainer
+    assert e.study_record is not None and e.study_record.created_by == personas.certifier
     assert Region.objects.get(code="320581").province_code == "320000"

@@ -64,6 +64,19 @@ class StudyHours(_Model):
         ]
     ] = Field(min_length=1)
     in_principle: bool = False  # 原则上: a shortfall is a warning (SPEC §12.13)
+    # the yearly minimum binds prospective (拟任) CQOs too, where the text names them with the
+    # serving ones (shaanxi-2021 §五(一), jiangsu-2020 §五 "支持拟任和现任首席质量官在线自学")
+    prospective: bool = False
+    # only training organised by an institution holding a CQO training qualification counts
+    # (hangzhou-spec 聘用与培训·培训 "具备首席质量官培训资质的机构组织的…培训")
+    qualified_only: bool = False
+    clause: Clause
+
+
+class FullHours(_Model):
+    """The attendance share (percent) at or above which a session's full 学时 count."""
+
+    attendance: int = Field(ge=1, le=100)
     clause: Clause
 
 
@@ -78,6 +91,9 @@ class Training(_Model):
     study_hours: StudyHours | None = None
     # a county that cannot run basic training may merge it into the city's (jiangsu-2020 §五)
     county_may_merge: bool = False
+    # SPEC §12.25: a session's 学时 are prorated by the attendance recorded, unless the pack
+    # sets the share at or above which the full 学时 count
+    full_hours: FullHours | None = None
 
 
 class Department(_Model):

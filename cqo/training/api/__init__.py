@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from cqo.training.api import certificates, courses, enrolments, plans
+from cqo.training.api import certificates, courses, enrolments, plans, qualifications
 
 router = Router(tags=["training"])
 
@@ -27,7 +27,13 @@ def _include(part: Router) -> None:
     router.add_router("", part)
 
 
-for part in (plans.router, courses.router, enrolments.router, certificates.router):
+for part in (
+    plans.router,
+    courses.router,
+    enrolments.router,
+    certificates.router,
+    qualifications.router,
+):
     _include(part)
 
 __all__ = ["router"]

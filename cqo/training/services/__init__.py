@@ -30,6 +30,11 @@ from cqo.training.services.courses import (
 )
 from cqo.training.services.enrolments import attendance_mark, enrolment_create, result_mark
 from cqo.training.services.plans import plan_create, plan_update
+from cqo.training.services.qualifications import (
+    QualificationTerms,
+    qualification_create,
+    qualification_revoke,
+)
 
 __all__ = [
     "MAX_BUDGET",
@@ -37,6 +42,7 @@ __all__ = [
     "MAX_PLANNED",
     "TRANSITIONS",
     "CourseTerms",
+    "QualificationTerms",
     "SessionTerms",
     "attendance_mark",
     "certificate_content",
@@ -47,6 +53,8 @@ __all__ = [
     "next_number",
     "plan_create",
     "plan_update",
+    "qualification_create",
+    "qualification_revoke",
     "result_mark",
     "session_create",
     "session_set_status",

@@ -87,9 +87,11 @@ def _course_region(errors: Errors, actor: User, code: str) -> Region | None:
 
 
 def _course_tier(errors: Errors, actor: User, region: Region | None, tier: str) -> str:
-    """The tier must be one of the pack governing the course's region (training.tiers); a
-    regulator organises a tier of its own level or a lower one (shaanxi-2021 §五(一),
-    jiangsu-2020 §五). A pack without tiers (hangzhou-spec) has only "other" (blank)."""
+    """The tier must be one of the pack governing the course's region (training.tiers), and
+    only the regulator of the tier's level organises it (shaanxi-2021 §五(一), jiangsu-2020 §五
+    "分别由县（市、区）、设区市和省市场监管部门组织实施"), a city its counties' tier only where the
+    pack allows the merge (jiangsu-2020 §五). A pack without tiers (hangzhou-spec) has only
+    "other" (blank), as has the training a certification body organises (level-standard §11)."""
     if tier in ("", "other"):
         return ""
     if tier not in Tier.values:
@@ -108,21 +110,23 @@ def _course_tier(errors: Errors, actor: User, region: Region | None, tier: str) 
             % {"pack": gov.label, "names": names},
         )
         return tier
-    if (
-        actor.role == Role.REGULATOR
-        and actor.region is not None
-        and not rules.level_at_least(actor.region.level, found.level)
-    ):
-        errors.add(
-            "tier",
-            _("%(tier)s由%(level)s市场监管部门组织（%(clause)s）")
-            % {
-                "tier": found.name,
-                "level": Region.Level(found.level).label,
-                "clause": found.clause,
-            },
-        )
+    training = gov.rules.training
+    merge = bool(training and training.county_may_merge)
+    level = actor.region.level if actor.role == Role.REGULATOR and actor.region else ""
+    if not rules.may_organise_tier(level, found.level, county_may_merge=merge):
+        errors.add("tier", _tier_message(found, merge))
     return tier
+
+
+def _tier_message(tier: schema.Tier, merge: bool) -> str:
+    text = _("%(tier)s由%(level)s市场监管部门组织（%(clause)s）") % {
+        "tier": tier.name,
+        "level": Region.Level(tier.level).label,
+        "clause": tier.clause,
+    }
+    if merge and tier.level == "county":
+        text += _("；县级组织有困难的，可合并到设区市一级实施")
+    return text
 
 
 def _course_forms(errors: Errors, value: tuple[str, ...]) -> list[str]:
@@ -176,10 +180,14 @@ def _assessment(errors: Errors, terms: CourseTerms) -> tuple[int | None, int | N
 
 @transaction.atomic
 def course_create(*, actor: User, terms: CourseTerms) -> Course:
-    """A course (SPEC §5): organised by a regulator at the tier's level or above in the course's
-    region, a certification body, or a training institution."""
+    """A course (SPEC §5): organised by the regulator of the tier's level in the course's region,
+    or by a certification body for its own training (level-standard §11), which names a
+    training institution as its 承办机构 where it engages one. An institution cannot create a
+    course itself (shaanxi-2021 §五(一), jiangsu-2020 §五: the tiers are the regulators')."""
     if not selectors.can_organise(actor):
-        raise PermissionDenied(_("只有市场监管部门、认定机构和培训机构可以开设课程"))
+        raise PermissionDenied(
+            _("只有市场监管部门和认定机构可以开设课程；培训机构作为组织方指定的承办机构承办课程")
+        )
     errors = Errors()
     title = bounded_text(
         errors,

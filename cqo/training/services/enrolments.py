@@ -29,6 +29,7 @@ from cqo.training.services._common import (
     Errors,
     audit,
     decimal_field,
+    governing,
     int_field,
 )
 
@@ -139,30 +140,44 @@ def _refuse_if_certified(enrolment: Enrolment, field: str) -> None:
         )
 
 
-def _write_study_record(enrolment: Enrolment) -> StudyRecord:
-    """The learner's study record for the session, in the organiser's name (SPEC §5, §12.13:
-    the course's 学时; occurred on the session's last day). Exactly once: the enrolment keeps
-    the record, and the hour log refuses a repeated source reference per reporter."""
-    from cqo.hours import services as hours
+def _earned(enrolment: Enrolment) -> Decimal:
+    """SPEC §12.25: the course's 学时 prorated by the attendance recorded, unless the governing
+    pack sets a minimum attendance for full 学时 (training.full_hours_attendance)."""
+    course = enrolment.session.course
+    training = governing(course.region).rules.training
+    full = training.full_hours if training is not None else None
+    full_at = full.attendance if full is not None else None
+    return rules.earned_hours(course.hours, enrolment.attendance or 0, full_at)
+
+
+def _write_study_record(enrolment: Enrolment, hours: Decimal) -> StudyRecord:
+    """The learner's study record for the session, in the organiser's name (SPEC §5, §12.13,
+    §12.25: the 学时 attended; occurred on the session's last day). Exactly once: the enrolment
+    keeps the record, and the hour log refuses a repeated source reference per reporter. A
+    later change of the attendance is a correction of that record (nothing is updated)."""
+    from cqo.hours import services as hours_services
 
     session, person = enrolment.session, enrolment.person
     course = session.course
     ref = f"session:{session.public_id}:{person.public_id}"
+    previous = enrolment.study_record
     try:
-        return hours.record_create(
+        return hours_services.record_create(
             actor=course.organiser,
             person=person,
             kind=rules.record_kind(course.forms),
-            hours=course.hours,
+            hours=hours,
             occurred_on=session.end_date,
             title=course.title,
             source="session",
             provider=course.organiser_name,
-            source_ref=ref,
+            source_ref="" if previous is not None else ref,
+            corrects=previous,
+            note=_("出勤率 %(n)d%%") % {"n": enrolment.attendance or 0},
         )
     except ValidationError as exc:
         existing = StudyRecord.objects.filter(created_by=course.organiser, source_ref=ref).first()
-        if existing is not None:  # written before, the link was lost: keep the one record
+        if previous is None and existing is not None:  # written before, the link was lost
             return existing
         raise ValidationError(
             {"attendance": [_("登记学时失败：%(m)s") % {"m": "；".join(exc.messages)}]}
@@ -187,7 +202,8 @@ def _reassess(enrolment: Enrolment) -> None:
 @transaction.atomic
 def attendance_mark(*, actor: User, enrolment: Enrolment, attendance: int | None) -> Enrolment:
     """Record the share of the session attended (0 = absent). The first time it is above 0,
-    the learner's study record is written (exactly once)."""
+    the learner's study record is written with the 学时 attended (SPEC §12.25); a later change
+    that changes those 学时 writes a correction of it."""
     enrolment = lock_enrolment(enrolment)
     session = enrolment.session
     if not selectors.can_run(actor, session.course):
@@ -207,14 +223,19 @@ def attendance_mark(*, actor: User, enrolment: Enrolment, attendance: int | None
     enrolment.attendance = value
     _reassess(enrolment)
     fields = ["attendance", "passed", "updated_at"]
-    if value > 0 and enrolment.study_record_id is None:
-        enrolment.study_record = _write_study_record(enrolment)
+    earned = _earned(enrolment)
+    current = enrolment.study_record
+    if value > 0 and (current is None or current.hours != earned):
+        enrolment.study_record = _write_study_record(enrolment, earned)
         fields.append("study_record")
     enrolment.save(update_fields=fields)
     after = {"attendance": enrolment.attendance, "passed": enrolment.passed}
     changes = diff(before, after)
     if "study_record" in fields and enrolment.study_record is not None:
-        changes["study_record"] = [None, str(enrolment.study_record.public_id)]
+        changes["study_record"] = [
+            str(current.public_id) if current else None,
+            str(enrolment.study_record.public_id),
+        ]
     if changes:
         audit(actor, selectors.ENROLMENT, enrolment, "update", changes)
     return enrolment

@@ -17,6 +17,11 @@ from cqo.training.views.certificates import (
 )
 from cqo.training.views.courses import course_create, course_detail, course_list, session_create
 from cqo.training.views.plans import plan_create, plan_detail, plan_list
+from cqo.training.views.qualifications import (
+    qualification_create,
+    qualification_detail,
+    qualification_list,
+)
 from cqo.training.views.sessions import (
     session_attendance,
     session_detail,
@@ -40,6 +45,9 @@ __all__ = [
     "plan_create",
     "plan_detail",
     "plan_list",
+    "qualification_create",
+    "qualification_detail",
+    "qualification_list",
     "session_attendance",
     "session_create",
     "session_detail",

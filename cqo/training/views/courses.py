@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.lib import clock
 from cqo.lib.forms import apply_errors
 from cqo.reference.selectors import region_label
 from cqo.registry.forms import region_filter_options
@@ -73,8 +74,12 @@ def course_create(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "title": _("开设培训课程"),
             "intro": _(
-                "按政策包规定的培训层级开设课程，采取集中授课、案例剖析、分组交流、现场观摩等"
-                "多种形式，做好培训和学习效果评估（陕西 §五(一)、江苏 §五）。"
+                "各层级培训由该层级的市场监管部门组织（陕质委办〔2021〕15号 第五条（一）、"
+                "苏质委办〔2020〕9号 第五条；江苏县级组织有困难的，"
+                "基础培训可合并到设区市一级实施），"
+                "认定主体组织本机构的课程培训（不分层级）；培训机构作为组织方指定的承办机构承办，"
+                "不自行开设课程。采取集中授课、案例剖析、分组交流、现场观摩等多种形式，"
+                "做好培训和学习效果评估。"
             ),
             "cancel": "training:course_list",
         },
@@ -102,6 +107,8 @@ def _course_page(
             "can_run": selectors.can_run(user, course),
             "session_form": session_form or forms.SessionForm(prefix="s"),
             "issuers": gov.rules.training,
+            # shaanxi-2021 §五(一): whether the 承办机构 holds a training qualification today
+            "institution_qualified": selectors.qualified_on(course.institution_id, clock.today()),
             "trail": selectors.trail(selectors.COURSE, course.public_id)[:100],
         },
         status=status,

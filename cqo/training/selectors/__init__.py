@@ -39,6 +39,29 @@ from cqo.training.models import (
     TrainingCertificate,
     TrainingPlan,
 )
+from cqo.training.selectors.qualifications import (
+    QUALIFICATION,
+    can_manage_qualifications,
+    can_revoke_qualification,
+    qualification_get,
+    qualification_list,
+    qualification_q,
+    qualifications_of,
+    qualified_on,
+    qualified_records,
+)
+
+__all__ = [
+    "QUALIFICATION",
+    "can_manage_qualifications",
+    "can_revoke_qualification",
+    "qualification_get",
+    "qualification_list",
+    "qualification_q",
+    "qualifications_of",
+    "qualified_on",
+    "qualified_records",
+]
 
 # AuditEntry.target_type of each record
 PLAN = "training_plan"
@@ -143,8 +166,11 @@ def can_plan(user: Any) -> bool:
 
 
 def can_organise(user: Any) -> bool:
-    """Who may open a course: a regulator, a certification body or a training institution."""
-    return _active(user) and user.role in (Role.REGULATOR, Role.CERTIFIER, Role.TRAINER)
+    """Who may open a course: the regulator that organises the tier (shaanxi-2021 §五(一),
+    jiangsu-2020 §五) or a certification body for its own training (level-standard §11). A
+    training institution runs a course as the organiser's 承办机构 (sessions, attendance,
+    certificates) but does not create one."""
+    return _active(user) and user.role in (Role.REGULATOR, Role.CERTIFIER)
 
 
 def can_edit_plan(user: Any, plan: TrainingPlan) -> bool:
@@ -398,12 +424,14 @@ def tier_name(gov: Governing, tier: str) -> str:
 
 
 def issuer_facts(actor: User, course: Course) -> rules.IssuerFacts:
+    is_institution = actor.pk == course.institution_id
     return rules.IssuerFacts(
         role=actor.role,
         is_organiser=actor.pk == course.organiser_id,
-        is_institution=actor.pk == course.institution_id,
+        is_institution=is_institution,
         governs_region=actor.role == Role.REGULATOR
         and access.region_contains(actor, course.region),
+        is_qualified=is_institution and qualified_on(actor, clock.today()),
     )
 
 

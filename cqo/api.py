@@ -5,6 +5,7 @@ OpenAPI docs at /api/v1/docs.
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any, cast
 
@@ -66,6 +67,31 @@ def document_around_the_handler(operation: dict[str, Any]) -> None:
         )
 
 
+def document_the_form(operation: dict[str, Any]) -> None:
+    """A multipart form as a client can send it: only the fields the handler reads (an unknown
+    part, whose name may not even survive the multipart parser, is not part of the form), and
+    an optional field left out rather than null (a form has no null: "null" would be a text),
+    a required text and a file with something in them (an empty part reads as none)."""
+    content = operation.get("requestBody", {}).get("content", {})
+    form = content.get("multipart/form-data", {}).get("schema")
+    if not form or "properties" not in form:
+        return
+    # a copy: the form's fields are the same objects as those of the JSON body's component
+    form = content["multipart/form-data"]["schema"] = copy.deepcopy(form)
+    form["additionalProperties"] = False
+    required = set(form.get("required", []))
+    for name, field in form["properties"].items():
+        if name in required and field.get("type") == "string":
+            field.setdefault("minLength", 1)  # an empty text part reads as no part
+        if field.get("format") == "binary":
+            field.setdefault("minLength", 1)
+        alternatives = field.get("anyOf")
+        if alternatives and {"type": "null"} in alternatives:
+            kept = [a for a in alternatives if a != {"type": "null"}]
+            del field["anyOf"]
+            field.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+
+
 class CqoApi(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -74,6 +100,7 @@ class CqoApi(NinjaAPI):
         for operations in document["paths"].values():
             for operation in operations.values():
                 document_around_the_handler(operation)
+                document_the_form(operation)
         for name, schema in _error_schemas().items():
             document["components"]["schemas"].setdefault(name, schema)
         return document

@@ -64,8 +64,11 @@ class ListingIn(Schema):
         None, max_length=max_length(Person, "name"), description="must match the record"
     )
     kind: ListingKind = Field(description="warning (警示) or exit (退出)")
+    # min_length: a multipart form sends an empty required field as no field at all
     reason: str = Field(
-        max_length=max_length(Listing, "reason"), description="列入原因, at least 4 characters"
+        min_length=1,
+        max_length=max_length(Listing, "reason"),
+        description="列入原因, at least 4 characters",
     )
     accident: str = Field(
         "",

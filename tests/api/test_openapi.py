@@ -20,7 +20,7 @@ import pytest
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
-from cqo.api import api, document_around_the_handler
+from cqo.api import api, document_around_the_handler, document_the_form
 
 
 def operations() -> Iterator[tuple[str, Operation]]:
@@ -52,6 +52,7 @@ def alone(operation: Operation) -> tuple[dict[str, Any], dict[str, Any]]:
     document = _empty_document()
     entry = document.operation_details(operation)
     document_around_the_handler(entry)
+    document_the_form(entry)
     return entry, document.schemas
 
 

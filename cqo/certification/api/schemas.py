@@ -43,6 +43,10 @@ WorkPeriodKind = Annotated[WorkPeriod.Kind, Choices("WorkPeriodKind", WorkPeriod
 EvidenceKind = Annotated[Evidence.Kind, Choices("EvidenceKind", Evidence.Kind)]
 ReviewSource = Annotated[ReviewRequest.Source, Choices("ReviewSource", ReviewRequest.Source)]
 ReviewOutcome = Annotated[ReviewRequest.Outcome, Choices("ReviewOutcome", ReviewRequest.Outcome)]
+# named apart from the listing's ground (cqo.blacklist): both enums are called Ground
+SupervisionGround = Annotated[
+    SupervisionAction.Ground, Choices("SupervisionGround", SupervisionAction.Ground)
+]
 ApplicationStatus = Annotated[Application.Status, Choices("ApplicationStatus", Application.Status)]
 LevelCertificateStatus = Annotated[
     LevelCertificate.Status, Choices("LevelCertificateStatus", LevelCertificate.Status)
@@ -373,7 +377,7 @@ class PublicLevelCertificateOut(Schema):
 class ActionOut(Schema):
     id: uuid.UUID
     action: SupervisionAction.Action
-    ground: SupervisionAction.Ground
+    ground: SupervisionGround
     reason: str
     decided_on: dt.date
 

@@ -251,6 +251,8 @@ class ScoreIn(Schema):
     points: dict[CriterionKey, Annotated[Decimal, DecimalText(8, 2)]] = Field(
         max_length=services.MAX_CRITERIA,
         description='per criterion, keyed "c<position>", e.g. {"c1": 18.5}',
+        # only keys of that pattern: documented, not left open beside patternProperties
+        json_schema_extra={"additionalProperties": False},
     )
 
     def sheet(self) -> services.ScoreSheet:

@@ -274,6 +274,15 @@ class AppointmentForm(BootstrapForm):
     reports_to_top = forms.BooleanField(
         label=_("直接向总经理（总裁）报告工作"), required=False, initial=True
     )
+    treatment = forms.ChoiceField(
+        label=_("岗位待遇（相当于职级）"),
+        choices=[("", _("未约定")), *reversed(enums.PositionRank.choices)],
+        required=False,
+        help_text=_(
+            "如“企业高层副职（含）以上领导岗位待遇”（苏质委办〔2020〕9号 第四条；"
+            "陕质委办〔2021〕15号 第四条（一））"
+        ),
+    )
     departments_led = forms.MultipleChoiceField(
         label=_("分管部门"),
         choices=enums.LedDepartment.choices,

@@ -219,8 +219,9 @@ CQO_MAX_AGE = int(os.environ.get("CQO_MAX_AGE", "80"))
 # reports that span packs.
 CQO_FILING_DUE_DAYS = int(os.environ.get("CQO_FILING_DUE_DAYS", "30"))
 # How far ahead an appointment's start date may lie. A platform default, not from the
-# documents (they set no limit): it stops a mistyped year; the message says so.
-CQO_START_DATE_MAX_AHEAD_DAYS = int(os.environ.get("CQO_START_DATE_MAX_AHEAD_DAYS", "366"))
+# documents (they set no limit): it stops a mistyped year; the message says so. Within the
+# one-year bound every event date has (cqo/lib/dates.py AHEAD).
+CQO_START_DATE_MAX_AHEAD_DAYS = int(os.environ.get("CQO_START_DATE_MAX_AHEAD_DAYS", "365"))
 # Password guessing (cqo/accounts/services.py), within a window of CQO_LOGIN_LOCK_MINUTES: this
 # many failures of one user name from one address lock that name at that address only (a
 # stranger cannot lock the user out), and this many from one address, whatever the names, lock

@@ -46,7 +46,7 @@ test = { kind = "education_min", level = "bachelor" }
 
 [[conditions]]
 code = "disqualifications"
-label = "有下列情形之一的，不得担任首席质量官：a) 违反法律法规…；b) 泄露企业的商业秘密；c) 损害企业或者合作伙伴的合法权益"
+label = "有下列情形之一的，不得担任首席质量官"
 clause = "sichuan-test §二(四)"
 severity = "blocking"
 group = "conduct"

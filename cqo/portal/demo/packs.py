@@ -17,6 +17,7 @@ from cqo.reference.models import Region
 from cqo.registry import services
 from cqo.registry.demo import PASSWORD
 from cqo.registry.models import Appointment
+from cqo.registry.services.declarations import declarable_codes
 
 
 def _user(username: str, role: str, label: str, **extra: Any) -> User:
@@ -108,7 +109,10 @@ def build_policy_showcase(rng: random.Random, admin: User) -> list[tuple[str, st
         ),
     )
     # the person confirms the appointment that names them (SPEC §12.23)
-    services.appointment_confirm(actor=_person_user, appointment=appt)
+    # … and declares that none of the disqualifications applies (SPEC §12.11)
+    services.appointment_confirm(
+        actor=_person_user, appointment=appt, declarations=tuple(declarable_codes(appt))
+    )
     services.filing_submit(actor=clerk, appointment=appt)
     assert Appointment.objects.get(pk=appt.pk).status == Appointment.Status.SUBMITTED  # noqa: S101
     return [

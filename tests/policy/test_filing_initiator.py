@@ -257,7 +257,7 @@ def as_(personas: Personas, client: Client) -> Any:
 def test_the_api_runs_the_cqo_path(personas: Personas, as_: Any, elsewhere: Elsewhere):
     p = personas
     body = {
-        "enterprise": p.enterprise_a.uscc,
+        "uscc": p.enterprise_a.uscc,
         "post": "副总经理兼首席质量官",
         "rank": "senior_deputy",
         "appointing_authority": "general_manager",
@@ -265,7 +265,7 @@ def test_the_api_runs_the_cqo_path(personas: Personas, as_: Any, elsewhere: Else
         "start_date": "2026-01-05",
         "treatment": "senior_deputy",
     }
-    refused = as_(p.cqo).post("/filings/prepare", {**body, "enterprise": elsewhere.shenzhen.uscc})
+    refused = as_(p.cqo).post("/filings/prepare", {**body, "uscc": elsewhere.shenzhen.uscc})
     assert refused.status_code == 422
     assert as_(p.clerk_a).post("/filings/prepare", body).status_code == 403
     assert as_(None).post("/filings/prepare", body).status_code == 401

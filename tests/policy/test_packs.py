@@ -1145,3 +1145,24 @@ def test_the_example_province_pack_works_with_the_engine():
     assert by_code["above_scale_rank"].status == Status.UNMET
     relaxed = rules.evaluate(pack, facts(quality_years=2, justification="技术骨干"))
     assert {r.code: r.status for r in relaxed}["quality_years"] == Status.RELAXED
+
+
+@pytest.mark.parametrize("pack_id", ["shaanxi-2021", "jiangsu-2020"])
+@pytest.mark.parametrize("rank", ["other", "department_head", "senior_deputy", "top_manager"])
+def test_an_soe_or_group_may_appoint_a_cqo_of_any_rank(pack_id, rank):
+    # "国有企业…可由副总经理或副总裁（含）以上兼任" permits a concurrent post; it is no floor
+    # (shaanxi-2021 §四(一), jiangsu-2020 §二)
+    for enterprise in (STATE, BIG_GROUP):
+        results = rules.evaluate(load(pack_id), facts(enterprise, rank=rank))
+        permissions = [r for r in results if r.code in ("soe_rank", "group_rank")]
+        assert permissions
+        assert all(r.status in (Status.MET, Status.NOT_APPLICABLE) for r in permissions)
+        # met only where the appointment uses the permission (a VP or above)
+        used = enums_at_least(rank, "senior_deputy")
+        assert all(used for r in permissions if r.status == Status.MET)
+
+
+def enums_at_least(rank: str, floor: str) -> bool:
+    from cqo.reference import enums
+
+    return enums.PositionRank.at_least(rank, floor)

@@ -14,13 +14,12 @@ from pydantic import Field
 from cqo.accounts.api import ERRORS
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
-from cqo.reference.apitypes import Uscc
 from cqo.reference.enums import AppointingAuthority, PositionRank, SelectionMethod
 from cqo.registry import inputs, services
 from cqo.registry.api.common import actor
 from cqo.registry.api.filings import _filing, _filing_out
 from cqo.registry.api.schemas import FilingFields, FilingOut
-from cqo.registry.models import Appointment
+from cqo.registry.models import Appointment, Enterprise
 
 router = Router()
 
@@ -38,7 +37,12 @@ class DeclareIn(Schema):
 class PrepareIn(FilingFields):
     """A filing the person starts (SPEC §12.23): the enterprise by USCC and the appointment."""
 
-    enterprise: Uscc = Field(description="USCC of the enterprise that appoints the person")
+    # checked by the service (an unknown or malformed one is a 422 on ``uscc``), as the
+    # enterprise registration's own body field is
+    uscc: str = Field(
+        max_length=max_length(Enterprise, "uscc"),
+        description="统一社会信用代码 of the enterprise that appoints the person",
+    )
     post: str = Field(max_length=max_length(Appointment, "post"))
     rank: PositionRank
     appointing_authority: AppointingAuthority
@@ -72,7 +76,7 @@ def filing_prepare(request: HttpRequest, payload: PrepareIn) -> Status[FilingOut
     """A signed-in CQO starts the filing of their appointment (SPEC §12.23); refused where the
     governing pack has the enterprise file (shenzhen-guide §4.7)."""
     terms = _terms(payload)
-    appt = services.filing_prepare(actor=actor(request), uscc=payload.enterprise, terms=terms)
+    appt = services.filing_prepare(actor=actor(request), uscc=payload.uscc, terms=terms)
     return Status(201, _filing_out(appt))
 
 

@@ -210,12 +210,20 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
-# Working life for the age check on resident ID numbers (SPEC §2): 16 (legal working age) to 80.
+# Working life for the age check on resident ID numbers (SPEC §2 "implausible birth dates
+# rejected"): 16 (the legal working age) to 80. A platform default, not from the documents: no
+# source sets an age; the message that applies it says so.
 CQO_MIN_AGE = int(os.environ.get("CQO_MIN_AGE", "16"))
 CQO_MAX_AGE = int(os.environ.get("CQO_MAX_AGE", "80"))
-# 指导督促: an appointment still unfiled this many days after it started is overdue (the sources
-# set no deadline; SPEC §3 asks regulators to see overdue filings).
+# 指导督促: an appointment still unfiled this many days after it started is overdue. The sources
+# set no deadline: the registry reads it from the governing pack's [filing] due_days (a
+# platform default of 30 in every shipped pack, so labelled); this setting is the fallback for
+# reports that span packs.
 CQO_FILING_DUE_DAYS = int(os.environ.get("CQO_FILING_DUE_DAYS", "30"))
+# How far ahead an appointment's start date may lie. A platform default, not from the
+# documents (they set no limit): it stops a mistyped year; the message says so. Within the
+# one-year bound every event date has (cqo/lib/dates.py AHEAD).
+CQO_START_DATE_MAX_AHEAD_DAYS = int(os.environ.get("CQO_START_DATE_MAX_AHEAD_DAYS", "365"))
 # Password guessing (cqo/accounts/services.py), within a window of CQO_LOGIN_LOCK_MINUTES: this
 # many failures of one user name from one address lock that name at that address only (a
 # stranger cannot lock the user out), and this many from one address, whatever the names, lock

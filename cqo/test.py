@@ -204,9 +204,22 @@ def file_appointment(
     appt = services.appointment_create(
         actor=clerk, terms=services.AppointmentTerms(**appointment_data(person, **overrides))
     )
+    declare(appt)
     services.filing_submit(actor=clerk, appointment=appt)
     reviewer = reviewer or (p.county_a if clerk.enterprise_id == p.enterprise_a.pk else p.county_b)
     return services.filing_approve(actor=reviewer, appointment=appt)
+
+
+def declare(appt: Appointment) -> Appointment:
+    """The person named makes every declaration the governing pack asks for (the level-standard
+    §5.1.5 disqualifications on every filing, SPEC §12.11), through the service."""
+    from cqo.registry.services.declarations import declarable_codes
+
+    user = appt.person.user
+    assert user is not None, "only a person with an account can declare"  # noqa: S101
+    return services.appointment_declare(
+        actor=user, appointment=appt, codes=tuple(declarable_codes(appt))
+    )
 
 
 def text_at_the_limit(limit: int, lines: int = 1, char: str = "质") -> str:

@@ -100,19 +100,28 @@ def enterprise_q(user: Any, prefix: str = "") -> Q:
     return NOTHING
 
 
+# A filing the person started and is still filling in is theirs alone until they hand it to
+# the enterprise (SPEC §12.23): neither the enterprise nor a regulator sees it yet.
+PREPARING = "person"
+
+
+def _handed_over(prefix: str) -> Q:
+    return ~Q(**{_p(prefix, "preparation"): PREPARING})
+
+
 def appointment_q(user: Any, prefix: str = "") -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     if user.is_platform_admin:
         return Q()
     if user.role == Role.REGULATOR:
-        return region_q(user, _p(prefix, "enterprise__region"))
+        return region_q(user, _p(prefix, "enterprise__region")) & _handed_over(prefix)
     if user.role == Role.DEPARTMENT:
         return _department_q(
             user, _p(prefix, "enterprise__region"), _p(prefix, "enterprise__industry")
-        )
+        ) & _handed_over(prefix)
     if user.role == Role.ENTERPRISE:
-        return Q(**{_p(prefix, "enterprise_id"): user.enterprise_id})
+        return Q(**{_p(prefix, "enterprise_id"): user.enterprise_id}) & _handed_over(prefix)
     if user.role == Role.CQO:
         return Q(**{_p(prefix, "person__user"): user})
     return NOTHING
@@ -136,8 +145,12 @@ def person_q(user: Any, prefix: str = "") -> Q:
             _p(prefix, "appointments__enterprise__industry"),
         )
     if user.role == Role.ENTERPRISE:
+        # one Q, so both lookups are on the same appointment: not one still being prepared
         return Q(**{_p(prefix, "invited_by_id"): user.enterprise_id}) | Q(
-            **{_p(prefix, "appointments__enterprise_id"): user.enterprise_id}
+            **{
+                _p(prefix, "appointments__enterprise_id"): user.enterprise_id,
+                _p(prefix, "appointments__preparation__in"): ["", "enterprise", "confirmed"],
+            }
         )
     if user.role == Role.CQO:
         return Q(**{_p(prefix, "user"): user})
@@ -168,8 +181,31 @@ def can_create_enterprise(user: User, region: Any) -> bool:
 
 
 def can_manage_filing(user: User, appointment: Any) -> bool:
-    """The enterprise's clerk drafts, submits, corrects, renews and ends its filings."""
-    return user.role == Role.ENTERPRISE and user.enterprise_id == appointment.enterprise_id
+    """The enterprise's clerk drafts, submits, corrects, renews and ends its filings (not one
+    the person is still filling in, SPEC §12.23)."""
+    return (
+        user.role == Role.ENTERPRISE
+        and user.enterprise_id == appointment.enterprise_id
+        and appointment.preparation != PREPARING
+    )
+
+
+def can_prepare_filing(user: User) -> bool:
+    """A registered CQO (a person account) may start a filing for an enterprise where the
+    governing pack lets the CQO start it (SPEC §12.23; the services check the pack)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == Role.CQO
+        and getattr(user, "person", None) is not None
+    )
+
+
+def is_person_named(user: User, appointment: Any) -> bool:
+    """The signed-in user is the person the appointment names (they confirm it, declare, and
+    fill in a filing they started)."""
+    person = appointment.person
+    return person.user_id is not None and person.user_id == user.pk
 
 
 def can_take_filing_step(

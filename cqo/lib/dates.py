@@ -52,7 +52,8 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _birth(today: dt.date) -> tuple[dt.date, dt.date]:
-    # the working ages the ID-number check applies (settings CQO_MIN_AGE, CQO_MAX_AGE; SPEC §2)
+    # the working ages the ID-number check applies (settings CQO_MIN_AGE, CQO_MAX_AGE; SPEC §2):
+    # a platform default, not from the documents, which set no age
     return (
         _years_before(today, settings.CQO_MAX_AGE + 1) + dt.timedelta(days=1),
         _years_before(today, settings.CQO_MIN_AGE),

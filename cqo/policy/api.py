@@ -72,6 +72,13 @@ class EligibilityPersonIn(Schema):
     quality_years: int = Field(ge=0, le=60)
     training_certificate: bool = False
     capability_level: Literal["", "AAA", "AAAA", "AAAAA"] = ""
+    declarations: list[Annotated[str, Field(max_length=41)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="codes of the pack's conditions the person declared (declaration, "
+        "no_disqualification), e.g. disqualifications",
+    )
+    exit_listed: bool = Field(False, description="an exit listing (退出) is in force")
 
 
 class EligibilityEnterpriseIn(Schema):
@@ -102,6 +109,11 @@ class EligibilityPostIn(Schema):
     )
     reports_to_top: bool = True
     justification: str = Field("", max_length=bounds.NOTE)
+    treatment: Literal[
+        "", "other", "department_head", "senior_deputy", "senior_head", "top_manager"
+    ] = Field("", description="the post's treatment (待遇), as the rank it equals")
+    assessment_result: str = Field("", max_length=200, description="测评结果")
+    probation_end: dt.date | None = Field(None, description="试用期截止")
 
 
 class EligibilityIn(Schema):
@@ -276,6 +288,8 @@ def facts_from(body: EligibilityIn) -> rules.Facts:
             training_certificate=p.training_certificate
             or any(q.kind == "cqo_training" for q in quals),
             capability_level=p.capability_level,
+            declarations=frozenset(p.declarations),
+            exit_listed=p.exit_listed,
         ),
         enterprise=rules.EnterpriseFacts(
             size=e.size,
@@ -293,6 +307,9 @@ def facts_from(body: EligibilityIn) -> rules.Facts:
             appointing_authority=post.appointing_authority,
             reports_to_top=post.reports_to_top,
             justification=post.justification,
+            treatment=post.treatment,
+            assessment_result=post.assessment_result,
+            probation_end=post.probation_end.isoformat() if post.probation_end else "",
         ),
     )
 

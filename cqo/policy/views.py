@@ -4,6 +4,7 @@ clauses, which rules govern a region, installing a new version, and an eligibili
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -225,6 +226,10 @@ class EligibilityForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    declared = forms.BooleanField(
+        label=gettext_lazy("备案人已作出政策包要求的本人声明（如无不得担任首席质量官的情形）"),
+        required=False,
+    )
 
     def clean_industry(self) -> Industry | None:
         code = (self.cleaned_data.get("industry") or "").strip()
@@ -275,7 +280,11 @@ def eligibility_check(request: AuthedHttpRequest) -> HttpResponse:
     if form.is_valid():
         version = form.cleaned_data["version"]
         gov = selectors.governing_for_version(version, clock.today())
-        verdict = rules.verdict(gov.rules, facts_from(form.cleaned_data))
+        facts = facts_from(form.cleaned_data)
+        if form.cleaned_data.get("declared"):
+            codes = frozenset(c.code for c in rules.declared_conditions(gov.rules))
+            facts = replace(facts, person=replace(facts.person, declarations=codes))
+        verdict = rules.verdict(gov.rules, facts)
         ctx.update(
             {
                 "gov": gov,

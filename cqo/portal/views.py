@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -82,7 +81,9 @@ def oversight(request: AuthedHttpRequest) -> HttpResponse:
             "submitted": queue["submitted"][:50],
             "returned": queue["returned"][:50],
             "overdue": queue["overdue"][:50],
-            "due_days": settings.CQO_FILING_DUE_DAYS,
+            # the governing pack's overdue period; a platform default, and the page says so
+            "due": registry.filing_due(request.user.region, clock.today()),
+            "due_days": registry.filing_due(request.user.region, clock.today()).days,
             "reminder_form": registry_forms.ReminderForm(),
         },
     )

@@ -128,7 +128,11 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> IdNumberF
     age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
     if not settings.CQO_MIN_AGE <= age <= settings.CQO_MAX_AGE:
         raise ValidationError(
-            _("身份证号码显示年龄为%(age)d岁，不在工作年龄%(min)d–%(max)d岁之内")
+            # the bounds are a platform default, not the documents' (settings CQO_MIN_AGE)
+            _(
+                "身份证号码显示年龄为%(age)d岁，不在工作年龄%(min)d–%(max)d岁之内"
+                "（平台默认，非文件规定）"
+            )
             % {"age": age, "min": settings.CQO_MIN_AGE, "max": settings.CQO_MAX_AGE},
             code="id_age",
         )

@@ -274,6 +274,15 @@ class AppointmentForm(BootstrapForm):
     reports_to_top = forms.BooleanField(
         label=_("直接向总经理（总裁）报告工作"), required=False, initial=True
     )
+    treatment = forms.ChoiceField(
+        label=_("岗位待遇（相当于职级）"),
+        choices=[("", _("未约定")), *reversed(enums.PositionRank.choices)],
+        required=False,
+        help_text=_(
+            "如“企业高层副职（含）以上领导岗位待遇”（苏质委办〔2020〕9号 第四条；"
+            "陕质委办〔2021〕15号 第四条（一））"
+        ),
+    )
     departments_led = forms.MultipleChoiceField(
         label=_("分管部门"),
         choices=enums.LedDepartment.choices,
@@ -421,4 +430,48 @@ def person_details(form: PersonEditForm, quals: Any) -> PersonDetails:
             for q in quals.cleaned_data
             if q and not q.get("DELETE") and q.get("name")
         ],
+    )
+
+
+class PrepareForm(AppointmentForm):
+    """A filing the CQO starts (SPEC §12.23): the enterprise by USCC, then the appointment as
+    the enterprise would state it; its 单位意见 is the enterprise's to give."""
+
+    uscc = forms.CharField(
+        label=_("聘任单位统一社会信用代码"),
+        max_length=max_length(Enterprise, "uscc"),
+        help_text=_("填写聘任您的企业的统一社会信用代码（18位）"),
+    )
+    field_order = ["uscc"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["declaration_confirmed"]
+
+
+class PreparedEditForm(PrepareForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["uscc"]
+
+
+class DeclareForm(BootstrapForm):
+    """The person's own declarations: one box per declaration condition of the governing pack,
+    labelled with its words (level-standard §5.1.5; SPEC §12.11)."""
+
+    declarations = forms.MultipleChoiceField(
+        label=_("本人声明"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.MultipleChoiceField, self.fields["declarations"])
+        field.choices = choices
+
+
+class ReturnToPersonForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("退回本人的原因（需更正的内容）"),
+        max_length=max_length(Appointment, "preparation_note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -121,6 +121,7 @@ class AppointmentTerms:
     assessment_result: str | Unset = UNSET
     probation_end: dt.date | Unset | None = UNSET
     reports_to_top: bool | Unset = UNSET
+    treatment: str | Unset = UNSET  # the rank whose treatment (待遇) the post carries
     departments_led: Sequence[str] | Unset = UNSET
     duties: str | Unset = UNSET
     powers: str | Unset = UNSET

@@ -220,6 +220,15 @@ class Appointment(models.Model):
         FILED = "filed", _("已备案")
         ENDED = "ended", _("已终止")
 
+    class Preparation(models.TextChoices):
+        """Who holds a draft started by the person named (SPEC §12.23; shaanxi-2021 §五(一)(三),
+        jiangsu-2020 §七): they fill it in, the enterprise confirms it, then submits it."""
+
+        NONE = "", _("企业登记")
+        PERSON = "person", _("本人填写中")
+        ENTERPRISE = "enterprise", _("待企业确认")
+        CONFIRMED = "confirmed", _("企业已确认")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="appointments"
@@ -244,6 +253,14 @@ class Appointment(models.Model):
         _("试用期截止"), null=True, blank=True, validators=[dates.TERM]
     )
     reports_to_top = models.BooleanField(_("直接向总经理（总裁）报告工作"), default=True)
+    # 待遇: the rank whose treatment the post carries (jiangsu-2020 §四, shaanxi-2021 §四(一)
+    # "企业高层副职（含）以上领导岗位待遇"); blank when not agreed
+    treatment = models.CharField(
+        _("岗位待遇（相当于职级）"),
+        max_length=20,
+        choices=enums.PositionRank.choices,
+        blank=True,
+    )
     departments_led = models.JSONField(_("分管部门"), default=list, blank=True)
     # printed one item a line on the 聘任授权证书
     duties = text_field(
@@ -277,6 +294,21 @@ class Appointment(models.Model):
     # The person named confirms the appointment; until then the enterprise sees none of their
     # contact data (SPEC §12.23; access.can_see_contact).
     person_confirmed_at = models.DateTimeField(_("本人确认时间"), null=True, blank=True)
+    # The person's own declarations, by the codes of the governing pack's declaration
+    # conditions: the level-standard §5.1.5 disqualifications on every filing (SPEC §12.11),
+    # and e.g. hangzhou-spec 职业素养. Only the person records them.
+    declarations = models.JSONField(_("本人声明"), default=list, blank=True, editable=False)
+    declared_at = models.DateTimeField(_("本人声明时间"), null=True, blank=True)
+    # A filing the person started (SPEC §12.23): who holds it before it is submitted, and why
+    # the enterprise returned it to them.
+    preparation = models.CharField(
+        _("填报方式"),
+        max_length=12,
+        choices=Preparation.choices,
+        blank=True,
+        default="",
+    )
+    preparation_note = text_field(_("企业退回本人的原因"), max_length=bounds.NOTE, blank=True)
     # Why an unmet condition should not stop the filing, or why the pack's relaxation applies
     # (shaanxi-2021 §四(二); SPEC §12.11). The reviewer sees it.
     justification = text_field(_("未满足条件的书面说明"), max_length=bounds.NOTE, blank=True)

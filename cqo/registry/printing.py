@@ -1,5 +1,6 @@
-"""The printed filing form: shenzhen-guide Annex A, 表 A.1 企业首席质量官备案登记表 (SPEC §3),
-and the 聘任授权证书 (shaanxi-2021 §四(一), hangzhou-spec 术语) as the governing pack words it.
+"""The printed filing form: shenzhen-guide Annex A, 表 A.1 企业首席质量官备案登记表 (SPEC §3), for
+a pack that adopts it, the same fields under the platform's own neutral title elsewhere; and the
+聘任授权证书 (shaanxi-2021 §四(一), hangzhou-spec 术语) as the governing pack words it.
 
 The PDF is drawn from ``services.filing_form_data``: once filed, that is the frozen snapshot, so
 the paper shows what the authority filed even after the records change. Personal numbers stay
@@ -102,6 +103,10 @@ def filing_form_context(
     seal = _date_parts(data.get("form_date")) if appt.get("declaration_confirmed") else ("", "", "")
     filed = _date_parts(appt.get("filed_at"))
     return {
+        # shenzhen-guide Annex A only where the governing pack adopts it; elsewhere the
+        # platform's neutral form, printed as such ([filing] form)
+        "annex_a": _form_of(appointment) == "shenzhen-guide-annex-a",
+        "treatment": _label(enums.PositionRank, appt.get("treatment", "")),
         "form_date": {"year": form_year, "month": form_month, "day": form_day},
         "ent": ent,
         "person": person,
@@ -123,6 +128,11 @@ def filing_form_context(
         else "",
         "qr": pdf.qr_data_uri(filing_number) if filing_number else "",
     }
+
+
+def _form_of(appointment: Appointment) -> str:
+    filing = selectors.governing(appointment).rules.filing
+    return filing.form if filing is not None else "platform"
 
 
 def render_filing_form(appointment: Appointment, *, unmasked: bool, contact: bool) -> bytes:

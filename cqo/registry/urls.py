@@ -21,6 +21,7 @@ urlpatterns = [
     path("register/claim/<str:token>/", views.person_claim, name="person_claim"),
     path("filings/", views.appointment_list, name="appointment_list"),
     path("filings/new/", views.appointment_create, name="appointment_create"),
+    path("filings/prepare/", views.filing_prepare, name="filing_prepare"),
     path("filings/<str:public_id>/", views.appointment_detail, name="appointment_detail"),
     path("filings/<str:public_id>/edit/", views.appointment_edit, name="appointment_edit"),
     path("filings/<str:public_id>/form.pdf", views.appointment_pdf, name="appointment_pdf"),
@@ -28,6 +29,17 @@ urlpatterns = [
         "filings/<str:public_id>/authorisation.pdf",
         views.appointment_authorisation,
         name="appointment_authorisation",
+    ),
+    path(
+        "filings/<str:public_id>/prepared/edit/",
+        views.filing_prepared_edit,
+        name="filing_prepared_edit",
+    ),
+    path("filings/<str:public_id>/declare/", views.filing_declare, name="filing_declare"),
+    path(
+        "filings/<str:public_id>/preparation/<str:step>/",
+        views.filing_preparation_step,
+        name="filing_preparation_step",
     ),
     path(
         "filings/<str:public_id>/<str:action>/",

@@ -30,6 +30,7 @@ from cqo.test import (
     PASSWORD,
     Personas,
     appointment_data,
+    declare,
     file_appointment,
     new_id_number,
     person_data,
@@ -121,6 +122,7 @@ def world(personas: Personas) -> World:
     appt_x = registry.appointment_create(
         actor=p.clerk_b, terms=registry.AppointmentTerms(**appointment_data(person_x))
     )
+    declare(appt_x)
     registry.filing_submit(actor=p.clerk_b, appointment=appt_x)
     listings = {
         "A": issue(p.county_a, p.person, public=True),

@@ -20,6 +20,7 @@ from cqo.test import (
     PASSWORD,
     Personas,
     appointment_data,
+    declare,
     enterprise_data,
     file_appointment,
     make_user,
@@ -89,6 +90,7 @@ def _build(p: Personas) -> None:
                 actor=clerk,
                 terms=services.AppointmentTerms(**appointment_data(person, start_date=START)),
             )
+            declare(appt)
             services.filing_submit(actor=clerk, appointment=appt)
             continue
         appt = file_appointment(p, person=person, clerk=clerk, reviewer=reviewer, start_date=START)

@@ -22,7 +22,7 @@ from cqo.accounts.models import ApiToken
 from cqo.audit.models import AuditEntry
 from cqo.registry import services
 from cqo.registry.models import Appointment
-from cqo.test import appointment_data, build_personas
+from cqo.test import appointment_data, build_personas, declare
 from tests.faults.conftest import terminate_backend
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -107,6 +107,7 @@ def test_an_approval_cut_off_by_the_database_leaves_one_filing_after_the_retry(
     world: dict[str, Any], break_connection: Callable[[], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = Client(application)
+    declare(world["appt"])
     appt = services.filing_submit(actor=world["p"].clerk_a, appointment=world["appt"])
     url = f"/api/v1/filings/{appt.public_id}/approve"
     fired = kill_during_audit(monkeypatch, break_connection)

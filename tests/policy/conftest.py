@@ -44,6 +44,14 @@ clause = "sichuan-test §二(二)"
 severity = "advisory"
 test = { kind = "education_min", level = "bachelor" }
 
+[[conditions]]
+code = "disqualifications"
+label = "有下列情形之一的，不得担任首席质量官"
+clause = "sichuan-test §二(四)"
+severity = "blocking"
+group = "conduct"
+test = { kind = "no_disqualification" }
+
 [[relaxations]]
 code = "backbone"
 label = "技术骨干可适当放宽"

@@ -10,7 +10,7 @@ from django.test import Client
 
 from cqo.policy.models import PackVersion
 from cqo.registry import selectors, services
-from cqo.test import Personas, appointment_data
+from cqo.test import Personas, appointment_data, declare
 from tests.policy.conftest import SICHUAN_PACK
 from tests.registry.test_api import callers, fields
 
@@ -24,7 +24,13 @@ def as_(personas: Personas, client: Client) -> Any:
 
 def body(**changes: Any) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "person": {"education": "bachelor", "title_level": "none", "quality_years": 3},
+        # the person has made the declarations every filing needs (SPEC §12.11)
+        "person": {
+            "education": "bachelor",
+            "title_level": "none",
+            "quality_years": 3,
+            "declarations": ["disqualifications"],
+        },
         "enterprise": {"size": "medium", "above_scale": True, "industry": "34"},
         "post": {"rank": "senior_deputy"},
     }
@@ -109,6 +115,7 @@ def test_the_api_verdict_equals_the_filing_verdict(personas: Personas, as_: Any)
             person__education=p.education,
             person__title_level=p.title_level,
             person__quality_years=p.quality_years,
+            person__declarations=[],  # the person has not declared yet
             post__rank="department_head",
         ),
     )
@@ -150,6 +157,7 @@ def test_a_filing_carries_its_verdict_and_route(personas: Personas, as_: Any) ->
     appt = services.appointment_create(
         actor=personas.clerk_a, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
+    declare(appt)
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     data = as_(personas.county_a).get(f"/filings/{appt.public_id}").json()
     assert "shaanxi-2021" in data["eligibility"]["label"]

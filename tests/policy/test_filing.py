@@ -15,7 +15,7 @@ from cqo.lib import clock
 from cqo.policy import services as policy_services
 from cqo.registry import selectors, services
 from cqo.registry.models import Appointment, Qualification
-from cqo.test import Personas, appointment_data
+from cqo.test import Personas, appointment_data, declare
 from tests.policy.conftest import SICHUAN_PACK, Elsewhere
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,7 @@ def test_an_unmet_relaxable_condition_needs_a_written_justification(
         "2 年",
     )
     assert "shaanxi-2021 §四(二)" in r["quality_years"]["note"]
+    declare(appt)
     with pytest.raises(ValidationError) as exc:
         services.filing_submit(actor=personas.clerk_a, appointment=appt)
     assert set(exc.value.message_dict) == {"justification"}
@@ -69,6 +70,7 @@ def test_an_unmet_relaxable_condition_needs_a_written_justification(
         appointment=appt,
         terms=services.AppointmentTerms(justification="长期负责轴承热处理工艺，技术骨干，经验丰富"),
     )
+    declare(appt)
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     appt.refresh_from_db()
     r = results(appt)
@@ -90,6 +92,7 @@ def test_the_post_rule_applies_to_above_scale_enterprises_only(personas: Persona
 
 def test_a_decision_keeps_the_version_it_was_made_under(personas: Personas):
     appt = draft(personas.clerk_a, personas.person)
+    declare(appt)
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     appt.refresh_from_db()
     v1 = appt.pack_version
@@ -125,6 +128,7 @@ def test_a_blocking_condition_stops_submission_and_names_its_clause(personas: Pe
     person = personas.person
     person.education = "junior_college"
     person.save()
+    declare(appt)
     with pytest.raises(ValidationError) as exc:
         services.filing_submit(actor=personas.clerk_a, appointment=appt)
     assert any("sichuan-test §二(二)" in m for m in exc.value.message_dict["__all__"])
@@ -197,6 +201,7 @@ def test_a_fourth_province_with_a_county_then_city_chain(personas: Personas, els
         appointment=appt,
         terms=services.AppointmentTerms(justification="技术骨干"),
     )
+    declare(appt)
     services.filing_submit(actor=elsewhere.sichuan_clerk, appointment=appt)
     appt.refresh_from_db()
     assert selectors.filing_route(appt).step == "county"
@@ -221,6 +226,7 @@ def test_a_fourth_province_with_a_county_then_city_chain(personas: Personas, els
 def test_the_city_can_return_after_the_county_check(personas: Personas, elsewhere: Elsewhere):
     policy_services.pack_install(text=SICHUAN_PACK, actor=personas.admin)
     appt = draft(elsewhere.sichuan_clerk, personas.person)
+    declare(appt)
     services.filing_submit(actor=elsewhere.sichuan_clerk, appointment=appt)
     services.filing_approve(actor=elsewhere.wuhou, appointment=appt)
     services.filing_return(actor=elsewhere.chengdu, appointment=appt, reason="补充聘任授权证书")
@@ -232,6 +238,7 @@ def test_shenzhen_files_with_the_industry_s_competent_department(
     personas: Personas, elsewhere: Elsewhere
 ):
     appt = draft(elsewhere.shenzhen_clerk, personas.person)
+    declare(appt)
     services.filing_submit(actor=elsewhere.shenzhen_clerk, appointment=appt)
     appt.refresh_from_db()
     route = selectors.filing_route(appt)
@@ -279,6 +286,7 @@ def test_an_exit_listing_blocks_the_filing_and_a_warning_is_shown(personas: Pers
     checks = {c.code: c for c in selectors.filing_checks(appt)}
     assert not checks["no_warning"].ok and checks["no_warning"].severity == "advisory"
     assert checks["not_exit_listed"].ok
+    declare(appt)
     services.filing_submit(actor=personas.clerk_a, appointment=appt)  # a warning does not block
     services.filing_return(actor=personas.county_a, appointment=appt, reason="请补充材料说明")
     warning.kind = "exit"

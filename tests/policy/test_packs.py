@@ -66,6 +66,11 @@ BIG_GROUP = EnterpriseFacts(size="large", above_scale=True, nature="private", gr
 MEDIUM_GROUP = EnterpriseFacts(size="medium", above_scale=True, nature="private", group=True)
 
 
+# what the person declares on the appointment unless a case says otherwise: the
+# disqualifications (every jurisdiction pack, SPEC §12.11) and hangzhou-spec 职业素养
+DECLARED = frozenset({"disqualifications", "conduct"})
+
+
 def facts(
     enterprise: EnterpriseFacts = ABOVE_SCALE,
     *,
@@ -74,8 +79,12 @@ def facts(
     concurrent_role: str = "",
     appointing_authority: str = "general_manager",
     reports_to_top: bool = True,
+    treatment: str = "senior_deputy",
+    assessment_result: str = "测评通过",
+    probation_end: str = "2026-06-30",
     **person: Any,
 ) -> Facts:
+    person.setdefault("declarations", DECLARED)
     return Facts(
         person=PersonFacts(**person),
         enterprise=enterprise,
@@ -85,6 +94,9 @@ def facts(
             appointing_authority=appointing_authority,
             reports_to_top=reports_to_top,
             justification=justification,
+            treatment=treatment,
+            assessment_result=assessment_result,
+            probation_end=probation_end,
         ),
     )
 
@@ -145,11 +157,11 @@ def test_every_clause_cites_the_pack_source_or_a_spec_decision(pack_id):
 
 @pytest.mark.parametrize("pack_id", SHIPPED)
 def test_every_spec_decision_cited_exists(pack_id):
-    # "SPEC §12.N" must name one of the decisions of SPEC §12 (1–22).
+    # "SPEC §12.N" must name one of the decisions of SPEC §12 (1–25).
     for _where, clause in _clauses(load(pack_id).model_dump(mode="json")):
         for part in clause.split("SPEC §12.")[1:]:
             number = int("".join(ch for ch in part[:2] if ch.isdigit()))
-            assert 1 <= number <= 22, clause
+            assert 1 <= number <= 25, clause
 
 
 # Meta ----------------------------------------------------------------------------------------
@@ -187,10 +199,13 @@ def test_it_explains_a_chosen_date_where_the_source_prints_none(pack_id):
     assert "日期" in load(pack_id).pack.note
 
 
-def test_the_national_default_is_labelled_and_only_advisory():
+def test_the_national_default_is_labelled_and_advisory_but_for_the_disqualifications():
     pack = load("national-default")
     assert pack.pack.name == "全国默认规则（本地区尚无政策包）"
-    assert {c.severity for c in pack.conditions} == {"advisory"}
+    # SPEC §12.11: the disqualifications block every filing, here too
+    severities = {c.code: c.severity for c in pack.conditions}
+    assert severities.pop("disqualifications") == "blocking"
+    assert set(severities.values()) == {"advisory"}
     assert pack.filing is not None and pack.filing.authority == "county"
     assert pack.filing.clause == "SPEC §3"
 
@@ -479,6 +494,15 @@ def test_level_years_validity_and_continuing_education():
         ("shaanxi-2021", "group_rank", "advisory", "position", "shaanxi-2021 §四(一)"),
         ("shaanxi-2021", "appointed_by_gm", "advisory", "position", "shaanxi-2021 §四(一)"),
         ("shaanxi-2021", "reports_to_top", "advisory", "position", "shaanxi-2021 §四(一)"),
+        ("shaanxi-2021", "treatment", "advisory", "position", "shaanxi-2021 §四(一)"),
+        ("shaanxi-2021", "disqualifications", "blocking", "conduct", "shaanxi-2021 §五(三); level-standard §5.1.5; SPEC §12.11"),
+        ("jiangsu-2020", "treatment", "advisory", "position", "jiangsu-2020 §四"),
+        ("jiangsu-2020", "disqualifications", "blocking", "conduct", "jiangsu-2020 §七; level-standard §5.1.5; SPEC §12.11"),
+        ("hangzhou-spec", "conduct", "justify", "conduct", "hangzhou-spec 任职资格·职业素养"),
+        ("hangzhou-spec", "assessment_probation", "justify", "position", "hangzhou-spec 聘用与培训·聘用"),
+        ("hangzhou-spec", "disqualifications", "blocking", "conduct", "SPEC §12.11; level-standard §5.1.5"),
+        ("shenzhen-guide", "disqualifications", "blocking", "conduct", "SPEC §12.11; level-standard §5.1.5"),
+        ("national-default", "disqualifications", "blocking", "conduct", "SPEC §12.11; level-standard §5.1.5"),
         ("jiangsu-2020", "quality_years", "advisory", "eligibility", "jiangsu-2020 §二; SPEC §12.4"),
         ("jiangsu-2020", "education", "advisory", "eligibility", "jiangsu-2020 §二"),
         ("jiangsu-2020", "abilities", "advisory", "eligibility", "jiangsu-2020 §二"),
@@ -515,19 +539,50 @@ def test_each_condition_has_its_severity_group_and_clause(pack_id, code, severit
 def test_the_condition_table_above_covers_every_condition(pack_id):
     # keeps the severity table honest when a pack gains a condition
     covered = {
-        "shaanxi-2021": 8,
-        "jiangsu-2020": 6,
-        "hangzhou-spec": 7,
-        "shenzhen-guide": 5,
+        "shaanxi-2021": 10,
+        "jiangsu-2020": 8,
+        "hangzhou-spec": 10,
+        "shenzhen-guide": 6,
         "level-standard": 6,
-        "national-default": 3,
+        "national-default": 4,
     }
     assert len(load(pack_id).conditions) == covered[pack_id]
+
+
+def _seed(name: str) -> str:
+    """A source document's text with the extraction's line breaks and spaces taken out."""
+    seeds = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+    text = (seeds / name).read_text(encoding="utf-8") if (seeds / name).exists() else ""
+    return "".join(text.split())
+
+
+LEVEL_5_1_5 = (
+    "应熟悉质量管理的相关法律法规、规章制度，具有良好的职业道德素养，有下列情形之一的，"
+    "不得担任首席质量官：a)违反法律法规，在质量岗位工作中造成重大失误或谋取不正当利益的或受刑事"
+    "处分的；b)泄露企业的商业秘密；c)损害企业或者合作伙伴的合法权益"
+)
 
 
 def test_the_level_disqualifications_quote_a_to_c():
     label = condition("level-standard", "disqualifications").label
     assert all(marker in label for marker in ("a)", "b)", "c)"))
+    # §5.1.5 verbatim, its first clause included (spaces after the item letters aside)
+    assert "".join(label.split()) == LEVEL_5_1_5
+    seed = _seed("004_6861177ce12046d5.txt")
+    if seed:  # the seed text, where the checkout has it beside the repository
+        assert LEVEL_5_1_5 in seed
+
+
+@pytest.mark.parametrize(
+    "pack_id",
+    ["shaanxi-2021", "jiangsu-2020", "hangzhou-spec", "shenzhen-guide", "national-default"],
+)
+def test_every_jurisdiction_pack_blocks_a_filing_on_the_disqualifications(pack_id):
+    cond = condition(pack_id, "disqualifications")
+    assert (cond.severity, cond.test.kind) == ("blocking", "no_disqualification")
+    assert cond.clause.endswith(("SPEC §12.11", "level-standard §5.1.5"))
+    # the grounds of level-standard §5.1.5 a)–c), word for word
+    assert "".join(cond.label.split()) in LEVEL_5_1_5
 
 
 # The engine at every threshold: just inside and just outside ------------------------------
@@ -551,10 +606,11 @@ CASES = [
     ("shaanxi-2021", "above_scale_rank", facts(ABOVE_SCALE, rank="top_manager"), Status.MET),
     ("shaanxi-2021", "above_scale_rank", facts(BELOW_SCALE, rank="department_head"), Status.NOT_APPLICABLE),
     ("shaanxi-2021", "above_scale_rank", facts(BELOW_SCALE, rank="senior_deputy"), Status.NOT_APPLICABLE),
-    ("shaanxi-2021", "soe_rank", facts(STATE, rank="department_head"), Status.UNMET),
+    # §四(一) "国有企业…可由副总经理或副总裁（含）以上兼任": a permission, never unmet
+    ("shaanxi-2021", "soe_rank", facts(STATE, rank="department_head"), Status.NOT_APPLICABLE),
     ("shaanxi-2021", "soe_rank", facts(STATE, rank="senior_deputy"), Status.MET),
     ("shaanxi-2021", "soe_rank", facts(LARGE, rank="department_head"), Status.NOT_APPLICABLE),
-    ("shaanxi-2021", "group_rank", facts(BIG_GROUP, rank="department_head"), Status.UNMET),
+    ("shaanxi-2021", "group_rank", facts(BIG_GROUP, rank="department_head"), Status.NOT_APPLICABLE),
     ("shaanxi-2021", "group_rank", facts(BIG_GROUP, rank="senior_head"), Status.MET),
     ("shaanxi-2021", "group_rank", facts(MEDIUM_GROUP, rank="department_head"), Status.NOT_APPLICABLE),
     ("shaanxi-2021", "group_rank", facts(LARGE, rank="department_head"), Status.NOT_APPLICABLE),
@@ -568,7 +624,7 @@ CASES = [
     ("jiangsu-2020", "education", facts(LARGE, education="high_school"), Status.UNMET),
     ("jiangsu-2020", "education", facts(LARGE, education="junior_college"), Status.MET),
     ("jiangsu-2020", "education", facts(LARGE, education=""), Status.UNMET),
-    ("jiangsu-2020", "soe_rank", facts(STATE, rank="department_head"), Status.UNMET),
+    ("jiangsu-2020", "soe_rank", facts(STATE, rank="department_head"), Status.NOT_APPLICABLE),
     ("jiangsu-2020", "soe_rank", facts(STATE, rank="senior_deputy"), Status.MET),
     ("jiangsu-2020", "soe_rank", facts(LARGE, rank="department_head"), Status.NOT_APPLICABLE),
     ("jiangsu-2020", "abilities", facts(), Status.JUDGEMENT),
@@ -587,7 +643,39 @@ CASES = [
     ("hangzhou-spec", "qualification", facts(education="bachelor", title_level="junior"), Status.UNMET),
     ("hangzhou-spec", "qualification", facts(education="bachelor", title_level="intermediate"), Status.MET),
     ("hangzhou-spec", "qualification", facts(education="bachelor", qualifications=mgmt("junior")), Status.UNMET),
-    ("hangzhou-spec", "qualification", facts(qualifications=(QualificationFact("vocational", "senior"),)), Status.UNMET),
+    # 中级以上 职业资格 (e.g. 中级质量工程师) counts as well as a title
+    ("hangzhou-spec", "qualification", facts(qualifications=(QualificationFact("vocational", "senior"),)), Status.MET),
+    ("hangzhou-spec", "qualification", facts(qualifications=(QualificationFact("vocational", "intermediate"),)), Status.MET),
+    ("hangzhou-spec", "qualification", facts(qualifications=(QualificationFact("vocational", "junior"),)), Status.UNMET),
+    # 职业素养: declared by the person
+    ("hangzhou-spec", "conduct", facts(declarations=frozenset({"disqualifications"})), Status.UNMET),
+    ("hangzhou-spec", "conduct", facts(declarations=frozenset({"conduct"})), Status.MET),
+    # 聘用: 测评 then 试用, both recorded; or appointed by the superior organisation
+    ("hangzhou-spec", "assessment_probation", facts(assessment_result="", probation_end="2026-06-30"), Status.UNMET),
+    ("hangzhou-spec", "assessment_probation", facts(assessment_result="测评通过", probation_end=""), Status.UNMET),
+    ("hangzhou-spec", "assessment_probation", facts(assessment_result="   ", probation_end="2026-06-30"), Status.UNMET),
+    ("hangzhou-spec", "assessment_probation", facts(assessment_result="测评通过", probation_end="2026-06-30"), Status.MET),
+    ("hangzhou-spec", "assessment_probation", facts(assessment_result="", probation_end="", appointing_authority="superior"), Status.MET),
+    # 待遇 (jiangsu-2020 §四 above-scale only; shaanxi-2021 §四(一) every enterprise)
+    ("jiangsu-2020", "treatment", facts(ABOVE_SCALE, treatment="department_head"), Status.UNMET),
+    ("jiangsu-2020", "treatment", facts(ABOVE_SCALE, treatment=""), Status.UNMET),
+    ("jiangsu-2020", "treatment", facts(ABOVE_SCALE, treatment="senior_deputy"), Status.MET),
+    ("jiangsu-2020", "treatment", facts(SMALL, treatment=""), Status.NOT_APPLICABLE),
+    ("shaanxi-2021", "treatment", facts(SMALL, treatment="department_head"), Status.UNMET),
+    ("shaanxi-2021", "treatment", facts(SMALL, treatment="senior_head"), Status.MET),
+    # level-standard §5.1.5 in every jurisdiction pack (SPEC §12.11): declared, and no exit
+    # listing in force contradicting it
+    *[
+        case
+        for pack_id in ("shaanxi-2021", "jiangsu-2020", "hangzhou-spec", "shenzhen-guide", "national-default")
+        for case in (
+            (pack_id, "disqualifications", facts(declarations=frozenset()), Status.UNMET),
+            (pack_id, "disqualifications", facts(declarations=frozenset({"conduct"})), Status.UNMET),
+            (pack_id, "disqualifications", facts(), Status.MET),
+            (pack_id, "disqualifications", facts(exit_listed=True), Status.UNMET),
+            (pack_id, "disqualifications", facts(SMALL, declarations=frozenset()), Status.UNMET),
+        )
+    ],
     ("hangzhou-spec", "training_certificate", facts(training_certificate=False), Status.UNMET),
     ("hangzhou-spec", "training_certificate", facts(training_certificate=True), Status.MET),
     ("hangzhou-spec", "appointed_by", facts(appointing_authority="superior"), Status.MET),
@@ -702,9 +790,11 @@ def test_jiangsu_small_firm_with_own_conditions_is_relaxed():
 
 
 def test_jiangsu_advisory_conditions_never_stop_a_filing():
-    given = facts(LARGE, quality_years=0, education="high_school", reports_to_top=False)
+    given = facts(
+        LARGE, quality_years=0, education="high_school", reports_to_top=False, treatment=""
+    )
     verdict = rules.verdict(load("jiangsu-2020"), given)
-    assert len(verdict.unmet) == 3
+    assert len(verdict.unmet) == 4  # years, education, reporting line, treatment (§四)
     assert verdict.can_proceed("")
 
 
@@ -716,11 +806,18 @@ def test_hangzhou_justification_keeps_conditions_unmet_but_lets_the_filing_go_on
         title_level="junior",
         training_certificate=False,
         justification=why,
+        assessment_result="",
     )
     pack = load("hangzhou-spec")
     verdict = rules.verdict(pack, given)
     unmet = {r.code for r in verdict.unmet}
-    assert unmet == {"quality_years", "education", "qualification", "training_certificate"}
+    assert unmet == {
+        "quality_years",
+        "education",
+        "qualification",
+        "training_certificate",
+        "assessment_probation",
+    }
     for r in verdict.unmet:
         assert r.status == Status.UNMET  # no relaxation in the spec
         assert r.relaxation == ""
@@ -743,7 +840,7 @@ def test_hangzhou_fully_qualified_person_needs_no_justification():
     verdict = rules.verdict(load("hangzhou-spec"), given)
     assert verdict.unmet == []
     assert verdict.summary() == {
-        "met": 6,
+        "met": 9,
         "unmet": 0,
         "relaxed": 0,
         "judgement": 1,
@@ -793,6 +890,18 @@ test = { kind = "quality_years_min", years = 3 }
 
 CONDITION = BASE[BASE.index("[[conditions]]") :]
 
+# every jurisdiction pack with conditions of its own states this one (SPEC §12.11)
+DISQUALIFICATION = """
+[[conditions]]
+code = "disqualifications"
+label = "有下列情形之一的，不得担任首席质量官"
+clause = "broken §5"
+severity = "blocking"
+group = "conduct"
+test = { kind = "no_disqualification" }
+"""
+BASE += DISQUALIFICATION
+
 CERTIFICATION = """
 [certification]
 clause = "broken §9"
@@ -830,6 +939,9 @@ MALFORMED = [
     ("region with letters", BASE.replace('"510000"', '"51000X"'), "pack.regions", "six-digit"),
     ("region listed twice", BASE.replace('["510000"]', '["510000", "510000"]'), "pack.regions", "listed twice"),
     ("jurisdiction without region", BASE.replace('regions = ["510000"]\n', ""), "(pack)", "at least one region"),
+    ("conditions without the disqualifications", BASE.replace(DISQUALIFICATION, ""), "(pack)", "no_disqualification"),
+    ("disqualifications only advisory", BASE.replace('"blocking"', '"advisory"'), "(pack)", "no_disqualification"),
+    ("permission without its test", BASE.replace('{ kind = "quality_years_min", years = 3 }', '{ kind = "permission" }'), "conditions[0].test.of", "Field required"),
     ("TOML syntax error", BASE.replace("years = 3 }", "years = 3"), "TOML", "line"),
     ("unknown test kind", BASE.replace("quality_years_min", "shoe_size_min"), "conditions[0].test", "'shoe_size_min'"),
     ("unknown key", BASE.replace("severity", 'colour = "red"\nseverity'), "conditions[0].colour", "Extra inputs"),
@@ -937,6 +1049,15 @@ severity = "advisory"
 group = "position"
 test = { kind = "reports_to_top" }
 
+# Every jurisdiction pack with conditions of its own states this one, blocking (SPEC §12.11).
+[[conditions]]
+code = "disqualifications"
+label = "有下列情形之一的，不得担任首席质量官：a) 违反法律法规，在质量岗位工作中造成重大失误或谋取不正当利益的或受刑事处分的；b) 泄露企业的商业秘密；c) 损害企业或者合作伙伴的合法权益"
+clause = "sichuan-example §三(五); SPEC §12.11"
+severity = "blocking"
+group = "conduct"
+test = { kind = "no_disqualification" }
+
 [[relaxations]]
 code = "technical_backbone"
 label = "实践经验丰富的技术骨干，条件可适当放宽"
@@ -1007,6 +1128,8 @@ clause = "sichuan-example §二"
 [filing]
 authority = "county"
 clause = "sichuan-example §四(二); SPEC §3"
+initiator = "person_or_enterprise"
+initiator_clause = "sichuan-example §四(二); SPEC §12.23"
 """
 
 
@@ -1031,3 +1154,24 @@ def test_the_example_province_pack_works_with_the_engine():
     assert by_code["above_scale_rank"].status == Status.UNMET
     relaxed = rules.evaluate(pack, facts(quality_years=2, justification="技术骨干"))
     assert {r.code: r.status for r in relaxed}["quality_years"] == Status.RELAXED
+
+
+@pytest.mark.parametrize("pack_id", ["shaanxi-2021", "jiangsu-2020"])
+@pytest.mark.parametrize("rank", ["other", "department_head", "senior_deputy", "top_manager"])
+def test_an_soe_or_group_may_appoint_a_cqo_of_any_rank(pack_id, rank):
+    # "国有企业…可由副总经理或副总裁（含）以上兼任" permits a concurrent post; it is no floor
+    # (shaanxi-2021 §四(一), jiangsu-2020 §二)
+    for enterprise in (STATE, BIG_GROUP):
+        results = rules.evaluate(load(pack_id), facts(enterprise, rank=rank))
+        permissions = [r for r in results if r.code in ("soe_rank", "group_rank")]
+        assert permissions
+        assert all(r.status in (Status.MET, Status.NOT_APPLICABLE) for r in permissions)
+        # met only where the appointment uses the permission (a VP or above)
+        used = enums_at_least(rank, "senior_deputy")
+        assert all(used for r in permissions if r.status == Status.MET)
+
+
+def enums_at_least(rank: str, floor: str) -> bool:
+    from cqo.reference import enums
+
+    return enums.PositionRank.at_least(rank, floor)

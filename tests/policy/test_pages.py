@@ -8,7 +8,7 @@ from django.test import Client
 
 from cqo.policy.models import PackVersion
 from cqo.registry import services
-from cqo.test import PASSWORD, Personas, appointment_data
+from cqo.test import PASSWORD, Personas, appointment_data, declare
 from tests.policy.conftest import SICHUAN_PACK, Elsewhere
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,7 @@ def test_the_filing_page_shows_the_reviewer_the_verdict(personas: Personas, clie
             **appointment_data(personas.person, justification="技术骨干，实践经验丰富")
         ),
     )
+    declare(appt)
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     html = login(client, personas.county_a).get(f"/filings/{appt.public_id}/").content.decode()
     assert 'id="eligibility"' in html and "shaanxi-2021 §四(二)" in html

@@ -68,6 +68,8 @@ persons = st.builds(
     quality_years=st.integers(min_value=0, max_value=45),
     training_certificate=st.booleans(),
     capability_level=st.sampled_from(["", "AAA", "AAAA", "AAAAA"]),
+    declarations=st.frozensets(st.sampled_from(["disqualifications", "conduct"])),
+    exit_listed=st.booleans(),
 )
 enterprises = st.builds(
     EnterpriseFacts,
@@ -87,6 +89,9 @@ posts = st.builds(
     appointing_authority=_or_blank(enums.AppointingAuthority.values),
     reports_to_top=st.booleans(),
     justification=TEXTS,
+    treatment=_or_blank(enums.PositionRank.values),
+    assessment_result=TEXTS,
+    probation_end=st.sampled_from(["", "2026-06-30"]),
 )
 all_facts = st.builds(Facts, person=persons, enterprise=enterprises, post=posts)
 
@@ -147,8 +152,35 @@ def test_every_result_carries_its_clause_and_severity(pack, facts):
 @FEW
 @given(pack=packs(), facts=all_facts)
 def test_a_result_is_not_applicable_exactly_when_its_filter_does_not_match(pack, facts):
+    # or when it is a permission the appointment does not use (shaanxi-2021 §四(一))
     for cond, r in zip(pack.conditions, rules.evaluate(pack, facts), strict=True):
-        assert (r.status == Status.NOT_APPLICABLE) == (not applies(cond.when, facts.enterprise))
+        unused = isinstance(cond.test, schema.Permission) and not rules.permission_used(
+            cond.test, facts, cond.code
+        )
+        assert (r.status == Status.NOT_APPLICABLE) == (
+            not applies(cond.when, facts.enterprise) or unused
+        )
+
+
+@FEW
+@given(pack=packs(), facts=all_facts)
+def test_a_permission_is_never_unmet(pack, facts):
+    for cond, r in zip(pack.conditions, rules.evaluate(pack, facts), strict=True):
+        if isinstance(cond.test, schema.Permission):
+            assert r.status in (Status.MET, Status.NOT_APPLICABLE)
+
+
+@FEW
+@given(pack=packs(), facts=all_facts)
+def test_an_undeclared_or_contradicted_disqualification_always_blocks(pack, facts):
+    # SPEC §12.11: every jurisdiction pack blocks a filing without the person's declaration, or
+    # with an exit listing in force
+    if pack.pack.kind != "jurisdiction":
+        return
+    verdict = rules.verdict(pack, facts)
+    if "disqualifications" not in facts.person.declarations or facts.person.exit_listed:
+        assert "disqualifications" in {r.code for r in verdict.blocking}
+        assert not verdict.can_proceed("书面说明")
 
 
 @FEW

@@ -14,6 +14,7 @@ from cqo.portal import demo
 from cqo.reference.validators import validate_id_number, validate_uscc
 from cqo.registry import services
 from cqo.registry.models import Appointment, Enterprise, Person
+from cqo.test import declare
 
 N = 60  # scaled down from 2,000; every count follows demo.Plan
 
@@ -130,6 +131,7 @@ def test_it_leaves_the_clerk_a_person_to_appoint_and_file(built: demo.DemoResult
             declaration_confirmed=True,
         ),
     )
+    declare(appt)
     services.filing_submit(actor=clerk, appointment=appt)
     filed = services.filing_approve(actor=User.objects.get(username="yanta"), appointment=appt)
     assert filed.status == "filed"

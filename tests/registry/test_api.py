@@ -23,6 +23,7 @@ from cqo.test import (
     PASSWORD,
     Personas,
     appointment_data,
+    declare,
     enterprise_data,
     file_appointment,
     new_id_number,
@@ -104,6 +105,7 @@ def draft(p: Personas, **overrides: Any) -> Appointment:
 
 def submitted(p: Personas) -> Appointment:
     appt = draft(p)
+    declare(appt)
     return services.filing_submit(actor=p.clerk_a, appointment=appt)
 
 
@@ -620,6 +622,15 @@ def test_it_runs_the_filing_workflow_over_the_api(personas: Personas, as_: Any) 
         set(c) == {"code", "label", "ok", "severity", "clause", "detail"} for c in body["checks"]
     )
     url = f"/filings/{body['public_id']}"
+    # without the person's own declaration the filing is blocked (SPEC §12.11) …
+    blocked = clerk.post(f"{url}/submit")
+    assert blocked.status_code == 422
+    assert "不得担任首席质量官" in blocked.content.decode("unicode_escape")
+    # … which only the person makes, with their own token
+    assert clerk.post(f"{url}/declare", {"declarations": ["disqualifications"]}).status_code == 403
+    declared = as_(personas.cqo).post(f"{url}/declare", {"declarations": ["disqualifications"]})
+    assert declared.status_code == 200, declared.content
+    assert declared.json()["declarations"] == ["disqualifications"]
 
     submitted_ = clerk.post(f"{url}/submit")
     assert submitted_.status_code == 200, submitted_.content
@@ -646,7 +657,14 @@ def test_it_runs_the_filing_workflow_over_the_api(personas: Personas, as_: Any) 
         today().isoformat(),
     )
     trail = clerk.get(url).json()["audit"]
-    assert [e["action"] for e in trail] == ["transition", "transition", "transition", "create"]
+    # ended, filed, submitted, the person's declaration, created
+    assert [e["action"] for e in trail] == [
+        "transition",
+        "transition",
+        "transition",
+        "transition",
+        "create",
+    ]
     assert trail[1]["actor"] == "county_a"
     assert trail[1]["note"] == "材料齐全"
     assert trail[0]["changes"]["status"] == ["filed", "ended"]
@@ -1030,6 +1048,10 @@ def test_it_keeps_the_operation_ids_clients_were_generated_with(client: Client) 
         *(f"filing_{v}" for v in ("list", "create", "detail", "update", "submit", "approve")),
         *(f"filing_{v}" for v in ("return", "end", "renew", "form")),
         "filing_confirm",  # the person confirms the appointment naming them (SPEC §12.23)
+        "filing_declare",  # the person's own declarations (level-standard §5.1.5; SPEC §12.11)
+        # a filing the CQO starts and the enterprise confirms (SPEC §12.23)
+        *(f"filing_{v}" for v in ("prepare", "prepared_update", "hand_over")),
+        *(f"filing_{v}" for v in ("enterprise_confirm", "return_to_person")),
         *(f"reminder_{v}" for v in ("send", "list", "read")),
         "oversight",
         "enterprise_cqo_status",  # added with the incentive prerequisite (shaanxi-2021 §六(三))
@@ -1088,6 +1110,7 @@ def test_it_gives_filings_and_persons_an_id_that_addresses_them(client, personas
     body["start_date"] = "2026-01-01"
     created = client.post("/api/v1/filings", body, content_type="application/json", **auth).json()
     assert created["id"] == created["public_id"]
+    declare(Appointment.objects.get(public_id=created["id"]))
     submitted = client.post(f"/api/v1/filings/{created['id']}/submit", **auth)
     assert submitted.status_code == 200
     assert submitted.json()["status"] == "submitted"

@@ -13,7 +13,7 @@ from django.test import Client
 from cqo.audit.models import AuditEntry
 from cqo.registry import services
 from cqo.registry.models import Appointment, Reminder
-from cqo.test import COUNTY_B, Personas, appointment_data, person_data
+from cqo.test import COUNTY_B, PASSWORD, Personas, appointment_data, declare, person_data
 from tests.registry.test_api import callers, fields, submitted, today
 
 MESSAGE = "请尽快完成首席质量官线上注册和聘任信息备案。"
@@ -181,15 +181,21 @@ def queue(personas: Personas) -> dict[str, Appointment]:
     """Enterprise A has a filing waiting for review; enterprise B one returned, and overdue: it
     started long before CQO_FILING_DUE_DAYS ago and is still not filed."""
     waiting = submitted(personas)
-    person, _ = services.person_invite(
-        actor=personas.clerk_b,
-        details=services.PersonDetails(**person_data(name="孙逾期", region=COUNTY_B)),
+    data = person_data(name="孙逾期", region=COUNTY_B)
+    person, token = services.person_invite(
+        actor=personas.clerk_b, details=services.PersonDetails(**data)
     )
+    # the invitee claims the profile to make the declaration every filing needs (SPEC §12.11)
+    services.person_claim(
+        token=token, username="sunyuqi", password=PASSWORD, id_number=data["id_number"]
+    )
+    person.refresh_from_db()
     started = today() - dt.timedelta(days=settings.CQO_FILING_DUE_DAYS + 60)
     late = services.appointment_create(
         actor=personas.clerk_b,
         terms=services.AppointmentTerms(**appointment_data(person, start_date=started)),
     )
+    declare(late)
     services.filing_submit(actor=personas.clerk_b, appointment=late)
     late = services.filing_return(
         actor=personas.county_b, appointment=late, reason="请补充聘任授权证书扫描件"

@@ -18,6 +18,7 @@ from cqo.test import (
     appointment_data,
     at_once,
     build_personas,
+    declare,
     new_id_number,
     person_data,
 )
@@ -37,6 +38,7 @@ def two_submitted_filings(p: Personas) -> list[Appointment]:
         appt = services.appointment_create(
             actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(person))
         )
+        declare(appt)
         filings.append(services.filing_submit(actor=p.clerk_a, appointment=appt))
     return filings
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from cqo.lib import bounds
 from cqo.registry import services
 from cqo.registry.models import Appointment, Enterprise, Person
-from cqo.test import PASSWORD, Personas, enterprise_data, person_data
+from cqo.test import PASSWORD, Personas, declare, enterprise_data, person_data
 from tests.registry.test_api import BASE, callers, draft
 
 MILLION = "质" * 1_000_000
@@ -155,7 +155,8 @@ def test_it_refuses_more_than_fifty_duties(personas: Personas, as_: Any) -> None
 
 
 def test_it_refuses_an_over_long_transition_note(personas: Personas, as_: Any) -> None:
-    appt = services.filing_submit(actor=personas.clerk_a, appointment=draft(personas))
+    appt = declare(draft(personas))
+    appt = services.filing_submit(actor=personas.clerk_a, appointment=appt)
     response = as_(personas.county_a).post(
         f"/filings/{appt.public_id}/approve", {"note": "注" * (bounds.NOTE + 1)}
     )

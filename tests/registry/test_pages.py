@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 from cqo.audit.models import AuditEntry
 from cqo.registry import services
 from cqo.registry.models import Appointment, Enterprise, Person
-from cqo.test import appointment_data, enterprise_data, file_appointment, person_data
+from cqo.test import appointment_data, declare, enterprise_data, file_appointment, person_data
 
 
 @pytest.fixture
@@ -151,6 +151,10 @@ def test_it_runs_the_filing_workflow_through_pages(as_user, personas):
     appt = Appointment.objects.get(enterprise=personas.enterprise_a)
     client.post(reverse("registry:appointment_transition", args=[appt.public_id, "submit"]))
     appt.refresh_from_db()
+    assert appt.status == "draft"  # the person has not declared (SPEC §12.11)
+    declare(appt)
+    client.post(reverse("registry:appointment_transition", args=[appt.public_id, "submit"]))
+    appt.refresh_from_db()
     assert appt.status == "submitted"
     # clerk cannot approve its own filing
     client.post(reverse("registry:appointment_transition", args=[appt.public_id, "approve"]))
@@ -178,6 +182,7 @@ def test_it_requires_a_reason_to_return_a_filing(as_user, personas):
     appt = services.appointment_create(
         actor=personas.clerk_a, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
+    declare(appt)
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     client = as_user(personas.county_a)
     url = reverse("registry:appointment_transition", args=[appt.public_id, "return"])

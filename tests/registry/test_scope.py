@@ -23,6 +23,7 @@ from cqo.test import (
     PASSWORD,
     Personas,
     appointment_data,
+    declare,
     file_appointment,
     new_id_number,
     person_data,
@@ -89,6 +90,11 @@ def world(personas: Personas) -> World:
     appt_b = services.appointment_create(
         actor=p.clerk_b, terms=services.AppointmentTerms(**appointment_data(person_b))
     )
+    # the invitee claims the profile and declares (SPEC §12.11: only the person declares)
+    services.person_claim(
+        token=_token, username="cqo_b", password=PASSWORD, id_number=person_b.id_number
+    )
+    declare(Appointment.objects.get(pk=appt_b.pk))
     services.filing_submit(actor=p.clerk_b, appointment=appt_b)
     x_id = new_id_number(birth=dt.date(1988, 8, 8), gender="F")
     _user, person_x = services.person_register(
@@ -103,6 +109,7 @@ def world(personas: Personas) -> World:
     appt_x = services.appointment_create(
         actor=p.clerk_b, terms=services.AppointmentTerms(**appointment_data(person_x))
     )
+    declare(appt_x)
     services.filing_submit(actor=p.clerk_b, appointment=appt_x)
     services.filing_return(actor=p.county_b, appointment=appt_x, reason="请补充聘任授权证书扫描件")
     reminder_a = services.reminder_send(
@@ -294,6 +301,7 @@ def submitted_a(personas: Personas) -> Appointment:
     appt = services.appointment_create(
         actor=personas.clerk_a, terms=services.AppointmentTerms(**appointment_data(personas.person))
     )
+    declare(appt)
     return services.filing_submit(actor=personas.clerk_a, appointment=appt)
 
 

@@ -21,6 +21,7 @@ from cqo.test import (
     PASSWORD,
     Personas,
     appointment_data,
+    declare,
     file_appointment,
     new_id_number,
     person_data,
@@ -69,6 +70,7 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
     assert created.changes["post"] == [None, "副总经理兼首席质量官"]
     assert created.changes["start_date"] == [None, "2026-01-01"]
 
+    declare(appt)
     services.filing_submit(actor=p.clerk_a, appointment=appt)
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.SUBMITTED
@@ -84,7 +86,7 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
         with pytest.raises(ValidationError) as exc:
             services.filing_return(actor=p.county_a, appointment=appt, reason=reason)
         assert fields_of(exc) == {"reason"}
-    assert len(trail(appt)) == 2
+    assert len(trail(appt)) == 3  # created, the person's declaration, submitted
     services.filing_return(actor=p.county_a, appointment=appt, reason=" 补充材料 ")  # 4 characters
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.RETURNED
@@ -156,6 +158,7 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
     entries = trail(appt)
     assert [e.action for e in entries] == [
         "create",
+        "transition",  # the person's declaration (SPEC §12.11)
         "transition",
         "transition",
         "update",
@@ -166,6 +169,7 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
     ]
     assert [e.actor for e in entries] == [
         p.clerk_a,
+        p.cqo,
         p.clerk_a,
         p.county_a,
         p.clerk_a,
@@ -199,6 +203,7 @@ def in_state(p: Personas, state: str) -> Appointment:
     appt = services.appointment_create(
         actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(p.person))
     )
+    declare(appt)
     if state == "draft":
         return appt
     services.filing_submit(actor=p.clerk_a, appointment=appt)
@@ -265,7 +270,9 @@ def test_it_blocks_approving_a_second_chief_while_one_is_filed(personas):
     second = services.appointment_create(
         actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(other))
     )
+    declare(first)
     services.filing_submit(actor=p.clerk_a, appointment=first)
+    declare(second)
     services.filing_submit(actor=p.clerk_a, appointment=second)
     services.filing_approve(actor=p.county_a, appointment=first)
     with pytest.raises(ValidationError) as exc:
@@ -284,6 +291,7 @@ def test_it_blocks_submitting_a_second_chief_while_one_is_filed(personas):
     second = services.appointment_create(
         actor=p.clerk_a, terms=services.AppointmentTerms(**appointment_data(other))
     )
+    declare(second)
     with pytest.raises(ValidationError) as exc:
         services.filing_submit(actor=p.clerk_a, appointment=second)
     assert "SPEC §12.17" in " ".join(exc.value.messages)
@@ -311,6 +319,7 @@ def test_it_lets_one_person_be_chief_at_two_enterprises_with_a_warning(personas)
     checks = {c.code: c for c in selectors.filing_checks(appt_b)}
     assert checks["single_enterprise"].ok is False
     assert checks["single_enterprise"].severity == "advisory"
+    declare(appt_b)
     services.filing_submit(actor=p.clerk_b, appointment=appt_b)
     services.filing_approve(actor=p.county_b, appointment=appt_b)
     assert Appointment.objects.filter(person=p.person, status="filed").count() == 2
@@ -599,13 +608,18 @@ def test_it_binds_an_invited_person_to_the_account_that_claims_it(personas):
 def test_it_lets_the_inviting_clerk_file_the_invited_person(personas):
     p = personas
     id_number = new_id_number(birth=dt.date(1986, 6, 6))
-    person, _token = services.person_invite(
+    person, token = services.person_invite(
         actor=p.clerk_a,
         details=services.PersonDetails(**person_data(name="刘建国", id_number=id_number)),
     )
     services.person_update(
         actor=p.clerk_a, person=person, details=services.PersonDetails(position="质量总监")
     )
+    # only the person declares (SPEC §12.11): the invitee claims the profile before the filing
+    services.person_claim(
+        token=token, username="liujianguo", password=PASSWORD, id_number=id_number
+    )
+    person.refresh_from_db()
     assert file_appointment(p, person=person).status == Appointment.Status.FILED
 
 

@@ -373,6 +373,21 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, EVERYONE, obj=FILING, note=BODY_FIRST
     ),
     "POST /api/v1/filings/{public_id}/submit": Rule(SIGNED_IN, only("clerk_a"), obj=FILING),
+    # the person's own declarations (SPEC §12.11) and a filing they start (SPEC §12.23): the
+    # person named, and the enterprise's clerk for its confirmation; the world's filing is
+    # filed, so those allowed are answered 422 for the state
+    "POST /api/v1/filings/{public_id}/declare": Rule(
+        SIGNED_IN, EVERYONE, obj=FILING, note=BODY_FIRST
+    ),
+    "POST /api/v1/filings/prepare": Rule(SIGNED_IN, EVERYONE, note=BODY_FIRST),
+    "PATCH /api/v1/filings/{public_id}/prepared": Rule(SIGNED_IN, only("cqo"), obj=FILING),
+    "POST /api/v1/filings/{public_id}/hand-over": Rule(SIGNED_IN, only("cqo"), obj=FILING),
+    "POST /api/v1/filings/{public_id}/enterprise-confirm": Rule(
+        SIGNED_IN, only("clerk_a"), obj=FILING
+    ),
+    "POST /api/v1/filings/{public_id}/return-to-person": Rule(
+        SIGNED_IN, EVERYONE, obj=FILING, note=BODY_FIRST
+    ),
     # API hours
     "GET /api/v1/hours": Rule(SIGNED_IN, EVERYONE),
     "POST /api/v1/hours": Rule(SIGNED_IN, EVERYONE),
@@ -793,6 +808,14 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, only("admin", "province", "city", "county_a", "clerk_a", "cqo"), obj=FILING
     ),
     "GET /filings/new/": Rule(SIGNED_IN, only("clerk_a", "clerk_b")),
+    # SPEC §12.23: a CQO starts a filing; only the person edits it while they hold it (the
+    # world's filing is filed: nobody), declares, and hands it over
+    "GET /filings/prepare/": Rule(SIGNED_IN, only("cqo")),
+    "GET /filings/<str:public_id>/prepared/edit/": Rule(SIGNED_IN, NOBODY, obj=FILING),
+    "GET /filings/<str:public_id>/declare/": Rule(SIGNED_IN, only("cqo"), obj=FILING),
+    "GET /filings/<str:public_id>/preparation/<str:step>/": Rule(
+        SIGNED_IN, only("cqo"), obj=FILING
+    ),
     # pages /healthz
     "GET /healthz": Rule(PUBLIC, EVERYONE),
     # pages /hours

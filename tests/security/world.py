@@ -220,7 +220,7 @@ def scoped(kind: str, user: User) -> set[str]:
     return {str(v) for v in SCOPED[kind](user).distinct()}
 
 
-NOT_RECORDS = ("year", "field", "action")
+NOT_RECORDS = ("year", "field", "action", "step")
 
 
 def param_value(world: World, route: str, name: str, kind: str) -> tuple[str, bool]:
@@ -237,6 +237,8 @@ def param_value(world: World, route: str, name: str, kind: str) -> tuple[str, bo
         return "id_number", False
     if name == "action":
         return "approve", False
+    if name == "step":  # a step of a filing the person started (SPEC §12.23)
+        return "hand-over", False
     if kind == "int":
         return MISSING_INT, False
     if kind == "uuid":

@@ -107,6 +107,36 @@ class CapabilityLevelMin(_Model):
     level: Level
 
 
+class TreatmentMin(_Model):
+    """The post's treatment (待遇) recorded on the appointment is that of this rank or above
+    (jiangsu-2020 §四, shaanxi-2021 §四(一) "企业高层副职（含）以上领导岗位待遇")."""
+
+    kind: Literal["treatment_min"]
+    rank: Rank
+
+
+class AssessedWithProbation(_Model):
+    """The appointment records the assessment (测评) result and the end of the probation that
+    follows it (hangzhou-spec 聘用与培训·聘用 "通过测评后需进行试用")."""
+
+    kind: Literal["assessed_with_probation"]
+
+
+class Declaration(_Model):
+    """The person named has declared this condition on the appointment (a quality the platform
+    cannot measure, e.g. hangzhou-spec 职业素养): met when declared, unmet when not."""
+
+    kind: Literal["declaration"]
+
+
+class NoDisqualification(_Model):
+    """The person has declared that none of the disqualifications ("不得担任首席质量官") applies,
+    and no exit listing (退出, the blacklist) in force contradicts it (level-standard §5.1.5;
+    SPEC §12.11). Every jurisdiction pack with conditions of its own has one, blocking."""
+
+    kind: Literal["no_disqualification"]
+
+
 class Judgement(_Model):
     """A quality no data can measure (organising ability, conduct): shown for the enterprise's
     and the reviewer's judgement, never met or unmet by the platform."""
@@ -124,6 +154,14 @@ class AllOf(_Model):
     of: list[Test] = Field(min_length=2)
 
 
+class Permission(_Model):
+    """A permission, not a floor (e.g. shaanxi-2021 §四(一) "国有企业…可由副总经理或副总裁（含）
+    以上兼任"): met when the appointment uses it, not applicable when it does not; never unmet."""
+
+    kind: Literal["permission"]
+    of: Test
+
+
 Test = Annotated[
     QualityYears
     | EducationMin
@@ -136,13 +174,19 @@ Test = Annotated[
     | AppointedBy
     | ReportsToTop
     | CapabilityLevelMin
+    | TreatmentMin
+    | AssessedWithProbation
+    | Declaration
+    | NoDisqualification
     | Judgement
     | AnyOf
-    | AllOf,
+    | AllOf
+    | Permission,
     Field(discriminator="kind"),
 ]
 AnyOf.model_rebuild()
 AllOf.model_rebuild()
+Permission.model_rebuild()
 
 Severity = Literal["advisory", "justify", "blocking"]
 Group = Literal["eligibility", "position", "training", "conduct"]

@@ -134,6 +134,21 @@ class Pack(_Model):
             raise ValueError("pack.regions: a certification pack governs no region")
         if self.pack.national_default and self.pack.regions:
             raise ValueError("pack.regions: the national default lists no region")
+        # SPEC §12.11: the level-standard §5.1.5 disqualifications block every filing, so a
+        # jurisdiction pack that states its own conditions (which replace the broader pack's)
+        # states this one too
+        if (
+            self.pack.kind == "jurisdiction"
+            and self.conditions
+            and not any(
+                c.test.kind == "no_disqualification" and c.severity == "blocking"
+                for c in self.conditions
+            )
+        ):
+            raise ValueError(
+                "conditions: a jurisdiction pack's conditions include a blocking "
+                "no_disqualification condition (level-standard §5.1.5; SPEC §12.11)"
+            )
         return self
 
 
@@ -188,6 +203,11 @@ _TAGS = {
     "coverage",
     "rollout",
     "training_tiers",
+    "treatment_min",
+    "assessed_with_probation",
+    "declaration",
+    "no_disqualification",
+    "permission",
 }
 
 
@@ -221,4 +241,5 @@ ORDERED = {
     "title_min": enums.QualificationLevel,
     "qualification_min": enums.QualificationLevel,
     "rank_min": enums.PositionRank,
+    "treatment_min": enums.PositionRank,
 }

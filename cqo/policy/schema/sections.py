@@ -230,8 +230,20 @@ class Filing(_Model):
     # competent_department: the industry's competent department (shenzhen-guide §4.7)
     authority: Literal["county", "county_then_city", "competent_department"] = "county"
     clause: Clause
-    form: Literal["shenzhen-guide-annex-a"] = "shenzhen-guide-annex-a"
+    # The printed filing form: shenzhen-guide Annex A where the pack adopts it; otherwise the
+    # platform's own neutral form, labelled as such (no document prescribes one).
+    form: Literal["shenzhen-guide-annex-a", "platform"] = "platform"
     min_level: list[MinLevel] = []
+    # Who may start the filing information (SPEC §12.23): the enterprise only
+    # (shenzhen-guide §4.7), or the CQO as well, the enterprise confirming it before it is
+    # submitted (shaanxi-2021 §五(一)(三), jiangsu-2020 §七). A pack that says nothing keeps
+    # the enterprise-only reading of SPEC §3.
+    initiator: Literal["enterprise", "person_or_enterprise"] = "enterprise"
+    initiator_clause: Clause = "SPEC §3"
+    # Days after an appointment's start after which an unfiled one is overdue (指导督促). No
+    # document sets a deadline: 30 is a platform default, so its clause says so.
+    due_days: int = Field(default=30, ge=1, le=366)
+    due_days_clause: Clause = "SPEC §3: 平台默认（非文件规定）"
 
 
 class EvaluationItem(_Model):

@@ -132,6 +132,7 @@ def _logins(show: Showcase) -> list[tuple[str, str, str]]:
         ("clerk2", "企业经办人", f"{show.clerk2_ent.name}（610302）"),
         ("cqo", "首席质量官", f"{show.cqo_person.name}，{show.clerk2_ent.name}（已备案）"),
         ("newcqo", "首席质量官", f"{show.appointable[0]}，已注册、尚未聘任（610113）"),
+        ("selfcqo", "首席质量官", "孙卓然，本人发起聘任备案，待企业确认（610113）"),
         ("cqo2", "首席质量官", "陈晓峰，陕西省首席质量官联盟会员（610113）"),
         ("trainer", "培训机构", "陕西省质量培训中心"),
         ("certifier", "认定机构", "陕西省质量协会"),

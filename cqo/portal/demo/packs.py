@@ -17,6 +17,7 @@ from cqo.reference.models import Region
 from cqo.registry import services
 from cqo.registry.demo import PASSWORD
 from cqo.registry.models import Appointment, Enterprise, Person
+from cqo.registry.services.declarations import declarable_codes
 
 
 def _user(username: str, role: str, label: str, **extra: Any) -> User:
@@ -136,6 +137,9 @@ def _submitted_appointment(clerk: User, person_user: User, person: Person) -> No
         ),
     )
     # the person confirms the appointment that names them (SPEC §12.23)
-    services.appointment_confirm(actor=person_user, appointment=appt)
+    # … and declares that none of the disqualifications applies (SPEC §12.11)
+    services.appointment_confirm(
+        actor=person_user, appointment=appt, declarations=tuple(declarable_codes(appt))
+    )
     services.filing_submit(actor=clerk, appointment=appt)
     assert Appointment.objects.get(pk=appt.pk).status == Appointment.Status.SUBMITTED  # noqa: S101

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from cqo.registry.api import enterprises, filings, oversight, persons
+from cqo.registry.api import enterprises, filings, oversight, persons, preparation
 
 router = Router(tags=["registry"])
 
@@ -28,7 +28,13 @@ def _include(part: Router) -> None:
     router.add_router("", part)
 
 
-for part in (enterprises.router, persons.router, filings.router, oversight.router):
+for part in (
+    enterprises.router,
+    persons.router,
+    preparation.router,
+    filings.router,
+    oversight.router,
+):
     _include(part)
 
 __all__ = ["router"]

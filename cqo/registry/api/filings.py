@@ -56,6 +56,7 @@ def _filing_out(appt: Appointment) -> FilingOut:
         **_filing_links(appt),
         region=appt.enterprise.region_id,
         concurrent_role=or_none(appt.concurrent_role),
+        treatment=or_none(appt.treatment),
         end_reason=or_none(appt.end_reason),
         filing_authority=appt.filing_authority_id,
         filed_by=appt.filed_by.get_username() if appt.filed_by else None,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from cqo.accounts.api import ERRORS
+from cqo.lib import clock
 from cqo.reference.apitypes import RecordKey, Uscc
 from cqo.registry import selectors, services
 from cqo.registry.api.common import actor, build, page
@@ -59,7 +59,7 @@ def oversight(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     count, enterprises = page(without, query)
     filings = {key: queue[key] for key in ("submitted", "returned", "overdue")}
     return {
-        "due_days": settings.CQO_FILING_DUE_DAYS,
+        "due_days": selectors.filing_due(user.region, clock.today()).days,
         "counts": {"without_cqo": count, **{key: qs.count() for key, qs in filings.items()}},
         "without_cqo": [enterprise_item(e) for e in enterprises],
         **{key: [filing_item(a) for a in qs[:FIRST]] for key, qs in filings.items()},

@@ -291,6 +291,9 @@ class FilingFields(Schema):
     )
     probation_end: dates.TermDate | None = None
     reports_to_top: bool | None = None
+    treatment: PositionRank | Literal[""] | None = Field(
+        None, description='待遇: the rank whose treatment the post carries; "" not agreed'
+    )
     departments_led: list[LedDepartment] | None = Field(None, max_length=len(LedDepartment))
     duties: str | None = Field(
         None,
@@ -407,6 +410,7 @@ class FilingOut(FilingItem):
     assessment_result: str
     probation_end: dt.date | None
     reports_to_top: bool
+    treatment: PositionRank | None = Field(description="待遇, as the rank it equals")
     departments_led: list[LedDepartment]
     duties: str
     powers: str
@@ -425,6 +429,15 @@ class FilingOut(FilingItem):
     review_stage: str
     route: str | None = Field(description="who acts next on a submitted filing")
     justification: str
+    declarations: list[str] = Field(
+        description="codes of the conditions the person declared (e.g. disqualifications)"
+    )
+    declared_at: dt.datetime | None
+    preparation: str = Field(
+        description="a filing the person started: person (filling in), enterprise (to "
+        'confirm), confirmed; "" when the enterprise started it'
+    )
+    preparation_note: str
     audit: list[AuditOut]
 
 

@@ -201,7 +201,7 @@ class DemoResult:
     status_counts: dict[str, int] = field(default_factory=dict)
 
 
-SHOWCASE_LOGINS = ("clerk", "clerk2", "cqo", "newcqo")
+SHOWCASE_LOGINS = ("clerk", "clerk2", "cqo", "newcqo", "selfcqo")
 DEMO_USERS = [
     "admin",
     "prov",
@@ -213,6 +213,7 @@ DEMO_USERS = [
     "clerk2",
     "cqo",
     "newcqo",
+    "selfcqo",
     "trainer",
     "certifier",
     "fin",

@@ -328,6 +328,8 @@ def _appointment(
         form_date=form_date if status != "draft" else None,
         declaration_confirmed=status != "draft" or g.rng.random() < 0.5,
         filing_authority=ent.region if status in ("filed", "ended") else None,
+        # 待遇 (jiangsu-2020 §四, shaanxi-2021 §四(一)): senior posts carry a senior's treatment
+        treatment="senior_deputy" if rank in ("senior_deputy", "senior_head") else "",
     )
     _progress(g, appt, form_date, term_end, reviewer, ended_on)
     return appt
@@ -355,6 +357,9 @@ def _progress(
     if status != "draft":
         submitted = min(form_date + dt.timedelta(days=g.rng.randint(0, 3)), g.today)
         appt.submitted_at = g.aware(submitted)
+        # the person's declaration every submitted filing carries (SPEC §12.11)
+        appt.declarations = ["disqualifications"]
+        appt.declared_at = appt.submitted_at
     if status in ("filed", "ended"):
         filed_day = min(submitted + dt.timedelta(days=g.rng.randint(1, 15)), g.today)
         appt.filed_at = max(g.aware(filed_day), appt.submitted_at or g.aware(filed_day))

@@ -11,6 +11,7 @@ from cqo.registry import services
 from cqo.registry.demo.data import DUTIES, PASSWORD, POWERS
 from cqo.registry.demo.generate import _Gen
 from cqo.registry.models import Enterprise, Person
+from cqo.registry.services.declarations import declarable_codes
 
 
 @dataclass
@@ -36,6 +37,7 @@ def _showcase(g: _Gen, users: dict[str, User]) -> _Showcase:
     _file_cqo(g, cqo_id, cqo_user, clerk2, weibin)
 
     new_id = _register_appointable(g)
+    _self_started(g, yanta)
     services.reminder_send(
         actor=yanta,
         enterprise=clerk_ent,
@@ -166,10 +168,14 @@ def _file_cqo(g: _Gen, cqo_id: str, cqo_user: User, clerk2: User, weibin: User) 
             start_date=g.past(200, 400),
             declaration_confirmed=True,
             concurrent_role="management_representative",
+            treatment="senior_deputy",
         ),
     )
-    # the person confirms the appointment that names them (SPEC §12.23)
-    services.appointment_confirm(actor=cqo_user, appointment=appt)
+    # the person confirms the appointment that names them (SPEC §12.23) and declares that none
+    # of the disqualifications applies (level-standard §5.1.5; SPEC §12.11)
+    services.appointment_confirm(
+        actor=cqo_user, appointment=appt, declarations=tuple(declarable_codes(appt))
+    )
     services.filing_submit(actor=clerk2, appointment=appt)
     services.filing_approve(actor=weibin, appointment=appt, note="材料齐全，予以备案")
 
@@ -198,3 +204,63 @@ def _register_appointable(g: _Gen) -> str:
         )
     )
     return new_id
+
+
+def _self_started(g: _Gen, yanta: User) -> None:
+    """A filing the CQO started (SPEC §12.23; 陕质委办〔2021〕15号 第五条（一）（三）): ``selfcqo``
+    filled in the appointment at a Yanta enterprise, declared, and handed it to the enterprise,
+    which has yet to confirm it (its clerk account is the regulator's to open)."""
+    ent = services.enterprise_create(
+        actor=yanta,
+        details=services.EnterpriseDetails(
+            uscc=make_uscc("610113", g.rng),
+            name="西安秦川检测仪器有限公司",
+            industry="40",
+            size="small",
+            nature="private",
+            employees=86,
+            main_products="材料试验机、硬度计",
+            region="610113",
+            registered_address="陕西省西安市雁塔区丈八一路10号",
+            responsible_name="何立新",
+            responsible_position="总经理",
+        ),
+    )
+    g.names.add(ent.name)
+    person_id, _birth = g.id_number("M", born=(1978, 1990))
+    user, _person = services.person_register(
+        details=services.PersonDetails(
+            username="selfcqo",
+            password=PASSWORD,
+            name="孙卓然",
+            id_number=person_id,
+            position="质量部经理",
+            title="工程师",
+            title_level="intermediate",
+            education="bachelor",
+            major="机械工程",
+            mobile="13609183377",
+            email="sunzr@qinchuan-jc.example.cn",
+            mailing_address="陕西省西安市雁塔区丈八一路10号",
+            quality_years=6,
+            region="610113",
+            work_history="2016年7月—今，西安秦川检测仪器有限公司质量部工程师、经理。",
+        )
+    )
+    appt = services.filing_prepare(
+        actor=user,
+        uscc=ent.uscc,
+        terms=services.AppointmentTerms(
+            post="质量部经理兼首席质量官",
+            rank="department_head",
+            appointing_authority="general_manager",
+            selection_method="internal_selection",
+            reports_to_top=True,
+            departments_led=["quality_management", "inspection"],
+            duties=DUTIES,
+            powers=POWERS,
+            start_date=g.past(5, 20),
+        ),
+    )
+    services.appointment_declare(actor=user, appointment=appt, codes=tuple(declarable_codes(appt)))
+    services.filing_hand_over(actor=user, appointment=appt)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts import access
 from cqo.lib import crypto
+from cqo.policy.selectors import NoPackInForce, build, governing_for_region, national_default
+from cqo.reference.models import Region
 from cqo.registry.models import Appointment, Enterprise, Person, Reminder
 
 # the filing workflow's reads, in modules of their own
@@ -75,7 +78,10 @@ def with_cqo_status(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     from django.db.models import Case, CharField, Value, When
 
     filed = Appointment.objects.filter(enterprise=OuterRef("pk"), status=Appointment.Status.FILED)
-    pending = Appointment.objects.filter(enterprise=OuterRef("pk"), status__in=OPEN_STATUSES)
+    # a filing the person is still filling in is not yet the enterprise's (SPEC §12.23)
+    pending = Appointment.objects.filter(
+        enterprise=OuterRef("pk"), status__in=OPEN_STATUSES
+    ).exclude(preparation=Appointment.Preparation.PERSON)
     return qs.annotate(
         cqo_status=Case(
             When(Exists(filed), then=Value("filed")),
@@ -190,14 +196,60 @@ def appointment_get(*, user: Any, public_id: Any) -> Appointment:
     return appt
 
 
+@dataclass(frozen=True)
+class FilingDue:
+    """How many days after its start an unfiled appointment is overdue, under a pack's
+    ``[filing] due_days``; ``platform_default`` when no document sets it (SPEC §3)."""
+
+    days: int
+    clause: str
+    platform_default: bool
+
+
+def filing_due(region: Region | None, on: dt.date) -> FilingDue:
+    """The overdue period of the pack governing ``region`` (None: the national default's); the
+    CQO_FILING_DUE_DAYS setting where no pack says."""
+    try:
+        rules = (
+            governing_for_region(region, on).rules
+            if region is not None
+            else _national_default_rules(on)
+        )
+    except NoPackInForce:
+        rules = None
+    filing = rules.filing if rules is not None else None
+    if filing is None:
+        return FilingDue(settings.CQO_FILING_DUE_DAYS, "SPEC §3", True)
+    return FilingDue(filing.due_days, filing.due_days_clause, "平台默认" in filing.due_days_clause)
+
+
+def _national_default_rules(on: dt.date) -> Any:
+    version = national_default(on)
+    return build([version]).rules if version is not None else None
+
+
+def overdue(qs: QuerySet[Appointment], today: dt.date) -> QuerySet[Appointment]:
+    """The open appointments of ``qs`` started longer ago than the overdue period of the pack
+    governing each one's enterprise (指导督促; SPEC §3)."""
+    open_ = qs.filter(status__in=OPEN_STATUSES)
+    codes = set(open_.values_list("enterprise__region_id", flat=True).distinct())
+    by_days: dict[int, list[str]] = {}
+    for region in Region.objects.filter(pk__in=codes):
+        by_days.setdefault(filing_due(region, today).days, []).append(region.pk)
+    late = Q(pk__in=[])
+    for days, regions in by_days.items():
+        late |= Q(enterprise__region_id__in=regions, start_date__lt=today - dt.timedelta(days))
+    return open_.filter(late)
+
+
 def oversight_queue(*, user: Any, today: dt.date | None = None) -> dict[str, QuerySet[Any]]:
     """指导督促: enterprises in scope without a filed CQO, filings waiting, returned or overdue.
 
-    Overdue (SPEC §3 "filings overdue"; the sources set no deadline, so it is a setting): an
-    appointment that started more than CQO_FILING_DUE_DAYS ago and is still not filed.
+    Overdue (SPEC §3 "filings overdue"): an appointment that started more than the governing
+    pack's ``[filing] due_days`` ago and is still not filed. No document sets a deadline: the
+    shipped packs carry a platform default, and the pages say so.
     """
     today = today or timezone.localdate()
-    due = today - dt.timedelta(days=settings.CQO_FILING_DUE_DAYS)
     ents = with_cqo_status(Enterprise.objects.filter(access.enterprise_q(user)))
     return {
         # cqo_status is an annotation the stubs cannot see
@@ -206,9 +258,7 @@ def oversight_queue(*, user: Any, today: dt.date | None = None) -> dict[str, Que
             "submitted_at"
         ),
         "returned": appointment_list(user=user, status=Appointment.Status.RETURNED),
-        "overdue": appointment_list(user=user)
-        .filter(status__in=OPEN_STATUSES, start_date__lt=due)
-        .order_by("start_date"),
+        "overdue": overdue(appointment_list(user=user), today).order_by("start_date"),
     }
 
 
@@ -239,6 +289,7 @@ def active_appointment(enterprise: Enterprise, on: dt.date) -> Appointment | Non
 
 __all__ = [
     "PROFILE_REQUIRED",
+    "FilingDue",
     "Route",
     "can_review_filing",
     "eligibility",

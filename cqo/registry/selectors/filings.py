@@ -59,7 +59,7 @@ def filing_facts(appt: Appointment) -> rules.FilingFacts:
 def _listings(person: Person) -> tuple[list[str], list[str]]:
     exits: list[str] = []
     warnings: list[str] = []
-    for listing in facts.LISTINGS(person.pk, clock.today()):
+    for listing in _in_force(person):
         end = listing.end_date.isoformat() if listing.end_date else _("长期")
         text_ = _("%(authority)s %(start)s 至 %(end)s：%(reason)s") % {
             "authority": listing.authority_name,
@@ -69,6 +69,11 @@ def _listings(person: Person) -> tuple[list[str], list[str]]:
         }
         (exits if listing.exit else warnings).append(text_)
     return exits, warnings
+
+
+def _in_force(person: Person) -> tuple[facts.Listing, ...]:
+    """The person's listings in force today, from the app that keeps them (registry.facts)."""
+    return facts.LISTINGS(person.pk, clock.today())
 
 
 def filing_checks(appt: Appointment) -> list[rules.Check]:
@@ -95,6 +100,10 @@ def eligibility_facts(appt: Appointment) -> policy.Facts:
             training_certificate=facts.TRAINING_CERTIFICATE(person.pk, clock.today()),
             # the level of a certificate in force today (filing.min_level; level-standard)
             capability_level=facts.CAPABILITY_LEVEL(person.pk, clock.today()),
+            # the person's own declarations on this appointment, and an exit listing in force
+            # that contradicts them (level-standard §5.1.5; SPEC §12.11)
+            declarations=frozenset(appt.declarations or ()),
+            exit_listed=any(listing.exit for listing in _in_force(person)),
         ),
         enterprise=policy.EnterpriseFacts(
             size=ent.size,
@@ -112,6 +121,9 @@ def eligibility_facts(appt: Appointment) -> policy.Facts:
             appointing_authority=appt.appointing_authority,
             reports_to_top=appt.reports_to_top,
             justification=appt.justification,
+            treatment=appt.treatment,
+            assessment_result=appt.assessment_result,
+            probation_end=appt.probation_end.isoformat() if appt.probation_end else "",
         ),
     )
 
@@ -194,6 +206,7 @@ def filing_form_data(appt: Appointment, *, frozen: bool = True) -> Data:
         "appointment": {
             "post": appt.post,
             "rank": appt.rank,
+            "treatment": appt.treatment,
             "start_date": appt.start_date.isoformat(),
             "term_end": appt.term_end.isoformat() if appt.term_end else "",
             "declaration_confirmed": appt.declaration_confirmed,

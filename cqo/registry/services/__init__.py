@@ -14,6 +14,7 @@ from cqo.registry.inputs import (
     PersonDetails,
     QualificationDetails,
 )
+from cqo.registry.services.declarations import appointment_declare
 from cqo.registry.services.enterprises import (
     clerk_create,
     enterprise_create,
@@ -39,6 +40,13 @@ from cqo.registry.services.persons import (
     person_update,
     personal_reveal,
 )
+from cqo.registry.services.preparation import (
+    filing_enterprise_confirm,
+    filing_hand_over,
+    filing_prepare,
+    filing_prepared_update,
+    filing_return_to_person,
+)
 
 __all__ = [
     "UNSET",
@@ -48,6 +56,7 @@ __all__ = [
     "QualificationDetails",
     "appointment_confirm",
     "appointment_create",
+    "appointment_declare",
     "appointment_end",
     "appointment_renew",
     "appointment_update",
@@ -56,7 +65,12 @@ __all__ = [
     "enterprise_create",
     "enterprise_update",
     "filing_approve",
+    "filing_enterprise_confirm",
+    "filing_hand_over",
+    "filing_prepare",
+    "filing_prepared_update",
     "filing_return",
+    "filing_return_to_person",
     "filing_submit",
     "inputs",
     "person_claim",

@@ -113,6 +113,7 @@ APPOINTMENT_FIELDS = [
     "assessment_result",
     "probation_end",
     "reports_to_top",
+    "treatment",
     "departments_led",
     "duties",
     "powers",

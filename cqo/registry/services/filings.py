@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,6 +30,7 @@ from cqo.registry.services._common import (
     text,
     transition_note,
 )
+from cqo.registry.services.declarations import record_declarations
 
 # Appointments and filing ------------------------------------------------------------------------
 
@@ -69,6 +71,7 @@ def _apply_post(appt: Appointment, data: Data, given: Given) -> None:
         "appointing_authority",
         "selection_method",
         "assessment_result",
+        "treatment",
         "duties",
         "powers",
         "remarks",
@@ -122,8 +125,12 @@ def _apply_authorisation_scan(errors: Errors, appt: Appointment, data: Data, giv
 def _check_dates(errors: Errors, appt: Appointment) -> None:
     """The term, the probation and the form's date against the start date and today."""
     if appt.start_date:
-        if appt.start_date > clock.today() + dt.timedelta(days=366):
-            errors.add("start_date", _("聘任日期不能晚于一年以后"))
+        ahead = settings.CQO_START_DATE_MAX_AHEAD_DAYS  # a platform default, no document's
+        if appt.start_date > clock.today() + dt.timedelta(days=ahead):
+            errors.add(
+                "start_date",
+                _("聘任日期不能晚于今天起 %(days)d 天（平台默认，非文件规定）") % {"days": ahead},
+            )
         if appt.term_end and appt.term_end < appt.start_date:
             errors.add("term_end", _("聘期截止不能早于聘任日期"))
         if appt.probation_end and appt.probation_end < appt.start_date:
@@ -241,6 +248,9 @@ def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
     appt = _lock(appointment)
     if appt.status not in (Appointment.Status.DRAFT, Appointment.Status.RETURNED):
         raise ValidationError({"status": _("只有草稿或退回修改的备案可以提交")})
+    if appt.preparation == Appointment.Preparation.ENTERPRISE:
+        # SPEC §12.23: the enterprise confirms what the person filled in before submitting it
+        raise ValidationError({"preparation": _("请先确认首席质量官本人填写的备案信息")})
     gov, verdict = selectors.eligibility(appt)
     _raise_blocking(selectors.filing_checks(appt), verdict, appt.justification)
     before = appt.status
@@ -345,10 +355,13 @@ def filing_return(*, actor: User, appointment: Appointment, reason: str) -> Appo
 
 
 @transaction.atomic
-def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment:
+def appointment_confirm(
+    *, actor: User, appointment: Appointment, declarations: tuple[str, ...] | None = None
+) -> Appointment:
     """The person named confirms that the enterprise appointed them (SPEC §12.23); from then on
-    the enterprise's clerk sees their contact data (access.can_see_contact)."""
-    if appointment.person.user_id is None or appointment.person.user_id != actor.pk:
+    the enterprise's clerk sees their contact data (access.can_see_contact). ``declarations``,
+    when given, are recorded with it (level-standard §5.1.5; SPEC §12.11)."""
+    if not access.is_person_named(actor, appointment):
         raise PermissionDenied(_("只有被聘任的本人可以确认聘任"))
     appt = _lock(appointment)
     if appt.status == Appointment.Status.ENDED:
@@ -360,6 +373,8 @@ def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment
                 % {"at": _local(appt.person_confirmed_at)}
             }
         )
+    if declarations is not None:
+        record_declarations(actor=actor, appt=appt, codes=declarations)
     appt.person_confirmed_at = timezone.now()
     appt.save(update_fields=["person_confirmed_at", "updated_at"])
     _appointment_audit(

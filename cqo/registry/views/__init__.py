@@ -27,6 +27,12 @@ from cqo.registry.views.persons import (
     person_reveal,
     register,
 )
+from cqo.registry.views.preparation import (
+    filing_declare,
+    filing_preparation_step,
+    filing_prepare,
+    filing_prepared_edit,
+)
 
 __all__ = [
     "appointment_authorisation",
@@ -42,6 +48,10 @@ __all__ = [
     "enterprise_edit",
     "enterprise_list",
     "enterprise_remind",
+    "filing_declare",
+    "filing_preparation_step",
+    "filing_prepare",
+    "filing_prepared_edit",
     "person_claim",
     "person_edit",
     "person_invite",

@@ -24,6 +24,7 @@ from cqo.reference import enums
 from cqo.reference.selectors import region_label
 from cqo.registry import forms, inputs, printing, selectors, services
 from cqo.registry.models import Appointment
+from cqo.registry.views import preparation
 from cqo.registry.views._common import (
     page_of,
     xlsx_response,
@@ -51,6 +52,8 @@ def appointment_list(request: AuthedHttpRequest) -> HttpResponse:
             "statuses": Appointment.Status.choices,
             "region_options": forms.region_filter_options(request.user),
             "can_create": request.user.is_clerk,
+            # SPEC §12.23: a CQO may start the filing where the pack allows it
+            "can_prepare": access.can_prepare_filing(request.user),
         },
     )
 
@@ -148,6 +151,7 @@ def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpRespon
             "return_form": forms.ReturnForm(),
             "end_form": forms.EndForm(initial={"ended_on": timezone.localdate()}),
             "renew_form": forms.RenewForm(),
+            **preparation.detail_context(user, appt),
         },
     )
 

@@ -25,42 +25,48 @@ IDS = ("shaanxi-2021", "jiangsu-2020", "shenzhen-guide", "hangzhou-spec", "level
 
 EXPECTED: dict[str, list[str]] = {
     "shaanxi-2021": [
-        "SPEC §12.1", "SPEC §12.13", "SPEC §12.20", "SPEC §12.4", "SPEC §12.9", "SPEC §3",
-        "shaanxi-2021 §三", "shaanxi-2021 §五(一)", "shaanxi-2021 §五(一)(三)", "shaanxi-2021 §五(二)",
-        "shaanxi-2021 §六(一)", "shaanxi-2021 §四(一)", "shaanxi-2021 §四(三)", "shaanxi-2021 §四(二)",
-        "shaanxi-2021 §四(五)", "shaanxi-2021 §四(四)",
+        "SPEC §12.1", "SPEC §12.11", "SPEC §12.13", "SPEC §12.20", "SPEC §12.23", "SPEC §12.4",
+        "SPEC §12.9", "SPEC §3", "level-standard §5.1.5", "shaanxi-2021 §三", "shaanxi-2021 §五(一)",
+        "shaanxi-2021 §五(一)(三)", "shaanxi-2021 §五(三)", "shaanxi-2021 §五(二)", "shaanxi-2021 §六(一)",
+        "shaanxi-2021 §四(一)", "shaanxi-2021 §四(三)", "shaanxi-2021 §四(二)", "shaanxi-2021 §四(五)",
+        "shaanxi-2021 §四(四)",
     ],
     "jiangsu-2020": [
-        "SPEC §12.13", "SPEC §12.20", "SPEC §12.4", "SPEC §3",
-        "jiangsu-2020 §一.2", "jiangsu-2020 §七", "jiangsu-2020 §三", "jiangsu-2020 §二",
-        "jiangsu-2020 §五", "jiangsu-2020 §六", "jiangsu-2020 前言",
+        "SPEC §12.11", "SPEC §12.13", "SPEC §12.20", "SPEC §12.23", "SPEC §12.4", "SPEC §3",
+        "jiangsu-2020 §一.2", "jiangsu-2020 §七", "jiangsu-2020 §三 1、4", "jiangsu-2020 §三 2、3、5",
+        "jiangsu-2020 §二", "jiangsu-2020 §五", "jiangsu-2020 §六", "jiangsu-2020 §四",
+        "jiangsu-2020 前言", "level-standard §5.1.5",
     ],
     "hangzhou-spec": [
-        "SPEC §12.6",
-        "hangzhou-spec 任职资格·任职能力", "hangzhou-spec 任职资格·职业素养",
-        "hangzhou-spec 岗位职责与权限·岗位职责", "hangzhou-spec 岗位职责与权限·权限",
-        "hangzhou-spec 术语和定义", "hangzhou-spec 聘用与培训·培训", "hangzhou-spec 聘用与培训·聘用",
+        "SPEC §12.11", "SPEC §12.6", "hangzhou-spec 任职资格·任职能力", "hangzhou-spec 任职资格·职业素养",
+        "hangzhou-spec 岗位职责与权限·岗位职责", "hangzhou-spec 岗位职责与权限·权限", "hangzhou-spec 术语和定义",
+        "hangzhou-spec 术语和定义·首席质量官", "hangzhou-spec 聘用与培训·培训", "hangzhou-spec 聘用与培训·聘用",
         "hangzhou-spec 附录A", "hangzhou-spec 附录A 1.1", "hangzhou-spec 附录A 1.2",
         "hangzhou-spec 附录A 1.5", "hangzhou-spec 附录A 4.1", "hangzhou-spec 附录A 4.2",
+        "level-standard §5.1.5",
     ],
     "shenzhen-guide": [
-        "SPEC §12.20",
-        "shenzhen-guide §3.1", "shenzhen-guide §3.1 注2", "shenzhen-guide §4", "shenzhen-guide §4.1",
-        "shenzhen-guide §4.2", "shenzhen-guide §4.3", "shenzhen-guide §4.4", "shenzhen-guide §4.5",
-        "shenzhen-guide §4.7", "shenzhen-guide §5.1", "shenzhen-guide §5.2", "shenzhen-guide §5.3",
-        "shenzhen-guide §5.4", "shenzhen-guide §5.5", "shenzhen-guide §5.6", "shenzhen-guide §5.7",
+        "SPEC §12.11", "SPEC §12.20", "SPEC §3", "level-standard §5.1.5", "shenzhen-guide §3.1",
+        "shenzhen-guide §3.1 注2", "shenzhen-guide §4", "shenzhen-guide §4.1", "shenzhen-guide §4.2",
+        "shenzhen-guide §4.3", "shenzhen-guide §4.4", "shenzhen-guide §4.5", "shenzhen-guide §4.7",
+        "shenzhen-guide §5.1", "shenzhen-guide §5.2", "shenzhen-guide §5.3", "shenzhen-guide §5.4",
+        "shenzhen-guide §5.5", "shenzhen-guide §5.6", "shenzhen-guide §5.7",
         "shenzhen-guide §5.7.2.1", "shenzhen-guide §5.7.2.2", "shenzhen-guide §5.7.3.2",
         "shenzhen-guide §5.8", "shenzhen-guide §6.1–§6.3", "shenzhen-guide §6.2",
         "shenzhen-guide §6.2 a)", "shenzhen-guide §6.2 b)", "shenzhen-guide §6.2 c)",
     ],
     "level-standard": [
         "SPEC §12.11", "SPEC §12.16", "SPEC §12.18", "SPEC §12.2", "SPEC §12.4", "SPEC §6",
-        "level-standard §11", "level-standard §5.1.1", "level-standard §5.1.2", "level-standard §5.1.3",
-        "level-standard §5.1.4", "level-standard §5.1.5", "level-standard §5.2", "level-standard §6",
-        "level-standard §8", "level-standard §9.3.2", "level-standard §9.4.1.1 e)",
-        "level-standard §9.4.1.2", "level-standard §9.4.1.3", "level-standard 附录A", "level-standard 附录B",
+        "level-standard §11", "level-standard §5.1.1", "level-standard §5.1.2",
+        "level-standard §5.1.3", "level-standard §5.1.4", "level-standard §5.1.5",
+        "level-standard §5.2", "level-standard §6", "level-standard §8", "level-standard §9.3.2",
+        "level-standard §9.4.1.1 e)", "level-standard §9.4.1.2", "level-standard §9.4.1.3",
+        "level-standard 附录A", "level-standard 附录B", "平台默认",
     ],
-    "national-default": ["SPEC §12.19", "SPEC §12.9", "SPEC §3"],
+    "national-default": [
+        "SPEC §12.11", "SPEC §12.19", "SPEC §12.23", "SPEC §12.9", "SPEC §3",
+        "level-standard §5.1.5",
+    ],
 }  # fmt: skip
 
 
@@ -89,6 +95,8 @@ def citations(clause: str) -> list[tuple[str, str]]:
             head, _sep, rest = ref.partition(" ")
             if head in (*IDS, "national-default", "SPEC"):
                 current, ref = head, rest.strip()
+            if ref.startswith("平台默认"):  # the platform's default, like a SPEC decision
+                current, ref = "平台默认", ""
             out.append((current, ref))
     return out
 
@@ -143,16 +151,18 @@ def _chapter(text: str, numeral: str) -> str:
 
 
 def _numbered(source: str, ref: str) -> bool:
-    """shaanxi-2021 / jiangsu-2020: §三, §四(二), §五(一)(三), §一.2, 前言."""
+    """shaanxi-2021 / jiangsu-2020: §三, §四(二), §五(一)(三), §一.2, §三 1、4, 前言."""
     text = _text(source)
     if ref == "前言":
         return bool(re.search(r"(?m)^\s*一、", text))  # the text before chapter 一
-    m = re.fullmatch(rf"§([{NUMERAL}]+)((?:\([{NUMERAL}]+\))*)(?:\.(\d+))?", ref)
+    m = re.fullmatch(
+        rf"§([{NUMERAL}]+)((?:\([{NUMERAL}]+\))*)(?:\.(\d+)|\s+(\d+(?:、\d+)*))?", ref
+    )
     if m is None:
         return False
     chapter = _flat(_chapter(text, m[1]))
     items = re.findall(rf"\(([{NUMERAL}]+)\)", m[2])
-    point = [m[3]] if m[3] else []
+    point = [m[3]] if m[3] else m[4].split("、") if m[4] else []
     return (
         bool(chapter)
         and all(f"({i})" in chapter for i in items)

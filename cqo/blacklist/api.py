@@ -24,7 +24,7 @@ from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import clock, dates
 from cqo.lib.bounds import max_length
 from cqo.reference import validators
-from cqo.reference.apitypes import Choices
+from cqo.reference.apitypes import Choices, FormOptional
 from cqo.reference.selectors import region_label
 from cqo.registry import selectors as registry_selectors
 from cqo.registry.api.common import actor, page
@@ -32,7 +32,9 @@ from cqo.registry.api.schemas import REGION_CODE, AuditOut, PageQuery
 from cqo.registry.models import Person
 
 ListingKind = Annotated[Listing.Kind, Choices("ListingKind", Listing.Kind)]
-ListingGround = Annotated[Listing.Ground, Choices("ListingGround", Listing.Ground)]
+# the one ground of the documents (Listing.Ground), as a literal: the enum's own component name
+# "Ground" is certification's supervision ground
+ListingGround = Literal["accident"]
 ListingAppealStatus = Annotated[Appeal.Status, Choices("ListingAppealStatus", Appeal.Status)]
 
 router = Router(tags=["blacklist"])
@@ -79,7 +81,9 @@ class ListingIn(Schema):
         None, description="事故发生日期, required: on or before today and the start date"
     )
     ground: ListingGround = Field(
-        Listing.Ground.ACCIDENT, description="列入依据 (shaanxi-2021 §五(三), jiangsu-2020 §七)"
+        "accident",
+        description="列入依据: 因责任心不强、履职不到位，造成重大质量安全事故 "
+        "(shaanxi-2021 §五(三), jiangsu-2020 §七)",
     )
     authority_name: str = Field(
         "",
@@ -92,6 +96,30 @@ class ListingIn(Schema):
     start_date: dates.EventDate = Field(description="first day in force; may be in the future")
     end_date: dates.TermDate | None = Field(None, description="last day in force (inclusive)")
     public: bool = Field(False, description="shown on the public notice")
+
+
+class ListingFormIn(ListingIn):
+    """``ListingIn`` as a multipart form: a form has no null, so an optional field is left out
+    rather than sent empty."""
+
+    person: Annotated[uuid.UUID | None, FormOptional()] = Field(
+        None, description="the person's public id"
+    )
+    id_number: Annotated[str | None, FormOptional()] = Field(
+        None, max_length=validators.ID_NUMBER_MAX_INPUT, description="居民身份证号"
+    )
+    person_name: Annotated[str | None, FormOptional()] = Field(
+        None, max_length=max_length(Person, "name"), description="must match the record"
+    )
+    accident_date: Annotated[dates.EventDate | None, FormOptional()] = Field(
+        None, description="事故发生日期, required: on or before today and the start date"
+    )
+    region: Annotated[str | None, FormOptional()] = Field(
+        None, pattern=REGION_CODE, description="the issuing region; admin only (regulators: own)"
+    )
+    end_date: Annotated[dates.TermDate | None, FormOptional()] = Field(
+        None, description="last day in force (inclusive)"
+    )
 
 
 class ListingAppealOut(Schema):
@@ -323,7 +351,7 @@ def listing_create(request: HttpRequest, payload: ListingIn) -> Status[ListingOu
 
 @router.post("/blacklist/with-evidence", response={201: ListingOut, **ERRORS})
 def listing_create_with_evidence(
-    request: HttpRequest, payload: Form[ListingIn], evidence: File[UploadedFile]
+    request: HttpRequest, payload: Form[ListingFormIn], evidence: File[UploadedFile]
 ) -> Status[ListingOut]:
     """列入警示或退出名单 as a multipart form: the fields of ``POST /blacklist`` and the
     ``evidence`` file (PDF, JPG or PNG, ≤ 20 MB). An exit in force at once ends the person's

@@ -27,11 +27,15 @@ class AccidentReportIn(Schema):
     """An accident report the body received directly (not through a listing)."""
 
     accident: str = Field(
-        max_length=max_length(ReviewRequest, "reason"), description="事故情况, ≥ 4 characters"
+        min_length=1,
+        max_length=max_length(ReviewRequest, "reason"),
+        description="事故情况, ≥ 4 characters",
     )
     accident_date: dates.EventDate = Field(description="事故发生日期, not after today")
     reported_by: str = Field(
-        max_length=max_length(ReviewRequest, "reported_by"), description="报告单位或报告人"
+        min_length=1,
+        max_length=max_length(ReviewRequest, "reported_by"),
+        description="报告单位或报告人",
     )
 
 
@@ -41,7 +45,9 @@ class ReviewCloseIn(Schema):
 
     outcome: Literal["suspend", "discontinue", "no_responsibility"]
     finding: str = Field(
-        max_length=max_length(ReviewRequest, "finding"), description="复核结论, ≥ 4 characters"
+        min_length=1,
+        max_length=max_length(ReviewRequest, "finding"),
+        description="复核结论, ≥ 4 characters",
     )
     withdraw: bool = False
 

@@ -72,7 +72,8 @@ def test_it_leaves_appointments_alone_for_a_warning(personas: Personas, filed: A
     assert filed.status == Appointment.Status.FILED
     assert listing.applied_at is None
     assert not listing.ended_appointments.exists()
-    assert [e.action for e in trail(filed, "appointment")] == ["create", "transition", "transition"]
+    # created, the person's declaration (SPEC §12.11), submitted, filed
+    assert [e.action for e in trail(filed, "appointment")] == ["create", *["transition"] * 3]
 
 
 def test_it_waits_for_the_start_of_a_future_exit(
@@ -103,7 +104,7 @@ def test_it_waits_for_the_start_of_a_future_exit(
 
     # idempotent: a second run does nothing
     assert services.activate_due_listings() == []
-    assert len(trail(filed, "appointment")) == 4
+    assert len(trail(filed, "appointment")) == 5  # the person's declaration among them
 
 
 def test_it_activates_from_the_management_command(

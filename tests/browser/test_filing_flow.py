@@ -60,8 +60,22 @@ def test_it_files_an_appointment_from_clerk_to_county_regulator(
     expect(status).to_have_text("草稿")
     snap("draft")
     filing_url = page.url
+    page.get_by_role("button", name="退出").click()
 
-    # ... and submits it.
+    # The person named confirms it and declares that none of the disqualifications applies
+    # (level-standard §5.1.5; SPEC §12.11) ...
+    log_in(page, "cqo")
+    page.goto(filing_url)
+    page.locator("#declare-box input[type=checkbox]").first.check()
+    page.locator("#btn-declare").click()
+    expect(page.get_by_role("alert")).to_contain_text("本人声明已保存")
+    expect(page.locator("#declared")).to_contain_text("不得担任首席质量官")
+    snap("declared")
+    page.get_by_role("button", name="退出").click()
+
+    # ... and the clerk submits it.
+    log_in(page, "clerk_a")
+    page.goto(filing_url)
     page.locator("#btn-submit").click()
     expect(page.get_by_role("alert")).to_contain_text("已提交备案")
     expect(status).to_have_text("待备案")

@@ -291,9 +291,10 @@ class FilingFields(Schema):
     )
     probation_end: dates.TermDate | None = None
     reports_to_top: bool | None = None
-    treatment: PositionRank | Literal[""] | None = Field(
-        None, description='待遇: the rank whose treatment the post carries; "" not agreed'
-    )
+    treatment: (
+        Literal["", "other", "department_head", "senior_deputy", "senior_head", "top_manager"]
+        | None
+    ) = Field(None, description='待遇: the rank whose treatment the post carries; "" not agreed')
     departments_led: list[LedDepartment] | None = Field(None, max_length=len(LedDepartment))
     duties: str | None = Field(
         None,

@@ -66,7 +66,7 @@ def _history(
     _bulk(Appointment, appts, users["admin"], "appointments", seed, "public_id")
     _record_verdicts(appts)
     _number_filings(appts)
-    return len(persons) + 3
+    return len(persons) + 4
 
 
 def _targets(g: _Gen, plan: Plan, ents: list[Enterprise]) -> tuple[list[Enterprise], list[str]]:
@@ -77,8 +77,9 @@ def _targets(g: _Gen, plan: Plan, ents: list[Enterprise]) -> tuple[list[Enterpri
     order = sorted(ents, key=lambda e: g.rng.random() ** (1 / weight[e.size]), reverse=True)
     # +1 filed through the services, -1 ended by the demo exit listing (cqo.blacklist.demo)
     filed_ents, rest = order[: plan.filed], order[plan.filed :]
-    # one submitted filing is made through the services (the Shenzhen showcase)
-    open_n = plan.draft + plan.submitted - 1 + plan.returned
+    # one submitted filing is made through the services (the Shenzhen showcase), and one draft
+    # (the filing a CQO started, waiting for its enterprise: registry.demo.showcase)
+    open_n = plan.draft - 1 + plan.submitted - 1 + plan.returned
     open_ents, rest = rest[:open_n], rest[open_n:]
     # Two thirds of the ended ones preceded a serving CQO; the others left their post vacant.
     bulk_ended = plan.ended - 1  # and the one the exit listing ends
@@ -86,7 +87,7 @@ def _targets(g: _Gen, plan: Plan, ents: list[Enterprise]) -> tuple[list[Enterpri
     ended_ents = g.rng.sample(filed_ents, n_pred) + rest[: bulk_ended - n_pred]
     statuses = (
         ["filed"] * len(filed_ents)
-        + ["draft"] * plan.draft
+        + ["draft"] * (plan.draft - 1)
         + ["submitted"] * (plan.submitted - 1)
         + ["returned"] * plan.returned
         + ["ended"] * len(ended_ents)
@@ -134,7 +135,7 @@ def _persons(
         person, fact = _person(g, ent, ent.region_id, regions, companies, joined, until, rare)
         persons.append(person)
         facts.append(fact)
-    for _ in range(plan.persons - len(targets) - 3):  # three registered through the services
+    for _ in range(plan.persons - len(targets) - 4):  # four registered through the services
         county = g.weighted(list(COUNTIES), list(COUNTIES.values()))
         persons.append(_person(g, None, county, regions, companies, g.past(365, 3650))[0])
     return persons, facts

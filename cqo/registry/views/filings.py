@@ -151,7 +151,7 @@ def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpRespon
             "return_form": forms.ReturnForm(),
             "end_form": forms.EndForm(initial={"ended_on": timezone.localdate()}),
             "renew_form": forms.RenewForm(),
-            **preparation.detail_context(user, appt),
+            **preparation.detail_context(request.user, appt),
         },
     )
 

@@ -155,9 +155,7 @@ def _numbered(source: str, ref: str) -> bool:
     text = _text(source)
     if ref == "前言":
         return bool(re.search(r"(?m)^\s*一、", text))  # the text before chapter 一
-    m = re.fullmatch(
-        rf"§([{NUMERAL}]+)((?:\([{NUMERAL}]+\))*)(?:\.(\d+)|\s+(\d+(?:、\d+)*))?", ref
-    )
+    m = re.fullmatch(rf"§([{NUMERAL}]+)((?:\([{NUMERAL}]+\))*)(?:\.(\d+)|\s+(\d+(?:、\d+)*))?", ref)
     if m is None:
         return False
     chapter = _flat(_chapter(text, m[1]))

@@ -4,6 +4,7 @@ notice shows the listing without an ID number (shaanxi-2021 §五(三), jiangsu-
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +14,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cqo.blacklist.models import Appeal, Listing
+from cqo.lib import clock
 from cqo.registry.models import Appointment
 from cqo.test import Personas, file_appointment
+
 from tests.browser.conftest import log_in
+
+# a 1×1 grey PNG: the smallest evidence file the upload check accepts
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+    "3a7e9b550000000a49444154789c636000000002000148afa4710000000049454e44ae426082"
+)
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +55,12 @@ def test_it_lists_for_exit_takes_an_appeal_and_publishes(
     page.get_by_label("身份证号").fill(person.id_number)
     page.get_by_label("类别").select_option("exit")
     page.get_by_label("列入原因").fill("履职不到位，造成重大质量安全事故")
+    # shaanxi-2021 §五(三): what happened, when, and its evidence
+    page.get_by_label("事故情况").fill("出厂检验缺失，批次产品质量安全事故")
+    page.get_by_label("事故发生日期").fill((clock.today() - dt.timedelta(days=7)).isoformat())
+    page.get_by_label("证据材料").set_input_files(
+        {"name": "evidence.png", "mimeType": "image/png", "buffer": PNG}
+    )
     page.get_by_label("在公示页面公开").check()
     snap("issue-form")
     page.get_by_role("button", name="保存").click()

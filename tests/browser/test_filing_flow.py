@@ -29,7 +29,7 @@ def log_in(page: Page, username: str) -> None:
 def fill_appointment(page: Page, name: str, id_number: str) -> None:
     page.get_by_label("备案人姓名").fill(name)
     page.get_by_label("备案人身份证号").fill(id_number)
-    page.get_by_label("职级").select_option("senior_deputy")
+    page.locator("select[name=rank]").select_option("senior_deputy")
     page.get_by_label("聘任主体").select_option("general_manager")
     page.get_by_label("选聘方式").select_option("internal_selection")
     page.get_by_label("聘任日期").fill("2026-01-01")

@@ -17,7 +17,6 @@ from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import clock
 from cqo.registry.models import Appointment
 from cqo.test import Personas, file_appointment
-
 from tests.browser.conftest import log_in
 
 # a 1×1 grey PNG: the smallest evidence file the upload check accepts

@@ -131,7 +131,8 @@ def test_the_cqo_path_is_refused_under_shenzhen_guide(personas: Personas, elsewh
     with pytest.raises(ValidationError) as exc:
         services.filing_prepare(actor=personas.cqo, uscc=elsewhere.shenzhen.uscc, terms=terms())
     assert set(exc.value.message_dict) == {"uscc"}
-    assert "shenzhen-guide §4.7" in exc.value.message_dict["uscc"][0]
+    # the document by its title, not the pack's id (SPEC §12.24)
+    assert "《深圳市 首席质量官制度实施指南》" in exc.value.message_dict["uscc"][0]
     assert not Appointment.objects.filter(enterprise=elsewhere.shenzhen).exists()
 
 

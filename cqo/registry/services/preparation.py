@@ -42,12 +42,13 @@ def _person_terms(terms: AppointmentTerms) -> dict[str, Any]:
     return data
 
 
-def initiator_of(enterprise: Enterprise) -> tuple[str, str]:
-    """(who may start a filing, its clause) under the pack governing the enterprise today."""
-    filing = governing_for_region(enterprise.region, clock.today()).rules.filing
-    if filing is None:
-        return "enterprise", "SPEC §3"
-    return filing.initiator, filing.initiator_clause
+def initiator_of(enterprise: Enterprise) -> tuple[str, str, str]:
+    """(who may start a filing, its clause, the governing document's title) under the pack
+    governing the enterprise today."""
+    rules = governing_for_region(enterprise.region, clock.today()).rules
+    if rules.filing is None:
+        return "enterprise", "SPEC §3", rules.pack.source
+    return rules.filing.initiator, rules.filing.initiator_clause, rules.pack.source
 
 
 @transaction.atomic
@@ -61,13 +62,14 @@ def filing_prepare(*, actor: User, uscc: str, terms: AppointmentTerms) -> Appoin
         raise ValidationError(
             {"uscc": _("平台上没有该统一社会信用代码的企业，请联系企业或属地监管部门")}
         )
-    initiator, clause = initiator_of(enterprise)
+    initiator, _clause, source = initiator_of(enterprise)
     if initiator != "person_or_enterprise":
-        # shenzhen-guide §4.7: the enterprise files its appointment
+        # shenzhen-guide §4.7: the enterprise files its appointment (the user sees the
+        # document's title, not the pack's id: SPEC §12.24)
         raise ValidationError(
             {
-                "uscc": _("该企业适用的规则规定由企业登记并备案（%(clause)s），请由企业经办人登记")
-                % {"clause": clause}
+                "uscc": _("该企业适用的《%(source)s》规定由企业登记并备案，请由企业经办人登记")
+                % {"source": source}
             }
         )
     if Appointment.objects.filter(

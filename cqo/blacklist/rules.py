@@ -15,12 +15,14 @@ REVOKED = "revoked"
 WARNING = "warning"
 EXIT = "exit"
 
+# The least a stated reason, ground or note may say: platform defaults (not from the documents),
+# long enough to refuse an empty or one-word entry.
 REASON_MIN = 4
 # The accident's description: as short as a reason may be (platform default, not from the
 # documents, which only require the accident to be stated).
 ACCIDENT_MIN = 4
-GROUNDS_MIN = 10
-NOTE_MIN = 4
+GROUNDS_MIN = 10  # platform default (not from the documents): a ground is a sentence
+NOTE_MIN = 4  # platform default (not from the documents)
 # The note of a change of end date, kept in the audit trail (no model field of its own).
 END_DATE_NOTE_MAX = bounds.STATEMENT
 

@@ -21,7 +21,7 @@ from cqo.policy import schema
 
 LEVELS = ["AAA", "AAAA", "AAAAA"]
 TENTH = Decimal("0.1")
-MAX_CODE_LEN = 20
+MAX_CODE_LEN = 20  # an input bound on a scoring cell's code: platform default
 
 
 # Annex A: the scoring cells --------------------------------------------------------------------

@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 
 from cqo.hours.models import Kind as RecordKind
 
-# Attachments: a platform setting (no source states one), small enough for an intranet server.
+# Attachments: a platform default (no source states one), small enough for an intranet server.
 MAX_ATTACHMENTS = 5
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # platform default
 # extension -> the file's leading bytes (so a renamed executable is refused)
 ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF",),

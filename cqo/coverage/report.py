@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import xlsxwriter
-from django.conf import settings
 from django.db.models import Q
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -32,6 +31,7 @@ from cqo.lib.pdf import html_to_pdf
 from cqo.reference.models import Region
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Appointment
+from cqo.registry.selectors import filing_due
 from cqo.training.models import TrainingCertificate, TrainingPlan
 from cqo.training.selectors import with_delivered
 
@@ -48,6 +48,7 @@ class Timeliness:
     on_time: int  # of those, filed within due_days of the appointment's start
     overdue: int  # appointments started more than due_days before the as-of date, not yet filed
     returned: int  # filings returned in the year and not (yet) filed
+    due_is_default: bool = True  # no document sets the period: the platform's default
 
     @property
     def share(self) -> float | None:
@@ -117,10 +118,11 @@ def _in_region(region: Region | None, prefix: str) -> Q:
 
 
 def timeliness(user: User, region: Region | None, as_of: dt.date) -> Timeliness:
-    """Filing timeliness (SPEC §3 "filings overdue"; the due period is CQO_FILING_DUE_DAYS, as
-    on the registry's 指导督促 page): filings of the year filed within the period after the
-    appointment's start, and the appointments overdue on the as-of date."""
-    due = settings.CQO_FILING_DUE_DAYS
+    """Filing timeliness (SPEC §3 "filings overdue"; the due period is the governing pack's
+    ``filing.due_days``, as on the registry's 指导督促 page): filings of the year filed within
+    the period after the appointment's start, and the appointments overdue on the as-of date."""
+    rule = filing_due(region, as_of)
+    due = rule.days
     year = as_of.year
     start = timezone.make_aware(dt.datetime(year, 1, 1))
     end = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
@@ -137,7 +139,7 @@ def timeliness(user: User, region: Region | None, as_of: dt.date) -> Timeliness:
             ok += 1
     overdue = scope.filter(status__in=OPEN, start_date__lt=as_of - dt.timedelta(days=due)).count()
     returned = scope.filter(status=Appointment.Status.RETURNED).count()
-    return Timeliness(due, n, ok, overdue, returned)
+    return Timeliness(due, n, ok, overdue, returned, rule.platform_default)
 
 
 def plans(user: User, region: Region | None, year: int) -> list[PlanRow]:

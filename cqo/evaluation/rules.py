@@ -13,6 +13,8 @@ CATEGORIES = ("prevention", "appraisal", "internal_failure", "external_failure")
 FAILURE = ("internal_failure", "external_failure")
 CONFORMANCE = ("prevention", "appraisal")
 CENT = Decimal("0.01")
+# Reporting periods and how many make a year: the periods offered are a platform default (not
+# from the documents); the counts are the calendar's.
 PARTS = {"yearly": 1, "half_yearly": 2, "quarterly": 4}
 
 
@@ -128,6 +130,7 @@ def parse_bands(text: str) -> list[dict[str, Any]]:
             continue
         label, _, minimum = line.rpartition(" ")
         label = label.strip()
+        # input bounds on a band: platform defaults (not from the documents)
         if not label or not minimum.isdigit() or len(label) > 30 or int(minimum) > 1000:
             raise ValueError(number)
         out.append({"label": label, "min": int(minimum)})

@@ -135,19 +135,22 @@ class FormSource:
     rules: schema.Pack  # the merged rules of the enterprise's own chain
 
 
-def _reference(section: str, on: dt.date) -> PackVersion | None:
-    """The newest version in force of a jurisdiction pack that has ``section``, for an
-    enterprise whose own packs lack it (Shaanxi and Jiangsu print no form)."""
-    rows = PackVersion.objects.filter(
-        pack__kind=Pack.Kind.JURISDICTION, effective_from__lte=on
-    ).select_related("pack")
-    best: dict[int, PackVersion] = {}
-    for v in rows.order_by("pack__slug", "-effective_from", "-created_at"):
-        best.setdefault(v.pack_id, v)
-    for v in best.values():
-        if v.content.get(section):
-            return v
-    return None
+def _reference(rules: schema.Pack, section: str, on: dt.date) -> PackVersion | None:
+    """For an enterprise whose own packs lack ``section`` (Shaanxi and Jiangsu print no form):
+    the version in force of the pack its rules name for reference (``[reference_forms]``, a
+    platform default of the national default pack), if that version has the section."""
+    name = getattr(rules.reference_forms, section, None) if rules.reference_forms else None
+    if not name:
+        return None
+    found = (
+        PackVersion.objects.filter(
+            pack__slug=name, pack__kind=Pack.Kind.JURISDICTION, effective_from__lte=on
+        )
+        .select_related("pack")
+        .order_by("-effective_from", "-created_at", "-pk")
+        .first()
+    )
+    return found if found is not None and found.content.get(section) else None
 
 
 def form_source(enterprise: Enterprise, section: str, on: dt.date) -> FormSource | None:
@@ -156,7 +159,7 @@ def form_source(enterprise: Enterprise, section: str, on: dt.date) -> FormSource
     if own:
         v = gov.section_source(section)
         return FormSource(own, v, v.label if v else gov.label, False, gov.rules)
-    ref = _reference(section, on)
+    ref = _reference(gov.rules, section, on)
     if ref is None:
         return None
     parsed = schema.validate(ref.content)

@@ -6,6 +6,7 @@ check below); installing is one transaction, so a bad pack leaves nothing behind
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
 from cqo.audit.services import audit_record
+from cqo.lib import clock
 from cqo.policy import schema
 from cqo.policy.models import Pack, PackRegion, PackVersion
 from cqo.reference.models import Region
@@ -68,9 +70,11 @@ def pack_install(*, text: str, actor: User | None = None) -> Installed:
     existing = _installed_version(pack, meta, digest)
     if existing is not None:
         return Installed(existing, False)
-    _check_effective_from(pack, meta)
-    version = _version_create(pack=pack, spec=spec, text=text, digest=digest, actor=actor)
-    _check_merges(meta)
+    effective = _effective_from(pack, meta)
+    version = _version_create(
+        pack=pack, spec=spec, text=text, digest=digest, actor=actor, effective=effective
+    )
+    _check_merges(meta, effective)
     audit_record(
         actor=actor,
         action="create",
@@ -79,7 +83,7 @@ def pack_install(*, text: str, actor: User | None = None) -> Installed:
         target_repr=str(version),
         changes={
             "version": [None, meta.version],
-            "effective_from": [None, meta.effective_from.isoformat()],
+            "effective_from": [None, effective.isoformat()],
             "regions": [None, meta.regions],
             "sha256": [None, digest],
         },
@@ -130,14 +134,17 @@ def _installed_version(pack: Pack, meta: schema.Meta, digest: str) -> PackVersio
     )
 
 
-def _check_effective_from(pack: Pack, meta: schema.Meta) -> None:
-    """A new version takes effect after every installed version of its pack."""
-    latest = (
-        PackVersion.objects.filter(pack=pack)
-        .order_by("-effective_from")
-        .values_list("effective_from", flat=True)
-        .first()
-    )
+def _effective_from(pack: Pack, meta: schema.Meta) -> dt.date:
+    """The day a new version takes effect: its ``effective_from``, which must follow every
+    installed version's. A revision of an installed version (``revises``) comes after them on
+    the day it is installed (or the day after the latest, if that is later): decisions already
+    made keep the version they were made under, and the corrected reading governs from now."""
+    installed = PackVersion.objects.filter(pack=pack)
+    latest = installed.order_by("-effective_from").values_list("effective_from", flat=True).first()
+    if latest is None or meta.effective_from > latest:
+        return meta.effective_from
+    if meta.revises and installed.filter(version__in=meta.revises).exists():
+        return max(clock.today(), latest + dt.timedelta(days=1))
     if latest is not None and meta.effective_from <= latest:
         raise ValidationError(
             {
@@ -147,10 +154,17 @@ def _check_effective_from(pack: Pack, meta: schema.Meta) -> None:
                 ]
             }
         )
+    return meta.effective_from
 
 
 def _version_create(
-    *, pack: Pack, spec: schema.Pack, text: str, digest: str, actor: User | None
+    *,
+    pack: Pack,
+    spec: schema.Pack,
+    text: str,
+    digest: str,
+    actor: User | None,
+    effective: dt.date,
 ) -> PackVersion:
     """The new version's row and its regions, the pack renamed as the version names it."""
     meta = spec.pack
@@ -160,7 +174,7 @@ def _version_create(
     version = PackVersion.objects.create(
         pack=pack,
         version=meta.version,
-        effective_from=meta.effective_from,
+        effective_from=effective,
         name=meta.name,
         source=meta.source,
         content=spec.model_dump(mode="json"),
@@ -174,7 +188,7 @@ def _version_create(
     return version
 
 
-def _check_merges(meta: schema.Meta) -> None:
+def _check_merges(meta: schema.Meta, effective: dt.date) -> None:
     """Every region this version touches must still get valid rules when the packs are merged
     (a city pack over its province, SPEC §12.19); otherwise the install is rolled back."""
     from django.db.models import Q
@@ -192,7 +206,7 @@ def _check_merges(meta: schema.Meta) -> None:
     codes = set(PackRegion.objects.filter(scope).values_list("region_id", flat=True))
     for region in Region.objects.filter(code__in=codes):
         try:
-            governing_for_region(region, meta.effective_from)
+            governing_for_region(region, effective)
         except schema.PackError as exc:
             raise ValidationError(
                 {

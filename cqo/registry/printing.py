@@ -174,6 +174,9 @@ class CertificateTerms:
     duties: str = ""
     powers: str = ""
     filing_number: str = ""
+    # 待遇 the post carries (jiangsu-2020 §四; shaanxi-2021 §四(一) "企业高层副职（含）以上领导
+    # 岗位待遇"): a PositionRank value, blank when not agreed
+    treatment: str = ""
 
 
 def document_title(version: PackVersion | None) -> str:
@@ -221,6 +224,7 @@ def certificate_context(
         "appointed": str(APPOINTED.get(terms.authority, APPOINTED["general_manager"])),
         "responsibility": auth.responsibility if auth else "",
         "reporting_line": auth.reporting_line if auth and terms.reports_to_top else "",
+        "treatment": _label(enums.PositionRank, terms.treatment) if terms.treatment else "",
         "lists": lists,
         "documents": documents,
         "filing_number": terms.filing_number,
@@ -244,6 +248,7 @@ def authorisation_context(appointment: Appointment) -> dict[str, Any]:
         duties=appointment.duties,
         powers=appointment.powers,
         filing_number=appointment.filing_number or "",
+        treatment=appointment.treatment,
     )
     return certificate_context(rules=gov.rules, terms=terms, sources=sources)
 

@@ -22,7 +22,9 @@ PERCENT = Decimal(100)
 HOURS_QUANTUM = Decimal("0.1")  # 学时 are kept to one decimal (hours.StudyRecord)
 
 CERTIFICATE_PREFIX = "PX"
-SEQUENCE_DIGITS = 5
+SEQUENCE_DIGITS = (
+    5  # the certificate number's sequence width: platform default (not from the documents)
+)
 
 
 def may_organise_tier(level: str, tier_level: str, *, county_may_merge: bool) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
@@ -399,6 +399,11 @@ def test_the_report_on_known_data(personas: Personas):
     r = report.build(p.province, None, AS_OF)
     assert (r.timeliness.filed, r.timeliness.on_time) == (2, 1)
     assert r.timeliness.share == 0.5
+    # the period is the governing pack's [filing] due_days (no document sets one: a platform
+    # default, and the report says so), not the setting kept for regions with no pack
+    assert (r.timeliness.due_days, r.timeliness.due_is_default) == (30, True)
+    with override_settings(CQO_FILING_DUE_DAYS=400):
+        assert report.build(p.province, None, AS_OF).timeliness.on_time == 1
     assert (r.planned, r.delivered) == (4, 1) and r.delivery_share == 0.25
     total = r.compliance_total
     assert total is not None and (total.required, total.met) == (2, 1)

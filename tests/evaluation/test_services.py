@@ -577,3 +577,50 @@ def test_it_reports_an_over_long_or_out_of_range_loss_as_a_row_error(world: Worl
         (4, "说明"): "说明不能超过 300 个字符（现有 301 个）",
     }
     assert not QualityLoss.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "level", "value"),
+    [
+        ("vocational", "intermediate", 5),  # 中级质量工程师: a 职业资格 counts (hangzhou-spec)
+        ("management", "intermediate", 5),
+        ("vocational", "junior", 0),  # below 中级
+    ],
+)
+def test_item_1_5_is_prefilled_from_titles_and_professional_qualifications(
+    world: World, kind: str, level: str, value: int
+) -> None:
+    person = world.appt.person
+    person.title_level = "none"
+    person.save(update_fields=["title_level"])
+    person.qualifications.all().delete()
+    person.qualifications.create(kind=kind, level=level, name="质量工程师")
+    ev = new_evaluation(world)
+    pre = {i["code"]: i["prefill"] for i in ev.items if i.get("prefill")}
+    assert pre["1.5"]["value"] == value
+
+
+def test_the_reference_form_is_the_one_the_rules_name(world: World) -> None:
+    """Shaanxi prints no evaluation form: the national default's [reference_forms] (a platform
+    default) names hangzhou-spec's; rules naming none leave the enterprise without one."""
+    from cqo.policy import schema
+    from cqo.policy.selectors import governing_for_region
+    from tests.evaluation.conftest import TODAY
+
+    rules = governing_for_region(world.p.enterprise_a.region, TODAY).rules
+    assert rules.reference_forms is not None
+    assert "平台默认" in rules.reference_forms.clause
+    found = selectors._reference(rules, "evaluation", TODAY)
+    assert found is not None and found.pack.slug == "hangzhou-spec"
+    none = schema.Pack.model_validate(
+        {**rules.model_dump(mode="json"), "reference_forms": {"clause": "SPEC §7: 平台默认"}}
+    )
+    assert selectors._reference(none, "evaluation", TODAY) is None
+    # a pack with no such section is no reference
+    other = schema.Pack.model_validate(
+        {
+            **rules.model_dump(mode="json"),
+            "reference_forms": {"evaluation": "shenzhen-guide", "clause": "SPEC §7: 平台默认"},
+        }
+    )
+    assert selectors._reference(other, "evaluation", TODAY) is None

@@ -39,20 +39,7 @@ UNITS = {12, 1024}  # months in a year, bytes in a kibibyte
 # Numbers found in the rules of apps whose owners cite them (file, the line as written): listed
 # so that a new unsourced number anywhere fails, and each entry is removed once its line cites
 # its source (the stale-entry test below says which).
-PENDING: set[tuple[str, str]] = {
-    ("cqo/blacklist/rules.py", "REASON_MIN = 4"),
-    ("cqo/blacklist/rules.py", "GROUNDS_MIN = 10"),
-    ("cqo/blacklist/rules.py", "NOTE_MIN = 4"),
-    ("cqo/certification/rules.py", "MAX_CODE_LEN = 20"),
-    ("cqo/community/rules.py", "MAX_ATTACHMENTS = 5"),
-    ("cqo/community/rules.py", "MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024"),
-    ("cqo/evaluation/rules.py", 'PARTS = {"yearly": 1, "half_yearly": 2, "quarterly": 4}'),
-    (
-        "cqo/evaluation/rules.py",
-        "if not label or not minimum.isdigit() or len(label) > 30 or int(minimum) > 1000:",
-    ),
-    ("cqo/training/rules.py", "SEQUENCE_DIGITS = 5"),
-}
+PENDING: set[tuple[str, str]] = set()
 
 
 # Packs --------------------------------------------------------------------------------------

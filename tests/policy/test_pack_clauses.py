@@ -64,7 +64,7 @@ EXPECTED: dict[str, list[str]] = {
         "level-standard 附录A", "level-standard 附录B", "平台默认",
     ],
     "national-default": [
-        "SPEC §12.11", "SPEC §12.19", "SPEC §12.23", "SPEC §12.9", "SPEC §3",
+        "SPEC §12.11", "SPEC §12.19", "SPEC §12.23", "SPEC §12.9", "SPEC §3", "SPEC §7",
         "level-standard §5.1.5",
     ],
 }  # fmt: skip

@@ -55,11 +55,11 @@ def test_a_pack_file_edited_in_place_is_refused_or_with_migrate_skipped_with_a_w
     edited = tmp_path / "hangzhou-spec.toml"
     edited.write_text(shipped.read_text(encoding="utf-8") + "\n# edited in place\n", "utf-8")
     before = list(PackVersion.objects.values_list("pk", "sha256"))
-    with pytest.raises(ValidationError, match="版本 1 已安装且内容不同"):
+    with pytest.raises(ValidationError, match="版本 2 已安装且内容不同"):
         services.load_files([edited])
     with caplog.at_level("WARNING", logger="cqo.policy.services"):
         assert services.load_files([edited], skip_changed=True) == []
-    assert "hangzhou-spec: version 1 is installed with other content" in caplog.text
+    assert "hangzhou-spec: version 2 is installed with other content" in caplog.text
     assert list(PackVersion.objects.values_list("pk", "sha256")) == before
     assert PackModel.objects.filter(slug="hangzhou-spec").count() == 1
 
@@ -67,13 +67,13 @@ def test_a_pack_file_edited_in_place_is_refused_or_with_migrate_skipped_with_a_w
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("610113", ["shaanxi-2021@2021.1", "national-default@1"]),  # a county of Shaanxi
-        ("610000", ["shaanxi-2021@2021.1", "national-default@1"]),
-        ("320581", ["jiangsu-2020@2020.1", "national-default@1"]),  # 常熟市
-        ("330106", ["hangzhou-spec@1", "national-default@1"]),  # a county of Hangzhou
-        ("330206", ["national-default@1"]),  # 宁波北仑: Zhejiang has no provincial pack
-        ("440305", ["shenzhen-guide@1", "national-default@1"]),
-        ("440106", ["national-default@1"]),  # Guangzhou: no pack
+        ("610113", ["shaanxi-2021@2021.2", "national-default@2"]),  # a county of Shaanxi
+        ("610000", ["shaanxi-2021@2021.2", "national-default@2"]),
+        ("320581", ["jiangsu-2020@2020.2", "national-default@2"]),  # 常熟市
+        ("330106", ["hangzhou-spec@2", "national-default@2"]),  # a county of Hangzhou
+        ("330206", ["national-default@2"]),  # 宁波北仑: Zhejiang has no provincial pack
+        ("440305", ["shenzhen-guide@2", "national-default@2"]),
+        ("440106", ["national-default@2"]),  # Guangzhou: no pack
     ],
 )
 def test_the_most_specific_pack_of_the_region_governs(code, expected):
@@ -97,15 +97,15 @@ def test_a_region_without_a_pack_gets_the_labelled_national_default():
 
 
 def test_before_a_pack_takes_effect_the_default_governs():
-    assert chain("610113", dt.date(2021, 8, 23)) == ["national-default@1"]
-    assert chain("610113", dt.date(2021, 8, 24)) == ["shaanxi-2021@2021.1", "national-default@1"]
+    assert chain("610113", dt.date(2021, 8, 23)) == ["national-default@2"]
+    assert chain("610113", dt.date(2021, 8, 24)) == ["shaanxi-2021@2021.2", "national-default@2"]
 
 
 def test_a_fourth_province_is_a_data_file(personas):
-    assert chain("510107") == ["national-default@1"]
+    assert chain("510107") == ["national-default@2"]
     installed = services.pack_install(text=SICHUAN_PACK, actor=personas.admin)
     assert installed.created
-    assert chain("510107") == ["sichuan-test@2024.1", "national-default@1"]
+    assert chain("510107") == ["sichuan-test@2024.1", "national-default@2"]
     entry = AuditEntry.objects.get(target_type="pack_version", target_id=str(installed.version.pk))
     assert entry.actor == personas.admin
     assert entry.changes["regions"] == [None, ["510000"]]
@@ -198,3 +198,58 @@ def test_a_city_pack_with_its_own_conditions_drops_the_province_s_relaxations(pe
         gov.rules.duties
         == selectors.governing_for_region(region("610302"), dt.date(2026, 6, 1)).rules.duties
     )  # inherited from the province
+
+
+@pytest.mark.parametrize(
+    ("today", "latest", "revises", "expected"),
+    [
+        # a revision of the installed version takes effect on the day it is installed
+        (dt.date(2026, 12, 7), dt.date(2024, 1, 1), ["2024.1"], dt.date(2026, 12, 7)),
+        # ... or the day after the latest installed version, if that is later
+        (dt.date(2026, 12, 7), dt.date(2027, 3, 1), ["2025.1"], dt.date(2027, 3, 2)),
+        # a revision of a version that is not installed is an ordinary new version: refused
+        (dt.date(2026, 12, 7), dt.date(2024, 1, 1), ["2023.9"], None),
+        (dt.date(2026, 12, 7), dt.date(2024, 1, 1), [], None),
+    ],
+)
+def test_a_revised_pack_governs_from_the_day_it_reaches_an_installed_database(
+    personas, monkeypatch, today, latest, revises, expected
+):
+    from cqo.lib import clock
+
+    monkeypatch.setattr(clock, "today", lambda: today)
+    services.pack_install(text=SICHUAN_PACK, actor=personas.admin)
+    installed = "2024.1"
+    if latest != dt.date(2024, 1, 1):  # a later version is installed too
+        later = SICHUAN_PACK.replace('version = "2024.1"', 'version = "2025.1"').replace(
+            "effective_from = 2024-01-01", f"effective_from = {latest.isoformat()}"
+        )
+        services.pack_install(text=later, actor=personas.admin)
+        installed = "2025.1"
+    revised = SICHUAN_PACK.replace(
+        'version = "2024.1"', f'version = "2026.r"\nrevises = {revises!r}'.replace("'", '"')
+    ).replace("years = 4", "years = 5")
+    if expected is None:
+        with pytest.raises(ValidationError, match="生效日期"):
+            services.pack_install(text=revised, actor=personas.admin)
+        return
+    version = services.pack_install(text=revised, actor=personas.admin).version
+    assert version.effective_from == expected
+    # decisions before that day keep the version then in force; from it the revision governs
+    assert chain("510107", expected - dt.timedelta(days=1))[0] == f"sichuan-test@{installed}"
+    assert chain("510107", expected)[0] == "sichuan-test@2026.r"
+    # loading the same file again changes nothing
+    assert not services.pack_install(text=revised, actor=personas.admin).created
+
+
+def test_on_a_fresh_database_a_revision_governs_from_its_own_date(personas):
+    revised = SICHUAN_PACK.replace('version = "2024.1"', 'version = "2026.r"\nrevises = ["2024.1"]')
+    version = services.pack_install(text=revised, actor=personas.admin).version
+    assert version.effective_from == dt.date(2024, 1, 1)
+
+
+def test_the_shipped_packs_revise_the_versions_installed_before_them():
+    """Each shipped pack was read again against its document; a database that holds the
+    earlier reading gets the new one on its next migrate."""
+    for version in PackVersion.objects.select_related("pack"):
+        assert version.content["pack"]["revises"], version.pack.slug

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 
 from cqo.lib import pdf
 from cqo.lib.bounds import max_length
@@ -122,6 +123,23 @@ def test_it_prints_the_appointing_authority_the_appointment_records(
     assert (found["authority"], found["appointed"]) == (label, appointed)
 
 
+@pytest.mark.parametrize(
+    ("treatment", "printed"),
+    [
+        ("", ""),  # not agreed: nothing printed
+        ("senior_deputy", "，享受高管副职（副总经理/副总裁或同职级）待遇"),
+        ("top_manager", "，享受最高管理者待遇"),
+    ],
+)
+def test_it_prints_the_treatment_the_appointment_records(treatment: str, printed: str) -> None:
+    # jiangsu-2020 §四, shaanxi-2021 §四(一) "企业高层副职（含）以上领导岗位待遇"
+    found = context("shaanxi-2021", treatment=treatment)
+    html = render_to_string(printing.AUTHORISATION_TEMPLATE, found)
+    lead = html.split('<p class="lead">')[1].split("</p>")[0]
+    assert lead.endswith(printed + "。")
+    assert ("待遇" in lead) == bool(treatment)
+
+
 def test_it_prints_the_enterprises_own_list_instead_of_the_packs() -> None:
     found = context("shaanxi-2021", duties="负责甲\n\n负责乙")
     duties = found["lists"][0]
@@ -153,7 +171,7 @@ def test_it_cites_clauses_without_pack_ids_or_decision_numbers(clause: str, prin
 def test_it_fits_one_a4_page_with_every_item_and_the_longest_names(
     pack_id: str, tmp_path: Path
 ) -> None:
-    found = context(pack_id, authority="superior")
+    found = context(pack_id, authority="superior", treatment="senior_deputy")
     data = printing.render_certificate(found)
     assert pdf_pages(data, tmp_path, pack_id) == 1
     if shutil.which("pdftoppm"):  # a picture to look at when the layout changes
@@ -173,7 +191,10 @@ def test_it_fits_one_a4_page_with_every_item_and_the_longest_names(
 @pytest.mark.django_db
 def test_it_prints_a_filed_appointment_under_its_governing_pack(personas: Personas) -> None:
     appt = file_appointment(personas, reports_to_top=False, appointing_authority="superior")
+    Appointment.objects.filter(pk=appt.pk).update(treatment="senior_deputy")
+    appt.refresh_from_db()
     found = printing.authorisation_context(appt)
+    assert found["treatment"] == "高管副职（副总经理/副总裁或同职级）"
     assert found["reporting_line"] == ""
     assert found["authority"] == "上级组织或主管部门"
     assert [lst["heading"] for lst in found["lists"]] == ["工作职责", "工作权限", "工作规范"]

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from cqo.certification import rules
 from cqo.certification.models import (
     Application,
+    LevelCertificate,
     WorkPeriod,
 )
 from cqo.certification.selectors.scope import spec_for
 from cqo.lib import clock
 from cqo.policy import rules as policy
+from cqo.policy import schema
 from cqo.registry.models import Appointment, Person
 from cqo.training.selectors import has_training_certificate
 
@@ -102,6 +104,8 @@ def eligibility(app: Application, on: dt.date | None = None) -> dict[str, Any]:
             "note": "",
         }
     )
+    if spec.prior_level_required and app.level_applied in rules.LEVELS[1:]:
+        results.append(_prior_level(app, spec, on))
     blocking = [r for r in results if r["status"] == "unmet" and r["severity"] == "blocking"]
     return {
         "version": version.pk,
@@ -111,6 +115,40 @@ def eligibility(app: Application, on: dt.date | None = None) -> dict[str, Any]:
         "months": months,
         "level_by_years": by_years or "",
         "blocking": [r["code"] for r in blocking],
+    }
+
+
+def _prior_level(app: Application, spec: schema.Certification, on: dt.date) -> dict[str, str]:
+    """SPEC §12.3's pack option: a level above the first needs a valid certificate at least one
+    level below it, held on the day of the check."""
+    below = rules.LEVELS[rules.LEVELS.index(app.level_applied) - 1]
+    held = (
+        LevelCertificate.objects.filter(
+            holder=app.person,
+            status=LevelCertificate.Status.VALID,
+            level__in=rules.LEVELS[rules.LEVELS.index(below) :],
+            issued_on__lte=on,
+            valid_until__gte=on,
+        )
+        .order_by("-valid_until")
+        .first()
+    )
+    return {
+        "code": "prior_level",
+        "label": _("申报%(level)s须持有有效的%(below)s（含）以上认定证书")
+        % {"level": app.level_applied, "below": below},
+        "group": "years",
+        "clause": spec.prior_level_clause,
+        "severity": "blocking",
+        "status": str(policy.Status.MET if held else policy.Status.UNMET),
+        "expected": _("有效的%(below)s（含）以上认定证书") % {"below": below},
+        "actual": (
+            _("%(level)s，证书编号 %(n)s") % {"level": held.level, "n": held.number}
+            if held
+            else _("无")
+        ),
+        "relaxation": "",
+        "note": "",
     }
 
 

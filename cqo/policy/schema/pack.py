@@ -4,7 +4,7 @@ specific pack over a broader one (SPEC §12.19)."""
 from __future__ import annotations
 
 import tomllib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     Field,
@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from cqo.lib import dates
-from cqo.policy.schema._base import PackError, Text, _Model
+from cqo.policy.schema._base import Clause, PackError, Text, _Model
 from cqo.policy.schema.conditions import Condition, Relaxation
 from cqo.policy.schema.sections import (
     AnyTarget,
@@ -49,6 +49,10 @@ class Meta(_Model):
     national_default: bool = False
     source: Text
     note: str = ""
+    # Earlier versions of the same pack this one corrects (the same document read again, not a
+    # new document): on a database that holds one of them, this version takes effect on the day
+    # it is installed there; on a fresh database, from ``effective_from``.
+    revises: list[Annotated[str, Field(pattern=VERSION_PATTERN)]] = []
 
     @field_validator("regions")
     @classmethod
@@ -59,6 +63,17 @@ class Meta(_Model):
         if len(set(value)) != len(value):
             raise ValueError("a region is listed twice")
         return value
+
+
+class ReferenceForms(_Model):
+    """Where a region's documents print no CQO evaluation form, CQO-system self-assessment or
+    quality-economics guidance, the pack whose section its enterprises use for reference; which
+    one is a platform default, not from the documents, and the pages say it is a reference."""
+
+    evaluation: str | None = Field(default=None, pattern=PACK_ID_PATTERN)
+    self_assessment: str | None = Field(default=None, pattern=PACK_ID_PATTERN)
+    quality_economics: str | None = Field(default=None, pattern=PACK_ID_PATTERN)
+    clause: Clause
 
 
 class Pack(_Model):
@@ -81,6 +96,7 @@ class Pack(_Model):
     evaluation: Evaluation | None = None
     self_assessment: SelfAssessmentForm | None = None
     quality_economics: QualityEconomics | None = None
+    reference_forms: ReferenceForms | None = None
     certification: Certification | None = None
 
     @field_validator("conditions")

@@ -437,6 +437,11 @@ class Certification(_Model):
     # in the pack, marked so in its clause); empty: the platform's four ratings
     review_ratings: list[ReviewRating] = []
     review_ratings_clause: Clause | None = None
+    # §5.2 sets years for each level and no ladder (SPEC §12.3): by default an applicant may
+    # apply for any level the years allow; a pack may require a valid certificate one level
+    # below the level applied for
+    prior_level_required: bool = False
+    prior_level_clause: Clause = "level-standard §5.2; SPEC §12.3"
 
     @model_validator(mode="after")
     def _tables(self) -> Certification:

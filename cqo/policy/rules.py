@@ -14,6 +14,8 @@ needs a written justification before the filing can go on (the reviewer sees it)
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -274,3 +276,61 @@ __all__ = [
     "describe_when",
     "matches",
 ]
+
+
+# Citations as users read them (SPEC §12.24) ----------------------------------------------------
+
+_NUMERALS = "一二三四五六七八九十"
+_ARTICLE = re.compile(
+    rf"§(?P<article>[{_NUMERALS}]+)(?P<items>(?:\([{_NUMERALS}]+\))*)(?:\.(?P<point>\w+))?"
+)
+_CHAPTER = re.compile(r"§(?P<chapter>\d+)(?![.\d])")
+_PACK_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+
+
+def _section(ref: str) -> str:
+    """``§五(一)(三)`` → ``第五条（一）（三）``, ``§一.2`` → ``第一条第2项``; a standard's
+    numbered clauses lose the ``§`` (``§4.3`` → ``4.3``) and a chapter is named (``§11`` →
+    ``第11章``)."""
+
+    def article(m: re.Match[str]) -> str:
+        out = f"第{m['article']}条" + m["items"].replace("(", "（").replace(")", "）")
+        return out + (f"第{m['point']}项" if m["point"] else "")
+
+    ref = _ARTICLE.sub(article, ref)
+    ref = _CHAPTER.sub(lambda m: f"第{m['chapter']}章", ref)
+    return ref.replace("§", "")
+
+
+def cite(clause: str, names: Mapping[str, str]) -> str:
+    """A pack clause as pages and printed documents cite it (SPEC §12.24): each source by the
+    name it is cited as (``names``: pack id → 陕质委办〔2021〕15号, 《…》), its sections in the
+    document's own numbering, the quoted words and the platform's decision numbers left out; a
+    decision that is a platform default says so. ``shaanxi-2021 §五(一)(三); SPEC §12.23`` →
+    ``陕质委办〔2021〕15号 第五条（一）（三）``."""
+    parts: list[str] = []
+    current = ""
+    default = False
+    for raw in clause.split(";"):
+        raw = raw.strip()
+        if not raw:
+            continue
+        ref, _sep, quote = raw.partition(": ")
+        if ref.startswith("SPEC"):
+            default = default or "平台默认" in quote or "platform default" in quote.lower()
+            continue
+        first, _sp, rest = ref.partition(" ")
+        if _PACK_ID.fullmatch(first):
+            doc = names.get(first, "")
+            if doc and doc != current:
+                current = doc
+                ref = f"{doc} {_section(rest)}".strip()
+            else:
+                ref = _section(rest)
+        else:
+            ref = _section(ref)
+        if ref and ref not in parts:
+            parts.append(ref)
+    if default and not any("平台默认" in p for p in parts):
+        parts.append(_("平台默认（非文件规定）"))
+    return "；".join(parts)

@@ -21,6 +21,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cqo.accounts import departments
+from cqo.policy import rules as policy_rules
 from cqo.policy import schema
 from cqo.policy.models import Pack, PackRegion, PackVersion
 from cqo.reference.models import Region
@@ -209,6 +210,7 @@ def forget() -> None:
     """Drop what this process keeps (tests whose rolled-back installs reuse ids)."""
     _GOVERNING.clear()
     _MERGED.clear()
+    _NAMES.clear()
 
 
 def _governing_for_region(region: Region, on: dt.date) -> Governing:
@@ -330,3 +332,28 @@ def pack_overview(today: dt.date) -> list[dict[str, Any]]:
             }
         )
     return packs
+
+
+_NAMES: dict[tuple[Any, ...], dict[str, str]] = {}
+
+
+def citation_names() -> dict[str, str]:
+    """Pack id → how pages cite its document (the newest version's ``cite_as``, else its
+    name), read once per installed state."""
+    state = installed_state()
+    found = _NAMES.get(state)
+    if found is None:
+        found = {}
+        for slug, content in PackVersion.objects.order_by("effective_from", "pk").values_list(
+            "pack__slug", "content"
+        ):
+            meta = (content or {}).get("pack") or {}
+            found[slug] = str(meta.get("cite_as") or meta.get("name") or "")
+        _NAMES.clear()
+        _NAMES[state] = found
+    return found
+
+
+def cite(clause: str) -> str:
+    """A clause as users read it (SPEC §12.24); see ``rules.cite``."""
+    return policy_rules.cite(clause or "", citation_names())

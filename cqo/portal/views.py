@@ -50,6 +50,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         ctx["person"] = getattr(user, "person", None)
         ctx["hour_reminders"] = hours.reminders_for(user)
         ctx["appointments"] = registry.appointment_list(user=user)
+        # shaanxi-2021 §五(一)(三), jiangsu-2020 §七: the CQO may start the filing (SPEC §12.23)
+        ctx["can_prepare"] = access.can_prepare_filing(user)
     if user.role in (Role.REGULATOR,):
         ctx["scope_label"] = region_label(user.region_id)
     if user.role == Role.DEPARTMENT:

@@ -48,6 +48,9 @@ class Meta(_Model):
     regions: list[str] = []
     national_default: bool = False
     source: Text
+    # how pages and printed documents cite the document (SPEC §12.24): its number, or its title
+    # in 《》 where it has none; empty: the pack's name
+    cite_as: str = Field(default="", max_length=60)
     note: str = ""
     # Earlier versions of the same pack this one corrects (the same document read again, not a
     # new document): on a database that holds one of them, this version takes effect on the day

@@ -43,6 +43,15 @@ LABELS: dict[str, Any] = {
 
 
 @register.filter
+def cite(clause: Any) -> str:
+    """A pack clause as users read it: ``{{ row.clause|cite }}`` → 陕质委办〔2021〕15号 第五条（一）
+    (SPEC §12.24: the document by its number or title, never a pack id or a SPEC number)."""
+    from cqo.policy.selectors import cite as cite_clause
+
+    return cite_clause(str(clause or ""))
+
+
+@register.filter
 def policy_label(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return "、".join(str(LABELS.get(v, v)) for v in value)

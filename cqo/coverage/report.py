@@ -28,6 +28,7 @@ from cqo.coverage import aggregate, selectors
 from cqo.coverage.templatetags.coverage_tags import tier_status
 from cqo.hours.selectors import compliance_rows
 from cqo.lib.pdf import html_to_pdf
+from cqo.policy.selectors import cite
 from cqo.reference.models import Region
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Appointment
@@ -91,6 +92,9 @@ class Report:
     plans: list[PlanRow]
     compliance: list[ComplianceRow]
     generated_at: dt.datetime = field(default_factory=timezone.now)
+    # coverage of above-scale enterprises by child region (a province's cities, a city's
+    # counties); empty for a county, whose total is its only row
+    by_region: list[Any] = field(default_factory=list)
 
     @property
     def planned(self) -> int:
@@ -216,6 +220,11 @@ def build(user: User, region_code: str | None, as_of: dt.date) -> Report:
         timeliness=timeliness(user, region, as_of),
         plans=plans(user, region, as_of.year),
         compliance=training_compliance(user, region, as_of.year),
+        by_region=(
+            selectors.coverage(user, region_code, as_of, "region", "above_scale").rows
+            if region is None or region.level != Region.Level.COUNTY
+            else []
+        ),
     )
 
 
@@ -229,8 +238,11 @@ def tier_labels() -> dict[str, str]:
     }
 
 
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
+@dataclass(frozen=True)
+class Pct:
+    """A share written to the workbook as a number formatted as a percentage."""
+
+    value: float | None
 
 
 Sheet = tuple[str, list[str], list[list[Any]]]  # name, headers, rows
@@ -240,15 +252,29 @@ def to_xlsx(r: Report) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#E7EEF7", "border": 1})
+    title = book.add_format({"bold": True, "font_size": 12})
+    pct = book.add_format({"num_format": "0.0%"})
+    count = book.add_format({"num_format": "#,##0"})
     for name, headers, rows in [*_coverage_sheets(r), *_standing_sheets(r), *_delivery_sheets(r)]:
         ws = book.add_worksheet(name[:31])
-        ws.write_string(0, 0, f"{r.label} · {_('截止日期')} {r.as_of.isoformat()}")
+        ws.write_string(
+            0,
+            0,
+            f"{_('首席质量官制度推进情况考核报告')} · {r.label} · "
+            f"{_('截止日期')} {r.as_of.isoformat()}",
+            title,
+        )
         for c, h in enumerate(headers):
             ws.write_string(1, c, h, bold)
             ws.set_column(c, c, max(10, min(40, len(h) * 2 + 4)))
         for i, row in enumerate(rows, start=2):
             for c, v in enumerate(row):
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                if isinstance(v, Pct):
+                    if v.value is not None:
+                        ws.write_number(i, c, v.value, pct)
+                elif isinstance(v, int) and not isinstance(v, bool):
+                    ws.write_number(i, c, v, count)
+                elif isinstance(v, float):
                     ws.write_number(i, c, v)
                 elif v is not None:
                     ws.write_string(i, c, str(v))
@@ -274,17 +300,33 @@ def _coverage_sheets(r: Report) -> list[Sheet]:
             labels[x.metric],
             x.numerator,
             x.denominator,
-            _pct(x.share),
-            _pct(x.target),
+            Pct(x.share),
+            Pct(x.target),
             x.target_year or "",
-            _pct(x.path),
-            x.target_clause,
+            Pct(x.path),
+            cite(x.target_clause),
             x.list_as_of.isoformat() if x.list_as_of else _("手工登记"),
         ]
         for x in r.coverage.rows
     ]
+    by_region = [
+        [x.label, x.numerator, x.denominator, Pct(x.share), Pct(x.target), x.target_year or ""]
+        for x in r.by_region
+    ]
     return [
         (_("覆盖率与目标"), headers, rows),
+        (
+            _("各地区覆盖率"),
+            [
+                _("地区"),
+                _("已建立制度企业数"),
+                _("规模以上企业数"),
+                _("覆盖率"),
+                _("目标"),
+                _("目标年度"),
+            ],
+            by_region,
+        ),
         (
             _("新增首席质量官"),
             [_("年度"), _("新增"), _("其中接替前任"), _("年度目标")],
@@ -301,13 +343,13 @@ def _standing_sheets(r: Report) -> list[Sheet]:
     if c.start is not None:
         rows.append(
             [_("进度要求起点"), r.label, selectors.metric_labels()[c.start.metric], c.start.cqos,
-             c.start.denominator, _pct(c.start.share), c.start.citation]
+             c.start.denominator, Pct(c.start.share), c.start.citation]
         )  # fmt: skip
     for s in c.standing:
         if s.kind == "rollout":
             rows.append(
                 [s.label, r.label, _("全面推行（未设年度）"), s.numerator, s.denominator,
-                 _pct(s.share), s.citation]
+                 Pct(s.share), s.citation]
             )  # fmt: skip
         for t in s.tiers:
             rows.append(
@@ -334,13 +376,13 @@ def _delivery_sheets(r: Report) -> list[Sheet]:
                 _("被退回"),
                 _("期限（天）"),
             ],
-            [[t.filed, t.on_time, _pct(t.share), t.overdue, t.returned, t.due_days]],
+            [[t.filed, t.on_time, Pct(t.share), t.overdue, t.returned, t.due_days]],
         ),
         (
             _("培训计划完成"),
             [_("行政区划"), _("制定单位"), _("计划期数"), _("已举办期数"), _("完成率")],
             [
-                [region_label(p.region), p.organisation, p.planned, p.delivered, _pct(p.share)]
+                [region_label(p.region), p.organisation, p.planned, p.delivered, Pct(p.share)]
                 for p in r.plans
             ],
         ),
@@ -348,7 +390,7 @@ def _delivery_sheets(r: Report) -> list[Sheet]:
             _("学时达标"),
             [_("地区"), _("培训层级"), _("应达标人数"), _("已达标人数"), _("达标率")],
             [
-                [c.label, tiers.get(c.tier, c.tier), c.required, c.met, _pct(c.share)]
+                [c.label, tiers.get(c.tier, c.tier), c.required, c.met, Pct(c.share)]
                 for c in r.compliance
             ],
         ),

@@ -42,6 +42,7 @@ class Record:
     # organised (or reported) by an institution whose training qualification was valid on the
     # day: the fact ``qualified_only`` counts on
     qualified: bool = False
+    ref: int = 0  # the StudyRecord's pk, to explain a record on the page
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ class Regime:
     required_activities: int = 0
     counted_activities: int = 0
     in_principle: bool = False
+    # what counts toward the minimum, shown beside it (the pack's kinds; qualified institutions
+    # only where the pack says so)
+    counted_kinds: tuple[str, ...] = ()
+    qualified_only: bool = False
+    # the records of the year that do not count, with why: (StudyRecord pk, reason)
+    not_counted: tuple[tuple[int, str], ...] = ()
 
     @property
     def met(self) -> bool | None:
@@ -142,6 +149,16 @@ def counted_hours(requirement: Requirement, records: list[Record]) -> Decimal:
     )
 
 
+def reason_not_counted(requirement: Requirement, record: Record) -> str:
+    """Why a record of the year does not count toward the pack's minimum; empty when it does."""
+    if record.kind not in requirement.kinds:
+        return _("该类活动不计入本地区年度学时")
+    if requirement.qualified_only and not record.qualified:
+        # hangzhou-spec 聘用与培训·培训 "具备首席质量官培训资质的机构组织的"
+        return _("非具备首席质量官培训资质的机构组织，不计入")
+    return ""
+
+
 def continuing_regime(continuing: Continuing, records: list[Record]) -> Regime:
     """level-standard §9.4.1.2: the study 学时 and the trainings organised in the year."""
     return Regime(
@@ -184,6 +201,11 @@ def evaluate(
             required_hours=requirement.hours if bound else None,
             counted_hours=counted_hours(requirement, in_year),
             in_principle=requirement.in_principle,
+            counted_kinds=requirement.kinds,
+            qualified_only=requirement.qualified_only,
+            not_counted=tuple(
+                (r.ref, why) for r in in_year if (why := reason_not_counted(requirement, r))
+            ),
         )
     ]
     if continuing is not None:

@@ -317,7 +317,7 @@ def _records_by_person(person_ids: list[int], year: int) -> dict[int, list[rules
     qualified = facts.QUALIFIED_RECORDS([r[0] for r in rows], None) if rows else set()
     records: dict[int, list[rules.Record]] = {}
     for pk, pid, kind, hours, day in rows:
-        records.setdefault(pid, []).append(rules.Record(kind, hours, day, pk in qualified))
+        records.setdefault(pid, []).append(rules.Record(kind, hours, day, pk in qualified, pk))
     return records
 
 

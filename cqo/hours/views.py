@@ -123,7 +123,26 @@ def _mine(request: AuthedHttpRequest, person: Person, ctx: dict[str, Any]) -> Ht
         ctx["error"] = exc.text()
         return render(request, "hours/mine.html", ctx, status=422)
     ctx["status"] = rules.status_label(ctx["compliance"])
+    ctx["records"] = _explained(ctx["records"], ctx["compliance"])
+    ctx["explain"] = any(r.not_counted is not None for r in ctx["records"])
     return render(request, "hours/mine.html", ctx)
+
+
+def _explained(records: Any, compliance: rules.Compliance) -> list[Any]:
+    """The year's records, each marked whether it counts toward the pack's minimum and why not
+    (``not_counted``; None where no minimum is measured)."""
+    regime = compliance.pack
+    reasons = dict(regime.not_counted) if regime is not None else {}
+    measured = bool(regime and regime.counted_kinds)
+    shown = list(records)
+    for r in shown:
+        if not measured:
+            r.not_counted = None
+        elif r.superseded:
+            r.not_counted = str(_("已被更正，以更正后的记录为准"))
+        else:
+            r.not_counted = reasons.get(r.pk, "")
+    return shown
 
 
 def _overview(request: AuthedHttpRequest, ctx: dict[str, Any]) -> HttpResponse:

@@ -214,8 +214,13 @@ def test_shaanxi_targets_inherited_by_a_county(personas: Personas):
     row = next(r for r in after.rows if r.metric == "above_scale")
     assert (row.target, row.target_year, row.path) == (1.0, 2025, 1.0)
     assert row.share == 1.0 and row.status == rules.ON_TRACK
-    assert after.new_cqos_per_year == 500
-    assert [(n.year, n.new_cqos) for n in after.new_cqos] == [(2024, 1)]
+    # the yearly 500 is the province's (shaanxi-2021 §三 每年全省…500 名左右): a county has no
+    # target of its own and is told the province's
+    assert (after.new_cqos_per_year, after.province_new_cqos_per_year) == (None, 500)
+    assert [(n.year, n.new_cqos, n.target) for n in after.new_cqos] == [(2024, 1, None)]
+    province = selectors.coverage(p.province, None, dt.date(2026, 3, 1), "group")
+    assert (province.new_cqos_per_year, province.province_new_cqos_per_year) == (500, 500)
+    assert [(n.year, n.target) for n in province.new_cqos] == [(2024, 500)]
 
 
 def test_scope(personas: Personas, as_: Any):
@@ -288,6 +293,10 @@ def test_page_renders_and_exports(personas: Personas, client: Client):
     for group_by in ("section", "size", "group"):
         assert client.get("/coverage/", {"group_by": group_by}).status_code == 200
     assert client.get("/coverage/", {"region": COUNTY_B, "as_of": "junk"}).status_code == 200
+    assert "年度目标：500" in html and "本地区未设每年新增目标" not in html
+    county = client.get("/coverage/", {"region": COUNTY_B}).content.decode()
+    assert "本地区未设每年新增目标；全省目标为每年 500 名左右" in county
+    assert "年度目标：500" not in county and "陕质委办〔2021〕15号 第三条" in county
     export = client.get("/coverage/", {"export": "xlsx"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     client.force_login(p.county_b)

@@ -21,6 +21,7 @@ from cqo.coverage.models import RegionTarget
 from cqo.hours import services as hours
 from cqo.policy import services as policy_services
 from cqo.reference.models import Region
+from cqo.reference.selectors import region_label
 from cqo.registry import services as registry
 from cqo.registry.models import Appointment
 from cqo.test import (
@@ -423,12 +424,31 @@ def test_the_report_on_known_data(personas: Personas):
     book = CalamineWorkbook.from_filelike(io.BytesIO(report.to_xlsx(r)))
     # the sixth: the pack's standing goals (shaanxi-2021 §三 全面推行)
     assert book.sheet_names == [
-        "覆盖率与目标", "新增首席质量官", "其他工作目标", "备案及时性", "培训计划完成", "学时达标",
+        "覆盖率与目标", "各地区覆盖率", "新增首席质量官", "其他工作目标", "备案及时性",
+        "培训计划完成", "学时达标",
     ]  # fmt: skip
-    timely = book.get_sheet_by_index(3).to_python()
-    assert timely[2][:3] == [2, 1, "50.0%"]
+    timely = book.get_sheet_by_index(4).to_python()
+    assert timely[0][0].startswith("首席质量官制度推进情况考核报告")
+    assert timely[2][:3] == [2, 1, 0.5]  # a share is a number (formatted 0.0%), not text
+    # the province's report has a table per city; a city's, per county; a county's, none
+    cities = book.get_sheet_by_index(1).to_python()
+    assert [row[0] for row in cities[2:]] == [region_label(c) for c in (CITY, OTHER_CITY)]
+    city_report = report.build(p.city, None, AS_OF)
+    assert [x.key for x in city_report.by_region] == sorted(
+        x.key for x in city_report.by_region
+    ) and {x.key for x in city_report.by_region} >= {COUNTY_A}
+    assert report.build(p.county_a, None, AS_OF).by_region == []
+    assert "各地区规模以上企业覆盖率" in report_html(city_report)
     pdf = report.to_pdf(r)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+
+
+def report_html(r: report.Report) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "coverage/report_pdf.html", {"r": r, "labels": {}, "tiers": {}, "plans": []}
+    )
 
 
 def test_report_downloads_scope_and_api(personas: Personas, client: Client, as_: Any):

@@ -194,6 +194,31 @@ def test_hangzhou_counts_only_training_by_qualified_institutions(
     assert c.pack is not None and c.pack.counted_hours == 40 and c.met is True
 
 
+def test_the_cqos_page_says_which_records_count_and_why_not(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """已修 0 / 应修 40 beside a 30-学时 record is explained: the record is marked 否 with its
+    reason, and the card names what counts."""
+    p = personas
+    hangzhou = Region.objects.get(code="330102")
+    monkeypatch.setattr(
+        selectors, "serving_in", lambda person, year: selectors.Serving(True, None, hangzhou)
+    )
+    own = study(p, "30", kind="offline_training", actor=p.cqo, source="activity", provider="某机构")
+    qualify(p.province, p.trainer)
+    counted = study(p, "8", kind="offline_training")
+    c = selectors.compliance_for(p.person, 2026)
+    assert c.pack is not None and dict(c.pack.not_counted) == {
+        own.pk: "非具备首席质量官培训资质的机构组织，不计入"
+    }
+    page = login(p.cqo).get("/hours/", {"year": 2026}).content.decode()
+    assert "已修 8 / 应修 40 学时" in page
+    assert "仅计具备首席质量官培训资质的机构组织的培训" in page
+    assert "1 条记录不计入" in page
+    assert "非具备首席质量官培训资质的机构组织，不计入" in page
+    assert counted.title in page
+
+
 # Platform defaults shown as such ---------------------------------------------------------------
 
 

@@ -174,3 +174,35 @@ def test_only_qualified_institutions_count_where_the_pack_says_so(
     c = rules.evaluate(year=2026, requirement=requirement, records=[record], serving=True)
     assert c.pack.counted_hours == Decimal(counted)
     assert c.met is (counted == "40")
+
+
+@pytest.mark.parametrize(
+    ("kinds", "qualified_only", "kind", "qualified", "reason"),
+    [
+        (("offline_training",), False, "offline_training", False, ""),
+        (("offline_training",), False, "publication", False, "该类活动不计入本地区年度学时"),
+        (("offline_training",), True, "offline_training", True, ""),
+        (
+            ("offline_training",),
+            True,
+            "offline_training",
+            False,
+            "非具备首席质量官培训资质的机构组织，不计入",
+        ),
+        ((), False, "offline_training", True, "该类活动不计入本地区年度学时"),
+    ],
+)
+def test_a_record_that_does_not_count_says_why(kinds, qualified_only, kind, qualified, reason):
+    req = rules.Requirement(
+        Decimal(40),
+        kinds,
+        False,
+        "hangzhou-spec 聘用与培训·培训",
+        "杭州",
+        qualified_only=qualified_only,
+    )
+    rec = rules.Record(kind, Decimal(8), dt.date(2026, 3, 1), qualified, 7)
+    assert rules.reason_not_counted(req, rec) == reason
+    c = rules.evaluate(year=2026, requirement=req, records=[rec], serving=True)
+    assert c.pack is not None
+    assert c.pack.not_counted == (((7, reason),) if reason else ())

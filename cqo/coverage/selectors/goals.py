@@ -99,7 +99,11 @@ def region_goals(region: Region | None, as_of: dt.date, above: int = ALL_LEVELS)
     goals.effective_from = source.effective_from
     goals.source = source.source or source.name
     if governing.rules.new_cqos is not None:
-        goals.new_per_year = governing.rules.new_cqos.per_year
+        # a province-wide number (全省每年新增): the province's target, not its cities' or
+        # counties' (SPEC §12.10 inherits percentages, not counts)
+        if region.level == Region.Level.PROVINCE:
+            goals.new_per_year = governing.rules.new_cqos.per_year
+        goals.province_new_per_year = governing.rules.new_cqos.per_year
         goals.new_clause = governing.rules.new_cqos.clause
     if governing.rules.training is not None:
         goals.tiers = list(governing.rules.training.tiers)

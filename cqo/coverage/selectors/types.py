@@ -50,6 +50,7 @@ class Coverage:
     new_cqos: list[NewCqoYear] = field(default_factory=list)
     new_cqos_per_year: int | None = None
     new_cqos_clause: str = ""
+    province_new_cqos_per_year: int | None = None
     key_industries: KeyConfig | None = None
     entered: bool = False
     # the pack's goals that are not shares by a year (roll-out, training tiers)
@@ -139,6 +140,9 @@ class Goals:
     label: str = ""
     new_per_year: int | None = None
     new_clause: str = ""
+    # the pack's yearly number is the province's (shaanxi-2021 §六(一) 全省每年新增): a city or
+    # county is compared with no target of its own; this is the province's, shown as such
+    province_new_per_year: int | None = None
     entered: bool = False  # the targets were entered for the region (or a region above it)
     source: str = ""  # the official title of the pack the inherited targets come from
     # the pack's targets of other kinds (schema.RolloutTarget, schema.TrainingTiersTarget)

@@ -161,11 +161,15 @@ def listing_list(
     region: str = "",
     person: Person | None = None,
     today: dt.date | None = None,
+    appeal: str = "",
 ) -> QuerySet[Listing]:
     """Listings in scope. ``region`` narrows to listings issued in that region's subtree or
-    concerning persons registered there."""
+    concerning persons registered there; ``appeal`` to listings with an appeal in that state
+    the viewer may see (none for a clerk, who does not see appeals)."""
     today = today or clock.today()
     qs = Listing.objects.filter(listing_q(user))
+    if appeal:
+        qs = qs.filter(pk__in=appeals_in_scope(user).filter(status=appeal).values("listing_id"))
     if kind:
         qs = qs.filter(kind=kind)
     if state:
@@ -208,6 +212,24 @@ def appeal_list(*, user: Any, listing: Listing) -> QuerySet[Appeal]:
     if not can_see_appeals(user, listing):
         return Appeal.objects.none()
     return listing.appeals.select_related("filed_by", "decided_by").order_by("-filed_at", "-pk")
+
+
+def appeals_in_scope(user: Any) -> QuerySet[Appeal]:
+    """The appeals ``user`` may see (can_see_appeals): a regulator's against listings in its
+    scope, a CQO's own, every one for the platform admin."""
+    if not _active(user) or not (user.is_platform_admin or user.role in (Role.REGULATOR, Role.CQO)):
+        return Appeal.objects.none()
+    return Appeal.objects.filter(listing_q(user, prefix="listing"))
+
+
+def pending_appeals(*, user: Any) -> QuerySet[Appeal]:
+    """Appeals awaiting a decision that ``user`` may see, oldest first."""
+    return (
+        appeals_in_scope(user)
+        .filter(status=Appeal.Status.PENDING)
+        .select_related("listing", "listing__person")
+        .order_by("filed_at", "pk")
+    )
 
 
 def appeal_get(*, user: Any, public_id: Any) -> Appeal:

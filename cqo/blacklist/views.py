@@ -126,6 +126,7 @@ def listing_list(request: AuthedHttpRequest) -> HttpResponse:
         user=request.user,
         kind=kind,
         state=state,
+        appeal=g.get("appeal", "") if g.get("appeal", "") in Appeal.Status.values else "",
         q=g.get("q", "").strip()[:50],
         region=g.get("region", "").strip()[:6],
     ).order_by("-start_date", "-pk")

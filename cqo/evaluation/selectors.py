@@ -220,6 +220,26 @@ def evaluable_appointments(enterprise: Enterprise) -> QuerySet[Appointment]:
     )
 
 
+def evaluations_due(enterprise: Enterprise, on: dt.date) -> QuerySet[Appointment]:
+    """The enterprise's serving CQOs (filed) not yet evaluated for the last full year: they
+    served before it ended and no signed-off evaluation ends in it or later (SPEC §12.6: the
+    period is a pack setting, by default yearly)."""
+    last_year_start = dt.date(on.year - 1, 1, 1)
+    done = Evaluation.objects.filter(
+        status=Evaluation.Status.SIGNED_OFF, period_end__gte=last_year_start
+    ).values("appointment_id")
+    return (
+        Appointment.objects.filter(
+            enterprise=enterprise,
+            status=Appointment.Status.FILED,
+            start_date__lt=dt.date(on.year, 1, 1),
+        )
+        .exclude(pk__in=done)
+        .select_related("person")
+        .order_by("start_date", "pk")
+    )
+
+
 # Self-assessment ---------------------------------------------------------------------------------
 
 

@@ -4,21 +4,19 @@ app's pages."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from cqo.accounts import access
-from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.blacklist import selectors as blacklist
 from cqo.hours import rules as hour_rules
 from cqo.hours import selectors as hours
 from cqo.lib import clock
+from cqo.portal.homes import home_context
 from cqo.reference.selectors import region_label
 from cqo.registry import forms as registry_forms
 from cqo.registry import selectors as registry
@@ -30,36 +28,8 @@ from cqo.talent.selectors import recommender_kind
 
 @login_required
 def home(request: AuthedHttpRequest) -> HttpResponse:
-    user = request.user
-    ctx: dict[str, Any] = {}
-    if user.role in (Role.REGULATOR, Role.DEPARTMENT, Role.ADMIN) or user.is_superuser:
-        queue = registry.oversight_queue(user=user)
-        ctx["counts"] = {
-            "enterprises": registry.enterprise_list(user=user).count(),
-            "without_cqo": queue["without_cqo"].count(),
-            "submitted": queue["submitted"].count(),
-            "returned": queue["returned"].count(),
-            "filed": registry.appointment_list(user=user, status="filed").count(),
-        }
-        ctx["submitted"] = queue["submitted"][:10]
-    if user.role == Role.ENTERPRISE:
-        ctx["enterprise"] = user.enterprise
-        ctx["appointments"] = registry.appointment_list(user=user)[:10]
-        ctx["reminders"] = registry.reminders_for(user=user).filter(read_at__isnull=True)
-    if user.role == Role.CQO:
-        ctx["person"] = getattr(user, "person", None)
-        ctx["hour_reminders"] = hours.reminders_for(user)
-        ctx["appointments"] = registry.appointment_list(user=user)
-        # shaanxi-2021 §五(一)(三), jiangsu-2020 §七: the CQO may start the filing (SPEC §12.23)
-        ctx["can_prepare"] = access.can_prepare_filing(user)
-    if user.role in (Role.REGULATOR,):
-        ctx["scope_label"] = region_label(user.region_id)
-    if user.role == Role.DEPARTMENT:
-        # SPEC §12.20: a department reads the filings of its industries in its region
-        ctx["scope_label"] = (
-            f"{region_label(user.region_id)} · {user.organisation or user.department}"
-        )
-    return render(request, "portal/home.html", ctx)
+    """The role's work queue (cqo.portal.homes)."""
+    return render(request, "portal/home.html", home_context(request.user))
 
 
 @login_required

@@ -14,7 +14,10 @@ from cqo.certification.selectors.eligibility import (
 from cqo.certification.selectors.reviews import (
     listing_notices,
     open_reviews,
+    pending_appeals,
+    reports_to_sign,
     review_requests_of,
+    seats_to_score,
 )
 from cqo.certification.selectors.scope import (
     APPLICATION,
@@ -107,14 +110,17 @@ __all__ = [
     "open_reviews",
     "own_person",
     "panel_of",
+    "pending_appeals",
     "person_facts",
     "public_certificate",
     "recommendation_get",
     "recommendation_list",
     "related_months",
     "reminders_for",
+    "reports_to_sign",
     "review_ratings",
     "review_requests_of",
+    "seats_to_score",
     "sheet_scores",
     "spec_for",
     "spec_of",

@@ -1,13 +1,20 @@
-"""Reads of the reviews a body owes after accidents and of the warning-listing notices
-(level-standard §11; SPEC §12.15)."""
+"""Reads of the reviews a body owes after accidents, of the warning-listing notices
+(level-standard §11; SPEC §12.15), and of the appeals and panel work still open."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cqo.accounts.models import User
-from cqo.certification.models import LevelCertificate, ListingNotice, ReviewRequest
-from cqo.certification.selectors.scope import staff_body
+from cqo.certification.models import (
+    Appeal,
+    Application,
+    LevelCertificate,
+    ListingNotice,
+    PanelMember,
+    ReviewRequest,
+)
+from cqo.certification.selectors.scope import expert_of, staff_body
 
 
 def review_requests_of(cert: LevelCertificate) -> QuerySet[ReviewRequest]:
@@ -33,4 +40,55 @@ def listing_notices(user: User) -> QuerySet[ListingNotice]:
         return ListingNotice.objects.none()
     return ListingNotice.objects.filter(certificate__body=body).select_related(
         "certificate", "certificate__holder"
+    )
+
+
+def pending_appeals(user: User) -> QuerySet[Appeal]:
+    """The appeals the staff's body has still to decide, oldest first (SPEC §12.16): against a
+    grade of one of its applications or against one of its supervision decisions."""
+    body = staff_body(user)
+    if body is None:
+        return Appeal.objects.none()
+    return (
+        Appeal.objects.filter(
+            Q(application__body=body) | Q(action__certificate__body=body),
+            status=Appeal.Status.PENDING,
+        )
+        .select_related("application", "application__person", "action__certificate")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def seats_to_score(user: User) -> QuerySet[PanelMember]:
+    """The expert's panel seats whose score sheet is still to submit, on applications under
+    assessment (level-standard §9.3.3)."""
+    expert = expert_of(user)
+    if expert is None:
+        return PanelMember.objects.none()
+    return (
+        PanelMember.objects.filter(
+            expert=expert,
+            submitted_at__isnull=True,
+            application__status=Application.Status.ASSESSING,
+        )
+        .select_related("application", "application__person")
+        .order_by("application__accepted_at", "pk")
+    )
+
+
+def reports_to_sign(user: User) -> QuerySet[PanelMember]:
+    """The applications under assessment whose panel the expert leads and whose report is not
+    signed yet (level-standard §9.3.3 the leader's report)."""
+    expert = expert_of(user)
+    if expert is None:
+        return PanelMember.objects.none()
+    return (
+        PanelMember.objects.filter(
+            expert=expert,
+            leader=True,
+            application__status=Application.Status.ASSESSING,
+            application__report_signed_at__isnull=True,
+        )
+        .select_related("application", "application__person")
+        .order_by("application__accepted_at", "pk")
     )

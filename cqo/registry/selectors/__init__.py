@@ -268,6 +268,17 @@ def reminders_for(*, user: Any) -> QuerySet[Reminder]:
     )
 
 
+def open_reminders(*, user: Any) -> QuerySet[Reminder]:
+    """The unread 督促通知 that still stand: one sent before the enterprise's chief CQO was
+    filed was answered by that filing, so it no longer says the enterprise has none."""
+    answered = Appointment.objects.filter(
+        enterprise=OuterRef("enterprise"),
+        status=Appointment.Status.FILED,
+        filed_at__gte=OuterRef("sent_at"),
+    )
+    return reminders_for(user=user).filter(read_at__isnull=True).exclude(Exists(answered))
+
+
 def active_appointment(enterprise: Enterprise, on: dt.date) -> Appointment | None:
     """The enterprise's chief CQO appointment active on ``on`` (SPEC §12.8): filed by that day,
     started, and not yet ended — the end date is the last day served, so an appointment ending

@@ -14,6 +14,7 @@ Who sees what:
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -329,6 +330,30 @@ def my_enrolments(*, user: Any) -> QuerySet[Enrolment]:
         Enrolment.objects.filter(person__user=user)
         .select_related("session", "session__course", "study_record")
         .order_by("-session__start_date", "-pk")
+    )
+
+
+def sessions_to_close(*, user: Any, today: dt.date) -> QuerySet[Session]:
+    """Sessions in scope that have ended but are not marked held yet (held only after the end
+    date), oldest first."""
+    return (
+        Session.objects.filter(session_q(user), end_date__lte=today)
+        .exclude(status=Session.Status.HELD)
+        .select_related("course")
+        .order_by("end_date", "pk")
+    )
+
+
+def attendance_due(*, user: Any, today: dt.date) -> QuerySet[Session]:
+    """Ended sessions in scope with enrolments whose attendance is not recorded yet (it may be
+    recorded once the session has ended), each with ``unrecorded``, oldest first."""
+    return (
+        Session.objects.filter(
+            session_q(user), end_date__lte=today, enrolments__attendance__isnull=True
+        )
+        .annotate(unrecorded=Count("enrolments"))
+        .select_related("course")
+        .order_by("end_date", "pk")
     )
 
 

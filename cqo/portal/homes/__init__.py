@@ -1,0 +1,33 @@
+"""Each role's home (工作台): its work queue, a count for each kind of work with a link to the
+list it counts (only where the role may open that list), and the first few rows of each. Every
+count is read fresh and every list is bounded; the reads are the owning apps' selectors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cqo.accounts.models import Role, User
+from cqo.portal.homes import bodies, enterprise, officer, regulators
+from cqo.portal.homes.tiles import Tile
+
+Builder = Callable[[User], dict[str, Any]]
+
+_BY_ROLE: dict[str, Builder] = {
+    Role.REGULATOR: regulators.regulator,
+    Role.DEPARTMENT: regulators.department,
+    Role.ADMIN: regulators.regulator,
+    Role.ENTERPRISE: enterprise.clerk,
+    Role.CQO: officer.cqo,
+    Role.CERTIFIER: bodies.certifier,
+    Role.TRAINER: bodies.trainer,
+}
+
+
+def home_context(user: User) -> dict[str, Any]:
+    """The work queue of ``user``'s role; a superuser's is a regulator's (everything)."""
+    builder = regulators.regulator if user.is_superuser else _BY_ROLE.get(user.role)
+    return builder(user) if builder is not None else {}
+
+
+__all__ = ["Tile", "home_context"]

@@ -187,6 +187,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# uploads kept while their form is corrected (cqo.lib.forms.HoldsUploads); never served
+CQO_HELD_UPLOADS_DIR = DATA_DIR / "held"
 # Production serves the collected static files itself (WhiteNoise: hashed names, gzip and brotli
 # copies, cached for a year), no CDN on an intranet (SPEC §10). Elsewhere the files are served
 # from static/ as they are, so tests and `make run` need no collectstatic.

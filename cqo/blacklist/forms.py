@@ -13,7 +13,7 @@ from cqo.blacklist.models import Appeal, Listing
 from cqo.blacklist.services import ListingTerms
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
-from cqo.lib.forms import BootstrapForm
+from cqo.lib.forms import BootstrapForm, HoldsUploads
 from cqo.reference import validators
 from cqo.reference.models import Region
 from cqo.registry.models import Person
@@ -22,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILE_HELP = _("PDF、JPG 或 PNG，不超过20MB")
 
 
-class ListingForm(BootstrapForm):
+class ListingForm(HoldsUploads, BootstrapForm):
     person_name = forms.CharField(label=_("姓名"), max_length=max_length(Person, "name"))
     id_number = forms.CharField(label=_("身份证号"), max_length=validators.ID_NUMBER_MAX_INPUT)
     kind = forms.ChoiceField(
@@ -69,6 +69,11 @@ class ListingForm(BootstrapForm):
         validators=[dates.TERM],
     )
     public = forms.BooleanField(label=_("在公示页面公开"), required=False)
+    effects_confirmed = forms.BooleanField(
+        label=_("已核对：退出生效即终止该人员在任的已备案聘任"),
+        required=False,
+        help_text=_("列入退出名单且起始日期不晚于今天时须勾选；提交后将列出被终止的聘任供核对"),
+    )
 
     def __init__(self, *args: Any, known_person: bool = False, admin: bool = False, **kw: Any):
         super().__init__(*args, **kw)
@@ -93,6 +98,7 @@ class ListingForm(BootstrapForm):
             evidence=data["evidence"],
             id_number=data.get("id_number") or "",
             person_name=data.get("person_name") or "",
+            effects_confirmed=bool(data.get("effects_confirmed")),
         )
 
 

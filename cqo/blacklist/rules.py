@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from cqo.lib import bounds
 
 PENDING = "pending"
@@ -55,3 +57,18 @@ def periods_overlap(
 ) -> bool:
     """Two closed periods (an open end runs for ever) share at least one day."""
     return (a_end is None or b_start <= a_end) and (b_end is None or a_start <= b_end)
+
+
+def appointment_line(enterprise: str, filing_number: str, start: dt.date) -> str:
+    return _("%(enterprise)s（备案号 %(number)s，%(start)s 起）") % {
+        "enterprise": enterprise,
+        "number": filing_number or "—",
+        "start": start.isoformat(),
+    }
+
+
+def ending_message(lines: list[str]) -> str:
+    """What an exit in force ends, for the issuer to confirm before it is recorded."""
+    return _("列入退出名单将立即终止该人员的以下在任聘任，请核对后勾选确认：%(list)s") % {
+        "list": "；".join(lines)
+    }

@@ -18,6 +18,7 @@ from django.http import Http404
 from cqo.accounts import access
 from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
+from cqo.blacklist import rules
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import clock
 from cqo.registry import facts
@@ -292,3 +293,19 @@ def listing_facts(person_id: int, on: dt.date) -> tuple[facts.Listing, ...]:
         )
         for listing in in_force_for_person(person_id, on)
     )
+
+
+def exit_would_end(listing: Listing, today: dt.date) -> list[str]:
+    """The appointments an exit listing in force on ``today`` would end (SPEC §12.15), each as
+    the issuer reads it: enterprise, filing number and start; empty for a warning or an exit
+    not yet in force."""
+    if listing.person_id is None or not rules.ends_appointments(
+        kind=listing.kind, state=listing.state_on(today), applied=False
+    ):
+        return []
+    rows = (
+        Appointment.objects.filter(person_id=listing.person_id, status=Appointment.Status.FILED)
+        .select_related("enterprise")
+        .order_by("start_date")[:50]
+    )
+    return [rules.appointment_line(a.enterprise.name, a.filing_number, a.start_date) for a in rows]

@@ -159,6 +159,9 @@ class ListingTerms:
     # the person, when the caller has not already found them in its scope
     id_number: str = ""
     person_name: str = ""
+    # the page shows which appointments an exit in force ends and asks the issuer to confirm;
+    # the API's caller states the listing deliberately (True)
+    effects_confirmed: bool = True
 
 
 def _find_person(errors: Errors, actor: User, terms: ListingTerms) -> Person | None:
@@ -324,6 +327,9 @@ def listing_create(*, actor: User, terms: ListingTerms, person: Person | None = 
     elif not selectors.can_issue(actor, person):
         raise PermissionDenied(_("该人员不在本辖区范围内"))
     listing = _new_listing(errors, actor, terms, person)
+    ending = selectors.exit_would_end(listing, clock.today())
+    if ending and not terms.effects_confirmed:
+        raise ValidationError({"effects_confirmed": rules.ending_message(ending)})
     listing.save()
     _audit(actor, listing, "create", diff({}, snapshot(listing, LISTING_FIELDS)))
     today = clock.today()

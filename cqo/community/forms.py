@@ -32,7 +32,7 @@ from cqo.community.services import (
 )
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
-from cqo.lib.forms import BootstrapForm
+from cqo.lib.forms import BootstrapForm, HoldsUploads
 from cqo.reference.models import Region
 
 # The criteria, one "名称：满分" a line, and the judges' usernames, one a line or space apart.
@@ -267,7 +267,7 @@ class CompetitionForm(BootstrapForm):
         )
 
 
-class SubmissionForm(BootstrapForm):
+class SubmissionForm(HoldsUploads, BootstrapForm):
     title = forms.CharField(label=_("案例名称"), max_length=max_length(Submission, "title"))
     enterprise = forms.ChoiceField(label=_("申报企业"), required=False)
     method = forms.ChoiceField(label=_("改进方法"), choices=Submission.Method.choices)

@@ -88,11 +88,23 @@ def test_it_issues_an_exit_by_id_number_and_ends_the_filing(world: World, client
     p = world.p
     client.force_login(p.county_a)
     assert client.get(reverse("blacklist:listing_create")).status_code == 200
+    body = form_body(person_name=p.person.name, id_number=p.person.id_number, public="on")
+    # first the page says which appointment the exit ends and asks to confirm; the evidence
+    # chosen is kept for the second submission
+    first = client.post(reverse("blacklist:listing_create"), body)
+    assert first.status_code == 200
+    assert not Listing.objects.filter(person=p.person, kind="exit").exists()
+    page = first.content.decode()
+    assert "将立即终止该人员的以下在任聘任" in page
+    assert world.appt_p.enterprise.name in page and "已保留上次选择的文件" in page
+    held = first.context["form"].data["evidence__held"]
+    body = {k: v for k, v in body.items() if k != "evidence"}
     response = client.post(
         reverse("blacklist:listing_create"),
-        form_body(person_name=p.person.name, id_number=p.person.id_number, public="on"),
+        {**body, "evidence__held": held, "effects_confirmed": "on"},
     )
     listing = Listing.objects.get(person=p.person, kind="exit")
+    assert listing.evidence.read().startswith(b"%PDF")
     assert response.status_code == 302
     assert response["Location"] == detail_url(listing)
     assert listing.public is True

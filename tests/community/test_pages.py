@@ -460,3 +460,19 @@ def test_the_admin_lists_the_community_read_only(
     ):
         assert client.get(f"/admin/community/{model}/").status_code == 200, model
     assert client.get("/admin/community/alliance/add/").status_code == 403
+
+
+def test_a_cqo_without_a_filed_appointment_is_told_before_filling_the_case_form(
+    world: World, full: dict[str, Any], client: Client
+) -> None:
+    from cqo.registry.models import Appointment
+
+    comp = full["comp"]
+    url = f"/community/competitions/{comp.public_id}/"
+    page = login(client, world.p.cqo).get(url).content.decode()
+    assert "btn-submit-case" in page and "cannot-submit" not in page
+    Appointment.objects.filter(person=world.p.person).update(status=Appointment.Status.ENDED)
+    page = client.get(url).content.decode()
+    assert "btn-submit-case" not in page and "须有已备案的聘任方可申报案例" in page
+    form = client.get(f"/community/competitions/{comp.public_id}/submit/")
+    assert form.status_code == 302 and form["Location"].endswith(url)

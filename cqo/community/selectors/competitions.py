@@ -224,7 +224,22 @@ def criteria_sheet(judge: Judge | None, sub: Submission) -> list[Criterion]:
 
 
 def can_submit(user: User, phase: str) -> bool:
-    return phase == rules.PHASE_SUBMISSION and person_of(user) is not None
+    """In the submission window, a CQO with a filed appointment (a case is submitted from an
+    enterprise they serve)."""
+    person = person_of(user)
+    return (
+        phase == rules.PHASE_SUBMISSION
+        and person is not None
+        and filed_enterprises(person).exists()
+    )
+
+
+def cannot_submit_reason(user: User, phase: str) -> str:
+    """Why a CQO in the submission window may not submit (shown instead of the button)."""
+    person = person_of(user)
+    if phase != rules.PHASE_SUBMISSION or person is None or can_submit(user, phase):
+        return ""
+    return str(_("须有已备案的聘任方可申报案例：请先由所在企业完成首席质量官聘任备案。"))
 
 
 def can_publish(user: User, comp: CaseCompetition, phase: str) -> bool:

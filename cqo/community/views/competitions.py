@@ -94,6 +94,7 @@ def _detail(
         "q": _q(request),
         "missing": missing,
         "can_submit": selectors.can_submit(user, phase),
+        "cannot_submit": selectors.cannot_submit_reason(user, phase),
         "can_publish": selectors.can_publish(user, comp, phase),
         "trail": audit_trail(target_type="community_competition", target_id=str(comp.public_id))
         if manage
@@ -107,6 +108,11 @@ def submission_create(request: AuthedHttpRequest, public_id: str) -> HttpRespons
     if request.user.role != Role.CQO:
         raise PermissionDenied
     enterprises = selectors.filed_enterprises(selectors.person_of(request.user))
+    if not enterprises.exists():  # refused before anything is typed, not after
+        messages.error(
+            request, selectors.cannot_submit_reason(request.user, rules.PHASE_SUBMISSION)
+        )
+        return redirect("community:competition_detail", public_id=comp.public_id)
     form = forms.SubmissionForm(
         request.POST or None,
         request.FILES or None,

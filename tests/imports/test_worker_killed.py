@@ -113,7 +113,9 @@ def test_a_killed_import_writes_nothing_and_the_redelivered_job_imports_every_ro
     # the broker redelivers the job of the lost worker
     tasks.run_import.push_request(delivery_info={"redelivered": True})
     try:
-        assert tasks.run_import(lst.pk) == EnterpriseList.Status.DONE
+        status = tasks.run_import(lst.pk)
+        lst.refresh_from_db()
+        assert status == EnterpriseList.Status.DONE, (lst.message, lst.rows_bad, lst.rows_total)
         # a second redelivery of a finished job changes nothing
         assert tasks.run_import(lst.pk) == EnterpriseList.Status.DONE
     finally:

@@ -191,13 +191,19 @@ def _choices(target_type: str, key: str, field: Any) -> dict[str, str]:
 
 
 def _user_label(user: Any) -> str:
-    """A person's or organisation's name and role: 孙卓然（首席质量官）."""
+    """A person's or organisation's name and role: 孙卓然（首席质量官）; without a name, where
+    they act: 雁塔区市场监管部门, 西安华晟精密仪器有限公司（企业经办人）."""
     name = (getattr(user, "display_name", "") or getattr(user, "organisation", "") or "").strip()
-    role = user.get_role_display() if hasattr(user, "get_role_display") else ""
-    role = str(role or "")
-    if not name:
-        return role or _("平台用户")
-    return f"{name}（{role}）" if role and role != name else name
+    role = str(user.get_role_display() if hasattr(user, "get_role_display") else "")
+    if name:
+        return f"{name}（{role}）" if role and role != name else name
+    enterprise = getattr(user, "enterprise", None)
+    if enterprise is not None:
+        return f"{getattr(enterprise, 'name', enterprise)}（{role}）" if role else str(enterprise)
+    region = getattr(user, "region", None)
+    if region is not None:
+        return f"{getattr(region, 'name', region)}{role}"
+    return role or _("平台用户")
 
 
 def _object_label(obj: models.Model) -> str:
@@ -230,10 +236,12 @@ class Lookups:
                 for value, text in rows.values_list(code, name).distinct():
                     self.found[(label, by, str(value))] = str(text)
                 continue
+            # what names a record: its parents (a user: also where they act)
+            users = model is get_user_model()
             related = [
                 f.name
                 for f in model._meta.concrete_fields
-                if f.many_to_one and not f.null and f.related_model is not model
+                if f.many_to_one and (users or not f.null) and f.related_model is not model
             ]
             rows = model._default_manager.filter(**{f"{by}__in": sorted(values)})
             for obj in rows.select_related(*related):
@@ -392,11 +400,14 @@ def entry_row(entry: AuditEntry, lookups: Lookups) -> Row:
                 after=values.text(entry.target_type, str(key), after),
             )
         )
+    shown = (entry.note or "").strip()  # an unmasking read notes the field it showed
     note = note_text(
         entry.note,
         action=entry.action,
         cite=cite,
-        field_label=key_label(entry.target_type, (entry.note or "").strip()),
+        field_label=key_label(entry.target_type, shown)
+        if is_labelled(entry.target_type, shown)
+        else "",
     )
     return Row(
         entry=entry,

@@ -83,6 +83,8 @@ TARGET_KEYS: dict[tuple[str, str], Promise] = {
     ("user", "address"): _("登录地址"),
     ("user", "failures"): _("连续登录失败次数"),
     ("address", "failures"): _("登录失败次数"),
+    ("enterprise_list", "created"): _("新增企业"),
+    ("enterprise_list", "updated"): _("更新企业"),
 }
 
 # Keys recorded besides the model's fields, whatever the record.
@@ -185,6 +187,8 @@ KEYS: dict[str, Promise] = {
     "study_record": _("学时记录"),
     "session": _("培训班"),
     "note": _("说明"),
+    "id_number": _("身份证号"),
+    "mobile": _("手机号码"),
     "id_number_masked": _("身份证号"),
     "mobile_masked": _("手机号码"),
     "responsible_mobile_masked": _("负责人手机"),

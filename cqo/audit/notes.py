@@ -61,7 +61,7 @@ def note_text(note: str, *, action: str, cite: Callable[[str], str], field_label
     if action == "export":
         return _("按页面的筛选条件导出")  # the note keeps the query string, for the auditors
     if action == "unmask":
-        return _("查看：%s") % field_label
+        return _("查看：%s") % field_label if field_label else _("查看完整个人信息")
     exact = _exact().get(note)
     if exact is not None:
         return exact

@@ -125,7 +125,7 @@ def key_label(target_type: str, key: str) -> str:
     field = field_of(target_type, key)
     label = _field_label(field) if field is not None else None
     if label:
-        return label
+        return label.rstrip("。")  # a sentence as a label (单位意见：…同意任命并备案。)
     if key in labels.KEYS:
         return str(labels.KEYS[key])
     for prefix, text in labels.PREFIXES.items():
@@ -409,6 +409,8 @@ def entry_row(entry: AuditEntry, lookups: Lookups) -> Row:
         if is_labelled(entry.target_type, shown)
         else "",
     )
+    if note in {c.label for c in changes}:  # "本人声明" beside the change it names
+        note = ""
     return Row(
         entry=entry,
         actor=actor_label(entry, lookups),

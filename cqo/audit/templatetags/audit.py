@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django import template
 
-from cqo.audit.display import Lookups, Row, entry_row, trail_rows
+from cqo.audit.display import Row, trail_rows
 from cqo.audit.models import AuditEntry
 
 register = template.Library()
@@ -17,12 +17,3 @@ def audit_rows(trail: Iterable[AuditEntry] | None) -> list[Row]:
     """A page of a trail: who, what and from what to what, with the records referred to read
     once for the page."""
     return trail_rows(trail if trail is not None else [])
-
-
-@register.simple_tag
-def audit_changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """[(label, before, after)] of one entry (prefer ``audit_rows`` for a list)."""
-    lookups = Lookups()
-    entry_row(entry, lookups)
-    lookups.fetch()
-    return [(c.label, c.before, c.after) for c in entry_row(entry, lookups).changes]

@@ -14,6 +14,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -84,6 +85,8 @@ def _by_model_name() -> dict[str, type[models.Model]]:
 def models_of(target_type: str) -> tuple[type[models.Model], ...]:
     """The models whose fields describe the changes of entries of ``target_type``."""
     names = labels.TARGET_MODELS.get(target_type)
+    if names is None and "." in target_type:  # an admin change: the model's "app.model"
+        names = (target_type,)
     if names is None:
         model = _by_model_name().get(target_type)
         return (model,) if model is not None else ()
@@ -307,10 +310,19 @@ class _Values:
             return self.lookups.get("reference.Region", "code", text) or text
         if key == "ranking":
             return self._ranking(text)
+        if (target_type, key) in labels.SHARE_KEYS:
+            try:
+                return f"{Decimal(text) * 100:.2f}".rstrip("0").rstrip(".") + "%"
+            except InvalidOperation:
+                return text
         if key in ("criteria", "scores") and ":" in text:
             name, _sep, points = text.rpartition(":")
             return _("%(name)s（%(points)s 分）") % {"name": name, "points": points}
         field = field_of(target_type, key)
+        if isinstance(field, models.BooleanField) and text in ("True", "False"):
+            return _("是") if text == "True" else _("否")  # an admin form's value, as text
+        if text == "None":
+            return "—"
         choices = _choices(target_type, key, field)
         if text in choices:
             return choices[text]

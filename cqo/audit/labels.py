@@ -250,6 +250,8 @@ REFERENCES: dict[str, str] = {
 USER_KEYS = frozenset({"user", "members", "judges"})
 # Keys whose values are region codes.
 REGION_KEYS = frozenset({"region", "region_id", "set_by_region_id", "regions"})
+# Shares kept as fractions (1.0000), shown as percentages.
+SHARE_KEYS = frozenset({("region_target", "share")})
 # Keys whose values are digests: shortened, with a label.
 DIGEST_KEYS = frozenset({"sha256", "content_hash"})
 # Keys whose values are secrets recorded only as "changed".

@@ -18,6 +18,7 @@ _UUID = re.compile(r"\s*(?:\b[a-z]+:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 def _exact() -> dict[str, str]:
     return {
         "admin": _("经管理后台"),
+        "admin: deleted": _("经管理后台删除"),
         "api": _("经 API"),
         "api token": _("经 API"),
         "web": _("经网页"),

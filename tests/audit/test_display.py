@@ -111,6 +111,11 @@ def _changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
             {"sheet:赵立新": ["", "8.1.1=82.0"]},
             ("赵立新 的评分表", "—", "8.1.1=82.0"),
         ),
+        ("region_target", {"share": ["0.8500", "1.0000"]}, ("目标覆盖率", "85%", "100%")),
+        # admin changes: the model's label as the target, the form's values as text
+        ("accounts.user", {"display_name": [None, "改到市局"]}, ("显示名称", "—", "改到市局")),
+        ("registry.enterprise", {"listed": [None, "False"]}, ("上市公司", "—", "否")),
+        ("registry.enterprise", {"website": [None, "None"]}, ("单位网址", "—", "—")),
         (
             "community_competition",
             {"criteria": [None, ["改进成效:20"]]},
@@ -183,6 +188,7 @@ def test_it_says_when_the_actor_is_gone(db, personas) -> None:
         ("invitation claimed", "update", "本人认领邀请，绑定登录账号"),
         ("user name at address", "lockout", "同一地址以同一用户名多次登录失败，暂时锁定"),
         ("web", "logout", "经网页"),
+        ("admin: deleted", "update", "经管理后台删除"),
         ("q=%E9%9B%81&page=2", "export", "按页面的筛选条件导出"),
         ("id_number", "unmask", "查看：身份证号"),
         ("reminder: 请于30日内完成备案。", "create", "督促通知：请于30日内完成备案。"),

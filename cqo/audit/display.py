@@ -144,15 +144,16 @@ def is_labelled(target_type: str, key: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _all_choices() -> dict[str, dict[str, str]]:
-    """Every coded value of a model field, by app: the last resort for a code no key names."""
-    found: dict[str, dict[str, str]] = defaultdict(dict)
+def _all_choices() -> dict[str, dict[str, Any]]:
+    """Every coded value of a model field, by app: the last resort for a code no key names.
+    The labels are kept lazy: each reader sees them in their own language."""
+    found: dict[str, dict[str, Any]] = defaultdict(dict)
     for model in apps.get_models():
         for field in model._meta.get_fields():
             for value, label in getattr(field, "flatchoices", None) or []:
                 if isinstance(value, str) and value:
-                    found[model._meta.app_label].setdefault(value, str(label))
-                    found[""].setdefault(value, str(label))
+                    found[model._meta.app_label].setdefault(value, label)
+                    found[""].setdefault(value, label)
     return found
 
 
@@ -379,7 +380,7 @@ class _Values:
         ):
             app = models_of(target_type)[0]._meta.app_label if models_of(target_type) else ""
             coded = _all_choices()
-            return coded.get(app, {}).get(text) or coded[""].get(text) or text
+            return str(coded.get(app, {}).get(text) or coded[""].get(text) or text)
         return _EMBEDDED_REF.sub("", text).strip() or _("（已删除的记录）")
 
 

@@ -21,8 +21,11 @@ class PolicyConfig(AppConfig):
 
     def ready(self) -> None:
         from cqo.accounts import departments
+        from cqo.audit import display
         from cqo.policy import selectors
 
         post_migrate.connect(_install_packs, sender=self)
         # accounts asks which departments a region has; the governing pack says (SPEC §12.20)
         departments.provide(selectors.departments_of)
+        # the change log cites clauses and packs as the pages do (SPEC §12.24)
+        display.provide_citer(selectors.cite)

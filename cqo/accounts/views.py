@@ -62,7 +62,7 @@ def password_change(request: AuthedHttpRequest) -> HttpResponse:
                 message += _("；您的 API 令牌已全部吊销")
             messages.success(request, message)
             return redirect("accounts:account")
-    return render(request, "registry/form.html", {"form": form, "title": _("修改密码")})
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 @require_POST

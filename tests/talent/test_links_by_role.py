@@ -1,7 +1,8 @@
 """No link a role cannot use: on the demo province, each page a role opens offers only links
 whose pages serve that role (none answers 403 or 404). The 推荐 links of the talent pool for the
 departments and the admin, the person links of the pool for the certification body, the 认定主体
-tab for the experts; the links follow the views' own predicates."""
+tab and the certificate numbers of their panels' applications for the experts; the links follow
+the views' own predicates."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from cqo.accounts.models import User
+from cqo.certification.models import Application
 from cqo.portal import demo
 from cqo.talent.models import TalentEntry
 
@@ -25,8 +27,8 @@ PAGES: dict[str, list[str]] = {
     "szit": ["/talent/"],
     "admin": ["/talent/"],
     "certifier": ["/talent/", "entries"],
-    "expert": ["/certification/applications/"],
-    "expert2": ["/certification/applications/"],
+    "expert": ["/certification/applications/", "panels"],
+    "expert2": ["/certification/applications/", "panels"],
 }
 HREF = re.compile(r'href="([^"]*)"')
 SKIP = ("/static/", "/media/")
@@ -64,6 +66,10 @@ def pages_of(username: str, user: User) -> list[str]:
             entries = TalentEntry.objects.filter(recommended_by=user)
             assert entries.exists()
             pages += [f"/talent/entries/{e.public_id}/" for e in entries]
+        elif page == "panels":  # the applications of the expert's panels
+            apps = Application.objects.filter(panel__expert__user=user).distinct()
+            assert apps.exists()
+            pages += [f"/certification/applications/{a.public_id}/" for a in apps]
         else:
             pages.append(page)
     return pages

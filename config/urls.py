@@ -4,8 +4,14 @@ from django.urls import include, path
 
 from cqo.accounts import views as accounts_views
 from cqo.api import api
+from cqo.ops import errors
 from cqo.ops.views import healthz, readyz
 from cqo.portal.views import home
+
+# the error pages in the platform's layout; JSON under /api/ (cqo/ops/errors.py)
+handler403 = errors.forbidden
+handler404 = errors.not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", home, name="home"),

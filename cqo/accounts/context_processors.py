@@ -1,8 +1,10 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from cqo.accounts.models import Role
+from cqo.accounts.roles import role_label
 
 
 def role(request: HttpRequest) -> dict[str, Any]:
@@ -11,6 +13,8 @@ def role(request: HttpRequest) -> dict[str, Any]:
     return {
         "Role": Role,
         "role": current,
+        # the user menu's name of the role (a query only where a page shows it)
+        "role_label": SimpleLazyObject(lambda: role_label(user) if user and current else ""),
         # the navigation's 监督管理 menu: regulators, departments and the platform admin
         "oversight_menu": current in (Role.REGULATOR, Role.DEPARTMENT)
         or bool(getattr(user, "is_superuser", False)),

@@ -17,5 +17,6 @@ urlpatterns = [
     ),
     path("logout/", views.logout, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("regions/", views.region_picker_part, name="region_picker"),
     path("tokens/<uuid:public_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from cqo.accounts import selectors, services
+from cqo.accounts import region_picker, selectors, services
 from cqo.accounts.forms import PasswordForm
 from cqo.accounts.models import User
 from cqo.accounts.types import AuthedHttpRequest
@@ -62,7 +62,21 @@ def password_change(request: AuthedHttpRequest) -> HttpResponse:
                 message += _("；您的 API 令牌已全部吊销")
             messages.success(request, message)
             return redirect("accounts:account")
-    return render(request, "registry/form.html", {"form": form, "title": _("修改密码")})
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_GET
+def region_picker_part(request: HttpRequest) -> HttpResponse:
+    """The picker's three lists for the choices made so far (HTMX; public: the registration
+    page uses it before anyone is signed in)."""
+    g = request.GET
+    picker = region_picker.picker(
+        province=g.get("region_province", "")[:6],
+        city=g.get("region_city", "")[:6],
+        county=g.get("region", "")[:6],
+        q=g.get("region_q", ""),
+    )
+    return render(request, "accounts/_region_selects.html", {"picker": picker})
 
 
 @require_POST

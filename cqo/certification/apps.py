@@ -8,6 +8,7 @@ from django.apps import AppConfig
 from django.db.models import Q
 
 if TYPE_CHECKING:
+    from cqo.accounts.models import User
     from cqo.hours.rules import Continuing
 
 
@@ -16,6 +17,7 @@ class CertificationConfig(AppConfig):
     verbose_name = "能力水平认定"
 
     def ready(self) -> None:
+        from cqo.accounts import roles
         from cqo.blacklist import hooks
         from cqo.certification import selectors
         from cqo.certification.services import listing_notices_record, review_requests_open
@@ -32,6 +34,19 @@ class CertificationConfig(AppConfig):
         hooks.listen_to_warnings("certification", listing_notices_record)
         # level-standard §9.4.1.2: a holder's continuing education is part of yearly compliance
         hour_facts.CONTINUING.provide(_continuing)
+        # the user menu names a body's expert 认定专家, not the body (认定机构)
+        roles.provide("certification", _expert_label)
+
+
+def _expert_label(user: User) -> str | None:
+    from django.utils.translation import gettext
+
+    from cqo.accounts.models import Role
+    from cqo.certification import selectors
+
+    if user.role != Role.CERTIFIER or selectors.staff_body(user) is not None:
+        return None
+    return gettext("认定专家") if selectors.expert_of(user) is not None else None
 
 
 def _continuing(person_ids: Collection[int], on: dt.date) -> dict[int, Continuing]:

@@ -7,6 +7,9 @@ import dataclasses
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.models import User
@@ -233,11 +236,37 @@ QualificationFormSet = forms.formset_factory(
 
 
 class RegisterForm(PersonForm):
+    """线上注册: the profile plus an account; the password twice (templates/accounts/register.html
+    places the county with the province → city → county picker)."""
+
     username = forms.CharField(label=_("用户名"), max_length=max_length(User, "username"))
     password = forms.CharField(
-        label=_("密码"), max_length=PASSWORD_MAX_INPUT, widget=forms.PasswordInput
+        label=_("密码"),
+        max_length=PASSWORD_MAX_INPUT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # the rules of AUTH_PASSWORD_VALIDATORS, as the password change page lists them
+        help_text=lazy(password_validation.password_validators_help_text_html, str)(),
     )
-    field_order = ["username", "password"]
+    password2 = forms.CharField(
+        label=_("确认密码"),
+        max_length=PASSWORD_MAX_INPUT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = ["username", "password", "password2"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("两次输入的密码不一致"))
+        elif first:
+            # the service checks it again; here so that it is said with the other errors
+            account = User(username=data.get("username") or "", email=data.get("email") or "")
+            try:
+                password_validation.validate_password(first, account)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
 
 
 class ClaimForm(BootstrapForm):

@@ -424,6 +424,23 @@ def recommender_kind(actor: User, person: Person) -> str | None:
     return None
 
 
+def may_recommend(actor: User, person: Person) -> bool:
+    """Whether the recommend page (cqo/talent/views.py recommend) serves ``actor`` for
+    ``person``: the person in access.person_q and a recommender kind for the actor. The pages
+    show the 推荐 link on this, so link and page agree (no query for roles that never may)."""
+    if actor.role not in (Role.CERTIFIER, Role.REGULATOR, Role.ENTERPRISE):
+        return False
+    if not Person.objects.filter(access.person_q(actor), pk=person.pk).exists():
+        return False
+    return recommender_kind(actor, person) is not None
+
+
+def may_open_person(user: User, person: Person) -> bool:
+    """Whether the person's page (portal person_detail: access.person_q) serves ``user``; a
+    certification body opens the pool entries it made (person_scope) but not the person."""
+    return Person.objects.filter(access.person_q(user), pk=person.pk).exists()
+
+
 def can_decide(actor: User, entry: TalentEntry) -> bool:
     """The pool is the province's: its provincial regulator (or the platform admin) decides."""
     if actor.is_platform_admin:

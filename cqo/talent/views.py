@@ -72,6 +72,8 @@ def talent_search(request: AuthedHttpRequest) -> HttpResponse:
     page: Page[Any] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page:  # the place the search filters on (cqo/talent/index/)
         p.place_label = region_label(p.enterprise_region or p.region_id)
+        # the 推荐 link only where the recommend page serves the viewer
+        p.may_recommend = not p.pool_state and selectors.may_recommend(request.user, p)
     states = dict(TalentEntry.State.choices)
     return render(
         request,
@@ -119,7 +121,7 @@ def _search_row(p: Any, states: dict[str, Any]) -> tuple[Any, ...]:
 @login_required
 def recommend(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     person = registry.person_get(user=request.user, public_id=public_id)
-    if selectors.recommender_kind(request.user, person) is None:
+    if not selectors.may_recommend(request.user, person):
         raise PermissionDenied
     form = RecommendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -147,6 +149,7 @@ def entry_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
         "talent/entry_detail.html",
         {
             "e": entry,
+            "person_link": selectors.may_open_person(request.user, entry.person),
             "can_decide": selectors.can_decide(request.user, entry)
             and entry.state == TalentEntry.State.RECOMMENDED,
             "form": DecideForm(),

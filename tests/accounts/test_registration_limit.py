@@ -30,7 +30,8 @@ def api_register(data: dict[str, Any], address: str = "203.0.113.30") -> Any:
 
 
 def page_register(data: dict[str, Any], address: str = "203.0.113.31") -> Any:
-    return Client().post(reverse("registry:register"), data, REMOTE_ADDR=address)
+    form = {**data, "password2": data["password"]}  # the page asks for it twice
+    return Client().post(reverse("registry:register"), form, REMOTE_ADDR=address)
 
 
 def test_it_refuses_registrations_over_the_limit_on_the_api(

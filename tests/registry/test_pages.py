@@ -122,7 +122,12 @@ def test_it_registers_a_cqo_online(client, personas):
     data = person_data(name="张喆", id_number="", mobile="13700001111")
     from cqo.test import new_id_number
 
-    data.update(id_number=new_id_number(), username="zhangzhe", password="Str0ng-pass-2026")
+    data.update(
+        id_number=new_id_number(),
+        username="zhangzhe",
+        password="Str0ng-pass-2026",
+        password2="Str0ng-pass-2026",
+    )
     response = client.post(reverse("registry:register"), data)
     assert response.status_code == 302
     person = Person.objects.get(user__username="zhangzhe")
@@ -133,7 +138,7 @@ def test_it_rejects_a_registration_whose_gender_contradicts_the_id(client, perso
     from cqo.test import new_id_number
 
     data = person_data(id_number=new_id_number(gender="M"), gender="F")
-    data.update(username="wrong", password="Str0ng-pass-2026")
+    data.update(username="wrong", password="Str0ng-pass-2026", password2="Str0ng-pass-2026")
     response = client.post(reverse("registry:register"), data)
     assert response.status_code == 200
     assert "性别与身份证号码" in response.content.decode()

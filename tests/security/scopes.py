@@ -530,6 +530,8 @@ SCOPES: dict[str, Rule] = {
     # POST only; anyone may sign out, and every sign-out ends at the login page
     "GET /accounts/logout/": Rule(PUBLIC, EVERYONE, note=SIGNS_OUT),
     "GET /accounts/password/": Rule(SIGNED_IN, EVERYONE),
+    # the registration page's region picker: the public list of regions
+    "GET /accounts/regions/": Rule(PUBLIC, EVERYONE),
     # POST only; a token of someone else answers 404 like one that does not exist
     "GET /accounts/tokens/<uuid:public_id>/revoke/": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
     # pages /blacklist

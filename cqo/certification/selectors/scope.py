@@ -85,6 +85,12 @@ def is_supervisor(user: Any) -> bool:  # the §7.3 supervising authority (a regu
     return _active(user) and user.role == Role.REGULATOR and user.region_id is not None
 
 
+def may_read_bodies(user: Any) -> bool:
+    """Who opens the 认定主体 pages: the platform admin, a body's staff, a supervising
+    regulator; not an expert, who sees the applications of their panels only."""
+    return is_admin(user) or staff_body(user) is not None or is_supervisor(user)
+
+
 # Scope -------------------------------------------------------------------------------------------
 
 

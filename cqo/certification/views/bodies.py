@@ -22,10 +22,7 @@ from cqo.lib.forms import apply_errors
 
 
 def _require_body_reader(request: AuthedHttpRequest) -> None:
-    user = request.user
-    if not (
-        selectors.is_admin(user) or selectors.staff_body(user) or selectors.is_supervisor(user)
-    ):
+    if not selectors.may_read_bodies(request.user):
         raise PermissionDenied
 
 

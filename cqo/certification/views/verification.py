@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from cqo.certification import forms, rules, selectors
+from cqo.certification.models import LevelCertificate
 from cqo.lib import clock
+from cqo.lib.bounds import max_length
 from cqo.lib.errors import rate_limited_page
 from cqo.lib.lookups import too_many_lookups
 
@@ -20,13 +22,24 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "certification/verify_lookup.html", {"form": form})
 
 
+def _not_found(request: HttpRequest, number: str) -> HttpResponse:
+    """未查到: the lookup page again with the number as typed, so a slip is easy to mend."""
+    kept = number[: max_length(LevelCertificate, "number")]
+    form = forms.LookupForm(initial={"number": kept})
+    context = {"form": form, "missed": kept}
+    return render(request, "certification/verify_lookup.html", context, status=404)
+
+
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """The facts printed on the certificate and the status, as of now; nothing personal beyond
     the holder's name and organisation, not the score (SPEC §6). Rate-limited per address like
     the API."""
     if too_many_lookups(request):
         return rate_limited_page(request)
-    cert = selectors.public_certificate(number)
+    try:
+        cert = selectors.public_certificate(number)
+    except Http404:
+        return _not_found(request, number)
     return render(
         request,
         "certification/verify.html",

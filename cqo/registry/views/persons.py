@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cqo.accounts import access, throttle
+from cqo.accounts import access, region_picker, throttle
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.lib.forms import apply_errors
 from cqo.reference.selectors import region_label
@@ -118,8 +118,7 @@ def register(request: HttpRequest) -> HttpResponse:
     refused = throttle.registration_refused(request) if request.method == "POST" else None
     if refused is not None:
         form.add_error(None, refused)
-        context = {"form": form, "title": _("首席质量官线上注册"), "public": True}
-        return render(request, "registry/form.html", context, status=429)
+        return _register_page(request, form, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             user, _person = services.person_register(
@@ -134,11 +133,18 @@ def register(request: HttpRequest) -> HttpResponse:
                 request, _("注册成功。请将身份证号和姓名告知聘任企业的经办人，由其办理聘任备案。")
             )
             return redirect("home")
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": _("首席质量官线上注册"), "public": True},
+    return _register_page(request, form)
+
+
+def _register_page(
+    request: HttpRequest, form: forms.RegisterForm, status: int = 200
+) -> HttpResponse:
+    # the county picker shows again what was chosen (cqo/accounts/region_picker.py)
+    picker = region_picker.picker(
+        county=str(form["region"].value() or "")[:6], q=request.POST.get("region_q", "")
     )
+    context = {"form": form, "picker": picker, "search_max": region_picker.SEARCH_MAX_LENGTH}
+    return render(request, "accounts/register.html", context, status=status)
 
 
 @login_required

@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.lib.bounds import max_length
 from cqo.lib.errors import rate_limited_page
 from cqo.lib.forms import apply_errors
 from cqo.lib.lookups import too_many_lookups
@@ -144,12 +145,23 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "training/verify_lookup.html", {"form": form})
 
 
+def _not_found(request: HttpRequest, number: str) -> HttpResponse:
+    """未查到: the lookup page again with the number as typed, so a slip is easy to mend."""
+    kept = number[: max_length(TrainingCertificate, "number")]
+    form = forms.LookupForm(initial={"number": kept})
+    context = {"form": form, "missed": kept}
+    return render(request, "training/verify_lookup.html", context, status=404)
+
+
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """The facts printed on the certificate and its status; never an ID number or the
     assessment result. Rate-limited per address like the API."""
     if too_many_lookups(request):
         return rate_limited_page(request)
-    cert = selectors.public_certificate(number)
+    try:
+        cert = selectors.public_certificate(number)
+    except Http404:
+        return _not_found(request, number)
     return render(
         request,
         "training/verify.html",

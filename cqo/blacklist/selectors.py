@@ -308,4 +308,6 @@ def exit_would_end(listing: Listing, today: dt.date) -> list[str]:
         .select_related("enterprise")
         .order_by("start_date")[:50]
     )
-    return [rules.appointment_line(a.enterprise.name, a.filing_number, a.start_date) for a in rows]
+    return [
+        rules.appointment_line(a.enterprise.name, a.filing_number or "", a.start_date) for a in rows
+    ]

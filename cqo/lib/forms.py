@@ -7,12 +7,12 @@ import secrets
 import shutil
 import time
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -74,10 +74,10 @@ class HoldsUploads(forms.Form):
 
     def full_clean(self) -> None:
         if self.is_bound and self.file_fields:
-            self.files = self.files.copy()
-            self.data = self.data.copy()
+            self.files = cast(Any, self.files).copy()  # request.FILES and POST are read-only
+            self.data = cast(Any, self.data).copy()
             for name in self.file_fields:
-                upload = self.files.get(name)
+                upload = cast("UploadedFile | None", self.files.get(name))
                 if upload and (upload.size or 0) <= settings.CQO_UPLOAD_MAX_DOCUMENT_BYTES:
                     self._hold(name)
                 elif not upload:
@@ -85,15 +85,16 @@ class HoldsUploads(forms.Form):
         super().full_clean()
 
     def _hold(self, name: str) -> None:
-        upload = self.files[name]
-        token = f"{secrets.token_hex(16)}/{get_valid_filename(PurePath(upload.name).name)[-120:]}"
+        upload = cast(UploadedFile, self.files[name])
+        own = get_valid_filename(PurePath(str(upload.name)).name)[-120:]
+        token = f"{secrets.token_hex(16)}/{own}"
         path = held_dir() / token
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
         upload.seek(0)
-        self.data[name + HELD_SUFFIX] = token
+        cast(Any, self.data)[name + HELD_SUFFIX] = token
         self._say_kept(name, path.name)
         _sweep()
 
@@ -101,10 +102,12 @@ class HoldsUploads(forms.Form):
         token = str(self.data.get(name + HELD_SUFFIX) or "")
         path = held_dir() / token
         if not _HELD.match(token) or not path.is_file():
-            self.data[name + HELD_SUFFIX] = ""
+            cast(Any, self.data)[name + HELD_SUFFIX] = ""
             return
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        self.files[name] = SimpleUploadedFile(path.name, path.read_bytes(), content_type=kind)
+        cast(Any, self.files)[name] = SimpleUploadedFile(
+            path.name, path.read_bytes(), content_type=kind
+        )
         self._say_kept(name, path.name)
 
     def _say_kept(self, name: str, filename: str) -> None:

@@ -14,7 +14,8 @@ from cqo.audit.models import AuditEntry
 from cqo.audit.services import audit_record
 from cqo.test import make_user
 
-GONE = str(uuid.uuid4())
+# a record that no longer exists (fixed, so that every xdist worker collects the same ids)
+GONE = "3f1c0b1e-5d2a-4c8e-9a57-0d6f3b2e8c41"
 LONG = "质" * 500
 
 

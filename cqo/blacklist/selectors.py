@@ -311,3 +311,33 @@ def exit_would_end(listing: Listing, today: dt.date) -> list[str]:
     return [
         rules.appointment_line(a.enterprise.name, a.filing_number or "", a.start_date) for a in rows
     ]
+
+
+def served_at(listings: list[Listing]) -> dict[int, str]:
+    """For the public notice: the enterprise(s) each listed person served as CQO when the
+    listing started — those an exit ended, else the filed appointments running on its start —
+    by listing pk. One query for a page of listings."""
+    people = {lst.person_id for lst in listings}
+    found: dict[int, str] = {}
+    if not people:
+        return found
+    appts = (
+        Appointment.objects.filter(
+            person_id__in=people,
+            status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
+        )
+        .select_related("enterprise")
+        .only("person_id", "start_date", "ended_on", "enterprise__name")
+    )
+    by_person: dict[int, list[Appointment]] = {}
+    for a in appts:
+        by_person.setdefault(a.person_id, []).append(a)
+    for lst in listings:
+        names = [
+            a.enterprise.name
+            for a in by_person.get(lst.person_id, [])
+            if a.start_date <= lst.start_date
+            and (a.ended_on is None or a.ended_on >= lst.start_date)
+        ]
+        found[lst.pk] = "、".join(dict.fromkeys(names))
+    return found

@@ -355,9 +355,8 @@ def public_list(request: HttpRequest) -> HttpResponse:
     """公示 (SPEC §1 "public"): published listings, without ID numbers or any contact detail."""
     section = "past" if request.GET.get("section") == "past" else "current"
     q = request.GET.get("q", "").strip()[:50]
-    qs = selectors.public_list(section=section, q=q)
-    return render(
-        request,
-        "blacklist/public_list.html",
-        {"page": _page(request, qs), "section": section},
-    )
+    page = _page(request, selectors.public_list(section=section, q=q))
+    served = selectors.served_at(list(page))
+    for item in page:
+        item.served_at = served.get(item.pk, "")
+    return render(request, "blacklist/public_list.html", {"page": page, "section": section})

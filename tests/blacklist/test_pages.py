@@ -368,3 +368,11 @@ def test_it_lists_a_revoked_public_listing_as_revoked(world: World, client: Clie
     assert "李堃" not in client.get(reverse("blacklist:public_list")).content.decode()
     past = client.get(reverse("blacklist:public_list"), {"section": "past"}).content.decode()
     assert "李堃" in past and 'data-state="revoked"' in past
+    # the notice no longer publishes the withdrawn reason: it says why it was revoked
+    table = past.split('id="public-listings"')[1]
+    assert world.listings["A"].reason not in table and "已撤销：撤销列入" in table
+
+
+def test_the_notice_names_the_enterprise_the_person_served(world: World, client: Client) -> None:
+    body = client.get(reverse("blacklist:public_list")).content.decode()
+    assert "李堃" in body and world.appt_p.enterprise.name in body

@@ -69,6 +69,11 @@ class TestPage:
         data = b"".join(response.streaming_content)
         rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
         assert rows[1][0] == 2 and rows[1][1] == "统一社会信用代码"
+        # a file refused for its row errors reads as such, not as a failure of the platform, and
+        # counts the data rows it checked, as the summary does
+        page = client.get(f"/imports/enterprises/{lst.public_id}/").content.decode()
+        assert 'data-state="rejected"' in page and "未导入：有错误行" in page
+        assert f"共检查 {lst.rows_total} 行数据" in page and "已处理" not in page
 
     def test_it_shows_form_errors(self, personas: Any, tmp_path: Path, client: Client) -> None:
         client.force_login(personas.county_a)

@@ -13,6 +13,7 @@ from cqo.accounts.models import Role, User
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm
+from cqo.policy.selectors import NoPackInForce
 from cqo.reference import validators
 from cqo.reference.models import Region
 from cqo.registry.models import Person
@@ -26,6 +27,7 @@ from cqo.training.models import (
     TrainingCertificate,
     TrainingPlan,
 )
+from cqo.training import selectors
 from cqo.training.services import CourseTerms, QualificationTerms, SessionTerms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -49,6 +51,20 @@ class PlanForm(BootstrapForm):
         super().__init__(*args, **kw)
         if editing:
             del self.fields["year"]
+
+
+def _tiers_of(user: User) -> list[tuple[str, str]] | None:
+    """The tiers the pack governing the user's region has (shaanxi-2021 §五(一), jiangsu-2020
+    §五; none in hangzhou-spec), so the form never offers one the service refuses; None for a
+    user without a region (the platform admin names the course's region)."""
+    region = getattr(user, "region", None)
+    if region is None:
+        return None
+    try:
+        gov = selectors.governing(region)
+    except NoPackInForce:
+        return None
+    return [(t.code, t.name) for t in selectors.pack_tiers(gov.rules)]
 
 
 class CourseForm(BootstrapForm):
@@ -90,6 +106,9 @@ class CourseForm(BootstrapForm):
         )
         self.fields["forms"].widget.attrs["class"] = "form-check-input"
         self.order_fields(["title", "tier", "region", "forms", "hours", "method"])
+        offered = _tiers_of(user)
+        if offered is not None:  # the tiers of the pack governing the user's region, by name
+            self.fields["tier"].choices = [("", _("其他（不分层级）")), *offered]  # type: ignore[attr-defined]
         plan_choices: list[tuple[str, Any]] = [("", "—")]
         plan_choices += [(str(p.public_id), f"{p.year} · {p.organisation}") for p in plans]
         self.fields["plan"].choices = plan_choices  # type: ignore[attr-defined]

@@ -161,6 +161,13 @@ def test_it_takes_only_the_tiers_of_the_governing_pack(personas: Personas) -> No
         services.course_create(actor=personas.province, terms=course_terms(tier="basic"))
     assert list(errors_of(exc)) == ["tier"]
     assert "“高级”培训" in errors_of(exc)["tier"][0]
+    # the form offers only the pack's tiers, by their names, and the refusal names the document
+    from cqo.training.forms import CourseForm
+
+    offered = dict(CourseForm(user=personas.province, plans=[]).fields["tier"].choices)
+    assert "basic" not in offered and set(offered) == {"", "enhancement", "advanced"}
+    hangzhou = make_user("hz-form", Role.REGULATOR, region=Region.objects.get(code="330100"))
+    assert list(dict(CourseForm(user=hangzhou, plans=[]).fields["tier"].choices)) == [""]
     # jiangsu-2020 §五 has 基础, organised by the county (常熟市)
     county = make_user("changshu", Role.REGULATOR, region=Region.objects.get(code="320581"))
     course = services.course_create(actor=county, terms=course_terms(tier="basic", region="320581"))
@@ -173,6 +180,7 @@ def test_it_takes_no_tier_where_the_pack_has_none(personas: Personas) -> None:
     with pytest.raises(ValidationError) as exc:
         services.course_create(actor=hangzhou, terms=course_terms(region="330102"))
     assert list(errors_of(exc)) == ["tier"]
+    assert errors_of(exc)["tier"][0].startswith("《杭州市企业首席质量官管理规范》没有该培训层级")
     course = services.course_create(
         actor=hangzhou, terms=course_terms(region="330102", tier="other")
     )

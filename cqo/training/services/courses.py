@@ -16,6 +16,7 @@ from cqo.audit.services import diff, snapshot
 from cqo.lib import clock
 from cqo.lib.bounds import max_length
 from cqo.policy import schema
+from cqo.policy.selectors import citation_names
 from cqo.reference.models import Region
 from cqo.training import rules, selectors
 from cqo.training.models import (
@@ -106,8 +107,11 @@ def _course_tier(errors: Errors, actor: User, region: Region | None, tier: str) 
         names = "、".join(t.name for t in tiers.values()) or _("无（只能选“其他”）")
         errors.add(
             "tier",
-            _("适用的政策包（%(pack)s）没有该培训层级；可选：%(names)s")
-            % {"pack": gov.label, "names": names},
+            _("%(document)s没有该培训层级；可选：%(names)s")
+            % {
+                "document": citation_names().get(gov.version.pack.slug, gov.version.name),
+                "names": names,
+            },
         )
         return tier
     training = gov.rules.training

@@ -17,6 +17,7 @@ from cqo.policy.selectors import NoPackInForce
 from cqo.reference import validators
 from cqo.reference.models import Region
 from cqo.registry.models import Person
+from cqo.training import selectors
 from cqo.training.models import (
     Course,
     Form,
@@ -27,7 +28,6 @@ from cqo.training.models import (
     TrainingCertificate,
     TrainingPlan,
 )
-from cqo.training import selectors
 from cqo.training.services import CourseTerms, QualificationTerms, SessionTerms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

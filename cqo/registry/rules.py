@@ -14,6 +14,10 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 
 
+# the platform's own filing form, where the governing pack prescribes none (SPEC §12.24)
+PLATFORM_FORM = "平台备案表"
+
+
 class Severity(StrEnum):
     BLOCKING = "blocking"
     JUSTIFY = "justify"
@@ -44,6 +48,8 @@ class FilingFacts:
     # blacklist listings in force for the person (SPEC §12.15): descriptions
     exit_listings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the form the governing pack files on: its own (shenzhen-guide 附录A) or the platform's
+    form_clause: str = PLATFORM_FORM
 
 
 def filing_checks(f: FilingFacts) -> list[Check]:
@@ -73,14 +79,14 @@ def _form_checks(f: FilingFacts) -> list[Check]:
             _("单位意见：上述资料属实，同意任命并备案"),
             f.declaration_confirmed,
             Severity.BLOCKING,
-            "shenzhen-guide 附录A",
+            f.form_clause,
         ),
         Check(
             "profile_complete",
             _("备案人信息完整"),
             not f.profile_missing,
             Severity.BLOCKING,
-            "shenzhen-guide 附录A",
+            f.form_clause,
             "、".join(f.profile_missing),
         ),
     ]

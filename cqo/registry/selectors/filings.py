@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cqo.lib import clock
 from cqo.policy import rules as policy
-from cqo.policy.selectors import Governing
+from cqo.policy.selectors import Governing, NoPackInForce
 from cqo.reference.selectors import region_label
 from cqo.registry import facts, rules
 from cqo.registry.models import Appointment, Person
@@ -53,7 +53,21 @@ def filing_facts(appt: Appointment) -> rules.FilingFacts:
         .exists(),
         person_active_elsewhere=list(others),
         profile_missing=missing,
+        form_clause=form_clause(appt),
     )
+
+
+def form_clause(appt: Appointment) -> str:
+    """The form the filing is made on, as a clause: the governing pack's own form where it
+    prescribes one (shenzhen-guide 附录A), else the platform's filing form (SPEC §12.24: a
+    Shaanxi filing does not cite the Shenzhen guide)."""
+    try:
+        filing = governing(appt).rules.filing
+    except NoPackInForce:
+        return rules.PLATFORM_FORM
+    if filing is not None and filing.form == "shenzhen-guide-annex-a":
+        return "shenzhen-guide 附录A"
+    return rules.PLATFORM_FORM
 
 
 def _listings(person: Person) -> tuple[list[str], list[str]]:

@@ -123,7 +123,7 @@ class EnterpriseForm(BootstrapForm):
     own_cqo_conditions = forms.CharField(
         label=_("企业自定首席质量官任职条件"),
         max_length=max_length(Enterprise, "own_cqo_conditions"),
-        help_text=_("小微企业可结合实际，参考制定相应的条件（jiangsu-2020 §二）"),
+        help_text=_("小微企业可结合实际，参考制定相应的条件（苏质委办〔2020〕9号 第二条）"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
@@ -328,7 +328,7 @@ class AppointmentForm(BootstrapForm):
         max_length=max_length(Appointment, "justification"),
         help_text=_(
             "备案人未满足政策包中“需书面说明”的条件时填写，例如实践经验丰富的技术骨干"
-            "适当放宽条件的理由（shaanxi-2021 §四(二)）；备案机关审核时可见。"
+            "适当放宽条件的理由（陕质委办〔2021〕15号 第四条（二））；备案机关审核时可见。"
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

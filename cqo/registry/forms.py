@@ -386,6 +386,18 @@ class ClerkForm(BootstrapForm):
     )
 
 
+def industry_filter_options() -> list[tuple[str, str]]:
+    """GB/T 4754 sections and, under each, its divisions, by name (the code is the value)."""
+    out: list[tuple[str, str]] = []
+    for i in Industry.objects.order_by("code"):
+        if i.level == Industry.Level.SECTION:
+            out.append((i.code, i.name))
+    divisions: dict[str | None, list[tuple[str, str]]] = {}
+    for d in Industry.objects.filter(level=Industry.Level.DIVISION).order_by("code"):
+        divisions.setdefault(d.parent_id, []).append((d.code, "　" + d.name))
+    return [row for code, name in out for row in [(code, name), *divisions.get(code, [])]]
+
+
 def region_filter_options(user: Any) -> list[tuple[str, str]]:
     """Cities and counties a regulator may narrow a list to (drill-down inside its scope)."""
     if not getattr(user, "is_regulator", False) or user.region.level == Region.Level.COUNTY:

@@ -90,6 +90,14 @@ def document(label: Any) -> str:
 
 
 @register.filter
+def region_name(code: Any) -> str:
+    """A GB/T 2260 code as its name (``610113`` → 陕西省西安市雁塔区): users read names."""
+    from cqo.reference.selectors import region_label
+
+    return region_label(str(code or "")) if code else ""
+
+
+@register.filter
 def policy_label(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return "、".join(str(LABELS.get(v, v)) for v in value)

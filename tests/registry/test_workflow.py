@@ -277,7 +277,7 @@ def test_it_blocks_approving_a_second_chief_while_one_is_filed(personas):
     services.filing_approve(actor=p.county_a, appointment=first)
     with pytest.raises(ValidationError) as exc:
         services.filing_approve(actor=p.county_a, appointment=second)
-    assert "SPEC §12.17" in " ".join(exc.value.messages)
+    assert "企业同一时间只有一名在任首席质量官（平台规则）" in " ".join(exc.value.messages)
     second.refresh_from_db()
     assert second.status == Appointment.Status.SUBMITTED
     assert trail(second)[-1].changes["status"] == ["draft", "submitted"]
@@ -294,7 +294,7 @@ def test_it_blocks_submitting_a_second_chief_while_one_is_filed(personas):
     declare(second)
     with pytest.raises(ValidationError) as exc:
         services.filing_submit(actor=p.clerk_a, appointment=second)
-    assert "SPEC §12.17" in " ".join(exc.value.messages)
+    assert "企业同一时间只有一名在任首席质量官（平台规则）" in " ".join(exc.value.messages)
     second.refresh_from_db()
     assert second.status == Appointment.Status.DRAFT
 

@@ -78,7 +78,10 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
     assert trail(appt)[-1].changes == {
         "status": ["draft", "submitted"],
         # the rules it is judged under are recorded with it (SPEC §4)
-        "pack_version": [None, "shaanxi-2021 2021.2"],
+        "pack_version": [
+            None,
+            "陕西省 关于深化企业首席质量官制度的意见（陕质委办〔2021〕15号，2021-08-24 起施行）",
+        ],
     }
     assert appt.pack_version is not None and appt.pack_version.pack.slug == "shaanxi-2021"
 

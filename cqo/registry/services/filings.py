@@ -261,7 +261,7 @@ def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
     gov, verdict = selectors.eligibility(appt)
     _raise_blocking(selectors.filing_checks(appt), verdict, appt.justification)
     before = appt.status
-    before_pack = str(appt.pack_version) if appt.pack_version_id else None
+    before_pack = appt.pack_version
     appt.status = Appointment.Status.SUBMITTED
     appt.submitted_at = timezone.now()
     appt.form_date = appt.form_date or clock.today()
@@ -280,8 +280,10 @@ def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
         ]
     )
     changes: dict[str, Any] = {"status": [before, appt.status]}
-    if before_pack != str(gov.version):
-        changes["pack_version"] = [before_pack, str(gov.version)]
+    if before_pack is None or before_pack.pk != gov.version.pk:
+        # the trail names the document and the day it applies from (SPEC §12.24)
+        label = before_pack.label if before_pack is not None else None
+        changes["pack_version"] = [label, gov.version.label]
     _appointment_audit(actor, appt, "transition", changes)
     return appt
 

@@ -13,7 +13,6 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-
 # the platform's own filing form, where the governing pack prescribes none (SPEC §12.24)
 PLATFORM_FORM = "平台备案表"
 

@@ -239,7 +239,13 @@ def _raise_blocking(checks: list[rules.Check], verdict: policy.Verdict, justific
             _("以下条件未满足，须填写书面说明：%(list)s")
             % {
                 "list": "；".join(
-                    f"{r.label}（{cite(r.clause) or _('平台规则')}，要求{r.expected}，实际{r.actual}）"
+                    _("%(label)s（%(clause)s，要求%(expected)s，实际%(actual)s）")
+                    % {
+                        "label": r.label,
+                        "clause": cite(r.clause) or _("平台规则"),
+                        "expected": r.expected,
+                        "actual": r.actual,
+                    }
                     for r in verdict.needing_justification
                 )
             }

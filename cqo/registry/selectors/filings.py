@@ -53,21 +53,24 @@ def filing_facts(appt: Appointment) -> rules.FilingFacts:
         .exists(),
         person_active_elsewhere=list(others),
         profile_missing=missing,
-        form_clause=form_clause(appt),
+        **_cited_by(appt),
     )
 
 
-def form_clause(appt: Appointment) -> str:
-    """The form the filing is made on, as a clause: the governing pack's own form where it
-    prescribes one (shenzhen-guide 附录A), else the platform's filing form (SPEC §12.24: a
-    Shaanxi filing does not cite the Shenzhen guide)."""
+def _cited_by(appt: Appointment) -> dict[str, Any]:
+    """What the checks cite (SPEC §12.24): the governing packs, and the form the filing is
+    made on — the pack's own where it prescribes one (shenzhen-guide 附录A), else the
+    platform's filing form (a Shaanxi filing does not cite the Shenzhen guide)."""
     try:
-        filing = governing(appt).rules.filing
+        gov = governing(appt)
     except NoPackInForce:
-        return rules.PLATFORM_FORM
-    if filing is not None and filing.form == "shenzhen-guide-annex-a":
-        return "shenzhen-guide 附录A"
-    return rules.PLATFORM_FORM
+        return {}
+    filing = gov.rules.filing
+    own = filing is not None and filing.form == "shenzhen-guide-annex-a"
+    return {
+        "packs": tuple(v.pack.slug for v in gov.versions),
+        "form_clause": "shenzhen-guide 附录A" if own else rules.PLATFORM_FORM,
+    }
 
 
 def _listings(person: Person) -> tuple[list[str], list[str]]:

@@ -137,7 +137,8 @@ def test_a_label_frozen_before_reads_without_ids(frozen: str, shown: str) -> Non
         ("规模以上企业（含）以上", "规模以上企业（含）以上"),
         (
             "（shenzhen-guide §4.3）；（level-standard §10）",
-            "（《深圳市首席质量官制度实施指南》 4.3）；（《首席质量官能力水平认定》（征求意见稿） 第10章）",
+            "（《深圳市首席质量官制度实施指南》 4.3）；"
+            "（《首席质量官能力水平认定》（征求意见稿） 第10章）",
         ),
         ("", ""),
     ],

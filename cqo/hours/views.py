@@ -3,12 +3,10 @@ activity form, a record with its correction chain, and the hour proof (PDF and b
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterable
 from typing import Any
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +23,11 @@ from django.views.decorators.http import require_POST
 from cqo.accounts.models import Role, User
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
-from cqo.hours import rules, selectors, services
+from cqo.hours import printing, rules, selectors, services
 from cqo.hours.models import Kind, Source, StudyRecord
 from cqo.lib import clock, dates
 from cqo.lib.bounds import max_length
 from cqo.lib.forms import BootstrapForm, apply_errors
-from cqo.lib.pdf import html_to_pdf
 from cqo.policy.selectors import NoPackInForce
 from cqo.reference import validators
 from cqo.reference.selectors import region_label
@@ -353,29 +349,14 @@ def record_bundle(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def record_proof_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
-    """学时证明 (level-standard §10, Annex C): name, 学时, time entered into the log, and what is
-    needed to check it: leaf index, root, the signed checkpoint, the platform's key."""
+    """学时证明 (level-standard §10, Annex C): who, what, when, the hours and the issuer, with
+    the proof itself as a QR code (the same proof is the JSON file of ``record_bundle``)."""
     record = selectors.record_get(user=request.user, public_id=public_id)
     bundle = services.proof_bundle(record)
     verify_url = request.build_absolute_uri(reverse("ledger:verify"))
-    qr = segno.make(verify_url, error="m").svg_data_uri(scale=3, border=1)
-    from cqo.ledger import services as ledger
-
-    html = render_to_string(
-        "hours/proof_pdf.html",
-        {
-            "r": record,
-            "bundle": bundle,
-            "bundle_b64": base64.b64encode(
-                json.dumps(bundle, ensure_ascii=False).encode()
-            ).decode(),
-            "vkey": ledger.public_vkey(),
-            "verify_url": verify_url,
-            "qr": qr,
-            "printed_at": timezone.localtime(),
-        },
+    pdf = printing.render_proof(
+        record, bundle, verify_url=verify_url, printed_at=timezone.localtime()
     )
-    pdf = html_to_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="hour-proof-{record.ledger_index}.pdf"'
     return response

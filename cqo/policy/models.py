@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cqo.policy import rules
+
 
 class Pack(models.Model):
     class Kind(models.TextChoices):
@@ -67,8 +69,34 @@ class PackVersion(models.Model):
         return f"{self.pack.slug} {self.version}"
 
     @property
+    def cite_as(self) -> str:
+        """How users cite the document: its number or title (陕质委办〔2021〕15号, 《…》)."""
+        meta = (self.content or {}).get("pack") or {}
+        return str(meta.get("cite_as") or self.name)
+
+    @property
+    def in_force(self) -> str:
+        """The version as users date it (SPEC §12.24): ``2021-08-24 起施行``, not ``2021.2``; a
+        draft standard is applied, not in force."""
+        if "征求意见稿" in self.name or "征求意见稿" in self.cite_as:
+            return _("%(d)s 起参照适用") % {"d": f"{self.effective_from:%Y-%m-%d}"}
+        return _("%(d)s 起施行") % {"d": f"{self.effective_from:%Y-%m-%d}"}
+
+    @property
     def label(self) -> str:
-        return f"{self.name}（{self.pack.slug} {self.version}，{self.effective_from:%Y-%m-%d} 起）"
+        """The version as pages and printed documents name it (SPEC §12.24): the document by
+        its title and number and the day it applies from, never the pack's id or version."""
+        return rules.version_label(
+            name=self.name,
+            cite_as=self.cite_as,
+            in_force=str(self.in_force),
+            default=self.pack.national_default,
+        )
+
+    @property
+    def technical_label(self) -> str:
+        """The pack's id and version, for the admin's technical column and the API."""
+        return f"{self.pack.slug} {self.version}"
 
 
 class PackRegion(models.Model):

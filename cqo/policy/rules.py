@@ -334,3 +334,56 @@ def cite(clause: str, names: Mapping[str, str]) -> str:
     if default and not any("平台默认" in p for p in parts):
         parts.append(_("平台默认（非文件规定）"))
     return "；".join(parts)
+
+
+def version_label(*, name: str, cite_as: str, in_force: str, default: bool = False) -> str:
+    """A pack version as users read it (SPEC §12.24): the document by its title and number and
+    the day it applies from. ``陕西省 关于…意见（陕质委办〔2021〕15号，2021-08-24 起施行）``;
+    a document cited by its title alone is not named twice; the national default says it is
+    the platform's own rule."""
+    if default:
+        return _("%(doc)s（本地区尚无政策包）") % {"doc": cite_as}
+    if not cite_as or cite_as == name:
+        return f"{name}（{in_force}）"
+    if cite_as.startswith("《"):
+        return f"{cite_as}（{in_force}）"
+    return f"{name}（{cite_as}，{in_force}）"
+
+
+_LEGACY_LABEL = re.compile(
+    r"[（(]\s*(?P<slug>[a-z][a-z0-9]*(?:-[a-z0-9]+)+) [^，,）)]+[，,]\s*"
+    r"(?P<d>\d{4}-\d{2}-\d{2}) 起\s*[）)]"
+)
+
+
+def plain_label(text: str, names: Mapping[str, str] | None = None) -> str:
+    """A version label frozen into a record before labels named documents (a certificate's
+    ``首席质量官能力水平认定（征求意见稿）（level-standard draft.2，2024-01-01 起）``) as users
+    read it today: the pack's id and version give way to the document's number where the name
+    lacks it; the broader packs of a chain are left out."""
+    first = (text or "").split(" ← ")[0]
+
+    def one(m: re.Match[str]) -> str:
+        doc = (names or {}).get(m["slug"], "")
+        if doc and doc.replace("《", "").replace("》", "") not in first[: m.start()]:
+            return _("（%(doc)s，%(d)s 起）") % {"doc": doc, "d": m["d"]}
+        return _("（%(d)s 起）") % {"d": m["d"]}
+
+    return _LEGACY_LABEL.sub(one, first).strip()
+
+
+_EMBEDDED = re.compile(
+    r"[（(](?P<clause>(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)+ |SPEC ?§)(?:[^（）]|（[^（）]*）)*)[）)]"
+)
+
+
+def cite_in(text: str, names: Mapping[str, str]) -> str:
+    """Text with clauses in brackets (``…放宽（shaanxi-2021 §四(二)）``, written into a verdict
+    or a frozen record) cited as users read them; a bracket that cited only platform decisions
+    goes."""
+
+    def one(m: re.Match[str]) -> str:
+        cited = cite(m["clause"], names)
+        return f"（{cited}）" if cited else ""
+
+    return _EMBEDDED.sub(one, text or "")

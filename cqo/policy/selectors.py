@@ -45,7 +45,10 @@ class Governing:
 
     @property
     def label(self) -> str:
-        return " ← ".join(v.label for v in self.versions)
+        """The documents that govern, as users name them (SPEC §12.24): the local packs, most
+        specific first; the national default only where no local pack governs."""
+        local = [v for v in self.versions if not v.pack.national_default]
+        return "、".join(v.label for v in (local or self.versions[:1]))
 
     def version_ids(self) -> list[int]:
         return [v.pk for v in self.versions]
@@ -357,3 +360,13 @@ def citation_names() -> dict[str, str]:
 def cite(clause: str) -> str:
     """A clause as users read it (SPEC §12.24); see ``rules.cite``."""
     return policy_rules.cite(clause or "", citation_names())
+
+
+def cite_in(text: str) -> str:
+    """Text with bracketed clauses, each cited as users read it (see ``rules.cite_in``)."""
+    return policy_rules.cite_in(text or "", citation_names())
+
+
+def plain_label(text: str) -> str:
+    """A version label, also one frozen before labels named documents (``rules.plain_label``)."""
+    return policy_rules.plain_label(text or "", citation_names())

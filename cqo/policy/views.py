@@ -168,11 +168,18 @@ def _governing_context(gov: selectors.Governing, region: Region, on: dt.date) ->
     }
 
 
+class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A pack version named by its document and the day it applies from (SPEC §12.24)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
 class EligibilityForm(BootstrapForm):
     """Describe a person, an enterprise and a post; see the verdict under a pack."""
 
-    version = forms.ModelChoiceField(
-        label=gettext_lazy("政策包版本"), queryset=PackVersion.objects.select_related("pack")
+    version = VersionChoiceField(
+        label=gettext_lazy("适用文件"), queryset=PackVersion.objects.select_related("pack")
     )
     education = forms.ChoiceField(label=gettext_lazy("学历"), choices=enums.Education.choices)
     title_level = forms.ChoiceField(

@@ -126,7 +126,7 @@ class EnterpriseForm(BootstrapForm):
     own_cqo_conditions = forms.CharField(
         label=_("企业自定首席质量官任职条件"),
         max_length=max_length(Enterprise, "own_cqo_conditions"),
-        help_text=_("小微企业可结合实际，参考制定相应的条件（jiangsu-2020 §二）"),
+        help_text=_("小微企业可结合实际，参考制定相应的条件（苏质委办〔2020〕9号 第二条）"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
@@ -357,7 +357,7 @@ class AppointmentForm(BootstrapForm):
         max_length=max_length(Appointment, "justification"),
         help_text=_(
             "备案人未满足政策包中“需书面说明”的条件时填写，例如实践经验丰富的技术骨干"
-            "适当放宽条件的理由（shaanxi-2021 §四(二)）；备案机关审核时可见。"
+            "适当放宽条件的理由（陕质委办〔2021〕15号 第四条（二））；备案机关审核时可见。"
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -413,6 +413,18 @@ class ClerkForm(BootstrapForm):
     password = forms.CharField(
         label=_("初始密码"), max_length=PASSWORD_MAX_INPUT, widget=forms.PasswordInput
     )
+
+
+def industry_filter_options() -> list[tuple[str, str]]:
+    """GB/T 4754 sections and, under each, its divisions, by name (the code is the value)."""
+    out: list[tuple[str, str]] = []
+    for i in Industry.objects.order_by("code"):
+        if i.level == Industry.Level.SECTION:
+            out.append((i.code, i.name))
+    divisions: dict[str | None, list[tuple[str, str]]] = {}
+    for d in Industry.objects.filter(level=Industry.Level.DIVISION).order_by("code"):
+        divisions.setdefault(d.parent_id, []).append((d.code, "　" + d.name))
+    return [row for code, name in out for row in [(code, name), *divisions.get(code, [])]]
 
 
 def region_filter_options(user: Any) -> list[tuple[str, str]]:

@@ -8,10 +8,13 @@ filing gets whatever the jurisdiction; the governing policy pack's conditions ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+
+# the platform's own filing form, where the governing pack prescribes none (SPEC §12.24)
+PLATFORM_FORM = "平台备案表"
 
 
 class Severity(StrEnum):
@@ -44,15 +47,35 @@ class FilingFacts:
     # blacklist listings in force for the person (SPEC §12.15): descriptions
     exit_listings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the form the governing pack files on: its own (shenzhen-guide 附录A) or the platform's
+    form_clause: str = PLATFORM_FORM
+    # the packs governing the filing (ids): a check cites only their documents (empty: all)
+    packs: tuple[str, ...] = ()
 
 
 def filing_checks(f: FilingFacts) -> list[Check]:
-    return [
+    checks = [
         *_form_checks(f),
         *_listing_checks(f),
         _single_enterprise_check(f),
         _self_appointment_check(f),
     ]
+    if not f.packs:
+        return checks
+    return [replace(c, clause=governing_clause(c.clause, f.packs)) for c in checks]
+
+
+def governing_clause(clause: str, packs: tuple[str, ...]) -> str:
+    """The parts of a check's clause that name a governing document, or the platform's own
+    decision when none does: a Shaanxi filing does not cite the Jiangsu or Shenzhen documents
+    for a check the platform applies everywhere (SPEC §12.24)."""
+    parts = [p.strip() for p in clause.split(";") if p.strip()]
+    own = [p for p in parts if p.split(" ", 1)[0] in packs]
+    if own:
+        return "; ".join(own)
+    if PLATFORM_FORM in parts:
+        return clause
+    return "; ".join(p for p in parts if p.startswith("SPEC")) or clause
 
 
 def _form_checks(f: FilingFacts) -> list[Check]:
@@ -73,14 +96,14 @@ def _form_checks(f: FilingFacts) -> list[Check]:
             _("单位意见：上述资料属实，同意任命并备案"),
             f.declaration_confirmed,
             Severity.BLOCKING,
-            "shenzhen-guide 附录A",
+            f.form_clause,
         ),
         Check(
             "profile_complete",
             _("备案人信息完整"),
             not f.profile_missing,
             Severity.BLOCKING,
-            "shenzhen-guide 附录A",
+            f.form_clause,
             "、".join(f.profile_missing),
         ),
     ]

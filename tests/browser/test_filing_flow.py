@@ -97,9 +97,9 @@ def test_it_files_an_appointment_from_clerk_to_county_regulator(
     # the governing pack's verdict, each condition with its clause (SPEC §4)
     verdict = page.locator("#verdict")
     expect(verdict.locator('tr[data-code="quality_years"] .clause')).to_contain_text(
-        "shaanxi-2021 §四(二)"
+        "陕质委办〔2021〕15号 第四条（二）"
     )
-    expect(page.locator("#pack-label")).to_contain_text("shaanxi-2021")
+    expect(page.locator("#pack-label")).to_contain_text("陕质委办〔2021〕15号")
     snap("county-review")
     page.locator("#btn-approve").click()
     expect(page.get_by_role("alert")).to_contain_text("已备案")

@@ -160,7 +160,7 @@ def test_a_filing_carries_its_verdict_and_route(personas: Personas, as_: Any) ->
     declare(appt)
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     data = as_(personas.county_a).get(f"/filings/{appt.public_id}").json()
-    assert "shaanxi-2021" in data["eligibility"]["label"]
+    assert "陕质委办〔2021〕15号" in data["eligibility"]["label"]
     assert all(r["clause"] for r in data["eligibility"]["results"])
     assert data["route"]
     assert data["review_stage"] == ""

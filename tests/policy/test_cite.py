@@ -58,3 +58,90 @@ def test_the_names_come_from_the_installed_packs() -> None:
     assert selectors.cite("hangzhou-spec 任职资格·任职能力") == (
         "《杭州市企业首席质量官管理规范》 任职资格·任职能力"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "cite_as", "default", "shown"),
+    [
+        (
+            "陕西省 关于深化企业首席质量官制度的意见",
+            "陕质委办〔2021〕15号",
+            False,
+            "陕西省 关于深化企业首席质量官制度的意见（陕质委办〔2021〕15号，2021-08-24 起施行）",
+        ),
+        (
+            "深圳市 首席质量官制度实施指南",
+            "《深圳市首席质量官制度实施指南》",
+            False,
+            "《深圳市首席质量官制度实施指南》（2021-08-24 起施行）",
+        ),
+        ("某市规定", "", False, "某市规定（2021-08-24 起施行）"),
+        ("某市规定", "某市规定", False, "某市规定（2021-08-24 起施行）"),
+        (
+            "全国默认规则（本地区尚无政策包）",
+            "平台默认规则",
+            True,
+            "平台默认规则（本地区尚无政策包）",
+        ),
+    ],
+)
+def test_a_version_is_named_by_its_document_and_day(
+    name: str, cite_as: str, default: bool, shown: str
+) -> None:
+    label = rules.version_label(
+        name=name, cite_as=cite_as, in_force="2021-08-24 起施行", default=default
+    )
+    assert label == shown
+
+
+@pytest.mark.parametrize(
+    ("frozen", "shown"),
+    [
+        (
+            "首席质量官能力水平认定（征求意见稿）（level-standard draft.2，2024-01-01 起）",
+            "首席质量官能力水平认定（征求意见稿）（2024-01-01 起）",
+        ),
+        (
+            "陕西省 关于深化企业首席质量官制度的意见（shaanxi-2021 2021.2，2021-08-24 起）"
+            " ← 全国默认规则（本地区尚无政策包）（national-default 2，2020-01-01 起）",
+            "陕西省 关于深化企业首席质量官制度的意见（陕质委办〔2021〕15号，2021-08-24 起）",
+        ),
+        (
+            "《深圳市首席质量官制度实施指南》（shenzhen-guide 2，2021-01-01 起）",
+            "《深圳市首席质量官制度实施指南》（2021-01-01 起）",
+        ),
+        # today's labels and plain text stay as they are
+        (
+            "陕西省 关于…（陕质委办〔2021〕15号，2021-08-24 起施行）",
+            "陕西省 关于…（陕质委办〔2021〕15号，2021-08-24 起施行）",
+        ),
+        ("", ""),
+    ],
+)
+def test_a_label_frozen_before_reads_without_ids(frozen: str, shown: str) -> None:
+    assert rules.plain_label(frozen, NAMES) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "技术骨干可适当放宽（shaanxi-2021 §四(二)）",
+            "技术骨干可适当放宽（陕质委办〔2021〕15号 第四条（二））",
+        ),
+        ("一人一企（SPEC §12.17）", "一人一企"),
+        (
+            "重点行业（SPEC §12.9: 平台默认（非文件规定））",
+            "重点行业（平台默认（非文件规定））",
+        ),
+        ("规模以上企业（含）以上", "规模以上企业（含）以上"),
+        (
+            "（shenzhen-guide §4.3）；（level-standard §10）",
+            "（《深圳市首席质量官制度实施指南》 4.3）；"
+            "（《首席质量官能力水平认定》（征求意见稿） 第10章）",
+        ),
+        ("", ""),
+    ],
+)
+def test_clauses_in_brackets_are_cited_in_place(text: str, shown: str) -> None:
+    assert rules.cite_in(text, NAMES) == shown

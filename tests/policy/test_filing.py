@@ -34,7 +34,7 @@ def draft(clerk, person, **overrides) -> Appointment:
 def test_every_condition_of_the_governing_pack_is_shown_with_its_clause(personas: Personas):
     appt = draft(personas.clerk_a, personas.person)
     view = selectors.eligibility_view(appt)
-    assert "shaanxi-2021" in view["label"]
+    assert "陕质委办〔2021〕15号" in view["label"] and "shaanxi-2021" not in view["label"]
     codes = [r["code"] for r in view["results"]]
     assert {"quality_years", "education_or_title", "above_scale_rank"} <= set(codes)
     for r in view["results"]:
@@ -61,7 +61,7 @@ def test_an_unmet_relaxable_condition_needs_a_written_justification(
         services.filing_submit(actor=personas.clerk_a, appointment=appt)
     assert set(exc.value.message_dict) == {"justification"}
     message = exc.value.message_dict["justification"][0]
-    assert "shaanxi-2021 §四(二)" in message and "实际2 年" in message
+    assert "陕质委办〔2021〕15号 第四条（二）" in message and "实际2 年" in message
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.DRAFT
 
@@ -131,7 +131,7 @@ def test_a_blocking_condition_stops_submission_and_names_its_clause(personas: Pe
     declare(appt)
     with pytest.raises(ValidationError) as exc:
         services.filing_submit(actor=personas.clerk_a, appointment=appt)
-    assert any("sichuan-test §二(二)" in m for m in exc.value.message_dict["__all__"])
+    assert any("第二条（二）" in m for m in exc.value.message_dict["__all__"])
 
 
 def test_a_county_pack_is_more_specific_than_the_province(personas: Personas):
@@ -293,7 +293,7 @@ def test_an_exit_listing_blocks_the_filing_and_a_warning_is_shown(personas: Pers
     warning.save()
     with pytest.raises(ValidationError) as exc:
         services.filing_submit(actor=personas.clerk_a, appointment=appt)
-    assert any("SPEC §12.15" in m for m in exc.value.message_dict["__all__"])
+    assert any("陕质委办〔2021〕15号 第五条（三）" in m for m in exc.value.message_dict["__all__"])
 
 
 def test_a_department_account_must_name_a_department_of_its_pack(personas: Personas):

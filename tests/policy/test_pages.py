@@ -40,7 +40,7 @@ def test_the_admin_adds_a_fourth_province_through_the_page(
     assert response.status_code == 302
     assert response["Location"] == f"/policy/versions/{version.pk}/"
     detail = client.get(response["Location"]).content.decode()
-    assert "sichuan-test §二(一)" in detail and "四川省" in detail
+    assert "第二条（一）" in detail and "四川省" in detail
     # applied to that province's filings, every verdict naming its clause
     appt = services.appointment_create(
         actor=elsewhere.sichuan_clerk,
@@ -49,14 +49,22 @@ def test_the_admin_adds_a_fourth_province_through_the_page(
     client.logout()
     page = login(client, elsewhere.sichuan_clerk).get(f"/filings/{appt.public_id}/")
     html = page.content.decode()
-    assert "sichuan-test §二(一)" in html and "四川省企业首席质量官制度（测试）" in html
+    assert (
+        "第二条（一）" in html
+        and "sichuan-test" not in html
+        and "四川省企业首席质量官制度（测试）" in html
+    )
     assert 'data-code="quality_years"' in html
 
 
 def test_a_version_page_lists_every_condition_with_its_clause(personas: Personas, client: Client):
     version = PackVersion.objects.get(pack__slug="shaanxi-2021")
     html = login(client, personas.cqo).get(f"/policy/versions/{version.pk}/").content.decode()
-    for clause in ("shaanxi-2021 §四(一)", "shaanxi-2021 §四(二)", "shaanxi-2021 §四(三)"):
+    for clause in (
+        "陕质委办〔2021〕15号 第四条（一）",
+        "陕质委办〔2021〕15号 第四条（二）",
+        "陕质委办〔2021〕15号 第四条（三）",
+    ):
         assert clause in html
     source = client.get(f"/policy/versions/{version.pk}/pack.toml")
     assert source.content.decode() == version.source_text
@@ -68,7 +76,7 @@ def test_the_governing_page_labels_the_national_default(personas: Personas, clie
     html = client.get("/policy/governing/", {"region": "440106"}).content.decode()
     assert 'id="national-default"' in html
     html = client.get("/policy/governing/", {"region": "330106"}).content.decode()
-    assert "hangzhou-spec" in html and 'id="national-default"' not in html
+    assert "《杭州市企业首席质量官管理规范》" in html and 'id="national-default"' not in html
     assert "不存在" in client.get("/policy/governing/", {"region": "000000"}).content.decode()
 
 
@@ -84,7 +92,7 @@ def test_the_eligibility_page_shows_the_verdict(personas: Personas, client: Clie
         "reports_to_top": "on",
     }
     html = login(client, personas.clerk_a).get("/policy/eligibility/", params).content.decode()
-    assert "jiangsu-2020 §二" in html
+    assert "苏质委办〔2020〕9号 第二条" in html
     assert 'class="verdict-unmet" data-code="education"' in html
     assert 'class="verdict-met" data-code="quality_years"' in html
 
@@ -99,7 +107,7 @@ def test_the_filing_page_shows_the_reviewer_the_verdict(personas: Personas, clie
     declare(appt)
     services.filing_submit(actor=personas.clerk_a, appointment=appt)
     html = login(client, personas.county_a).get(f"/filings/{appt.public_id}/").content.decode()
-    assert 'id="eligibility"' in html and "shaanxi-2021 §四(二)" in html
+    assert 'id="eligibility"' in html and "陕质委办〔2021〕15号 第四条（二）" in html
     assert "技术骨干，实践经验丰富" in html
     assert 'id="route"' in html
 

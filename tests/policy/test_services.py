@@ -93,7 +93,7 @@ def test_a_city_pack_takes_the_sections_it_lacks_from_broader_packs():
 def test_a_region_without_a_pack_gets_the_labelled_national_default():
     gov = selectors.governing_for_region(region("440106"), dt.date(2026, 6, 1))
     assert gov.is_default
-    assert "全国默认" in gov.label
+    assert "平台默认规则" in gov.label
 
 
 def test_before_a_pack_takes_effect_the_default_governs():

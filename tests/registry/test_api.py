@@ -776,7 +776,8 @@ def test_it_shows_a_filing_with_its_checks(personas: Personas, as_: Any) -> None
     checks = {c["code"]: c for c in body["checks"]}
     assert checks["declaration"]["ok"] is False
     assert checks["declaration"]["severity"] == "blocking"
-    assert checks["declaration"]["clause"] == "shenzhen-guide 附录A"
+    # a Shaanxi filing is made on the platform's form, not the Shenzhen guide's Annex A
+    assert checks["declaration"]["clause"] == "平台备案表"
     assert checks["not_self_appointed"]["ok"] is False
     assert checks["not_self_appointed"]["severity"] == "advisory"
     assert body["audit"][0]["action"] == "create"
@@ -850,7 +851,7 @@ def test_it_refuses_to_submit_an_unconfirmed_filing(personas: Personas, as_: Any
     appt = draft(personas, declaration_confirmed=False)
     response = as_(personas.clerk_a).post(f"/filings/{appt.public_id}/submit")
     assert fields(response) == {"__all__"}
-    assert "附录A" in response.json()["detail"][0]["message"]
+    assert "平台备案表" in response.json()["detail"][0]["message"]
 
 
 def test_it_forbids_the_regulator_to_submit_for_the_enterprise(

@@ -65,7 +65,7 @@ def test_it_files_only_one_of_two_concurrent_approvals():
     assert len(won) == 1, outcomes
     assert len(lost) == 1, outcomes
     assert isinstance(lost[0], ValidationError), repr(lost[0])
-    assert "SPEC §12.17" in " ".join(lost[0].messages)
+    assert "企业同一时间只有一名在任首席质量官（平台规则）" in " ".join(lost[0].messages)
 
     filed = Appointment.objects.filter(enterprise=p.enterprise_a, status=Appointment.Status.FILED)
     assert list(filed.values_list("pk", flat=True)) == [won[0].pk]

@@ -173,7 +173,7 @@ def test_it_runs_the_filing_workflow_through_pages(as_user, personas):
     page = reviewer.get(
         reverse("registry:appointment_detail", args=[appt.public_id])
     ).content.decode()
-    assert "SPEC §12.17" in page  # checks are shown with their clause
+    assert "平台规则" in page and "SPEC §" not in page  # checks are shown with their source
     reviewer.post(url)
     appt.refresh_from_db()
     assert appt.status == "filed"

@@ -78,7 +78,10 @@ def test_it_walks_a_filing_from_draft_to_end_auditing_every_step(personas: Perso
     assert trail(appt)[-1].changes == {
         "status": ["draft", "submitted"],
         # the rules it is judged under are recorded with it (SPEC §4)
-        "pack_version": [None, "shaanxi-2021 2021.2"],
+        "pack_version": [
+            None,
+            "陕西省 关于深化企业首席质量官制度的意见（陕质委办〔2021〕15号，2021-08-24 起施行）",
+        ],
     }
     assert appt.pack_version is not None and appt.pack_version.pack.slug == "shaanxi-2021"
 
@@ -277,7 +280,7 @@ def test_it_blocks_approving_a_second_chief_while_one_is_filed(personas):
     services.filing_approve(actor=p.county_a, appointment=first)
     with pytest.raises(ValidationError) as exc:
         services.filing_approve(actor=p.county_a, appointment=second)
-    assert "SPEC §12.17" in " ".join(exc.value.messages)
+    assert "企业同一时间只有一名在任首席质量官（平台规则）" in " ".join(exc.value.messages)
     second.refresh_from_db()
     assert second.status == Appointment.Status.SUBMITTED
     assert trail(second)[-1].changes["status"] == ["draft", "submitted"]
@@ -294,7 +297,7 @@ def test_it_blocks_submitting_a_second_chief_while_one_is_filed(personas):
     declare(second)
     with pytest.raises(ValidationError) as exc:
         services.filing_submit(actor=p.clerk_a, appointment=second)
-    assert "SPEC §12.17" in " ".join(exc.value.messages)
+    assert "企业同一时间只有一名在任首席质量官（平台规则）" in " ".join(exc.value.messages)
     second.refresh_from_db()
     assert second.status == Appointment.Status.DRAFT
 

@@ -34,6 +34,7 @@ from cqo.certification.services._common import (
 from cqo.certification.services.applications import A, lock, require_status
 from cqo.lib import parse
 from cqo.lib.bounds import max_length, too_long
+from cqo.policy.selectors import cite
 
 # a cell's value as typed on the sheet or sent to the API; rules.parse_scores reads it
 ScoreValue = Decimal | float | int | str | None
@@ -249,7 +250,7 @@ def report_sign(*, actor: User, app: Application, report: str) -> Application:
             "grade_by_score": [None, grading.grade],
             "awarded_level": [None, awarded],
         },
-        note=spec.clause,
+        note=cite(spec.clause),  # as users read it (SPEC §12.24)
     )
     return app
 

@@ -29,6 +29,7 @@ from cqo.certification.services._common import (
 )
 from cqo.lib import clock, parse
 from cqo.policy.models import PackVersion
+from cqo.policy.selectors import cite
 from cqo.registry.models import Enterprise
 from cqo.training.sequences import next_in_sequence
 
@@ -164,7 +165,8 @@ def certificate_issue(*, actor: User, app: Application) -> LevelCertificate:
     )
     for old in earlier:
         _supersede(actor, old, number, today)
-    _certified(actor, app, cert, note=spec.validity_clause)
+    # the trail cites the standard as users read it (SPEC §12.24)
+    _certified(actor, app, cert, note=cite(spec.validity_clause))
     return cert
 
 

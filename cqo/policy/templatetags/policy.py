@@ -39,6 +39,26 @@ LABELS: dict[str, Any] = {
     "position": _("岗位设置"),
     "training": _("培训"),
     "conduct": _("职业素养"),
+    # the sections of a pack (where each section of the governing rules comes from)
+    "conditions": _("任职条件"),
+    "relaxations": _("放宽规定"),
+    "duties": _("职责"),
+    "powers": _("权限"),
+    "norms": _("行为规范"),
+    "abilities": _("能力要求"),
+    "assessment": _("考核"),
+    "authorisation": _("聘任授权"),
+    "departments": _("参与部门"),
+    "targets": _("工作目标"),
+    "baseline": _("起点"),
+    "new_cqos": _("新增首席质量官"),
+    "key_industries": _("重点行业"),
+    "filing": _("备案"),
+    "evaluation": _("企业评价"),
+    "self_assessment": _("制度自我评估"),
+    "quality_economics": _("质量成本与质量损失"),
+    "reference_forms": _("参照表格"),
+    "certification": _("能力水平认定"),
 }
 
 
@@ -49,6 +69,32 @@ def cite(clause: Any) -> str:
     from cqo.policy.selectors import cite as cite_clause
 
     return cite_clause(str(clause or ""))
+
+
+@register.filter
+def cite_in(text: Any) -> str:
+    """Text with clauses in brackets (a relaxation, a note, a frozen record), each cited as
+    users read it: ``{{ r.relaxation|cite_in }}``."""
+    from cqo.policy.selectors import cite_in as cite_text
+
+    return cite_text(str(text or ""))
+
+
+@register.filter
+def document(label: Any) -> str:
+    """A pack version's label, also one frozen into a record before labels named documents
+    (``…（level-standard draft.2，2024-01-01 起）``), as users read it (SPEC §12.24)."""
+    from cqo.policy.selectors import plain_label
+
+    return plain_label(str(label or ""))
+
+
+@register.filter
+def region_name(code: Any) -> str:
+    """A GB/T 2260 code as its name (``610113`` → 陕西省西安市雁塔区): users read names."""
+    from cqo.reference.selectors import region_label
+
+    return region_label(str(code or "")) if code else ""
 
 
 @register.filter

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cqo.lib import clock
 from cqo.policy import rules as policy
-from cqo.policy.selectors import Governing
+from cqo.policy.selectors import Governing, NoPackInForce
 from cqo.reference.selectors import region_label
 from cqo.registry import facts, rules
 from cqo.registry.models import Appointment, Person
@@ -53,7 +53,24 @@ def filing_facts(appt: Appointment) -> rules.FilingFacts:
         .exists(),
         person_active_elsewhere=list(others),
         profile_missing=missing,
+        **_cited_by(appt),
     )
+
+
+def _cited_by(appt: Appointment) -> dict[str, Any]:
+    """What the checks cite (SPEC §12.24): the governing packs, and the form the filing is
+    made on — the pack's own where it prescribes one (shenzhen-guide 附录A), else the
+    platform's filing form (a Shaanxi filing does not cite the Shenzhen guide)."""
+    try:
+        gov = governing(appt)
+    except NoPackInForce:
+        return {}
+    filing = gov.rules.filing
+    own = filing is not None and filing.form == "shenzhen-guide-annex-a"
+    return {
+        "packs": tuple(v.pack.slug for v in gov.versions),
+        "form_clause": "shenzhen-guide 附录A" if own else rules.PLATFORM_FORM,
+    }
 
 
 def _listings(person: Person) -> tuple[list[str], list[str]]:

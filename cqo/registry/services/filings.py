@@ -17,6 +17,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.lib import clock, uploads
 from cqo.policy import rules as policy
+from cqo.policy.selectors import cite
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
 from cqo.registry import rules, selectors
@@ -215,13 +216,19 @@ def appointment_update(
 
 
 def _raise_blocking(checks: list[rules.Check], verdict: policy.Verdict, justification: str) -> None:
+    # the messages cite the documents as users read them (SPEC §12.24)
     problems = [
-        f"{c.label}（{c.clause}）{('：' + c.detail) if c.detail else ''}"
+        f"{c.label}（{cite(c.clause) or _('平台规则')}）{('：' + c.detail) if c.detail else ''}"
         for c in rules.blocking_failures(checks)
     ]
     problems += [
         _("%(label)s（%(clause)s）：要求%(expected)s，实际%(actual)s")
-        % {"label": r.label, "clause": r.clause, "expected": r.expected, "actual": r.actual}
+        % {
+            "label": r.label,
+            "clause": cite(r.clause) or _("平台规则"),
+            "expected": r.expected,
+            "actual": r.actual,
+        }
         for r in verdict.blocking
     ]
     errors: dict[str, list[str]] = {}
@@ -229,10 +236,16 @@ def _raise_blocking(checks: list[rules.Check], verdict: policy.Verdict, justific
         errors["__all__"] = problems
     if verdict.needing_justification and not justification.strip():
         errors["justification"] = [
-            _("以下条件未满足，须填写书面说明（SPEC §12.11）：%(list)s")
+            _("以下条件未满足，须填写书面说明：%(list)s")
             % {
                 "list": "；".join(
-                    f"{r.label}（{r.clause}，要求{r.expected}，实际{r.actual}）"
+                    _("%(label)s（%(clause)s，要求%(expected)s，实际%(actual)s）")
+                    % {
+                        "label": r.label,
+                        "clause": cite(r.clause) or _("平台规则"),
+                        "expected": r.expected,
+                        "actual": r.actual,
+                    }
                     for r in verdict.needing_justification
                 )
             }
@@ -254,7 +267,7 @@ def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
     gov, verdict = selectors.eligibility(appt)
     _raise_blocking(selectors.filing_checks(appt), verdict, appt.justification)
     before = appt.status
-    before_pack = str(appt.pack_version) if appt.pack_version_id else None
+    before_pack = appt.pack_version
     appt.status = Appointment.Status.SUBMITTED
     appt.submitted_at = timezone.now()
     appt.form_date = appt.form_date or clock.today()
@@ -273,8 +286,10 @@ def filing_submit(*, actor: User, appointment: Appointment) -> Appointment:
         ]
     )
     changes: dict[str, Any] = {"status": [before, appt.status]}
-    if before_pack != str(gov.version):
-        changes["pack_version"] = [before_pack, str(gov.version)]
+    if before_pack is None or before_pack.pk != gov.version.pk:
+        # the trail names the document and the day it applies from (SPEC §12.24)
+        label = before_pack.label if before_pack is not None else None
+        changes["pack_version"] = [label, gov.version.label]
     _appointment_audit(actor, appt, "transition", changes)
     return appt
 

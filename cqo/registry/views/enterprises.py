@@ -51,6 +51,7 @@ def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
             "page": page_of(request, qs),
             "sizes": enums.EnterpriseSize.choices,
             "region_options": forms.region_filter_options(request.user),
+            "industry_options": forms.industry_filter_options(),
             "can_create": request.user.is_regulator or request.user.is_platform_admin,
         },
     )

@@ -63,6 +63,13 @@ def test_it_lists_for_exit_takes_an_appeal_and_publishes(
     page.get_by_label("在公示页面公开").check()
     snap("issue-form")
     page.get_by_role("button", name="保存").click()
+    # the page lists the appointment the exit will end and asks to confirm; the evidence chosen
+    # is kept, so only the box is ticked
+    expect(page.locator("#error-effects_confirmed")).to_contain_text(appt.enterprise.name)
+    expect(page.get_by_text("已保留上次选择的文件：evidence.png")).to_be_visible()
+    snap("issue-confirm")
+    page.get_by_label("已核对：退出生效即终止该人员在任的已备案聘任").check()
+    page.get_by_role("button", name="保存").click()
     expect(page).to_have_url(re.compile(r"/blacklist/[0-9a-f-]{36}/$"))
     expect(page.get_by_role("alert")).to_contain_text("已列入名单")
     expect(state).to_have_text("生效中")

@@ -192,7 +192,7 @@ def test_shaanxi_rollout_is_on_the_page_and_in_the_report(personas: Personas, cl
     r = report.build(p.province, None, TODAY)
     sheet = dict((name, rows) for name, _h, rows in report._standing_sheets(r))["其他工作目标"]
     assert sheet[0][:6] == ["在食品、药品、特种设备等生产企业中全面推行", r.label,
-                            "全面推行（未设年度）", 0, 2, "0.0%"]  # fmt: skip
+                            "全面推行（未设年度）", 0, 2, report.Pct(0.0)]  # fmt: skip
     assert report.to_xlsx(r)[:2] == b"PK"  # the workbook with the sheet builds
     body = callers(client)(p.province).get("/oversight/coverage/report").json()
     assert [s["kind"] for s in body["standing"]] == ["rollout"]

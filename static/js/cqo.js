@@ -10,13 +10,16 @@
       el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
     }
   });
-  // <form data-confirm="question">: ask before submitting
+  // <form data-confirm="question"> or <button data-confirm="question">: ask before submitting
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) {
-        event.preventDefault();
-      }
+    if (!(form instanceof HTMLFormElement)) return;
+    var button = event.submitter;
+    var question =
+      (button && button.getAttribute && button.getAttribute("data-confirm")) ||
+      form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
     }
   });
 })();

@@ -83,6 +83,8 @@ def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> 
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # irreversible steps ask before submitting (data-confirm): the person in these tests agrees
+    page.on("dialog", lambda dialog: dialog.accept())
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

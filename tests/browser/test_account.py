@@ -32,7 +32,6 @@ def test_a_user_revokes_an_api_token_on_the_account_page(
     expect(page.get_by_role("link", name="修改密码").first).to_be_visible()
     snap("account")
 
-    page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="吊销").click()
     expect(page.get_by_text("API 令牌已吊销")).to_be_visible()
     expect(page.get_by_text("质量数据同步工具/1.0")).to_have_count(0)

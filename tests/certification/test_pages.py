@@ -238,6 +238,12 @@ def test_it_signs_the_report_and_issues_from_the_pages(world: World) -> None:
     app = assessing(world)
     services.sheet_save(actor=world.e1, app=app, scores=tuple(FULL.items()), submit=True)
     services.sheet_save(actor=world.e2, app=app, scores=tuple(FULL.items()), submit=True)
+    # before signing, the leader sees what the signature will record (§9.3.3; SPEC §12.5)
+    page = client_for(world.e1).get(url("application_detail", app.public_id)).content.decode()
+    assert 'id="preview"' in page and 'id="preview-total">740.0<' in page
+    assert "签署后将认定为 AAAA 级" in page and "data-confirm" in page
+    other = client_for(world.e2).get(url("application_detail", app.public_id)).content.decode()
+    assert 'id="preview"' not in other  # the leader's, who signs
     assert (
         client_for(world.e1)
         .post(url("report_sign", app.public_id), {"rep-report": "短"})

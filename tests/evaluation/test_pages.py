@@ -125,8 +125,14 @@ def test_it_creates_scores_and_signs_off_an_evaluation(world: World, client: Cli
     assert response["Location"] == reverse("evaluation:evaluation_detail", args=[ev.public_id])
     url = response["Location"]
     body = {f"score_{i['code']}": i["max"] for i in ev.items if not i["section"]}
-    wrong = client.post(url, {**body, "score_1.1": "9", "action": "save"})
+    kept = {"decision": "renew", "decision_note": "履职尽责，建议续聘", "reward_note": "年度奖励"}
+    wrong = client.post(url, {**body, **kept, "score_1.1": "9", "action": "save"})
     assert 'id="error-score-1.1"' in wrong.content.decode()
+    # nothing typed is lost on an error: the conclusion, its note and the rewards come back
+    page = wrong.content.decode()
+    assert '<option value="renew" selected>' in page
+    assert "履职尽责，建议续聘</textarea>" in page and "年度奖励</textarea>" in page
+    assert "签发后评价表和评价结论不能再修改" in page  # the sign-off asks first
     missing = client.post(url, {**body, "action": "sign_off"})
     assert "请选择评价结论" in missing.content.decode()
     done = client.post(

@@ -454,3 +454,21 @@ def uuid_or_none(value: Any) -> uuid.UUID | None:
 
 def sheet_scores(seat: PanelMember) -> dict[str, Decimal]:
     return {c: Decimal(v) for c, v in (seat.scores or {}).items()}
+
+
+def panel_preview(app: Application, panel: list[PanelMember]) -> dict[str, Any] | None:
+    """What signing the report would record, for the panel leader to read first (§9.3.3;
+    SPEC §12.5, §12.3): the experts' mean per cell, the first-level subtotals against their
+    表 B.1 minimums, the total, the grade and the level awarded. None until every sheet is in."""
+    if not panel or not all(s.submitted_at for s in panel):
+        return None
+    _version, _pack, spec = spec_for(app.body)
+    means = rules.panel_scores(sheet_scores(s) for s in panel)
+    grading = rules.grade(spec, means)
+    return {
+        "total": grading.total,
+        "primaries": [(p, grading.subtotals.get(p.code), p.minimum) for p in rules.primaries(spec)],
+        "unmet": grading.unmet,
+        "grade": grading.grade or "",
+        "awarded": rules.lowest(grading.grade, app.level_applied) or "",
+    }

@@ -42,6 +42,7 @@ def _detail(
         **_scoring(app),
         "panel": panel,
         "all_sheets_in": bool(panel) and all(s.submitted_at for s in panel),
+        "preview": selectors.panel_preview(app, panel) if app.status == "assessing" else None,
         "periods": app.work_periods.all(),
         "evidence": app.evidence.all(),
         "appeals": app.appeals.select_related("submitted_by"),

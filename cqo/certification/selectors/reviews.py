@@ -62,14 +62,17 @@ def pending_appeals(user: User) -> QuerySet[Appeal]:
 def seats_to_score(user: User) -> QuerySet[PanelMember]:
     """The expert's panel seats whose score sheet is still to submit, on applications under
     assessment (level-standard §9.3.3)."""
+    return _seats(user, submitted_at__isnull=True)
+
+
+def _seats(user: User, **more: object) -> QuerySet[PanelMember]:
+    """The expert's seats on applications under assessment, narrowed by ``more``."""
     expert = expert_of(user)
     if expert is None:
         return PanelMember.objects.none()
     return (
         PanelMember.objects.filter(
-            expert=expert,
-            submitted_at__isnull=True,
-            application__status=Application.Status.ASSESSING,
+            expert=expert, application__status=Application.Status.ASSESSING, **more
         )
         .select_related("application", "application__person")
         .order_by("application__accepted_at", "pk")
@@ -79,16 +82,4 @@ def seats_to_score(user: User) -> QuerySet[PanelMember]:
 def reports_to_sign(user: User) -> QuerySet[PanelMember]:
     """The applications under assessment whose panel the expert leads and whose report is not
     signed yet (level-standard §9.3.3 the leader's report)."""
-    expert = expert_of(user)
-    if expert is None:
-        return PanelMember.objects.none()
-    return (
-        PanelMember.objects.filter(
-            expert=expert,
-            leader=True,
-            application__status=Application.Status.ASSESSING,
-            application__report_signed_at__isnull=True,
-        )
-        .select_related("application", "application__person")
-        .order_by("application__accepted_at", "pk")
-    )
+    return _seats(user, leader=True, application__report_signed_at__isnull=True)

@@ -51,10 +51,14 @@ def effective(qs: QuerySet[StudyRecord]) -> QuerySet[StudyRecord]:
     return qs.exclude(Exists(corrected))
 
 
-def record_list(*, user: Any, person: Person | None = None, year: int | None = None) -> Any:
+def record_list(
+    *, user: Any, person: Person | None = None, year: int | None = None, q: str = ""
+) -> Any:
     qs = StudyRecord.objects.filter(record_q(user)).select_related("person", "corrects")
     if person is not None:
         qs = qs.filter(person=person)
+    if q:  # a learner's name or a course title
+        qs = qs.filter(Q(person__name__icontains=q) | Q(title__icontains=q))
     if year:
         qs = qs.filter(occurred_on__year=year)
     return qs.annotate(superseded=Exists(StudyRecord.objects.filter(corrects=OuterRef("pk"))))

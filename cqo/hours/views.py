@@ -103,9 +103,29 @@ def hours_index(request: AuthedHttpRequest) -> HttpResponse:
     if person is not None:
         return _mine(request, person, ctx)
     if user.role in (Role.TRAINER, Role.CERTIFIER):
-        ctx["records"] = selectors.record_list(user=user, year=year)[:200]
-        return render(request, "hours/reported.html", ctx)
+        return _reported(request, ctx)
     return _overview(request, ctx)
+
+
+EXCEL_ROWS = 1_048_575  # the rows an xlsx sheet holds below its header
+
+
+def _reported(request: AuthedHttpRequest, ctx: dict[str, Any]) -> HttpResponse:
+    """What an institution reported in the year: by learner, searchable, paged, exportable."""
+    q = request.GET.get("q", "").strip()[:50]
+    records = selectors.record_list(user=request.user, year=ctx["year"], q=q).order_by(
+        "-occurred_on", "-pk"
+    )
+    if request.GET.get("export") == "xlsx":
+        headers = [_("学员"), _("日期"), _("类别"), _("课程或活动名称"), _("学时"), _("存证序号")]
+        rows = (
+            (r.person.name, r.occurred_on, r.get_kind_display(), r.title, r.hours, r.ledger_index)
+            for r in records[:EXCEL_ROWS].iterator(chunk_size=2000)
+        )
+        return xlsx_response(request, "reported-hours", headers, rows, "study_record")
+    ctx.update(page=Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")), q=q)
+    ctx.update(records=ctx["page"], show_person=True)
+    return render(request, "hours/reported.html", ctx)
 
 
 def _mine(request: AuthedHttpRequest, person: Person, ctx: dict[str, Any]) -> HttpResponse:

@@ -227,3 +227,21 @@ def test_the_pages_say_the_reminder_dates_are_a_platform_default(personas: Perso
     assert "11月1日、12月1日" in page and "平台默认设置，非政策文件规定" in page
     page = login(personas.county_a).get("/hours/", {"year": 2026}).content.decode()
     assert "平台默认设置，非政策文件规定" in page
+
+
+def test_the_institutions_reported_hours_name_the_learner_search_page_and_export(
+    personas: Personas,
+) -> None:
+    p = personas
+    for n in range(3):
+        study(p, "2", title=f"在线课程{n}")
+    client = login(p.trainer)
+    page = client.get("/hours/", {"year": 2026}).content.decode()
+    assert "<th>学员</th>" in page and f"<td>{p.person.name}</td>" in page
+    assert "在线课程2" in page and "共 3 条" in page
+    found = client.get("/hours/", {"year": 2026, "q": "课程1"}).content.decode()
+    assert "在线课程1" in found and "在线课程2" not in found
+    export = client.get("/hours/", {"year": 2026, "q": "课程", "export": "xlsx"})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0)
+    table = rows.to_python()
+    assert table[0][0] == "学员" and len(table) == 4 and table[1][0] == p.person.name

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.types import AuthedHttpRequest
@@ -20,7 +22,8 @@ from cqo.portal.homes import home_context
 from cqo.reference.selectors import region_label
 from cqo.registry import forms as registry_forms
 from cqo.registry import selectors as registry
-from cqo.registry.views._common import page_of
+from cqo.registry.models import Enterprise
+from cqo.registry.views._common import page_of, xlsx_response
 from cqo.talent.selectors import recommender_kind
 
 # Home -------------------------------------------------------------------------------------------
@@ -38,6 +41,9 @@ def oversight(request: AuthedHttpRequest) -> HttpResponse:
     if not (request.user.is_regulator or request.user.is_platform_admin):
         raise PermissionDenied
     queue = registry.oversight_queue(user=request.user)
+    without = _without(request, queue["without_cqo"])
+    if request.GET.get("export") == "xlsx":
+        return _without_xlsx(request, without)
     year = clock.today().year
     rows = hours.compliance_rows(user=request.user, year=year)
     return render(
@@ -49,7 +55,8 @@ def oversight(request: AuthedHttpRequest) -> HttpResponse:
             "hours_total": len(rows),
             "hours_met": sum(1 for r in rows if r.compliance.met),
             "hours_short": sum(1 for r in rows if r.compliance.met is False),
-            "without": page_of(request, queue["without_cqo"].order_by("-above_scale", "name")),
+            "without": page_of(request, without),
+            "q": request.GET.get("q", "").strip()[:50],
             "submitted": queue["submitted"][:50],
             "returned": queue["returned"][:50],
             "overdue": queue["overdue"][:50],
@@ -59,6 +66,39 @@ def oversight(request: AuthedHttpRequest) -> HttpResponse:
             "reminder_form": registry_forms.ReminderForm(),
         },
     )
+
+
+def _without(request: AuthedHttpRequest, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """The enterprises without a filed CQO, narrowed by name or USCC and to above-scale ones."""
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(uscc__icontains=q.upper()))
+    if request.GET.get("above") == "1":
+        qs = qs.filter(above_scale=True)
+    return qs.select_related("region", "industry").order_by("-above_scale", "name")
+
+
+def _without_xlsx(request: AuthedHttpRequest, qs: QuerySet[Enterprise]) -> HttpResponse:
+    headers = [
+        _("统一社会信用代码"),
+        _("单位名称"),
+        _("所属行政区划"),
+        _("行业"),
+        _("规模以上"),
+        _("情况"),
+    ]
+    rows = (
+        (
+            e.uscc,
+            e.name,
+            region_label(e.region_id),
+            e.industry.name if e.industry else "",
+            e.above_scale,
+            _("办理中") if getattr(e, "cqo_status", "") == "pending" else _("未登记"),
+        )
+        for e in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(request, "without-cqo", headers, rows, "enterprise")
 
 
 # A person's whole record ---------------------------------------------------------------------

@@ -240,6 +240,16 @@ def test_it_lists_enterprises_without_a_cqo_for_the_regulator(as_user, personas)
     page = client.get(reverse("portal:oversight")).content.decode()
     assert personas.enterprise_a.name in page
     assert personas.enterprise_b.name not in page
+    # the list is filtered by name or USCC and to above-scale enterprises, and exported
+    url = reverse("portal:oversight")
+    a = personas.enterprise_a
+    assert a.name in client.get(url, {"q": a.uscc[-6:]}).content.decode()
+    assert a.name not in client.get(url, {"q": "不存在的单位"}).content.decode()
+    above = client.get(url, {"above": "1"}).content.decode()
+    assert (a.name in above) == a.above_scale
+    export = client.get(url, {"q": a.name, "export": "xlsx"})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0)
+    assert [r[:2] for r in rows.to_python()[1:]] == [[a.uscc, a.name]]
     file_appointment(personas)
     page = client.get(reverse("portal:oversight")).content.decode()
     assert personas.enterprise_a.name not in page

@@ -220,6 +220,18 @@ def evaluable_appointments(enterprise: Enterprise) -> QuerySet[Appointment]:
     )
 
 
+def default_year(appt: Appointment | None, today: dt.date) -> int:
+    """The year the form proposes: last year, moved into the appointment's years (its first year
+    if it started this year, its last if it ended before last year)."""
+    year = today.year - 1
+    if appt is None:
+        return year
+    year = max(year, appt.start_date.year)
+    if appt.ended_on is not None:
+        year = min(year, appt.ended_on.year)
+    return min(year, today.year)
+
+
 def evaluations_due(enterprise: Enterprise, on: dt.date) -> QuerySet[Appointment]:
     """The enterprise's serving CQOs (filed) not yet evaluated for the last full year: they
     served before it ended and no signed-off evaluation ends in it or later (SPEC §12.6: the

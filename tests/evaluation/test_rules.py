@@ -127,3 +127,22 @@ def test_it_cannot_check_a_share_without_revenue() -> None:
     year = rules.PeriodCost(2025, 0, {c: D(25) for c in rules.CATEGORIES}, None)
     assert rules.check_target(year, "", None, D(5)).met is None
     assert rules.check_target(year, "prevention", D(20), D(5)).met is False
+
+
+@pytest.mark.parametrize(
+    ("start", "ended", "year"),
+    [
+        (dt.date(2020, 3, 1), None, 2025),  # serving for years: last year
+        (dt.date(2026, 2, 1), None, 2026),  # started this year: this year, not before it
+        (dt.date(2018, 1, 1), dt.date(2023, 6, 30), 2023),  # ended before last year: its last
+        (dt.date(2025, 12, 31), None, 2025),
+    ],
+)
+def test_the_form_proposes_a_year_within_the_appointment(start, ended, year) -> None:
+    from types import SimpleNamespace
+
+    from cqo.evaluation.selectors import default_year
+
+    appt = SimpleNamespace(start_date=start, ended_on=ended)
+    assert default_year(appt, dt.date(2026, 6, 15)) == year  # type: ignore[arg-type]
+    assert default_year(None, dt.date(2026, 6, 15)) == 2025

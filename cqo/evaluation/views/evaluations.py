@@ -74,8 +74,8 @@ def evaluation_new(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     ent = selectors.enterprise_get(user=request.user, uscc=uscc)
     if not selectors.can_evaluate(request.user, ent):
         return HttpResponse(status=403)
-    initial = {"year": clock.today().year - 1, "part": "1"}
     appointments = selectors.evaluable_appointments(ent)
+    initial = {"year": selectors.default_year(appointments.first(), clock.today()), "part": "1"}
     form = forms.EvaluationNewForm(request.POST or None, appointments=appointments, initial=initial)
     ev = submit(
         request,

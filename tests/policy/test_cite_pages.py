@@ -83,6 +83,10 @@ def test_the_policy_pages_name_documents_and_dates(personas: Personas, client: C
         + f"?version={version.pk}&education=high_school&quality_years=2&size=medium"
         "&rank=senior_deputy&appointing_authority=general_manager&reports_to_top=on",
     }
+    # other users never see the technical ids
+    for url in (pages["index"], pages["version"]):
+        shown = _page(client, personas.province, url)
+        assert "技术标识" not in shown and "shaanxi-2021" not in shown.split('id="trail"')[0]
     html = {k: _page(client, personas.admin, url) for k, url in pages.items()}
     # the admin's pack list keeps the ids in its technical column only
     index = html.pop("index")

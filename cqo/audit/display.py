@@ -404,7 +404,8 @@ def _pair(change: Any) -> tuple[Any, Any]:
 def entry_row(entry: AuditEntry, lookups: Lookups) -> Row:
     values = _Values(lookups)
     changes = []
-    for key, change in (entry.changes or {}).items():
+    # by key: PostgreSQL's jsonb keeps no insertion order, so both databases show one order
+    for key, change in sorted((entry.changes or {}).items()):
         before, after = _pair(change)
         changes.append(
             Change(

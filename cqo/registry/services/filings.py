@@ -204,9 +204,15 @@ def appointment_update(
     appt = _lock(appointment)
     if appt.status not in (Appointment.Status.DRAFT, Appointment.Status.RETURNED):
         raise ValidationError({"status": _("只有草稿或退回修改的备案可以修改")})
+    return _update_appointment(actor, appt, given(terms))
+
+
+def _update_appointment(actor: User, appt: Appointment, values: dict[str, Any]) -> Appointment:
+    """Apply the given values to an editable appointment, all checked at once; save and audit
+    what changed (nothing when nothing did)."""
     before = snapshot(appt, APPOINTMENT_FIELDS)
     errors = Errors()
-    _apply_appointment(errors, appt, given(terms), partial=True)
+    _apply_appointment(errors, appt, values, partial=True)
     errors.raise_if_any()
     changes = diff(before, snapshot(appt, APPOINTMENT_FIELDS))
     if changes:

@@ -27,7 +27,12 @@ from cqo.policy.selectors import governing_for_region
 from cqo.registry.inputs import AppointmentTerms, given
 from cqo.registry.models import Appointment, Enterprise
 from cqo.registry.services._common import APPOINTMENT_FIELDS, Errors, text
-from cqo.registry.services.filings import _apply_appointment, _appointment_audit, _lock
+from cqo.registry.services.filings import (
+    _apply_appointment,
+    _appointment_audit,
+    _lock,
+    _update_appointment,
+)
 
 Prep = Appointment.Preparation
 
@@ -104,15 +109,7 @@ def filing_prepared_update(
 ) -> Appointment:
     """The person changes the filing they started while they still hold it."""
     appt = _held_by_person(actor, appointment)
-    before = snapshot(appt, APPOINTMENT_FIELDS)
-    errors = Errors()
-    _apply_appointment(errors, appt, _person_terms(terms), partial=True)
-    errors.raise_if_any()
-    changes = diff(before, snapshot(appt, APPOINTMENT_FIELDS))
-    if changes:
-        appt.save()
-        _appointment_audit(actor, appt, "update", changes)
-    return appt
+    return _update_appointment(actor, appt, _person_terms(terms))
 
 
 @transaction.atomic

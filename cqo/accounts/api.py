@@ -45,14 +45,14 @@ class TokenOut(Schema):
 
 class MeOut(Schema):
     username: str
-    display_name: str
+    display_name: str = Field(description="How pages name the user: name and role, never the login")
     role: Role
     region: str | None = Field(None, description="GB/T 2260 code of a regulator's region")
     enterprise: str | None = Field(None, description="USCC of a clerk's enterprise")
 
     @staticmethod
     def resolve_display_name(obj: User) -> str:
-        return str(obj)
+        return obj.display_name or obj.label
 
     @staticmethod
     def resolve_region(obj: User) -> str | None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.departments import departments_of
+from cqo.accounts.roles import role_label
 from cqo.lib import clock
 
 if TYPE_CHECKING:
@@ -86,7 +87,23 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        # pages name people and offices, never logins (the account page shows the login)
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """How pages name the user, never by login: a person's or organisation's name and
+        role, 孙卓然（首席质量官）; without a name, where they act: 雁塔区市场监管部门,
+        西安华晟精密仪器有限公司（企业经办人）."""
+        name = (self.display_name or self.organisation or "").strip()
+        role = role_label(self)
+        if name:
+            return f"{name}（{role}）" if role and role != name else name
+        if self.enterprise is not None:
+            return f"{self.enterprise.name}（{role}）" if role else self.enterprise.name
+        if self.region is not None:
+            return f"{self.region.name}{role}"
+        return role or str(_("平台用户"))
 
     def clean(self) -> None:
         super().clean()

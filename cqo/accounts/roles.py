@@ -7,13 +7,11 @@ accounts in the layer order: accounts asks here and certification answers when i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from cqo.accounts.models import User
-
-# a label for the user's role, or None to leave it to the next answer or the role's own
-RoleLabel = Callable[["User"], "str | None"]
+# a label for a user's role, or None to leave it to the next answer or the role's own (the user
+# is typed loosely: accounts.models asks here, so this module does not import it back)
+RoleLabel = Callable[[Any], "str | None"]
 
 _answers: dict[str, RoleLabel] = {}
 
@@ -22,7 +20,7 @@ def provide(name: str, answer: RoleLabel) -> None:
     _answers[name] = answer
 
 
-def role_label(user: User) -> str:
+def role_label(user: Any) -> str:
     for answer in _answers.values():
         label = answer(user)
         if label:

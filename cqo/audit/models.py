@@ -24,6 +24,7 @@ class AuditEntry(models.Model):
         PASSWORD = "password", _("修改密码")
         REVOKE = "revoke", _("吊销 API 令牌")
         LOCKOUT = "lockout", _("登录锁定")
+        VIEW = "view", _("查看附件")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -4,17 +4,14 @@ date and appeals, the scoped evidence downloads, and the public notice (no login
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 import uuid
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.audit.documents import document_response
 from cqo.audit.services import audit_record
 from cqo.blacklist import forms, selectors, services
 from cqo.blacklist.models import Appeal, Listing
@@ -42,18 +40,6 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 def _may_issue(user: Any) -> bool:
     return user.is_platform_admin or user.role == Role.REGULATOR
-
-
-def _file_response(file: FieldFile) -> FileResponse:
-    if not file:
-        raise Http404
-    name = PurePath(file.name or "").name
-    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=kind)
 
 
 # List and export ------------------------------------------------------------------------------
@@ -250,7 +236,14 @@ def listing_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResp
 def listing_evidence(request: AuthedHttpRequest, public_id: uuid.UUID) -> FileResponse:
     """Evidence is served only inside the listing's scope, never from a public media URL."""
     listing = selectors.listing_get(user=request.user, public_id=public_id)
-    return _file_response(listing.evidence)
+    return document_response(
+        user=request.user,
+        file=listing.evidence,
+        target_type=selectors.LISTING,
+        target_id=str(listing.public_id),
+        target_repr=str(listing),
+        what=_("证据材料"),
+    )
 
 
 @login_required
@@ -345,7 +338,14 @@ def appeal_decide(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
 @login_required
 def appeal_attachment(request: AuthedHttpRequest, public_id: uuid.UUID) -> FileResponse:
     appeal = selectors.appeal_get(user=request.user, public_id=public_id)
-    return _file_response(appeal.attachment)
+    return document_response(
+        user=request.user,
+        file=appeal.attachment,
+        target_type=selectors.APPEAL,
+        target_id=str(appeal.public_id),
+        target_repr=str(appeal),
+        what=_("申诉材料"),
+    )
 
 
 # Public notice --------------------------------------------------------------------------------

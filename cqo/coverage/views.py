@@ -23,6 +23,7 @@ from cqo.coverage import rules, selectors, services
 from cqo.coverage.models import Metric
 from cqo.lib import clock
 from cqo.policy.selectors import NoPackInForce
+from cqo.reference.selectors import region_label
 from cqo.registry.views._common import xlsx_response
 
 
@@ -125,8 +126,10 @@ def _coverage_row(
 def _chart(c: selectors.Coverage, metric: str, labels: dict[str, str]) -> dict[str, Any] | None:
     if c.group_by != "region" or not c.rows:
         return None
+    # a bar names its region as the region shown names it: 雁塔区 under 陕西省西安市
+    parent = region_label(c.region.code) if c.region is not None else ""
     return {
-        "labels": [r.label for r in c.rows],
+        "labels": [r.label.removeprefix(parent) or r.label for r in c.rows],
         "shares": [round((r.share or 0) * 100, 1) for r in c.rows],
         "path": [None if r.path is None else round(r.path * 100, 1) for r in c.rows],
         "name": labels.get(metric, metric),

@@ -41,6 +41,8 @@ def evaluation_form_context(ev: Evaluation) -> dict[str, Any]:
         "document": document_title(ev.pack_version) or ev.form_label,
         "clause": pdf.clause_cn(ev.form_clause),
         "signed_on": pdf.date_cn(signed_on.isoformat()) if signed_on else "",
+        # who signed it off on the platform, by name and role (never a login)
+        "signer": ev.signed_off_by.label if signed and ev.signed_off_by else "",
     }
 
 

@@ -200,7 +200,12 @@ def evaluation_get(*, user: Any, public_id: Any) -> Evaluation:
         raise Http404 from exc
     found = (
         Evaluation.objects.filter(evaluation_q(user), public_id=pid)
-        .select_related("appointment__person", "enterprise__region", "signed_off_by")
+        .select_related(
+            "appointment__person",
+            "enterprise__region",
+            "signed_off_by__region",
+            "signed_off_by__enterprise",
+        )
         .first()
     )
     if found is None:

@@ -32,7 +32,7 @@ from cqo.policy.selectors import NoPackInForce
 from cqo.reference import validators
 from cqo.reference.selectors import region_label
 from cqo.registry.models import Person
-from cqo.registry.selectors import NO_SUCH_PERSON, person_by_identity
+from cqo.registry.selectors import NO_SUCH_PERSON, person_by_identity, person_visible
 from cqo.registry.views._common import PAGE_SIZE, xlsx_response
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -299,6 +299,8 @@ def record_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
         "hours/record_detail.html",
         {
             "r": record,
+            # a provider who recorded the hours sees the record, not always the person's page
+            "person_link": person_visible(user=request.user, person=record.person),
             "corrected_by": corrected_by,
             "can_correct": corrected_by is None
             and services.can_record(request.user, record.person, Source.ACTIVITY)

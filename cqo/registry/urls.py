@@ -30,6 +30,7 @@ urlpatterns = [
         views.appointment_authorisation,
         name="appointment_authorisation",
     ),
+    path("filings/<str:public_id>/scan/", views.appointment_scan, name="appointment_scan"),
     path(
         "filings/<str:public_id>/prepared/edit/",
         views.filing_prepared_edit,

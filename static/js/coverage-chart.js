@@ -12,7 +12,9 @@
     series.push({ name: d.pathName, type: "line", data: d.path, symbol: "diamond" });
   }
   chart.setOption({
-    tooltip: { trigger: "axis" }, legend: {},
+    // the legend above, the bars' labels below it (room for 100%), axis labels inside the box
+    tooltip: { trigger: "axis" }, legend: { top: 0 },
+    grid: { top: 48, left: 8, right: 8, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: d.labels, axisLabel: { interval: 0, rotate: d.labels.length > 6 ? 30 : 0 } },
     yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     series: series

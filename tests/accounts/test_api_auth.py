@@ -119,7 +119,7 @@ def test_it_tells_a_regulator_who_it_is(personas: Personas, client: Client) -> N
     assert response.status_code == 200
     assert response.json() == {
         "username": "city",
-        "display_name": "city",
+        "display_name": "西安市市场监管部门",  # a name, never the login
         "role": "regulator",
         "region": "610100",
         "enterprise": None,

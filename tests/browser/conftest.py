@@ -11,11 +11,14 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from cqo.policy.models import Pack
 from cqo.test import PASSWORD, Personas, build_personas
+from tests.browser.reader import READ_PAGE, Sweep
 
 # The sync Playwright API keeps an asyncio event loop running in the test thread; without this
 # Django refuses ORM calls from that thread (the live server's fixture teardown flushes the
@@ -95,7 +98,9 @@ def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> 
 
 @pytest.fixture
 def snap(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
-    """``snap("step")`` saves a full-page screenshot as <test>-<nn>-<step>.png."""
+    """``snap("step")`` saves a full-page screenshot as <test>-<nn>-<step>.png, and reads the
+    page as the sweep does (tests/browser/reader.py): a step that shows a user English words, a
+    developer's identifier, or a page wider than the screen fails there."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     prefix = re.sub(r"[^\w-]", "_", request.node.name)
     for old in SCREENSHOTS.glob(f"{prefix}-*.png"):
@@ -107,6 +112,15 @@ def snap(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
         count += 1
         path = SCREENSHOTS / f"{prefix}-{count:02d}-{step}.png"
         page.screenshot(path=path, full_page=True)
+        if urlsplit(page.url).path.startswith("/api/"):
+            return path  # the API's documentation is for developers, in their language
+        seen = page.evaluate(READ_PAGE)
+        sweep = Sweep("", list(Pack.objects.values_list("slug", flat=True)))
+        where = f"{step} ({page.url})"
+        sweep.read(where, seen["text"], seen["prose"], chinese=seen["chinese"])
+        if seen["width"] > seen["inner"] + 1:
+            sweep.flag(where, f"scrolls sideways ({seen['width']} px on {seen['inner']} px)")
+        assert not sweep.problems, "\n".join(sweep.problems)
         return path
 
     return save

@@ -35,17 +35,17 @@ def test_it_signs_off_an_evaluation_and_charts_quality_cost(
     page.get_by_label("考核年度").fill("2025")
     page.get_by_role("button", name="保存").click()
     expect(page).to_have_url(re.compile(r"/evaluation/evaluations/[0-9a-f-]{36}/$"))
-    expect(page.get_by_label("score 1.1")).to_have_value("3")
+    expect(page.get_by_label("1.1 得分")).to_have_value("3")
     snap("evaluation-draft")
 
     # Every item scored (a wrong score first), the evaluators, a decision, sign-off.
-    page.get_by_label("score 1.3").fill("9")
+    page.get_by_label("1.3 得分").fill("9")
     page.locator("#btn-save").click()
     expect(page.locator("#error-score-1\\.3")).to_be_visible()
     for field in page.locator("input[name^='score_']").all():
         if not field.input_value():
             field.fill("3")
-    page.get_by_label("score 1.3").fill("4")
+    page.get_by_label("1.3 得分").fill("4")
     page.get_by_label("评价人").fill("王建国")
     page.get_by_label("评价结论").select_option("renew")
     page.locator("#btn-sign-off").click()

@@ -27,9 +27,9 @@ def menu_of(user: User, path: str = "/certification/applications/") -> str:
 def test_it_labels_an_expert_as_such_and_the_body_as_the_body(world: World) -> None:
     assert role_label(world.e1) == role_label(world.e2) == "认定专家"
     assert role_label(world.p.certifier) == "认定机构"
-    assert menu_of(world.e1).endswith("· 认定专家")
-    assert menu_of(world.p.certifier).endswith("· 认定机构")
-    assert menu_of(world.p.clerk_a, "/").endswith("· 企业经办人")
+    assert menu_of(world.e1).endswith("（认定专家）")
+    assert menu_of(world.p.certifier).endswith("（认定机构）")
+    assert menu_of(world.p.clerk_a, "/").endswith("（企业经办人）")
 
 
 def test_the_account_page_says_the_same(world: World) -> None:

@@ -21,7 +21,9 @@ def test_the_printed_report_cites_documents_by_title(
     for user in (personas.province, personas.county_a):
         report.to_pdf(report.build(user, None, AS_OF))
     assert len(printed) == 2
-    assert "陕质委办〔2021〕15号 第六条（三）" in printed[0]
+    assert "依据：陕质委办〔2021〕15号 第六条（三）（首席质量官制度推进情况纳入" in printed[0]
+    # a Shaanxi report rests on Shaanxi's document only
+    assert all("苏质委办" not in html for html in printed)
     assert "陕质委办〔2021〕15号，2021-08-24 起施行" in printed[0]
     for html in printed:
         assert_cites_like_users(html)

@@ -49,10 +49,10 @@ def test_anyone_may_read_the_packs(personas: Personas, as_: Any) -> None:
     response = as_(None).get("/policy/packs")
     assert response.status_code == 200
     packs = {p["id"]: p for p in response.json()}
-    assert packs["shaanxi-2021"]["current_version"] == "2021.2"
+    assert packs["shaanxi-2021"]["current_version"] == "2021.3"
     assert packs["shaanxi-2021"]["versions"][0]["regions"] == ["610000"]
     assert packs["national-default"]["national_default"] is True
-    version = as_(None).get("/policy/packs/jiangsu-2020/versions/2020.2").json()
+    version = as_(None).get("/policy/packs/jiangsu-2020/versions/2020.3").json()
     assert version["content"]["training"]["study_hours"]["hours"] == 50
     assert as_(None).get("/policy/packs/nowhere").status_code == 404
     assert as_(None).get("/policy/packs/jiangsu-2020/versions/9").status_code == 404
@@ -60,7 +60,7 @@ def test_anyone_may_read_the_packs(personas: Personas, as_: Any) -> None:
 
 def test_it_tells_which_rules_govern_a_region(personas: Personas, as_: Any) -> None:
     data = as_(None).get("/policy/governing", region="330106", on="2026-06-01").json()
-    assert data["versions"] == ["hangzhou-spec@2", "national-default@2"]
+    assert data["versions"] == ["hangzhou-spec@2", "national-default@3"]
     assert data["rules"]["training"]["study_hours"]["hours"] == 40
     assert data["rules"]["filing"]["authority"] == "county"
     assert as_(None).get("/policy/governing", region="999999").status_code == 404

@@ -70,7 +70,7 @@ def test_a_filings_form_checks_cite_the_form_of_its_governing_pack(
 
 
 def test_the_policy_pages_name_documents_and_dates(personas: Personas, client: Client) -> None:
-    version = PackVersion.objects.get(pack__slug="shaanxi-2021", version="2021.2")
+    version = PackVersion.objects.get(pack__slug="shaanxi-2021", version="2021.3")
     level = PackVersion.objects.filter(pack__slug="level-standard").order_by("-pk").first()
     assert level is not None
     pages = {

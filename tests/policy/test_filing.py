@@ -97,7 +97,7 @@ def test_a_decision_keeps_the_version_it_was_made_under(personas: Personas):
     appt.refresh_from_db()
     v1 = appt.pack_version
     # Shaanxi publishes stricter rules from today: 20 years
-    text = (v1.source_text.replace('version = "2021.2"', 'version = "2026.9"')).replace(
+    text = (v1.source_text.replace('version = "2021.3"', 'version = "2026.9"')).replace(
         "effective_from = 2021-08-24", f"effective_from = {clock.today().isoformat()}"
     )
     text = text.replace("years = 3", "years = 20", 1)

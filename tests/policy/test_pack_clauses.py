@@ -27,13 +27,13 @@ EXPECTED: dict[str, list[str]] = {
     "shaanxi-2021": [
         "SPEC §12.1", "SPEC §12.11", "SPEC §12.13", "SPEC §12.20", "SPEC §12.23", "SPEC §12.4",
         "SPEC §12.9", "SPEC §3", "level-standard §5.1.5", "shaanxi-2021 §三", "shaanxi-2021 §五(一)",
-        "shaanxi-2021 §五(一)(三)", "shaanxi-2021 §五(三)", "shaanxi-2021 §五(二)", "shaanxi-2021 §六(一)",
+        "shaanxi-2021 §五(一)(三)", "shaanxi-2021 §五(三)", "shaanxi-2021 §五(二)", "shaanxi-2021 §六(一)", "shaanxi-2021 §六(三)",
         "shaanxi-2021 §四(一)", "shaanxi-2021 §四(三)", "shaanxi-2021 §四(二)", "shaanxi-2021 §四(五)",
         "shaanxi-2021 §四(四)",
     ],
     "jiangsu-2020": [
         "SPEC §12.11", "SPEC §12.13", "SPEC §12.20", "SPEC §12.23", "SPEC §12.4", "SPEC §3",
-        "jiangsu-2020 §一.2", "jiangsu-2020 §七", "jiangsu-2020 §三 1、4", "jiangsu-2020 §三 2、3、5",
+        "jiangsu-2020 §一.2", "jiangsu-2020 §七", "jiangsu-2020 §八", "jiangsu-2020 §三 1、4", "jiangsu-2020 §三 2、3、5",
         "jiangsu-2020 §二", "jiangsu-2020 §五", "jiangsu-2020 §六", "jiangsu-2020 §四",
         "jiangsu-2020 前言", "level-standard §5.1.5",
     ],

@@ -170,12 +170,12 @@ def test_every_spec_decision_cited_exists(pack_id):
 @pytest.mark.parametrize(
     ("pack_id", "kind", "version", "effective_from", "regions", "source_starts"),
     [
-        ("shaanxi-2021", "jurisdiction", "2021.2", dt.date(2021, 8, 24), ["610000"], "陕质委办〔2021〕15号"),
-        ("jiangsu-2020", "jurisdiction", "2020.2", dt.date(2020, 1, 1), ["320000"], "苏质委办〔2020〕9号"),
+        ("shaanxi-2021", "jurisdiction", "2021.3", dt.date(2021, 8, 24), ["610000"], "陕质委办〔2021〕15号"),
+        ("jiangsu-2020", "jurisdiction", "2020.3", dt.date(2020, 1, 1), ["320000"], "苏质委办〔2020〕9号"),
         ("hangzhou-spec", "jurisdiction", "2", dt.date(2021, 1, 1), ["330100"], "杭州市"),
         ("shenzhen-guide", "jurisdiction", "2", dt.date(2021, 1, 1), ["440300"], "深圳市"),
         ("level-standard", "certification", "draft.2", dt.date(2024, 1, 1), [], "T/XXX"),
-        ("national-default", "jurisdiction", "2", dt.date(2020, 1, 1), [], "平台默认规则"),
+        ("national-default", "jurisdiction", "3", dt.date(2020, 1, 1), [], "平台默认规则"),
     ],
 )  # fmt: skip
 def test_it_names_each_pack_source_version_and_regions(

@@ -67,13 +67,13 @@ def test_a_pack_file_edited_in_place_is_refused_or_with_migrate_skipped_with_a_w
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("610113", ["shaanxi-2021@2021.2", "national-default@2"]),  # a county of Shaanxi
-        ("610000", ["shaanxi-2021@2021.2", "national-default@2"]),
-        ("320581", ["jiangsu-2020@2020.2", "national-default@2"]),  # 常熟市
-        ("330106", ["hangzhou-spec@2", "national-default@2"]),  # a county of Hangzhou
-        ("330206", ["national-default@2"]),  # 宁波北仑: Zhejiang has no provincial pack
-        ("440305", ["shenzhen-guide@2", "national-default@2"]),
-        ("440106", ["national-default@2"]),  # Guangzhou: no pack
+        ("610113", ["shaanxi-2021@2021.3", "national-default@3"]),  # a county of Shaanxi
+        ("610000", ["shaanxi-2021@2021.3", "national-default@3"]),
+        ("320581", ["jiangsu-2020@2020.3", "national-default@3"]),  # 常熟市
+        ("330106", ["hangzhou-spec@2", "national-default@3"]),  # a county of Hangzhou
+        ("330206", ["national-default@3"]),  # 宁波北仑: Zhejiang has no provincial pack
+        ("440305", ["shenzhen-guide@2", "national-default@3"]),
+        ("440106", ["national-default@3"]),  # Guangzhou: no pack
     ],
 )
 def test_the_most_specific_pack_of_the_region_governs(code, expected):
@@ -97,15 +97,15 @@ def test_a_region_without_a_pack_gets_the_labelled_national_default():
 
 
 def test_before_a_pack_takes_effect_the_default_governs():
-    assert chain("610113", dt.date(2021, 8, 23)) == ["national-default@2"]
-    assert chain("610113", dt.date(2021, 8, 24)) == ["shaanxi-2021@2021.2", "national-default@2"]
+    assert chain("610113", dt.date(2021, 8, 23)) == ["national-default@3"]
+    assert chain("610113", dt.date(2021, 8, 24)) == ["shaanxi-2021@2021.3", "national-default@3"]
 
 
 def test_a_fourth_province_is_a_data_file(personas):
-    assert chain("510107") == ["national-default@2"]
+    assert chain("510107") == ["national-default@3"]
     installed = services.pack_install(text=SICHUAN_PACK, actor=personas.admin)
     assert installed.created
-    assert chain("510107") == ["sichuan-test@2024.1", "national-default@2"]
+    assert chain("510107") == ["sichuan-test@2024.1", "national-default@3"]
     entry = AuditEntry.objects.get(target_type="pack_version", target_id=str(installed.version.pk))
     assert entry.actor == personas.admin
     assert entry.changes["regions"] == [None, ["510000"]]

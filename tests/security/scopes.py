@@ -806,6 +806,9 @@ SCOPES: dict[str, Rule] = {
         SIGNED_IN, only("admin", "province", "city", "county_a", "clerk_a", "cqo"), obj=FILING
     ),
     "GET /filings/<str:public_id>/edit/": Rule(SIGNED_IN, only("clerk_a"), obj=FILING),
+    "GET /filings/<str:public_id>/scan/": Rule(
+        SIGNED_IN, only("admin", "province", "city", "county_a", "clerk_a", "cqo"), obj=FILING
+    ),
     "GET /filings/<str:public_id>/form.pdf": Rule(
         SIGNED_IN, only("admin", "province", "city", "county_a", "clerk_a", "cqo"), obj=FILING
     ),

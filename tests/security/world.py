@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
 from django.test import Client, override_settings
@@ -99,6 +100,8 @@ class World:
 def build_world() -> World:
     p = build_personas()
     world = World(personas=p, filing=file_appointment(p))
+    # its signed 聘任授权证书, scanned: the scan route serves it to whoever reads the filing
+    world.filing.authorisation_scan.save("授权证书.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     _scope_differs_by_role(p)
     world.users = {name: getattr(p, name) for name in PERSONAS}
     province = p.province.region

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts.models import Role, User
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.audit.documents import document_response
 from cqo.certification import forms, rules, selectors, services
 from cqo.certification.models import (
     Application,
@@ -264,15 +265,19 @@ def evidence_delete(
 def evidence_file(
     request: AuthedHttpRequest, public_id: uuid.UUID, evidence_id: uuid.UUID
 ) -> FileResponse:
-    """Evidence is served only to those who may read the application (never a public URL)."""
+    """Evidence is served only to those who may read the application (never a public URL),
+    shown in the browser where it can be, and each opening is in the application's log."""
     app = _app(request, public_id)
     item = app.evidence.filter(public_id=evidence_id).first()
     if item is None or not item.file:
         raise Http404
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=(item.file.name or "evidence").rsplit("/", 1)[-1],
+    return document_response(
+        user=request.user,
+        file=item.file,
+        target_type=selectors.APPLICATION,
+        target_id=str(app.public_id),
+        target_repr=str(app),
+        what=_("申请材料：%(title)s") % {"title": item.title},
     )
 
 

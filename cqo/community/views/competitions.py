@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.audit.documents import document_response
 from cqo.audit.selectors import audit_trail
 from cqo.community import forms, rules, selectors, services
 from cqo.community.models import CaseCompetition, Submission
@@ -185,7 +186,15 @@ def submission_withdraw(request: AuthedHttpRequest, public_id: str) -> HttpRespo
 @login_required
 def attachment_download(request: AuthedHttpRequest, public_id: str) -> FileResponse:
     att = selectors.attachment_get(user=request.user, public_id=public_id)
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return document_response(
+        user=request.user,
+        file=att.file,
+        target_type="community_submission",
+        target_id=str(att.submission.public_id),
+        target_repr=str(att.submission),
+        what=_("案例附件：%(name)s") % {"name": att.name},
+        filename=att.name,
+    )
 
 
 @login_required

@@ -160,6 +160,7 @@ def _build(
         ),
         new_cqos_per_year=goals.new_per_year,
         new_cqos_clause=goals.new_clause,
+        review_clause=goals.review_clause,
         province_new_cqos_per_year=goals.province_new_per_year,
         key_industries=plan.base,
         entered=goals.entered,

@@ -105,6 +105,8 @@ def region_goals(region: Region | None, as_of: dt.date, above: int = ALL_LEVELS)
             goals.new_per_year = governing.rules.new_cqos.per_year
         goals.province_new_per_year = governing.rules.new_cqos.per_year
         goals.new_clause = governing.rules.new_cqos.clause
+    if governing.rules.work_review is not None:
+        goals.review_clause = governing.rules.work_review.clause
     if governing.rules.training is not None:
         goals.tiers = list(governing.rules.training.tiers)
         goals.county_may_merge = governing.rules.training.county_may_merge

@@ -61,7 +61,9 @@ def target_list(user: User, region_code: str | None) -> QuerySet[RegionTarget]:
     """Targets entered for regions in the viewer's scope (their own region's included)."""
     if not can_view(user):
         return RegionTarget.objects.none()
-    qs = RegionTarget.objects.select_related("region", "entered_by", "set_by_region")
+    qs = RegionTarget.objects.select_related(
+        "region", "entered_by__region", "entered_by__enterprise", "set_by_region"
+    )
     if not user.is_platform_admin:
         if user.region is None:
             return qs.none()

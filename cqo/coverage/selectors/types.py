@@ -50,6 +50,7 @@ class Coverage:
     new_cqos: list[NewCqoYear] = field(default_factory=list)
     new_cqos_per_year: int | None = None
     new_cqos_clause: str = ""
+    review_clause: str = ""
     province_new_cqos_per_year: int | None = None
     key_industries: KeyConfig | None = None
     entered: bool = False
@@ -140,6 +141,7 @@ class Goals:
     label: str = ""
     new_per_year: int | None = None
     new_clause: str = ""
+    review_clause: str = ""  # [work_review]: what the assessment report cites as its basis
     # the pack's yearly number is the province's (shaanxi-2021 §六(一) 全省每年新增): a city or
     # county is compared with no target of its own; this is the province's, shown as such
     province_new_per_year: int | None = None

@@ -86,6 +86,7 @@ from cqo.policy.schema.sections import (
     Tier,
     Training,
     TrainingTiersTarget,
+    WorkReview,
 )
 
 __all__ = [
@@ -160,6 +161,7 @@ __all__ = [
     "TrainingTiersTarget",
     "TreatmentMin",
     "When",
+    "WorkReview",
     "merge",
     "parse",
     "validate",

@@ -31,6 +31,7 @@ from cqo.policy.schema.sections import (
     QualityEconomics,
     SelfAssessmentForm,
     Training,
+    WorkReview,
 )
 from cqo.reference import enums
 
@@ -94,6 +95,7 @@ class Pack(_Model):
     targets: list[AnyTarget] = []
     baseline: Baseline | None = None
     new_cqos: NewCqos | None = None
+    work_review: WorkReview | None = None
     key_industries: KeyIndustries | None = None
     filing: Filing | None = None
     evaluation: Evaluation | None = None

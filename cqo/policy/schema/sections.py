@@ -190,6 +190,14 @@ class Baseline(_Model):
     note: str = Field(default="", max_length=2000)
 
 
+class WorkReview(_Model):
+    """The clause that puts the progress of the CQO system into the government's quality-work
+    assessment (shaanxi-2021 §六(三), jiangsu-2020 §八): what the coverage assessment report
+    cites as its basis."""
+
+    clause: Clause
+
+
 class NewCqos(_Model):
     per_year: int = Field(ge=1)
     scope: Literal["above_scale"] = "above_scale"

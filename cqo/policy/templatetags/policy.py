@@ -52,6 +52,7 @@ LABELS: dict[str, Any] = {
     "targets": _("工作目标"),
     "baseline": _("起点"),
     "new_cqos": _("新增首席质量官"),
+    "work_review": _("纳入政府质量工作考核"),
     "key_industries": _("重点行业"),
     "filing": _("备案"),
     "evaluation": _("企业评价"),

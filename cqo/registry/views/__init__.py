@@ -16,6 +16,7 @@ from cqo.registry.views.filings import (
     appointment_edit,
     appointment_list,
     appointment_pdf,
+    appointment_scan,
     appointment_transition,
 )
 from cqo.registry.views.persons import (
@@ -41,6 +42,7 @@ __all__ = [
     "appointment_edit",
     "appointment_list",
     "appointment_pdf",
+    "appointment_scan",
     "appointment_transition",
     "enterprise_clerk",
     "enterprise_create",

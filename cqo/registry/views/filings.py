@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts import access
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.audit.documents import document_response
 from cqo.audit.selectors import audit_trail
 from cqo.lib import clock
 from cqo.lib.forms import apply_errors
@@ -287,6 +288,21 @@ def appointment_authorisation(request: AuthedHttpRequest, public_id: str) -> Htt
         f'inline; filename="authorisation-{str(appt.public_id)[:8]}.pdf"'
     )
     return response
+
+
+@login_required
+def appointment_scan(request: AuthedHttpRequest, public_id: str) -> FileResponse:
+    """The signed 聘任授权证书 as the enterprise scanned it, for whoever may read the filing (the
+    county reviewing it first): shown in the browser, each opening in the filing's log."""
+    appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    return document_response(
+        user=request.user,
+        file=appt.authorisation_scan,
+        target_type="appointment",
+        target_id=str(appt.public_id),
+        target_repr=str(appt),
+        what=_("聘任授权证书扫描件"),
+    )
 
 
 @login_required

@@ -79,8 +79,10 @@ def refusal(call: object, *args: object, **kwargs: object) -> str:
         ("陕质委办〔2021〕15号", "陕质委办〔2021〕15号"),
         ("《质量管理》、【附件】。", "《质量管理》、【附件】。"),
         # …and inside the range it becomes ASCII, as in the live import
-        ("第五条（一）", "第五条(一)"),
-        ("北京，朝阳：１号！", "北京,朝阳:1号!"),
+        ("第五条（一）", "第五条（一）"),
+        ("陕质委办〔2021〕15号：第三条，", "陕质委办〔2021〕15号：第三条，"),
+        ("ＡＢｃ－１２．５／３＠ｘ＿ｙ", "ABc-12.5/3@x_y"),
+        ("北京，朝阳：１号！", "北京，朝阳：1号！"),
         # what NFKC would rewrite is left alone
         ("①", "①"),
         ("10㎡", "10㎡"),
@@ -94,9 +96,11 @@ def test_it_normalises_cells_as_the_live_import_reads_them(value: object, expect
     assert normalise(value) == expected
 
 
-def test_it_maps_the_whole_full_width_ascii_range_and_nothing_next_to_it() -> None:
-    ascii_printable = "".join(chr(c) for c in range(0x21, 0x7F))
-    assert normalise(full_width(ascii_printable)) == ascii_printable
+def test_it_maps_digits_letters_and_the_signs_of_numbers_and_keeps_chinese_punctuation() -> None:
+    mapped = "0123456789+-./@_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    assert normalise(full_width(mapped)) == mapped
+    kept = "".join(c for c in map(chr, range(0x21, 0x7F)) if c not in mapped)
+    assert normalise(full_width(kept)) == full_width(kept)
     assert normalise("\uff00\uff5f\uff60") == "\uff00\uff5f\uff60"
 
 

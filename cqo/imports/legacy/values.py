@@ -61,9 +61,15 @@ class IdNumber:
 
 
 # Full-width forms of ASCII (U+FF01–U+FF5E, the Halfwidth and Fullwidth Forms block) are the
-# ASCII character plus 0xFEE0. Only these and the spaces are mapped: NFKC would also rewrite
+# ASCII character plus 0xFEE0. Only the full-width digits, letters and the signs written inside
+# numbers and codes (＋－．／＠＿) are mapped, and the spaces: Chinese text keeps its own
+# punctuation （），：；！？ (第五条（一）, 陕质委办〔2021〕15号), and NFKC would also rewrite
 # ①, ², ℃, … and the CJK compatibility ideographs found in names.
-_HALF_WIDTH: dict[int, int | str | None] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_IN_NUMBERS = "０１２３４５６７８９＋－．／＠＿"
+_LETTERS = [*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+_HALF_WIDTH: dict[int, int | str | None] = {
+    code: code - 0xFEE0 for code in [*map(ord, _IN_NUMBERS), *_LETTERS]
+}
 _HALF_WIDTH |= {0x3000: " ", 0x00A0: " ", 0x0000: None}  # ideographic space, NBSP, NUL
 # Excel keeps 15 significant digits: an integral float at or above this has lost digits.
 _EXACT_FLOAT_LIMIT = 1e15
@@ -74,11 +80,11 @@ def normalise(value: object) -> str:
     None is "", an integral float loses its ".0" (Excel stores 13800138000 as 13800138000.0), a
     date is written in ISO, a boolean is "1" or "0".
 
-    Text is mapped from full-width ASCII (U+FF01–U+FF5E) to ASCII, the ideographic space
+    Text is mapped from full-width to ASCII as below, the ideographic space
     (U+3000) and the no-break space to a space, NUL dropped (PostgreSQL text cannot hold it),
-    runs of whitespace collapsed to one space and the ends trimmed. The full-width range
-    includes （），：；！？, which become ASCII as they do in the live import; 、。《》〔〕【】
-    and every other character are kept as written.
+    runs of whitespace collapsed to one space and the ends trimmed. Only full-width digits,
+    letters and the signs of numbers and codes (＋－．／＠＿) become ASCII: Chinese punctuation
+    （），：；！？、。《》〔〕【】 and every other character are kept as written.
     """
     if value is None:
         return ""

@@ -236,6 +236,32 @@ def test_it_checks_rows_with_the_registry_rules(personas: Personas, tmp_path: Pa
     assert rules[7] == ("质量工作年限", "质量工作年限应为0–60之间的整数")
 
 
+def test_gender_and_birth_date_when_given_must_agree_with_the_id_number(
+    personas: Personas, tmp_path: Path
+) -> None:
+    number = new_id_number(COUNTY_A, dt.date(1986, 3, 5), gender="F")
+    header = [*HEADER, "性别", "出生日期"]
+    path = write_xlsx(
+        tmp_path / "性别生日.xlsx",
+        [
+            [*row(name="孙女士", id_number=number), "女", "1986年3月5日"],
+            [*row(), "女", ""],  # a man's number
+            [*row(), "", "1986.3.5"],  # another birth date
+            [*row(), "未知", ""],
+        ],
+        header=header,
+    )
+
+    lf = migrate(personas.province, path, mode=LegacyFile.Mode.GOOD_ROWS)
+
+    assert lf.counts == {"created": 1, "unchanged": 0, "conflicts": 0, "errors": 3}, why(lf)
+    assert Person.objects.get(name="孙女士").gender == "F"
+    rules = {r[0]: (r[1], r[3]) for r in report_rows(lf)[1:]}
+    assert rules[3] == ("性别", "性别与身份证号码（第17位）不一致")
+    assert rules[4] == ("出生日期", "出生日期与身份证号码（第7–14位）不一致")
+    assert rules[5] == ("性别", "性别应填写“男”或“女”")
+
+
 def test_the_error_report_lists_row_column_value_and_rule(
     personas: Personas, tmp_path: Path
 ) -> None:
@@ -457,6 +483,32 @@ def test_a_run_killed_half_way_leaves_nothing_behind(
     lf = LegacyFile.objects.get()
     assert lf.status == LegacyFile.Status.FAILED
     assert lf.counts["created"] == 0
+
+
+def test_it_tells_its_progress_every_so_many_rows(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.files import File
+
+    from cqo.imports.legacy import job
+
+    monkeypatch.setattr(job, "PROGRESS_EVERY", 2)
+    path = write_xlsx(tmp_path / "进度.xlsx", [row() for _ in range(5)])
+    with open(path, "rb") as handle:
+        lf = legacy.legacy_create(
+            actor=personas.province,
+            kind=LegacyFile.Kind.PERSONS,
+            upload=File(handle, name=path.name),
+        )
+    told: list[tuple[int, int]] = []
+
+    lf = legacy.run_legacy(lf.pk, on_progress=lambda done, total: told.append((done, total)))
+
+    assert told == [(2, 6), (4, 6), (6, 6), (6, 6)]
+    assert (lf.progress_done, lf.progress_total) == (6, 6)
+    # a second call does nothing: the file is no longer queued
+    assert legacy.run_legacy(lf.pk).counts == lf.counts
+    assert Person.objects.count() == 6
 
 
 # Scope ------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ TARGET_MODELS: dict[str, tuple[str, ...]] = {
     "training_certificate": ("training.TrainingCertificate",),
     "training_qualification": ("training.Qualification",),
     "enterprise_list": ("imports.EnterpriseList",),
+    "legacy_file": ("imports.LegacyFile",),
     "region_target": ("coverage.RegionTarget",),
     "talent_entry": ("talent.TalentEntry",),
     "level_application": ("certification.Application",),
@@ -85,6 +86,10 @@ TARGET_KEYS: dict[tuple[str, str], Promise] = {
     ("address", "failures"): _("登录失败次数"),
     ("enterprise_list", "created"): _("新增企业"),
     ("enterprise_list", "updated"): _("更新企业"),
+    ("legacy_file", "created"): _("新增记录"),
+    ("legacy_file", "unchanged"): _("未变化的记录"),
+    ("legacy_file", "conflicts"): _("冲突的行"),
+    ("legacy_file", "errors"): _("错误的行"),
 }
 
 # Keys recorded besides the model's fields, whatever the record.

@@ -36,7 +36,8 @@ from django.utils.translation import gettext as _
 from cqo.audit.services import audit_record
 from cqo.imports import readers, rules, selectors
 from cqo.imports.models import EnterpriseList
-from cqo.imports.writer import ErrorReport, Outcome, Upserter, Written
+from cqo.imports.report import ErrorReport
+from cqo.imports.writer import Outcome, Upserter, Written
 from cqo.lib.bounds import max_length
 
 log = logging.getLogger(__name__)

@@ -84,3 +84,9 @@ class EnterpriseList(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# The archive migration's models live with its code; imported here so the app registers them.
+from cqo.imports.legacy.models import LegacyFile, LegacyOrigin  # noqa: E402
+
+__all__ = ["EnterpriseList", "LegacyFile", "LegacyOrigin"]

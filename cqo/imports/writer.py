@@ -1,23 +1,19 @@
-"""Writing an import's checked rows: the error report, the outcome counts, and the upserter
+"""Writing an import's checked rows: the outcome counts and the upserter
 that writes rows by USCC a chunk at a time (cqo/imports/job.py runs it)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import xlsxwriter
 from django.db import connection
 from django.db.models import Field
-from django.utils.translation import gettext as _
 
-from cqo.imports import rules
 from cqo.imports.models import EnterpriseList
+from cqo.imports.report import ErrorReport
 from cqo.registry.models import Enterprise
 
 # Rows per write. SQLite: per executemany and per existence query (one bound variable per USCC;
@@ -26,36 +22,6 @@ from cqo.registry.models import Enterprise
 # (one being read, one queued, one being written).
 CHUNK = 1000
 PG_CHUNK = 10_000
-
-
-class ErrorReport:
-    """The row-by-row error report, written as the rows are read (xlsxwriter constant_memory)."""
-
-    HEADERS = ("行号", "列", "值", "违反的规则")
-
-    def __init__(self) -> None:
-        handle, self.path = tempfile.mkstemp(suffix=".xlsx", prefix="cqo-import-errors-")
-        os.close(handle)
-        self.book = xlsxwriter.Workbook(self.path, {"constant_memory": True})
-        self.sheet = self.book.add_worksheet(_("错误明细")[:31])
-        bold = self.book.add_format({"bold": True, "bg_color": "#E7EEF7", "border": 1})
-        for col, (head, width) in enumerate(zip(self.HEADERS, (8, 22, 30, 60), strict=True)):
-            self.sheet.write_string(0, col, _(head), bold)
-            self.sheet.set_column(col, col, width)
-        self.sheet.freeze_panes(1, 0)
-        self.line = 0
-
-    def add(self, errors: Iterable[rules.RowError]) -> None:
-        for err in errors:
-            self.line += 1
-            self.sheet.write_number(self.line, 0, err.row)
-            self.sheet.write_string(self.line, 1, err.column)
-            self.sheet.write_string(self.line, 2, err.value[:500])
-            self.sheet.write_string(self.line, 3, err.rule)
-
-    def close(self) -> str:
-        self.book.close()
-        return self.path
 
 
 @dataclass

@@ -36,6 +36,7 @@ from cqo.registry.services.filings import (
 from cqo.registry.services.persons import (
     person_claim,
     person_invite,
+    person_migrate,
     person_register,
     person_update,
     personal_reveal,
@@ -75,6 +76,7 @@ __all__ = [
     "inputs",
     "person_claim",
     "person_invite",
+    "person_migrate",
     "person_register",
     "person_update",
     "personal_reveal",

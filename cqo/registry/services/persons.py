@@ -37,12 +37,14 @@ from cqo.registry.services._common import (
 Given = Callable[[str], bool]
 
 
-def _apply_person(errors: Errors, person: Person, data: Data, *, partial: bool) -> None:
+def _apply_person(
+    errors: Errors, person: Person, data: Data, *, partial: bool, mobile_required: bool = True
+) -> None:
     def given(key: str) -> bool:
         return not partial or key in data
 
     _apply_identity(errors, person, data, given)
-    _apply_profile(errors, person, data, given)
+    _apply_profile(errors, person, data, given, mobile_required=mobile_required)
     # Gender and birth date come from the ID number: when it is rejected, say so once rather
     # than also reporting the two derived fields as missing.
     derived = ["gender", "birth_date"] if "id_number" in errors.errors else []
@@ -63,7 +65,7 @@ def _apply_person(errors: Errors, person: Person, data: Data, *, partial: bool) 
             *derived,
         ],
     )
-    if (not partial or "mobile" in data) and not person.mobile_enc:
+    if mobile_required and (not partial or "mobile" in data) and not person.mobile_enc:
         errors.add("mobile", _("手机号码必填"))
     if not person.id_number_enc and "id_number" not in errors.errors:
         errors.add("id_number", _("身份证号必填"))
@@ -105,7 +107,9 @@ def _apply_identity(errors: Errors, person: Person, data: Data, given: Given) ->
             person.birth_date = facts.birth_date
 
 
-def _apply_profile(errors: Errors, person: Person, data: Data, given: Given) -> None:
+def _apply_profile(
+    errors: Errors, person: Person, data: Data, given: Given, *, mobile_required: bool = True
+) -> None:
     """Position, title, education, contact data, years in quality work, region and photo."""
     for key in (
         "position",
@@ -120,7 +124,7 @@ def _apply_profile(errors: Errors, person: Person, data: Data, given: Given) -> 
             setattr(person, key, text(data, key))
     if not person.title_level:
         person.title_level = enums.QualificationLevel.NONE
-    if given("mobile"):
+    if given("mobile") and (mobile_required or text(data, "mobile")):
         mobile = errors.run("mobile", validators.validate_mobile, text(data, "mobile"))
         if mobile:
             person.mobile = mobile
@@ -178,7 +182,9 @@ def _set_qualifications(
     return quals
 
 
-def _save_person(actor: User | None, person: Person, action: str, changes: dict[str, Any]) -> None:
+def _save_person(
+    actor: User | None, person: Person, action: str, changes: dict[str, Any], note: str = ""
+) -> None:
     person.save()
     audit_record(
         actor=actor,
@@ -187,12 +193,15 @@ def _save_person(actor: User | None, person: Person, action: str, changes: dict[
         target_id=str(person.public_id),
         target_repr=person.name,
         changes=changes,
+        note=note,
     )
 
 
-def _person_new(errors: Errors, data: Data) -> tuple[Person, list[Qualification]]:
+def _person_new(
+    errors: Errors, data: Data, *, mobile_required: bool = True
+) -> tuple[Person, list[Qualification]]:
     person = Person()
-    _apply_person(errors, person, data, partial=False)
+    _apply_person(errors, person, data, partial=False, mobile_required=mobile_required)
     quals = _set_qualifications(errors, person, data.get("qualifications"))
     return person, quals
 
@@ -244,6 +253,38 @@ def person_invite(*, actor: User, details: PersonDetails) -> tuple[Person, str]:
         q.person = person
         q.save()
     return person, token
+
+
+@transaction.atomic
+def person_migrate(*, actor: User, details: PersonDetails, origin_note: str) -> Person:
+    """A person from a province's archive of existing records: a profile with no login account
+    (the person claims none; a clerk's invitation or the person's own registration is the way to
+    one), checked by the same field rules as registration and invitation, recorded in the trail
+    under the migrating user with ``origin_note`` (the file and row it came from).
+
+    The region is required and must lie in the actor's scope (a platform admin, or a regulator
+    whose subtree holds it). The mobile may be missing: archives often lack it, and a filing
+    asks for it before it is submitted (selectors.filings.PROFILE_REQUIRED)."""
+    if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
+        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史人员数据"))
+    data = given(details)
+    for key in ("username", "password", "photo"):
+        data.pop(key, None)
+    errors = Errors()
+    person, quals = _person_new(errors, data, mobile_required=False)
+    if person.region is None:
+        if "region" not in errors.errors:
+            errors.add("region", _("行政区划代码必填"))
+    elif not actor.is_platform_admin and not access.region_contains(actor, person.region):
+        errors.add("region", _("行政区划不在您的辖区内"))
+    errors.raise_if_any()
+    _save_person(
+        actor, person, "create", diff({}, snapshot(person, PERSON_FIELDS)), note=origin_note
+    )
+    for q in quals:
+        q.person = person
+        q.save()
+    return person
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from cqo.accounts.models import Role, User
 from cqo.imports import services
+from cqo.imports.management.common import ProgressBar, command_user
 from cqo.imports.models import EnterpriseList
 
 
@@ -40,7 +39,7 @@ class Command(BaseCommand):
             as_of = dt.date.fromisoformat(opts["as_of"])
         except ValueError as exc:
             raise CommandError("--as-of must be YYYY-MM-DD") from exc
-        user = self._user(opts.get("user"))
+        user = command_user(opts.get("user"))
         handle = path.open("rb")
         upload = File(handle, name=path.name)
         try:
@@ -61,7 +60,7 @@ class Command(BaseCommand):
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in _errors(exc))) from exc
         finally:
             handle.close()
-        bar = _Bar(sys.stderr)
+        bar = ProgressBar(sys.stderr)
         lst = services.run_import(lst.pk, on_progress=bar.update)
         bar.close()
         self.stdout.write(
@@ -76,47 +75,8 @@ class Command(BaseCommand):
         if lst.status != EnterpriseList.Status.DONE or lst.rows_bad:
             sys.exit(1)
 
-    def _user(self, username: str | None) -> User:
-        if username:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"no such user: {username}")
-            return user
-        user = (
-            User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
-            or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        )
-        if user is None:
-            raise CommandError("no platform admin; pass --user")
-        return user
-
 
 def _errors(exc: ValidationError) -> list[tuple[str, list[str]]]:
     if hasattr(exc, "error_dict"):
         return list(exc.message_dict.items())
     return [("file", exc.messages)]
-
-
-class _Bar:
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self.last = 0.0
-        self.start = time.monotonic()
-
-    def update(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last < 0.2 and done < total:
-            return
-        self.last = now
-        share = done / total if total else 1.0
-        filled = int(share * 30)
-        rate = done / max(now - self.start, 1e-6)
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} {done}/{total} "
-            f"({rate:,.0f} rows/s)"
-        )
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()

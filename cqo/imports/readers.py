@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from cqo.imports import rules
-from cqo.lib import sheets
+from cqo.lib import sheets, uploads
 
 SPREADSHEET = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 SUFFIXES = (*SPREADSHEET, ".csv")
@@ -41,6 +41,22 @@ def kind_of(name: str) -> str:
     if suffix not in SUFFIXES:
         raise ValidationError(_("只能导入 xlsx、xls、ods 或 csv 文件"), code="file_type")
     return suffix
+
+
+def upload_name(upload: Any, errors: dict[str, list[str]]) -> str:
+    """The name of an uploaded list or archive file once every import's checks have passed:
+    a readable kind by its name, then size, type by content and zip/xlsx bombs, refused before
+    the file is stored or parsed. Raises ``errors`` (the caller's other fields) with the file's
+    own, if any."""
+    name = PurePath(upload.name or "").name[:255]
+    try:
+        kind_of(name)
+        uploads.check_list(upload)
+    except ValidationError as exc:
+        errors["file"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return name
 
 
 def open_source(path: str, name: str) -> Source:

@@ -14,7 +14,6 @@ import io
 import logging
 import random
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import xlsxwriter
@@ -29,7 +28,7 @@ from cqo.accounts.models import User
 from cqo.imports import readers, rules, selectors
 from cqo.imports.job import run_import
 from cqo.imports.models import EnterpriseList
-from cqo.lib import clock, uploads
+from cqo.lib import clock
 from cqo.lib.codes import make_uscc
 from cqo.reference.models import Region
 
@@ -90,15 +89,7 @@ def list_create(
     year = reference_year or as_of.year
     if not 1949 <= year <= clock.today().year + 1:
         errors["reference_year"] = [_("年度应在1949年至明年之间")]
-    name = Path(upload.name or "").name[:255]
-    try:
-        readers.kind_of(name)
-        # size, type by content, zip/xlsx bombs: refused before the file is stored or parsed
-        uploads.check_list(upload)
-    except ValidationError as exc:
-        errors["file"] = exc.messages
-    if errors:
-        raise ValidationError(errors)
+    name = readers.upload_name(upload, errors)
     sha256 = _store(upload)
     lst = EnterpriseList(
         region=region_obj,

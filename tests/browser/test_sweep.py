@@ -28,6 +28,7 @@ from cqo.policy.models import Pack
 from cqo.portal import demo
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS
 from tests.browser.reader import READ_PAGE, Sweep
+from tests.demo_logins import LOGINS
 
 pytestmark = pytest.mark.browser
 
@@ -131,33 +132,6 @@ def demo_province(transactional_db: None) -> demo.DemoResult:
     reference_load()
     load_all()
     return demo.build_demo(seed=7, enterprises=60, stdout=io.StringIO())
-
-
-LOGINS = [
-    "admin",
-    "prov",
-    "xian",
-    "baoji",
-    "yanta",
-    "weibin",
-    "jiangsu",
-    "suzhou",
-    "changshu",
-    "fin",
-    "nanshan",
-    "szit",
-    "clerk",
-    "clerk2",
-    "szclerk",
-    "cqo",
-    "newcqo",
-    "selfcqo",
-    "cqo2",
-    "trainer",
-    "certifier",
-    "expert",
-    "expert2",
-]
 
 
 def test_the_sweep_covers_every_demo_login(demo_province: demo.DemoResult) -> None:

@@ -12,29 +12,7 @@ from django.test import Client
 
 from cqo.accounts.models import User
 from cqo.portal import demo
-
-LOGINS = [
-    "prov",
-    "xian",
-    "baoji",
-    "yanta",
-    "weibin",
-    "fin",
-    "nanshan",
-    "szit",
-    "clerk",
-    "clerk2",
-    "szclerk",
-    "cqo",
-    "newcqo",
-    "selfcqo",
-    "cqo2",
-    "certifier",
-    "expert",
-    "expert2",
-    "trainer",
-    "admin",
-]
+from tests.demo_logins import LOGINS
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ synchronously in the management command."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,6 @@ from cqo.imports import readers
 from cqo.imports.legacy.catalogue import KINDS
 from cqo.imports.legacy.job import run_legacy
 from cqo.imports.legacy.models import LegacyFile
-from cqo.lib import uploads
 
 __all__ = ["legacy_create", "legacy_template", "may_migrate", "run_legacy"]
 
@@ -72,15 +70,7 @@ def legacy_create(
         errors["kind"] = [_("该类数据的迁移尚未开放")]
     if mode not in LegacyFile.Mode.values:
         errors["mode"] = [_("导入方式无效")]
-    name = Path(upload.name or "").name[:255]
-    try:
-        readers.kind_of(name)
-        # size, type by content, zip/xlsx bombs: refused before the file is stored or parsed
-        uploads.check_list(upload)
-    except ValidationError as exc:
-        errors["file"] = exc.messages
-    if errors:
-        raise ValidationError(errors)
+    name = readers.upload_name(upload, errors)
     sha256, size = _digest(upload)
     if size == 0:
         raise ValidationError({"file": [_("文件为空")]})

@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cqo.accounts.context_processors.role",
+                "cqo.imports.context_processors.legacy",
             ],
         },
     },

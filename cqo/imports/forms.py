@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cqo.imports.legacy.catalogue import KINDS
+from cqo.imports.legacy.models import LegacyFile
 from cqo.imports.models import EnterpriseList
 from cqo.lib import dates
 from cqo.lib.bounds import max_length
@@ -46,3 +48,38 @@ class ImportForm(forms.Form):
         for name, field in self.fields.items():
             if name != "mode":
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+def legacy_kinds() -> list[tuple[str, str]]:
+    """The kinds of archive file the migration reads so far, by their Chinese names."""
+    return [(k, str(label)) for k, label in LegacyFile.Kind.choices if k in KINDS]
+
+
+class LegacyForm(forms.Form):
+    """An archive file to migrate: its kind (those the migration reads), the file, a dry run
+    first by default, and what to do with a file that has wrong rows."""
+
+    kind = forms.ChoiceField(
+        label=_("数据类别"),
+        choices=legacy_kinds,
+        initial=LegacyFile.Kind.PERSONS,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    file = forms.FileField(
+        label=_("历史数据文件"),
+        help_text=_("xlsx、xls、ods 或 csv（UTF-8 或 GB18030），表头见各类模板"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("仅检查不写入"),
+        required=False,
+        initial=True,
+        help_text=_("先检查整个文件并给出错误报告，不写入任何数据；检查无误后可按此文件正式导入"),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    mode = forms.ChoiceField(
+        label=_("导入方式"),
+        choices=LegacyFile.Mode.choices,
+        initial=LegacyFile.Mode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )

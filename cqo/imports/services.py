@@ -11,21 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import logging
 import random
-import threading
 from typing import TYPE_CHECKING
 
 import xlsxwriter
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import User
 from cqo.imports import readers, rules, selectors
+from cqo.imports.background import start_job
 from cqo.imports.job import run_import
 from cqo.imports.models import EnterpriseList
 from cqo.lib import clock
@@ -33,8 +31,6 @@ from cqo.lib.codes import make_uscc
 from cqo.reference.models import Region
 
 __all__ = ["launch", "list_create", "run_import", "template_xlsx"]
-
-log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -109,29 +105,15 @@ def list_create(
 
 
 def launch(list_id: int) -> None:
-    """Queues the import for a Celery worker when a broker is configured; otherwise runs it in
-    a thread of this process (CQO_IMPORTS_INLINE: right here)."""
-    if getattr(settings, "CQO_IMPORTS_INLINE", False):
-        run_import(list_id)
-        return
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        from cqo.imports.tasks import run_import as task
-
-        task.delay(list_id)
-        return
-    thread = threading.Thread(
-        target=_run_in_thread, args=(list_id,), name=f"cqo-import-{list_id}", daemon=True
-    )
-    thread.start()
+    """Starts the import of a stored list: a Celery worker when a broker is configured, else a
+    thread of this process (CQO_IMPORTS_INLINE: right here)."""
+    start_job(list_id, run=run_import, queue=_queue, name="cqo-import")
 
 
-def _run_in_thread(list_id: int) -> None:
-    try:
-        run_import(list_id)
-    except Exception:
-        log.exception("enterprise list import %s failed", list_id)
-    finally:
-        connection.close()
+def _queue(list_id: int) -> None:
+    from cqo.imports.tasks import run_import as task
+
+    task.delay(list_id)
 
 
 # The template ---------------------------------------------------------------------------------

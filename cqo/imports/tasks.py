@@ -7,6 +7,7 @@ from typing import Any
 from celery import shared_task
 
 from cqo.imports import job
+from cqo.imports.legacy import job as legacy_job
 
 
 @shared_task(name="cqo.imports.tasks.run_import", bind=True, acks_late=True)
@@ -16,3 +17,10 @@ def run_import(self: Any, list_id: int) -> str:
     next worker starts the list again from its stored file."""
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     return job.run_import(list_id, retake=redelivered).status
+
+
+@shared_task(name="cqo.imports.tasks.run_legacy")
+def run_legacy(file_id: int) -> str:
+    """Migrate one queued archive file. The file is one transaction: a worker killed midway
+    writes nothing of it."""
+    return legacy_job.run_legacy(file_id).status

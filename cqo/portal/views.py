@@ -17,6 +17,7 @@ from cqo.audit.selectors import audit_trail
 from cqo.blacklist import selectors as blacklist
 from cqo.hours import rules as hour_rules
 from cqo.hours import selectors as hours
+from cqo.imports.legacy.selectors import legacy_origin
 from cqo.lib import clock
 from cqo.portal.homes import home_context
 from cqo.reference.selectors import region_label
@@ -124,6 +125,8 @@ def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
             "region_label": region_label(person.region_id),
             "appointments": registry.appointment_list(user=request.user).filter(person=person),
             "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],
+            # a person migrated from a province's archive: its file and row (who, when)
+            "origin": legacy_origin(target_type="person", target_id=str(person.public_id)),
             "can_edit": access.can_edit_person(request.user, person),
             "can_reveal": access.can_reveal_personal(request.user, person, visible=True),
             "contact_visible": access.can_see_contact(request.user, person),

@@ -850,6 +850,22 @@ SCOPES: dict[str, Rule] = {
     "GET /imports/enterprises/template.xlsx": Rule(
         SIGNED_IN, only("admin", "province", "city", "county_a", "county_b")
     ),
+    # the archive migration: the platform admin and the provincial regulator only; a file of
+    # another migrator is refused alike (a province sees its own province's files)
+    "GET /imports/legacy/": Rule(SIGNED_IN, only("admin", "province")),
+    "GET /imports/legacy/<uuid:public_id>/": Rule(
+        SIGNED_IN, only("admin", "province"), missing=NO_RECORD
+    ),
+    "GET /imports/legacy/<uuid:public_id>/confirm/": Rule(
+        SIGNED_IN, only("admin", "province"), missing=NO_RECORD
+    ),
+    "GET /imports/legacy/<uuid:public_id>/errors.xlsx": Rule(
+        SIGNED_IN, only("admin", "province"), missing=NO_RECORD
+    ),
+    "GET /imports/legacy/<uuid:public_id>/progress/": Rule(
+        SIGNED_IN, only("admin", "province"), missing=NO_RECORD
+    ),
+    "GET /imports/legacy/template/<str:kind>.xlsx": Rule(SIGNED_IN, only("admin", "province")),
     # pages /ledger
     "GET /ledger/": Rule(PUBLIC, EVERYONE),
     "GET /ledger/verify/": Rule(PUBLIC, EVERYONE),

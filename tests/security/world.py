@@ -223,7 +223,7 @@ def scoped(kind: str, user: User) -> set[str]:
     return {str(v) for v in SCOPED[kind](user).distinct()}
 
 
-NOT_RECORDS = ("year", "field", "action", "step")
+NOT_RECORDS = ("year", "field", "action", "step", "kind")
 
 
 def param_value(world: World, route: str, name: str, kind: str) -> tuple[str, bool]:
@@ -242,6 +242,8 @@ def param_value(world: World, route: str, name: str, kind: str) -> tuple[str, bo
         return "approve", False
     if name == "step":  # a step of a filing the person started (SPEC §12.23)
         return "hand-over", False
+    if name == "kind":  # a kind of archive file the migration reads (its template)
+        return "persons", False
     if kind == "int":
         return MISSING_INT, False
     if kind == "uuid":

@@ -2,10 +2,43 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import uuid
 
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cqo.accounts import access
+from cqo.accounts.models import User
 from cqo.imports.legacy.job import progress_key
 from cqo.imports.legacy.models import LegacyFile, LegacyOrigin
+from cqo.imports.legacy.services import may_migrate
+
+
+def _file_q(user: User) -> Q:
+    """The platform admin sees every file; a provincial regulator the files migrated by accounts
+    of its province (its own included): a file and its error report name persons of the region
+    it was migrated for."""
+    if not may_migrate(user):
+        return access.NOTHING
+    if user.is_platform_admin:
+        return Q()
+    return Q(uploaded_by=user) | access.region_q(user, "uploaded_by__region")
+
+
+def legacy_file_list(*, user: User) -> QuerySet[LegacyFile]:
+    return (
+        LegacyFile.objects.filter(_file_q(user))
+        .select_related("uploaded_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def legacy_file_get(*, user: User, public_id: uuid.UUID | str) -> LegacyFile:
+    try:
+        return legacy_file_list(user=user).get(public_id=public_id)
+    except (LegacyFile.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def legacy_origin(*, target_type: str, target_id: str) -> LegacyOrigin | None:

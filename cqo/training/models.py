@@ -340,7 +340,13 @@ class Enrolment(models.Model):
 
 
 class TrainingCertificate(models.Model):
-    """培训合格证 (SPEC §5, §13)."""
+    """培训合格证 (SPEC §5, §13).
+
+    Issued on the platform, it names the enrolment it was earned in, the course, the session's
+    dates and hours, and the account that issued it. Migrated from a province's archive (a
+    certificate printed before the platform), it has none of these: only the holder, the tier,
+    the issuer's name as printed and the dates, under its original number; its provenance is a
+    ``LegacyOrigin`` row of the imports app."""
 
     class Status(models.TextChoices):
         VALID = "valid", _("有效")
@@ -355,27 +361,39 @@ class TrainingCertificate(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # traceable: PX + the course's region code + year + sequence (see services.next_number)
     number = models.CharField(_("证书编号"), max_length=32, unique=True)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
+    # null only for a migrated certificate (see the class docstring and the constraint)
+    enrolment = models.ForeignKey(
+        Enrolment, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
     holder = models.ForeignKey(
         "registry.Person",
         verbose_name=_("持证人"),
         on_delete=models.PROTECT,
         related_name="training_certificates",
     )
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
     tier = models.CharField(_("培训层级"), max_length=20, choices=Tier.choices, blank=True)
-    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
-    start_date = models.DateField(_("培训开始日期"))
-    end_date = models.DateField(_("培训结束日期"))
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1, null=True, blank=True)
+    start_date = models.DateField(_("培训开始日期"), null=True, blank=True)
+    end_date = models.DateField(_("培训结束日期"), null=True, blank=True)
     issuer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("颁发人"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     issuer_name = models.CharField(_("颁发机构"), max_length=200)
-    issuer_kind = models.CharField(_("颁发机构类别"), max_length=40, choices=IssuerKind.choices)
+    # blank only for a migrated certificate: the archive does not say under which rule it was
+    issuer_kind = models.CharField(
+        _("颁发机构类别"), max_length=40, choices=IssuerKind.choices, blank=True
+    )
     issued_on = models.DateField(_("发证日期"))
+    # none on the platform (no pack states one); a migrated certificate's, where it printed one
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, validators=[dates.TERM])
     # the rules it was issued under (SPEC §4: every decision keeps its version)
     pack_version = models.ForeignKey(
         "policy.PackVersion",
@@ -415,12 +433,40 @@ class TrainingCertificate(models.Model):
                 | Q(status="revoked", revoked_at__isnull=False, revoked_by__isnull=False),
                 name="training_certificate_revocation_recorded",
             ),
+            # issued on the platform (everything of the session it was earned in) or migrated
+            # (none of it): never half of each
+            models.CheckConstraint(
+                condition=Q(
+                    enrolment__isnull=False,
+                    course__isnull=False,
+                    issuer__isnull=False,
+                    hours__isnull=False,
+                    start_date__isnull=False,
+                    end_date__isnull=False,
+                )
+                & ~Q(issuer_kind="")
+                | Q(
+                    enrolment__isnull=True,
+                    course__isnull=True,
+                    issuer__isnull=True,
+                    hours__isnull=True,
+                    start_date__isnull=True,
+                    end_date__isnull=True,
+                    issuer_kind="",
+                ),
+                name="training_certificate_issued_or_migrated",
+            ),
         ]
         verbose_name = _("培训合格证")
         verbose_name_plural = _("培训合格证")
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def migrated(self) -> bool:
+        """Brought in from an archive, not issued on the platform."""
+        return self.enrolment_id is None
 
 
 class NumberSequence(models.Model):

@@ -158,6 +158,16 @@ def number_valid(number: str) -> bool:
     return check is None or numbers.check_part_valid(base, check)
 
 
+# A certificate migrated from an archive keeps the number printed on it: letters, digits and
+# hyphens, as the lookup form accepts them. One in the platform's own shape is refused, since the
+# platform's sequence may issue it later.
+LEGACY_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,31}$")
+
+
+def legacy_number_valid(number: str) -> bool:
+    return LEGACY_NUMBER_RE.fullmatch(number) is not None and NUMBER_RE.fullmatch(number) is None
+
+
 # What the public verification shows of a certificate's frozen content: the facts a verifier
 # compares with the paper (SPEC §6: holder, course, issuer, dates; the status is shown beside
 # them). Not the assessment result, the internal ids of person or course, or the pack.
@@ -173,6 +183,9 @@ PUBLIC_FACTS = (
     "institution",
     "issuer",
     "issued_on",
+    # a migrated certificate's validity as printed, and that it was migrated
+    "valid_until",
+    "origin",
 )
 
 

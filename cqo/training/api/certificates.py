@@ -62,7 +62,7 @@ def certificate_list(
             CertificateItem(
                 number=c.number,
                 holder=c.holder.name,
-                course=c.course.title,
+                course=c.course.title if c.course else "",
                 tier=c.tier,
                 hours=c.hours,
                 issuer=c.issuer_name,

@@ -111,9 +111,9 @@ def certificate_out(cert: TrainingCertificate) -> TrainingCertificateOut:
     return TrainingCertificateOut(
         **public_values(cert, {str(k): str(v) for k, v in cert.content.items()}),
         id=cert.public_id,
-        enrolment=cert.enrolment.public_id,
+        enrolment=cert.enrolment.public_id if cert.enrolment else None,
         holder=cert.holder.public_id,
-        issuer_kind=TrainingCertificate.IssuerKind(cert.issuer_kind),
+        issuer_kind=TrainingCertificate.IssuerKind(cert.issuer_kind) if cert.issuer_kind else None,
         revoke_reason=cert.revoke_reason,
         audit=[
             AuditOut(at=e.at, actor=e.actor_name, action=e.action, changes=e.changes, note=e.note)

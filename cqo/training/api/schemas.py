@@ -241,9 +241,9 @@ class TrainingCertificateFilters(PageQuery):
 class CertificateItem(Schema):
     number: str
     holder: str
-    course: str
+    course: str = Field(description="empty for a certificate migrated from an archive")
     tier: str
-    hours: Decimal
+    hours: Decimal | None
     issuer: str
     issued_on: dt.date
     status: TrainingCertificateStatus
@@ -266,9 +266,11 @@ class PublicTrainingCertificateOut(Schema):
 
 class TrainingCertificateOut(PublicTrainingCertificateOut):
     id: uuid.UUID
-    enrolment: uuid.UUID
+    enrolment: uuid.UUID | None = Field(
+        description="none for a certificate migrated from an archive"
+    )
     holder: uuid.UUID
-    issuer_kind: TrainingCertificate.IssuerKind
+    issuer_kind: TrainingCertificate.IssuerKind | None
     revoke_reason: str
     audit: list[AuditOut]
 

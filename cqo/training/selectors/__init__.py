@@ -150,7 +150,11 @@ def enrolment_q(user: Any) -> Q:
 def certificate_q(user: Any) -> Q:
     if _active(user) and user.role == Role.CQO:
         return Q(holder__user=user)
-    return course_q(user, "course")
+    q = course_q(user, "course")
+    if _active(user) and user.role == Role.REGULATOR:
+        # a migrated certificate has no course: the regulators of its holder's region see it
+        q |= Q(course__isnull=True) & access.region_q(user, "holder__region")
+    return q
 
 
 # Permissions ----------------------------------------------------------------------------------
@@ -368,7 +372,7 @@ def certificate_list(*, user: Any, q: str = "", status: str = "") -> QuerySet[Tr
 
 def _number(value: str) -> str:
     number = (value or "").strip().upper()
-    if not rules.number_valid(number):
+    if not (rules.number_valid(number) or rules.legacy_number_valid(number)):
         raise Http404
     return number
 
@@ -401,9 +405,14 @@ def holds_training_certificate(person_id: int) -> bool:
     """Whether the person holds a valid CQO training certificate (培训合格证): hangzhou-spec
     聘用与培训·培训 requires one before appointment; level-standard §5.2.1 "首席质量官证书"
     (SPEC §12.4). Used by the filing eligibility engine."""
-    return TrainingCertificate.objects.filter(
-        holder_id=person_id, status=TrainingCertificate.Status.VALID
-    ).exists()
+    return (
+        TrainingCertificate.objects.filter(
+            holder_id=person_id, status=TrainingCertificate.Status.VALID
+        )
+        # a migrated certificate may have printed a validity that has passed
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=clock.today()))
+        .exists()
+    )
 
 
 def has_training_certificate(person: Person | int) -> bool:
@@ -441,6 +450,23 @@ def pack_tiers(rules_: schema.Pack) -> list[schema.Tier]:
     return list(rules_.training.tiers) if rules_.training is not None else []
 
 
+def _plain(name: str) -> str:
+    return "".join(name.split()).translate(str.maketrans("", "", "“”\"'‘’「」"))
+
+
+def tier_by_name(gov: Governing, name: str) -> str | None:
+    """The tier code a printed tier name stands for under the governing pack (its tiers' names,
+    quotation marks aside: "“提升”培训" or "提升培训"); "其他" for a course outside them; None
+    when the pack names no such tier."""
+    plain = _plain(name)
+    if plain == _plain(str(_("其他"))):
+        return ""
+    for t in pack_tiers(gov.rules):
+        if _plain(t.name) == plain:
+            return t.code
+    return None
+
+
 def tier_name(gov: Governing, tier: str) -> str:
     for t in pack_tiers(gov.rules):
         if t.code == tier:
@@ -476,6 +502,13 @@ def can_revoke(actor: User, cert: TrainingCertificate) -> bool:
         return False
     if actor.is_platform_admin or actor.pk == cert.issuer_id:
         return True
+    if cert.course is None:  # migrated: the regulators of its holder's region
+        region = cert.holder.region
+        return (
+            actor.role == Role.REGULATOR
+            and region is not None
+            and access.region_contains(actor, region)
+        )
     if actor.role == Role.REGULATOR and access.region_contains(actor, cert.course.region):
         return True
     return issuer_kind_for(actor, cert.course)[0] is not None

@@ -29,6 +29,7 @@ from cqo.training.services.courses import (
     session_set_status,
 )
 from cqo.training.services.enrolments import attendance_mark, enrolment_create, result_mark
+from cqo.training.services.migrated import MigratedCertificate, certificate_migrate
 from cqo.training.services.plans import plan_create, plan_update
 from cqo.training.services.qualifications import (
     QualificationTerms,
@@ -42,11 +43,13 @@ __all__ = [
     "MAX_PLANNED",
     "TRANSITIONS",
     "CourseTerms",
+    "MigratedCertificate",
     "QualificationTerms",
     "SessionTerms",
     "attendance_mark",
     "certificate_content",
     "certificate_issue",
+    "certificate_migrate",
     "certificate_revoke",
     "course_create",
     "enrolment_create",

@@ -168,6 +168,18 @@ def legacy_number_valid(number: str) -> bool:
     return LEGACY_NUMBER_RE.fullmatch(number) is not None and NUMBER_RE.fullmatch(number) is None
 
 
+# what a lookup by number accepts (the API documents it): the platform's numbers and migrated ones
+LOOKUP_PATTERN = rf"^(?:{_NUMBER_BASE}(?:-{numbers.CHECK_PART})?|[A-Z0-9][A-Z0-9-]{{3,31}})$"
+
+
+def lookup_number_valid(number: str) -> bool:
+    """A number worth looking up: a migrated certificate's, or one of the platform's whose
+    check character holds (a mistyped platform number is refused, not just not found)."""
+    if NUMBER_RE.fullmatch(number) is not None:
+        return number_valid(number)
+    return LEGACY_NUMBER_RE.fullmatch(number) is not None
+
+
 # What the public verification shows of a certificate's frozen content: the facts a verifier
 # compares with the paper (SPEC §6: holder, course, issuer, dates; the status is shown beside
 # them). Not the assessment result, the internal ids of person or course, or the pack.

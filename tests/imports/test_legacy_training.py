@@ -440,6 +440,23 @@ def test_the_public_verification_finds_a_migrated_certificate(
     assert personas.person.id_number not in page
 
 
+def test_the_public_api_verifies_a_migrated_number_and_still_checks_the_platforms(
+    personas: Personas, tmp_path: Path, client: Client
+) -> None:
+    migrate(personas.province, write_xlsx(tmp_path / "接口.xlsx", [row(personas.person)]))
+    api = "/api/v1/public/training-certificates"
+
+    found = client.get(f"{api}/SXPX-2019-0012")
+
+    assert found.status_code == 200
+    assert found.json()["number"] == "SXPX-2019-0012" and found.json()["status"] == "valid"
+    assert personas.person.id_number not in found.content.decode()
+    assert client.get(f"{api}/SXPX-2019-9999").status_code == 404
+    # a platform number with a mistyped check character is refused, not merely not found
+    assert client.get(f"{api}/PX610113202600001-MXV96E").status_code == 422
+    assert client.get(f"{api}/SX").status_code == 422
+
+
 def test_regulators_of_the_holders_region_find_it_and_no_platform_pdf_is_offered(
     personas: Personas, tmp_path: Path, client: Client
 ) -> None:

@@ -42,17 +42,19 @@ Budget = Annotated[
 
 
 def _number_checked(number: str) -> None:
-    if not rules.number_valid(number):
+    if not rules.lookup_number_valid(number):
         raise ValidationError(_("证书编号校验位不符，请核对后重新输入"))
 
 
 TrainingCertificateNumber = Annotated[
     str,
     Field(
-        pattern=rules.NUMBER_PATTERN,
-        description="the number as printed (upper case); one of a newer certificate ends in a "
-        "check part whose last character is checked (a mistyped one is a 422)",
-        examples=["PX610113202600001-MXV96D", "PX610113202500001"],
+        pattern=rules.LOOKUP_PATTERN,
+        description="the number as printed (upper case): the platform's (PX…; one of a newer "
+        "certificate ends in a check part whose last character is checked, a mistyped one is a "
+        "422) or a certificate's migrated from a province's archive (4–32 letters, digits or "
+        "hyphens, as printed)",
+        examples=["PX610113202600001-MXV96D", "PX610113202500001", "SXPX-2019-0042"],
     ),
     checked("certificate_number", _number_checked),
 ]

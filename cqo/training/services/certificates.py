@@ -187,8 +187,10 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> TrainingCertifica
 def certificate_revoke(
     *, actor: User, cert: TrainingCertificate, reason: str
 ) -> TrainingCertificate:
+    # lock the certificate only: its course is an outer join (a migrated one has none), and
+    # PostgreSQL cannot lock the nullable side of one
     cert = (
-        TrainingCertificate.objects.select_for_update()
+        TrainingCertificate.objects.select_for_update(of=("self",))
         .select_related("course", "course__region")
         .get(pk=cert.pk)
     )

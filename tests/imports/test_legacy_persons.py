@@ -4,7 +4,6 @@ reported with both values, provenance per record and one audit entry per file.""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -13,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -26,6 +24,7 @@ from cqo.imports.legacy.selectors import legacy_origin
 from cqo.registry import services as registry
 from cqo.registry.models import Person
 from cqo.test import COUNTY_A, COUNTY_B, Personas, new_id_number, person_data
+from tests.imports import legacy_files as files
 
 HEADER = ["姓名*", "身份证号*", "手机", "学历*", "职务", "职称", "行政区划代码*", "质量工作年限"]
 
@@ -52,25 +51,11 @@ def row(**overrides: Any) -> list[Any]:
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], header: Sequence[str] = HEADER) -> Path:
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("人员")
-    sheet.write_row(0, 0, list(header))
-    for r, cells in enumerate(rows, start=1):
-        for c, value in enumerate(cells):
-            if isinstance(value, (int, float)):
-                sheet.write_number(r, c, value)
-            elif value is not None:
-                sheet.write_string(r, c, str(value))
-    book.close()
-    return path
+    return files.write_xlsx(path, rows, header, sheet="人员")
 
 
 def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
+    return files.write_csv(path, rows, HEADER, encoding=encoding)
 
 
 def migrate(
@@ -81,18 +66,10 @@ def migrate(
     mode: str = LegacyFile.Mode.ALL_OR_NOTHING,
     kind: str = LegacyFile.Kind.PERSONS,
 ) -> LegacyFile:
-    from django.core.files import File
-
-    with open(path, "rb") as handle:
-        lf = legacy.legacy_create(
-            actor=actor, kind=kind, upload=File(handle, name=path.name), dry_run=dry_run, mode=mode
-        )
-    return legacy.run_legacy(lf.pk)
+    return files.migrate(actor, path, kind=kind, dry_run=dry_run, mode=mode)
 
 
-def report_rows(lf: LegacyFile) -> list[list[Any]]:
-    sheet = CalamineWorkbook.from_path(lf.error_report.path).get_sheet_by_index(0)
-    return sheet.to_python()
+report_rows = files.report_rows
 
 
 def why(lf: LegacyFile) -> str:

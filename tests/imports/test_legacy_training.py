@@ -5,7 +5,6 @@ certificate, and the platform's own lookup and verification finding it as migrat
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -13,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -30,6 +28,7 @@ from cqo.test import COUNTY_B, PASSWORD, Personas, new_id_number, person_data
 from cqo.training import selectors as training
 from cqo.training import services as training_services
 from cqo.training.models import TrainingCertificate
+from tests.imports import legacy_files as files
 
 HEADER = ["证书编号*", "姓名*", "身份证号*", "培训层级*", "发证机构*", "发证日期*", "有效期至"]
 KIND = LegacyFile.Kind.TRAINING_CERTIFICATES
@@ -70,25 +69,11 @@ def row(person: Person, **overrides: Any) -> list[Any]:
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], header: Sequence[str] = HEADER) -> Path:
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("培训合格证")
-    sheet.write_row(0, 0, list(header))
-    for r, cells in enumerate(rows, start=1):
-        for c, value in enumerate(cells):
-            if isinstance(value, (int, float)):
-                sheet.write_number(r, c, value)
-            elif value is not None:
-                sheet.write_string(r, c, str(value))
-    book.close()
-    return path
+    return files.write_xlsx(path, rows, header, sheet="培训合格证")
 
 
 def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
+    return files.write_csv(path, rows, HEADER, encoding=encoding)
 
 
 def migrate(
@@ -98,17 +83,10 @@ def migrate(
     dry_run: bool = False,
     mode: str = LegacyFile.Mode.ALL_OR_NOTHING,
 ) -> LegacyFile:
-    from django.core.files import File
-
-    with open(path, "rb") as handle:
-        lf = legacy.legacy_create(
-            actor=actor, kind=KIND, upload=File(handle, name=path.name), dry_run=dry_run, mode=mode
-        )
-    return legacy.run_legacy(lf.pk)
+    return files.migrate(actor, path, kind=KIND, dry_run=dry_run, mode=mode)
 
 
-def report_rows(lf: LegacyFile) -> list[list[Any]]:
-    return CalamineWorkbook.from_path(lf.error_report.path).get_sheet_by_index(0).to_python()
+report_rows = files.report_rows
 
 
 def why(lf: LegacyFile) -> str:

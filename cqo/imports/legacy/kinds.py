@@ -22,6 +22,10 @@ from cqo.imports.rules import RowError
 HEADER_SEARCH_ROWS = rules.HEADER_SEARCH_ROWS  # title rows an archive may carry above its header
 
 
+# how older systems' exports head the resident ID number column
+ID_NUMBER_ALIASES = ("身份证号码", "公民身份号码", "居民身份证号码", "证件号码")
+
+
 @dataclass(frozen=True)
 class LegacyColumn:
     key: str

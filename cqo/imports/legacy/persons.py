@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from cqo.accounts import access
 from cqo.accounts.models import User
 from cqo.imports.legacy import values
-from cqo.imports.legacy.kinds import KindSpec, LegacyColumn, Outcome, RowResult
+from cqo.imports.legacy.kinds import ID_NUMBER_ALIASES, KindSpec, LegacyColumn, Outcome, RowResult
 from cqo.imports.legacy.models import LegacyFile
 from cqo.imports.rules import RowError
 from cqo.lib import clock, crypto
@@ -74,7 +74,7 @@ COLUMNS: tuple[LegacyColumn, ...] = (
         "id_number",
         gettext_lazy("身份证号"),
         required=True,
-        aliases=("身份证号码", "公民身份号码", "居民身份证号码", "证件号码"),
+        aliases=ID_NUMBER_ALIASES,
         help=gettext_lazy(
             "18位居民身份证号码（末位可为X）；1999年以前签发的15位号码按GB 11643-1999自动转换"
             "为18位。请把该列设为文本，避免Excel把号码存成数字而丢失末几位。全角数字可识别。"

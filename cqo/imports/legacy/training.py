@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from cqo.accounts import access
 from cqo.accounts.models import User
 from cqo.imports.legacy import values
-from cqo.imports.legacy.kinds import KindSpec, LegacyColumn, Outcome, RowResult
+from cqo.imports.legacy.kinds import ID_NUMBER_ALIASES, KindSpec, LegacyColumn, Outcome, RowResult
 from cqo.imports.legacy.models import LegacyFile
 from cqo.imports.rules import RowError
 from cqo.lib import clock, crypto
@@ -53,7 +53,7 @@ COLUMNS: tuple[LegacyColumn, ...] = (
         "id_number",
         gettext_lazy("身份证号"),
         required=True,
-        aliases=("身份证号码", "公民身份号码", "居民身份证号码", "证件号码"),
+        aliases=ID_NUMBER_ALIASES,
         help=gettext_lazy(
             "持证人的18位居民身份证号码（15位号码自动转换）。持证人须已在平台登记："
             "尚未登记的，请先迁移人员数据。"

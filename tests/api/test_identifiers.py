@@ -46,7 +46,7 @@ def well_formed_unknown(schema: dict[str, Any]) -> str:
     pattern = schema["pattern"]
     if pattern == level_rules.NUMBER_PATTERN:
         return level_rules.certificate_number("ZZZZ", 2026, 99999)
-    if pattern == training_rules.NUMBER_PATTERN:
+    if pattern in (training_rules.NUMBER_PATTERN, training_rules.LOOKUP_PATTERN):
         return training_rules.certificate_number("610000", 2026, 99999)
     if "HJ-NP" in pattern:  # a USCC
         return new_uscc("610113")

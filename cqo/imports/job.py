@@ -21,14 +21,11 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,14 +166,7 @@ def _finish(lst: EnterpriseList, outcome: Outcome, status: str, message: str) ->
         "finished_at",
     ]
     if outcome.report is not None and not lst.error_report:
-        path = outcome.report.close()
-        try:
-            with open(path, "rb") as handle:
-                lst.error_report.save(
-                    f"{Path(lst.file_name).stem}-errors.xlsx", File(handle), save=False
-                )
-        finally:
-            os.unlink(path)
+        outcome.report.save_to(lst.error_report, lst.file_name)
         fields.append("error_report")
     lst.save(update_fields=fields)
     audit_record(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import pickle
 import re
 import zipfile
@@ -41,6 +42,26 @@ def kind_of(name: str) -> str:
     if suffix not in SUFFIXES:
         raise ValidationError(_("只能导入 xlsx、xls、ods 或 csv 文件"), code="file_type")
     return suffix
+
+
+# the largest list or archive file accepted (an import's own limit, above the upload checks')
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def upload_digest(upload: Any) -> tuple[str, int]:
+    """The SHA-256 and size of an uploaded file (kept with the import, named in its audit
+    entry), read once in chunks; an empty or oversized file is refused."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    if size == 0:
+        raise ValidationError({"file": [_("文件为空")]})
+    if size > MAX_FILE_BYTES:
+        raise ValidationError({"file": [_("文件不能超过512MB")]})
+    return digest.hexdigest(), size
 
 
 def upload_name(upload: Any, errors: dict[str, list[str]]) -> str:

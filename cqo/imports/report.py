@@ -7,8 +7,11 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from pathlib import PurePath
 
 import xlsxwriter
+from django.core.files import File
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from cqo.imports import rules
@@ -42,3 +45,13 @@ class ErrorReport:
     def close(self) -> str:
         self.book.close()
         return self.path
+
+    def save_to(self, field: FieldFile, file_name: str) -> None:
+        """Close the report and store it in a record's file ``field`` as <file>-errors.xlsx
+        (the record is saved by the caller); the temporary file goes."""
+        path = self.close()
+        try:
+            with open(path, "rb") as handle:
+                field.save(f"{PurePath(file_name).stem}-errors.xlsx", File(handle), save=False)
+        finally:
+            os.unlink(path)

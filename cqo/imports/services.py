@@ -9,13 +9,12 @@ worker (``cqo.imports.tasks``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import random
 from typing import TYPE_CHECKING
 
 import xlsxwriter
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,7 +31,6 @@ from cqo.reference.models import Region
 
 __all__ = ["launch", "list_create", "run_import", "template_xlsx"]
 
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 if TYPE_CHECKING:
     Upload = File[bytes]
@@ -41,20 +39,6 @@ else:
 
 
 # Queueing -------------------------------------------------------------------------------------
-
-
-def _store(upload: Upload) -> str:
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in upload.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    upload.seek(0)
-    if size == 0:
-        raise ValidationError({"file": _("文件为空")})
-    if size > MAX_FILE_BYTES:
-        raise ValidationError({"file": _("文件不能超过512MB")})
-    return digest.hexdigest()
 
 
 @transaction.atomic
@@ -86,7 +70,7 @@ def list_create(
     if not 1949 <= year <= clock.today().year + 1:
         errors["reference_year"] = [_("年度应在1949年至明年之间")]
     name = readers.upload_name(upload, errors)
-    sha256 = _store(upload)
+    sha256, _size = readers.upload_digest(upload)
     lst = EnterpriseList(
         region=region_obj,
         as_of=as_of,

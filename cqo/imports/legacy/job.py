@@ -13,14 +13,11 @@ SHA-256 and counts.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,15 +118,8 @@ def _finish(lf: LegacyFile, tally: Tally, status: str, message: str) -> None:
         "finished_at",
     ]
     if tally.report is not None:
-        path = tally.report.close()
+        tally.report.save_to(lf.error_report, lf.file_name)
         tally.report = None
-        try:
-            with open(path, "rb") as handle:
-                lf.error_report.save(
-                    f"{Path(lf.file_name).stem}-errors.xlsx", File(handle), save=False
-                )
-        finally:
-            os.unlink(path)
         fields.append("error_report")
     lf.save(update_fields=fields)
     kind = str(lf.get_kind_display())

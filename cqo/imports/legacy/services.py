@@ -6,7 +6,6 @@ run found nothing wrong."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 from celery import current_app
@@ -55,16 +54,6 @@ def may_migrate(actor: User) -> bool:
     )
 
 
-def _digest(upload: Upload) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in upload.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    upload.seek(0)
-    return digest.hexdigest(), size
-
-
 @transaction.atomic
 def legacy_create(
     *,
@@ -87,9 +76,7 @@ def legacy_create(
     if mode not in LegacyFile.Mode.values:
         errors["mode"] = [_("导入方式无效")]
     name = readers.upload_name(upload, errors)
-    sha256, size = _digest(upload)
-    if size == 0:
-        raise ValidationError({"file": [_("文件为空")]})
+    sha256, size = readers.upload_digest(upload)
     lf = LegacyFile(
         kind=kind,
         file_name=name,

@@ -49,7 +49,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_id_numbers():
-    # cqo.test.new_id_number avoids repeating a number within one test
+    # cqo.test.new_id_number and new_uscc avoid repeating a number within one test
     from cqo import test
 
     test._issued.clear()

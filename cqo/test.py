@@ -51,7 +51,13 @@ _rng = random.Random(20261121)
 
 
 def new_uscc(region: str = COUNTY_A) -> str:
-    return make_uscc(region, _rng)
+    # not the same code twice in a test (10^8 bodies: a 3,000-row file would repeat one in
+    # about one run of twenty)
+    while True:
+        code = make_uscc(region, _rng)
+        if code not in _issued:
+            _issued.add(code)
+            return code
 
 
 def new_id_number(

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cqo.lib import bounds, dates
@@ -35,6 +36,9 @@ class Source(models.TextChoices):
     API = "api", _("在线学习平台上报")
     ACTIVITY = "activity", _("继续教育活动登记")
     CORRECTION = "correction", _("更正")
+    # hours a province recorded before the platform, brought in from its archive (issue 23):
+    # entered into the log when migrated, the study date kept as data of the entry
+    MIGRATED = "migrated", _("历史数据迁移")
 
 
 class PersonSalt(models.Model):
@@ -82,7 +86,12 @@ class StudyRecord(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("存证时间"), auto_now_add=True)
+    # set when the record is made (not auto_now_add: a migrated batch stamps its records with the
+    # time its log entries carry, before they are stored)
+    created_at = models.DateTimeField(_("存证时间"), default=timezone.now, editable=False)
+    # a migrated record's natural key: the SHA-256 of its archive record number, or of its
+    # content when the archive numbered none; a file run again finds its records by it
+    migration_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
@@ -92,8 +101,13 @@ class StudyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["created_by", "source_ref"],
-                condition=~Q(source_ref=""),
+                condition=~Q(source_ref="") & ~Q(source="migrated"),
                 name="hours_source_ref_once_per_reporter",
+            ),
+            models.UniqueConstraint(
+                fields=["migration_key"],
+                condition=~Q(migration_key=""),
+                name="hours_migrated_once",
             ),
             models.CheckConstraint(
                 condition=Q(hours__gte=0) & Q(hours__lte=500), name="hours_hours_in_range"

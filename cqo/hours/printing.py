@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cqo.hours.models import StudyRecord
+from cqo.hours.models import Source, StudyRecord
 from cqo.lib import pdf
 from cqo.policy.selectors import cite
 
@@ -51,6 +51,7 @@ def proof_context(
     created = timezone.localtime(record.created_at)
     return {
         "r": record,
+        "migrated": record.source == Source.MIGRATED,
         "person": record.person,
         "occurred_on": pdf.date_cn(record.occurred_on.isoformat()),
         "entered_at": f"{pdf.date_cn(created.date().isoformat())} {created:%H:%M}",

@@ -12,7 +12,8 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -48,7 +49,7 @@ def _salt(person: Person) -> bytes:
 def opening(record: StudyRecord) -> dict[str, str | int]:
     """The fields a commitment is computed over (no salt). Stable key order and string values,
     so anyone holding the salt can recompute the commitment."""
-    return {
+    fields: dict[str, str | int] = {
         "record": str(record.public_id),
         "person": str(record.person.public_id),
         "name": record.person.name,
@@ -59,6 +60,9 @@ def opening(record: StudyRecord) -> dict[str, str | int]:
         "provider": record.provider,
         "corrects": str(record.corrects.public_id) if record.corrects else "",
     }
+    if record.source == Source.MIGRATED:  # a migrated record's commitment covers that too
+        fields["source"] = Source.MIGRATED.value
+    return fields
 
 
 def canonical(fields: Mapping[str, str | int]) -> bytes:
@@ -72,14 +76,18 @@ def commitment(salt: bytes, fields: Mapping[str, str | int]) -> str:
 
 def leaf_entry(record: StudyRecord) -> bytes:
     """What enters the public log: the commitment and when it was entered, nothing personal."""
-    return canonical(
-        {
-            "v": ENTRY_VERSION,
-            "type": "study_record",
-            "commitment": record.commitment,
-            "entered_at": record.created_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
-        }
-    )
+    fields: dict[str, str | int] = {
+        "v": ENTRY_VERSION,
+        "type": "study_record",
+        "commitment": record.commitment,
+        "entered_at": record.created_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+    }
+    if record.source == Source.MIGRATED:
+        # a record of the province's archive: entered now, studied on its original date, and
+        # the entry says so to anyone verifying it (issue 23)
+        fields["origin"] = "migrated"
+        fields["studied_on"] = record.occurred_on.isoformat()
+    return canonical(fields)
 
 
 def _hours(value: Decimal) -> Decimal:
@@ -374,3 +382,132 @@ def reminder_mark_read(*, actor: User, reminder: HourReminder) -> None:
         target_repr=str(reminder.person),
         changes={"read_at": [None, reminder.read_at.isoformat()]},
     )
+
+
+# --- hours from a province's archive (issue 23) -------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MigratedHours:
+    """One study-hour record of a province's archive: the person (registered), what was
+    studied and when, and, when the archive numbered its records, that number."""
+
+    person: Person
+    kind: str
+    hours: Decimal
+    occurred_on: dt.date
+    title: str
+    provider: str = ""
+    record_number: str = ""
+    origin_note: str = ""  # the file and row it came from
+
+
+def migrated_problems(entry: MigratedHours) -> dict[str, str]:
+    """What the live rules refuse in a migrated record, by field: its kind, its hours (0–500,
+    one decimal), its date (not in the future, from 2000 on), its texts within their limits.
+    The file's handler reports these per row before anything is written."""
+    try:
+        _checked(
+            person=entry.person,
+            kind=entry.kind,
+            hours=entry.hours,
+            occurred_on=entry.occurred_on,
+            source=Source.MIGRATED,
+            texts={
+                "title": entry.title,
+                "provider": entry.provider,
+                "source_ref": entry.record_number,
+                "note": entry.origin_note,
+            },
+            evidence=None,
+            corrects=None,
+        )
+    except ValidationError as exc:
+        return {key: messages[0] for key, messages in exc.message_dict.items()}
+    return {}
+
+
+def migration_key(entry: MigratedHours) -> str:
+    """A migrated record's natural key: the person and the archive's record number, or, when
+    the archive numbered none, the person and everything the record says."""
+    if entry.record_number:
+        parts = ["number", str(entry.person.public_id), entry.record_number]
+    else:
+        parts = [
+            "content",
+            str(entry.person.public_id),
+            entry.kind,
+            format(Decimal(entry.hours).quantize(Decimal("0.1")), "f"),
+            entry.occurred_on.isoformat(),
+            entry.title,
+            entry.provider,
+        ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _salts(persons: list[Person]) -> dict[int, bytes]:
+    """Every person's salt, the missing ones created, in two queries."""
+    ids = {p.pk for p in persons}
+    salts = {
+        pid: bytes(salt)
+        for pid, salt in PersonSalt.objects.filter(person_id__in=ids).values_list(
+            "person_id", "salt"
+        )
+    }
+    missing = [PersonSalt(person_id=pid, salt=secrets.token_bytes(32)) for pid in ids - set(salts)]
+    PersonSalt.objects.bulk_create(missing)
+    salts.update({s.person_id: bytes(s.salt) for s in missing})
+    return salts
+
+
+@transaction.atomic
+def records_migrate(*, actor: User, entries: Sequence[MigratedHours]) -> list[StudyRecord]:
+    """Study-hour records of a province's archive, entered into the hour log as one batch:
+    each a migrated record (source 历史数据迁移) under the migrating user, its study date as
+    recorded, its log entry made now and saying it was migrated (``leaf_entry``). Every
+    person must lie in the actor's scope (a platform admin, or a regulator whose subtree holds
+    the person's region); every record must pass the live rules (``migrated_problems``) and
+    not be migrated already (``migration_key``). The trail's entry is the file's, written by
+    the migration with its checksum; each record names its file and row in its note."""
+    from cqo.ledger import services as ledger
+
+    if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
+        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史学时记录"))
+    if not entries:
+        return []
+    if not actor.is_platform_admin:
+        ids = {e.person.pk for e in entries}
+        inside = Person.objects.filter(access.region_q(actor, "region"), pk__in=ids).count()
+        if inside != len(ids):
+            raise PermissionDenied(_("人员不在您的辖区内"))
+    for entry in entries:
+        if problems := migrated_problems(entry):
+            raise ValidationError(problems)
+    keys = [migration_key(e) for e in entries]
+    if len(set(keys)) != len(keys) or StudyRecord.objects.filter(migration_key__in=keys).exists():
+        raise ValidationError({"record": _("学时记录已迁移，不能重复迁移")})
+    salts = _salts([e.person for e in entries])
+    now = timezone.now()
+    records = []
+    for entry, key in zip(entries, keys, strict=True):
+        record = StudyRecord(
+            person=entry.person,
+            kind=entry.kind,
+            hours=Decimal(entry.hours).quantize(Decimal("0.1")),
+            occurred_on=entry.occurred_on,
+            title=entry.title.strip(),
+            provider=entry.provider.strip(),
+            source=Source.MIGRATED,
+            source_ref=entry.record_number,
+            note=entry.origin_note,
+            created_by=actor,
+            created_at=now,
+            migration_key=key,
+        )
+        record.commitment = commitment(salts[entry.person.pk], opening(record))
+        records.append(record)
+    logged = ledger.append_many([leaf_entry(r) for r in records])
+    for record, logged_entry in zip(records, logged, strict=True):
+        record.ledger_index = logged_entry.index
+    StudyRecord.objects.bulk_create(records, batch_size=2000)
+    return records

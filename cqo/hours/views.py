@@ -299,6 +299,7 @@ def record_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
         "hours/record_detail.html",
         {
             "r": record,
+            "migrated": record.source == Source.MIGRATED,
             # a provider who recorded the hours sees the record, not always the person's page
             "person_link": person_visible(user=request.user, person=record.person),
             "corrected_by": corrected_by,

@@ -19,8 +19,9 @@ def run_import(self: Any, list_id: int) -> str:
     return job.run_import(list_id, retake=redelivered).status
 
 
-@shared_task(name="cqo.imports.tasks.run_legacy")
-def run_legacy(file_id: int) -> str:
+@shared_task(name="cqo.imports.tasks.run_legacy", bind=True, acks_late=True)
+def run_legacy(self: Any, file_id: int) -> str:
     """Migrate one queued archive file. The file is one transaction: a worker killed midway
-    writes nothing of it."""
-    return legacy_job.run_legacy(file_id).status
+    writes nothing of it, and the job the broker redelivers migrates the file from the start."""
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return legacy_job.run_legacy(file_id, retake=redelivered).status

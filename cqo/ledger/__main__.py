@@ -11,6 +11,7 @@ KEY is the platform's verifier key (``<name>+<key id>+<base64 key>``, published 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from cqo.ledger.merkle import leaf_hash
@@ -59,7 +60,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  root       {result.root.hex()}")
     print(f"  entry      {len(result.entry)} bytes")
     print(f"  leaf hash  {leaf_hash(result.entry).hex()}")
+    fields = _entry_fields(result.entry)
+    if fields.get("origin") == "migrated":
+        # a record of a province's archive, entered into the log when migrated
+        print(
+            f"  origin     migrated from an archive: studied on {fields.get('studied_on')}, "
+            f"entered at {fields.get('entered_at')}"
+        )
     return EXIT_OK
+
+
+def _entry_fields(entry: bytes) -> dict[str, object]:
+    try:
+        fields = json.loads(entry)
+    except ValueError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
 
 
 if __name__ == "__main__":

@@ -531,7 +531,12 @@ def test_a_row_outside_the_provincial_regulators_region_is_an_error(
     assert not Person.objects.filter(region_id="320102").exists()
 
 
-def test_it_refuses_a_kind_not_built_yet(personas: Personas, tmp_path: Path) -> None:
+def test_it_refuses_a_kind_not_built_yet(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqo.imports.legacy.catalogue import KINDS
+
+    monkeypatch.delitem(KINDS, LegacyFile.Kind.HOURS)
     path = write_xlsx(tmp_path / "学时.xlsx", [row()])
 
     with pytest.raises(ValidationError) as caught:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from cqo.audit.services import audit_record
 from cqo.imports import readers, rules
 from cqo.imports.legacy import kinds
 from cqo.imports.legacy.catalogue import KINDS
-from cqo.imports.legacy.kinds import Outcome
+from cqo.imports.legacy.kinds import Outcome, RowResult
 from cqo.imports.legacy.models import LegacyFile, LegacyOrigin
 from cqo.imports.report import ErrorReport
 from cqo.lib.bounds import max_length
@@ -35,6 +36,8 @@ ProgressFn = Callable[[int, int], None]
 
 # Progress is told every so many rows (the cache for other processes, the command's bar).
 PROGRESS_EVERY = 100
+# LegacyOrigin rows stored at once
+ORIGIN_BATCH = 2000
 
 
 def progress_key(file_id: int) -> str:
@@ -63,7 +66,19 @@ def _migrate(lf: LegacyFile, tally: Tally, progress: ProgressFn) -> bool:
     tally.total = source.total
     rows = iter(source.rows)
     header, header_row = kinds.find_header(spec.columns, rows)
-    handle = spec.rows(lf, lf.uploaded_by)
+    handler = spec.rows(lf, lf.uploaded_by)
+    if isinstance(handler, kinds.BatchHandler):
+        add, finish = handler.add, handler.finish
+    else:
+        one = handler
+
+        def add(number: int, cells: dict[str, Any]) -> list[tuple[int, RowResult]]:
+            return [(number, one(number, cells))]
+
+        def finish() -> list[tuple[int, RowResult]]:
+            return []
+
+    origins: list[LegacyOrigin] = []
     with transaction.atomic():
         for number, cells in rows:
             tally.done = number
@@ -72,17 +87,8 @@ def _migrate(lf: LegacyFile, tally: Tally, progress: ProgressFn) -> bool:
             if rules.is_empty(cells):
                 continue
             tally.rows += 1
-            result = handle(number, header.cells(cells))
-            tally.counts[result.outcome.value] += 1
-            if result.errors:
-                if tally.report is None:
-                    tally.report = ErrorReport()
-                tally.report.add(result.errors)
-            if result.target is not None:
-                target_type, target_id = result.target
-                LegacyOrigin.objects.create(
-                    file=lf, row=number, target_type=target_type, target_id=target_id
-                )
+            _count(lf, tally, add(number, header.cells(cells)), origins)
+        _count(lf, tally, finish(), origins, flush=True)
         progress(tally.done, tally.done)
         if tally.rows == 0:
             raise ValidationError(
@@ -93,6 +99,32 @@ def _migrate(lf: LegacyFile, tally: Tally, progress: ProgressFn) -> bool:
             transaction.set_rollback(True)
             return False
         return True
+
+
+def _count(
+    lf: LegacyFile,
+    tally: Tally,
+    results: list[tuple[int, RowResult]],
+    origins: list[LegacyOrigin],
+    *,
+    flush: bool = False,
+) -> None:
+    """Tally finished rows, report their errors and note where each created record came from
+    (stored a batch at a time)."""
+    for number, result in results:
+        tally.counts[result.outcome.value] += 1
+        if result.errors:
+            if tally.report is None:
+                tally.report = ErrorReport()
+            tally.report.add(result.errors)
+        if result.target is not None:
+            target_type, target_id = result.target
+            origins.append(
+                LegacyOrigin(file=lf, row=number, target_type=target_type, target_id=target_id)
+            )
+    if origins and (flush or len(origins) >= ORIGIN_BATCH):
+        LegacyOrigin.objects.bulk_create(origins)
+        origins.clear()
 
 
 def _finish(lf: LegacyFile, tally: Tally, status: str, message: str) -> None:
@@ -176,9 +208,16 @@ def _outcome_message(lf: LegacyFile, tally: Tally, written: bool) -> tuple[str, 
     return LegacyFile.Status.DONE, ""
 
 
-def run_legacy(file_id: int, *, on_progress: ProgressFn | None = None) -> LegacyFile:
-    """The job: migrate a queued file. Safe to call twice (a second call does nothing)."""
-    claimed = LegacyFile.objects.filter(pk=file_id, status=LegacyFile.Status.QUEUED).update(
+def run_legacy(
+    file_id: int, *, on_progress: ProgressFn | None = None, retake: bool = False
+) -> LegacyFile:
+    """The job: migrate a queued file. Safe to call twice (a second call does nothing), except
+    with ``retake``: the broker redelivered the job because the worker running it died, so a
+    file left running (its transaction, and with it every row, rolled back) starts again."""
+    claimable = [LegacyFile.Status.QUEUED]
+    if retake:
+        claimable.append(LegacyFile.Status.RUNNING)
+    claimed = LegacyFile.objects.filter(pk=file_id, status__in=claimable).update(
         status=LegacyFile.Status.RUNNING
     )
     lf = LegacyFile.objects.select_related("uploaded_by__region").get(pk=file_id)

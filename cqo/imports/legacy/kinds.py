@@ -7,7 +7,7 @@ import enum
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -61,6 +61,18 @@ class RowHandler(Protocol):
     def __call__(self, number: int, cells: dict[str, Any]) -> RowResult: ...
 
 
+@runtime_checkable
+class BatchHandler(Protocol):
+    """A kind whose rows are checked against the registry and written in batches (a million
+    study-hour rows): ``add`` takes a row and hands back the rows it has finished, in file
+    order, with their results; ``finish`` the rest once the file is read. Every row ``add``
+    took comes back exactly once."""
+
+    def add(self, number: int, cells: dict[str, Any]) -> list[tuple[int, RowResult]]: ...
+
+    def finish(self) -> list[tuple[int, RowResult]]: ...
+
+
 @dataclass(frozen=True)
 class KindSpec:
     """A kind of archive file the migration reads: its template and its rows' handler."""
@@ -69,7 +81,7 @@ class KindSpec:
     columns: tuple[LegacyColumn, ...]
     example: tuple[str, ...]  # the template's example row
     # the handler of one file's rows, for the user migrating it
-    rows: Callable[[LegacyFile, User], RowHandler]
+    rows: Callable[[LegacyFile, User], RowHandler | BatchHandler]
 
     def template(self) -> bytes:
         return template_xlsx(str(self.sheet), self.columns, self.example)

@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from bench.imports import _PeakRss  # noqa: E402  (after the path is set)
+from bench.imports import _PeakRss
 
 SIZES = {
     "persons": 50_000,

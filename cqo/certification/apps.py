@@ -65,7 +65,7 @@ def _continuing(person_ids: Collection[int], on: dt.date) -> dict[int, Continuin
         .select_related("body")
         .order_by("issued_on", "pk")
     )
-    specs: dict[int, Continuing] = {}
+    specs: dict[int | None, Continuing] = {}
     out: dict[int, Continuing] = {}
     for cert in certs:
         if cert.body_id not in specs:

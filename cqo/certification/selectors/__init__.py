@@ -11,6 +11,7 @@ from cqo.certification.selectors.eligibility import (
     person_facts,
     related_months,
 )
+from cqo.certification.selectors.migrated import bodies_by_name, body_key, migration_standard
 from cqo.certification.selectors.reviews import (
     listing_notices,
     open_reviews,
@@ -23,6 +24,7 @@ from cqo.certification.selectors.scope import (
     APPLICATION,
     BODY,
     CERTIFICATE,
+    DEFAULT_STANDARD,
     EXPERT,
     OPEN_APPLICATION,
     RECOMMENDATION,
@@ -77,6 +79,7 @@ __all__ = [
     "BODY",
     "CERTIFICATE",
     "DECLARED",
+    "DEFAULT_STANDARD",
     "EXPERT",
     "OPEN_APPLICATION",
     "RECOMMENDATION",
@@ -88,7 +91,9 @@ __all__ = [
     "application_get",
     "application_list",
     "application_q",
+    "bodies_by_name",
     "body_get",
+    "body_key",
     "body_list",
     "certificate_get",
     "certificate_list",
@@ -107,6 +112,7 @@ __all__ = [
     "listing_notices",
     "may_read_bodies",
     "member_found",
+    "migration_standard",
     "my_seat",
     "open_bodies",
     "open_recommendation",

@@ -53,7 +53,7 @@ def continuing_years(cert: LevelCertificate) -> list[dict[str, Any]]:
     return [continuing_status(cert, y) for y in range(cert.issued_on.year, last + 1)]
 
 
-def review_ratings(body: CertificationBody) -> tuple[list[tuple[str, str]], str]:
+def review_ratings(body: CertificationBody | None) -> tuple[list[tuple[str, str]], str]:
     """The scale of the body's yearly review (§11 "总结和评价") and its clause, from the body's
     standard: the standard names no scale, so the pack's is a platform default and says so.
     A pack without one falls back to the platform's four ratings."""

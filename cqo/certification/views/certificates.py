@@ -134,6 +134,8 @@ def certificate_detail(request: AuthedHttpRequest, number: str) -> HttpResponse:
 @login_required
 def certificate_pdf(request: AuthedHttpRequest, number: str) -> HttpResponse:
     cert = _cert(request, number)
+    if cert.migrated:  # the platform did not issue it: the paper original is the certificate
+        raise Http404
     response = HttpResponse(printing.render_certificate(cert), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
     return response

@@ -68,6 +68,7 @@ from cqo.certification.selectors.scope import (
     uuid_or_none,
 )
 from cqo.certification.selectors.validity import (
+    certificate_spec,
     content_intact,
     continuing_status,
     continuing_years,
@@ -98,6 +99,7 @@ __all__ = [
     "certificate_get",
     "certificate_list",
     "certificate_q",
+    "certificate_spec",
     "certified_level",
     "content_intact",
     "continuing_status",

@@ -3,11 +3,12 @@ but not listed here is refused when a file of it is uploaded."""
 
 from __future__ import annotations
 
-from cqo.imports.legacy import persons, training
+from cqo.imports.legacy import level, persons, training
 from cqo.imports.legacy.kinds import KindSpec
 from cqo.imports.legacy.models import LegacyFile
 
 KINDS: dict[str, KindSpec] = {
     LegacyFile.Kind.PERSONS: persons.SPEC,
     LegacyFile.Kind.TRAINING_CERTIFICATES: training.SPEC,
+    LegacyFile.Kind.LEVEL_CERTIFICATES: level.SPEC,
 }

@@ -51,9 +51,11 @@ def _expert_label(user: User) -> str | None:
 
 def _continuing(person_ids: Collection[int], on: dt.date) -> dict[int, Continuing]:
     """Holders of a certificate in force at some time in ``on``'s year (up to ``on``), with the
-    continuing education their body's certification pack asks for (level-standard §9.4.1.2)."""
+    continuing education their body's certification pack asks for (level-standard §9.4.1.2).
+    A migrated certificate counts from its original issue date, whatever day it was migrated;
+    for a year before its standard took effect, by the version it was recorded under."""
     from cqo.certification.models import LevelCertificate
-    from cqo.certification.selectors.scope import spec_for
+    from cqo.certification.selectors.validity import certificate_spec
     from cqo.hours.rules import Continuing
 
     start = dt.date(on.year, 1, 1)
@@ -62,16 +64,17 @@ def _continuing(person_ids: Collection[int], on: dt.date) -> dict[int, Continuin
             holder_id__in=list(person_ids), issued_on__lte=on, valid_until__gte=start
         )
         .filter(Q(status=LevelCertificate.Status.VALID) | Q(status_changed_on__gte=start))
-        .select_related("body")
+        .select_related("body", "pack_version__pack")
         .order_by("issued_on", "pk")
     )
-    specs: dict[int, Continuing] = {}
+    specs: dict[tuple[int | None, int], Continuing] = {}
     out: dict[int, Continuing] = {}
     for cert in certs:
-        if cert.body_id not in specs:
-            spec = spec_for(cert.body, on)[2]
-            specs[cert.body_id] = Continuing(
+        key = (cert.body_id, cert.pack_version_id)
+        if key not in specs:
+            spec = certificate_spec(cert, on)[2]
+            specs[key] = Continuing(
                 spec.continuing_hours, spec.continuing_trainings_organised, spec.continuing_clause
             )
-        out[cert.holder_id] = specs[cert.body_id]
+        out[cert.holder_id] = specs[key]
     return out

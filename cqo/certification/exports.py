@@ -50,10 +50,10 @@ def certificate_row(c: LevelCertificate) -> list[object]:
     return [
         c.number,
         c.holder.name,
-        c.enterprise.name,
+        c.organisation_name,
         c.level,
         c.issued_on,
         c.valid_until,
         c.get_status_display(),
-        c.body.name,
+        c.body_name,
     ]

@@ -4,10 +4,17 @@
 The talent pool: a certification body recommends the holder of a valid level certificate for
 the pool (level-standard §11 认定主体可推荐…入选人才库); cqo.talent keeps the pool and registers
 its ``recommend`` here in its AppConfig.ready().
+
+The origin of a migrated certificate: the file and row of the province's archive it came from,
+who migrated it and when (issue 23); cqo.imports keeps the archive files and registers its
+answer with ``provide_origin`` in its AppConfig.ready().
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,3 +39,28 @@ def recommend_to_talent_pool(*, actor: User, person: Person, reason: str) -> obj
     if not _talent_pool:
         raise ImproperlyConfigured("no talent pool is installed")
     return _talent_pool[0](actor=actor, person=person, reason=reason)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record migrated from an archive came from."""
+
+    file_name: str
+    row: int  # the row a person sees in the spreadsheet, 1-based
+    by: str  # who migrated it, as pages name users (never a login)
+    at: dt.datetime
+
+
+OriginOf = Callable[[str, str], Origin | None]
+_origin: list[OriginOf] = []
+
+
+def provide_origin(answer: OriginOf) -> None:
+    """Called once at start-up by the app that keeps the archive files."""
+    _origin[:] = [answer]
+
+
+def origin_of(target_type: str, target_id: str) -> Origin | None:
+    """The archive file and row the record (as the audit trail names it) was migrated from;
+    None for a record made in the platform, or with no archive app installed."""
+    return _origin[0](target_type, target_id) if _origin else None

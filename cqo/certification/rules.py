@@ -244,6 +244,59 @@ def number_valid(number: str) -> bool:
     return check is None or numbers.check_part_valid(base, check)
 
 
+# A certificate migrated from an archive keeps the number printed on it: letters, digits and
+# hyphens, up to the length the platform stores. One that begins as the platform's own do
+# (CQO + year + hyphen) is refused: the platform's sequence may issue it later, and a mistyped
+# platform number must stay an error, not a migrated number never found (as for training
+# certificates, cqo/training/rules.py).
+LEGACY_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,39}$")
+PLATFORM_PREFIX_RE = re.compile(r"^CQO[0-9]{4}-")
+
+
+def legacy_number_valid(number: str) -> bool:
+    return (
+        LEGACY_NUMBER_RE.fullmatch(number) is not None and PLATFORM_PREFIX_RE.match(number) is None
+    )
+
+
+# what a lookup by number accepts (the API documents it): the platform's numbers and migrated ones
+LOOKUP_PATTERN = (
+    rf"^(?:{_NUMBER_BASE}(?:-{numbers.CHECK_PART})?(?:-R[0-9]{{1,3}})?"
+    r"|[A-Z0-9][A-Z0-9-]{3,39})$"
+)
+
+
+def lookup_number_valid(number: str) -> bool:
+    """A number worth looking up: a migrated certificate's, or one of the platform's whose
+    check character holds (a mistyped platform number is refused, not just not found)."""
+    if NUMBER_RE.fullmatch(number) is not None:
+        return number_valid(number)
+    return legacy_number_valid(number)
+
+
+# How levels are written: level-standard Annex B names them AAA, AAAA and AAAAA (表 B.2), §5.2
+# "3A 等级", "4A", "5A"; the certificate "首席质量官能力水平 AAA 级".
+_LEVEL_WORDS = re.compile(r"^(?:首席质量官)?(?:能力水平)?(?:认定)?(.+?)(?:等级|级)?$")
+_LEVEL_SHORT = {"3A": "AAA", "4A": "AAAA", "5A": "AAAAA"}
+_FULL_WIDTH = str.maketrans("Ａ３４５", "A345")  # after upper(): ａ is Ａ
+
+
+def level_by_name(name: str) -> str | None:
+    """The level a printed name stands for: "AAA", "AAA级", "3A", "3A等级", "AAA（3A）",
+    "首席质量官能力水平 AAA 级" (spaces, case and full-width letters aside); None otherwise."""
+    plain = "".join(name.split()).upper().translate(_FULL_WIDTH)
+    found = _LEVEL_WORDS.fullmatch(plain)
+    if found is None:
+        return None
+    word = found.group(1)
+    paired = re.fullmatch(r"(A{3,5})[(（]([345]A)[)）]", word)
+    if paired is not None:
+        level, short = paired.groups()
+        return level if _LEVEL_SHORT[short] == level else None
+    word = _LEVEL_SHORT.get(word, word)
+    return word if word in LEVELS else None
+
+
 def original_number(number: str) -> str:
     """The number without its reissue revision."""
     return _REVISION.sub("", number)
@@ -269,6 +322,8 @@ PUBLIC_FACTS = (
     "valid_until",
     "reissued_on",
     "supersedes",
+    # that a migrated certificate was issued before the platform
+    "origin",
 )
 
 

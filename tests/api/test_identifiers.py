@@ -44,7 +44,7 @@ def well_formed_unknown(schema: dict[str, Any]) -> str:
             min(schema.get("maximum", 2**62), 2**62) if schema.get("minimum", 0) < 2000 else 2099
         )
     pattern = schema["pattern"]
-    if pattern == level_rules.NUMBER_PATTERN:
+    if pattern in (level_rules.NUMBER_PATTERN, level_rules.LOOKUP_PATTERN):
         return level_rules.certificate_number("ZZZZ", 2026, 99999)
     if pattern in (training_rules.NUMBER_PATTERN, training_rules.LOOKUP_PATTERN):
         return training_rules.certificate_number("610000", 2026, 99999)

@@ -151,6 +151,28 @@ def test_it_serves_each_kinds_template(personas: Personas, client: Client) -> No
     assert client.get("/imports/legacy/template/appointments.xlsx").status_code == 404
 
 
+def test_it_lists_the_level_certificates_and_serves_their_template(
+    personas: Personas, client: Client
+) -> None:
+    client.force_login(personas.province)
+    page = client.get(PAGE).content.decode()
+    kinds = page.split('name="kind"')[1].split("</select>")[0]
+    assert '<option value="level_certificates">能力水平证书</option>' in kinds
+    assert "/imports/legacy/template/level_certificates.xlsx" in page
+
+    response = client.get("/imports/legacy/template/level_certificates.xlsx")
+
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names == ["能力水平证书", "填写说明"]
+    assert book.get_sheet_by_index(0).to_python()[0][:4] == [
+        "证书编号*",
+        "姓名*",
+        "身份证号*",
+        "能力水平等级*",
+    ]
+
+
 def test_it_refuses_a_disguised_file_beside_the_field(
     personas: Personas, tmp_path: Path, client: Client
 ) -> None:

@@ -181,7 +181,8 @@ def certificate_out(cert: LevelCertificate) -> LevelCertificateOut:
     return LevelCertificateOut(
         **scoped_values(cert),
         id=cert.public_id,
-        application=cert.application.public_id,
+        application=cert.application.public_id if cert.application else None,
+        migrated=cert.migrated,
         status_reason=cert.status_reason,
         actions=[
             ActionOut(

@@ -55,17 +55,19 @@ WarningKind = Annotated[WarningRecord.Kind, Choices("WarningKind", WarningRecord
 
 
 def _number_checked(number: str) -> None:
-    if not rules.number_valid(number):
+    if not rules.lookup_number_valid(number):
         raise ValidationError(_("证书编号校验位不符，请核对后重新输入"))
 
 
 LevelCertificateNumber = Annotated[
     str,
     Field(
-        pattern=rules.NUMBER_PATTERN,
-        description="the number as printed (upper case); one of a newer certificate ends in a "
-        "check part whose last character is checked (a mistyped one is a 422)",
-        examples=["CQO2026-SXZX-00001-1K8N6R", "CQO2025-SXZX-00001"],
+        pattern=rules.LOOKUP_PATTERN,
+        description="the number as printed (upper case): the platform's (CQO…; one of a newer "
+        "certificate ends in a check part whose last character is checked, a mistyped one is a "
+        "422) or a certificate's migrated from a province's archive (4–40 letters, digits or "
+        "hyphens, as printed)",
+        examples=["CQO2026-SXZX-00001-1K8N6R", "CQO2025-SXZX-00001", "SXNL-2021-0008"],
     ),
     checked("certificate_number", _number_checked),
 ]
@@ -408,7 +410,13 @@ class ListingNoticeOut(Schema):
 
 class LevelCertificateOut(PublicLevelCertificateOut):
     id: uuid.UUID
-    application: uuid.UUID
+    application: uuid.UUID | None = Field(
+        description="none for a certificate migrated from a province's archive"
+    )
+    migrated: bool = Field(
+        description="migrated from a province's archive (issued before the platform), not "
+        "issued on it"
+    )
     status_reason: str
     actions: list[ActionOut]
     continuing: list[dict[str, Any]]

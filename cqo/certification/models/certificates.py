@@ -17,7 +17,14 @@ from cqo.lib.bounds import text_field
 
 
 class LevelCertificate(models.Model):
-    """认定证书 (level-standard §9.4.1.1; SPEC §13)."""
+    """认定证书 (level-standard §9.4.1.1; SPEC §13).
+
+    Issued on the platform, it names the application it was awarded on, the body that issued it,
+    the organisation and the account that issued it. Migrated from a province's archive (a
+    certificate printed before the platform), it has no application and no issuing account: the
+    body is linked only when one of that name is registered, the organisation not at all; the
+    content keeps both names as printed, with the original number, dates and status. Its
+    provenance is a ``LegacyOrigin`` row of the imports app."""
 
     class Status(models.TextChoices):
         VALID = "valid", _("有效")
@@ -29,8 +36,9 @@ class LevelCertificate(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("证书编号"), max_length=40, unique=True)
+    # null only for a migrated certificate (see the class docstring and the constraint)
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="certificates"
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
     )
     holder = models.ForeignKey(
         "registry.Person",
@@ -41,12 +49,16 @@ class LevelCertificate(models.Model):
     enterprise = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("所在组织"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="level_certificates",
     )
     body = models.ForeignKey(
         CertificationBody,
         verbose_name=_("认定主体"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="certificates",
     )
@@ -76,7 +88,7 @@ class LevelCertificate(models.Model):
         related_name="superseded_by",
     )
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -91,12 +103,43 @@ class LevelCertificate(models.Model):
                 condition=Q(status="valid") | Q(status_changed_on__isnull=False),
                 name="certification_levelcertificate_change_dated",
             ),
+            # issued on the platform (application, body, organisation and issuing account all
+            # set) or migrated (no application, no issuing account): never half of each
+            models.CheckConstraint(
+                condition=Q(
+                    application__isnull=False,
+                    issued_by__isnull=False,
+                    body__isnull=False,
+                    enterprise__isnull=False,
+                )
+                | Q(application__isnull=True, issued_by__isnull=True),
+                name="certification_levelcertificate_issued_or_migrated",
+            ),
         ]
         verbose_name = _("认定证书")
         verbose_name_plural = _("认定证书")
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def migrated(self) -> bool:
+        """Brought in from an archive, not issued on the platform."""
+        return self.application_id is None
+
+    @property
+    def organisation_name(self) -> str:
+        """The organisation as the certificate names it (a migrated one: as printed)."""
+        if self.enterprise_id is not None:
+            return self.enterprise.name  # type: ignore[union-attr]
+        return str(self.content.get("organisation", ""))
+
+    @property
+    def body_name(self) -> str:
+        """The certification body as the certificate names it (a migrated one: as printed)."""
+        if self.body_id is not None:
+            return self.body.name  # type: ignore[union-attr]
+        return str(self.content.get("body", ""))
 
 
 class SupervisionAction(models.Model):

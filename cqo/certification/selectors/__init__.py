@@ -11,6 +11,7 @@ from cqo.certification.selectors.eligibility import (
     person_facts,
     related_months,
 )
+from cqo.certification.selectors.migrated import bodies_by_name, body_key, migration_standard
 from cqo.certification.selectors.reviews import (
     listing_notices,
     open_reviews,
@@ -23,6 +24,7 @@ from cqo.certification.selectors.scope import (
     APPLICATION,
     BODY,
     CERTIFICATE,
+    DEFAULT_STANDARD,
     EXPERT,
     OPEN_APPLICATION,
     RECOMMENDATION,
@@ -66,6 +68,7 @@ from cqo.certification.selectors.scope import (
     uuid_or_none,
 )
 from cqo.certification.selectors.validity import (
+    certificate_spec,
     content_intact,
     continuing_status,
     continuing_years,
@@ -77,6 +80,7 @@ __all__ = [
     "BODY",
     "CERTIFICATE",
     "DECLARED",
+    "DEFAULT_STANDARD",
     "EXPERT",
     "OPEN_APPLICATION",
     "RECOMMENDATION",
@@ -88,11 +92,14 @@ __all__ = [
     "application_get",
     "application_list",
     "application_q",
+    "bodies_by_name",
     "body_get",
+    "body_key",
     "body_list",
     "certificate_get",
     "certificate_list",
     "certificate_q",
+    "certificate_spec",
     "certified_level",
     "content_intact",
     "continuing_status",
@@ -107,6 +114,7 @@ __all__ = [
     "listing_notices",
     "may_read_bodies",
     "member_found",
+    "migration_standard",
     "my_seat",
     "open_bodies",
     "open_recommendation",

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from cqo.accounts.access import NOTHING
+from cqo.accounts.access import NOTHING, region_q
 from cqo.accounts.models import Role
 from cqo.audit.models import AuditEntry
 from cqo.certification import rules
@@ -72,9 +72,11 @@ def expert_of(user: Any) -> Expert | None:
     return Expert.objects.filter(user=user, active=True).select_related("body").first()
 
 
-def is_staff_of(user: Any, body: CertificationBody) -> bool:
+def is_staff_of(user: Any, body: CertificationBody | None) -> bool:
+    """Whether the user acts for ``body``; nobody acts for a migrated certificate's body that
+    is not registered on the platform (None)."""
     found = staff_body(user)
-    return found is not None and found.pk == body.pk
+    return found is not None and body is not None and found.pk == body.pk
 
 
 def is_admin(user: Any) -> bool:
@@ -191,7 +193,10 @@ def certificate_q(user: Any) -> Q:
         body = staff_body(user)
         return Q(body=body) if body else NOTHING
     if user.role == Role.REGULATOR and user.region_id:
-        return Q(body__supervising_region_id=user.region_id)
+        # a migrated certificate may name no registered body: the regulators of its holder's
+        # region (who migrated it) see it, as they see a migrated training certificate
+        migrated = Q(application__isnull=True) & region_q(user, "holder__region")
+        return Q(body__supervising_region_id=user.region_id) | migrated
     if user.role == Role.CQO:
         return Q(holder__user=user)
     if user.role == Role.ENTERPRISE and user.enterprise_id:
@@ -265,7 +270,7 @@ def certificate_list(
 
 def _number(number: str) -> str:
     number = (number or "").strip().upper()
-    if not rules.number_valid(number):
+    if not rules.lookup_number_valid(number):
         raise Http404
     return number
 
@@ -380,12 +385,20 @@ def open_bodies() -> QuerySet[CertificationBody]:
     return CertificationBody.objects.filter(active=True).order_by("name")
 
 
-def standard(body: CertificationBody, on: dt.date | None = None) -> tuple[PackVersion, schema.Pack]:
-    """The certification pack version the body uses (SPEC §12.19) and its rules."""
+# the standard of a body registered without choosing one, and of a migrated certificate whose
+# body is not registered on the platform
+DEFAULT_STANDARD: str = CertificationBody._meta.get_field("pack_slug").default
+
+
+def standard(
+    body: CertificationBody | None, on: dt.date | None = None
+) -> tuple[PackVersion, schema.Pack]:
+    """The certification pack version the body uses (SPEC §12.19) and its rules; with no
+    registered body (a migrated certificate's), the default standard's."""
     from cqo.lib import clock
     from cqo.policy.selectors import governing_for_version
 
-    version = certification_pack(body.pack_slug, on)
+    version = certification_pack(body.pack_slug if body else DEFAULT_STANDARD, on)
     day = on or clock.today()
     return version, governing_for_version(version, day).rules
 
@@ -397,7 +410,7 @@ def spec_of(rules_: schema.Pack) -> schema.Certification:
 
 
 def spec_for(
-    body: CertificationBody, on: dt.date | None = None
+    body: CertificationBody | None, on: dt.date | None = None
 ) -> tuple[PackVersion, schema.Pack, schema.Certification]:
     version, pack = standard(body, on or clock.today())
     return version, pack, spec_of(pack)

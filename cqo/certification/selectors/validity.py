@@ -3,13 +3,33 @@ the intact content, continuing education by year."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from cqo.certification import rules
 from cqo.certification.models import CertificationBody, LevelCertificate, YearlyReview
-from cqo.certification.selectors.scope import spec_for
+from cqo.certification.selectors.scope import spec_for, spec_of
 from cqo.lib import clock
+from cqo.policy import schema
+from cqo.policy.models import PackVersion
+from cqo.policy.selectors import NoPackInForce, governing_for_version
+
+
+def certificate_spec(
+    cert: LevelCertificate, on: dt.date | None = None
+) -> tuple[PackVersion, schema.Pack, schema.Certification]:
+    """The standard a certificate's holder is measured by on a day (continuing education,
+    level-standard §9.4.1.2): its body's in force that day (SPEC §12.19), the default standard's
+    for a migrated certificate whose body is not registered. A migrated certificate may be older
+    than every installed version of its standard: for a day before the first one took effect it
+    is measured by the version it was recorded under."""
+    try:
+        return spec_for(cert.body, on)
+    except NoPackInForce:
+        version = cert.pack_version
+        pack = governing_for_version(version, on or clock.today()).rules
+        return version, pack, spec_of(pack)
 
 
 def content_intact(cert: LevelCertificate) -> bool:
@@ -23,7 +43,7 @@ def continuing_status(cert: LevelCertificate, year: int) -> dict[str, Any]:
     from cqo.hours import rules as hours_rules
     from cqo.hours.selectors import records_of
 
-    _v, _p, spec = spec_for(cert.body)
+    _v, _p, spec = certificate_spec(cert)
     result = hours_rules.evaluate(
         year=year,
         requirement=hours_rules.Requirement(
@@ -53,7 +73,7 @@ def continuing_years(cert: LevelCertificate) -> list[dict[str, Any]]:
     return [continuing_status(cert, y) for y in range(cert.issued_on.year, last + 1)]
 
 
-def review_ratings(body: CertificationBody) -> tuple[list[tuple[str, str]], str]:
+def review_ratings(body: CertificationBody | None) -> tuple[list[tuple[str, str]], str]:
     """The scale of the body's yearly review (§11 "总结和评价") and its clause, from the body's
     standard: the standard names no scale, so the pack's is a platform default and says so.
     A pack without one falls back to the platform's four ratings."""

@@ -33,6 +33,10 @@ from cqo.certification.services.bodies import (
     member_remove,
 )
 from cqo.certification.services.certificates import certificate_issue, certificate_reissue
+from cqo.certification.services.migrated import (
+    MigratedLevelCertificate,
+    level_certificate_migrate,
+)
 from cqo.certification.services.recommendations import (
     recommendation_create,
     recommendation_withdraw,
@@ -60,6 +64,7 @@ __all__ = [
     "ApplicationTerms",
     "BodyTerms",
     "ExpertTerms",
+    "MigratedLevelCertificate",
     "ReviewDecision",
     "accident_report_record",
     "appeal_decide",
@@ -77,6 +82,7 @@ __all__ = [
     "evidence_delete",
     "expert_create",
     "expert_update",
+    "level_certificate_migrate",
     "listing_notices_record",
     "member_add",
     "member_remove",

@@ -86,7 +86,7 @@ def check_upload(
     return upload
 
 
-def require_staff(actor: User, body: CertificationBody) -> None:
+def require_staff(actor: User, body: CertificationBody | None) -> None:
     if not selectors.is_staff_of(actor, body):
         raise PermissionDenied(_("只有该认定主体的工作人员可以办理"))
 

@@ -85,7 +85,10 @@ def appeal_submit(
     return appeal
 
 
-def appeal_body(appeal: Appeal) -> CertificationBody:
+def appeal_body(appeal: Appeal) -> CertificationBody | None:
+    """The body that decides: the application's, or that of the certificate whose supervision
+    is appealed (None only for a migrated certificate of a body not registered, which nobody
+    here supervises)."""
     return appeal.application.body if appeal.application_id else appeal.action.certificate.body  # type: ignore[union-attr]
 
 

@@ -170,21 +170,21 @@ def certificate_issue(*, actor: User, app: Application) -> LevelCertificate:
     return cert
 
 
-def _employer(errors: Errors, cert: LevelCertificate, uscc: str) -> Enterprise:
+def _employer(errors: Errors, current: Enterprise, uscc: str) -> Enterprise:
     """The organisation the reissued certificate names: a new employer by its USCC, else the
     same one."""
     uscc = parse.code(uscc)
     if not uscc:
-        return cert.enterprise
+        return current
     found = Enterprise.objects.filter(uscc=uscc).first()
     if found is None:
         errors.add("enterprise", _("该统一社会信用代码的企业未在平台登记"))
-        return cert.enterprise
+        return current
     return found
 
 
 def _reissued(
-    actor: User, cert: LevelCertificate, target: Enterprise, today: dt.date
+    actor: User, cert: LevelCertificate, app: Application, target: Enterprise, today: dt.date
 ) -> LevelCertificate:
     """The new certificate: the next revision of the number, the same level, date and expiry."""
     original = rules.original_number(cert.number)
@@ -194,7 +194,7 @@ def _reissued(
     number = rules.reissue_number(cert.number, revision)
     content = certificate_content(
         number=number,
-        app=cert.application,
+        app=app,
         enterprise=target,
         level=cert.level,
         issued_on=cert.issued_on,
@@ -205,7 +205,7 @@ def _reissued(
     )
     return LevelCertificate.objects.create(
         number=number,
-        application=cert.application,
+        application=app,
         holder=cert.holder,
         enterprise=target,
         body=cert.body,
@@ -228,11 +228,16 @@ def certificate_reissue(
     certificate with the revision of the same number, the same level, date and expiry, which
     supersedes the old one. The old content stays frozen and verifiable."""
     cert = (
-        LevelCertificate.objects.select_for_update()
+        LevelCertificate.objects.select_for_update(of=("self",))
         .select_related("application", "body", "enterprise")
         .get(pk=cert.pk)
     )
     require_staff(actor, cert.body)
+    app, current = cert.application, cert.enterprise
+    if app is None or current is None:
+        # migrated: a reissue is the body's platform certificate of an application; one printed
+        # before the platform is replaced by re-certification (level-standard §9.4.1.3)
+        raise ValidationError({"status": _("历史数据迁移的证书不能在平台换发，请申请再认定")})
     if cert.status != C.VALID or cert.valid_until < clock.today():
         raise ValidationError({"status": _("只有有效期内的有效证书可以换发")})
     errors = Errors()
@@ -243,10 +248,10 @@ def certificate_reissue(
         minimum=REASON_MIN,
         message=_("请写明换发原因（至少4个字）"),
     )
-    target = _employer(errors, cert, enterprise)
+    target = _employer(errors, current, enterprise)
     errors.raise_if_any()
     today = clock.today()
-    new = _reissued(actor, cert, target, today)
+    new = _reissued(actor, cert, app, target, today)
     number = new.number
     _supersede(actor, cert, number, today)
     audit(
@@ -257,7 +262,7 @@ def certificate_reissue(
         {
             "number": [None, number],
             "supersedes": [None, cert.number],
-            "organisation": [cert.enterprise.name, target.name],
+            "organisation": [current.name, target.name],
             "content_hash": [None, new.content_hash],
         },
         note=reason,

@@ -52,13 +52,16 @@ MEASURES = (R.Outcome.SUSPEND, R.Outcome.DISCONTINUE)
 TAKEN = ("suspend", "discontinue", "withdraw", "void")
 
 
-def _in_force(holder_id: int) -> list[LevelCertificate]:
-    """§11 在认定证书有效期内: the holder's valid certificates not past their date."""
-    return list(
-        LevelCertificate.objects.filter(
-            holder_id=holder_id, status=C.VALID, valid_until__gte=clock.today()
-        ).select_related("body")
+def _in_force(holder_id: int, *, reviewed: bool = False) -> list[LevelCertificate]:
+    """§11 在认定证书有效期内: the holder's valid certificates not past their date; ``reviewed``:
+    only those of a body registered on the platform, which owes the review (a migrated
+    certificate of a body not registered has nobody here to decide it)."""
+    found = LevelCertificate.objects.filter(
+        holder_id=holder_id, status=C.VALID, valid_until__gte=clock.today()
     )
+    if reviewed:
+        found = found.filter(body__isnull=False)
+    return list(found.select_related("body"))
 
 
 def _open(
@@ -91,7 +94,7 @@ def review_requests_open(*, holder_id: int, reference: str, reason: str) -> list
     for a review — not an automatic suspension (SPEC §12.15). Idempotent per listing."""
     opened = [
         _open(cert, source=R.Source.EXIT_LISTING, reference=reference, reason=reason)
-        for cert in _in_force(holder_id)
+        for cert in _in_force(holder_id, reviewed=True)
     ]
     return [r for r in opened if r is not None]
 
@@ -158,7 +161,11 @@ def accident_report_record(
 ) -> ReviewRequest:
     """§11: a major quality-safety accident at the holder's organisation reported to the body
     opens the same review as an exit listing does."""
-    cert = LevelCertificate.objects.select_for_update().select_related("body").get(pk=cert.pk)
+    cert = (
+        LevelCertificate.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=cert.pk)
+    )
     require_staff(actor, cert.body)
     errors = Errors()
     accident = bounded(
@@ -202,7 +209,11 @@ def warning_record(
     """§11 警示和退出机制 for 知情不报、拖延不报或作虚假报告: a warning is recorded; an exit
     opens a review that closes only by a suspension or discontinuation (收回 after it where
     needed) or a finding with evidence — no automatic 收回 (§11 必要时有权收回)."""
-    cert = LevelCertificate.objects.select_for_update().select_related("body").get(pk=cert.pk)
+    cert = (
+        LevelCertificate.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=cert.pk)
+    )
     require_staff(actor, cert.body)
     errors = Errors()
     kind = parse.text(kind)
@@ -305,13 +316,13 @@ def review_request_close(
     where needed), or with a finding that the holder bears no related responsibility, its
     evidence attached. Nothing else closes it."""
     request = (
-        ReviewRequest.objects.select_for_update()
+        ReviewRequest.objects.select_for_update(of=("self",))
         .select_related("certificate__body")
         .get(pk=request.pk)
     )
     require_staff(actor, request.certificate.body)
     request.certificate = (
-        LevelCertificate.objects.select_for_update()
+        LevelCertificate.objects.select_for_update(of=("self",))
         .select_related("body")
         .get(pk=request.certificate_id)
     )

@@ -82,7 +82,11 @@ def supervise(
     """暂停/中止 the use of the certificate, 收回 or 声明作废 it, or 恢复 (lift) a suspension or
     discontinuation within the pack's window; reason and evidence recorded; the public page
     shows the new status at once."""
-    cert = LevelCertificate.objects.select_for_update().select_related("body").get(pk=cert.pk)
+    cert = (
+        LevelCertificate.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=cert.pk)
+    )
     require_staff(actor, cert.body)
     _v, _p, spec = spec_for(cert.body)
     errors = Errors()

@@ -40,7 +40,7 @@ def yearly_review(
 ) -> YearlyReview:
     """§11 认定主体每年应对首席质量官的履职情况、工作成效进行总结和评价."""
     cert = (
-        LevelCertificate.objects.select_for_update()
+        LevelCertificate.objects.select_for_update(of=("self",))
         .select_related("body", "holder")
         .get(pk=cert.pk)
     )
@@ -105,7 +105,9 @@ def send_reminders(day: dt.date) -> list[Reminder]:
 
     created: list[Reminder] = []
     horizon = day + dt.timedelta(days=366)
-    for body in CertificationBody.objects.all():
+    # a migrated certificate whose body is not registered: by the default standard's thresholds
+    bodies: list[CertificationBody | None] = [*CertificationBody.objects.all(), None]
+    for body in bodies:
         _v, _p, spec = spec_for(body, day)
         certs = LevelCertificate.objects.filter(
             body=body, status=C.VALID, valid_until__gte=day, valid_until__lte=horizon
@@ -130,6 +132,8 @@ def send_reminders(day: dt.date) -> list[Reminder]:
                 "clause": spec.reminder_clause,
             }
             for recipient in Reminder.Recipient.values:
+                if recipient == Reminder.Recipient.ENTERPRISE and cert.enterprise_id is None:
+                    continue  # a migrated certificate names no registered organisation
                 reminder, made = Reminder.objects.get_or_create(
                     certificate=cert,
                     recipient=recipient,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts.models import Role
 from cqo.accounts.types import AuthedHttpRequest
-from cqo.certification import exports, forms, printing, rules, selectors, services
+from cqo.certification import exports, forms, hooks, printing, rules, selectors, services
 from cqo.certification.models import (
     Level,
     LevelCertificate,
@@ -74,6 +74,10 @@ def _cert_page(
         "intact": selectors.content_intact(cert),
         "verify_url": printing.verify_url(cert.number),
         "successor_number": selectors.successor_number(cert),
+        # a migrated certificate: the archive file and row, who migrated it and when
+        "origin": hooks.origin_of(selectors.CERTIFICATE, str(cert.public_id))
+        if cert.migrated
+        else None,
         "is_staff": selectors.is_staff_of(user, cert.body),
         "is_holder": user.role == Role.CQO and cert.holder.user_id == user.pk,
         "actions": cert.actions.select_related("decided_by").prefetch_related("appeals"),
@@ -134,6 +138,8 @@ def certificate_detail(request: AuthedHttpRequest, number: str) -> HttpResponse:
 @login_required
 def certificate_pdf(request: AuthedHttpRequest, number: str) -> HttpResponse:
     cert = _cert(request, number)
+    if cert.migrated:  # the platform did not issue it: the paper original is the certificate
+        raise Http404
     response = HttpResponse(printing.render_certificate(cert), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
     return response

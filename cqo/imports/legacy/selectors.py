@@ -10,6 +10,7 @@ from django.http import Http404
 
 from cqo.accounts import access
 from cqo.accounts.models import User
+from cqo.certification.hooks import Origin
 from cqo.imports.legacy.job import progress_key
 from cqo.imports.legacy.models import LegacyFile, LegacyOrigin
 from cqo.imports.legacy.services import may_migrate
@@ -57,3 +58,14 @@ def legacy_progress(lf: LegacyFile) -> tuple[int, int]:
     if running is not None:
         return running  # type: ignore[no-any-return]
     return lf.progress_done, lf.progress_total
+
+
+def record_origin(target_type: str, target_id: str) -> Origin | None:
+    """``legacy_origin`` as the apps below ask for it (cqo/certification/hooks.py): the file, the
+    row, who migrated it (as pages name users) and when the file finished."""
+    found = legacy_origin(target_type=target_type, target_id=target_id)
+    if found is None:
+        return None
+    lf = found.file
+    by = lf.uploaded_by.label if lf.uploaded_by is not None else "—"
+    return Origin(file_name=lf.file_name, row=found.row, by=by, at=lf.finished_at or lf.created_at)

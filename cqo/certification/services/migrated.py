@@ -1,0 +1,196 @@
+"""Level certificates migrated from a province's archive (认定证书 printed before the platform):
+recorded under their original number, dates and status, never as if issued on the platform."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cqo.accounts import access
+from cqo.accounts.models import Role, User
+from cqo.certification import rules, selectors
+from cqo.certification.models import CertificationBody, LevelCertificate
+from cqo.certification.services._common import audit
+from cqo.lib import clock, dates
+from cqo.lib.bounds import too_long
+from cqo.lib.errors import Errors
+from cqo.policy.models import Pack, PackVersion
+from cqo.registry.models import Enterprise, Person
+
+C = LevelCertificate.Status
+
+
+@dataclass(frozen=True, kw_only=True)
+class MigratedLevelCertificate:
+    """What an archive holds of a certificate (level-standard §9.4.1.1 a–f), its status with
+    the day it changed and why, and what the platform links it to: the registered body of the
+    printed name, if any (``selectors.bodies_by_name``), and the standard the platform measures
+    it by (``selectors.migration_standard``)."""
+
+    number: str
+    holder: Person
+    level: str  # AAA, AAAA or AAAAA
+    body_name: str  # as printed
+    body: CertificationBody | None = None
+    standard: PackVersion
+    organisation: str = ""  # as printed; the archive may not give it
+    issued_on: dt.date
+    valid_until: dt.date
+    status: str = C.VALID
+    status_changed_on: dt.date | None = None
+    status_reason: str = ""
+
+
+def _content(terms: MigratedLevelCertificate) -> dict[str, str]:
+    """What the certificate says as far as the archive tells it (§9.4.1.1: holder, organisation,
+    body, date, validity, number). No ID number: it is verified publicly. ``origin`` says on
+    every view that the platform did not issue it."""
+    with translation.override(settings.LANGUAGE_CODE):  # the certificate is in Chinese
+        content = {
+            "number": terms.number,
+            "holder": terms.holder.name,
+            "holder_id": str(terms.holder.public_id),
+            "organisation": terms.organisation,
+            "level": terms.level,
+            "level_label": _("首席质量官能力水平 %(level)s 级") % {"level": terms.level},
+            "body": terms.body_name,
+            "issued_on": terms.issued_on.isoformat(),
+            "valid_until": terms.valid_until.isoformat(),
+            "origin": _("历史数据迁移：原证书由认定机构在本平台启用前颁发"),
+        }
+        if terms.body is not None:
+            content["body_uscc"] = terms.body.uscc
+        return content
+
+
+def _check_number(errors: Errors, number: str) -> None:
+    if not rules.legacy_number_valid(number):
+        if rules.PLATFORM_PREFIX_RE.match(number):
+            errors.add("number", _("编号与本平台颁发证书的编号格式相同，无法区分，请核对"))
+        else:
+            errors.add("number", _("证书编号应为4–40位字母、数字或连字符"))
+
+
+def _check_names(errors: Errors, terms: MigratedLevelCertificate) -> None:
+    if terms.level not in rules.LEVELS:
+        errors.add("level", _("能力水平等级应为 AAA、AAAA 或 AAAAA"))
+    if not terms.body_name:
+        errors.add("body_name", _("请填写认定机构"))
+    elif message := too_long(CertificationBody, "name", terms.body_name):
+        errors.add("body_name", message)
+    elif terms.body is not None and selectors.body_key(terms.body.name) != selectors.body_key(
+        terms.body_name
+    ):
+        errors.add("body_name", _("认定机构名称与所关联的认定主体不一致"))
+    if message := too_long(Enterprise, "name", terms.organisation):
+        errors.add("organisation", message)
+    slug = terms.body.pack_slug if terms.body else selectors.DEFAULT_STANDARD
+    standard = terms.standard.pack
+    if standard.kind != Pack.Kind.CERTIFICATION or standard.slug != slug:
+        errors.add("standard", _("认定标准与认定主体所用的标准不一致"))
+
+
+def _check_dates(errors: Errors, terms: MigratedLevelCertificate) -> None:
+    """The live certificate's dates (§9.4.1.1 d, e): issued on a day that has come, valid after
+    it; a status other than valid changed on a day between the issue and today."""
+    today = clock.today()
+    if message := dates.EVENT.error(terms.issued_on):
+        errors.add("issued_on", message)
+    elif terms.issued_on > today:
+        errors.add("issued_on", _("发证日期不能晚于今天"))
+    if message := dates.TERM.error(terms.valid_until):
+        errors.add("valid_until", message)
+    elif terms.valid_until <= terms.issued_on:
+        errors.add("valid_until", _("有效期至应晚于发证日期"))
+    changed = terms.status_changed_on
+    if terms.status not in C.values:
+        errors.add("status", _("证书状态无效"))
+    elif terms.status == C.VALID:
+        if changed is not None:
+            errors.add("status_changed_on", _("证书状态为有效（含已过期）的，不填写状态变更日期"))
+        if terms.status_reason:
+            errors.add("status_reason", _("证书状态为有效（含已过期）的，不填写状态说明"))
+    elif changed is None:
+        errors.add("status_changed_on", _("证书状态不是有效的，请填写状态变更日期"))
+    elif message := dates.EVENT.error(changed):
+        errors.add("status_changed_on", message)
+    elif not terms.issued_on <= changed <= today:
+        errors.add("status_changed_on", _("状态变更日期应在发证日期和今天之间"))
+    if message := too_long(LevelCertificate, "status_reason", terms.status_reason):
+        errors.add("status_reason", message)
+
+
+def _check(errors: Errors, actor: User, terms: MigratedLevelCertificate) -> None:
+    _check_number(errors, terms.number)
+    _check_names(errors, terms)
+    _check_dates(errors, terms)
+    region = terms.holder.region
+    if not actor.is_platform_admin and not access.region_contains(actor, region):
+        errors.add("holder", _("持证人不在您的辖区内"))
+
+
+@transaction.atomic
+def level_certificate_migrate(
+    *, actor: User, terms: MigratedLevelCertificate, origin_note: str
+) -> LevelCertificate:
+    """A level certificate from a province's archive, kept with its original number, dates and
+    status. The holder must be registered already and lie in the actor's scope (a platform
+    admin, or a regulator whose subtree holds the holder's region). It has no application and
+    no issuing account, so it is told apart from one issued on the platform; it is linked to a
+    registered body of the printed name, whose staff then supervise it (level-standard §11).
+    The trail records it under the migrating user with ``origin_note`` (the file and row it came
+    from)."""
+    if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
+        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史能力水平证书"))
+    errors = Errors()
+    _check(errors, actor, terms)
+    errors.raise_if_any()
+    content = _content(terms)
+    changed = terms.status_changed_on if terms.status != C.VALID else None
+    cert = LevelCertificate(
+        number=terms.number,
+        holder=terms.holder,
+        body=terms.body,
+        level=terms.level,
+        issued_on=terms.issued_on,
+        valid_until=terms.valid_until,
+        pack_version=terms.standard,
+        content=content,
+        content_hash=rules.content_hash(content),
+        status=terms.status,
+        status_changed_on=changed,
+        status_reason=terms.status_reason,
+    )
+    try:
+        with transaction.atomic():
+            cert.save()
+    except IntegrityError as exc:
+        # the unique number is the one constraint not checked above: the caller looked (a
+        # file's rows are compared with what is recorded first) or another migration raced it
+        if LevelCertificate.objects.filter(number=terms.number).exists():
+            raise ValidationError({"number": _("证书编号已存在")}) from exc
+        raise
+    audit(
+        actor,
+        selectors.CERTIFICATE,
+        cert,
+        "create",
+        {
+            "number": [None, cert.number],
+            "holder": [None, terms.holder.name],
+            "level": [None, cert.level],
+            "body": [None, terms.body_name],
+            "issued_on": [None, content["issued_on"]],
+            "valid_until": [None, content["valid_until"]],
+            "status": [None, cert.status],
+            "content_hash": [None, cert.content_hash],
+        },
+        note=origin_note,
+    )
+    return cert

@@ -1,0 +1,423 @@
+"""The level-certificates kind (能力水平证书): certificates of capability level a province's
+certification bodies printed before the platform, one a row, each for a person already
+registered.
+
+The certificate number is the natural key: a number already recorded with the same content
+(holder, level, body, organisation, dates, status) is left as it is (``unchanged``); with other
+content it is a conflict reported with both values, never overwritten; a number the file
+repeats is a conflict on its later rows. The holder is found by the keyed hash of the ID number
+and must be in the user's scope; a holder the platform does not know yet is an error (migrate
+the persons first), one registered under another name a conflict. The level is read by the names
+the level standard gives it, the body linked to a registered certification body of the printed
+name; the certification app's ``level_certificate_migrate`` checks and writes the rest.
+
+A file of thousands of rows runs in one transaction: the registered bodies, their standards and
+the numbers already recorded are read once per file, a holder once per ID number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cqo.accounts import access
+from cqo.accounts.models import User
+from cqo.certification import rules as level_rules
+from cqo.certification import selectors as certification
+from cqo.certification import services as certification_services
+from cqo.certification.models import CertificationBody, LevelCertificate
+from cqo.imports.legacy import values
+from cqo.imports.legacy.kinds import ID_NUMBER_ALIASES, KindSpec, LegacyColumn, Outcome, RowResult
+from cqo.imports.legacy.models import LegacyFile
+from cqo.imports.rules import RowError
+from cqo.lib import clock, crypto
+from cqo.policy.models import PackVersion
+from cqo.registry.models import Person
+
+S = LevelCertificate.Status
+EXPIRED = "expired"  # shown, not stored: a valid certificate past its date (rules.shown_status)
+# The statuses by the names the platform shows them (level-standard §11 暂停、中止、收回、作废;
+# SPEC §6) and what older systems wrote for them. "已注销" and "已撤销" are not read: either may
+# mean 收回 or 作废, and the difference matters to the holder (§11), so it is not guessed.
+STATUS_FORMS = {
+    **{str(label): value for value, label in S.choices},
+    "正常": S.VALID,
+    "已暂停": S.SUSPENDED,
+    "暂停使用": S.SUSPENDED,
+    "已中止": S.DISCONTINUED,
+    "中止使用": S.DISCONTINUED,
+    "已收回": S.WITHDRAWN,
+    "已作废": S.VOID,
+    "声明作废": S.VOID,
+    "已替代": S.SUPERSEDED,
+    "已换发": S.SUPERSEDED,
+    "已过期": EXPIRED,
+    "过期": EXPIRED,
+}
+STATUS_NAMES = "有效、暂停、中止、收回、作废、已被替代、已过期"
+
+COLUMNS: tuple[LegacyColumn, ...] = (
+    LegacyColumn(
+        "number",
+        gettext_lazy("证书编号"),
+        required=True,
+        aliases=("认定证书编号", "证书号", "证号"),
+        help=gettext_lazy(
+            "证书上印的编号，4–40位字母、数字或连字符（空格忽略，字母不分大小写，全角可识别）。"
+            "以证书编号识别证书：已迁移且内容相同的视为未变化，内容不同的作为冲突列出，不会覆盖。"
+        ),
+    ),
+    LegacyColumn(
+        "name",
+        gettext_lazy("姓名"),
+        required=True,
+        aliases=("持证人", "持证人姓名", "申请人姓名"),
+        help=gettext_lazy("持证人姓名，须与平台已登记的该身份证号人员姓名一致。"),
+    ),
+    LegacyColumn(
+        "id_number",
+        gettext_lazy("身份证号"),
+        required=True,
+        aliases=ID_NUMBER_ALIASES,
+        help=gettext_lazy(
+            "持证人的18位居民身份证号码（15位号码自动转换）。持证人须已在平台登记："
+            "尚未登记的，请先迁移人员数据。"
+        ),
+    ),
+    LegacyColumn(
+        "level",
+        gettext_lazy("能力水平等级"),
+        required=True,
+        aliases=("认定等级", "能力等级", "等级"),
+        help=gettext_lazy(
+            "按《首席质量官能力水平认定》填写 AAA、AAAA 或 AAAAA（也可写作 3A、4A、5A，"
+            "可带“级”字）。"
+        ),
+    ),
+    LegacyColumn(
+        "body",
+        gettext_lazy("认定机构"),
+        required=True,
+        aliases=("认定主体", "认定单位", "发证机构", "颁发机构"),
+        help=gettext_lazy(
+            "证书上印的认定机构名称，不超过200个字符。与平台已登记的认定主体名称相同的，"
+            "证书归该认定主体监督管理；否则按所填名称保存。"
+        ),
+    ),
+    LegacyColumn(
+        "organisation",
+        gettext_lazy("所在组织"),
+        aliases=("所在单位", "工作单位", "所在企业"),
+        help=gettext_lazy("证书上印的持证人所在组织名称，不超过200个字符；可不填。"),
+    ),
+    LegacyColumn(
+        "issued_on",
+        gettext_lazy("发证日期"),
+        required=True,
+        aliases=("认定日期", "颁发日期", "发证时间"),
+        help=gettext_lazy(
+            "可写作2019年3月5日、2019-03-05、2019/03/05、2019.3.5或20190305，或Excel日期；"
+            "不早于2012年，不晚于今天。继续教育自发证日期所在年度起计算。"
+        ),
+    ),
+    LegacyColumn(
+        "valid_until",
+        gettext_lazy("有效期至"),
+        required=True,
+        aliases=("有效期", "有效期截止日期", "有效截止日期", "证书有效期至"),
+        help=gettext_lazy("证书有效期的截止日期，写法同发证日期，须晚于发证日期。"),
+    ),
+    LegacyColumn(
+        "status",
+        gettext_lazy("证书状态"),
+        aliases=("状态",),
+        help=gettext_lazy(
+            "填写：有效、暂停、中止、收回、作废、已被替代或已过期；不填按有效计（有效期已过的"
+            "显示为已过期）。“已注销”“已撤销”无法区分收回或作废，请写明。"
+        ),
+    ),
+    LegacyColumn(
+        "status_changed_on",
+        gettext_lazy("状态变更日期"),
+        aliases=("变更日期",),
+        help=gettext_lazy(
+            "证书被暂停、中止、收回、作废或替代的日期，写法同发证日期；状态为有效或已过期的不填。"
+        ),
+    ),
+    LegacyColumn(
+        "status_reason",
+        gettext_lazy("状态说明"),
+        aliases=("状态变更原因", "变更原因"),
+        help=gettext_lazy("证书被暂停、中止、收回、作废或替代的原因；状态为有效或已过期的不填。"),
+    ),
+)
+LABELS = {c.key: c.label for c in COLUMNS}
+# the service's fields, by the column a user reads them in
+FIELD_COLUMNS = {
+    "number": "number",
+    "holder": "id_number",
+    "level": "level",
+    "body_name": "body",
+    "standard": "body",
+    "organisation": "organisation",
+    "issued_on": "issued_on",
+    "valid_until": "valid_until",
+    "status": "status",
+    "status_changed_on": "status_changed_on",
+    "status_reason": "status_reason",
+}
+DATES = ("issued_on", "valid_until", "status_changed_on")
+
+
+def _label(key: str) -> str:
+    return str(LABELS[key]) if key in LABELS else ""
+
+
+def _messages(exc: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [(key, m) for key, msgs in exc.message_dict.items() for m in msgs]
+    return [("", m) for m in exc.messages]
+
+
+def _date(day: dt.date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def _status_name(status: str) -> str:
+    return str(S(status).label)
+
+
+class CertificateRows:
+    """The rows of one level-certificates file, in order, inside the file's transaction."""
+
+    def __init__(self, file: LegacyFile, actor: User) -> None:
+        self.file = file
+        self.actor = actor
+        self.today = clock.today()
+        self.seen: dict[str, int] = {}  # certificate number → the row that first gave it
+        self.holders: dict[str, Person | None] = {}  # ID number's keyed hash → the person
+        self.bodies = certification.bodies_by_name()
+        self.standards: dict[int | None, PackVersion] = {}  # body id → its standard today
+        # numbers recorded before this file: a new number needs no look-up of its own
+        self.recorded = set(LevelCertificate.objects.order_by().values_list("number", flat=True))
+
+    def __call__(self, number: int, cells: dict[str, Any]) -> RowResult:
+        shown = {key: values.normalise(cell) for key, cell in cells.items()}
+        errors: list[RowError] = []
+
+        def bad(key: str, rule: str) -> None:
+            errors.append(RowError(number, _label(key), shown.get(key, ""), rule))
+
+        cert_number = values.digits_or_letters(cells.get("number"))
+        if not cert_number:
+            bad("number", _("请填写证书编号"))
+        idn: values.IdNumber | None = None
+        try:
+            idn = values.id_number(cells.get("id_number"), on=self.today)
+        except values.LegacyValueError as exc:
+            bad("id_number", str(exc))
+        for key, message in (("name", _("请填写姓名")), ("body", _("请填写认定机构"))):
+            if not shown.get(key):
+                bad(key, message)
+        level = self._level(shown.get("level", ""), bad)
+        status = self._status(shown.get("status", ""), bad)
+        dates: dict[str, dt.date | None] = {}
+        for key in DATES:
+            try:
+                dates[key] = values.legacy_date(cells.get(key))
+            except values.LegacyValueError as exc:
+                bad(key, str(exc))
+        for key, message in (
+            ("issued_on", _("请填写发证日期")),
+            ("valid_until", _("请填写有效期至")),
+        ):
+            if key in dates and dates[key] is None:
+                bad(key, message)
+        until = dates.get("valid_until")
+        if status == EXPIRED and until is not None and until >= self.today:
+            bad("status", _("证书状态为已过期，但有效期至尚未到期，请核对"))
+        if errors or idn is None or level is None or status is None:
+            return RowResult(Outcome.ERROR, errors)
+        first = self.seen.get(cert_number)
+        if first is not None:
+            bad("number", _("文件中证书编号重复（与第%(row)d行相同），未导入") % {"row": first})
+            return RowResult(Outcome.CONFLICT, errors)
+        self.seen[cert_number] = number
+        holder = self._holder(idn.number)
+        if holder is None:
+            bad(
+                "id_number",
+                _("该身份证号的人员尚未在平台登记，请先迁移人员数据，再迁移其能力水平证书"),
+            )
+            return RowResult(Outcome.ERROR, errors)
+        if not self._in_scope(holder):
+            bad("id_number", _("持证人不在您的辖区内，未导入"))
+            return RowResult(Outcome.ERROR, errors)
+        if holder.name != shown["name"]:
+            bad(
+                "name",
+                _("该身份证号已登记，姓名为“%(registered)s”，与本行“%(row)s”不一致，未导入")
+                % {"registered": holder.name, "row": shown["name"]},
+            )
+            return RowResult(Outcome.CONFLICT, errors)
+        body = self.bodies.get(certification.body_key(shown["body"]))
+        terms = certification_services.MigratedLevelCertificate(
+            number=cert_number,
+            holder=holder,
+            level=level,
+            body_name=shown["body"],
+            body=body,
+            standard=self._standard(body),
+            organisation=shown.get("organisation", ""),
+            issued_on=dates["issued_on"] or self.today,
+            valid_until=dates["valid_until"] or self.today,
+            status=S.VALID if status == EXPIRED else status,
+            status_changed_on=dates.get("status_changed_on"),
+            status_reason=shown.get("status_reason", ""),
+        )
+        if cert_number in self.recorded:
+            existing = LevelCertificate.objects.select_related("holder", "body", "enterprise").get(
+                number=cert_number
+            )
+            return self._compare(existing, terms, bad, errors)
+        return self._create(number, terms, bad, errors)
+
+    def _level(self, text: str, bad: Any) -> str | None:
+        if not text:
+            bad("level", _("请填写能力水平等级"))
+            return None
+        level = level_rules.level_by_name(text)
+        if level is None:
+            bad("level", _("能力水平等级应填写：AAA、AAAA 或 AAAAA（也可写作 3A、4A、5A）"))
+        return level
+
+    def _status(self, text: str, bad: Any) -> str | None:
+        if not text:
+            return S.VALID  # level-standard §9.4.1.1 e): in force until its date, then expired
+        status = STATUS_FORMS.get("".join(text.split()))
+        if status is None:
+            bad("status", _("证书状态应填写：%(names)s") % {"names": STATUS_NAMES})
+        return status
+
+    def _holder(self, id_number: str) -> Person | None:
+        key = crypto.keyed_hash(id_number)
+        if key not in self.holders:
+            self.holders[key] = (
+                Person.objects.select_related("region").filter(id_number_hash=key).first()
+            )
+        return self.holders[key]
+
+    def _standard(self, body: CertificationBody | None) -> PackVersion:
+        key = body.pk if body else None
+        if key not in self.standards:
+            self.standards[key] = certification.migration_standard(body)
+        return self.standards[key]
+
+    def _in_scope(self, holder: Person) -> bool:
+        if self.actor.is_platform_admin:
+            return True
+        return holder.region is not None and access.region_contains(self.actor, holder.region)
+
+    def _create(
+        self,
+        number: int,
+        terms: certification_services.MigratedLevelCertificate,
+        bad: Any,
+        errors: list[RowError],
+    ) -> RowResult:
+        note = _("历史数据迁移：%(file)s 第%(row)d行") % {
+            "file": self.file.file_name,
+            "row": number,
+        }
+        try:
+            cert = certification_services.level_certificate_migrate(
+                actor=self.actor, terms=terms, origin_note=note
+            )
+        except ValidationError as exc:
+            for field, message in _messages(exc):
+                bad(FIELD_COLUMNS.get(field, ""), message)
+            return RowResult(Outcome.ERROR, errors)
+        return RowResult(Outcome.CREATED, target=(certification.CERTIFICATE, str(cert.public_id)))
+
+    def _compare(
+        self,
+        existing: LevelCertificate,
+        terms: certification_services.MigratedLevelCertificate,
+        bad: Any,
+        errors: list[RowError],
+    ) -> RowResult:
+        """The number is recorded: the same holder, level, body, organisation, dates and status
+        are the same certificate (left as it is); anything else is a conflict naming both
+        values, never overwritten. The recorded holder's name is shown only when in the user's
+        scope."""
+        if existing.holder_id != terms.holder.pk:
+            visible = Person.objects.filter(
+                access.person_q(self.actor), pk=existing.holder_id
+            ).exists()
+            holder = existing.holder.name if visible else _("辖区外人员")
+            bad(
+                "number",
+                _("该证书编号已登记，持证人为“%(holder)s”，与本行不一致，未覆盖")
+                % {"holder": holder},
+            )
+        recorded_texts = (
+            ("level", existing.level, terms.level),
+            ("body", existing.body_name, terms.body_name),
+            ("organisation", existing.organisation_name, terms.organisation),
+            ("status", _status_name(existing.status), _status_name(terms.status)),
+            ("status_reason", existing.status_reason, terms.status_reason),
+        )
+        for key, recorded, row in recorded_texts:
+            if recorded != row:
+                bad(
+                    key,
+                    _("该证书编号已登记，%(column)s为“%(recorded)s”，与本行不一致，未覆盖")
+                    % {"column": _label(key), "recorded": recorded or "—"},
+                )
+        recorded_dates = (
+            ("issued_on", existing.issued_on, terms.issued_on),
+            ("valid_until", existing.valid_until, terms.valid_until),
+            ("status_changed_on", existing.status_changed_on, terms.status_changed_on),
+        )
+        for key, recorded_day, row_day in recorded_dates:
+            if recorded_day != row_day:
+                bad(
+                    key,
+                    _("该证书编号已登记，%(column)s为%(recorded)s，与本行%(row)s不一致，未覆盖")
+                    % {
+                        "column": _label(key),
+                        "recorded": _date(recorded_day),
+                        "row": _date(row_day),
+                    },
+                )
+        return RowResult(Outcome.CONFLICT if errors else Outcome.UNCHANGED, errors)
+
+
+def _rows(file: LegacyFile, actor: User) -> CertificateRows:
+    return CertificateRows(file, actor)
+
+
+SPEC = KindSpec(
+    sheet=gettext_lazy("能力水平证书"),
+    columns=COLUMNS,
+    example=(
+        "SXNL-2021-0008",
+        "李堃",
+        "610113198006150032",
+        "AAAA",
+        "陕西省质量协会",
+        "西安示例精密制造有限公司",
+        "2021-09-15",
+        "2024-09-14",
+        "有效",
+        "",
+        "",
+    ),
+    rows=_rows,
+)
+
+__all__ = ["COLUMNS", "SPEC", "CertificateRows"]

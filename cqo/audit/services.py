@@ -106,3 +106,36 @@ def audit_record(
     )
     _notify(target_type)
     return entry
+
+
+def audit_records(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    target_type: str,
+    items: Sequence[tuple[str, str, Mapping[str, Plain], str]],
+) -> None:
+    """``audit_record`` for many records of one type at once (a batch of an archive file):
+    one entry each, ``items`` giving (target id, target repr, changes, note), stored together."""
+    if not items:
+        return
+    user = actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
+    repr_max = bounds.max_length(AuditEntry, "target_repr")
+    note_max = bounds.max_length(AuditEntry, "note")
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor_id=user.pk if user is not None else None,
+                actor_name=(user.get_username() if user else "system"),
+                action=action,
+                target_type=target_type,
+                target_id=str(target_id),
+                target_repr=str(target_repr)[:repr_max],
+                changes=changes or {},
+                note=note[:note_max],
+            )
+            for target_id, target_repr, changes, note in items
+        ],
+        batch_size=1000,
+    )
+    _notify(target_type)

@@ -437,29 +437,68 @@ def test_each_created_record_keeps_its_file_row_and_the_file_is_audited_once(
 def test_a_run_killed_half_way_leaves_nothing_behind(
     personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write_xlsx(tmp_path / "中断.xlsx", [row(), row(), row(), row()])
-    real = registry.person_migrate
+    from cqo.imports.legacy import persons as persons_kind
+
+    monkeypatch.setattr(persons_kind, "BATCH", 2)
+    path = write_xlsx(tmp_path / "中断.xlsx", [row(), row(), row(), row(), row()])
+    real = registry.persons_migrate
     calls = []
 
-    def dies_on_the_third(**kwargs: Any) -> Person:
+    def dies_on_the_second_batch(**kwargs: Any) -> Any:
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == 2:
             raise RuntimeError("killed")
         return real(**kwargs)
 
-    monkeypatch.setattr(registry, "person_migrate", dies_on_the_third)
+    monkeypatch.setattr(registry, "persons_migrate", dies_on_the_second_batch)
     persons = Person.objects.count()
 
     with pytest.raises(RuntimeError):
         migrate(personas.province, path, mode=LegacyFile.Mode.GOOD_ROWS)
 
-    assert len(calls) == 3
+    assert len(calls) == 2  # the first batch was written, in the file's transaction
     assert Person.objects.count() == persons
     assert not LegacyOrigin.objects.exists()
     assert not AuditEntry.objects.filter(note__startswith="历史数据迁移").exists()
     lf = LegacyFile.objects.get()
     assert lf.status == LegacyFile.Status.FAILED
     assert lf.counts["created"] == 0
+
+
+def test_rows_are_reported_in_file_order_across_batches(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqo.imports.legacy import persons as persons_kind
+
+    monkeypatch.setattr(persons_kind, "BATCH", 3)
+    rows = [row() for _ in range(8)]
+    wrong = "0" if rows[1][1][-1] != "0" else "1"
+    rows[1][1] = rows[1][1][:-1] + wrong  # row 3: a wrong check character
+    rows[4][1] = rows[2][1]  # row 6 repeats row 4
+    rows[6][6] = "320102"  # row 8: outside the province
+    path = write_xlsx(tmp_path / "分批.xlsx", rows)
+
+    lf = migrate(personas.province, path, mode=LegacyFile.Mode.GOOD_ROWS)
+
+    assert lf.counts == {"created": 5, "unchanged": 0, "conflicts": 1, "errors": 2}, why(lf)
+    assert [int(r[0]) for r in report_rows(lf)[1:]] == [3, 6, 8]
+    assert LegacyOrigin.objects.filter(file=lf).count() == 5
+
+
+def test_a_batch_costs_the_same_statements_however_many_rows_it_holds(
+    personas: Personas, tmp_path: Path
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(name: str, n: int) -> int:
+        path = write_xlsx(tmp_path / f"{name}.xlsx", [row() for _ in range(n)])
+        with CaptureQueriesContext(connection) as captured:
+            lf = migrate(personas.province, path)
+        assert lf.counts["created"] == n, why(lf)
+        return sum("SAVEPOINT" not in q["sql"] for q in captured.captured_queries)
+
+    assert statements("短", 3) == statements("长", 30)
 
 
 def test_it_tells_its_progress_every_so_many_rows(

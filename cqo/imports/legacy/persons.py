@@ -1,7 +1,7 @@
 """The persons kind (人员): a province's register of CQOs and candidates, one person a row.
 
-Each row goes through the registry's own rules (``person_migrate``: the same checks as online
-registration and a clerk's invitation) after its cells are read the way archives write them
+Each row goes through the registry's own rules (``persons_migrate``: the same checks as online
+registration and a clerk's invitation, a batch of rows at a time) after its cells are read the way archives write them
 (``values``: full-width digits, 15-digit ID numbers, dates in Chinese spellings). The natural key
 is the resident ID number, looked up by its keyed hash: a person already registered with the
 same name and birth date is left as it is (``unchanged``), one registered with another name or
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -163,16 +164,44 @@ def _messages(exc: ValidationError) -> list[tuple[str, str]]:
     return [("", m) for m in exc.messages]
 
 
+# rows checked against the registry and written at once
+BATCH = 1000
+
+
+@dataclass
+class _Row:
+    """A row read and checked on its own, waiting for its batch."""
+
+    number: int
+    errors: list[RowError]
+    outcome: Outcome = Outcome.ERROR
+    idn: values.IdNumber | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    bad: Any = None
+
+
 class PersonRows:
-    """The rows of one persons file, in order, inside the file's transaction."""
+    """The rows of one persons file, in file order, inside the file's transaction: each read on
+    its own, then a batch at a time compared with the registry (one query for the batch's ID
+    numbers) and the new persons written together (``registry.persons_migrate``)."""
 
     def __init__(self, file: LegacyFile, actor: User) -> None:
         self.file = file
         self.actor = actor
         self.today = clock.today()
         self.seen: dict[str, int] = {}  # ID number's keyed hash → the row that first gave it
+        self.pending: list[_Row] = []
 
-    def __call__(self, number: int, cells: dict[str, Any]) -> RowResult:
+    def add(self, number: int, cells: dict[str, Any]) -> list[tuple[int, RowResult]]:
+        self.pending.append(self._read(number, cells))
+        if len(self.pending) >= BATCH:
+            return self._flush()
+        return []
+
+    def finish(self) -> list[tuple[int, RowResult]]:
+        return self._flush()
+
+    def _read(self, number: int, cells: dict[str, Any]) -> _Row:
         shown = {key: values.normalise(cell) for key, cell in cells.items()}
         errors: list[RowError] = []
 
@@ -216,43 +245,72 @@ class PersonRows:
             except values.LegacyValueError as exc:
                 bad("birth_date", str(exc))
         if errors or idn is None:
-            return RowResult(Outcome.ERROR, errors)
+            return _Row(number, errors, Outcome.ERROR, bad=bad)
         fields["id_number"] = idn.number
-        return self._against_registered(number, idn, fields, bad, errors)
+        return _Row(number, errors, Outcome.CREATED, idn, fields, bad)
 
-    def _against_registered(
-        self,
-        number: int,
-        idn: values.IdNumber,
-        fields: dict[str, Any],
-        bad: Any,
-        errors: list[RowError],
-    ) -> RowResult:
-        key = crypto.keyed_hash(idn.number)
-        first = self.seen.get(key)
-        if first is not None:
-            bad("id_number", _("文件中身份证号重复（与第%(row)d行相同），未导入") % {"row": first})
-            return RowResult(Outcome.CONFLICT, errors)
-        self.seen[key] = number
-        name = re.sub(r"\s+", " ", fields.get("name", ""))
-        registered = Person.objects.filter(id_number_hash=key).first()
-        if registered is not None:
-            return self._compare(registered, name, _birth_of(idn.number), bad, errors)
-        note = _("历史数据迁移：%(file)s 第%(row)d行") % {
-            "file": self.file.file_name,
-            "row": number,
+    def _flush(self) -> list[tuple[int, RowResult]]:
+        rows, self.pending = self.pending, []
+        keys = {
+            row.number: crypto.keyed_hash(row.idn.number)
+            for row in rows
+            if row.outcome == Outcome.CREATED and row.idn is not None
         }
-        if idn.converted_from:
-            note += _("；15位身份证号已按GB 11643-1999转换为18位")
-        try:
-            person = registry.person_migrate(
-                actor=self.actor, details=registry.PersonDetails(**fields), origin_note=note
+        registered = {
+            p.id_number_hash: p
+            for p in Person.objects.filter(id_number_hash__in=set(keys.values())).only(
+                "pk", "name", "birth_date", "id_number_hash"
             )
-        except ValidationError as exc:
-            for field, message in _messages(exc):
-                bad(field, message)
-            return RowResult(Outcome.ERROR, errors)
-        return RowResult(Outcome.CREATED, target=("person", str(person.public_id)))
+        }
+        new: list[tuple[_Row, registry.MigratedPerson]] = []
+        for row in rows:
+            if row.number not in keys or row.idn is None:
+                continue
+            key = keys[row.number]
+            first = self.seen.get(key)
+            if first is not None:
+                row.bad(
+                    "id_number",
+                    _("文件中身份证号重复（与第%(row)d行相同），未导入") % {"row": first},
+                )
+                row.outcome = Outcome.CONFLICT
+                continue
+            self.seen[key] = row.number
+            name = re.sub(r"\s+", " ", row.fields.get("name", ""))
+            if key in registered:
+                result = self._compare(
+                    registered[key], name, _birth_of(row.idn.number), row.bad, row.errors
+                )
+                row.outcome = result.outcome
+                continue
+            note = _("历史数据迁移：%(file)s 第%(row)d行") % {
+                "file": self.file.file_name,
+                "row": row.number,
+            }
+            if row.idn.converted_from:
+                note += _("；15位身份证号已按GB 11643-1999转换为18位")
+            new.append(
+                (
+                    row,
+                    registry.MigratedPerson(
+                        details=registry.PersonDetails(**row.fields), origin_note=note
+                    ),
+                )
+            )
+        targets: dict[int, tuple[str, str]] = {}
+        if new:
+            made = registry.persons_migrate(actor=self.actor, items=[item for _r, item in new])
+            for (row, _item), person in zip(new, made, strict=True):
+                if isinstance(person, ValidationError):
+                    for column, message in _messages(person):
+                        row.bad(column, message)
+                    row.outcome = Outcome.ERROR
+                else:
+                    targets[row.number] = ("person", str(person.public_id))
+        return [
+            (row.number, RowResult(row.outcome, row.errors, targets.get(row.number)))
+            for row in rows
+        ]
 
     def _compare(
         self, registered: Person, name: str, birth: dt.date, bad: Any, errors: list[RowError]

@@ -34,12 +34,14 @@ from cqo.registry.services.filings import (
     filing_submit,
 )
 from cqo.registry.services.persons import (
+    MigratedPerson,
     person_claim,
     person_invite,
     person_migrate,
     person_register,
     person_update,
     personal_reveal,
+    persons_migrate,
 )
 from cqo.registry.services.preparation import (
     filing_enterprise_confirm,
@@ -53,6 +55,7 @@ __all__ = [
     "UNSET",
     "AppointmentTerms",
     "EnterpriseDetails",
+    "MigratedPerson",
     "PersonDetails",
     "QualificationDetails",
     "appointment_confirm",
@@ -80,6 +83,7 @@ __all__ = [
     "person_register",
     "person_update",
     "personal_reveal",
+    "persons_migrate",
     "reminder_mark_read",
     "reminder_send",
 ]

@@ -6,7 +6,8 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
-from cqo.audit.services import audit_record, diff, snapshot
+from cqo.audit.services import audit_record, audit_records, diff, snapshot
 from cqo.lib import clock, crypto, uploads
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
@@ -37,14 +38,30 @@ from cqo.registry.services._common import (
 Given = Callable[[str], bool]
 
 
+@dataclass
+class Known:
+    """What a batch of new persons looked up at once (an archive file's thousands of rows):
+    the ID numbers registered (keyed hashes) and the regions by code. Without one, each person
+    asks the database."""
+
+    registered: set[str] = field(default_factory=set)
+    regions: dict[str, Region] = field(default_factory=dict)
+
+
 def _apply_person(
-    errors: Errors, person: Person, data: Data, *, partial: bool, mobile_required: bool = True
+    errors: Errors,
+    person: Person,
+    data: Data,
+    *,
+    partial: bool,
+    mobile_required: bool = True,
+    known: Known | None = None,
 ) -> None:
     def given(key: str) -> bool:
         return not partial or key in data
 
-    _apply_identity(errors, person, data, given)
-    _apply_profile(errors, person, data, given, mobile_required=mobile_required)
+    _apply_identity(errors, person, data, given, known)
+    _apply_profile(errors, person, data, given, mobile_required=mobile_required, known=known)
     # Gender and birth date come from the ID number: when it is rejected, say so once rather
     # than also reporting the two derived fields as missing.
     derived = ["gender", "birth_date"] if "id_number" in errors.errors else []
@@ -71,7 +88,9 @@ def _apply_person(
         errors.add("id_number", _("身份证号必填"))
 
 
-def _apply_identity(errors: Errors, person: Person, data: Data, given: Given) -> None:
+def _apply_identity(
+    errors: Errors, person: Person, data: Data, given: Given, known: Known | None = None
+) -> None:
     """The name (GB 18030 ideographs, SPEC §2) and the ID number (GB 11643, unique), with the
     gender and birth date it encodes."""
     if given("name"):
@@ -85,10 +104,15 @@ def _apply_identity(errors: Errors, person: Person, data: Data, given: Given) ->
         facts = errors.run("id_number", validators.validate_id_number, text(data, "id_number"))
         if facts:
             person.id_number = facts.number
-            clash = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(
-                pk=person.pk
-            )
-            if clash.exists():
+            if known is not None:
+                clash = person.id_number_hash in known.registered
+            else:
+                clash = (
+                    Person.objects.filter(id_number_hash=person.id_number_hash)
+                    .exclude(pk=person.pk)
+                    .exists()
+                )
+            if clash:
                 errors.add("id_number", _("该身份证号已登记"))
             # What was typed must agree with what the ID number encodes (GB 11643-1999).
             typed_gender = text(data, "gender")
@@ -108,7 +132,13 @@ def _apply_identity(errors: Errors, person: Person, data: Data, given: Given) ->
 
 
 def _apply_profile(
-    errors: Errors, person: Person, data: Data, given: Given, *, mobile_required: bool = True
+    errors: Errors,
+    person: Person,
+    data: Data,
+    given: Given,
+    *,
+    mobile_required: bool = True,
+    known: Known | None = None,
 ) -> None:
     """Position, title, education, contact data, years in quality work, region and photo."""
     for key in (
@@ -147,7 +177,10 @@ def _apply_profile(
             errors.add("quality_years", _("质量工作年限不能超过16岁以后的年数"))
     if given("region"):
         code = text(data, "region")
-        person.region = Region.objects.filter(code=code).first() if code else None
+        if known is not None:
+            person.region = known.regions.get(code) if code else None
+        else:
+            person.region = Region.objects.filter(code=code).first() if code else None
         if code and person.region is None:
             errors.add("region", _("行政区划代码不存在（GB/T 2260）"))
     if given("photo") and data.get("photo") is not None:
@@ -198,10 +231,10 @@ def _save_person(
 
 
 def _person_new(
-    errors: Errors, data: Data, *, mobile_required: bool = True
+    errors: Errors, data: Data, *, mobile_required: bool = True, known: Known | None = None
 ) -> tuple[Person, list[Qualification]]:
     person = Person()
-    _apply_person(errors, person, data, partial=False, mobile_required=mobile_required)
+    _apply_person(errors, person, data, partial=False, mobile_required=mobile_required, known=known)
     quals = _set_qualifications(errors, person, data.get("qualifications"))
     return person, quals
 
@@ -264,27 +297,101 @@ def person_migrate(*, actor: User, details: PersonDetails, origin_note: str) -> 
 
     The region is required and must lie in the actor's scope (a platform admin, or a regulator
     whose subtree holds it). The mobile may be missing: archives often lack it, and a filing
-    asks for it before it is submitted (selectors.filings.PROFILE_REQUIRED)."""
+    asks for it before it is submitted (selectors.filings.PROFILE_REQUIRED). The batch form,
+    for an archive file's rows, is ``persons_migrate``."""
+    made = persons_migrate(
+        actor=actor, items=[MigratedPerson(details=details, origin_note=origin_note)]
+    )[0]
+    if isinstance(made, ValidationError):
+        raise made
+    return made
+
+
+@dataclass(frozen=True, kw_only=True)
+class MigratedPerson:
+    """A person of a province's archive and the file and row it came from."""
+
+    details: PersonDetails
+    origin_note: str
+
+
+@transaction.atomic
+def persons_migrate(
+    *, actor: User, items: Sequence[MigratedPerson]
+) -> list[Person | ValidationError]:
+    """``person_migrate`` for a batch of an archive file, each person checked by the same
+    rules and with the same messages, the registry asked once for the batch (the ID numbers
+    registered, the regions): for each item, in order, the person created or why not. The good
+    ones are stored together, each with its own audit entry naming its file and row."""
     if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
         raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史人员数据"))
-    data = given(details)
-    for key in ("username", "password", "photo"):
-        data.pop(key, None)
-    errors = Errors()
-    person, quals = _person_new(errors, data, mobile_required=False)
-    if person.region is None:
-        if "region" not in errors.errors:
-            errors.add("region", _("行政区划代码必填"))
-    elif not actor.is_platform_admin and not access.region_contains(actor, person.region):
-        errors.add("region", _("行政区划不在您的辖区内"))
-    errors.raise_if_any()
-    _save_person(
-        actor, person, "create", diff({}, snapshot(person, PERSON_FIELDS)), note=origin_note
+    datas = []
+    hashes: set[str] = set()
+    codes: set[str] = set()
+    for item in items:
+        data = given(item.details)
+        for key in ("username", "password", "photo"):
+            data.pop(key, None)
+        datas.append(data)
+        try:
+            facts = validators.validate_id_number(text(data, "id_number"))
+        except ValidationError:
+            pass
+        else:
+            hashes.add(crypto.keyed_hash(facts.number))
+        if code := text(data, "region"):
+            codes.add(code)
+    known = Known(
+        registered=set(
+            Person.objects.filter(id_number_hash__in=hashes).values_list(
+                "id_number_hash", flat=True
+            )
+        ),
+        regions=Region.objects.in_bulk(codes, field_name="code"),
     )
-    for q in quals:
-        q.person = person
-        q.save()
-    return person
+    in_scope: dict[str, bool] = {}
+    results: list[Person | ValidationError] = []
+    made: list[tuple[Person, list[Qualification], str]] = []
+    for item, data in zip(items, datas, strict=True):
+        errors = Errors()
+        person, quals = _person_new(errors, data, mobile_required=False, known=known)
+        if person.region is None:
+            if "region" not in errors.errors:
+                errors.add("region", _("行政区划代码必填"))
+        elif not actor.is_platform_admin:
+            code = person.region.code
+            if code not in in_scope:
+                in_scope[code] = access.region_contains(actor, person.region)
+            if not in_scope[code]:
+                errors.add("region", _("行政区划不在您的辖区内"))
+        if errors.errors:
+            results.append(ValidationError(errors.errors))
+            continue
+        known.registered.add(person.id_number_hash)  # a second row of the batch is a clash
+        made.append((person, quals, item.origin_note))
+        results.append(person)
+    Person.objects.bulk_create([person for person, _q, _n in made], batch_size=1000)
+    quals = []
+    for person, person_quals, _note in made:
+        for q in person_quals:
+            q.person = person
+            quals.append(q)
+    Qualification.objects.bulk_create(quals)
+    audit_records(
+        actor=actor,
+        action="create",
+        target_type="person",
+        items=[
+            (
+                str(person.public_id),
+                person.name,
+                diff({}, snapshot(person, PERSON_FIELDS)),
+                note,
+            )
+            for person, _q, note in made
+        ],
+    )
+    return results
 
 
 @transaction.atomic

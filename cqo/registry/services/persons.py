@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -46,6 +47,8 @@ class Known:
 
     registered: set[str] = field(default_factory=set)
     regions: dict[str, Region] = field(default_factory=dict)
+    # ID numbers as typed → what GB 11643 reads in them (those found valid)
+    id_facts: dict[str, Any] = field(default_factory=dict)
 
 
 def _apply_person(
@@ -101,7 +104,10 @@ def _apply_identity(
             errors.add("name", _("姓名只能包含汉字（含生僻字）、字母、间隔号“·”"))
         person.name = name
     if given("id_number"):
-        facts = errors.run("id_number", validators.validate_id_number, text(data, "id_number"))
+        typed = text(data, "id_number")
+        facts = known.id_facts.get(typed) if known is not None else None
+        if facts is None:
+            facts = errors.run("id_number", validators.validate_id_number, typed)
         if facts:
             person.id_number = facts.number
             if known is not None:
@@ -326,29 +332,23 @@ def persons_migrate(
     if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
         raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史人员数据"))
     datas = []
-    hashes: set[str] = set()
+    known = Known()
     codes: set[str] = set()
     for item in items:
         data = given(item.details)
         for key in ("username", "password", "photo"):
             data.pop(key, None)
         datas.append(data)
-        try:
-            facts = validators.validate_id_number(text(data, "id_number"))
-        except ValidationError:
-            pass
-        else:
-            hashes.add(crypto.keyed_hash(facts.number))
+        typed = text(data, "id_number")
+        with contextlib.suppress(ValidationError):  # reported with the person's other errors
+            known.id_facts[typed] = validators.validate_id_number(typed)
         if code := text(data, "region"):
             codes.add(code)
-    known = Known(
-        registered=set(
-            Person.objects.filter(id_number_hash__in=hashes).values_list(
-                "id_number_hash", flat=True
-            )
-        ),
-        regions=Region.objects.in_bulk(codes, field_name="code"),
+    hashes = {crypto.keyed_hash(facts.number) for facts in known.id_facts.values()}
+    known.registered = set(
+        Person.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash", flat=True)
     )
+    known.regions = Region.objects.in_bulk(codes, field_name="code")
     in_scope: dict[str, bool] = {}
     results: list[Person | ValidationError] = []
     made: list[tuple[Person, list[Qualification], str]] = []

@@ -33,6 +33,11 @@ from cqo.registry.services.filings import (
     filing_return,
     filing_submit,
 )
+from cqo.registry.services.migrated import (
+    MigratedAppointment,
+    MigrationConflict,
+    appointment_migrate,
+)
 from cqo.registry.services.persons import (
     MigratedPerson,
     person_claim,
@@ -55,13 +60,16 @@ __all__ = [
     "UNSET",
     "AppointmentTerms",
     "EnterpriseDetails",
+    "MigratedAppointment",
     "MigratedPerson",
+    "MigrationConflict",
     "PersonDetails",
     "QualificationDetails",
     "appointment_confirm",
     "appointment_create",
     "appointment_declare",
     "appointment_end",
+    "appointment_migrate",
     "appointment_renew",
     "appointment_update",
     "appointments_end_for_exit",

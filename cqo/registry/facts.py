@@ -54,3 +54,32 @@ LISTINGS: Question[tuple[Listing, ...]] = Question("blacklist listings in force"
 TRAINING_CERTIFICATE: Question[bool] = Question("training certificate held")
 # the level of the capability certificate in force on the day, "" for none (cqo.certification)
 CAPABILITY_LEVEL: Question[str] = Question("capability level in force")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record migrated from a province's archive came from (历史数据迁移, issue 23)."""
+
+    file_name: str
+    row: int  # the row a person sees in the spreadsheet, 1-based
+    by: str  # who migrated it, as pages name users (never a login)
+    at: dt.datetime  # when the file was migrated
+
+
+class OriginQuestion:
+    """Where a record (its audit target type and public id) was migrated from, None for one
+    made in the platform; answered by the app that migrates archives (cqo.imports)."""
+
+    def __init__(self) -> None:
+        self._answer: Callable[[str, str], Origin | None] | None = None
+
+    def provide(self, answer: Callable[[str, str], Origin | None]) -> None:
+        self._answer = answer
+
+    def __call__(self, target_type: str, target_id: str) -> Origin | None:
+        if self._answer is None:
+            raise ImproperlyConfigured("no app answers where a migrated record came from")
+        return self._answer(target_type, target_id)
+
+
+MIGRATED_FROM = OriginQuestion()

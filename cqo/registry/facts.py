@@ -10,7 +10,7 @@ in the layer order, so the registry asks the questions here and each app answers
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -54,6 +54,29 @@ LISTINGS: Question[tuple[Listing, ...]] = Question("blacklist listings in force"
 TRAINING_CERTIFICATE: Question[bool] = Question("training certificate held")
 # the level of the capability certificate in force on the day, "" for none (cqo.certification)
 CAPABILITY_LEVEL: Question[str] = Question("capability level in force")
+
+
+class AmongQuestion:
+    """A fact about many persons on a day at once (a migrated archive's batch): those of them
+    it holds for, answered by the one app that holds it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._answer: Callable[[Collection[int], dt.date], frozenset[int]] | None = None
+
+    def provide(self, answer: Callable[[Collection[int], dt.date], frozenset[int]]) -> None:
+        self._answer = answer
+
+    def __call__(self, person_ids: Collection[int], on: dt.date) -> frozenset[int]:
+        if self._answer is None:
+            raise ImproperlyConfigured(f"no app answers {self.name!r}")
+        if not person_ids:
+            return frozenset()
+        return self._answer(person_ids, on)
+
+
+# of these persons, those with an exit listing in force on the day (cqo.blacklist)
+EXIT_LISTED = AmongQuestion("exit listings in force")
 
 
 @dataclass(frozen=True)

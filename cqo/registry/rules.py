@@ -214,6 +214,18 @@ def overlapping_tenure(new: Tenure, others: Iterable[Tenure]) -> Tenure | None:
     return None
 
 
+def overlap_message(other: Tenure) -> str:
+    """What a conflict with ``other`` says (SPEC §12.17 over an enterprise's history)."""
+    return _(
+        "该企业同一时间只能有一名在任首席质量官：与备案编号 %(number)s"
+        "（%(first)s 至 %(until)s 在任）的任职期间重叠，未导入"
+    ) % {
+        "number": other.filing_number,
+        "first": other.first_day.isoformat(),
+        "until": other.ended_on.isoformat() if other.ended_on else _("今"),
+    }
+
+
 # The platform's own filing numbers: the filing authority's region code, the year and seven
 # digits (cqo/registry/services/filings.py ``filing_approve``). A historic number of that shape
 # could be issued again by the platform, so it is refused rather than kept ambiguous.

@@ -27,6 +27,7 @@ from cqo.coverage import aggregate
 from cqo.coverage import selectors as coverage
 from cqo.hours import selectors as hours
 from cqo.imports.legacy import services as legacy
+from cqo.imports.legacy.appointments import rows as appointment_rows
 from cqo.imports.legacy.models import LegacyFile, LegacyOrigin
 from cqo.imports.legacy.selectors import legacy_origin
 from cqo.lib import clock
@@ -613,6 +614,33 @@ def test_an_archive_chief_in_office_while_one_filed_on_the_platform_is_a_conflic
     assert filed.status == Appointment.Status.FILED
 
 
+def test_conflicts_are_found_across_batches(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = personas
+    monkeypatch.setattr(appointment_rows, "BATCH", 2)
+    other = registered(p, "刘芳", COUNTY_A)
+    path = write_xlsx(
+        tmp_path / "分批.xlsx",
+        [
+            row(p.enterprise_a, p.person),
+            row(p.enterprise_b, other, filing_number="N-2"),
+            # the next batch: the first row's number again, and a chief in office beside it
+            row(p.enterprise_b, other, filing_number=NUMBER),
+            row(p.enterprise_a, other, filing_number="N-4", start_date="2020-01-01"),
+            row(p.enterprise_b, p.person, filing_number="N-5", start_date="2015-01-01"),
+        ],
+    )
+
+    lf = migrate(p.province, path, mode=LegacyFile.Mode.GOOD_ROWS)
+
+    assert lf.counts == counts(created=2, conflicts=3), why(lf)
+    cells = {int(r[0]): r[3] for r in report_rows(lf)[1:]}
+    assert "与第2行相同" in cells[4]
+    assert NUMBER in cells[5] and "N-2" in cells[6]
+    assert set(Appointment.objects.values_list("filing_number", flat=True)) == {NUMBER, "N-2"}
+
+
 # Dry run, modes, provenance --------------------------------------------------------------------
 
 
@@ -899,6 +927,42 @@ def test_the_service_refuses_a_number_already_recorded_as_a_conflict(personas: P
         )
 
     assert caught.value.message_dict == {"filing_number": ["备案编号已存在"]}
+
+
+def test_the_service_refuses_two_chiefs_of_one_batch_in_office_together(
+    personas: Personas,
+) -> None:
+    p = personas
+    second = terms(
+        p, person=registered(p, "刘芳"), filing_number="N-2", filed_on=dt.date(2020, 1, 1)
+    )
+
+    with pytest.raises(registry.MigrationConflict) as caught:
+        registry.appointments_migrate(actor=p.province, entries=[terms(p), second])
+
+    assert NUMBER in caught.value.message_dict["start_date"][0]
+    assert not Appointment.objects.exists()
+
+
+def test_the_service_writes_a_batch_each_audited_with_its_note(personas: Personas) -> None:
+    p = personas
+    first = terms(p, ended_on=dt.date(2019, 12, 31), end_reason="resigned", origin_note="第2行")
+    second = terms(
+        p,
+        person=registered(p, "刘芳"),
+        filing_number="N-2",
+        start_date=dt.date(2020, 1, 1),
+        filed_on=dt.date(2020, 1, 1),
+        origin_note="第3行",
+    )
+
+    written = registry.appointments_migrate(actor=p.province, entries=[first, second])
+
+    assert [a.status for a in written] == [Appointment.Status.ENDED, Appointment.Status.FILED]
+    notes = dict(
+        AuditEntry.objects.filter(target_type="appointment").values_list("target_id", "note")
+    )
+    assert notes == {str(written[0].public_id): "第2行", str(written[1].public_id): "第3行"}
 
 
 def test_the_service_refuses_an_authority_whose_region_does_not_hold_the_enterprise(

@@ -9,8 +9,9 @@ conflict reported with both values, never overwritten; a number the file repeats
 on its later rows. A chief CQO in office on a day another one of the same enterprise is (the live
 workflow's one-active-chief rule over the enterprise's history) is a conflict naming the other's
 filing number. The enterprise (by USCC) and the person (by the keyed hash of the ID number) must
-be registered; the enterprise must lie in the user's scope. The registry's
-``appointment_migrate`` checks and writes the rest.
+be registered; the enterprise must lie in the user's scope. Rows are checked against the
+registry and written a batch at a time (``rows``); the registry's ``appointments_migrate``
+checks each again and writes them.
 """
 
 from __future__ import annotations

@@ -1,14 +1,16 @@
-"""The rows of an appointments file: each read, its enterprise, person and filing authority
-found, compared with a filing recorded under its number or written through the registry's
-``appointment_migrate``."""
+"""The rows of an appointments file. A row is read on its own; everything that asks the registry
+is done a batch of rows at a time: the enterprises by USCC and the persons by the keyed hashes of
+their ID numbers (both kept for the rest of the file), the filings recorded under the batch's
+numbers, the exit listings of its persons, the chief CQOs of its enterprises, and the writing
+(the registry's ``appointments_migrate``, which checks all of it again)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Model, QuerySet
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
@@ -28,18 +30,40 @@ from cqo.imports.rules import RowError
 from cqo.lib import clock, crypto
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
+from cqo.registry import rules
+from cqo.registry import selectors as registry_selectors
 from cqo.registry import services as registry
 from cqo.registry.models import Appointment, Enterprise, Person
 
-M = TypeVar("M", bound=Model)
+# rows checked against the registry and written at once
+BATCH = 1000
 
 
-def _one(qs: QuerySet[M], **lookup: Any) -> M | None:
-    """The row the unique ``lookup`` names, or None (``get`` sends no ORDER BY)."""
-    try:
-        return qs.get(**lookup)
-    except ObjectDoesNotExist:
-        return None
+@dataclass
+class _Row:
+    """One row on its way: what its cells say, and what came of it."""
+
+    number: int
+    shown: dict[str, str]
+    errors: list[RowError] = field(default_factory=list)
+    conflict: bool = False  # in error because of what the registry or the file holds
+    uscc: str = ""
+    id_hash: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    terms: registry.MigratedAppointment | None = None
+    unchanged: bool = False
+    created: str = ""  # the public id of the appointment written
+
+    def bad(self, key: str, rule: str, *, conflict: bool = False) -> None:
+        self.errors.append(RowError(self.number, label(key), self.shown.get(key, ""), rule))
+        self.conflict = self.conflict or conflict
+
+    def result(self) -> RowResult:
+        if self.errors:
+            return RowResult(Outcome.CONFLICT if self.conflict else Outcome.ERROR, self.errors)
+        if self.unchanged:
+            return RowResult(Outcome.UNCHANGED)
+        return RowResult(Outcome.CREATED, target=("appointment", self.created))
 
 
 def _messages(exc: ValidationError) -> list[tuple[str, str]]:
@@ -49,218 +73,275 @@ def _messages(exc: ValidationError) -> list[tuple[str, str]]:
 
 
 class AppointmentRows:
-    """The rows of one appointments file, in order, inside the file's transaction. Enterprises,
-    persons and region chains are looked up once per file and kept, so a file of tens of
-    thousands of rows costs a few queries per row (its number, its overlaps, its writes)."""
+    """The rows of one appointments file, in file order, inside the file's transaction."""
 
     def __init__(self, file: LegacyFile, actor: User) -> None:
         self.file = file
         self.actor = actor
         self.today = clock.today()
+        self.pending: list[_Row] = []
         self.seen: dict[str, int] = {}  # filing number → the row that first gave it
         self.enterprises: dict[str, Enterprise | None] = {}
         self.persons: dict[str, Person | None] = {}
         self.chains: dict[str, tuple[Region, ...]] = {}
+        # the chief CQOs of the enterprises met so far, those this file wrote included
+        self.tenures: dict[int, list[rules.Tenure]] = {}
         self.migrated_numbers: set[str | None] | None = None
         self.ranks = Choices(enums.PositionRank.choices)
         self.reasons = Choices(enums.EndReason.choices)
         self.recorded = Recorded(actor, self.ranks, self.reasons)
 
-    def __call__(self, number: int, cells: dict[str, Any]) -> RowResult:
-        shown = {key: values.normalise(cell) for key, cell in cells.items()}
-        errors: list[RowError] = []
+    def add(self, number: int, cells: dict[str, Any]) -> list[tuple[int, RowResult]]:
+        row = _Row(number, {key: values.normalise(cell) for key, cell in cells.items()})
+        self._read(row, cells)
+        self.pending.append(row)
+        if len(self.pending) >= BATCH:
+            return self._flush()
+        return []
 
-        def bad(key: str, rule: str) -> None:
-            errors.append(RowError(number, label(key), shown.get(key, ""), rule))
+    def finish(self) -> list[tuple[int, RowResult]]:
+        return self._flush()
 
-        read = self._read(cells, shown, bad)
-        if errors or read is None:
-            return RowResult(Outcome.ERROR, errors)
-        uscc, idn, fields = read
-        filing_number = fields["filing_number"]
-        first = self.seen.get(filing_number)
-        if first is not None:
-            bad(
-                "filing_number",
-                _("文件中备案编号重复（与第%(row)d行相同），未导入") % {"row": first},
-            )
-            return RowResult(Outcome.CONFLICT, errors)
-        self.seen[filing_number] = number
-        parties = self._parties(uscc, idn, shown, bad)
-        if parties is None:
-            return RowResult(Outcome.ERROR, errors)
-        outcome, enterprise, person = parties
-        if outcome is not None:
-            return RowResult(outcome, errors)
-        authority = self._authority(enterprise, shown.get("authority", ""), bad)
-        if errors:
-            return RowResult(Outcome.ERROR, errors)
-        terms = registry.MigratedAppointment(
-            enterprise=enterprise, person=person, filing_authority=authority, **fields
-        )
-        existing = self._recorded(filing_number)
-        if existing is not None:
-            return self.recorded.compare(existing, terms, bad, errors)
-        note = _("历史数据迁移：%(file)s 第%(row)d行") % {
-            "file": self.file.file_name,
-            "row": number,
-        }
-        try:
-            appt = registry.appointment_migrate(actor=self.actor, terms=terms, origin_note=note)
-        except registry.MigrationConflict as exc:
-            for field, message in _messages(exc):
-                bad(FIELD_COLUMNS.get(field, ""), message)
-            return RowResult(Outcome.CONFLICT, errors)
-        except ValidationError as exc:
-            for field, message in _messages(exc):
-                bad(FIELD_COLUMNS.get(field, ""), message)
-            return RowResult(Outcome.ERROR, errors)
-        return RowResult(Outcome.CREATED, target=("appointment", str(appt.public_id)))
+    # One row on its own --------------------------------------------------------------------
 
-    # Reading the cells ---------------------------------------------------------------------
-
-    def _read(
-        self, cells: dict[str, Any], shown: dict[str, str], bad: Any
-    ) -> tuple[str, values.IdNumber, dict[str, Any]] | None:
-        """The row's values as the service takes them, each bad cell reported; None when the
-        row cannot go further."""
+    def _read(self, row: _Row, cells: dict[str, Any]) -> None:
+        """The row's values as the service takes them, each bad cell reported."""
+        shown = row.shown
         uscc = values.digits_or_letters(cells.get("uscc"))
         if not uscc:
-            bad("uscc", _("请填写统一社会信用代码"))
+            row.bad("uscc", _("请填写统一社会信用代码"))
         else:
             try:
-                uscc = validators.validate_uscc(uscc)
+                row.uscc = validators.validate_uscc(uscc)
             except ValidationError as exc:
-                bad("uscc", " ".join(exc.messages))
-        idn: values.IdNumber | None = None
+                row.bad("uscc", " ".join(exc.messages))
         try:
             idn = values.id_number(cells.get("id_number"), on=self.today)
+            row.id_hash = crypto.keyed_hash(idn.number)
         except values.LegacyValueError as exc:
-            bad("id_number", str(exc))
+            row.bad("id_number", str(exc))
         for key, message in (
             ("enterprise", _("请填写单位名称")),
             ("name", _("请填写姓名")),
             ("post", _("请填写聘任职务")),
         ):
             if not shown.get(key):
-                bad(key, message)
+                row.bad(key, message)
         rank = self.ranks.read(shown.get("rank", ""))
         if not shown.get("rank"):
-            bad("rank", _("请填写职级"))
+            row.bad("rank", _("请填写职级"))
         elif not rank:
-            bad("rank", _("职级应填写：%(labels)s") % {"labels": self.ranks.listed()})
+            row.bad("rank", _("职级应填写：%(labels)s") % {"labels": self.ranks.listed()})
         reason = self.reasons.read(shown.get("end_reason", ""))
         if shown.get("end_reason") and not reason:
-            bad(
+            row.bad(
                 "end_reason",
                 _("终止原因应填写：%(labels)s") % {"labels": self.reasons.listed()},
             )
         filing_number = values.digits_or_letters(cells.get("filing_number"))
         if not filing_number:
-            bad("filing_number", _("请填写备案编号"))
+            row.bad("filing_number", _("请填写备案编号"))
         if len(shown.get("authority", "")) > AUTHORITY_MAX:
-            bad("authority", _("备案机关名称不超过%(max)d个字符") % {"max": AUTHORITY_MAX})
+            row.bad("authority", _("备案机关名称不超过%(max)d个字符") % {"max": AUTHORITY_MAX})
         days: dict[str, dt.date | None] = {}
         for key in ("start_date", "term_end", "filed_on", "ended_on"):
             try:
                 days[key] = values.legacy_date(cells.get(key))
             except values.LegacyValueError as exc:
-                bad(key, str(exc))
+                row.bad(key, str(exc))
         for key, message in (
             ("start_date", _("请填写聘任日期")),
             ("filed_on", _("请填写备案日期")),
         ):
             if key in days and days[key] is None:
-                bad(key, message)
-        start, filed = days.get("start_date"), days.get("filed_on")
-        if idn is None or start is None or filed is None:
-            return None
-        fields = {
+                row.bad(key, message)
+        row.fields = {
             "post": shown.get("post", ""),
             "rank": rank,
-            "start_date": start,
+            "start_date": days.get("start_date"),
             "term_end": days.get("term_end"),
             "filing_number": filing_number,
-            "filed_on": filed,
+            "filed_on": days.get("filed_on"),
             "ended_on": days.get("ended_on"),
             "end_reason": reason,
             "end_note": shown.get("end_note", ""),
+            "origin_note": _("历史数据迁移：%(file)s 第%(row)d行")
+            % {"file": self.file.file_name, "row": row.number},
         }
-        return uscc, idn, fields
 
-    # The enterprise, the person and the authority ------------------------------------------
+    # A batch against the registry ----------------------------------------------------------
 
-    def _parties(
-        self, uscc: str, idn: values.IdNumber, shown: dict[str, str], bad: Any
-    ) -> tuple[Outcome | None, Enterprise, Person] | None:
-        """The registered enterprise and person the row names. None when either is missing or
-        out of scope (an error) or registered under another name (a conflict)."""
-        if uscc not in self.enterprises:
-            self.enterprises[uscc] = _one(Enterprise.objects.select_related("region"), uscc=uscc)
-        enterprise = self.enterprises[uscc]
+    def _flush(self) -> list[tuple[int, RowResult]]:
+        rows, self.pending = self.pending, []
+        for row in rows:  # in file order: a number's later rows are the conflicts
+            if row.errors:
+                continue
+            number = row.fields["filing_number"]
+            first = self.seen.get(number)
+            if first is not None:
+                row.bad(
+                    "filing_number",
+                    _("文件中备案编号重复（与第%(row)d行相同），未导入") % {"row": first},
+                    conflict=True,
+                )
+            else:
+                self.seen[number] = row.number
+        ready = [r for r in rows if not r.errors]
+        self._load({r.uscc for r in ready}, {r.id_hash for r in ready})
+        for row in ready:
+            self._terms(row)
+        ready = [r for r in ready if r.terms is not None]
+        self._compare_recorded(ready)
+        new = [r for r in ready if not r.unchanged and not r.errors]
+        for row in new:
+            assert row.terms is not None  # noqa: S101  (set for every row of ``ready``)
+            for key, message in registry.migrated_problems(row.terms, today=self.today).items():
+                row.bad(FIELD_COLUMNS.get(key, ""), message)
+        new = [r for r in new if not r.errors]
+        self._exit_listed(new)
+        new = self._without_overlaps([r for r in new if not r.errors])
+        self._write(new)
+        return [(row.number, row.result()) for row in rows]
+
+    def _load(self, usccs: set[str], hashes: set[str]) -> None:
+        """The batch's enterprises and persons not met before, in one query each."""
+        wanted = usccs - self.enterprises.keys()
+        if wanted:
+            found = {
+                e.uscc: e
+                for e in Enterprise.objects.filter(uscc__in=wanted).select_related("region")
+            }
+            self.enterprises.update({u: found.get(u) for u in wanted})
+        wanted = hashes - self.persons.keys()
+        if wanted:
+            people = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=wanted)}
+            self.persons.update({h: people.get(h) for h in wanted})
+
+    def _terms(self, row: _Row) -> None:
+        """The registered enterprise, person and filing authority the row names, as the
+        service's input; none when either is missing or out of scope (an error) or registered
+        under another name (a conflict)."""
+        enterprise = self.enterprises.get(row.uscc)
         if enterprise is None:
-            bad(
+            row.bad(
                 "uscc",
                 _(
                     "该统一社会信用代码的企业尚未在平台登记，请先迁移企业数据（导入企业名录"
                     "或登记企业），再迁移其聘任备案"
                 ),
             )
-            return None
+            return
         if not self.actor.is_platform_admin and not access.region_contains(
             self.actor, enterprise.region
         ):
-            bad("uscc", _("企业不在您的辖区内，未导入"))
-            return None
-        key = crypto.keyed_hash(idn.number)
-        if key not in self.persons:
-            self.persons[key] = _one(Person.objects.all(), id_number_hash=key)
-        person = self.persons[key]
+            row.bad("uscc", _("企业不在您的辖区内，未导入"))
+            return
+        person = self.persons.get(row.id_hash)
         if person is None:
-            bad(
+            row.bad(
                 "id_number",
                 _("该身份证号的人员尚未在平台登记，请先迁移人员数据，再迁移其聘任备案"),
             )
-            return None
-        conflict = False
-        if enterprise.name != shown["enterprise"]:
-            bad(
+            return
+        if enterprise.name != row.shown["enterprise"]:
+            row.bad(
                 "enterprise",
                 _(
                     "该统一社会信用代码已登记，单位名称为“%(registered)s”，与本行“%(row)s”不一致，未导入"
                 )
-                % {"registered": enterprise.name, "row": shown["enterprise"]},
+                % {"registered": enterprise.name, "row": row.shown["enterprise"]},
+                conflict=True,
             )
-            conflict = True
-        if person.name != shown["name"]:
-            visible = Person.objects.filter(access.person_q(self.actor), pk=person.pk).exists()
-            if visible:
-                bad(
-                    "name",
-                    _("该身份证号已登记，姓名为“%(registered)s”，与本行“%(row)s”不一致，未导入")
-                    % {"registered": person.name, "row": shown["name"]},
-                )
+        if person.name != row.shown["name"]:
+            if Person.objects.filter(access.person_q(self.actor), pk=person.pk).exists():
+                rule = _(
+                    "该身份证号已登记，姓名为“%(registered)s”，与本行“%(row)s”不一致，未导入"
+                ) % {"registered": person.name, "row": row.shown["name"]}
             else:
-                bad("name", _("该身份证号已在辖区外登记，姓名与本行不一致，未导入"))
-            conflict = True
-        return (Outcome.CONFLICT if conflict else None), enterprise, person
+                rule = _("该身份证号已在辖区外登记，姓名与本行不一致，未导入")
+            row.bad("name", rule, conflict=True)
+        authority = self._authority(enterprise, row)
+        if row.errors:
+            return
+        row.terms = registry.MigratedAppointment(
+            enterprise=enterprise, person=person, filing_authority=authority, **row.fields
+        )
 
-    def _recorded(self, filing_number: str) -> Appointment | None:
-        """The filing recorded under the number, if any. Only a migrated filing can hold a
-        historic number (the platform's own are of a shape the migration refuses), so the
-        migrated numbers are read once per file and a new number costs no query."""
+    def _compare_recorded(self, rows: list[_Row]) -> None:
+        """Rows whose number is recorded: the same filing (unchanged) or a conflict. Only a
+        migrated filing can hold a historic number (the platform's own are of a shape the
+        migration refuses), so the migrated numbers are read once per file and a batch of new
+        numbers costs no query."""
         if self.migrated_numbers is None:
             self.migrated_numbers = set(
                 Appointment.objects.filter(migrated=True)
                 .order_by()
                 .values_list("filing_number", flat=True)
             )
-        if filing_number not in self.migrated_numbers:
-            return None
-        return _one(
-            Appointment.objects.select_related("enterprise__region", "person"),
-            filing_number=filing_number,
-        )
+        numbers = {r.fields["filing_number"] for r in rows} & self.migrated_numbers
+        if not numbers:
+            return
+        recorded = {
+            a.filing_number: a
+            for a in Appointment.objects.filter(filing_number__in=numbers).select_related(
+                "enterprise__region", "person"
+            )
+        }
+        for row in rows:
+            existing = recorded.get(row.fields["filing_number"])
+            if existing is None or row.terms is None:
+                continue
+            result = self.recorded.compare(existing, row.terms, row.bad, row.errors)
+            row.conflict = row.conflict or result.outcome == Outcome.CONFLICT
+            row.unchanged = result.outcome == Outcome.UNCHANGED
+
+    def _exit_listed(self, rows: list[_Row]) -> None:
+        entries = [r.terms for r in rows if r.terms is not None]
+        listed = registry.exit_listed(entries, today=self.today)
+        for row in rows:
+            terms = row.terms
+            if terms is not None and terms.ended_on is None and terms.person.pk in listed:
+                row.bad("id_number", registry.exit_listed_message())
+
+    def _without_overlaps(self, rows: list[_Row]) -> list[_Row]:
+        """The rows whose chief CQO is in office on no day another of the enterprise is (SPEC
+        §12.17 over its history: those recorded, and the file's rows before them); the others
+        are conflicts naming the other filing."""
+        unknown = {r.terms.enterprise.pk for r in rows if r.terms} - self.tenures.keys()
+        self.tenures.update(registry_selectors.chief_tenures(unknown))
+        kept = []
+        for row in rows:
+            assert row.terms is not None  # noqa: S101  (set for every row given)
+            held = self.tenures[row.terms.enterprise.pk]
+            new = rules.tenure(
+                filing_number=row.terms.filing_number,
+                start_date=row.terms.start_date,
+                filed_on=row.terms.filed_on,
+                ended_on=row.terms.ended_on,
+            )
+            other = rules.overlapping_tenure(new, held)
+            if other is not None:
+                row.bad("start_date", rules.overlap_message(other), conflict=True)
+                continue
+            held.append(new)
+            kept.append(row)
+        return kept
+
+    def _write(self, rows: list[_Row]) -> None:
+        if not rows:
+            return
+        entries = [r.terms for r in rows if r.terms is not None]
+        try:
+            written = registry.appointments_migrate(actor=self.actor, entries=entries)
+        except ValidationError as exc:  # checked above: only a concurrent migration
+            raise ValidationError(
+                _("迁移期间另有相同的聘任备案写入，请重新提交本文件：%(why)s")
+                % {"why": "；".join(m for _k, m in _messages(exc))}
+            ) from exc
+        for row, appt in zip(rows, written, strict=True):
+            row.created = str(appt.public_id)
+
+    # The filing authority ------------------------------------------------------------------
 
     def _chain(self, region: Region) -> tuple[Region, ...]:
         """The enterprise's region and the regions above it, most specific first."""
@@ -274,12 +355,12 @@ class AppointmentRows:
             self.chains[region.code] = tuple(chain)
         return self.chains[region.code]
 
-    def _authority(self, enterprise: Enterprise, text: str, bad: Any) -> Region | None:
+    def _authority(self, enterprise: Enterprise, row: _Row) -> Region | None:
         """The region of the bureau the row names: one of the enterprise's region and those
         above it, named as 雁塔区市场监督管理局, 西安市雁塔区市场监督管理局 or
         陕西省质量技术监督局. None for an empty cell (the service then takes the enterprise's
         own region, as the live workflow files by default)."""
-        text = text.replace(" ", "")
+        text = row.shown.get("authority", "").replace(" ", "")
         if not text:
             return None
         chain = self._chain(enterprise.region)
@@ -295,7 +376,7 @@ class AppointmentRows:
                 if prefix in allowed:
                     return region
         names = "、".join(f"{r.name}{BUREAU_SUFFIXES[0]}" for r in chain)
-        bad(
+        row.bad(
             "authority",
             _("备案机关应为企业所在地的县、市或省级市场监督管理部门，如：%(names)s")
             % {"names": names},

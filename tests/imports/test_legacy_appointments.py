@@ -17,7 +17,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
@@ -639,6 +641,45 @@ def test_conflicts_are_found_across_batches(
     assert "与第2行相同" in cells[4]
     assert NUMBER in cells[5] and "N-2" in cells[6]
     assert set(Appointment.objects.values_list("filing_number", flat=True)) == {NUMBER, "N-2"}
+
+
+def test_the_queries_of_a_file_do_not_grow_with_its_rows(
+    personas: Personas, tmp_path: Path
+) -> None:
+    """Every lookup and write is a batch's: a file of many rows costs what one of few does."""
+    p = personas
+
+    def archive(name: str, size: int, start: int) -> Path:
+        rows = []
+        for i in range(start, start + size):
+            ent = enterprise(p, f"示例企业{i}有限公司")
+            rows.append(
+                row(
+                    ent,
+                    p.person,
+                    filing_number=f"N-{i}",
+                    ended_on="2020-12-31" if i % 2 else "",
+                    end_reason="离任" if i % 2 else "",
+                    authority="西安市市场监督管理局" if i % 3 else "",
+                )
+            )
+        return write_xlsx(tmp_path / name, rows)
+
+    small, large = archive("少.xlsx", 4, 0), archive("多.xlsx", 40, 100)
+    with CaptureQueriesContext(connection) as few:
+        assert migrate(p.province, small).counts == counts(created=4)
+    with CaptureQueriesContext(connection) as many:
+        assert migrate(p.province, large).counts == counts(created=40)
+
+    def reads(queries: CaptureQueriesContext) -> int:
+        # a bulk INSERT is split into statements of a few dozen rows (SQLite's parameter limit)
+        return sum(not q["sql"].startswith("INSERT") for q in queries.captured_queries)
+
+    def inserts(queries: CaptureQueriesContext) -> int:
+        return sum(q["sql"].startswith("INSERT") for q in queries.captured_queries)
+
+    assert reads(many) == reads(few)
+    assert inserts(many) <= inserts(few) + 3  # 40 appointments, entries and origins in bulk
 
 
 # Dry run, modes, provenance --------------------------------------------------------------------

@@ -37,6 +37,8 @@ from cqo.registry.models import Appointment, Enterprise, Person
 
 # rows checked against the registry and written at once
 BATCH = 1000
+# what a row reads of its enterprise's region: its scope, its chain, the filing authority's
+REGION_FIELDS = ("code", "name", "level", "parent_id", "province_code", "city_code")
 
 
 @dataclass
@@ -81,12 +83,13 @@ class AppointmentRows:
         self.today = clock.today()
         self.pending: list[_Row] = []
         self.seen: dict[str, int] = {}  # filing number → the row that first gave it
+        self.migrated_numbers: set[str | None] | None = None
+        self.chains: dict[str, tuple[Region, ...]] = {}
+        # the batch's enterprises, persons and their chief CQOs (those the file wrote in earlier
+        # batches included): read again for each batch, so memory stays a batch's
         self.enterprises: dict[str, Enterprise | None] = {}
         self.persons: dict[str, Person | None] = {}
-        self.chains: dict[str, tuple[Region, ...]] = {}
-        # the chief CQOs of the enterprises met so far, those this file wrote included
         self.tenures: dict[int, list[rules.Tenure]] = {}
-        self.migrated_numbers: set[str | None] | None = None
         self.ranks = Choices(enums.PositionRank.choices)
         self.reasons = Choices(enums.EndReason.choices)
         self.recorded = Recorded(actor, self.ranks, self.reasons)
@@ -204,18 +207,21 @@ class AppointmentRows:
         return [(row.number, row.result()) for row in rows]
 
     def _load(self, usccs: set[str], hashes: set[str]) -> None:
-        """The batch's enterprises and persons not met before, in one query each."""
-        wanted = usccs - self.enterprises.keys()
-        if wanted:
-            found = {
-                e.uscc: e
-                for e in Enterprise.objects.filter(uscc__in=wanted).select_related("region")
-            }
-            self.enterprises.update({u: found.get(u) for u in wanted})
-        wanted = hashes - self.persons.keys()
-        if wanted:
-            people = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=wanted)}
-            self.persons.update({h: people.get(h) for h in wanted})
+        """The batch's enterprises and persons, in one query each, with what the rows use."""
+        found = {
+            e.uscc: e
+            for e in Enterprise.objects.filter(uscc__in=usccs)
+            .select_related("region")
+            .only("pk", "uscc", "name", *(f"region__{f}" for f in REGION_FIELDS))
+        }
+        self.enterprises = {u: found.get(u) for u in usccs}
+        people = {
+            p.id_number_hash: p
+            for p in Person.objects.filter(id_number_hash__in=hashes).only(
+                "pk", "public_id", "name", "id_number_hash", "region_id"
+            )
+        }
+        self.persons = {h: people.get(h) for h in hashes}
 
     def _terms(self, row: _Row) -> None:
         """The registered enterprise, person and filing authority the row names, as the
@@ -307,8 +313,9 @@ class AppointmentRows:
         """The rows whose chief CQO is in office on no day another of the enterprise is (SPEC
         §12.17 over its history: those recorded, and the file's rows before them); the others
         are conflicts naming the other filing."""
-        unknown = {r.terms.enterprise.pk for r in rows if r.terms} - self.tenures.keys()
-        self.tenures.update(registry_selectors.chief_tenures(unknown))
+        self.tenures = registry_selectors.chief_tenures(
+            {r.terms.enterprise.pk for r in rows if r.terms}
+        )
         kept = []
         for row in rows:
             assert row.terms is not None  # noqa: S101  (set for every row given)

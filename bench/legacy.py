@@ -149,7 +149,8 @@ class Archive:
                 "质量副总经理" if i % 2 else "质量总监",
                 "高级工程师" if i % 3 == 0 else "",
                 self.counties[i % len(self.counties)],
-                str(3 + i % 25),
+                # at most 20: the youngest are born in 1989, and the years count from 16
+                str(3 + i % 18),
             ]
 
     def training_rows(self) -> Iterator[list[Any]]:

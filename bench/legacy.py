@@ -3,7 +3,8 @@ generated realistically, migrated kind by kind as a regulator would (``run_legac
 all-or-nothing), against a raw baseline run in the same process.
 
 The archive (default sizes, ``--scale`` multiplies them): 50,000 persons; 60,000 appointments
-(a third ended, with their reasons); 50,000 training certificates; 5,000 level certificates;
+(a third ended, with their reasons, at 40,000 enterprises registered beforehand, untimed, as an
+imported enterprise list registers them); 50,000 training certificates; 5,000 level certificates;
 1,000,000 study-hour records (twenty a person over the years). Persons, appointments and
 certificates are xlsx workbooks as Excel writes them; the hour records, as older systems export
 that many, one GB18030 CSV.
@@ -83,12 +84,60 @@ def _name(i: int) -> str:
     return SURNAMES[i % 20] + GIVEN[(i // 20) % 20] + GIVEN[(i // 400) % 20]
 
 
+def _uscc(i: int, region: str) -> str:
+    """The i-th enterprise's USCC (GB 32100): distinct organisation code for every i."""
+    from stdnum.cn import uscc
+
+    from cqo.lib.codes import org_code_check_digit
+
+    body = f"{i:08d}"
+    head = f"91{region}{body}{org_code_check_digit(body)}"
+    return head + uscc.calc_check_digit(head)
+
+
+END_REASONS = ("离任", "解聘", "任期届满", "考核不合格")
+
+
 @dataclass
 class Archive:
     persons: int
     training: int
     hours: int
     counties: list[str]
+    appointments: int = 0
+
+    @property
+    def enterprises(self) -> int:
+        """Each enterprise has its serving CQO; a third of them also an earlier, ended one."""
+        return self.appointments - self.appointments // 3
+
+    def enterprise(self, k: int) -> tuple[str, str, str]:
+        region = self.counties[k % len(self.counties)]
+        return _uscc(k, region), f"陕西示例制造{k}有限公司", region
+
+    def appointment_rows(self) -> Iterator[list[Any]]:
+        for i in range(self.appointments):
+            ended = i >= self.enterprises
+            k = i - self.enterprises if ended else i
+            uscc, name, _region = self.enterprise(k)
+            who = i % self.persons
+            year = 2014 + k % 4 if ended else 2019 + k % 6
+            yield [
+                uscc,
+                name,
+                _name(who),
+                _id_number(who),
+                "质量副总经理" if i % 2 else "质量总监",
+                "高管副职" if i % 2 else "部门负责人",
+                f"{year}-{1 + k % 12}-{1 + k % 28}",
+                "",
+                f"陕质备{year}-{i:06d}",
+                f"{year}年{1 + k % 12}月{1 + k % 28}日",
+                "",
+                "2018-12-31" if ended else "",
+                END_REASONS[i % 4] if ended else "",
+                "",
+            ]
 
     def person_rows(self) -> Iterator[list[Any]]:
         for i in range(self.persons):
@@ -100,7 +149,8 @@ class Archive:
                 "质量副总经理" if i % 2 else "质量总监",
                 "高级工程师" if i % 3 == 0 else "",
                 self.counties[i % len(self.counties)],
-                str(3 + i % 25),
+                # at most 20: the youngest are born in 1989, and the years count from 16
+                str(3 + i % 18),
             ]
 
     def training_rows(self) -> Iterator[list[Any]]:
@@ -133,6 +183,22 @@ class Archive:
             ]
 
 
+APPOINTMENT_HEADER = [
+    "统一社会信用代码",
+    "单位名称",
+    "姓名",
+    "身份证号",
+    "聘任职务",
+    "职级",
+    "聘任日期",
+    "聘期截止",
+    "备案编号",
+    "备案日期",
+    "备案机关",
+    "终止日期",
+    "终止原因",
+    "终止说明",
+]
 PERSON_HEADER = ["姓名", "身份证号", "手机", "学历", "职务", "职称", "行政区划代码", "质量工作年限"]
 TRAINING_HEADER = ["证书编号", "姓名", "身份证号", "培训层级", "发证机构", "发证日期", "有效期至"]
 HOUR_HEADER = [
@@ -234,6 +300,7 @@ def _write(table: str, cols: list[str], rows: Iterator[tuple[Any, ...]]) -> int:
 
 
 RAW_PERSON = "bench_raw_person"
+RAW_APPOINTMENT = "bench_raw_appointment"
 RAW_CERT = "bench_raw_certificate"
 RAW_HOUR = "bench_raw_hour"
 RAW_LEAF = "bench_raw_leaf"
@@ -249,6 +316,10 @@ def _raw_tables() -> None:
         for sql in (
             f"CREATE TABLE {RAW_PERSON} (name TEXT, id_number_hash TEXT, mobile TEXT, "
             "education TEXT, position TEXT, title TEXT, region TEXT, years INTEGER)",
+            f"CREATE TABLE {RAW_APPOINTMENT} (uscc TEXT, enterprise TEXT, name TEXT, "
+            "id_number_hash TEXT, post TEXT, rank TEXT, start_date TEXT, term_end TEXT, "
+            "filing_number TEXT, filed_on TEXT, authority TEXT, ended_on TEXT, end_reason TEXT, "
+            "end_note TEXT)",
             f"CREATE TABLE {RAW_CERT} (number TEXT, name TEXT, id_number_hash TEXT, tier TEXT, "
             "issuer TEXT, issued_on TEXT, valid_until TEXT)",
             f"CREATE TABLE {RAW_HOUR} (name TEXT, id_number_hash TEXT, occurred_on TEXT, "
@@ -267,6 +338,13 @@ def _raw(kind: str, path: Path) -> tuple[float, float, int]:
         rows = ((*r[:1], keyed_hash(str(r[1])), *r[2:7], int(r[7] or 0)) for r in _read(path))
         return _write(RAW_PERSON, ["name", "id_number_hash", "mobile", "education", "position",
                                    "title", "region", "years"], rows)  # fmt: skip
+
+    def appointments() -> int:
+        rows = ((*r[:3], keyed_hash(str(r[3])), *r[4:14]) for r in _read(path))
+        return _write(RAW_APPOINTMENT, ["uscc", "enterprise", "name", "id_number_hash", "post",
+                                        "rank", "start_date", "term_end", "filing_number",
+                                        "filed_on", "authority", "ended_on", "end_reason",
+                                        "end_note"], rows)  # fmt: skip
 
     def certificates() -> int:
         rows = ((r[0], r[1], keyed_hash(str(r[2])), *r[3:7]) for r in _read(path))
@@ -290,6 +368,7 @@ def _raw(kind: str, path: Path) -> tuple[float, float, int]:
 
     go: Callable[[], int] = {
         "persons": persons,
+        "appointments": appointments,
         "training_certificates": certificates,
         "hours": hours,
     }[kind]
@@ -302,6 +381,31 @@ def _raw(kind: str, path: Path) -> tuple[float, float, int]:
 
 
 # The run ---------------------------------------------------------------------------------------
+
+
+def _register_enterprises(archive: Archive) -> None:
+    """The enterprises the appointments name, registered as an imported list registers them
+    (not timed: the enterprise-list import has its own benchmark, bench/imports.py)."""
+    from cqo.registry.models import Enterprise
+
+    batch: list[Enterprise] = []
+    for k in range(archive.enterprises):
+        uscc, name, region = archive.enterprise(k)
+        batch.append(
+            Enterprise(
+                uscc=uscc,
+                name=name,
+                region_id=region,
+                industry_id="34",
+                size="medium",
+                nature="private",
+                above_scale=k % 2 == 0,
+            )
+        )
+        if len(batch) == 5000:
+            Enterprise.objects.bulk_create(batch)
+            batch = []
+    Enterprise.objects.bulk_create(batch)
 
 
 def run_legacy_bench() -> None:
@@ -321,7 +425,10 @@ def run_legacy_bench() -> None:
     actor = User.objects.filter(username="bench-legacy").first() or User.objects.create(
         username="bench-legacy", role=Role.REGULATOR, region_id="610000"
     )
-    archive = Archive(n["persons"], n["training_certificates"], n["hours"], counties)
+    archive = Archive(
+        n["persons"], n["training_certificates"], n["hours"], counties, n["appointments"]
+    )
+    _register_enterprises(archive)
     with (
         tempfile.TemporaryDirectory(prefix="cqo-bench-legacy-") as tmp,
         override_settings(MEDIA_ROOT=tmp),
@@ -329,6 +436,9 @@ def run_legacy_bench() -> None:
         t0 = time.perf_counter()
         files = {
             "persons": _xlsx(Path(tmp) / "人员.xlsx", PERSON_HEADER, archive.person_rows()),
+            "appointments": _xlsx(
+                Path(tmp) / "聘任备案.xlsx", APPOINTMENT_HEADER, archive.appointment_rows()
+            ),
             "training_certificates": _xlsx(
                 Path(tmp) / "培训合格证.xlsx", TRAINING_HEADER, archive.training_rows()
             ),

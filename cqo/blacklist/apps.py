@@ -11,3 +11,5 @@ class BlacklistConfig(AppConfig):
 
         # a filing is blocked by an exit listing and shows a warning (SPEC §12.11)
         facts.LISTINGS.provide(selectors.listing_facts)
+        # an appointment migrated from an archive as still running is refused the same way
+        facts.EXIT_LISTED.provide(selectors.exit_listed_among)

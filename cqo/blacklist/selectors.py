@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -279,6 +280,16 @@ def public_list(*, section: str = "current", q: str = "", today: dt.date | None 
     if q:
         qs = qs.filter(person__name__icontains=q)
     return qs.select_related("person", "region")
+
+
+def exit_listed_among(person_ids: Collection[int], on: dt.date) -> frozenset[int]:
+    """The blacklist's answer to cqo.registry.facts.EXIT_LISTED: which of the persons have an
+    exit listing in force on ``on`` (SPEC §12.15), in one query."""
+    return frozenset(
+        Listing.objects.filter(in_force_q(on), kind=Listing.Kind.EXIT, person_id__in=person_ids)
+        .order_by()
+        .values_list("person_id", flat=True)
+    )
 
 
 def listing_facts(person_id: int, on: dt.date) -> tuple[facts.Listing, ...]:

@@ -12,15 +12,24 @@ answer with ``provide_origin`` in its AppConfig.ready().
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
 from cqo.accounts.models import User
+from cqo.registry.facts import Origin
 from cqo.registry.models import Person
+
+__all__ = [
+    "Origin",
+    "OriginOf",
+    "TalentPool",
+    "origin_of",
+    "provide_origin",
+    "provide_talent_pool",
+    "recommend_to_talent_pool",
+]
 
 
 class TalentPool(Protocol):
@@ -39,16 +48,6 @@ def recommend_to_talent_pool(*, actor: User, person: Person, reason: str) -> obj
     if not _talent_pool:
         raise ImproperlyConfigured("no talent pool is installed")
     return _talent_pool[0](actor=actor, person=person, reason=reason)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a record migrated from an archive came from."""
-
-    file_name: str
-    row: int  # the row a person sees in the spreadsheet, 1-based
-    by: str  # who migrated it, as pages name users (never a login)
-    at: dt.datetime
 
 
 OriginOf = Callable[[str, str], Origin | None]

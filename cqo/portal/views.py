@@ -17,7 +17,7 @@ from cqo.audit.selectors import audit_trail
 from cqo.blacklist import selectors as blacklist
 from cqo.hours import rules as hour_rules
 from cqo.hours import selectors as hours
-from cqo.imports.legacy.selectors import legacy_origin
+from cqo.imports.legacy.selectors import legacy_origin, legacy_origins
 from cqo.lib import clock
 from cqo.portal.homes import home_context
 from cqo.reference.selectors import region_label
@@ -109,6 +109,16 @@ def _without_xlsx(request: AuthedHttpRequest, qs: QuerySet[Enterprise]) -> HttpR
 def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     person = registry.person_get(user=request.user, public_id=public_id)
     compliance = hours.compliance_for(person, clock.today().year)
+    appointments = list(
+        registry.appointment_list(user=request.user)
+        .filter(person=person)
+        .select_related("enterprise")
+        .order_by("-start_date", "-pk")
+    )
+    # the appointments migrated from a province's archive: file and row (who, when) of each
+    origins = legacy_origins(
+        target_type="appointment", target_ids=[str(a.public_id) for a in appointments if a.migrated]
+    )
     return render(
         request,
         "portal/person_detail.html",
@@ -123,7 +133,7 @@ def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
             "status": hour_rules.status_label(compliance),
             "records": hours.record_list(user=request.user, person=person)[:20],
             "region_label": region_label(person.region_id),
-            "appointments": registry.appointment_list(user=request.user).filter(person=person),
+            "appointments": [(a, origins.get(str(a.public_id))) for a in appointments],
             "trail": audit_trail(target_type="person", target_id=str(person.public_id))[:50],
             # a person migrated from a province's archive: its file and row (who, when)
             "origin": legacy_origin(target_type="person", target_id=str(person.public_id)),

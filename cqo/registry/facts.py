@@ -10,7 +10,7 @@ in the layer order, so the registry asks the questions here and each app answers
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -54,3 +54,55 @@ LISTINGS: Question[tuple[Listing, ...]] = Question("blacklist listings in force"
 TRAINING_CERTIFICATE: Question[bool] = Question("training certificate held")
 # the level of the capability certificate in force on the day, "" for none (cqo.certification)
 CAPABILITY_LEVEL: Question[str] = Question("capability level in force")
+
+
+class AmongQuestion:
+    """A fact about many persons on a day at once (a migrated archive's batch): those of them
+    it holds for, answered by the one app that holds it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._answer: Callable[[Collection[int], dt.date], frozenset[int]] | None = None
+
+    def provide(self, answer: Callable[[Collection[int], dt.date], frozenset[int]]) -> None:
+        self._answer = answer
+
+    def __call__(self, person_ids: Collection[int], on: dt.date) -> frozenset[int]:
+        if self._answer is None:
+            raise ImproperlyConfigured(f"no app answers {self.name!r}")
+        if not person_ids:
+            return frozenset()
+        return self._answer(person_ids, on)
+
+
+# of these persons, those with an exit listing in force on the day (cqo.blacklist)
+EXIT_LISTED = AmongQuestion("exit listings in force")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record migrated from a province's archive came from (历史数据迁移, issue 23)."""
+
+    file_name: str
+    row: int  # the row a person sees in the spreadsheet, 1-based
+    by: str  # who migrated it, as pages name users (never a login)
+    at: dt.datetime  # when the file was migrated
+
+
+class OriginQuestion:
+    """Where a record (its audit target type and public id) was migrated from, None for one
+    made in the platform; answered by the app that migrates archives (cqo.imports)."""
+
+    def __init__(self) -> None:
+        self._answer: Callable[[str, str], Origin | None] | None = None
+
+    def provide(self, answer: Callable[[str, str], Origin | None]) -> None:
+        self._answer = answer
+
+    def __call__(self, target_type: str, target_id: str) -> Origin | None:
+        if self._answer is None:
+            raise ImproperlyConfigured("no app answers where a migrated record came from")
+        return self._answer(target_type, target_id)
+
+
+MIGRATED_FROM = OriginQuestion()

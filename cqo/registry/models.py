@@ -354,6 +354,10 @@ class Appointment(models.Model):
     end_note = text_field(_("终止说明"), max_length=bounds.NOTE, blank=True)
     # What the authority filed, frozen at approval: the printed form shows this, not live data.
     snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    # Filed before the platform and migrated from a province's archive (历史数据迁移, issue 23):
+    # kept under its original filing number and dates, never reviewed or evaluated here, so it
+    # has no verdict, snapshot or printed form of the platform's (the paper filing is the record).
+    migrated = models.BooleanField(_("历史数据迁移"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -376,6 +380,17 @@ class Appointment(models.Model):
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("start_date")),
                 name="registry_appointment_term_after_start",
+            ),
+            # a migrated appointment was filed before the platform: it is filed or ended, with
+            # the number and date of its original filing
+            models.CheckConstraint(
+                condition=Q(migrated=False)
+                | Q(
+                    status__in=["filed", "ended"],
+                    filing_number__isnull=False,
+                    filed_at__isnull=False,
+                ),
+                name="registry_appointment_migrated_is_filed",
             ),
         ]
         verbose_name = _("聘任备案")

@@ -8,6 +8,9 @@ filing gets whatever the jurisdiction; the governing policy pack's conditions ar
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -160,3 +163,90 @@ def _self_appointment_check(f: FilingFacts) -> Check:
 
 def blocking_failures(checks: list[Check]) -> list[Check]:
     return [c for c in checks if not c.ok and c.severity == Severity.BLOCKING]
+
+
+# Appointments filed before the platform (历史数据迁移) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """A chief CQO's time in office at one enterprise, as the live workflow makes it active:
+    from the later of the filing day and the start date (a filed appointment is active; coverage
+    counts it from then, cqo/coverage/aggregate/periods.py) through the day it ended, inclusive
+    (None while it runs)."""
+
+    filing_number: str
+    first_day: dt.date
+    ended_on: dt.date | None
+
+
+def tenure(
+    *, filing_number: str, start_date: dt.date, filed_on: dt.date, ended_on: dt.date | None
+) -> Tenure:
+    return Tenure(filing_number, max(start_date, filed_on), ended_on)
+
+
+def overlapping_tenure(new: Tenure, others: Iterable[Tenure]) -> Tenure | None:
+    """The first of ``others`` (the enterprise's filed or ended chief CQOs) in office on a day
+    ``new`` is, or None (SPEC §12.17: one active chief CQO per enterprise at a time; the live
+    workflow refuses a second filed one, and an archive's history must not hold two either).
+
+    The day one ends is the day its successor may begin: the live workflow records the end of
+    one appointment and files the next on that day, so a tenure ending on D and one beginning on
+    D do not overlap (a handover). Two tenures beginning on the same day always do. A tenure
+    that ended before it began (ended before it was filed, as the live workflow also allows) is
+    never in office and overlaps nothing."""
+
+    def empty(t: Tenure) -> bool:
+        return t.ended_on is not None and t.ended_on < t.first_day
+
+    if empty(new):
+        return None
+    for other in others:
+        if empty(other):
+            continue
+        if other.first_day == new.first_day:
+            return other
+        new_before_other_ends = other.ended_on is None or new.first_day < other.ended_on
+        other_before_new_ends = new.ended_on is None or other.first_day < new.ended_on
+        if new_before_other_ends and other_before_new_ends:
+            return other
+    return None
+
+
+def overlap_message(other: Tenure) -> str:
+    """What a conflict with ``other`` says (SPEC §12.17 over an enterprise's history)."""
+    return _(
+        "该企业同一时间只能有一名在任首席质量官：与备案编号 %(number)s"
+        "（%(first)s 至 %(until)s 在任）的任职期间重叠，未导入"
+    ) % {
+        "number": other.filing_number,
+        "first": other.first_day.isoformat(),
+        "until": other.ended_on.isoformat() if other.ended_on else _("今"),
+    }
+
+
+# The platform's own filing numbers: the filing authority's region code, the year and seven
+# digits (cqo/registry/services/filings.py ``filing_approve``). A historic number of that shape
+# could be issued again by the platform, so it is refused rather than kept ambiguous.
+PLATFORM_FILING_NUMBER = re.compile(r"[0-9]{17}")
+# What a historic filing number may hold: printable characters without spaces (older systems
+# wrote 苏质备〔2015〕12号 as well as SX-2019-0012), as many as the field keeps.
+LEGACY_FILING_NUMBER_MIN = 2
+_UNPRINTABLE = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def legacy_filing_number_problem(number: str, limit: int) -> str:
+    """Why ``number`` cannot be kept as a historic filing number, or ""."""
+    if not number:
+        return _("请填写备案编号")
+    if _UNPRINTABLE.search(number):
+        return _("备案编号不能含空白或控制字符")
+    if not LEGACY_FILING_NUMBER_MIN <= len(number) <= limit:
+        return _("备案编号应为%(min)d–%(max)d个字符") % {
+            "min": LEGACY_FILING_NUMBER_MIN,
+            "max": limit,
+        }
+    if PLATFORM_FILING_NUMBER.fullmatch(number):
+        return _("备案编号与本平台备案编号的格式（17位数字）相同，无法区分，请核对")
+    return ""

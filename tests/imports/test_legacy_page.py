@@ -137,7 +137,9 @@ def test_it_shows_the_form_with_a_dry_run_ticked_and_the_kinds_it_reads(
     page = client.get(PAGE).content.decode()
     assert page.split('name="dry_run"')[1].split(">")[0].endswith(" checked")
     assert '<option value="persons" selected>人员</option>' in page
-    assert "聘任备案" not in page.split('name="kind"')[1].split("</select>")[0]  # not read yet
+    kinds = page.split('name="kind"')[1].split("</select>")[0]
+    for value, label in LegacyFile.Kind.choices:  # every kind declared is read now
+        assert f'<option value="{value}"' in kinds and str(label) in kinds
     assert "有错误行则全部不导入" in page and "只导入正确的行" in page
     assert "/imports/legacy/template/persons.xlsx" in page
 
@@ -148,7 +150,8 @@ def test_it_serves_each_kinds_template(personas: Personas, client: Client) -> No
     assert response.status_code == 200
     header = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     assert header.get_sheet_by_index(0).to_python()[0][0] == "姓名*"
-    assert client.get("/imports/legacy/template/appointments.xlsx").status_code == 404
+    assert client.get("/imports/legacy/template/appointments.xlsx").status_code == 200
+    assert client.get("/imports/legacy/template/certificates.xlsx").status_code == 404
 
 
 def test_it_lists_the_level_certificates_and_serves_their_template(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -10,10 +11,10 @@ from django.http import Http404
 
 from cqo.accounts import access
 from cqo.accounts.models import User
-from cqo.certification.hooks import Origin
 from cqo.imports.legacy.job import progress_key
 from cqo.imports.legacy.models import LegacyFile, LegacyOrigin
 from cqo.imports.legacy.services import may_migrate
+from cqo.registry.facts import Origin
 
 
 def _file_q(user: User) -> Q:
@@ -52,6 +53,20 @@ def legacy_origin(*, target_type: str, target_id: str) -> LegacyOrigin | None:
     )
 
 
+def legacy_origins(*, target_type: str, target_ids: Iterable[str]) -> dict[str, LegacyOrigin]:
+    """``legacy_origin`` of several records of one type at once (a person's appointments), by
+    public id; records made in the platform are absent."""
+    ids = [str(i) for i in target_ids]
+    if not ids:
+        return {}
+    return {
+        o.target_id: o
+        for o in LegacyOrigin.objects.select_related("file__uploaded_by").filter(
+            target_type=target_type, target_id__in=ids
+        )
+    }
+
+
 def legacy_progress(lf: LegacyFile) -> tuple[int, int]:
     """(rows read, rows in the file) of a running file, else of its finished run."""
     running = cache.get(progress_key(lf.pk))
@@ -61,8 +76,9 @@ def legacy_progress(lf: LegacyFile) -> tuple[int, int]:
 
 
 def record_origin(target_type: str, target_id: str) -> Origin | None:
-    """``legacy_origin`` as the apps below ask for it (cqo/certification/hooks.py): the file, the
-    row, who migrated it (as pages name users) and when the file finished."""
+    """``legacy_origin`` as the apps below ask for it (cqo/certification/hooks.py,
+    cqo/registry/facts.py ``MIGRATED_FROM``): the file, the row, who migrated it (as pages name
+    users) and when the file finished."""
     found = legacy_origin(target_type=target_type, target_id=target_id)
     if found is None:
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from cqo.accounts import access
@@ -56,12 +56,17 @@ def _filing_out(appt: Appointment) -> FilingOut:
         **_filing_links(appt),
         region=appt.enterprise.region_id,
         concurrent_role=or_none(appt.concurrent_role),
+        appointing_authority=or_none(appt.appointing_authority),
+        selection_method=or_none(appt.selection_method),
         treatment=or_none(appt.treatment),
         end_reason=or_none(appt.end_reason),
         filing_authority=appt.filing_authority_id,
         filed_by=appt.filed_by.get_username() if appt.filed_by else None,
-        checks=[build(CheckOut, c) for c in selectors.filing_checks(appt)],
-        eligibility=EligibilityOut.model_validate(selectors.eligibility_view(appt)),
+        # a migrated filing was neither checked nor evaluated on the platform
+        checks=[] if appt.migrated else [build(CheckOut, c) for c in selectors.filing_checks(appt)],
+        eligibility=None
+        if appt.migrated
+        else EligibilityOut.model_validate(selectors.eligibility_view(appt)),
         route=selectors.filing_route(appt).label
         if appt.status == Appointment.Status.SUBMITTED
         else None,
@@ -173,6 +178,8 @@ def filing_form(request: HttpRequest, public_id: uuid.UUID, full: bool = False) 
     full for a viewer allowed to see them (and masked for anyone else), and each such print is
     logged like any other unmasking (SPEC §10)."""
     user, appt = _filing(request, public_id)
+    if appt.migrated:  # filed before the platform: the paper filing is the record
+        raise Http404
     unmasked = full and access.can_reveal_personal(user, appt.person, visible=True)
     contact = access.can_see_contact(user, appt.person)
     if unmasked:

@@ -400,14 +400,22 @@ class FilingItem(Schema):
         description="when the person named confirmed the appointment "
         "(POST /filings/{id}/confirm); until then the enterprise sees none of their contact data"
     )
+    migrated: bool = Field(
+        description="filed before the platform and migrated from a province's archive: its "
+        "filing number and dates are the original ones; it was not reviewed or evaluated here"
+    )
     updated_at: dt.datetime
 
 
 class FilingOut(FilingItem):
     region: str
     concurrent_role: ConcurrentRole | None
-    appointing_authority: AppointingAuthority
-    selection_method: SelectionMethod
+    appointing_authority: AppointingAuthority | None = Field(
+        description="none for a migrated filing whose archive does not record it"
+    )
+    selection_method: SelectionMethod | None = Field(
+        description="none for a migrated filing whose archive does not record it"
+    )
     assessment_result: str
     probation_end: dt.date | None
     reports_to_top: bool
@@ -425,8 +433,10 @@ class FilingOut(FilingItem):
     end_reason: EndReason | None
     end_note: str
     created_at: dt.datetime
-    checks: list[CheckOut]
-    eligibility: EligibilityOut
+    checks: list[CheckOut] = Field(description="empty for a migrated filing")
+    eligibility: EligibilityOut | None = Field(
+        description="none for a migrated filing: it was not evaluated on the platform"
+    )
     review_stage: str
     route: str | None = Field(description="who acts next on a submitted filing")
     justification: str

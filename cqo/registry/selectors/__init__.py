@@ -23,6 +23,7 @@ from cqo.registry.models import Appointment, Enterprise, Person, Reminder
 # the filing workflow's reads, in modules of their own
 from cqo.registry.selectors.filings import (
     PROFILE_REQUIRED,
+    chief_tenures,
     eligibility,
     eligibility_facts,
     eligibility_view,
@@ -303,6 +304,7 @@ __all__ = [
     "FilingDue",
     "Route",
     "can_review_filing",
+    "chief_tenures",
     "eligibility",
     "eligibility_facts",
     "eligibility_view",

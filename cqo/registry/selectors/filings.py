@@ -4,8 +4,10 @@ data of the printed form (SPEC §3, §4, §12.11; shenzhen-guide Annex A)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, cast
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.lib import clock
@@ -95,6 +97,33 @@ def _in_force(person: Person) -> tuple[facts.Listing, ...]:
 
 def filing_checks(appt: Appointment) -> list[rules.Check]:
     return rules.filing_checks(filing_facts(appt))
+
+
+def chief_tenures(enterprise_ids: Collection[int]) -> dict[int, list[rules.Tenure]]:
+    """The filed and ended chief CQOs of each enterprise as the live workflow makes them
+    active (rules.Tenure), in one query: what a migrated appointment may not overlap
+    (SPEC §12.17)."""
+    found: dict[int, list[rules.Tenure]] = {e: [] for e in enterprise_ids}
+    if not found:
+        return found
+    rows = (
+        Appointment.objects.filter(
+            enterprise_id__in=found,
+            status__in=[Appointment.Status.FILED, Appointment.Status.ENDED],
+        )
+        .order_by()
+        .values_list("enterprise_id", "filing_number", "start_date", "filed_at", "ended_on")
+    )
+    for enterprise_id, number, start, filed, ended in rows:
+        found[enterprise_id].append(
+            rules.tenure(
+                filing_number=number or "",
+                start_date=start,
+                filed_on=timezone.localdate(filed) if filed else start,
+                ended_on=ended,
+            )
+        )
+    return found
 
 
 # Eligibility under the governing policy pack (SPEC §4, §12.11) -----------------------------------

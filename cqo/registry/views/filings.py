@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from cqo.lib.forms import apply_errors
 from cqo.policy.selectors import governing_for_region
 from cqo.reference import enums
 from cqo.reference.selectors import region_label
-from cqo.registry import forms, inputs, printing, selectors, services
+from cqo.registry import facts, forms, inputs, printing, selectors, services
 from cqo.registry.models import Appointment
 from cqo.registry.views import preparation
 from cqo.registry.views._common import (
@@ -159,13 +159,27 @@ def appointment_detail(request: AuthedHttpRequest, public_id: str) -> HttpRespon
 
 def _filing_summary(appt: Appointment) -> dict[str, Any]:
     """The filing as its page shows it: its checks, the eligibility verdict with the count of
-    each outcome, the review route while it is submitted, and its audit trail."""
-    eligibility = selectors.eligibility_view(appt)
-    statuses = [r["status"] for r in eligibility["results"]]
+    each outcome, the review route while it is submitted, and its audit trail. A filing migrated
+    from an archive was neither checked nor evaluated here: where it came from instead."""
+    if appt.migrated:
+        checks: list[Any] = []
+        eligibility = None
+        statuses: list[str] = []
+    else:
+        checks = selectors.filing_checks(appt)
+        eligibility = selectors.eligibility_view(appt)
+        statuses = [r["status"] for r in eligibility["results"]]
     return {
         "a": appt,
-        "checks": selectors.filing_checks(appt),
+        "checks": checks,
         "eligibility": eligibility,
+        # the archive file and row it was migrated from, who migrated it and when
+        "origin": facts.MIGRATED_FROM("appointment", str(appt.public_id))
+        if appt.migrated
+        else None,
+        "authority_label": region_label(appt.filing_authority_id)
+        if appt.filing_authority_id
+        else "",
         "verdict_counts": {s: statuses.count(s) for s in ("met", "unmet", "relaxed")},
         "route": selectors.filing_route(appt)
         if appt.status == Appointment.Status.SUBMITTED
@@ -283,6 +297,8 @@ def appointment_transition(request: AuthedHttpRequest, public_id: str, action: s
 def appointment_authorisation(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     """The 聘任授权证书 with the authorised duties and powers and the pack's norms."""
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    if appt.migrated:  # filed before the platform: the enterprise's paper original is the record
+        raise Http404
     response = HttpResponse(printing.render_authorisation(appt), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="authorisation-{str(appt.public_id)[:8]}.pdf"'
@@ -310,6 +326,8 @@ def appointment_pdf(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     """The Annex A 备案登记表 as PDF. Full ID number and mobile only for roles that may see them;
     that view is logged like any other unmasking."""
     appt = selectors.appointment_get(user=request.user, public_id=public_id)
+    if appt.migrated:  # filed before the platform: the paper filing is the record
+        raise Http404
     unmasked = request.GET.get("full") == "1" and access.can_reveal_personal(
         request.user, appt.person, visible=True
     )

@@ -1,8 +1,9 @@
 """The persons kind (人员): a province's register of CQOs and candidates, one person a row.
 
 Each row goes through the registry's own rules (``persons_migrate``: the same checks as online
-registration and a clerk's invitation, a batch of rows at a time) after its cells are read the way archives write them
-(``values``: full-width digits, 15-digit ID numbers, dates in Chinese spellings). The natural key
+registration and a clerk's invitation, a batch of rows at a time) after its cells are read the
+way archives write them (``values``: full-width digits, 15-digit ID numbers, dates in Chinese
+spellings). The natural key
 is the resident ID number, looked up by its keyed hash: a person already registered with the
 same name and birth date is left as it is (``unchanged``), one registered with another name or
 birth date is a conflict reported with both values, never overwritten; an ID number a file

@@ -231,7 +231,8 @@ def overlap_message(other: Tenure) -> str:
 # could be issued again by the platform, so it is refused rather than kept ambiguous.
 PLATFORM_FILING_NUMBER = re.compile(r"[0-9]{17}")
 # What a historic filing number may hold: printable characters without spaces (older systems
-# wrote 苏质备〔2015〕12号 as well as SX-2019-0012), as many as the field keeps.
+# wrote 苏质备〔2015〕12号 as well as SX-2019-0012), as many as the field keeps; at least two
+# (a platform default: a single character numbers nothing an archive could be checked against).
 LEGACY_FILING_NUMBER_MIN = 2
 _UNPRINTABLE = re.compile(r"[\s\x00-\x1f\x7f]")
 

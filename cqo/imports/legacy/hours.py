@@ -156,6 +156,7 @@ class HourRows:
         self.dates: dict[object, dt.date | str | None] = {}
         self.in_scope: dict[str, bool] = {}
         self.persons: dict[str, Person | None] = {}
+        self.note = _("历史数据迁移：%(file)s 第%(row)d行")  # each record's, by file and row
 
     # --- one row on its own -----------------------------------------------------------------
 
@@ -231,7 +232,7 @@ class HourRows:
             entry = self._entry(row)
             if entry is None:
                 continue
-            problems = hours.migrated_problems(entry)
+            problems = hours.migrated_problems(entry, today=self.today)
             for key, message in problems.items():
                 row.bad(FIELD_COLUMNS.get(key, ""), message)
             if problems:
@@ -330,8 +331,7 @@ class HourRows:
             title=row.shown["title"],
             provider=row.shown.get("provider", ""),
             record_number=row.shown.get("record_number", ""),
-            origin_note=_("历史数据迁移：%(file)s 第%(row)d行")
-            % {"file": self.file.file_name, "row": row.number},
+            origin_note=self.note % {"file": self.file.file_name, "row": row.number},
         )
 
     def _compare(self, row: _Row, recorded: StudyRecord, entry: hours.MigratedHours) -> None:

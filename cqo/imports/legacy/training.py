@@ -137,8 +137,7 @@ def _date(day: dt.date | None) -> str:
 
 @dataclass
 class _Row:
-    """A row read on its own; finished (``result``) or waiting for its batch (``terms`` once
-    its holder and tier are known)."""
+    """A row read on its own; finished (``result``) or waiting for its batch."""
 
     number: int
     shown: dict[str, str]
@@ -148,7 +147,6 @@ class _Row:
     id_hash: str = ""
     issued_on: dt.date | None = None
     valid_until: dt.date | None = None
-    terms: MigratedCertificate | None = None
 
     def bad(self, key: str, rule: str) -> None:
         self.errors.append(RowError(self.number, _label(key), self.shown.get(key, ""), rule))
@@ -228,9 +226,20 @@ class CertificateRows:
         rows, self.pending = self.pending, []
         waiting = [r for r in rows if r.result is None]
         holders = self._holders({r.id_hash for r in waiting})
+        placed = []
         for row in waiting:
-            self._terms(row, holders.get(row.id_hash))
-        checked = [(r, r.terms) for r in waiting if r.terms is not None]
+            found = self._holder(row, holders)
+            if found is not None:
+                placed.append((row, *found))
+        # the packs governing the holders' regions: those not read yet, read together
+        fresh = {region.code: region for _r, _h, region in placed if region.code not in self.packs}
+        if fresh:
+            self.packs.update(training.governing_by_region(fresh.values()))
+        checked = []
+        for row, holder, region in placed:
+            terms = self._terms(row, holder, region)
+            if terms is not None:
+                checked.append((row, terms))
         existing = {
             c.number: c
             for c in TrainingCertificate.objects.filter(number__in=[t.number for _r, t in checked])
@@ -258,20 +267,21 @@ class CertificateRows:
                 person.region = self.regions[person.region_id]
         return found
 
-    def _terms(self, row: _Row, holder: Person | None) -> None:
-        """The row's holder (registered, in scope, of the row's name) and tier (by its name in
-        the pack governing the holder's region); the row finished when either is wrong."""
+    def _holder(self, row: _Row, holders: dict[str, Person]) -> tuple[Person, Region] | None:
+        """The row's holder (registered, in scope, of the row's name) and its region; None (the
+        row finished) when the holder is wrong."""
+        holder = holders.get(row.id_hash)
         if holder is None:
             row.bad(
                 "id_number",
                 _("该身份证号的人员尚未在平台登记，请先迁移人员数据，再迁移其培训合格证"),
             )
             row.finish(Outcome.ERROR)
-            return
+            return None
         if not self._in_scope(holder):
             row.bad("id_number", _("持证人不在您的辖区内，未导入"))
             row.finish(Outcome.ERROR)
-            return
+            return None
         if holder.name != row.shown["name"]:
             row.bad(
                 "name",
@@ -279,13 +289,21 @@ class CertificateRows:
                 % {"registered": holder.name, "row": row.shown["name"]},
             )
             row.finish(Outcome.CONFLICT)
-            return
+            return None
         if holder.region is None:  # only an admin gets here: a regulator's scope needs one
             row.bad("id_number", _("持证人未登记行政区划，无法确定适用的培训层级，请先补全"))
             row.finish(Outcome.ERROR)
-            return
-        gov = self._governing(holder.region)
-        tier = self._tier(holder.region, gov, row.shown["tier"])
+            return None
+        return holder, holder.region
+
+    def _terms(self, row: _Row, holder: Person, region: Region) -> MigratedCertificate | None:
+        """The row's certificate, its tier read by its name in the pack governing the holder's
+        region; None (the row finished) when the pack names no such tier."""
+        gov = self.packs[region.code]
+        key = (region.code, row.shown["tier"])
+        if key not in self.tiers:
+            self.tiers[key] = training.tier_by_name(gov, row.shown["tier"])
+        tier = self.tiers[key]
         if tier is None:
             names = [t.name for t in training.pack_tiers(gov.rules)] + [_("其他")]
             row.bad(
@@ -294,8 +312,8 @@ class CertificateRows:
                 % {"pack": gov.label, "names": "、".join(names)},
             )
             row.finish(Outcome.ERROR)
-            return
-        row.terms = MigratedCertificate(
+            return None
+        return MigratedCertificate(
             number=row.cert_number,
             holder=holder,
             tier=tier,
@@ -313,17 +331,6 @@ class CertificateRows:
         if region.code not in self.in_scope:
             self.in_scope[region.code] = access.region_contains(self.actor, region)
         return self.in_scope[region.code]
-
-    def _governing(self, region: Region) -> Governing:
-        if region.code not in self.packs:
-            self.packs[region.code] = training.governing(region)
-        return self.packs[region.code]
-
-    def _tier(self, region: Region, gov: Governing, name: str) -> str | None:
-        key = (region.code, name)
-        if key not in self.tiers:
-            self.tiers[key] = training.tier_by_name(gov, name)
-        return self.tiers[key]
 
     def _create(self, rows: list[tuple[_Row, MigratedCertificate]]) -> None:
         """Write the batch's new certificates together. When the service refuses some, those

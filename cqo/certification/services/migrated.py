@@ -53,22 +53,22 @@ class MigratedLevelCertificate:
     status_reason: str = ""
 
 
-def _content(terms: MigratedLevelCertificate) -> dict[str, str]:
+def _content(terms: MigratedLevelCertificate, *, label: str, origin: str) -> dict[str, str]:
     """What the certificate says as far as the archive tells it (§9.4.1.1: holder, organisation,
     body, date, validity, number). No ID number: it is verified publicly. ``origin`` says on
-    every view that the platform did not issue it. (Called in the platform's language: the
-    certificate is in Chinese.)"""
+    every view that the platform did not issue it. ``label`` names the level, ``origin`` the
+    provenance, in the platform's language: the certificate is in Chinese."""
     content = {
         "number": terms.number,
         "holder": terms.holder.name,
         "holder_id": str(terms.holder.public_id),
         "organisation": terms.organisation,
         "level": terms.level,
-        "level_label": _("首席质量官能力水平 %(level)s 级") % {"level": terms.level},
+        "level_label": label % {"level": terms.level},
         "body": terms.body_name,
         "issued_on": terms.issued_on.isoformat(),
         "valid_until": terms.valid_until.isoformat(),
-        "origin": _("历史数据迁移：原证书由认定机构在本平台启用前颁发"),
+        "origin": origin,
     }
     if terms.body is not None:
         content["body_uscc"] = terms.body.uscc
@@ -202,8 +202,10 @@ def level_certificates_migrate(
     certs: list[LevelCertificate] = []
     audited: list[tuple[str, str, dict[str, Plain], str]] = []
     with translation.override(settings.LANGUAGE_CODE):  # the certificate is in Chinese
+        label = _("首席质量官能力水平 %(level)s 级")
+        origin = _("历史数据迁移：原证书由认定机构在本平台启用前颁发")
         for terms, note in items:
-            content = _content(terms)
+            content = _content(terms, label=label, origin=origin)
             changed = terms.status_changed_on if terms.status != C.VALID else None
             cert = LevelCertificate(
                 number=terms.number,

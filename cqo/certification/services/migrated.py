@@ -30,6 +30,7 @@ from cqo.reference.models import Region
 from cqo.registry.models import Enterprise, Person
 
 C = LevelCertificate.Status
+_STATUSES = frozenset(C.values)  # (``values`` builds its list on every call)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,7 +115,7 @@ def _check_dates(errors: Errors, terms: MigratedLevelCertificate, today: dt.date
     elif terms.valid_until <= terms.issued_on:
         errors.add("valid_until", _("有效期至应晚于发证日期"))
     changed = terms.status_changed_on
-    if terms.status not in C.values:
+    if terms.status not in _STATUSES:
         errors.add("status", _("证书状态无效"))
     elif terms.status == C.VALID:
         if changed is not None:

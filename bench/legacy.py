@@ -58,6 +58,7 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 EDUCATION = ("本科", "硕士", "大专", "博士")
 HOUR_KINDS = ("线下培训", "线上自学", "培训讲座", "学术交流")
+LEVELS = ("AAAA", "AAA", "5A")
 
 
 def _args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -102,6 +103,7 @@ END_REASONS = ("离任", "解聘", "任期届满", "考核不合格")
 class Archive:
     persons: int
     training: int
+    level: int
     hours: int
     counties: list[str]
     appointments: int = 0
@@ -166,6 +168,25 @@ class Archive:
                 "",
             ]
 
+    def level_rows(self) -> Iterator[list[Any]]:
+        for i in range(self.level):
+            issued = dt.date(2016 + i % 9, 1 + i % 12, 1 + i % 28)
+            until = issued.replace(year=issued.year + 3) - dt.timedelta(days=1)
+            suspended = i % 10 == 0  # a tenth suspended a year after issue
+            yield [
+                f"SXNL-{issued.year}-{i:05d}",
+                _name(i),
+                _id_number(i),
+                LEVELS[i % 3],
+                "陕西省质量协会",
+                f"示例制造有限公司{i % 500}",
+                f"{issued.year}年{issued.month}月{issued.day}日",
+                until.isoformat(),
+                "暂停" if suspended else "",
+                issued.replace(year=issued.year + 1).isoformat() if suspended else "",
+                "所在组织发生重大质量事故" if suspended else "",
+            ]
+
     def hour_rows(self) -> Iterator[list[Any]]:
         per = max(1, self.hours // max(1, self.persons))
         for i in range(self.hours):
@@ -201,6 +222,19 @@ APPOINTMENT_HEADER = [
 ]
 PERSON_HEADER = ["姓名", "身份证号", "手机", "学历", "职务", "职称", "行政区划代码", "质量工作年限"]
 TRAINING_HEADER = ["证书编号", "姓名", "身份证号", "培训层级", "发证机构", "发证日期", "有效期至"]
+LEVEL_HEADER = [
+    "证书编号",
+    "姓名",
+    "身份证号",
+    "能力水平等级",
+    "认定机构",
+    "所在组织",
+    "发证日期",
+    "有效期至",
+    "证书状态",
+    "状态变更日期",
+    "状态说明",
+]
 HOUR_HEADER = [
     "姓名",
     "身份证号",
@@ -302,6 +336,7 @@ def _write(table: str, cols: list[str], rows: Iterator[tuple[Any, ...]]) -> int:
 RAW_PERSON = "bench_raw_person"
 RAW_APPOINTMENT = "bench_raw_appointment"
 RAW_CERT = "bench_raw_certificate"
+RAW_LEVEL = "bench_raw_level"
 RAW_HOUR = "bench_raw_hour"
 RAW_LEAF = "bench_raw_leaf"
 
@@ -322,6 +357,9 @@ def _raw_tables() -> None:
             "end_note TEXT)",
             f"CREATE TABLE {RAW_CERT} (number TEXT, name TEXT, id_number_hash TEXT, tier TEXT, "
             "issuer TEXT, issued_on TEXT, valid_until TEXT)",
+            f"CREATE TABLE {RAW_LEVEL} (number TEXT, name TEXT, id_number_hash TEXT, level TEXT, "
+            "body TEXT, organisation TEXT, issued_on TEXT, valid_until TEXT, status TEXT, "
+            "status_changed_on TEXT, status_reason TEXT)",
             f"CREATE TABLE {RAW_HOUR} (name TEXT, id_number_hash TEXT, occurred_on TEXT, "
             "kind TEXT, hours TEXT, title TEXT, provider TEXT, ref TEXT, commitment TEXT)",
             f"CREATE TABLE {RAW_LEAF} (idx BIGINT, entry {blob}, leaf {blob})",
@@ -351,6 +389,12 @@ def _raw(kind: str, path: Path) -> tuple[float, float, int]:
         return _write(RAW_CERT, ["number", "name", "id_number_hash", "tier", "issuer",
                                  "issued_on", "valid_until"], rows)  # fmt: skip
 
+    def levels() -> int:
+        rows = ((r[0], r[1], keyed_hash(str(r[2])), *r[3:11]) for r in _read(path))
+        return _write(RAW_LEVEL, ["number", "name", "id_number_hash", "level", "body",
+                                  "organisation", "issued_on", "valid_until", "status",
+                                  "status_changed_on", "status_reason"], rows)  # fmt: skip
+
     def hours() -> int:
         entries: list[tuple[int, bytes, bytes]] = []
 
@@ -370,6 +414,7 @@ def _raw(kind: str, path: Path) -> tuple[float, float, int]:
         "persons": persons,
         "appointments": appointments,
         "training_certificates": certificates,
+        "level_certificates": levels,
         "hours": hours,
     }[kind]
     with _PeakRss() as rss:
@@ -426,7 +471,12 @@ def run_legacy_bench() -> None:
         username="bench-legacy", role=Role.REGULATOR, region_id="610000"
     )
     archive = Archive(
-        n["persons"], n["training_certificates"], n["hours"], counties, n["appointments"]
+        n["persons"],
+        n["training_certificates"],
+        n["level_certificates"],
+        n["hours"],
+        counties,
+        n["appointments"],
     )
     _register_enterprises(archive)
     with (
@@ -441,6 +491,9 @@ def run_legacy_bench() -> None:
             ),
             "training_certificates": _xlsx(
                 Path(tmp) / "培训合格证.xlsx", TRAINING_HEADER, archive.training_rows()
+            ),
+            "level_certificates": _xlsx(
+                Path(tmp) / "能力水平证书.xlsx", LEVEL_HEADER, archive.level_rows()
             ),
             "hours": _csv(Path(tmp) / "学时记录.csv", HOUR_HEADER, archive.hour_rows()),
         }

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from cqo.audit.models import AuditEntry
@@ -116,26 +117,37 @@ def audit_records(
     items: Sequence[tuple[str, str, Mapping[str, Plain], str]],
 ) -> None:
     """``audit_record`` for many records of one type at once (a batch of an archive file):
-    one entry each, ``items`` giving (target id, target repr, changes, note), stored together."""
+    one entry each, ``items`` giving (target id, target repr, changes, note), stored together
+    with one prepared INSERT (``bulk_create`` spends most of a batch's time preparing each value
+    of each entry in Python), all at the same time."""
     if not items:
         return
     user = actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
+    actor_id, actor_name = (user.pk, user.get_username()) if user is not None else (None, "system")
     repr_max = bounds.max_length(AuditEntry, "target_repr")
     note_max = bounds.max_length(AuditEntry, "note")
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor_id=user.pk if user is not None else None,
-                actor_name=(user.get_username() if user else "system"),
-                action=action,
-                target_type=target_type,
-                target_id=str(target_id),
-                target_repr=str(target_repr)[:repr_max],
-                changes=changes or {},
-                note=note[:note_max],
-            )
-            for target_id, target_repr, changes, note in items
-        ],
-        batch_size=1000,
-    )
+    meta = AuditEntry._meta
+    at = meta.get_field("at").get_db_prep_save(timezone.now(), connection)
+    changes_field = meta.get_field("changes")
+    rows = [
+        (
+            at,
+            actor_id,
+            actor_name,
+            action,
+            target_type,
+            str(target_id),
+            str(target_repr)[:repr_max],
+            changes_field.get_db_prep_save(changes or {}, connection),
+            note[:note_max],
+        )
+        for target_id, target_repr, changes, note in items
+    ]
+    ops = connection.ops
+    names = ("at", "actor_id", "actor_name", "action", "target_type", "target_id", "target_repr",
+             "changes", "note")  # fmt: skip
+    columns = ", ".join(ops.quote_name(name) for name in names)
+    insert = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608 — names from the model
+    with connection.cursor() as cursor:
+        cursor.executemany(f"{insert}({', '.join(['%s'] * len(names))})", rows)
     _notify(target_type)

@@ -9,7 +9,7 @@ pack of its own. For each pack the version in force on the given date is used.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -199,13 +199,28 @@ def _installed_state() -> tuple[Any, ...]:
 
 
 def governing_for_region(region: Region, on: dt.date) -> Governing:
-    key = (tuple(region_chain(region)), on, installed_state())
-    found = _GOVERNING.get(key)
-    if found is None:
-        found = _governing_for_region(region, on)
-        if len(_GOVERNING) >= _GOVERNING_LIMIT:
+    return governing_for_regions([region], on)[region.code]
+
+
+def governing_for_regions(regions: Iterable[Region], on: dt.date) -> dict[str, Governing]:
+    """``governing_for_region`` of many regions by their codes (a batch of an archive file names
+    a province's hundred counties): those not kept yet read together, in two queries."""
+    state = installed_state()
+    found: dict[str, Governing] = {}
+    missing: dict[str, tuple[Region, tuple[str, ...]]] = {}
+    for region in regions:
+        key = tuple(region_chain(region))
+        kept = _GOVERNING.get((key, on, state))
+        if kept is None:
+            missing[region.code] = (region, key)
+        else:
+            found[region.code] = kept
+    if missing:
+        read = _governing_for_regions([region for region, _key in missing.values()], on)
+        if len(_GOVERNING) + len(read) > _GOVERNING_LIMIT:
             _GOVERNING.clear()
-        _GOVERNING[key] = found
+        for code, (_region, key) in missing.items():
+            _GOVERNING[(key, on, state)] = found[code] = read[code]
     return found
 
 
@@ -216,11 +231,10 @@ def forget() -> None:
     _NAMES.clear()
 
 
-def _governing_for_region(region: Region, on: dt.date) -> Governing:
-    chain = region_chain(region)
+def _governing_for_regions(regions: list[Region], on: dt.date) -> dict[str, Governing]:
     rows = (
         PackRegion.objects.filter(
-            region_id__in=chain,
+            region_id__in={code for region in regions for code in region_chain(region)},
             version__effective_from__lte=on,
             version__pack__kind=Pack.Kind.JURISDICTION,
         )
@@ -230,13 +244,16 @@ def _governing_for_region(region: Region, on: dt.date) -> Governing:
     by_region: dict[str, PackVersion] = {}
     for row in rows:
         by_region.setdefault(row.region_id, row.version)
-    versions = [by_region[c] for c in chain if c in by_region]
     default = national_default(on)
-    if default is not None:
-        versions.append(default)
-    if not versions:
-        raise NoPackInForce(on=on, earliest=earliest_in_force(region))
-    return build(versions)
+    found: dict[str, Governing] = {}
+    for region in regions:
+        versions = [by_region[c] for c in region_chain(region) if c in by_region]
+        if default is not None:
+            versions.append(default)
+        if not versions:
+            raise NoPackInForce(on=on, earliest=earliest_in_force(region))
+        found[region.code] = build(versions)
+    return found
 
 
 # Installed versions never change, so the merged and validated rules of a chain of versions

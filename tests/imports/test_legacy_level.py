@@ -29,6 +29,7 @@ from cqo.certification import selectors as certification
 from cqo.certification import services as certification_services
 from cqo.certification.models import CertificationBody, LevelCertificate, Reminder
 from cqo.hours import selectors as hours
+from cqo.imports.legacy import level as level_kind
 from cqo.imports.legacy import services as legacy
 from cqo.imports.legacy.models import LegacyFile, LegacyOrigin
 from cqo.imports.legacy.selectors import legacy_origin
@@ -528,13 +529,14 @@ def test_each_certificate_keeps_its_file_and_row_and_is_audited_as_migrated(
     assert AuditEntry.objects.filter(target_type="legacy_file").count() == 1
 
 
-def test_a_file_is_read_with_a_fixed_number_of_queries_per_row(
+def test_a_file_costs_the_same_statements_whatever_its_length(
     personas: Personas, tmp_path: Path
 ) -> None:
-    """The bodies, their standard and the recorded numbers are read once per file, a holder
-    once per ID number: a longer file costs the same few statements for each more row."""
+    """The bodies and their standard are read once per file; the holders, the recorded numbers,
+    the certificates, their audit entries and their origins once per batch of rows: a file of
+    thirty rows costs no more statements than one of ten."""
     register_body(personas)
-    holders = [registered(personas, f"持证人{chr(0x4E00 + i)}", COUNTY_B) for i in range(12)]
+    holders = [registered(personas, f"持证人{chr(0x4E00 + i)}", COUNTY_B) for i in range(30)]
 
     def queries(name: str, people: list[Person]) -> int:
         rows = [row(h, number=f"{name}-{i:04d}") for i, h in enumerate(people)]
@@ -542,13 +544,66 @@ def test_a_file_is_read_with_a_fixed_number_of_queries_per_row(
         with CaptureQueriesContext(connection) as captured:
             lf = migrate(personas.province, path)
         assert lf.counts == counts(created=len(people)), why(lf)
-        return sum("SAVEPOINT" not in q["sql"] for q in captured.captured_queries)
+        return len(captured.captured_queries)
 
-    short, long = queries("SHORT", holders[:2]), queries("LONG", holders[2:])
+    queries("FIRST", holders[:1])  # what the process keeps for good is read here
 
-    # each more row: its holder, the certificate and its audit entry (the origins are stored a
-    # batch at a time)
-    assert long - short == 3 * (10 - 2)
+    assert queries("SHORT", holders[:10]) == queries("LONG", holders)
+
+
+def test_rows_are_reported_in_file_order_across_batches(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(level_kind, "BATCH", 3)
+    p = personas.person
+    rows = [row(p, number=f"SX-{i:04d}") for i in range(10)]
+    rows[1][3] = "6A"  # row 3: read on its own
+    rows[2][0] = "CQO2021-SX-4"  # row 4: refused by the service, its batch written without it
+    rows[4][0] = "SX-0000"  # row 6: the number of row 2
+    rows[6][1] = "王冒名"  # row 8: compared with the registry in its batch
+    rows[8][6] = ""  # row 10
+    path = write_xlsx(tmp_path / "分批.xlsx", rows)
+
+    lf = migrate(personas.province, path, mode=LegacyFile.Mode.GOOD_ROWS)
+
+    assert lf.counts == counts(created=5, conflicts=2, errors=3), why(lf)
+    assert [int(r[0]) for r in report_rows(lf)[1:]] == [3, 4, 6, 8, 10]
+    assert sorted(LegacyOrigin.objects.values_list("row", flat=True)) == [2, 5, 7, 9, 11]
+    assert LevelCertificate.objects.count() == 5
+
+
+def test_a_number_recorded_meanwhile_by_another_migration_is_reported_on_its_row(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another migration records a number of the batch after the batch was compared with the
+    registry (here: just before each of the batch's first two writes): its row is an error, the
+    others are written."""
+    other = registered(personas, "刘芳", COUNTY_B)
+    batch_write = certification_services.level_certificates_migrate
+    meanwhile = iter(["SX-0001", "SX-0003"])
+
+    def racing(**kwargs: Any) -> list[LevelCertificate]:
+        number = next(meanwhile, None)
+        if number is not None:
+            late = terms(personas, holder=other, number=number)
+            certification_services.level_certificate_migrate(
+                actor=personas.admin, terms=late, origin_note=""
+            )
+        return batch_write(**kwargs)
+
+    monkeypatch.setattr(certification_services, "level_certificates_migrate", racing)
+    path = write_xlsx(
+        tmp_path / "并发.xlsx", [row(personas.person, number=f"SX-{i:04d}") for i in range(5)]
+    )
+
+    lf = migrate(personas.province, path, mode=LegacyFile.Mode.GOOD_ROWS)
+
+    assert lf.counts == counts(created=3, errors=2), why(lf)
+    assert [(int(r[0]), r[1], r[3]) for r in report_rows(lf)[1:]] == [
+        (3, "证书编号", "证书编号已存在"),
+        (5, "证书编号", "证书编号已存在"),
+    ]
+    assert sorted(LegacyOrigin.objects.values_list("row", flat=True)) == [2, 4, 6]
 
 
 # The platform's lookup, verification and pages -------------------------------------------------
@@ -755,6 +810,34 @@ def test_the_service_refuses_a_number_already_recorded(personas: Personas) -> No
         )
 
     assert caught.value.message_dict == {"number": ["证书编号已存在"]}
+
+
+def test_the_batch_service_writes_none_when_it_refuses_one(personas: Personas) -> None:
+    items = [
+        (terms(personas, number="SX-1"), "第2行"),
+        (terms(personas, number="SX-2"), "第3行"),
+        (terms(personas, number="SX-1"), "第4行"),  # the batch gave it already
+    ]
+
+    with pytest.raises(ValidationError) as caught:
+        certification_services.level_certificates_migrate(actor=personas.province, items=items)
+
+    assert caught.value.message_dict == {"number": ["证书编号已存在"]}
+    assert not LevelCertificate.objects.exists()
+    assert certification_services.migrated_level_certificate_problems(
+        actor=personas.province, terms=[t for t, _note in items]
+    ) == [{}, {}, {"number": ["证书编号已存在"]}]
+    written = certification_services.level_certificates_migrate(
+        actor=personas.province, items=items[:2]
+    )
+    assert [c.number for c in written] == ["SX-1", "SX-2"]
+    assert [c.pk for c in written] == list(
+        LevelCertificate.objects.order_by("pk").values_list("pk", flat=True)
+    )
+    notes = AuditEntry.objects.filter(target_type="level_certificate").order_by("pk")
+    assert [(e.target_id, e.note) for e in notes] == [
+        (str(c.public_id), note) for c, (_t, note) in zip(written, items[:2], strict=True)
+    ]
 
 
 def test_the_service_refuses_whoever_may_not_migrate_and_a_holder_out_of_scope(

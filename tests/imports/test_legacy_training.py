@@ -14,12 +14,15 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from cqo.audit.models import AuditEntry
 from cqo.imports.legacy import services as legacy
+from cqo.imports.legacy import training as training_kind
 from cqo.imports.legacy.models import LegacyFile, LegacyOrigin
 from cqo.imports.legacy.selectors import legacy_origin
 from cqo.registry import services as registry
@@ -401,6 +404,80 @@ def test_each_certificate_keeps_its_file_and_row_and_is_audited_as_migrated(
     assert AuditEntry.objects.filter(target_type="legacy_file").count() == 1
 
 
+def test_a_file_costs_the_same_statements_whatever_its_length(
+    personas: Personas, tmp_path: Path
+) -> None:
+    """The holders, the recorded numbers, the certificates, their audit entries and their
+    origins are read and written once per batch of rows, the pack governing a region once per
+    file: a file of thirty rows costs no more statements than one of ten."""
+    holders = [registered(personas, f"持证人{chr(0x4E00 + i)}", COUNTY_B) for i in range(30)]
+
+    def queries(name: str, people: list[Person]) -> int:
+        rows = [row(h, number=f"{name}-{i:04d}") for i, h in enumerate(people)]
+        path = write_xlsx(tmp_path / f"{name}.xlsx", rows)
+        with CaptureQueriesContext(connection) as captured:
+            lf = migrate(personas.province, path)
+        assert lf.counts == counts(created=len(people)), why(lf)
+        return len(captured.captured_queries)
+
+    queries("FIRST", holders[:1])  # what the process keeps for good (the governing pack)
+
+    assert queries("SHORT", holders[:10]) == queries("LONG", holders)
+
+
+def test_rows_are_reported_in_file_order_across_batches(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(training_kind, "BATCH", 3)
+    p = personas.person
+    rows = [row(p, number=f"SX-{i:04d}") for i in range(10)]
+    rows[1][3] = "特级培训"  # row 3: a tier the governing pack does not name
+    rows[2][0] = "PX610113202500001"  # row 4: refused by the service, its batch written without it
+    rows[4][0] = "SX-0000"  # row 6: the number of row 2
+    rows[6][1] = "王冒名"  # row 8: compared with the registry in its batch
+    rows[8][5] = ""  # row 10: read on its own
+    path = write_xlsx(tmp_path / "分批.xlsx", rows)
+
+    lf = migrate(personas.province, path, mode=LegacyFile.Mode.GOOD_ROWS)
+
+    assert lf.counts == counts(created=5, conflicts=2, errors=3), why(lf)
+    assert [int(r[0]) for r in report_rows(lf)[1:]] == [3, 4, 6, 8, 10]
+    assert sorted(LegacyOrigin.objects.values_list("row", flat=True)) == [2, 5, 7, 9, 11]
+    assert TrainingCertificate.objects.count() == 5
+
+
+def test_a_number_recorded_meanwhile_by_another_migration_is_reported_on_its_row(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another migration records a number of the batch after the batch was compared with the
+    registry (here: just before each of the batch's first two writes): its row is an error, the
+    others are written."""
+    other = registered(personas, "刘芳", COUNTY_B)
+    batch_write = training_services.certificates_migrate
+    meanwhile = iter(["SX-0001", "SX-0003"])
+
+    def racing(**kwargs: Any) -> list[TrainingCertificate]:
+        number = next(meanwhile, None)
+        if number is not None:
+            late = certificate_terms(other, number=number)
+            training_services.certificate_migrate(actor=personas.admin, terms=late, origin_note="")
+        return batch_write(**kwargs)
+
+    monkeypatch.setattr(training_services, "certificates_migrate", racing)
+    path = write_xlsx(
+        tmp_path / "并发.xlsx", [row(personas.person, number=f"SX-{i:04d}") for i in range(5)]
+    )
+
+    lf = migrate(personas.province, path, mode=LegacyFile.Mode.GOOD_ROWS)
+
+    assert lf.counts == counts(created=3, errors=2), why(lf)
+    assert [(int(r[0]), r[1], r[3]) for r in report_rows(lf)[1:]] == [
+        (3, "证书编号", "证书编号已存在"),
+        (5, "证书编号", "证书编号已存在"),
+    ]
+    assert sorted(LegacyOrigin.objects.values_list("row", flat=True)) == [2, 4, 6]
+
+
 # The platform's lookup and verification --------------------------------------------------------
 
 
@@ -490,6 +567,18 @@ def test_a_regulator_may_revoke_a_migrated_certificate(personas: Personas, tmp_p
     assert cert.status == TrainingCertificate.Status.REVOKED
 
 
+def certificate_terms(holder: Person, **overrides: Any) -> training_services.MigratedCertificate:
+    values: dict[str, Any] = {
+        "number": "SX-1",
+        "holder": holder,
+        "tier": "advanced",
+        "issuer_name": "陕西省质量技术培训中心",
+        "issued_on": dt.date(2019, 11, 20),
+    }
+    values.update(overrides)
+    return training_services.MigratedCertificate(**values)
+
+
 def test_the_service_refuses_a_number_already_recorded(personas: Personas) -> None:
     terms = training_services.MigratedCertificate(
         number="SX-1",
@@ -504,6 +593,34 @@ def test_the_service_refuses_a_number_already_recorded(personas: Personas) -> No
         training_services.certificate_migrate(actor=personas.province, terms=terms, origin_note="")
 
     assert caught.value.message_dict == {"number": ["证书编号已存在"]}
+
+
+def test_the_batch_service_writes_none_when_it_refuses_one(personas: Personas) -> None:
+    p = personas.person
+    items = [
+        (certificate_terms(p, number="SX-1"), "第2行"),
+        (certificate_terms(p, number="SX-2"), "第3行"),
+        (certificate_terms(p, number="SX-1"), "第4行"),  # the batch gave it already
+    ]
+
+    with pytest.raises(ValidationError) as caught:
+        training_services.certificates_migrate(actor=personas.province, items=items)
+
+    assert caught.value.message_dict == {"number": ["证书编号已存在"]}
+    assert not TrainingCertificate.objects.exists()
+    assert training_services.migrated_certificate_problems(
+        actor=personas.province, terms=[t for t, _note in items]
+    ) == [{}, {}, {"number": ["证书编号已存在"]}]
+    written = training_services.certificates_migrate(actor=personas.province, items=items[:2])
+    assert [c.number for c in written] == ["SX-1", "SX-2"]
+    assert [c.pk for c in written] == list(
+        TrainingCertificate.objects.order_by("pk").values_list("pk", flat=True)
+    )
+    assert all(training.content_intact(c) for c in TrainingCertificate.objects.all())
+    notes = AuditEntry.objects.filter(target_type="training_certificate").order_by("pk")
+    assert [(e.target_id, e.note) for e in notes] == [
+        (str(c.public_id), note) for c, (_t, note) in zip(written, items[:2], strict=True)
+    ]
 
 
 # The template and the command ------------------------------------------------------------------

@@ -36,6 +36,8 @@ from cqo.certification.services.certificates import certificate_issue, certifica
 from cqo.certification.services.migrated import (
     MigratedLevelCertificate,
     level_certificate_migrate,
+    level_certificates_migrate,
+    migrated_level_certificate_problems,
 )
 from cqo.certification.services.recommendations import (
     recommendation_create,
@@ -83,9 +85,11 @@ __all__ = [
     "expert_create",
     "expert_update",
     "level_certificate_migrate",
+    "level_certificates_migrate",
     "listing_notices_record",
     "member_add",
     "member_remove",
+    "migrated_level_certificate_problems",
     "panel_set",
     "period_add",
     "period_delete",

@@ -1,29 +1,36 @@
 """Level certificates migrated from a province's archive (认定证书 printed before the platform):
-recorded under their original number, dates and status, never as if issued on the platform."""
+recorded under their original number, dates and status, never as if issued on the platform.
+
+An archive holds thousands of them, so they are checked and written a batch at a time: the
+numbers already recorded in one query, the certificates and their audit entries stored
+together."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
+from cqo.audit.services import Plain, audit_records
 from cqo.certification import rules, selectors
 from cqo.certification.models import CertificationBody, LevelCertificate
-from cqo.certification.services._common import audit
 from cqo.lib import clock, dates
 from cqo.lib.bounds import too_long
 from cqo.lib.errors import Errors
 from cqo.policy.models import Pack, PackVersion
+from cqo.reference.models import Region
 from cqo.registry.models import Enterprise, Person
 
 C = LevelCertificate.Status
+_STATUSES = frozenset(C.values)  # (``values`` builds its list on every call)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,26 +54,26 @@ class MigratedLevelCertificate:
     status_reason: str = ""
 
 
-def _content(terms: MigratedLevelCertificate) -> dict[str, str]:
+def _content(terms: MigratedLevelCertificate, *, label: str, origin: str) -> dict[str, str]:
     """What the certificate says as far as the archive tells it (§9.4.1.1: holder, organisation,
     body, date, validity, number). No ID number: it is verified publicly. ``origin`` says on
-    every view that the platform did not issue it."""
-    with translation.override(settings.LANGUAGE_CODE):  # the certificate is in Chinese
-        content = {
-            "number": terms.number,
-            "holder": terms.holder.name,
-            "holder_id": str(terms.holder.public_id),
-            "organisation": terms.organisation,
-            "level": terms.level,
-            "level_label": _("首席质量官能力水平 %(level)s 级") % {"level": terms.level},
-            "body": terms.body_name,
-            "issued_on": terms.issued_on.isoformat(),
-            "valid_until": terms.valid_until.isoformat(),
-            "origin": _("历史数据迁移：原证书由认定机构在本平台启用前颁发"),
-        }
-        if terms.body is not None:
-            content["body_uscc"] = terms.body.uscc
-        return content
+    every view that the platform did not issue it. ``label`` names the level, ``origin`` the
+    provenance, in the platform's language: the certificate is in Chinese."""
+    content = {
+        "number": terms.number,
+        "holder": terms.holder.name,
+        "holder_id": str(terms.holder.public_id),
+        "organisation": terms.organisation,
+        "level": terms.level,
+        "level_label": label % {"level": terms.level},
+        "body": terms.body_name,
+        "issued_on": terms.issued_on.isoformat(),
+        "valid_until": terms.valid_until.isoformat(),
+        "origin": origin,
+    }
+    if terms.body is not None:
+        content["body_uscc"] = terms.body.uscc
+    return content
 
 
 def _check_number(errors: Errors, number: str) -> None:
@@ -96,10 +103,9 @@ def _check_names(errors: Errors, terms: MigratedLevelCertificate) -> None:
         errors.add("standard", _("认定标准与认定主体所用的标准不一致"))
 
 
-def _check_dates(errors: Errors, terms: MigratedLevelCertificate) -> None:
+def _check_dates(errors: Errors, terms: MigratedLevelCertificate, today: dt.date) -> None:
     """The live certificate's dates (§9.4.1.1 d, e): issued on a day that has come, valid after
     it; a status other than valid changed on a day between the issue and today."""
-    today = clock.today()
     if message := dates.EVENT.error(terms.issued_on):
         errors.add("issued_on", message)
     elif terms.issued_on > today:
@@ -109,7 +115,7 @@ def _check_dates(errors: Errors, terms: MigratedLevelCertificate) -> None:
     elif terms.valid_until <= terms.issued_on:
         errors.add("valid_until", _("有效期至应晚于发证日期"))
     changed = terms.status_changed_on
-    if terms.status not in C.values:
+    if terms.status not in _STATUSES:
         errors.add("status", _("证书状态无效"))
     elif terms.status == C.VALID:
         if changed is not None:
@@ -126,71 +132,182 @@ def _check_dates(errors: Errors, terms: MigratedLevelCertificate) -> None:
         errors.add("status_reason", message)
 
 
-def _check(errors: Errors, actor: User, terms: MigratedLevelCertificate) -> None:
-    _check_number(errors, terms.number)
-    _check_names(errors, terms)
-    _check_dates(errors, terms)
-    region = terms.holder.region
-    if not actor.is_platform_admin and not access.region_contains(actor, region):
-        errors.add("holder", _("持证人不在您的辖区内"))
+class _Checks:
+    """What the checks of one batch ask the database, asked once: the numbers recorded; and
+    whether each region lies in the actor's scope."""
+
+    def __init__(self, actor: User, numbers: set[str]) -> None:
+        self.actor = actor
+        self.admin = actor.is_platform_admin
+        self.today = clock.today()
+        self.recorded = set(
+            LevelCertificate.objects.filter(number__in=numbers).values_list("number", flat=True)
+        )
+        self.scope: dict[str | None, bool] = {}
+
+    def in_scope(self, region: Region | None) -> bool:
+        if self.admin:
+            return True
+        key = region.code if region is not None else None
+        if key not in self.scope:
+            self.scope[key] = access.region_contains(self.actor, region)
+        return self.scope[key]
+
+    def check(self, terms: MigratedLevelCertificate) -> dict[str, list[str]]:
+        """The problems of one certificate, by field. Its number is refused as recorded only
+        when nothing else is wrong (as saving it would find); a number checked here counts as
+        recorded for the batch's later certificates."""
+        errors = Errors()
+        _check_number(errors, terms.number)
+        _check_names(errors, terms)
+        _check_dates(errors, terms, self.today)
+        if not self.in_scope(terms.holder.region):
+            errors.add("holder", _("持证人不在您的辖区内"))
+        if not errors.errors and terms.number in self.recorded:
+            errors.add("number", _("证书编号已存在"))
+        self.recorded.add(terms.number)
+        return errors.errors
+
+
+def migrated_level_certificate_problems(
+    *, actor: User, terms: Sequence[MigratedLevelCertificate]
+) -> list[dict[str, list[str]]]:
+    """What ``level_certificates_migrate`` refuses in each certificate of a batch, by field, in
+    its words (empty for one it takes); nothing is written. A number a certificate before it in
+    the batch gives counts as recorded."""
+    checks = _Checks(actor, {t.number for t in terms})
+    return [checks.check(one) for one in terms]
 
 
 @transaction.atomic
+def level_certificates_migrate(
+    *, actor: User, items: Sequence[tuple[MigratedLevelCertificate, str]]
+) -> list[LevelCertificate]:
+    """Level certificates from a province's archive, each kept with its original number, dates
+    and status, and ``origin_note`` (the file and row it came from) on its audit entry:
+    ``items`` gives (certificate, origin note), the certificates come back in their order. Each
+    holder must be registered already and lie in the actor's scope (a platform admin, or a
+    regulator whose subtree holds the holder's region). A certificate has no application and no
+    issuing account, so it is told apart from one issued on the platform; it is linked to a
+    registered body of the printed name, whose staff then supervise it (level-standard §11).
+    The trail records it under the migrating user. One certificate refused
+    (``migrated_level_certificate_problems``) and none is written: its problems are raised."""
+    if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
+        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史能力水平证书"))
+    if not items:
+        return []
+    checks = _Checks(actor, {terms.number for terms, _note in items})
+    for terms, _note in items:
+        if problems := checks.check(terms):
+            raise ValidationError(problems)
+    certs: list[LevelCertificate] = []
+    audited: list[tuple[str, str, dict[str, Plain], str]] = []
+    with translation.override(settings.LANGUAGE_CODE):  # the certificate is in Chinese
+        label = _("首席质量官能力水平 %(level)s 级")
+        origin = _("历史数据迁移：原证书由认定机构在本平台启用前颁发")
+        for terms, note in items:
+            content = _content(terms, label=label, origin=origin)
+            changed = terms.status_changed_on if terms.status != C.VALID else None
+            cert = LevelCertificate(
+                number=terms.number,
+                holder=terms.holder,
+                body=terms.body,
+                level=terms.level,
+                issued_on=terms.issued_on,
+                valid_until=terms.valid_until,
+                pack_version=terms.standard,
+                content=content,
+                content_hash=rules.content_hash(content),
+                status=terms.status,
+                status_changed_on=changed,
+                status_reason=terms.status_reason,
+            )
+            certs.append(cert)
+            changes: dict[str, Plain] = {
+                "number": [None, cert.number],
+                "holder": [None, terms.holder.name],
+                "level": [None, cert.level],
+                "body": [None, terms.body_name],
+                "issued_on": [None, content["issued_on"]],
+                "valid_until": [None, content["valid_until"]],
+                "status": [None, cert.status],
+                "content_hash": [None, cert.content_hash],
+            }
+            audited.append((str(cert.public_id), str(cert), changes, note))
+    try:
+        with transaction.atomic():
+            _insert(certs)
+    except IntegrityError as exc:
+        # the unique number is the one constraint not checked above: another migration raced
+        numbers = [c.number for c in certs]
+        if LevelCertificate.objects.filter(number__in=numbers).exists():
+            raise ValidationError({"number": _("证书编号已存在")}) from exc
+        raise
+    audit_records(actor=actor, action="create", target_type=selectors.CERTIFICATE, items=audited)
+    return certs
+
+
+# What a migrated certificate stores; the columns of one issued on the platform (its application,
+# enterprise and issuing account) and of a replacement stay empty (NULL).
+_COLUMNS = (
+    "public_id", "number", "holder_id", "body_id", "level", "issued_on", "valid_until",
+    "pack_version_id", "content", "content_hash", "status", "status_changed_on", "status_reason",
+    "created_at",
+)  # fmt: skip
+
+
+def _insert(certs: list[LevelCertificate]) -> None:
+    """Store a batch of certificates with multi-row INSERTs, every value a parameter, and read
+    back their ids as ``bulk_create`` does: ``bulk_create`` spends most of a batch's time
+    preparing each value of each certificate in Python (the hour log's migrated records are
+    stored the same way, cqo.hours.services)."""
+    ops = connection.ops
+    meta = LevelCertificate._meta
+    public_id, content = meta.get_field("public_id"), meta.get_field("content")
+    now = timezone.now()
+    stamp = meta.get_field("created_at").get_db_prep_save(now, connection)
+    rows = []
+    for cert in certs:
+        cert.created_at = now
+        rows.append(
+            (
+                public_id.get_db_prep_save(cert.public_id, connection),
+                cert.number,
+                cert.holder_id,
+                cert.body_id,
+                cert.level,
+                ops.adapt_datefield_value(cert.issued_on),
+                ops.adapt_datefield_value(cert.valid_until),
+                cert.pack_version_id,
+                content.get_db_prep_save(cert.content, connection),
+                cert.content_hash,
+                cert.status,
+                ops.adapt_datefield_value(cert.status_changed_on),
+                cert.status_reason,
+                stamp,
+            )
+        )
+    table, marks = ops.quote_name(meta.db_table), f"({', '.join(['%s'] * len(_COLUMNS))})"
+    columns = ", ".join(ops.quote_name(name) for name in _COLUMNS)
+    insert = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 — names from the model
+    returning = f" RETURNING {ops.quote_name(meta.pk.attname)}"
+    size = max(1, min(ops.bulk_batch_size(_COLUMNS, certs), 1000))  # SQLite: 999 parameters
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(
+                insert + ", ".join([marks] * len(chunk)) + returning,
+                [value for row in chunk for value in row],
+            )
+            for cert, (pk,) in zip(certs[start : start + size], cursor.fetchall(), strict=True):
+                cert.pk = pk
+                cert._state.adding = False  # saved, as bulk_create leaves it
+                cert._state.db = connection.alias
+
+
 def level_certificate_migrate(
     *, actor: User, terms: MigratedLevelCertificate, origin_note: str
 ) -> LevelCertificate:
-    """A level certificate from a province's archive, kept with its original number, dates and
-    status. The holder must be registered already and lie in the actor's scope (a platform
-    admin, or a regulator whose subtree holds the holder's region). It has no application and
-    no issuing account, so it is told apart from one issued on the platform; it is linked to a
-    registered body of the printed name, whose staff then supervise it (level-standard §11).
-    The trail records it under the migrating user with ``origin_note`` (the file and row it came
-    from)."""
-    if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
-        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史能力水平证书"))
-    errors = Errors()
-    _check(errors, actor, terms)
-    errors.raise_if_any()
-    content = _content(terms)
-    changed = terms.status_changed_on if terms.status != C.VALID else None
-    cert = LevelCertificate(
-        number=terms.number,
-        holder=terms.holder,
-        body=terms.body,
-        level=terms.level,
-        issued_on=terms.issued_on,
-        valid_until=terms.valid_until,
-        pack_version=terms.standard,
-        content=content,
-        content_hash=rules.content_hash(content),
-        status=terms.status,
-        status_changed_on=changed,
-        status_reason=terms.status_reason,
-    )
-    try:
-        with transaction.atomic():
-            cert.save()
-    except IntegrityError as exc:
-        # the unique number is the one constraint not checked above: the caller looked (a
-        # file's rows are compared with what is recorded first) or another migration raced it
-        if LevelCertificate.objects.filter(number=terms.number).exists():
-            raise ValidationError({"number": _("证书编号已存在")}) from exc
-        raise
-    audit(
-        actor,
-        selectors.CERTIFICATE,
-        cert,
-        "create",
-        {
-            "number": [None, cert.number],
-            "holder": [None, terms.holder.name],
-            "level": [None, cert.level],
-            "body": [None, terms.body_name],
-            "issued_on": [None, content["issued_on"]],
-            "valid_until": [None, content["valid_until"]],
-            "status": [None, cert.status],
-            "content_hash": [None, cert.content_hash],
-        },
-        note=origin_note,
-    )
+    """One level certificate from a province's archive (``level_certificates_migrate``)."""
+    [cert] = level_certificates_migrate(actor=actor, items=[(terms, origin_note)])
     return cert

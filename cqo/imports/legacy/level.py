@@ -9,15 +9,18 @@ repeats is a conflict on its later rows. The holder is found by the keyed hash o
 and must be in the user's scope; a holder the platform does not know yet is an error (migrate
 the persons first), one registered under another name a conflict. The level is read by the names
 the level standard gives it, the body linked to a registered certification body of the printed
-name; the certification app's ``level_certificate_migrate`` checks and writes the rest.
+name; the certification app's ``level_certificates_migrate`` checks and writes the rest.
 
-A file of thousands of rows runs in one transaction: the registered bodies, their standards and
-the numbers already recorded are read once per file, a holder once per ID number.
+A file of thousands of rows runs in one transaction. A row's cells are read on its own; the
+registered bodies and their standards are read once per file; everything else that asks the
+registry is done a batch of rows at a time: the holders by the keyed hashes of their ID numbers,
+the numbers already recorded, the service's checks and the writing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,15 +33,21 @@ from cqo.certification import rules as level_rules
 from cqo.certification import selectors as certification
 from cqo.certification import services as certification_services
 from cqo.certification.models import CertificationBody, LevelCertificate
+from cqo.certification.services import MigratedLevelCertificate
 from cqo.imports.legacy import values
 from cqo.imports.legacy.kinds import ID_NUMBER_ALIASES, KindSpec, LegacyColumn, Outcome, RowResult
 from cqo.imports.legacy.models import LegacyFile
 from cqo.imports.rules import RowError
 from cqo.lib import clock, crypto
 from cqo.policy.models import PackVersion
+from cqo.reference.models import Region
 from cqo.registry.models import Person
 
 S = LevelCertificate.Status
+# rows checked against the registry and written at once
+BATCH = 2000
+# what the checks, the comparison and the certificate read of a holder
+HOLDER_FIELDS = ("pk", "public_id", "name", "region_id", "id_number_hash")
 EXPIRED = "expired"  # shown, not stored: a valid certificate past its date (rules.shown_status)
 # The statuses by the names the platform shows them (level-standard §11 暂停、中止、收回、作废;
 # SPEC §6) and what older systems wrote for them. "已注销" and "已撤销" are not read: either may
@@ -191,6 +200,27 @@ def _status_name(status: str) -> str:
     return str(S(status).label)
 
 
+@dataclass
+class _Row:
+    """A row read on its own; finished (``result``) or waiting for its batch."""
+
+    number: int
+    shown: dict[str, str]
+    errors: list[RowError] = field(default_factory=list)
+    result: RowResult | None = None
+    cert_number: str = ""
+    id_hash: str = ""
+    level: str = ""
+    status: str = ""
+    dates: dict[str, dt.date | None] = field(default_factory=dict)
+
+    def bad(self, key: str, rule: str) -> None:
+        self.errors.append(RowError(self.number, _label(key), self.shown.get(key, ""), rule))
+
+    def finish(self, outcome: Outcome, target: tuple[str, str] | None = None) -> None:
+        self.result = RowResult(outcome, self.errors, target)
+
+
 class CertificateRows:
     """The rows of one level-certificates file, in order, inside the file's transaction."""
 
@@ -198,118 +228,166 @@ class CertificateRows:
         self.file = file
         self.actor = actor
         self.today = clock.today()
+        self.admin = actor.is_platform_admin
+        self.pending: list[_Row] = []
         self.seen: dict[str, int] = {}  # certificate number → the row that first gave it
-        self.holders: dict[str, Person | None] = {}  # ID number's keyed hash → the person
         self.bodies = certification.bodies_by_name()
         self.standards: dict[int | None, PackVersion] = {}  # body id → its standard today
-        # numbers recorded before this file: a new number needs no look-up of its own
-        self.recorded = set(LevelCertificate.objects.order_by().values_list("number", flat=True))
+        self.regions: dict[str, Region] = {}
+        self.in_scope: dict[str, bool] = {}  # region code → in the actor's scope
 
-    def __call__(self, number: int, cells: dict[str, Any]) -> RowResult:
-        shown = {key: values.normalise(cell) for key, cell in cells.items()}
-        errors: list[RowError] = []
+    def add(self, number: int, cells: dict[str, Any]) -> list[tuple[int, RowResult]]:
+        row = _Row(number, {key: values.normalise(cell) for key, cell in cells.items()})
+        self._read(row, cells)
+        self.pending.append(row)
+        if len(self.pending) >= BATCH:
+            return self._flush()
+        return []
 
-        def bad(key: str, rule: str) -> None:
-            errors.append(RowError(number, _label(key), shown.get(key, ""), rule))
+    def finish(self) -> list[tuple[int, RowResult]]:
+        return self._flush()
 
-        cert_number = values.digits_or_letters(cells.get("number"))
-        if not cert_number:
-            bad("number", _("请填写证书编号"))
+    # --- one row on its own -----------------------------------------------------------------
+
+    def _read(self, row: _Row, cells: dict[str, Any]) -> None:
+        shown = row.shown
+        row.cert_number = values.digits_or_letters(cells.get("number"))
+        if not row.cert_number:
+            row.bad("number", _("请填写证书编号"))
         idn: values.IdNumber | None = None
         try:
             idn = values.id_number(cells.get("id_number"), on=self.today)
         except values.LegacyValueError as exc:
-            bad("id_number", str(exc))
-        for key, message in (("name", _("请填写姓名")), ("body", _("请填写认定机构"))):
-            if not shown.get(key):
-                bad(key, message)
-        level = self._level(shown.get("level", ""), bad)
-        status = self._status(shown.get("status", ""), bad)
-        dates: dict[str, dt.date | None] = {}
+            row.bad("id_number", str(exc))
+        # (the messages looked up only when wanted: a file has thousands of rows)
+        if not shown.get("name"):
+            row.bad("name", _("请填写姓名"))
+        if not shown.get("body"):
+            row.bad("body", _("请填写认定机构"))
+        level = self._level(row, shown.get("level", ""))
+        status = self._status(row, shown.get("status", ""))
+        dates = row.dates
         for key in DATES:
             try:
                 dates[key] = values.legacy_date(cells.get(key))
             except values.LegacyValueError as exc:
-                bad(key, str(exc))
-        for key, message in (
-            ("issued_on", _("请填写发证日期")),
-            ("valid_until", _("请填写有效期至")),
-        ):
-            if key in dates and dates[key] is None:
-                bad(key, message)
+                row.bad(key, str(exc))
+        if "issued_on" in dates and dates["issued_on"] is None:
+            row.bad("issued_on", _("请填写发证日期"))
+        if "valid_until" in dates and dates["valid_until"] is None:
+            row.bad("valid_until", _("请填写有效期至"))
         until = dates.get("valid_until")
         if status == EXPIRED and until is not None and until >= self.today:
-            bad("status", _("证书状态为已过期，但有效期至尚未到期，请核对"))
-        if errors or idn is None or level is None or status is None:
-            return RowResult(Outcome.ERROR, errors)
-        first = self.seen.get(cert_number)
+            row.bad("status", _("证书状态为已过期，但有效期至尚未到期，请核对"))
+        if row.errors or idn is None or level is None or status is None:
+            row.finish(Outcome.ERROR)
+            return
+        first = self.seen.get(row.cert_number)
         if first is not None:
-            bad("number", _("文件中证书编号重复（与第%(row)d行相同），未导入") % {"row": first})
-            return RowResult(Outcome.CONFLICT, errors)
-        self.seen[cert_number] = number
-        holder = self._holder(idn.number)
-        if holder is None:
-            bad(
-                "id_number",
-                _("该身份证号的人员尚未在平台登记，请先迁移人员数据，再迁移其能力水平证书"),
-            )
-            return RowResult(Outcome.ERROR, errors)
-        if not self._in_scope(holder):
-            bad("id_number", _("持证人不在您的辖区内，未导入"))
-            return RowResult(Outcome.ERROR, errors)
-        if holder.name != shown["name"]:
-            bad(
-                "name",
-                _("该身份证号已登记，姓名为“%(registered)s”，与本行“%(row)s”不一致，未导入")
-                % {"registered": holder.name, "row": shown["name"]},
-            )
-            return RowResult(Outcome.CONFLICT, errors)
-        body = self.bodies.get(certification.body_key(shown["body"]))
-        terms = certification_services.MigratedLevelCertificate(
-            number=cert_number,
-            holder=holder,
-            level=level,
-            body_name=shown["body"],
-            body=body,
-            standard=self._standard(body),
-            organisation=shown.get("organisation", ""),
-            issued_on=dates["issued_on"] or self.today,
-            valid_until=dates["valid_until"] or self.today,
-            status=S.VALID if status == EXPIRED else status,
-            status_changed_on=dates.get("status_changed_on"),
-            status_reason=shown.get("status_reason", ""),
-        )
-        if cert_number in self.recorded:
-            existing = LevelCertificate.objects.select_related("holder", "body", "enterprise").get(
-                number=cert_number
-            )
-            return self._compare(existing, terms, bad, errors)
-        return self._create(number, terms, bad, errors)
+            row.bad("number", _("文件中证书编号重复（与第%(row)d行相同），未导入") % {"row": first})
+            row.finish(Outcome.CONFLICT)
+            return
+        self.seen[row.cert_number] = row.number
+        row.id_hash = crypto.keyed_hash(idn.number)
+        row.level = level
+        row.status = S.VALID if status == EXPIRED else status
 
-    def _level(self, text: str, bad: Any) -> str | None:
+    def _level(self, row: _Row, text: str) -> str | None:
         if not text:
-            bad("level", _("请填写能力水平等级"))
+            row.bad("level", _("请填写能力水平等级"))
             return None
         level = level_rules.level_by_name(text)
         if level is None:
-            bad("level", _("能力水平等级应填写：AAA、AAAA 或 AAAAA（也可写作 3A、4A、5A）"))
+            row.bad("level", _("能力水平等级应填写：AAA、AAAA 或 AAAAA（也可写作 3A、4A、5A）"))
         return level
 
-    def _status(self, text: str, bad: Any) -> str | None:
+    def _status(self, row: _Row, text: str) -> str | None:
         if not text:
             return S.VALID  # level-standard §9.4.1.1 e): in force until its date, then expired
         status = STATUS_FORMS.get("".join(text.split()))
         if status is None:
-            bad("status", _("证书状态应填写：%(names)s") % {"names": STATUS_NAMES})
+            row.bad("status", _("证书状态应填写：%(names)s") % {"names": STATUS_NAMES})
         return status
 
-    def _holder(self, id_number: str) -> Person | None:
-        key = crypto.keyed_hash(id_number)
-        if key not in self.holders:
-            self.holders[key] = (
-                Person.objects.select_related("region").filter(id_number_hash=key).first()
+    # --- a batch against the registry --------------------------------------------------------
+
+    def _flush(self) -> list[tuple[int, RowResult]]:
+        rows, self.pending = self.pending, []
+        waiting = [r for r in rows if r.result is None]
+        holders = self._holders({r.id_hash for r in waiting})
+        checked: list[tuple[_Row, MigratedLevelCertificate]] = []
+        for row in waiting:
+            terms = self._terms(row, holders.get(row.id_hash))
+            if terms is not None:
+                checked.append((row, terms))
+        existing = {
+            c.number: c
+            for c in LevelCertificate.objects.filter(
+                number__in=[t.number for _r, t in checked]
+            ).select_related("body", "enterprise")
+        }
+        self._compare_all([(r, t, existing[t.number]) for r, t in checked if t.number in existing])
+        self._create([(r, t) for r, t in checked if t.number not in existing])
+        out: list[tuple[int, RowResult]] = []
+        for row in rows:
+            assert row.result is not None  # noqa: S101 — each step above finishes the rows it takes
+            out.append((row.number, row.result))
+        return out
+
+    def _holders(self, hashes: set[str]) -> dict[str, Person]:
+        """The batch's holders by the keyed hashes of their ID numbers, each with its region
+        (read once per file: an archive's holders live in a province's hundred counties)."""
+        found = {
+            p.id_number_hash: p
+            for p in Person.objects.filter(id_number_hash__in=hashes).only(*HOLDER_FIELDS)
+        }
+        codes = {p.region_id for p in found.values() if p.region_id is not None}
+        if missing := codes - self.regions.keys():
+            self.regions.update(Region.objects.in_bulk(missing))
+        for person in found.values():
+            if person.region_id is not None:
+                person.region = self.regions[person.region_id]
+        return found
+
+    def _terms(self, row: _Row, holder: Person | None) -> MigratedLevelCertificate | None:
+        """The row's certificate, its holder registered, in scope and of the row's name; None
+        (the row finished) when the holder is wrong."""
+        shown = row.shown
+        if holder is None:
+            row.bad(
+                "id_number",
+                _("该身份证号的人员尚未在平台登记，请先迁移人员数据，再迁移其能力水平证书"),
             )
-        return self.holders[key]
+            row.finish(Outcome.ERROR)
+            return None
+        if not self._in_scope(holder):
+            row.bad("id_number", _("持证人不在您的辖区内，未导入"))
+            row.finish(Outcome.ERROR)
+            return None
+        if holder.name != shown["name"]:
+            row.bad(
+                "name",
+                _("该身份证号已登记，姓名为“%(registered)s”，与本行“%(row)s”不一致，未导入")
+                % {"registered": holder.name, "row": shown["name"]},
+            )
+            row.finish(Outcome.CONFLICT)
+            return None
+        body = self.bodies.get(certification.body_key(shown["body"]))
+        dates = row.dates
+        return MigratedLevelCertificate(
+            number=row.cert_number,
+            holder=holder,
+            level=row.level,
+            body_name=shown["body"],
+            body=body,
+            standard=self._standard(body),
+            organisation=shown.get("organisation", ""),
+            issued_on=dates["issued_on"] or self.today,  # a row without one has an error
+            valid_until=dates["valid_until"] or self.today,
+            status=row.status,
+            status_changed_on=dates.get("status_changed_on"),
+            status_reason=shown.get("status_reason", ""),
+        )
 
     def _standard(self, body: CertificationBody | None) -> PackVersion:
         key = body.pk if body else None
@@ -318,48 +396,91 @@ class CertificateRows:
         return self.standards[key]
 
     def _in_scope(self, holder: Person) -> bool:
-        if self.actor.is_platform_admin:
+        if self.admin:
             return True
-        return holder.region is not None and access.region_contains(self.actor, holder.region)
+        region = holder.region
+        if region is None:
+            return False
+        if region.code not in self.in_scope:
+            self.in_scope[region.code] = access.region_contains(self.actor, region)
+        return self.in_scope[region.code]
 
-    def _create(
-        self,
-        number: int,
-        terms: certification_services.MigratedLevelCertificate,
-        bad: Any,
-        errors: list[RowError],
-    ) -> RowResult:
-        note = _("历史数据迁移：%(file)s 第%(row)d行") % {
-            "file": self.file.file_name,
-            "row": number,
-        }
+    def _create(self, rows: list[tuple[_Row, MigratedLevelCertificate]]) -> None:
+        """Write the batch's new certificates together. When the service refuses some, those
+        are reported in its words and the others written together."""
+        note = _("历史数据迁移：%(file)s 第%(row)d行")
+        name = self.file.file_name
+        todo = [(row, terms, note % {"file": name, "row": row.number}) for row, terms in rows]
+        if self._write(todo):
+            return
+        problems = certification_services.migrated_level_certificate_problems(
+            actor=self.actor, terms=[terms for _row, terms, _note in todo]
+        )
+        kept = []
+        for item, found in zip(todo, problems, strict=True):
+            if found:
+                self._refused(item[0], [(key, m) for key, msgs in found.items() for m in msgs])
+            else:
+                kept.append(item)
+        if self._write(kept):
+            return
+        # another migration recorded one of the numbers since: each row on its own
+        for row, terms, origin in kept:
+            try:
+                cert = certification_services.level_certificate_migrate(
+                    actor=self.actor, terms=terms, origin_note=origin
+                )
+            except ValidationError as exc:
+                self._refused(row, _messages(exc))
+            else:
+                row.finish(Outcome.CREATED, (certification.CERTIFICATE, str(cert.public_id)))
+
+    def _write(self, todo: list[tuple[_Row, MigratedLevelCertificate, str]]) -> bool:
+        """Write them all, or (the service refusing one) none."""
         try:
-            cert = certification_services.level_certificate_migrate(
-                actor=self.actor, terms=terms, origin_note=note
+            certs = certification_services.level_certificates_migrate(
+                actor=self.actor, items=[(terms, note) for _row, terms, note in todo]
             )
-        except ValidationError as exc:
-            for field, message in _messages(exc):
-                bad(FIELD_COLUMNS.get(field, ""), message)
-            return RowResult(Outcome.ERROR, errors)
-        return RowResult(Outcome.CREATED, target=(certification.CERTIFICATE, str(cert.public_id)))
+        except ValidationError:
+            return False
+        for (row, _terms, _note), cert in zip(todo, certs, strict=True):
+            row.finish(Outcome.CREATED, (certification.CERTIFICATE, str(cert.public_id)))
+        return True
+
+    def _refused(self, row: _Row, messages: list[tuple[str, str]]) -> None:
+        for key, message in messages:
+            row.bad(FIELD_COLUMNS.get(key, ""), message)
+        row.finish(Outcome.ERROR)
+
+    def _compare_all(
+        self, recorded: list[tuple[_Row, MigratedLevelCertificate, LevelCertificate]]
+    ) -> None:
+        # the names of the holders of numbers the rows give to someone else, those in scope
+        others = {c.holder_id for _r, t, c in recorded if c.holder_id != t.holder.pk}
+        visible: dict[int, str] = {}
+        if others:
+            visible = dict(
+                Person.objects.filter(access.person_q(self.actor), pk__in=others).values_list(
+                    "pk", "name"
+                )
+            )
+        for row, terms, existing in recorded:
+            self._compare(row, terms, existing, visible)
 
     def _compare(
         self,
+        row: _Row,
+        terms: MigratedLevelCertificate,
         existing: LevelCertificate,
-        terms: certification_services.MigratedLevelCertificate,
-        bad: Any,
-        errors: list[RowError],
-    ) -> RowResult:
+        visible: dict[int, str],
+    ) -> None:
         """The number is recorded: the same holder, level, body, organisation, dates and status
         are the same certificate (left as it is); anything else is a conflict naming both
         values, never overwritten. The recorded holder's name is shown only when in the user's
         scope."""
         if existing.holder_id != terms.holder.pk:
-            visible = Person.objects.filter(
-                access.person_q(self.actor), pk=existing.holder_id
-            ).exists()
-            holder = existing.holder.name if visible else _("辖区外人员")
-            bad(
+            holder = visible.get(existing.holder_id) or _("辖区外人员")
+            row.bad(
                 "number",
                 _("该证书编号已登记，持证人为“%(holder)s”，与本行不一致，未覆盖")
                 % {"holder": holder},
@@ -371,9 +492,9 @@ class CertificateRows:
             ("status", _status_name(existing.status), _status_name(terms.status)),
             ("status_reason", existing.status_reason, terms.status_reason),
         )
-        for key, recorded, row in recorded_texts:
-            if recorded != row:
-                bad(
+        for key, recorded, now in recorded_texts:
+            if recorded != now:
+                row.bad(
                     key,
                     _("该证书编号已登记，%(column)s为“%(recorded)s”，与本行不一致，未覆盖")
                     % {"column": _label(key), "recorded": recorded or "—"},
@@ -385,7 +506,7 @@ class CertificateRows:
         )
         for key, recorded_day, row_day in recorded_dates:
             if recorded_day != row_day:
-                bad(
+                row.bad(
                     key,
                     _("该证书编号已登记，%(column)s为%(recorded)s，与本行%(row)s不一致，未覆盖")
                     % {
@@ -394,7 +515,7 @@ class CertificateRows:
                         "row": _date(row_day),
                     },
                 )
-        return RowResult(Outcome.CONFLICT if errors else Outcome.UNCHANGED, errors)
+        row.finish(Outcome.CONFLICT if row.errors else Outcome.UNCHANGED)
 
 
 def _rows(file: LegacyFile, actor: User) -> CertificateRows:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -27,7 +28,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.models import AuditEntry
 from cqo.lib import clock
 from cqo.policy import schema
-from cqo.policy.selectors import Governing, governing_for_region
+from cqo.policy.selectors import Governing, governing_for_region, governing_for_regions
 from cqo.reference import enums
 from cqo.reference.models import Region
 from cqo.registry.models import Person, Qualification
@@ -444,6 +445,11 @@ def body_name(user: User) -> str:
 
 def governing(region: Region) -> Governing:
     return governing_for_region(region, clock.today())
+
+
+def governing_by_region(regions: Iterable[Region]) -> dict[str, Governing]:
+    """``governing`` of many regions, by their codes, read together."""
+    return governing_for_regions(regions, clock.today())
 
 
 def pack_tiers(rules_: schema.Pack) -> list[schema.Tier]:

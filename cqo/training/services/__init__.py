@@ -29,7 +29,12 @@ from cqo.training.services.courses import (
     session_set_status,
 )
 from cqo.training.services.enrolments import attendance_mark, enrolment_create, result_mark
-from cqo.training.services.migrated import MigratedCertificate, certificate_migrate
+from cqo.training.services.migrated import (
+    MigratedCertificate,
+    certificate_migrate,
+    certificates_migrate,
+    migrated_certificate_problems,
+)
 from cqo.training.services.plans import plan_create, plan_update
 from cqo.training.services.qualifications import (
     QualificationTerms,
@@ -51,8 +56,10 @@ __all__ = [
     "certificate_issue",
     "certificate_migrate",
     "certificate_revoke",
+    "certificates_migrate",
     "course_create",
     "enrolment_create",
+    "migrated_certificate_problems",
     "next_number",
     "plan_create",
     "plan_update",

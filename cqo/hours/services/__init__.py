@@ -402,8 +402,15 @@ def _salts(persons: list[Person]) -> dict[int, bytes]:
 from cqo.hours.services.migrated import (  # noqa: E402  (it builds on the helpers above)
     MigratedHours,
     migrated_problems,
+    migrated_with,
     migration_key,
     records_migrate,
 )
 
-__all__ = ["MigratedHours", "migrated_problems", "migration_key", "records_migrate"]
+__all__ = [
+    "MigratedHours",
+    "migrated_problems",
+    "migrated_with",
+    "migration_key",
+    "records_migrate",
+]

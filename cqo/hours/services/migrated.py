@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,6 +117,13 @@ def migration_key(entry: MigratedHours) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def migrated_with(keys: Sequence[str]) -> QuerySet[StudyRecord]:
+    """The migrated records of these natural keys. The condition of the partial unique index
+    (``hours_migrated_once``) is repeated so that the database searches the index rather than
+    scanning the log's records for every batch."""
+    return StudyRecord.objects.filter(migration_key__in=keys).exclude(migration_key="").order_by()
+
+
 @transaction.atomic
 def records_migrate(*, actor: User, entries: Sequence[MigratedHours]) -> int:
     """Study-hour records of a province's archive, entered into the hour log as one batch:
@@ -142,7 +150,7 @@ def records_migrate(*, actor: User, entries: Sequence[MigratedHours]) -> int:
         if problems := migrated_problems(entry, today=today):
             raise ValidationError(problems)
     keys = [migration_key(e) for e in entries]
-    if len(set(keys)) != len(keys) or StudyRecord.objects.filter(migration_key__in=keys).exists():
+    if len(set(keys)) != len(keys) or migrated_with(keys).exists():
         raise ValidationError({"record": _("学时记录已迁移，不能重复迁移")})
     salts = _salts([e.person for e in entries])
     now = timezone.now()

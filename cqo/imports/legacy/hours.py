@@ -249,10 +249,7 @@ class HourRows:
                 continue
             self.seen[short] = row.number
             checked.append((row, entry, key))
-        existing = {
-            r.migration_key: r
-            for r in StudyRecord.objects.filter(migration_key__in=[k for _r, _e, k in checked])
-        }
+        existing = {r.migration_key: r for r in hours.migrated_with([k for _r, _e, k in checked])}
         new: list[hours.MigratedHours] = []
         unchanged: set[int] = set()
         for row, entry, key in checked:

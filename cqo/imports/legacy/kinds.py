@@ -110,6 +110,13 @@ class Header:
         return {k: row[i] if i < len(row) else None for k, i in self.positions.items()}
 
 
+def messages_of(exc: ValidationError) -> list[tuple[str, str]]:
+    """A service's refusal as (field, message) pairs; "" for a message about the whole record."""
+    if hasattr(exc, "error_dict"):
+        return [(key, m) for key, msgs in exc.message_dict.items() for m in msgs]
+    return [("", m) for m in exc.messages]
+
+
 def expected(columns: Sequence[LegacyColumn]) -> str:
     return "、".join(c.heading for c in columns)
 

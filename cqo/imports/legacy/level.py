@@ -35,7 +35,14 @@ from cqo.certification import services as certification_services
 from cqo.certification.models import CertificationBody, LevelCertificate
 from cqo.certification.services import MigratedLevelCertificate
 from cqo.imports.legacy import values
-from cqo.imports.legacy.kinds import ID_NUMBER_ALIASES, KindSpec, LegacyColumn, Outcome, RowResult
+from cqo.imports.legacy.kinds import (
+    ID_NUMBER_ALIASES,
+    KindSpec,
+    LegacyColumn,
+    Outcome,
+    RowResult,
+    messages_of,
+)
 from cqo.imports.legacy.models import LegacyFile
 from cqo.imports.rules import RowError
 from cqo.lib import clock, crypto
@@ -184,12 +191,6 @@ DATES = ("issued_on", "valid_until", "status_changed_on")
 
 def _label(key: str) -> str:
     return str(LABELS[key]) if key in LABELS else ""
-
-
-def _messages(exc: ValidationError) -> list[tuple[str, str]]:
-    if hasattr(exc, "error_dict"):
-        return [(key, m) for key, msgs in exc.message_dict.items() for m in msgs]
-    return [("", m) for m in exc.messages]
 
 
 def _date(day: dt.date | None) -> str:
@@ -431,7 +432,7 @@ class CertificateRows:
                     actor=self.actor, terms=terms, origin_note=origin
                 )
             except ValidationError as exc:
-                self._refused(row, _messages(exc))
+                self._refused(row, messages_of(exc))
             else:
                 row.finish(Outcome.CREATED, (certification.CERTIFICATE, str(cert.public_id)))
 

@@ -24,7 +24,14 @@ from django.utils.translation import gettext_lazy
 from cqo.accounts import access
 from cqo.accounts.models import User
 from cqo.imports.legacy import values
-from cqo.imports.legacy.kinds import ID_NUMBER_ALIASES, KindSpec, LegacyColumn, Outcome, RowResult
+from cqo.imports.legacy.kinds import (
+    ID_NUMBER_ALIASES,
+    KindSpec,
+    LegacyColumn,
+    Outcome,
+    RowResult,
+    messages_of,
+)
 from cqo.imports.legacy.models import LegacyFile
 from cqo.imports.rules import RowError
 from cqo.lib import clock, crypto
@@ -157,12 +164,6 @@ def _label(key: str) -> str:
 
 def _birth_of(number: str) -> dt.date:
     return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-
-
-def _messages(exc: ValidationError) -> list[tuple[str, str]]:
-    if hasattr(exc, "error_dict"):
-        return [(key, m) for key, msgs in exc.message_dict.items() for m in msgs]
-    return [("", m) for m in exc.messages]
 
 
 # rows checked against the registry and written at once
@@ -303,7 +304,7 @@ class PersonRows:
             made = registry.persons_migrate(actor=self.actor, items=[item for _r, item in new])
             for (row, _item), person in zip(new, made, strict=True):
                 if isinstance(person, ValidationError):
-                    for column, message in _messages(person):
+                    for column, message in messages_of(person):
                         row.bad(column, message)
                     row.outcome = Outcome.ERROR
                 else:

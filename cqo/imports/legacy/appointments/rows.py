@@ -24,7 +24,7 @@ from cqo.imports.legacy.appointments.columns import (
     label,
 )
 from cqo.imports.legacy.appointments.recorded import Recorded
-from cqo.imports.legacy.kinds import Outcome, RowResult
+from cqo.imports.legacy.kinds import Outcome, RowResult, messages_of
 from cqo.imports.legacy.models import LegacyFile
 from cqo.imports.rules import RowError
 from cqo.lib import clock, crypto
@@ -66,12 +66,6 @@ class _Row:
         if self.unchanged:
             return RowResult(Outcome.UNCHANGED)
         return RowResult(Outcome.CREATED, target=("appointment", self.created))
-
-
-def _messages(exc: ValidationError) -> list[tuple[str, str]]:
-    if hasattr(exc, "error_dict"):
-        return [(key, m) for key, msgs in exc.message_dict.items() for m in msgs]
-    return [("", m) for m in exc.messages]
 
 
 class AppointmentRows:
@@ -343,7 +337,7 @@ class AppointmentRows:
         except ValidationError as exc:  # checked above: only a concurrent migration
             raise ValidationError(
                 _("迁移期间另有相同的聘任备案写入，请重新提交本文件：%(why)s")
-                % {"why": "；".join(m for _k, m in _messages(exc))}
+                % {"why": "；".join(m for _k, m in messages_of(exc))}
             ) from exc
         for row, appt in zip(rows, written, strict=True):
             row.created = str(appt.public_id)

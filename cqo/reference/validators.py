@@ -8,6 +8,7 @@ rule.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.util import isdigits
 
 from cqo.lib import clock
 from cqo.lib.codes import ORG_ALPHABET as _ORG_ALPHABET
@@ -72,57 +74,62 @@ class IdNumberFacts:
     gender: str  # Gender value
 
 
-def _address_code_possible(code: str, birth: dt.date) -> bool:
-    """GB 11643-1999 §4.1: the address code is the county of permanent residence when the number
-    was assigned (first issue or a move), which is at or after birth. stdnum requires the code to
-    have existed in the birth year and so rejects real numbers such as a 1970-born 610113 (雁塔区
-    since 1983); a code can only be ruled out if it is unknown or was abolished before birth."""
+@functools.lru_cache(maxsize=8192)
+def _county_ends(code: str) -> tuple[int | None, ...] | None:
+    """The counties python-stdnum's GB/T 2260 history (``cn/loc``) knows under an address code:
+    for each, the last year it existed (None while it exists). None for an unknown code. Kept
+    per code: a province's archive repeats a few thousand codes on hundreds of thousands of rows,
+    and the table's lookup costs as much as everything else of the check together."""
     from stdnum import numdb
 
     info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
     counties = info.get("county")
     if not counties:
-        return False
+        return None
+    ends: list[int | None] = []
     for county in counties.split(","):
         if not county.startswith("["):
-            return True
+            ends.append(None)
+            continue
         end = county[1:].split("]")[0].split("-")[1]
-        if not end or int(end) >= birth.year:
-            return True
-    return False
+        ends.append(int(end) if end else None)
+    return tuple(ends)
+
+
+def _address_code_possible(code: str, birth: dt.date) -> bool:
+    """GB 11643-1999 §4.1: the address code is the county of permanent residence when the number
+    was assigned (first issue or a move), which is at or after birth. stdnum requires the code to
+    have existed in the birth year and so rejects real numbers such as a 1970-born 610113 (雁塔区
+    since 1983); a code can only be ruled out if it is unknown or was abolished before birth.
+    (Every code stdnum accepts passes this test too.)"""
+    ends = _county_ends(code)
+    return ends is not None and any(end is None or end >= birth.year for end in ends)
 
 
 def validate_id_number(value: str, *, today: dt.date | None = None) -> IdNumberFacts:
     """居民身份证号码, GB 11643-1999, with the birth date and gender it encodes.
 
-    python-stdnum checks length, date validity and the ISO 7064 check digit; it accepts a birth
-    date in the future or an age nobody works at, which we reject here.
+    python-stdnum's parts check the length, the digits, the ISO 7064 check digit and the birth
+    date, in that order (as ``ric.validate`` does); the birth place is ours
+    (``_address_code_possible``). stdnum accepts a birth date in the future or an age nobody
+    works at, which we reject here.
     """
     today = today or clock.today()
+    number = ric.compact(unicodedata.normalize("NFKC", value or ""))
+    if len(number) != 18:
+        raise ValidationError(_("身份证号码应为18位"), code="id_length")
+    if not isdigits(number[:-1]):
+        raise ValidationError(_("身份证号码格式错误"), code="id_format")
+    if number[-1] != ric.calc_check_digit(number):
+        raise ValidationError(_("身份证号码校验位错误（GB 11643-1999）"), code="id_checksum")
     try:
-        value = unicodedata.normalize("NFKC", value or "")
-        number = ric.validate(value)
-    except InvalidLength as exc:
-        raise ValidationError(_("身份证号码应为18位"), code="id_length") from exc
-    except InvalidFormat as exc:
-        raise ValidationError(_("身份证号码格式错误"), code="id_format") from exc
-    except InvalidChecksum as exc:
+        birth = ric.get_birth_date(number)
+    except InvalidComponent as exc:
+        raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth_date") from exc
+    if not _address_code_possible(number[:6], birth):
         raise ValidationError(
-            _("身份证号码校验位错误（GB 11643-1999）"), code="id_checksum"
-        ) from exc
-    except (InvalidComponent, KeyError) as exc:
-        # Length, format and check digit passed; what failed is the birth date or stdnum's
-        # birth-place test (a KeyError for an unknown county of a known province, e.g. 610199).
-        number = ric.compact(value)
-        try:
-            birth = ric.get_birth_date(number)
-        except InvalidComponent:
-            raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth_date") from exc
-        if not _address_code_possible(number[:6], birth):
-            raise ValidationError(
-                _("身份证号码前6位地址码不存在或在出生前已撤销（GB/T 2260）"), code="id_birth_place"
-            ) from exc
-    birth = ric.get_birth_date(number)
+            _("身份证号码前6位地址码不存在或在出生前已撤销（GB/T 2260）"), code="id_birth_place"
+        )
     if birth > today:
         raise ValidationError(_("身份证号码中的出生日期在未来"), code="id_birth_future")
     age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -123,7 +124,18 @@ def _apply_authorisation_scan(errors: Errors, appt: Appointment, data: Data, giv
             appt.authorisation_scan = data["authorisation_scan"]
 
 
-def _check_dates(errors: Errors, appt: Appointment) -> None:
+@dataclass(frozen=True)
+class TermDates:
+    """The dates ``_check_dates`` reads, for a caller with no appointment to hand (an archive's
+    rows are checked before any is built)."""
+
+    start_date: dt.date | None
+    term_end: dt.date | None = None
+    probation_end: dt.date | None = None
+    form_date: dt.date | None = None
+
+
+def _check_dates(errors: Errors, appt: Appointment | TermDates) -> None:
     """The term, the probation and the form's date against the start date and today."""
     if appt.start_date:
         ahead = settings.CQO_START_DATE_MAX_AHEAD_DAYS  # a platform default, no document's

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
@@ -29,7 +30,7 @@ from cqo.reference.models import Region
 from cqo.registry import facts, rules, selectors
 from cqo.registry.models import Appointment, Enterprise, Person
 from cqo.registry.services._common import APPOINTMENT_FIELDS, Errors
-from cqo.registry.services.filings import _check_dates
+from cqo.registry.services.filings import TermDates, _check_dates
 
 
 class MigrationConflict(ValidationError):
@@ -74,6 +75,13 @@ def _in_subtree(authority: Region, region: Region) -> bool:
     return region.code == authority.code
 
 
+# the dates' names in a message, translated only when one is wrong (checked twice on every row)
+_START = gettext_lazy("聘任日期")
+_TERM_END = gettext_lazy("聘期截止")
+_FILED_ON = gettext_lazy("备案日期")
+_ENDED_ON = gettext_lazy("终止日期")
+
+
 def _range(found: dict[str, str], key: str, kind: dates.DateRange, day: Any, label: str) -> bool:
     if message := kind.error(day, label):
         found.setdefault(key, message)
@@ -101,12 +109,12 @@ def migrated_problems(
     if terms.rank not in enums.PositionRank.values:
         found["rank"] = _("职级取值无效")
     start = terms.start_date
-    _range(found, "start_date", dates.EVENT, start, _("聘任日期"))
+    _range(found, "start_date", dates.EVENT, start, _START)
     if terms.term_end is not None:
-        _range(found, "term_end", dates.TERM, terms.term_end, _("聘期截止"))
+        _range(found, "term_end", dates.TERM, terms.term_end, _TERM_END)
     # the start and the term as a new appointment's are checked (filings.appointment_create)
     live = Errors()
-    _check_dates(live, Appointment(start_date=start, term_end=terms.term_end))
+    _check_dates(live, TermDates(start, terms.term_end))
     for key, messages in live.errors.items():
         found.setdefault(key, messages[0])
     # a platform default, no document's: how far ahead an appointment may start
@@ -116,7 +124,7 @@ def migrated_problems(
     )
     if number:
         found["filing_number"] = number
-    if _range(found, "filed_on", dates.EVENT, terms.filed_on, _("备案日期")):
+    if _range(found, "filed_on", dates.EVENT, terms.filed_on, _FILED_ON):
         if terms.filed_on > today:
             found["filed_on"] = _("备案日期不能晚于今天")
         elif terms.filed_on < start - ahead:
@@ -144,7 +152,7 @@ def _end_problems(terms: MigratedAppointment, today: dt.date) -> dict[str, str]:
         found["end_reason"] = _("请填写终止原因")
     elif terms.end_reason not in enums.EndReason.values:
         found["end_reason"] = _("终止原因取值无效")
-    if _range(found, "ended_on", dates.EVENT, terms.ended_on, _("终止日期")):
+    if _range(found, "ended_on", dates.EVENT, terms.ended_on, _ENDED_ON):
         if terms.ended_on < terms.start_date:
             found["ended_on"] = _("终止日期不能早于聘任日期")
         elif terms.ended_on > today:

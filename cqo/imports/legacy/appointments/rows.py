@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cqo.accounts import access
 from cqo.accounts.models import User
@@ -38,6 +39,16 @@ from cqo.registry.models import Appointment, Enterprise, Person
 # rows checked against the registry and written at once
 BATCH = 1000
 # what a row reads of its enterprise's region: its scope, its chain, the filing authority's
+# the cells a row must fill, and what it is told when one is empty (translated only then)
+_REQUIRED = (
+    ("enterprise", gettext_lazy("请填写单位名称")),
+    ("name", gettext_lazy("请填写姓名")),
+    ("post", gettext_lazy("请填写聘任职务")),
+)
+_REQUIRED_DATES = (
+    ("start_date", gettext_lazy("请填写聘任日期")),
+    ("filed_on", gettext_lazy("请填写备案日期")),
+)
 REGION_FIELDS = ("code", "name", "level", "parent_id", "province_code", "city_code")
 
 
@@ -87,6 +98,7 @@ class AppointmentRows:
         self.ranks = Choices(enums.PositionRank.choices)
         self.reasons = Choices(enums.EndReason.choices)
         self.recorded = Recorded(actor, self.ranks, self.reasons)
+        self.note = _("历史数据迁移：%(file)s 第%(row)d行")  # each row's, by file and row
 
     def add(self, number: int, cells: dict[str, Any]) -> list[tuple[int, RowResult]]:
         row = _Row(number, {key: values.normalise(cell) for key, cell in cells.items()})
@@ -117,13 +129,9 @@ class AppointmentRows:
             row.id_hash = crypto.keyed_hash(idn.number)
         except values.LegacyValueError as exc:
             row.bad("id_number", str(exc))
-        for key, message in (
-            ("enterprise", _("请填写单位名称")),
-            ("name", _("请填写姓名")),
-            ("post", _("请填写聘任职务")),
-        ):
+        for key, message in _REQUIRED:
             if not shown.get(key):
-                row.bad(key, message)
+                row.bad(key, str(message))
         rank = self.ranks.read(shown.get("rank", ""))
         if not shown.get("rank"):
             row.bad("rank", _("请填写职级"))
@@ -146,12 +154,9 @@ class AppointmentRows:
                 days[key] = values.legacy_date(cells.get(key))
             except values.LegacyValueError as exc:
                 row.bad(key, str(exc))
-        for key, message in (
-            ("start_date", _("请填写聘任日期")),
-            ("filed_on", _("请填写备案日期")),
-        ):
+        for key, message in _REQUIRED_DATES:
             if key in days and days[key] is None:
-                row.bad(key, message)
+                row.bad(key, str(message))
         row.fields = {
             "post": shown.get("post", ""),
             "rank": rank,
@@ -162,8 +167,7 @@ class AppointmentRows:
             "ended_on": days.get("ended_on"),
             "end_reason": reason,
             "end_note": shown.get("end_note", ""),
-            "origin_note": _("历史数据迁移：%(file)s 第%(row)d行")
-            % {"file": self.file.file_name, "row": row.number},
+            "origin_note": self.note % {"file": self.file.file_name, "row": row.number},
         }
 
     # A batch against the registry ----------------------------------------------------------

@@ -57,8 +57,10 @@ class PersonSalt(models.Model):
 
 class StudyRecord(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # no index of its own: hours_person_date_idx (person, date) begins with it, and every
+    # index is one more write per record of a million-row archive
     person = models.ForeignKey(
-        "registry.Person", on_delete=models.PROTECT, related_name="study_records"
+        "registry.Person", on_delete=models.PROTECT, related_name="study_records", db_index=False
     )
     kind = models.CharField(_("类别"), max_length=30, choices=Kind.choices)
     # 学时: class periods (SPEC §12.13); activities such as a publication count 0 unless the

@@ -64,13 +64,13 @@ def message_deliver(*, message_id: int) -> Outcome:
     address = selectors.address_of(message.recipient, message.channel)
     if address is None:
         reason = _("未登记电子邮箱") if message.channel == Channel.EMAIL else _("未登记手机号码")
-        return _failed(message, reason, address_failed=False)
+        return _failed(message, reason, shown="", address_failed=False)
     try:
         delivery.deliver(message, address)
     except delivery.DeliveryError as exc:
         if exc.permanent or rules.gives_up(message.attempts):
-            return _failed(message, exc.reason, address_failed=exc.permanent)
-        return _again(message, exc.reason)
+            return _failed(message, exc.reason, shown=address.shown, address_failed=exc.permanent)
+        return _again(message, exc.reason, shown=address.shown)
     return _sent(message, address.shown)
 
 
@@ -90,12 +90,13 @@ def _sent(message: OutboxMessage, shown: str) -> Outcome:
 
 
 @transaction.atomic
-def _again(message: OutboxMessage, reason: str) -> Outcome:
+def _again(message: OutboxMessage, reason: str, *, shown: str) -> Outcome:
     now = timezone.now()
     wait = rules.backoff_seconds(message.attempts)
     OutboxMessage.objects.filter(_mine(message)).update(
         status=S.QUEUED,
         last_error=reason[:300],
+        address_shown=shown,
         next_attempt_at=now + dt.timedelta(seconds=wait),
         updated_at=now,
     )
@@ -103,10 +104,14 @@ def _again(message: OutboxMessage, reason: str) -> Outcome:
 
 
 @transaction.atomic
-def _failed(message: OutboxMessage, reason: str, *, address_failed: bool) -> Outcome:
+def _failed(message: OutboxMessage, reason: str, *, shown: str, address_failed: bool) -> Outcome:
     now = timezone.now()
     changed = OutboxMessage.objects.filter(_mine(message)).update(
-        status=S.FAILED, last_error=reason[:300], next_attempt_at=None, updated_at=now
+        status=S.FAILED,
+        last_error=reason[:300],
+        address_shown=shown,
+        next_attempt_at=None,
+        updated_at=now,
     )
     if changed:
         if address_failed:

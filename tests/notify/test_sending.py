@@ -66,7 +66,7 @@ def test_a_worker_that_lost_its_claim_does_not_overwrite_the_row(
     # presumed dead; another worker takes the row over and sends it
     assert sending.message_deliver(message_id=email_row.pk).status == S.SENT
     # the first one wakes up: its finish changes nothing
-    sending._again(mine, "迟到的失败")
+    sending._again(mine, "迟到的失败", shown="")
     email_row.refresh_from_db()
     assert email_row.status == S.SENT and email_row.last_error == ""
 

@@ -159,3 +159,15 @@ def test_every_kinds_sms_fits_one_message(kind: kinds.NoticeKind) -> None:
     )
     assert len(text) <= rules.SMS_MAX_CHARS
     assert not text.endswith("…"), "the template itself should fit, not be cut"
+
+
+def test_without_an_smtp_server_the_mail_is_written_under_the_data_dir(
+    personas: Personas, settings: Any, tmp_path: Any
+) -> None:
+    # the embedded default (config/settings.py without EMAIL_HOST)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    row = send_to(personas, Channel.EMAIL)
+    assert sending.message_deliver(message_id=row.pk).status == S.SENT
+    [written] = list((tmp_path / "mail").iterdir())
+    assert f"To: {personas.cqo.email}" in written.read_text()

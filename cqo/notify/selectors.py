@@ -58,6 +58,10 @@ def opted_out(user: User, kind: str) -> bool:
     return OptOut.objects.filter(user=user, kind=kind).exists()
 
 
+def opted_out_kinds(user: User) -> frozenset[str]:
+    return frozenset(OptOut.objects.filter(user=user).values_list("kind", flat=True))
+
+
 def may_see_outbox(user: User) -> bool:
     return bool(user.is_active) and user.is_platform_admin
 

@@ -156,6 +156,18 @@ def optout_set(*, actor: User, user: User, kind: str, opted_out: bool) -> None:
 
 
 @transaction.atomic
+def optouts_replace(*, actor: User, user: User, opted_out: frozenset[str]) -> None:
+    """The person's whole choice at once (the form of their notices page): the kinds named
+    are opted out of, every other kind is received."""
+    _may_edit(actor, user)
+    for kind in kinds.all_kinds():
+        optout_set(actor=actor, user=user, kind=kind.code, opted_out=kind.code in opted_out)
+    unknown = opted_out - {k.code for k in kinds.all_kinds()}
+    if unknown:
+        raise ValidationError({"kind": _("没有这种通知")})
+
+
+@transaction.atomic
 def contact_set(*, actor: User, user: User, email: str, mobile: str) -> ContactDetails:
     """Where a person's notices go. A changed address forgets the old one's failure."""
     _may_edit(actor, user)

@@ -15,8 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqo.accounts.models import User
 from cqo.accounts.types import AuthedHttpRequest
+from cqo.lib.forms import apply_errors
 from cqo.notify import selectors, services
+from cqo.notify.forms import ContactForm, OptOutForm
+from cqo.notify.kinds import Channel
 from cqo.notify.models import OutboxMessage
 
 PAGE_SIZE = 25
@@ -56,13 +60,50 @@ def outbox_resend(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     return redirect(back or "notify:outbox")
 
 
+def _mobile_shown(user: User) -> str:
+    address = selectors.address_of(user, Channel.SMS)
+    return address.shown if address else ""
+
+
 @login_required
 def my_notices(request: AuthedHttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notices_of(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    user = request.user
+    contact = selectors.contact_of(user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    contact_form = ContactForm(
+        request.POST if action == "contact" else None,
+        initial={"email": (contact.email if contact else "") or user.email},
+        mobile_shown=_mobile_shown(user),
     )
+    optout_form = OptOutForm(
+        request.POST if action == "optouts" else None, opted_out=selectors.opted_out_kinds(user)
+    )
+    if action == "contact" and contact_form.is_valid():
+        data = contact_form.cleaned_data
+        try:
+            services.contact_set(
+                actor=user,
+                user=user,
+                email=data["email"],
+                mobile=data["mobile"] or (contact.mobile if contact else ""),
+            )
+        except ValidationError as exc:
+            apply_errors(contact_form, exc)
+        else:
+            messages.success(request, _("通知联系方式已保存"))
+            return redirect("notify:mine")
+    if action == "optouts" and optout_form.is_valid():
+        services.optouts_replace(actor=user, user=user, opted_out=optout_form.opted_out())
+        messages.success(request, _("通知设置已保存"))
+        return redirect("notify:mine")
+    page = Paginator(selectors.notices_of(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notify/mine.html",
-        {"page": page, "contact": selectors.contact_of(request.user)},
+        {
+            "page": page,
+            "contact": contact,
+            "contact_form": contact_form,
+            "optout_form": optout_form,
+        },
     )

@@ -139,8 +139,47 @@ def test_the_person_sees_their_notices_and_a_bounced_address(
     assert "学时提醒" in page and "继续教育学时尚未达标" in page
     # another person sees none of it
     other = login(personas.clerk_a).get("/notices/").content.decode()
-    assert "学时提醒" not in other and "未能送达" not in other
+    assert "继续教育学时尚未达标" not in other and "未能送达" not in other
 
 
 def test_the_persons_page_needs_a_login() -> None:
     assert Client().get("/notices/").status_code == 302
+
+
+def test_the_person_sets_where_notices_go(personas: Personas) -> None:
+    client = login(personas.cqo)
+    page = client.get("/notices/").content.decode()
+    # the filed mobile, masked; the account's e-mail
+    assert 'placeholder="138****8000"' in page and "likun@example.cn" in page
+    response = client.post(
+        "/notices/", {"action": "contact", "email": "li.kun@example.cn", "mobile": "13912345678"}
+    )
+    assert response.status_code == 302
+    page = client.get("/notices/").content.decode()
+    assert 'placeholder="139****5678"' in page and "13912345678" not in page
+    # blank keeps the mobile
+    client.post("/notices/", {"action": "contact", "email": "li.kun@example.cn", "mobile": ""})
+    assert personas.cqo.contact_details.mobile == "13912345678"
+
+
+def test_a_malformed_address_is_shown_beside_its_field(personas: Personas) -> None:
+    response = login(personas.cqo).post(
+        "/notices/", {"action": "contact", "email": "li.kun@example.cn", "mobile": "1234"}
+    )
+    assert response.status_code == 200
+    assert "手机号码应为以1开头的11位数字" in response.content.decode()
+
+
+def test_the_person_opts_out_of_reminders_but_not_legal_notices(personas: Personas) -> None:
+    client = login(personas.cqo)
+    page = client.get("/notices/").content.decode()
+    assert "依法送达的通知，不能退订" in page
+    # every box cleared, the legal ones included: only the reminders are opted out of
+    response = client.post("/notices/", {"action": "optouts"})
+    assert response.status_code == 302
+    opted = set(personas.cqo.notice_opt_outs.values_list("kind", flat=True))
+    assert opted == {"hours.reminder", "certification.renewal"}
+    # ticked again
+    client.post("/notices/", {"action": "optouts", "hours.reminder": "on"})
+    opted = set(personas.cqo.notice_opt_outs.values_list("kind", flat=True))
+    assert opted == {"certification.renewal"}

@@ -21,6 +21,7 @@ leaves it to the sweep.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -34,6 +35,7 @@ from cqo.notify.kinds import Channel
 from cqo.notify.models import ContactDetails, OutboxMessage
 
 S = OutboxMessage.Status
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,14 @@ def message_deliver(*, message_id: int) -> Outcome:
         if exc.permanent or rules.gives_up(message.attempts):
             return _failed(message, exc.reason, shown=address.shown, address_failed=exc.permanent)
         return _again(message, exc.reason, shown=address.shown)
+    except Exception:
+        # a fault of ours (a kind no longer declared, a template error): tried again like a
+        # server that is down, so the row ends failed rather than stuck in ``sending``
+        log.exception("notice %s could not be delivered", message.public_id)
+        reason = _("平台发送通知时出错")
+        if rules.gives_up(message.attempts):
+            return _failed(message, reason, shown=address.shown, address_failed=False)
+        return _again(message, reason, shown=address.shown)
     return _sent(message, address.shown)
 
 

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,7 +100,7 @@ def message_resend(*, actor: User, message: OutboxMessage) -> None:
         .update(
             status=S.QUEUED,
             attempts=0,
-            resends=message.resends + 1,
+            resends=F("resends") + 1,
             claimed_at=None,
             next_attempt_at=None,
             updated_at=timezone.now(),

@@ -183,3 +183,16 @@ def test_an_administrator_resends_as_a_new_send(
     assert email_row.status == S.SENT and email_row.resends == 1
     assert email_row.idempotency_key != key
     assert len(mail.outbox) == 2
+
+
+def test_a_fault_of_the_platform_is_tried_again_then_fails(
+    email_row: OutboxMessage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(message: OutboxMessage, address: Any) -> None:
+        raise KeyError("template")
+
+    monkeypatch.setattr(delivery, "deliver", broken)
+    outcomes = [sending.message_deliver(message_id=email_row.pk) for _ in range(rules.MAX_ATTEMPTS)]
+    assert [o.status for o in outcomes] == [S.QUEUED] * (rules.MAX_ATTEMPTS - 1) + [S.FAILED]
+    email_row.refresh_from_db()
+    assert email_row.last_error == "平台发送通知时出错"

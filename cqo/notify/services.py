@@ -161,11 +161,10 @@ def optouts_replace(*, actor: User, user: User, opted_out: frozenset[str]) -> No
     """The person's whole choice at once (the form of their notices page): the kinds named
     are opted out of, every other kind is received."""
     _may_edit(actor, user)
+    if opted_out - {k.code for k in kinds.all_kinds()}:
+        raise ValidationError({"kind": _("没有这种通知")})
     for kind in kinds.all_kinds():
         optout_set(actor=actor, user=user, kind=kind.code, opted_out=kind.code in opted_out)
-    unknown = opted_out - {k.code for k in kinds.all_kinds()}
-    if unknown:
-        raise ValidationError({"kind": _("没有这种通知")})
 
 
 @transaction.atomic

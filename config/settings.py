@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cqo.audit",
     "cqo.reference",
     "cqo.accounts",
+    "cqo.notify",
     "cqo.registry",
     "cqo.policy",
     "cqo.blacklist",
@@ -301,10 +302,43 @@ CELERY_BEAT_SCHEDULE = {
 CQO_FREQUENT_JOBS = {
     "coverage-refresh": "cqo.coverage.tasks.coverage_refresh",
     "talent-refresh": "cqo.talent.tasks.talent_refresh",
+    # notices a dead worker or a lost enqueue left behind (cqo/notify/sending.py)
+    "notify-sweep": "cqo.notify.tasks.outbox_sweep",
 }
 CELERY_BEAT_SCHEDULE |= {
     name: {"task": task, "schedule": crontab(minute="*/10")}
     for name, task in CQO_FREQUENT_JOBS.items()
+}
+
+# Notices by e-mail and SMS (cqo/notify). E-mail goes over SMTP when EMAIL_HOST is set;
+# without it (the embedded default) each mail is written as a file under the data dir's mail/
+# folder, so a demo shows what would have been sent and nothing leaves the machine.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "首席质量官管理平台 <noreply@localhost>")
+# SMS: with CQO_SMS_URL set, a JSON POST to the operator's gateway, signed with HMAC-SHA256
+# under CQO_SMS_SECRET (cqo/notify/sms.py); without it SMS are only written to the log.
+CQO_SMS_URL = os.environ.get("CQO_SMS_URL", "")
+CQO_SMS_SECRET = os.environ.get("CQO_SMS_SECRET", "")
+CQO_SMS_TIMEOUT = float(os.environ.get("CQO_SMS_TIMEOUT", "10"))
+# the signature every SMS starts with (registered with the operator), counted in its 70 chars
+CQO_SMS_SIGNATURE = os.environ.get("CQO_SMS_SIGNATURE", "【首席质量官平台】")
+# the template registered with the operator for each notice kind, "kind=id,kind=id"; a kind
+# not named is sent under its own code
+CQO_SMS_TEMPLATE_IDS = {
+    kind.strip(): tid.strip()
+    for kind, _sep, tid in (i.partition("=") for i in env_list("CQO_SMS_TEMPLATE_IDS"))
+    if tid.strip()
 }
 
 # Import progress and other short-lived shared state: Redis when there is one, so the web

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("cqo.certification.urls")),
     path("", include("cqo.evaluation.urls")),
     path("", include("cqo.community.urls")),
+    path("", include("cqo.notify.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,13 @@ class BlacklistConfig(AppConfig):
     verbose_name = "警示与退出"
 
     def ready(self) -> None:
+        from cqo.blacklist import notices
+        from cqo.notify import kinds
+
+        # the notices this app sends (cqo.notify sits below it)
+        for kind in notices.KINDS:
+            kinds.declare(kind)
+
         from cqo.blacklist import selectors
         from cqo.registry import facts
 

@@ -17,6 +17,13 @@ class CertificationConfig(AppConfig):
     verbose_name = "能力水平认定"
 
     def ready(self) -> None:
+        from cqo.certification import notices
+        from cqo.notify import kinds
+
+        # the notices this app sends (cqo.notify sits below it)
+        for kind in notices.KINDS:
+            kinds.declare(kind)
+
         from cqo.accounts import roles
         from cqo.blacklist import hooks
         from cqo.certification import selectors

@@ -834,6 +834,10 @@ SCOPES: dict[str, Rule] = {
         only("admin", "province", "city", "county_a", "county_b", "clerk_a", "clerk_b", "cqo"),
     ),
     "GET /hours/reminders/<int:pk>/read/": Rule(SIGNED_IN, EVERYONE, missing=NO_RECORD),
+    # pages /notices: a person's own notices; the outbox for the platform's administrators
+    "GET /notices/": Rule(SIGNED_IN, EVERYONE),
+    "GET /notices/outbox/": Rule(SIGNED_IN, ADMIN),
+    "GET /notices/outbox/<uuid:public_id>/resend/": Rule(SIGNED_IN, ADMIN, missing=NO_RECORD),
     # pages /imports
     "GET /imports/enterprises/": Rule(
         SIGNED_IN, only("admin", "province", "city", "county_a", "county_b")

@@ -7,11 +7,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cqo.accounts.models import User
+from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
-from cqo.certification import hooks, rules, selectors
+from cqo.certification import hooks, notices, rules, selectors
 from cqo.certification.models import (
     Application,
     LevelCertificate,
@@ -30,6 +31,8 @@ from cqo.certification.services._common import (
 from cqo.certification.services.certificates import C
 from cqo.lib import clock, parse
 from cqo.lib.bounds import max_length
+from cqo.notify.kinds import NoticeContext
+from cqo.notify.services import notice_send
 
 # Within validity -------------------------------------------------------------------------------
 
@@ -142,6 +145,7 @@ def send_reminders(day: dt.date) -> list[Reminder]:
                 )
                 if made:
                     created.append(reminder)
+                    _reminder_notices(reminder, cert)
     if created:
         audit_record(
             actor=None,
@@ -152,3 +156,31 @@ def send_reminders(day: dt.date) -> list[Reminder]:
             changes={"count": [None, len(created)]},
         )
     return created
+
+
+def _reminder_notices(reminder: Reminder, cert: LevelCertificate) -> None:
+    """The reminder also goes by e-mail and SMS (cqo.notify), once: to the holder, or to the
+    enterprise's clerks."""
+    pairs: list[tuple[User, str]] = []
+    if reminder.recipient == Reminder.Recipient.HOLDER:
+        holder = cert.holder
+        if holder.user is not None:
+            pairs.append((holder.user, holder.name))
+    elif cert.enterprise is not None:
+        clerks = User.objects.filter(
+            enterprise=cert.enterprise, role=Role.ENTERPRISE, is_active=True
+        )
+        pairs += [(clerk, clerk.display_name or cert.enterprise.name) for clerk in clerks]
+    for user, name in pairs:
+        notice_send(
+            recipient=user,
+            kind=notices.RENEWAL_REMINDER,
+            subject=f"{cert.number}:{reminder.recipient}:{reminder.days_before}",
+            context=NoticeContext(
+                name=name,
+                what=reminder.message,
+                action=_("请在证书到期前登录平台申请再认定。"),
+                deadline=cert.valid_until,
+            ),
+            url=reverse("certification:certificate_detail", args=[cert.number]),
+        )

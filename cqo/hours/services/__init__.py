@@ -21,15 +21,18 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record
-from cqo.hours import selectors
+from cqo.hours import notices, selectors
 from cqo.hours.models import HourReminder, Kind, PersonSalt, Source, StudyRecord
 from cqo.lib import bounds, clock, uploads
+from cqo.notify.kinds import NoticeContext
+from cqo.notify.services import notice_send
 from cqo.registry.models import Person
 
 MAX_HOURS = Decimal("500")
@@ -352,6 +355,7 @@ def send_reminders(day: dt.date, *, force: bool = False) -> list[Any]:
         )
         if made:
             created.append(reminder)
+            _reminder_notice(reminder)
     if created:
         audit_record(
             actor=None,
@@ -361,6 +365,25 @@ def send_reminders(day: dt.date, *, force: bool = False) -> list[Any]:
             note=f"{len(created)} study-hour reminders",
         )
     return created
+
+
+def _reminder_notice(reminder: HourReminder) -> None:
+    """The reminder also goes to the person by e-mail and SMS (cqo.notify), once."""
+    person = reminder.person
+    if person.user is None:
+        return  # a person without a login is reminded through their enterprise's pages
+    notice_send(
+        recipient=person.user,
+        kind=notices.HOURS_REMINDER,
+        subject=f"{person.public_id}:{reminder.year}:{reminder.sent_on.isoformat()}",
+        context=NoticeContext(
+            name=person.name,
+            what=reminder.message,
+            action=_("请在年底前参加培训或登记学习活动，补足本年度学时。"),
+            deadline=dt.date(reminder.year, 12, 31),
+        ),
+        url=reverse("hours:index"),
+    )
 
 
 @transaction.atomic

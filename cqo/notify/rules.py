@@ -1,0 +1,54 @@
+"""Pure rules of delivery: how often to try, how long to wait, how long an SMS may be.
+
+None of these numbers comes from the source documents: each is a platform default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# 平台默认: five attempts in all (the first and four retries) before a row is marked failed
+MAX_ATTEMPTS = 5
+# 平台默认: exponential back-off, 60 s doubled at each failure, at most one hour
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_MAX_SECONDS = 3600
+# 平台默认: a row still ``sending`` this long after its claim belongs to a worker that died
+# (an SMTP or gateway call is given far less: EMAIL_TIMEOUT, CQO_SMS_TIMEOUT)
+SENDING_STALE_SECONDS = 600
+# 平台默认: one SMS of Chinese text is 70 characters (UCS-2); a longer text is billed and
+# delivered as several parts, so every notice's SMS, signature included, fits in one
+SMS_MAX_CHARS = 70
+# 平台默认: the longest name an SMS carries before it is shortened with an ellipsis
+SMS_NAME_MAX_CHARS = 10
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Wait before the next try after ``attempts`` failed ones: 60, 120, 240, 480, … ≤ 3600."""
+    if attempts < 1:
+        return 0
+    return min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
+
+
+def gives_up(attempts: int) -> bool:
+    return attempts >= MAX_ATTEMPTS
+
+
+def is_stale(claimed_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """A row in ``sending`` whose worker is presumed dead may be claimed again."""
+    return claimed_at is None or now - claimed_at >= dt.timedelta(seconds=SENDING_STALE_SECONDS)
+
+
+def short_name(name: str) -> str:
+    if len(name) <= SMS_NAME_MAX_CHARS:
+        return name
+    return name[: SMS_NAME_MAX_CHARS - 1] + "…"
+
+
+def sms_text(*, signature: str, template: str, name: str, deadline: str) -> str:
+    """The SMS as sent: the signature (【…】) then the kind's template with the person's name
+    (shortened) and the date; never more than SMS_MAX_CHARS (the end is cut with an ellipsis
+    if a template and its values still do not fit)."""
+    text = signature + template % {"name": short_name(name), "deadline": deadline}
+    if len(text) > SMS_MAX_CHARS:
+        text = text[: SMS_MAX_CHARS - 1] + "…"
+    return text

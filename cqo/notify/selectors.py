@@ -1,0 +1,82 @@
+"""Reads of the notify app: where a person's notices go, what they opted out of, the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from cqo.accounts.models import User
+from cqo.lib import crypto
+from cqo.notify.kinds import Channel
+from cqo.notify.models import ContactDetails, OptOut, OutboxMessage
+
+# A higher app that knows a person's mobile (the registry's filed Person) answers here when it
+# starts, for a user who has not given one to the notify app (STYLE.md: a lower app asks).
+MobileAnswer = Callable[[User], str]
+_MOBILE_ANSWERS: dict[str, MobileAnswer] = {}
+
+
+def provide_mobile(name: str, answer: MobileAnswer) -> None:
+    _MOBILE_ANSWERS[name] = answer
+
+
+@dataclass(frozen=True)
+class Address:
+    value: str  # what the adapter sends to
+    shown: str  # what a page shows (a mobile masked)
+
+
+def contact_of(user: User) -> ContactDetails | None:
+    return ContactDetails.objects.filter(user=user).first()
+
+
+def address_of(user: User, channel: str) -> Address | None:
+    """The e-mail address or mobile a notice to ``user`` goes to: the one given to the notify
+    app, else the account's e-mail or the mobile another app knows; None if there is none."""
+    details = contact_of(user)
+    if channel == Channel.EMAIL:
+        email = (details.email if details else "") or user.email
+        return Address(email, email) if email else None
+    if channel == Channel.SMS:
+        if details and details.mobile_enc:
+            return Address(details.mobile, details.mobile_masked)
+        for answer in _MOBILE_ANSWERS.values():
+            mobile = answer(user)
+            if mobile:
+                return Address(mobile, _mask(mobile))
+        return None
+    return None
+
+
+def _mask(mobile: str) -> str:
+    return crypto.mask(mobile, 3, 4)
+
+
+def opted_out(user: User, kind: str) -> bool:
+    return OptOut.objects.filter(user=user, kind=kind).exists()
+
+
+def opted_out_kinds(user: User) -> frozenset[str]:
+    return frozenset(OptOut.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def may_see_outbox(user: User) -> bool:
+    return bool(user.is_active) and user.is_platform_admin
+
+
+def outbox_list(*, user: User, status: str = "") -> QuerySet[OutboxMessage]:
+    """Every notice, newest first, for the platform's administrators only."""
+    if not may_see_outbox(user):
+        return OutboxMessage.objects.none()
+    rows = OutboxMessage.objects.select_related("recipient", "recipient__enterprise")
+    rows = rows.select_related("recipient__region", "recipient__contact_details")
+    if status in OutboxMessage.Status.values:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at", "-pk")
+
+
+def notices_of(user: User) -> QuerySet[OutboxMessage]:
+    """A person's own notices by e-mail and SMS (their delivery, a bounce shown to them)."""
+    return OutboxMessage.objects.filter(recipient=user).exclude(channel=Channel.SITE)

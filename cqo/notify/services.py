@@ -1,0 +1,208 @@
+"""Writes of the notify app: record a notice in the outbox, resend one, a person's contact
+details and opt-outs. Delivery itself is in sending.py (run by tasks.deliver)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cqo.accounts.models import User
+from cqo.audit.services import audit_record
+from cqo.lib import bounds
+from cqo.notify import kinds, selectors, tasks
+from cqo.notify.kinds import Channel, NoticeContext
+from cqo.notify.models import ContactDetails, OptOut, OutboxMessage
+from cqo.reference.validators import validate_email, validate_mobile
+
+S = OutboxMessage.Status
+
+
+def _enqueue(message_id: int) -> None:
+    tasks.deliver.delay(message_id)
+
+
+def _cut(field: str, text: str) -> str:
+    return text[: bounds.max_length(OutboxMessage, field)]
+
+
+@transaction.atomic
+def notice_send(
+    *, recipient: User, kind: str, subject: str, context: NoticeContext, url: str = ""
+) -> list[OutboxMessage]:
+    """Record a notice to one person on each channel of its kind (e-mail and SMS left out for
+    a kind they opted out of, unless it is a legal notice) and hand the new rows to a worker
+    once the transaction commits. Recording the same (recipient, kind, subject) again creates
+    nothing and sends nothing. The in-platform row is delivered as it is recorded: the owning
+    app shows its own record (a reminder, a decision) on its pages. Returns the rows created."""
+    notice_kind = kinds.get(kind)
+    if not recipient.is_active:
+        return []
+    channels = set(notice_kind.channels)
+    if notice_kind.may_opt_out and selectors.opted_out(recipient, kind):
+        channels &= {Channel.SITE}
+    existing = set(
+        OutboxMessage.objects.filter(recipient=recipient, kind=kind, subject=subject).values_list(
+            "channel", flat=True
+        )
+    )
+    now = timezone.now()
+    created: list[OutboxMessage] = []
+    for channel in sorted(channels - existing):
+        on_site = channel == Channel.SITE
+        row = OutboxMessage(
+            recipient=recipient,
+            kind=kind,
+            subject=_cut("subject", subject),
+            channel=channel,
+            status=S.SENT if on_site else S.QUEUED,
+            sent_at=now if on_site else None,
+            name=_cut("name", context.name),
+            what=_cut("what", context.what),
+            action=_cut("action", context.action),
+            deadline=context.deadline,
+            url=_cut("url", url),
+        )
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():  # another process recorded the same key meanwhile
+                row.save()
+        except IntegrityError:
+            continue
+        created.append(row)
+        if not on_site:
+            transaction.on_commit(partial(_enqueue, row.pk), robust=True)
+    if created:
+        audit_record(
+            actor=None,
+            action="create",
+            target_type="outboxmessage",
+            target_id=str(created[0].public_id),
+            target_repr=str(created[0]),
+            note=f"{len(created)} notices",
+        )
+    return created
+
+
+@transaction.atomic
+def message_resend(*, actor: User, message: OutboxMessage) -> None:
+    """An administrator sends a sent or failed notice again, as a new send (a new idempotency
+    key, the attempts counted afresh)."""
+    if not selectors.may_see_outbox(actor):
+        raise PermissionDenied
+    changed = (
+        OutboxMessage.objects.filter(pk=message.pk, status__in=[S.SENT, S.FAILED])
+        .exclude(channel=Channel.SITE)
+        .update(
+            status=S.QUEUED,
+            attempts=0,
+            resends=F("resends") + 1,
+            claimed_at=None,
+            next_attempt_at=None,
+            updated_at=timezone.now(),
+        )
+    )
+    if not changed:
+        raise ValidationError({"status": _("只能重发已发送或发送失败的邮件、短信通知")})
+    audit_record(
+        actor=actor,
+        action="update",
+        target_type="outboxmessage",
+        target_id=str(message.public_id),
+        target_repr=str(message),
+        changes={
+            "status": [message.status, S.QUEUED],
+            "resends": [message.resends, message.resends + 1],
+        },
+    )
+    transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+
+
+def _may_edit(actor: User, user: User) -> None:
+    if not (actor.is_platform_admin or actor.pk == user.pk):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def optout_set(*, actor: User, user: User, kind: str, opted_out: bool) -> None:
+    """A person stops or resumes e-mail and SMS of one kind of notice; legal notices (exit
+    listings, decisions, returned filings) are served whatever the person wants."""
+    _may_edit(actor, user)
+    notice_kind = kinds.get(kind)
+    if opted_out and not notice_kind.may_opt_out:
+        raise ValidationError(
+            {"kind": _("“%(label)s”是依法送达的通知，不能退订") % {"label": notice_kind.label}}
+        )
+    found = OptOut.objects.filter(user=user, kind=kind)
+    if opted_out == found.exists():
+        return
+    if opted_out:
+        row = OptOut(user=user, kind=kind)
+        row.full_clean(validate_constraints=False)
+        row.save()
+    else:
+        found.delete()
+    audit_record(
+        actor=actor,
+        action="create" if opted_out else "delete",
+        target_type="optout",
+        target_id=str(user.pk),
+        target_repr=f"{user} {notice_kind.label}",
+        changes={"kind": [None, kind] if opted_out else [kind, None]},
+    )
+
+
+@transaction.atomic
+def optouts_replace(*, actor: User, user: User, opted_out: frozenset[str]) -> None:
+    """The person's whole choice at once (the form of their notices page): the kinds named
+    are opted out of, every other kind is received."""
+    _may_edit(actor, user)
+    if opted_out - {k.code for k in kinds.all_kinds()}:
+        raise ValidationError({"kind": _("没有这种通知")})
+    for kind in kinds.all_kinds():
+        optout_set(actor=actor, user=user, kind=kind.code, opted_out=kind.code in opted_out)
+
+
+@transaction.atomic
+def contact_set(*, actor: User, user: User, email: str, mobile: str) -> ContactDetails:
+    """Where a person's notices go. A changed address forgets the old one's failure."""
+    _may_edit(actor, user)
+    errors: dict[str, str] = {}
+    try:
+        email = validate_email(email) if email else ""
+    except ValidationError as exc:
+        errors["email"] = exc.messages[0]
+    try:
+        mobile = validate_mobile(mobile) if mobile else ""
+    except ValidationError as exc:
+        errors["mobile"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    details, _made = ContactDetails.objects.get_or_create(user=user)
+    changes: dict[str, list[str | None]] = {}
+    if email != details.email:
+        changes["email"] = [details.email or None, email or None]
+        details.email = email
+        details.email_failure = ""
+    if mobile != details.mobile:
+        old = details.mobile_masked
+        details.mobile = mobile
+        details.mobile_failure = ""
+        changes["mobile_masked"] = [old or None, details.mobile_masked or None]
+    if not changes:
+        return details
+    details.full_clean()
+    details.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        target_type="contactdetails",
+        target_id=str(user.pk),
+        target_repr=str(user),
+        changes=changes,
+    )
+    return details

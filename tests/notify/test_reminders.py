@@ -1,0 +1,68 @@
+"""The platform's reminders go through the notify app: each study-hour reminder and each
+re-certification reminder created is also a notice by e-mail and SMS, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from cqo.certification import services as certification
+from cqo.hours import services as hours
+from cqo.lib import clock
+from cqo.notify.models import OutboxMessage
+from cqo.test import Personas
+from tests.certification.conftest import World, certified
+from tests.certification.conftest import world as _certification_world  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) -> None:
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest) -> World:
+    """The certification tests' world: a body, its experts, the CQO recommended."""
+    return request.getfixturevalue("_certification_world")
+
+
+def test_a_study_hour_reminder_is_also_sent(personas: Personas) -> None:
+    p = personas  # 李堃, registered in Shaanxi, short of the year's hours
+    made = hours.send_reminders(dt.date(2026, 11, 1))
+    assert [r.person for r in made] == [p.person]
+    rows = OutboxMessage.objects.filter(recipient=p.cqo, kind="hours.reminder")
+    assert sorted(rows.values_list("channel", flat=True)) == ["email", "site", "sms"]
+    row = rows.get(channel="email")
+    assert row.name == "李堃" and row.what == made[0].message
+    assert row.deadline == dt.date(2026, 12, 31) and row.url == "/hours/"
+    # the job run again the same day reminds no one again
+    assert hours.send_reminders(dt.date(2026, 11, 1)) == []
+    assert OutboxMessage.objects.count() == 3
+    # the next reminder date is another notice
+    hours.send_reminders(dt.date(2026, 12, 1))
+    assert OutboxMessage.objects.count() == 6
+
+
+def test_a_re_certification_reminder_reaches_the_holder_and_the_clerks(world: World) -> None:
+    p = world.p
+    cert = certified(world)
+    made = certification.send_reminders(cert.valid_until - dt.timedelta(days=90))
+    assert len(made) == 2
+    rows = OutboxMessage.objects.filter(kind="certification.renewal", channel="email")
+    by_user = {r.recipient: r for r in rows}
+    assert set(by_user) == {p.cqo, p.clerk_a}
+    assert by_user[p.cqo].name == "李堃"
+    assert by_user[p.cqo].deadline == cert.valid_until
+    assert by_user[p.cqo].url == f"/certification/certificates/{cert.number}/"
+    assert by_user[p.clerk_a].name == p.enterprise_a.name
+    # the next threshold is another notice; the same one is not sent twice
+    assert certification.send_reminders(cert.valid_until - dt.timedelta(days=90)) == []
+    certification.send_reminders(cert.valid_until - dt.timedelta(days=30))
+    assert rows.all().count() == 4

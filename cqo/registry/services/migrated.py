@@ -82,7 +82,7 @@ _FILED_ON = gettext_lazy("备案日期")
 _ENDED_ON = gettext_lazy("终止日期")
 
 
-def _range(found: dict[str, str], key: str, kind: dates.DateRange, day: Any, label: str) -> bool:
+def _range(found: dict[str, str], key: str, kind: dates.DateRange, day: Any, label: Any) -> bool:
     if message := kind.error(day, label):
         found.setdefault(key, message)
         return False

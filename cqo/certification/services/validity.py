@@ -33,6 +33,7 @@ from cqo.lib import clock, parse
 from cqo.lib.bounds import max_length
 from cqo.notify.kinds import NoticeContext
 from cqo.notify.services import notice_send
+from cqo.policy.selectors import cite
 
 # Within validity -------------------------------------------------------------------------------
 
@@ -132,7 +133,7 @@ def send_reminders(day: dt.date) -> list[Reminder]:
                 "name": cert.holder.name,
                 "level": cert.level,
                 "until": cert.valid_until.isoformat(),
-                "clause": spec.reminder_clause,
+                "clause": cite(spec.reminder_clause),  # as users read it
             }
             for recipient in Reminder.Recipient.values:
                 if recipient == Reminder.Recipient.ENTERPRISE and cert.enterprise_id is None:

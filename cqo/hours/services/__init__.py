@@ -33,6 +33,7 @@ from cqo.hours.models import HourReminder, Kind, PersonSalt, Source, StudyRecord
 from cqo.lib import bounds, clock, uploads
 from cqo.notify.kinds import NoticeContext
 from cqo.notify.services import notice_send
+from cqo.policy.selectors import cite
 from cqo.registry.models import Person
 
 MAX_HOURS = Decimal("500")
@@ -306,7 +307,8 @@ def _reminder_text(year: int, short: list[Any]) -> str:
             "name": r.name,
             "counted": r.counted_hours,
             "required": r.required_hours,
-            "clause": r.clause,
+            # as users read it (陕质委办〔2021〕15号 第五条（一）), never the pack's notation
+            "clause": cite(r.clause),
             "short": r.shortfall,
         }
         + (

@@ -23,7 +23,7 @@ S = OutboxMessage.Status
 
 
 def _enqueue(message_id: int) -> None:
-    tasks.deliver.delay(message_id)
+    tasks.dispatch(message_id)
 
 
 def _cut(field: str, text: str) -> str:

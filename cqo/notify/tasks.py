@@ -22,10 +22,23 @@ def deliver(self: Any, message_id: int) -> str:
     return outcome.status
 
 
+def dispatch(message_id: int) -> None:
+    """Hand a row to a worker when a broker is configured, else deliver it here (without the
+    round trip through Celery's eager mode, which still opens a producer connection to no
+    broker). Either way a failed try waits, queued with its next try, for the sweep or the
+    worker's retry."""
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        sending.message_deliver(message_id=message_id)
+    else:
+        deliver.delay(message_id)
+
+
 @shared_task(name="cqo.notify.tasks.outbox_sweep")
 def outbox_sweep() -> int:
     """Frequent: hand again to a worker what was lost (sending.py's rule for dead workers)."""
     due = sending.due_for_sweep(timezone.now())
     for message_id in due:
-        deliver.delay(message_id)
+        dispatch(message_id)
     return len(due)

@@ -4,19 +4,75 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cqo.notify.kinds import NoticeKind
+from cqo.accounts.models import Role, User
+from cqo.blacklist.models import Listing
+from cqo.notify.kinds import NoticeContext, NoticeKind
+from cqo.notify.services import notice_send
+from cqo.registry.models import Appointment
 
-# an exit listing is served on the person and the enterprise: a legal notice
+# a listing is served on the person and the enterprises that appointed them: a legal notice
 EXIT_LISTING = "blacklist.exit_listing"
+WARNING_LISTING = "blacklist.warning_listing"
 
 KINDS = (
     NoticeKind(
         code=EXIT_LISTING,
         label=_("列入退出名单"),
         legal=True,
-        sms_template=_(
-            "%(name)s，您已被列入首席质量官退出名单，可于%(deadline)s前申诉，详见平台。"
-        ),
+        # no document sets a time to appeal: the SMS names none
+        sms_template=_("%(name)s，您已被列入首席质量官退出名单，详见平台；如有异议可在平台申诉。"),
         email_subject=_("【首席质量官管理平台】列入退出名单告知"),
     ),
+    NoticeKind(
+        code=WARNING_LISTING,
+        label=_("列入警示名单"),
+        legal=True,
+        sms_template=_("%(name)s，您已被列入首席质量官警示名单，详见平台；如有异议可在平台申诉。"),
+        email_subject=_("【首席质量官管理平台】列入警示名单告知"),
+    ),
 )
+
+
+def listed(listing: Listing) -> None:
+    """The person listed and the clerks of the enterprises that appointed them are told of the
+    listing, its reason and, for an exit, its effect (SPEC §12.15), by every channel."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    person = listing.person
+    if listing.is_exit:
+        kind, what = (
+            EXIT_LISTING,
+            gettext(
+                "%(person)s被%(authority)s列入首席质量官退出名单，自%(start)s起生效，"
+                "在任的首席质量官聘任随之终止。原因：%(reason)s"
+            ),
+        )
+    else:
+        kind, what = (
+            WARNING_LISTING,
+            gettext(
+                "%(person)s被%(authority)s列入首席质量官警示名单，自%(start)s起生效。原因：%(reason)s"
+            ),
+        )
+    what %= {
+        "person": person.name,
+        "authority": listing.authority_name,
+        "start": listing.start_date.isoformat(),
+        "reason": listing.reason,
+    }
+    appointed = Appointment.objects.filter(person=person).values("enterprise_id")
+    clerks = User.objects.filter(enterprise_id__in=appointed, role=Role.ENTERPRISE, is_active=True)
+    recipients = [(u, u.display_name or person.name) for u in clerks]
+    if person.user is not None and person.user.is_active:
+        recipients.insert(0, (person.user, person.name))
+    for user, name in recipients:
+        notice_send(
+            recipient=user,
+            kind=kind,
+            subject=str(listing.public_id),
+            context=NoticeContext(
+                name=name, what=what, action=gettext("如有异议，可在平台对该名单提出申诉。")
+            ),
+            url=reverse("blacklist:listing_detail", args=[listing.public_id]),
+        )

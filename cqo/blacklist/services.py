@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
-from cqo.blacklist import hooks, rules, selectors
+from cqo.blacklist import hooks, notices, rules, selectors
 from cqo.blacklist.models import Appeal, Listing
 from cqo.lib import bounds, clock, dates, uploads
 from cqo.lib.errors import Errors
@@ -336,6 +336,7 @@ def listing_create(*, actor: User, terms: ListingTerms, person: Person | None = 
     if rules.ends_appointments(kind=listing.kind, state=listing.state_on(today), applied=False):
         _apply_exit(listing, actor=actor, audit_actor=actor, today=today)
     _tell_certification(listing)
+    notices.listed(listing)
     return listing
 
 

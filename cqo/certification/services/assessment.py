@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
 from cqo.audit.services import diff, snapshot
-from cqo.certification import rules, selectors
+from cqo.certification import notices, rules, selectors
 from cqo.certification.models import (
     Application,
     Expert,
@@ -252,6 +252,8 @@ def report_sign(*, actor: User, app: Application, report: str) -> Application:
         },
         note=cite(spec.clause),  # as users read it (SPEC §12.24)
     )
+    if app.status == A.NOT_CERTIFIED:
+        notices.decided(app)  # a grade is told with its certificate (certificate_issue)
     return app
 
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
-from cqo.certification import rules, selectors
+from cqo.certification import notices, rules, selectors
 from cqo.certification.models import (
     Application,
     LevelCertificate,
@@ -167,6 +167,7 @@ def certificate_issue(*, actor: User, app: Application) -> LevelCertificate:
         _supersede(actor, old, number, today)
     # the trail cites the standard as users read it (SPEC §12.24)
     _certified(actor, app, cert, note=cite(spec.validity_clause))
+    notices.decided(app, certificate_number=cert.number)
     return cert
 
 

@@ -21,7 +21,7 @@ from cqo.policy import rules as policy
 from cqo.policy.selectors import cite
 from cqo.reference import enums, validators
 from cqo.reference.models import Region
-from cqo.registry import rules, selectors
+from cqo.registry import notices, rules, selectors
 from cqo.registry.inputs import AppointmentTerms, given
 from cqo.registry.models import Appointment, Enterprise, Person
 from cqo.registry.services._common import (
@@ -384,6 +384,7 @@ def filing_return(*, actor: User, appointment: Appointment, reason: str) -> Appo
     _appointment_audit(
         actor, appt, "transition", {"status": ["submitted", "returned"]}, note=reason
     )
+    notices.filing_returned(appt)
     return appt
 
 

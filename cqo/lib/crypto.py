@@ -184,6 +184,38 @@ def lookup_hashes(value: str) -> list[str]:
     return hashes
 
 
+@lru_cache(maxsize=4)
+def _sm2_key(text: str) -> tuple[bytes, bytes]:
+    try:
+        private = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
+        return private, gm.sm2_public_key(private)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("CQO_SM2_KEY is not a url-safe base64 SM2 private key") from exc
+
+
+def sm2_private_key() -> bytes:
+    """The platform's SM2 private key (CQO_SM2_KEY, generated on first run like the others)."""
+    from django.conf import settings
+
+    return _sm2_key(settings.CQO_SM2_KEY)[0]
+
+
+def sm2_public_key() -> bytes:
+    """04 ‖ x ‖ y of the platform's SM2 key: what verifiers of its SM2 signatures hold."""
+    from django.conf import settings
+
+    return _sm2_key(settings.CQO_SM2_KEY)[1]
+
+
+def sm2_sign(message: bytes) -> bytes:
+    """The platform's SM2 signature (r ‖ s, default user ID) of ``message``."""
+    return gm.sm2_sign(sm2_private_key(), message)
+
+
+def sm2_verify(message: bytes, signature: bytes) -> bool:
+    return gm.sm2_verify(sm2_public_key(), message, signature)
+
+
 def mask(value: str, keep_start: int, keep_end: int) -> str:
     """Replace the middle of ``value`` with asterisks, keeping the given ends."""
     if not value:

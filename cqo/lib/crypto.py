@@ -216,6 +216,25 @@ def sm2_verify(message: bytes, signature: bytes) -> bool:
     return gm.sm2_verify(sm2_public_key(), message, signature)
 
 
+def content_signature(content_hash: str) -> str:
+    """The SM2 signature (hex of r ‖ s) of an issued certificate's content hash under the
+    national suite, "" under the international one. What is signed is the hash exactly as
+    printed and published: its 64 lower-case hex digits in ASCII, with Z_A over the default user
+    ID, so a verifier holding the platform's SM2 key needs only what the verification page
+    shows."""
+    if not signs_national() or not content_hash:
+        return ""
+    return sm2_sign(content_hash.encode("ascii")).hex()
+
+
+def content_signature_valid(content_hash: str, signature: str) -> bool:
+    try:
+        raw = bytes.fromhex(signature)
+    except ValueError:
+        return False
+    return sm2_verify(content_hash.encode("ascii"), raw)
+
+
 def mask(value: str, keep_start: int, keep_end: int) -> str:
     """Replace the middle of ``value`` with asterisks, keeping the given ends."""
     if not value:

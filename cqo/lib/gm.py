@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
@@ -100,8 +101,11 @@ def sm2_public_key(private_key: bytes) -> bytes:
     return bytes(public)
 
 
+@lru_cache(maxsize=64)
 def sm2_valid_public_key(public_key: bytes) -> bool:
-    """An uncompressed point on sm2p256v1, not the point at infinity (GB/T 32918.1 §6.2)."""
+    """An uncompressed point on sm2p256v1, not the point at infinity (GB/T 32918.1 §6.2).
+    Cached: the check multiplies the point by n, as long as a verification, and a platform
+    verifies with a handful of keys."""
     if len(public_key) != SM2_PUBLIC_KEY_BYTES or public_key[0] != 0x04:
         return False
     try:

@@ -26,8 +26,8 @@ from functools import lru_cache
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from gmalg import SM2  # type: ignore[import-untyped]  # (gmalg ships no type hints)
-from gmalg.errors import GMError  # type: ignore[import-untyped]
+from gmalg import SM2
+from gmalg.errors import GMError
 
 # GB/T 35276-2017 §10 (and GM/T 0009-2012 §10): the user ID when none is agreed
 SM2_DEFAULT_UID = b"1234567812345678"

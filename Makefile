@@ -78,11 +78,13 @@ test-pg: install prod-system-packages
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Benchmarks print figures against same-process baselines: everything on SQLite (the coverage
-# benchmark then repeats itself on PostgreSQL), the printed forms at their maximum input beside
-# the demo filing's (bench/pdf.py, in a process of its own), the enterprise-list import on SQLite and on
-# PostgreSQL (each in a process of its own, for its peak memory), the migration of a province's
-# archive on SQLite and on PostgreSQL (bench/legacy.py), then the load test (gunicorn
-# on PostgreSQL driven by wrk, against a bare view on the same server).
+# benchmark then repeats itself on PostgreSQL), the two cryptographic suites side by side
+# (bench/crypto.py: sign, verify, encrypt and hash rates, the international suite the baseline), the
+# printed forms at their maximum input beside the demo filing's (bench/pdf.py, in a process of its
+# own), the enterprise-list import on SQLite and on PostgreSQL (each in a process of its own, for
+# its peak memory), the migration of a province's archive on SQLite and on PostgreSQL
+# (bench/legacy.py), then the load test (gunicorn on PostgreSQL driven by wrk, against a bare view
+# on the same server).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/cqo_bench
 BENCH_DEB_PACKAGES := wrk
 BENCH_SYSTEM_STAMP := var/.system-packages-bench
@@ -96,6 +98,7 @@ $(BENCH_SYSTEM_STAMP): $(SYSTEM_STAMP)
 
 bench: install $(BENCH_SYSTEM_STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/crypto.py
 	$(PY) bench/pdf.py
 	$(PY) bench/imports.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/imports.py

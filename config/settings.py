@@ -13,6 +13,7 @@ from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from cqo.lib.private import private_dir, private_file
 from cqo.lib.secrets import load_secrets
@@ -43,6 +44,16 @@ SECRET_KEY = _SECRETS["secret_key"]
 # Personal data keys: CQO_DATA_KEY encrypts; CQO_DATA_KEYS_OLD (comma-separated) still decrypt.
 CQO_DATA_KEYS = [_SECRETS["data_key"], *env_list("CQO_DATA_KEYS_OLD")]
 CQO_HASH_KEY = _SECRETS["hash_key"]
+# The cryptographic suite (cqo/lib/crypto.py): "international" (Fernet, HMAC-SHA256, Ed25519),
+# "national" (SM4-GCM, HMAC-SM3, SM2 beside Ed25519) or "both" (writes national, reads and looks
+# up either: the setting to switch under). rotate_data_keys moves stored data to the suite set.
+CQO_CRYPTO_SUITE = os.environ.get("CQO_CRYPTO_SUITE", "international").strip().lower()
+if CQO_CRYPTO_SUITE not in {"international", "national", "both"}:
+    raise ImproperlyConfigured("CQO_CRYPTO_SUITE is international, national or both")
+# SM4 keys (16 bytes, url-safe base64) as CQO_DATA_KEYS: CQO_SM4_KEY encrypts, the old still read.
+CQO_SM4_KEYS = [_SECRETS["sm4_key"], *env_list("CQO_SM4_KEYS_OLD")]
+# The SM2 private key (32 bytes, url-safe base64) signing checkpoints and certificates.
+CQO_SM2_KEY = _SECRETS["sm2_key"]
 # The hour log (SPEC §12.14): the Ed25519 seed (32 bytes, url-safe base64) signing checkpoints,
 # and the checkpoint origin line (C2SP tlog-checkpoint), which names this log.
 CQO_LEDGER_KEY = _SECRETS["ledger_key"]

@@ -1,9 +1,11 @@
 """Offline verifier of hour-log bundles (hour proofs); needs neither Django nor a database.
 
-    python -m cqo.ledger verify BUNDLE.json --key KEY
+    python -m cqo.ledger verify BUNDLE.json --key KEY [--key SM2KEY]
 
 KEY is the platform's verifier key (``<name>+<key id>+<base64 key>``, published at
-``/ledger/`` and ``GET /api/v1/ledger/key``) or a file holding it; BUNDLE is the JSON file
+``/ledger/`` and ``GET /api/v1/ledger/key``) or a file holding it; under the national suite the
+platform publishes an SM2 verifier key too, and ``--key`` given twice checks both signatures
+(each given key must have signed the checkpoint); BUNDLE is the JSON file
 (``-`` reads standard input). Exit status: 0 verified, 1 not verified (the reason is printed),
 2 unusable arguments, key or files. The bundle format is described in ``cqo/ledger/verify.py``.
 """
@@ -27,7 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="verify a bundle against the platform's key")
     verify.add_argument("bundle", help="the bundle JSON file, or - for standard input")
-    verify.add_argument("--key", required=True, help="the verifier key, or a file holding it")
+    verify.add_argument(
+        "--key",
+        required=True,
+        action="append",
+        help="a verifier key (Ed25519 or SM2), or a file holding it; repeat to check several",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -45,12 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"NOT VERIFIED: the bundle is not JSON ({exc})", file=sys.stderr)
         return EXIT_FAILED
     try:
-        vkey = read_vkey(args.key)
+        vkeys = [read_vkey(k) for k in args.key]
     except (OSError, UnicodeDecodeError) as exc:
         print(f"error: cannot read the key: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    result = verify_bundle(bundle, vkey)
+    result = verify_bundle(bundle, vkeys)
     if not result.ok:
         print(f"NOT VERIFIED: {result.reason}", file=sys.stderr)
         return EXIT_USAGE if result.code == "bad_key" else EXIT_FAILED
@@ -58,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  index      {result.index}")
     print(f"  tree size  {result.size}")
     print(f"  root       {result.root.hex()}")
+    print(f"  signatures {', '.join(result.signed_by)}")
     print(f"  entry      {len(result.entry)} bytes")
     print(f"  leaf hash  {leaf_hash(result.entry).hex()}")
     fields = _entry_fields(result.entry)

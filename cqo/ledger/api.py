@@ -81,6 +81,11 @@ class KeyOut(Schema):
         default_factory=list,
         description="keys of before a rotation, still cosigning new checkpoints for a while",
     )
+    sm2_vkey: str | None = Field(
+        default=None,
+        description="under the national suite, the SM2 verifier key of the checkpoints' second "
+        "signature line: <name>+<key id hex>+<base64(0xff ‖ 04 ‖ x ‖ y)>",
+    )
 
 
 def _checkpoint_out(cp: Any) -> CheckpointOut:
@@ -177,4 +182,5 @@ def key_get(request: HttpRequest) -> KeyOut:
         key_id=verifier.key_id.hex(),
         public_key=note.b64(verifier.public_key),
         previous_vkeys=selectors.previous_vkeys(),
+        sm2_vkey=selectors.sm2_vkey() if selectors.signs_sm2() else None,
     )

@@ -184,6 +184,7 @@ def _run(
     progress: Callable[[int, int], None] | None,
 ) -> None:
     verifiers = selectors.audit_verifiers()
+    sm2 = selectors.sm2_verifier()
     rows = Checkpoint.objects.order_by("size").values_list("size", "root", "note")
     checkpoints = [(s, bytes(root), signed) for s, root, signed in rows]
     beyond = [c for c in checkpoints if c[0] > size]
@@ -196,7 +197,7 @@ def _run(
         """Check every checkpoint of size ``position`` (the tree now has that many leaves)."""
         nonlocal due, previous
         while due is not None and due[0] == position:
-            previous = _check_checkpoint(tree, verifiers, due, previous)
+            previous = _check_checkpoint(tree, verifiers, due, previous, sm2)
             report.checkpoints += 1
             tree.keep = (position - 1) >> CHUNK_LEVEL if position else None
             due = next(pending, None)
@@ -262,10 +263,13 @@ def _check_checkpoint(
     verifiers: list[note.Verifier],
     row: tuple[int, bytes, str],
     previous: tuple[int, bytes] | None,
+    sm2: note.Verifier | None = None,
 ) -> tuple[int, bytes]:
     size, stored_root, signed = row[0], bytes(row[1]), row[2]
     try:
         parsed = note.parse_checkpoint(_open(signed, verifiers))
+        if sm2 is not None and note.carries(signed, sm2):
+            note.open_note(signed, sm2)  # an SM2 line (national suite) must verify too
     except note.NoteError as exc:
         raise _Divergence("checkpoint", size, f"checkpoint {size}: {exc}") from exc
     if parsed.origin != verifiers[0].name or parsed.size != size or parsed.root != stored_root:

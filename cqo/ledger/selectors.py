@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cqo.ledger import merkle, note
 from cqo.ledger.models import Checkpoint, LedgerEntry, LedgerHead, LedgerNode
+from cqo.lib import crypto
 
 # Complete subtrees of 64 leaves and more are stored: a proof then hashes at most two chunks of
 # 64 leaf hashes (126 hashes), where chunks of 256 took 510 — most of a proof's time.
@@ -96,6 +97,35 @@ def public_vkey() -> str:
 
 def verifier() -> note.Verifier:
     return note.parse_vkey(public_vkey())
+
+
+def sm2_signing_key() -> note.Sm2Key:
+    """The SM2 key (CQO_SM2_KEY) whose line checkpoints carry beside the Ed25519 one under the
+    national suite (cqo/ledger/note.py)."""
+    return _sm2_note_key(crypto.sm2_private_key())
+
+
+@functools.lru_cache(maxsize=4)
+def _sm2_note_key(private: bytes) -> note.Sm2Key:
+    return note.Sm2Key(private)  # its public key is computed once
+
+
+def sm2_vkey() -> str:
+    """The SM2 verifier key: ``<name>+<key id>+<base64(0xff ‖ 04 ‖ x ‖ y)>``."""
+    return note.vkey(origin(), crypto.sm2_public_key(), note.ALG_SM2)
+
+
+def sm2_verifier() -> note.Verifier:
+    return note.parse_vkey(sm2_vkey())
+
+
+def signs_sm2() -> bool:
+    return crypto.signs_national()
+
+
+def published_vkeys() -> list[str]:
+    """The verifier keys the platform publishes: Ed25519, and SM2 under the national suite."""
+    return [public_vkey(), *([sm2_vkey()] if signs_sm2() else [])]
 
 
 # Tree -----------------------------------------------------------------------------------------

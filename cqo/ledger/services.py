@@ -240,6 +240,8 @@ def checkpoint(size: int | None = None) -> Checkpoint:
     signed = note.sign(text, selectors.origin(), selectors.signing_key())
     for key in selectors.previous_keys():
         signed = note.cosign(signed, selectors.origin(), key)
+    if selectors.signs_sm2():  # the national suite: an SM2 line after the Ed25519 ones
+        signed = note.cosign(signed, selectors.origin(), selectors.sm2_signing_key())
     try:
         with transaction.atomic():
             return Checkpoint.objects.create(size=size, root=root, note=signed)
@@ -255,15 +257,32 @@ def signed_now(cp: Checkpoint) -> Checkpoint:
     line is added to what is served (Ed25519 is deterministic: the same line every time); the
     stored row stays as it was signed (checkpoints are append-only). A note that no configured
     key signed is served as stored, never signed anew: a note written behind the platform's back
-    must fail verification, not gain a signature."""
+    must fail verification, not gain a signature. Under the national suite a checkpoint without
+    the SM2 line (stored before the suite was set) gains it on the same condition."""
     cosigned = note.cosign(cp.note, selectors.origin(), selectors.signing_key())
-    if cosigned == cp.note or not _signed_by_previous_key(cp):
+    if cosigned != cp.note and not _signed_by_previous_key(cp):
+        return cp
+    if selectors.signs_sm2():
+        # a checkpoint stored before the national suite was set gains its SM2 line the same way
+        # (SM2 signatures are randomised: a new, equally valid, line at each serving)
+        sm2 = note.cosign(cosigned, selectors.origin(), selectors.sm2_signing_key())
+        if sm2 != cosigned and (cosigned != cp.note or _signed_by_current_key(cp)):
+            cosigned = sm2
+    if cosigned == cp.note:
         return cp
     return Checkpoint(pk=cp.pk, size=cp.size, root=cp.root, note=cosigned, created_at=cp.created_at)
 
 
+def _signed_by_current_key(cp: Checkpoint) -> bool:
+    return _signed_by(cp, [selectors.verifier()])
+
+
 def _signed_by_previous_key(cp: Checkpoint) -> bool:
-    for verifier in selectors.previous_verifiers():
+    return _signed_by(cp, selectors.previous_verifiers())
+
+
+def _signed_by(cp: Checkpoint, verifiers: list[note.Verifier]) -> bool:
+    for verifier in verifiers:
         try:
             parsed = note.parse_checkpoint(note.open_note(cp.note, verifier))
         except note.NoteError:

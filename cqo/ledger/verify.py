@@ -17,8 +17,10 @@ Other keys may be present (the hour proof adds ``"opening"``, the salt and field
 commitment the entry holds); they are ignored here and not covered by this check. Base64 is
 the standard alphabet with padding.
 
-What is checked, in order: the key is a well-formed Ed25519 vkey; the checkpoint carries a
-valid signature by exactly that key (name and key ID); its origin is the key's name; tree size
+What is checked, in order: each key is a well-formed Ed25519 or SM2 vkey (``cqo/ledger/note.py``);
+the checkpoint carries a valid signature by exactly each key (name and key ID), and by each key
+of ``if_present`` whose line it carries (the platform's SM2 key: checkpoints signed before the
+national suite was set carry none); its origin is the keys' name; tree size
 and root hash are read from the *verified* checkpoint text only (never from elsewhere in the
 bundle); the leaf hash is recomputed from the entry; the inclusion proof leads from that leaf at
 ``index`` to the signed root (RFC 9162 §2.1.3.2).
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,8 @@ class VerifyResult:
     code: str = "ok"
     origin: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # the algorithms whose signatures verified ("Ed25519", "SM2")
+    signed_by: tuple[str, ...] = ()
 
 
 class _Fail(Exception):
@@ -59,36 +64,52 @@ class _Fail(Exception):
         self.reason = reason
 
 
-def verify_bundle(bundle: Any, vkey: str) -> VerifyResult:
-    """Check ``bundle`` (the parsed JSON object) against the verifier key ``vkey``."""
+def verify_bundle(
+    bundle: Any, vkey: str | Sequence[str], *, if_present: Sequence[str] = ()
+) -> VerifyResult:
+    """Check ``bundle`` (the parsed JSON object) against the verifier key ``vkey`` (or every key
+    of a list of them), and against each key of ``if_present`` whose signature line the
+    checkpoint carries."""
     state: dict[str, Any] = {}
     try:
-        return _verify(bundle, vkey, state)
+        return _verify(bundle, [vkey] if isinstance(vkey, str) else list(vkey), if_present, state)
     except _Fail as exc:
         return VerifyResult(ok=False, reason=exc.reason, code=exc.code, **state)
     except note.NoteError as exc:
         return VerifyResult(ok=False, reason=str(exc), code=exc.code, **state)
 
 
-def _verify(bundle: Any, vkey: str, state: dict[str, Any]) -> VerifyResult:
+def _verify(
+    bundle: Any, vkeys: list[str], if_present: Sequence[str], state: dict[str, Any]
+) -> VerifyResult:
     if not isinstance(bundle, dict):
         raise _Fail("bad_bundle", "the bundle is not a JSON object")
     version = bundle.get("version")
     if type(version) is not int or version != BUNDLE_VERSION:
         raise _Fail("bad_bundle", f"unsupported bundle version {version!r} (expected 1)")
-    verifier = note.parse_vkey(vkey)
+    if not vkeys:
+        raise note.NoteError("bad_key", "no verifier key")
+    verifiers = [note.parse_vkey(v) for v in vkeys]
+    optional = [note.parse_vkey(v) for v in if_present]
 
     checkpoint_note = bundle.get("checkpoint")
     if not isinstance(checkpoint_note, str):
         raise _Fail("bad_bundle", "the bundle has no checkpoint note")
-    text = note.open_note(checkpoint_note, verifier)
+    verifiers += [v for v in optional if v not in verifiers and note.carries(checkpoint_note, v)]
+    # every key must have signed; all signature lines are over the note's one text
+    texts = [note.open_note(checkpoint_note, v) for v in verifiers]
+    text = texts[0]
     head = note.parse_checkpoint(text)
     state.update(size=head.size, root=head.root, origin=head.origin)
-    if head.origin != verifier.name:
-        raise _Fail(
-            "wrong_origin",
-            f"the checkpoint is of the log {head.origin!r}, not {verifier.name!r}",
-        )
+    for verifier in verifiers:
+        if head.origin != verifier.name:
+            raise _Fail(
+                "wrong_origin",
+                f"the checkpoint is of the log {head.origin!r}, not {verifier.name!r}",
+            )
+    signed_by = tuple(dict.fromkeys(v.algorithm for v in verifiers))
+    state["signed_by"] = signed_by
+    verifier = verifiers[0]
 
     index = bundle.get("index")
     if type(index) is not int:
@@ -119,6 +140,7 @@ def _verify(bundle: Any, vkey: str, state: dict[str, Any]) -> VerifyResult:
         reason=(
             f"entry {index} is in the log {head.origin} of {head.size} entries, "
             f"whose root {head.root.hex()} is signed by the key {verifier.name}"
+            f" ({' and '.join(signed_by)})"
         ),
         index=index,
         size=head.size,
@@ -127,6 +149,7 @@ def _verify(bundle: Any, vkey: str, state: dict[str, Any]) -> VerifyResult:
         code="ok",
         origin=head.origin,
         extra={k: v for k, v in bundle.items() if k not in _KNOWN},
+        signed_by=signed_by,
     )
 
 

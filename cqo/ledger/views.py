@@ -41,6 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "head": head,
             "root_b64": note.b64(bytes(head.root)),
             "vkey": services.public_vkey(),
+            "sm2_vkey": selectors.sm2_vkey() if selectors.signs_sm2() else "",
             "recent": Checkpoint.objects.order_by("-size")[:10],
         },
     )
@@ -55,7 +56,12 @@ def verify(request: HttpRequest) -> HttpResponse:
             return rate_limited_page(request)
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
-            result = verify_bundle(form.cleaned_data["parsed"], services.public_vkey())
+            # the Ed25519 signature always; the SM2 one whenever the checkpoint carries it
+            result = verify_bundle(
+                form.cleaned_data["parsed"],
+                services.public_vkey(),
+                if_present=[selectors.sm2_vkey()],
+            )
     else:
         form = VerifyForm()
     return render(
@@ -67,6 +73,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             "outcome": OUTCOMES.get(result.code, "") if result else "",
             "shown": _shown(result) if result else {},
             "vkey": services.public_vkey(),
+            "sm2_vkey": selectors.sm2_vkey() if selectors.signs_sm2() else "",
             "size": selectors.tree_size(),
         },
     )
@@ -81,5 +88,6 @@ def _shown(result: VerifyResult) -> dict[str, Any]:
         "root_hex": result.root.hex(),
         "entry_text": text if text.isprintable() else "",
         "entry_hex": result.entry.hex(),
+        "signed_by": "、".join(result.signed_by),
         "extra": json.dumps(result.extra, ensure_ascii=False, indent=2) if result.extra else "",
     }

@@ -13,6 +13,8 @@ import os
 import secrets
 from pathlib import Path
 
+from cqo.lib import gm
+
 _KEYS = {
     # name in the file -> environment variable that overrides it
     "secret_key": "DJANGO_SECRET_KEY",
@@ -20,12 +22,20 @@ _KEYS = {
     "hash_key": "CQO_HASH_KEY",
     # the Ed25519 seed that signs the hour log's checkpoints (SPEC §5, §12.14)
     "ledger_key": "CQO_LEDGER_KEY",
+    # the national suite (CQO_CRYPTO_SUITE, cqo.lib.crypto): the SM4 key of the personal fields
+    # and the SM2 private key that signs checkpoints and certificates beside Ed25519
+    "sm4_key": "CQO_SM4_KEY",
+    "sm2_key": "CQO_SM2_KEY",
 }
 
 
 def _new_value(name: str) -> str:
     if name == "secret_key":
         return secrets.token_urlsafe(50)
+    if name == "sm4_key":
+        return base64.urlsafe_b64encode(secrets.token_bytes(gm.SM4_KEY_BYTES)).decode()
+    if name == "sm2_key":
+        return base64.urlsafe_b64encode(gm.sm2_new_private_key()).decode()
     # Fernet wants 32 url-safe base64 bytes; the keyed hash uses the same shape.
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 

@@ -8,10 +8,11 @@ An archive is one tar.gz holding:
   a consistent copy made with SQLite's online backup API while the platform runs);
 - ``media.tar`` — the uploaded files (MEDIA_ROOT): evidence, imported lists, reports.
 
-Secrets are not in it: the keys (DJANGO_SECRET_KEY, CQO_DATA_KEY, CQO_HASH_KEY, CQO_LEDGER_KEY
-or ``secrets.json``) are kept apart, and without the same CQO_DATA_KEY a restored database's
-personal data cannot be read. Restoring refuses an archive whose manifest does not match it (a
-different database vendor, a part whose checksum differs, migrations this code does not know).
+Secrets are not in it: the keys (DJANGO_SECRET_KEY, CQO_DATA_KEY, CQO_HASH_KEY, CQO_LEDGER_KEY,
+CQO_SM4_KEY, CQO_SM2_KEY or ``secrets.json``) are kept apart, and without the same data keys a
+restored database's personal data cannot be read. Restoring refuses an archive whose manifest
+does not match it (a different database vendor, a part whose checksum differs, migrations this
+code does not know).
 """
 
 from __future__ import annotations

@@ -84,14 +84,13 @@ def _swap(a: int, b: int) -> None:
 
 def _flip_signature(size: int) -> None:
     cp = Checkpoint.objects.get(size=size)
-    body, sig_line = cp.note.split("\n\n")
-    prefix, b64 = sig_line.strip().rsplit(" ", 1)
+    body, block = cp.note.split("\n\n")
+    sig_line, *others = block.splitlines()  # the Ed25519 line (an SM2 one may follow)
+    prefix, b64 = sig_line.rsplit(" ", 1)
     raw = bytearray(note.b64decode(b64))
     raw[10] ^= 1
-    sql(
-        "UPDATE {checkpoint} SET note = %s WHERE size = %s",
-        [f"{body}\n\n{prefix} {note.b64(bytes(raw))}\n", size],
-    )
+    lines = "".join(f"{line}\n" for line in [f"{prefix} {note.b64(bytes(raw))}", *others])
+    sql("UPDATE {checkpoint} SET note = %s WHERE size = %s", [f"{body}\n\n{lines}", size])
 
 
 def _sign_with_another_key(size: int) -> None:

@@ -162,6 +162,8 @@ def shown_values(cert: LevelCertificate, content: dict[str, str]) -> dict[str, A
         "content": content,
         "content_hash": cert.content_hash,
         "intact": selectors.content_intact(cert),
+        "content_sm2": cert.content_sm2,
+        "content_sm2_valid": selectors.content_signature_ok(cert),
         "verify_url": printing.verify_url(cert.number),
     }
 

@@ -373,6 +373,10 @@ class PublicLevelCertificateOut(Schema):
     content: dict[str, str] = Field(description="what the certificate says, frozen at issue")
     content_hash: str
     intact: bool
+    content_sm2: str = Field(
+        "", description="SM2 signature (hex r ‖ s) of content_hash, under the national suite"
+    )
+    content_sm2_valid: bool | None = Field(None, description="None when there is none")
     verify_url: str
 
 

@@ -73,6 +73,11 @@ class LevelCertificate(models.Model):
     )
     content = models.JSONField(editable=False)
     content_hash = models.CharField(_("内容摘要（SHA-256）"), max_length=64, editable=False)
+    # the SM2 signature of content_hash (cqo.lib.crypto.content_signature), issued under the
+    # national suite; blank for certificates issued before it or migrated from an archive
+    content_sm2 = models.CharField(
+        _("内容摘要的SM2签名"), max_length=128, blank=True, editable=False
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.VALID, db_index=True
     )

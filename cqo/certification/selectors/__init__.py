@@ -70,6 +70,7 @@ from cqo.certification.selectors.scope import (
 from cqo.certification.selectors.validity import (
     certificate_spec,
     content_intact,
+    content_signature_ok,
     continuing_status,
     continuing_years,
     review_ratings,
@@ -102,6 +103,7 @@ __all__ = [
     "certificate_spec",
     "certified_level",
     "content_intact",
+    "content_signature_ok",
     "continuing_status",
     "continuing_years",
     "eligibility",

@@ -10,7 +10,7 @@ from typing import Any
 from cqo.certification import rules
 from cqo.certification.models import CertificationBody, LevelCertificate, YearlyReview
 from cqo.certification.selectors.scope import spec_for, spec_of
-from cqo.lib import clock
+from cqo.lib import clock, crypto
 from cqo.policy import schema
 from cqo.policy.models import PackVersion
 from cqo.policy.selectors import NoPackInForce, governing_for_version
@@ -33,8 +33,18 @@ def certificate_spec(
 
 
 def content_intact(cert: LevelCertificate) -> bool:
-    """Whether what is stored still hashes to the printed digest."""
-    return rules.content_hash(cert.content) == cert.content_hash
+    """Whether what is stored still hashes to the printed digest, and that digest still carries
+    the platform's SM2 signature where it was signed (national suite)."""
+    return rules.content_hash(cert.content) == cert.content_hash and (
+        content_signature_ok(cert) is not False
+    )
+
+
+def content_signature_ok(cert: LevelCertificate) -> bool | None:
+    """Whether the SM2 signature of the content hash verifies; None when it has none."""
+    if not cert.content_sm2:
+        return None
+    return crypto.content_signature_valid(cert.content_hash, cert.content_sm2)
 
 
 def continuing_status(cert: LevelCertificate, year: int) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from cqo.certification.services._common import (
     require_staff,
     spec_for,
 )
-from cqo.lib import clock, parse
+from cqo.lib import clock, crypto, parse
 from cqo.policy.models import PackVersion
 from cqo.policy.selectors import cite
 from cqo.registry.models import Enterprise
@@ -161,6 +161,7 @@ def certificate_issue(*, actor: User, app: Application) -> LevelCertificate:
         pack_version=version,
         content=content,
         content_hash=rules.content_hash(content),
+        content_sm2=crypto.content_signature(rules.content_hash(content)),
         issued_by=actor,
     )
     for old in earlier:
@@ -216,6 +217,7 @@ def _reissued(
         pack_version=cert.pack_version,
         content=content,
         content_hash=rules.content_hash(content),
+        content_sm2=crypto.content_signature(rules.content_hash(content)),
         supersedes=cert,
         issued_by=actor,
     )

@@ -72,6 +72,7 @@ def _cert_page(
         "c": cert.content,
         "shown": rules.shown_status(cert.status, cert.valid_until, today),
         "intact": selectors.content_intact(cert),
+        "sm2_ok": selectors.content_signature_ok(cert),
         "verify_url": printing.verify_url(cert.number),
         "successor_number": selectors.successor_number(cert),
         # a migrated certificate: the archive file and row, who migrated it and when

@@ -49,6 +49,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             "public": True,
             "shown": rules.shown_status(cert.status, cert.valid_until, clock.today()),
             "intact": selectors.content_intact(cert),
+            "sm2_ok": selectors.content_signature_ok(cert),
             "successor_number": selectors.successor_number(cert),
         },
     )

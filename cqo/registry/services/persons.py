@@ -113,8 +113,9 @@ def _apply_identity(
             if known is not None:
                 clash = person.id_number_hash in known.registered
             else:
+                # under the "both" suite a row not yet moved carries the other suite's hash
                 clash = (
-                    Person.objects.filter(id_number_hash=person.id_number_hash)
+                    Person.objects.filter(id_number_hash__in=crypto.lookup_hashes(facts.number))
                     .exclude(pk=person.pk)
                     .exists()
                 )
@@ -344,10 +345,18 @@ def persons_migrate(
             known.id_facts[typed] = validators.validate_id_number(typed)
         if code := text(data, "region"):
             codes.add(code)
-    hashes = {crypto.keyed_hash(facts.number) for facts in known.id_facts.values()}
-    known.registered = set(
-        Person.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash", flat=True)
-    )
+    by_hash = {
+        h: crypto.keyed_hash(f.number)
+        for f in known.id_facts.values()
+        for h in crypto.lookup_hashes(f.number)
+    }
+    # as the writing suite's hash, whichever suite's hash the row carries (the "both" suite)
+    known.registered = {
+        by_hash[h]
+        for h in Person.objects.filter(id_number_hash__in=by_hash).values_list(
+            "id_number_hash", flat=True
+        )
+    }
     known.regions = Region.objects.in_bulk(codes, field_name="code")
     in_scope: dict[str, bool] = {}
     results: list[Person | ValidationError] = []
@@ -405,7 +414,7 @@ def person_claim(*, token: str, username: str, password: str, id_number: str) ->
         raise ValidationError({"token": _("邀请链接无效或已被使用")})
     errors = Errors()
     facts = errors.run("id_number", validators.validate_id_number, id_number)
-    if facts and crypto.keyed_hash(facts.number) != person.id_number_hash:
+    if facts and person.id_number_hash not in crypto.lookup_hashes(facts.number):
         errors.add("id_number", _("身份证号与邀请登记的信息不一致"))
     user = User(username=username, role=Role.CQO, display_name=person.name, email=person.email)
     account_check(errors, user, password)

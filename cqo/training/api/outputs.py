@@ -102,6 +102,8 @@ def public_values(cert: TrainingCertificate, content: dict[str, str]) -> dict[st
         "content": content,
         "content_hash": cert.content_hash,
         "intact": selectors.content_intact(cert),
+        "content_sm2": cert.content_sm2,
+        "content_sm2_valid": selectors.content_signature_ok(cert),
         "verify_url": printing.verify_url(cert.number),
     }
 

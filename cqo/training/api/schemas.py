@@ -263,6 +263,10 @@ class PublicTrainingCertificateOut(Schema):
     content: dict[str, str] = Field(description="what the certificate says, frozen at issue")
     content_hash: str = Field(description="SHA-256 of the canonical JSON of content")
     intact: bool = Field(description="content still hashes to content_hash")
+    content_sm2: str = Field(
+        "", description="SM2 signature (hex r ‖ s) of content_hash, under the national suite"
+    )
+    content_sm2_valid: bool | None = Field(None, description="None when there is none")
     verify_url: str
 
 

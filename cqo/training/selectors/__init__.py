@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.models import AuditEntry
-from cqo.lib import clock
+from cqo.lib import clock, crypto
 from cqo.policy import schema
 from cqo.policy.selectors import Governing, governing_for_region, governing_for_regions
 from cqo.reference import enums
@@ -521,8 +521,18 @@ def can_revoke(actor: User, cert: TrainingCertificate) -> bool:
 
 
 def content_intact(cert: TrainingCertificate) -> bool:
-    """Whether the frozen content still hashes to the digest recorded at issue."""
-    return rules.content_hash(cert.content) == cert.content_hash
+    """Whether the frozen content still hashes to the digest recorded at issue, and that digest
+    still carries the platform's SM2 signature where it was signed (national suite)."""
+    return rules.content_hash(cert.content) == cert.content_hash and (
+        content_signature_ok(cert) is not False
+    )
+
+
+def content_signature_ok(cert: TrainingCertificate) -> bool | None:
+    """Whether the SM2 signature of the content hash verifies; None when it has none."""
+    if not cert.content_sm2:
+        return None
+    return crypto.content_signature_valid(cert.content_hash, cert.content_sm2)
 
 
 # History --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
-from cqo.lib import clock
+from cqo.lib import clock, crypto
 from cqo.lib.bounds import too_long
 from cqo.policy import schema
 from cqo.policy.selectors import Governing
@@ -162,6 +162,7 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> TrainingCertifica
         content=content,
         content_hash=rules.content_hash(content),
     )
+    cert.content_sm2 = crypto.content_signature(cert.content_hash)
     try:
         with transaction.atomic():
             cert.save()

@@ -65,6 +65,7 @@ def _certificate_page(
             "cert": cert,
             "c": cert.content,
             "intact": selectors.content_intact(cert),
+            "sm2_ok": selectors.content_signature_ok(cert),
             "verify_url": printing.verify_url(cert.number),
             "can_revoke": can_revoke,
             "revoke_form": form or forms.RevokeForm(prefix="r"),
@@ -172,5 +173,6 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             "c": rules.public_facts(cert.content),
             "public": True,
             "intact": selectors.content_intact(cert),
+            "sm2_ok": selectors.content_signature_ok(cert),
         },
     )

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             f"and {summary.media_files} media files to {summary.path} ({summary.bytes} bytes)."
         )
         self.stdout.write(
-            "Secrets are not in the archive: keep DJANGO_SECRET_KEY, CQO_DATA_KEY, CQO_HASH_KEY "
-            "and CQO_LEDGER_KEY (or secrets.json) safe separately; without the same "
-            "CQO_DATA_KEY the restored personal data cannot be read."
+            "Secrets are not in the archive: keep DJANGO_SECRET_KEY, CQO_DATA_KEY, CQO_HASH_KEY, "
+            "CQO_LEDGER_KEY, CQO_SM4_KEY and CQO_SM2_KEY (or secrets.json) safe separately; "
+            "without the same data keys the restored personal data cannot be read."
         )

@@ -1,5 +1,6 @@
 """``manage.py rotate_data_keys [--rehash]``: re-encrypt the stored personal data with the current
-data key (and recompute the lookup hashes with the current hash key); see
+data key of the current suite (CQO_CRYPTO_SUITE: moving rows between Fernet and SM4-GCM, their
+lookup hashes with them), and recompute the lookup hashes with the current hash key; see
 cqo/registry/services/keys.py and the operations guide."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from cqo.lib import crypto
 from cqo.registry.services import keys
 
 
@@ -27,6 +29,7 @@ class Command(BaseCommand):
         done = keys.rotate(rehash=options["rehash"])
         self.stdout.write(
             f"re-encrypted {done.persons} persons and {done.enterprises} enterprises"
+            f" ({crypto.suite()} suite)"
             f"{' (lookup hashes recomputed)' if options['rehash'] else ''} "
             f"in {time.perf_counter() - start:.1f} s"
         )

@@ -11,7 +11,7 @@ import datetime as dt
 MAX_ATTEMPTS = 5
 # 平台默认: exponential back-off, 60 s doubled at each failure, at most one hour
 BACKOFF_BASE_SECONDS = 60
-BACKOFF_MAX_SECONDS = 3600
+BACKOFF_MAX_SECONDS = 3600  # 平台默认: one hour at most between tries
 # 平台默认: a row still ``sending`` this long after its claim belongs to a worker that died
 # (an SMTP or gateway call is given far less: EMAIL_TIMEOUT, CQO_SMS_TIMEOUT)
 SENDING_STALE_SECONDS = 600
@@ -26,6 +26,7 @@ def backoff_seconds(attempts: int) -> int:
     """Wait before the next try after ``attempts`` failed ones: 60, 120, 240, 480, … ≤ 3600."""
     if attempts < 1:
         return 0
+    # 平台默认: the wait doubles at each failed try
     return min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
 
 

@@ -133,3 +133,30 @@ def test_rotation_moves_sm4_tokens_to_the_new_sm4_key(personas: Personas, settin
     settings.CQO_SM4_KEYS = old
     with pytest.raises(ValueError):
         _values()
+
+
+def test_the_notice_mobiles_move_with_the_rotation(personas: Personas, settings):
+    """The mobiles people gave for notices (cqo.notify) are personal data like the registry's:
+    a rotation moves them to the new key and suite with their lookup hashes."""
+    from cqo.notify.models import ContactDetails
+    from cqo.notify.services import contact_set
+
+    settings.CQO_CRYPTO_SUITE = "international"
+    contact_set(actor=personas.cqo, user=personas.cqo, email="", mobile="13900001111")
+    old = list(settings.CQO_DATA_KEYS)
+    new = Fernet.generate_key().decode()
+    with override_settings(CQO_DATA_KEYS=[new, *old]):
+        out = io.StringIO()
+        call_command("rotate_data_keys", stdout=out)
+        assert "1 notice contacts" in out.getvalue()
+    with override_settings(CQO_DATA_KEYS=[new]):
+        assert ContactDetails.objects.get(user=personas.cqo).mobile == "13900001111"
+    with override_settings(CQO_DATA_KEYS=old), pytest.raises(ValueError):
+        _ = ContactDetails.objects.get(user=personas.cqo).mobile
+    settings.CQO_CRYPTO_SUITE = "national"
+    with override_settings(CQO_DATA_KEYS=[new]):
+        call_command("rotate_data_keys", stdout=io.StringIO())
+        row = ContactDetails.objects.get(user=personas.cqo)
+        assert crypto.token_suite(row.mobile_enc) == "national"
+        assert row.mobile == "13900001111"
+        assert row.mobile_hash == crypto.keyed_hash("13900001111")

@@ -25,6 +25,7 @@ from cqo.accounts.models import User
 from cqo.audit.models import AuditEntry
 from cqo.audit.services import audit_record
 from cqo.lib import crypto
+from cqo.notify.models import ContactDetails
 from cqo.registry.models import Enterprise, Person
 
 BATCH = 2000
@@ -34,6 +35,7 @@ BATCH = 2000
 class Rotated:
     persons: int = 0
     enterprises: int = 0
+    contacts: int = 0  # the notice mobiles people gave (cqo.notify)
 
 
 def _batches(model: Any, fields: list[str]) -> Any:
@@ -76,13 +78,25 @@ def rotate(*, rehash: bool = False, actor: User | None = None) -> Rotated:
         with transaction.atomic():
             Enterprise.objects.bulk_update(rows, ["responsible_mobile_enc"])
         done.enterprises += len(rows)
+    for rows in _batches(ContactDetails, ["mobile_enc", "mobile_hash"]):
+        for c in rows:
+            if rehash or _moves(c.mobile_enc):
+                c.mobile_hash = crypto.keyed_hash(crypto.decrypt(c.mobile_enc))
+            c.mobile_enc = crypto.reencrypt(c.mobile_enc)
+        with transaction.atomic():
+            ContactDetails.objects.bulk_update(rows, ["mobile_enc", "mobile_hash"])
+        done.contacts += len(rows)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,
         target_type="data_keys",
         target_id="rotation",
         target_repr="personal-data keys",
-        changes={"persons": [None, done.persons], "enterprises": [None, done.enterprises]},
+        changes={
+            "persons": [None, done.persons],
+            "enterprises": [None, done.enterprises],
+            "contacts": [None, done.contacts],
+        },
         note=f"re-encrypted with the current data key ({crypto.suite()} suite)"
         + (", lookup hashes recomputed" if rehash else ""),
     )

@@ -28,7 +28,8 @@ class Command(BaseCommand):
         start = time.perf_counter()
         done = keys.rotate(rehash=options["rehash"])
         self.stdout.write(
-            f"re-encrypted {done.persons} persons and {done.enterprises} enterprises"
+            f"re-encrypted {done.persons} persons, {done.enterprises} enterprises and "
+            f"{done.contacts} notice contacts"
             f" ({crypto.suite()} suite)"
             f"{' (lookup hashes recomputed)' if options['rehash'] else ''} "
             f"in {time.perf_counter() - start:.1f} s"

@@ -55,3 +55,33 @@ class OptOutForm(forms.Form):
             for code, field in self.fields.items()
             if not field.disabled and not self.cleaned_data.get(code)
         )
+
+
+class QuietHoursForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=_("夜间免打扰：提醒短信在此时段内不发送，时段结束后再发"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    start = forms.TimeField(
+        label=_("开始"),
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control form-control-sm"}),
+    )
+    end = forms.TimeField(
+        label=_("结束"),
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control form-control-sm"}),
+    )
+
+
+class MobileCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+            }
+        ),
+    )

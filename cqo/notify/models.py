@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -101,6 +102,13 @@ class ContactDetails(models.Model):
     mobile_masked = models.CharField(_("手机"), max_length=11, blank=True, editable=False)
     email_failure = models.CharField(_("邮件投递失败原因"), max_length=300, blank=True)
     mobile_failure = models.CharField(_("短信投递失败原因"), max_length=300, blank=True)
+    # set when the person typed back the code sent to the mobile (services.mobile_verify);
+    # cleared when the mobile changes: SMS go only to a verified mobile given here
+    mobile_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
+    # no reminder SMS in the night (rules.QUIET_START–QUIET_END unless the person sets others)
+    quiet_hours = models.BooleanField(_("夜间免打扰"), default=True)
+    quiet_start = models.TimeField(_("免打扰开始"), default=dt.time(22, 0))
+    quiet_end = models.TimeField(_("免打扰结束"), default=dt.time(8, 0))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -138,3 +146,25 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {label_of(self.kind)}"
+
+
+class MobileCode(models.Model):
+    """A code sent by SMS to prove a mobile is the person's: kept as a keyed hash with the
+    mobile it was sent to, valid for rules.CODE_TTL_SECONDS and rules.CODE_MAX_TRIES tries."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mobile_codes"
+    )
+    mobile_hash = models.CharField(max_length=64, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("手机验证码")
+        verbose_name_plural = _("手机验证码")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

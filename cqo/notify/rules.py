@@ -22,6 +22,41 @@ SMS_MAX_CHARS = 70
 SMS_NAME_MAX_CHARS = 10
 
 
+# 平台默认: the night in which reminder SMS wait (Beijing time); a person may set their own
+QUIET_START = dt.time(22, 0)
+QUIET_END = dt.time(8, 0)
+# 平台默认: a mobile's verification code — six digits, valid ten minutes, five tries, one
+# code a minute and ten a day at most
+CODE_DIGITS = 6
+CODE_TTL_SECONDS = 600
+CODE_MAX_TRIES = 5
+CODE_RESEND_SECONDS = 60
+CODES_PER_DAY = 10
+
+
+def in_quiet_hours(at: dt.time, start: dt.time, end: dt.time) -> bool:
+    """Whether the local time ``at`` lies in the quiet period [start, end), which may span
+    midnight (22:00–08:00); start == end is no quiet period."""
+    if start == end:
+        return False
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end
+
+
+def quiet_ends(now: dt.datetime, start: dt.time, end: dt.time) -> dt.datetime | None:
+    """When the quiet period holding the aware local datetime ``now`` ends (None: not in one)."""
+    if not in_quiet_hours(now.timetz().replace(tzinfo=None), start, end):
+        return None
+    day = now.date()
+    if start > end and now.time() >= start:
+        day += dt.timedelta(days=1)  # 22:00–24:00: it ends tomorrow morning
+    return now.replace(
+        year=day.year, month=day.month, day=day.day, hour=end.hour, minute=end.minute,
+        second=0, microsecond=0,
+    )  # fmt: skip
+
+
 def backoff_seconds(attempts: int) -> int:
     """Wait before the next try after ``attempts`` failed ones: 60, 120, 240, 480, … ≤ 3600."""
     if attempts < 1:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cqo.accounts.models import User
 from cqo.lib import crypto
+from cqo.notify import rules
 from cqo.notify.kinds import Channel
 from cqo.notify.models import ContactDetails, OptOut, OutboxMessage
 
@@ -40,14 +43,35 @@ def address_of(user: User, channel: str) -> Address | None:
         email = (details.email if details else "") or user.email
         return Address(email, email) if email else None
     if channel == Channel.SMS:
-        if details and details.mobile_enc:
+        if details and details.mobile_enc and details.mobile_verified_at is not None:
             return Address(details.mobile, details.mobile_masked)
+        # a mobile given here but not yet verified is not used: the registered one, if any
         for answer in _MOBILE_ANSWERS.values():
             mobile = answer(user)
             if mobile:
                 return Address(mobile, _mask(mobile))
         return None
     return None
+
+
+def mobile_unverified(user: User) -> bool:
+    """The person gave a mobile for notices and has not yet typed back its code."""
+    return (
+        ContactDetails.objects.filter(user=user, mobile_verified_at__isnull=True)
+        .exclude(mobile_enc="")
+        .exists()
+    )
+
+
+def quiet_until(user: User, now: dt.datetime) -> dt.datetime | None:
+    """When the person's quiet period holding ``now`` ends, in the platform's time zone; None
+    when it is not their quiet time (or they turned quiet hours off)."""
+    details = contact_of(user)
+    if details is not None and not details.quiet_hours:
+        return None
+    start = details.quiet_start if details else rules.QUIET_START
+    end = details.quiet_end if details else rules.QUIET_END
+    return rules.quiet_ends(timezone.localtime(now), start, end)
 
 
 def _mask(mobile: str) -> str:

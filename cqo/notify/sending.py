@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.audit.services import audit_record
-from cqo.notify import delivery, rules, selectors
+from cqo.notify import delivery, kinds, rules, selectors
 from cqo.notify.kinds import Channel
 from cqo.notify.models import ContactDetails, OutboxMessage
 
@@ -59,13 +59,23 @@ def message_claim(*, message_id: int, now: dt.datetime) -> OutboxMessage | None:
 
 def message_deliver(*, message_id: int) -> Outcome:
     """Claim, send and record one row (the Celery task's body)."""
-    message = message_claim(message_id=message_id, now=timezone.now())
+    now = timezone.now()
+    if (waits := _quiet_wait(message_id, now)) is not None:
+        return waits
+    message = message_claim(message_id=message_id, now=now)
     if message is None:
         status = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True)
         return Outcome(status.first() or "")
     address = selectors.address_of(message.recipient, message.channel)
     if address is None:
-        reason = _("未登记电子邮箱") if message.channel == Channel.EMAIL else _("未登记手机号码")
+        # failed without an address: sent after all once the person gives or verifies one
+        # (services.mobile_verify queues these again)
+        if message.channel == Channel.EMAIL:
+            reason = _("未登记电子邮箱")
+        elif selectors.mobile_unverified(message.recipient):
+            reason = _("手机号码尚未验证，请在“我的通知”中验证后接收短信")
+        else:
+            reason = _("未登记手机号码")
         return _failed(message, reason, shown="", address_failed=False)
     try:
         delivery.deliver(message, address)
@@ -82,6 +92,31 @@ def message_deliver(*, message_id: int) -> Outcome:
             return _failed(message, reason, shown=address.shown, address_failed=False)
         return _again(message, reason, shown=address.shown)
     return _sent(message, address.shown)
+
+
+def _quiet_wait(message_id: int, now: dt.datetime) -> Outcome | None:
+    """A reminder's SMS waits out the person's quiet hours (night by default): it stays queued
+    with its next try at their end, no attempt counted. E-mail does not wake anyone, and a
+    legal notice (a decision, a listing, a returned filing) is served when it is made."""
+    row = (
+        OutboxMessage.objects.filter(pk=message_id, status=S.QUEUED, channel=Channel.SMS)
+        .select_related("recipient")
+        .first()
+    )
+    if row is None:
+        return None
+    try:
+        if kinds.get(row.kind).legal:
+            return None
+    except LookupError:
+        return None  # the send reports the undeclared kind
+    until = selectors.quiet_until(row.recipient, now)
+    if until is None:
+        return None
+    OutboxMessage.objects.filter(pk=row.pk, status=S.QUEUED).update(
+        next_attempt_at=until, updated_at=now
+    )
+    return Outcome(S.QUEUED, retry_in=max(1, int((until - now).total_seconds())))
 
 
 def _mine(message: OutboxMessage) -> Q:

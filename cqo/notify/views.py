@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from cqo.accounts.models import User
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.lib.forms import apply_errors
-from cqo.notify import selectors, services
-from cqo.notify.forms import ContactForm, OptOutForm
+from cqo.notify import rules, selectors, services
+from cqo.notify.forms import ContactForm, MobileCodeForm, OptOutForm, QuietHoursForm
 from cqo.notify.kinds import Channel
-from cqo.notify.models import OutboxMessage
+from cqo.notify.models import ContactDetails, OutboxMessage
 
 PAGE_SIZE = 25
 
@@ -61,8 +61,17 @@ def outbox_resend(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
 
 
 def _mobile_shown(user: User) -> str:
+    contact = selectors.contact_of(user)
+    if contact is not None and contact.mobile_masked:
+        return contact.mobile_masked  # verified or not: the number the person gave
     address = selectors.address_of(user, Channel.SMS)
     return address.shown if address else ""
+
+
+def _quiet_initial(contact: ContactDetails | None) -> dict[str, object]:
+    if contact is None:
+        return {"enabled": True, "start": rules.QUIET_START, "end": rules.QUIET_END}
+    return {"enabled": contact.quiet_hours, "start": contact.quiet_start, "end": contact.quiet_end}
 
 
 @login_required
@@ -78,6 +87,10 @@ def my_notices(request: AuthedHttpRequest) -> HttpResponse:
     optout_form = OptOutForm(
         request.POST if action == "optouts" else None, opted_out=selectors.opted_out_kinds(user)
     )
+    quiet_form = QuietHoursForm(
+        request.POST if action == "quiet" else None, initial=_quiet_initial(contact)
+    )
+    code_form = MobileCodeForm(request.POST if action == "verify" else None)
     if action == "contact" and contact_form.is_valid():
         data = contact_form.cleaned_data
         try:
@@ -96,6 +109,37 @@ def my_notices(request: AuthedHttpRequest) -> HttpResponse:
         services.optouts_replace(actor=user, user=user, opted_out=optout_form.opted_out())
         messages.success(request, _("通知设置已保存"))
         return redirect("notify:mine")
+    if action == "quiet" and quiet_form.is_valid():
+        data = quiet_form.cleaned_data
+        try:
+            services.quiet_hours_set(
+                actor=user, user=user, enabled=data["enabled"], start=data["start"], end=data["end"]
+            )
+        except ValidationError as exc:
+            apply_errors(quiet_form, exc)
+        else:
+            messages.success(request, _("免打扰时段已保存"))
+            return redirect("notify:mine")
+    if action == "send_code":
+        try:
+            services.mobile_code_send(actor=user, user=user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("验证码已发送到 %(mobile)s")
+                % {"mobile": contact.mobile_masked if contact else ""},
+            )
+        return redirect("notify:mine")
+    if action == "verify" and code_form.is_valid():
+        try:
+            services.mobile_verify(actor=user, user=user, code=code_form.cleaned_data["code"])
+        except ValidationError as exc:
+            apply_errors(code_form, exc)
+        else:
+            messages.success(request, _("手机号码已验证，短信通知将发送到该号码"))
+            return redirect("notify:mine")
     page = Paginator(selectors.notices_of(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -105,5 +149,7 @@ def my_notices(request: AuthedHttpRequest) -> HttpResponse:
             "contact": contact,
             "contact_form": contact_form,
             "optout_form": optout_form,
+            "quiet_form": quiet_form,
+            "code_form": code_form,
         },
     )

@@ -18,10 +18,21 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from cqo.notify import sending
 from cqo.notify.kinds import NoticeContext
 
 HOURS = "hours.reminder"  # a reminder: may be opted out of
 RETURNED = "registry.filing_returned"  # a legal notice: may not
+
+
+QUIET_WAIT = sending._quiet_wait
+
+
+@pytest.fixture(autouse=True)
+def _daytime(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests deliver as by day, whenever they run: quiet hours are tested on their own
+    (test_verification.py), with the times they name."""
+    monkeypatch.setattr(sending, "_quiet_wait", lambda message_id, now: None)
 
 
 def context(name: str = "李堃", **overrides: Any) -> NoticeContext:

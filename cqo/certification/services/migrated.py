@@ -252,7 +252,7 @@ def level_certificates_migrate(
 _COLUMNS = (
     "public_id", "number", "holder_id", "body_id", "level", "issued_on", "valid_until",
     "pack_version_id", "content", "content_hash", "status", "status_changed_on", "status_reason",
-    "created_at",
+    "created_at", "content_sm2",
 )  # fmt: skip
 
 
@@ -285,6 +285,9 @@ def _insert(certs: list[LevelCertificate]) -> None:
                 ops.adapt_datefield_value(cert.status_changed_on),
                 cert.status_reason,
                 stamp,
+                # an archive's certificate carries no platform SM2 signature: the platform
+                # did not issue it (its content hash still verifies)
+                cert.content_sm2 or "",
             )
         )
     table, marks = ops.quote_name(meta.db_table), f"({', '.join(['%s'] * len(_COLUMNS))})"

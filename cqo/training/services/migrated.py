@@ -213,7 +213,7 @@ def certificates_migrate(
 _COLUMNS = (
     "public_id", "number", "holder_id", "tier", "issuer_name", "issuer_kind", "issued_on",
     "valid_until", "pack_version_id", "content", "content_hash", "status", "revoke_reason",
-    "created_at",
+    "created_at", "content_sm2",
 )  # fmt: skip
 
 
@@ -246,6 +246,9 @@ def _insert(certs: list[TrainingCertificate]) -> None:
                 cert.status,
                 cert.revoke_reason,
                 stamp,
+                # an archive's certificate carries no platform SM2 signature: the platform
+                # did not issue it (its content hash still verifies)
+                cert.content_sm2 or "",
             )
         )
     table, marks = ops.quote_name(meta.db_table), f"({', '.join(['%s'] * len(_COLUMNS))})"

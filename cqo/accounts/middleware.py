@@ -90,10 +90,11 @@ class SignInPolicyMiddleware:
             return None
         if request.path.startswith("/api/"):
             return None
-        if _timed_out(request, user):
-            return self._sign_out(request, user)
         match = request.resolver_match
-        if match is not None and match.view_name in OPEN_VIEWS:
+        is_open = match is not None and match.view_name in OPEN_VIEWS
+        if _timed_out(request, user):
+            return self._sign_out(request, user, go=not is_open)
+        if is_open:
             return None
         if selectors.second_factor_required(user=user) and not user.is_verified():  # type: ignore[attr-defined]  # django_otp.middleware.OTPMiddleware
             messages.warning(request, _("您的角色须启用双因素认证：请先用手机验证器应用完成绑定"))
@@ -111,10 +112,14 @@ class SignInPolicyMiddleware:
             return _go(request, reverse("accounts:password_change"))
         return None
 
-    def _sign_out(self, request: HttpRequest, user: User) -> HttpResponse:
+    def _sign_out(self, request: HttpRequest, user: User, *, go: bool) -> HttpResponse | None:
+        """Sign the idle session out; then to the login page, unless the request was for a page
+        open to anyone (the login page itself: the sign-in goes on)."""
         minutes = settings.CQO_SESSION_IDLE_MINUTES
         services.session_timed_out(user=user, idle_minutes=minutes)
         auth_logout(request)
+        if not go:
+            return None
         messages.info(
             request, _("您已超过%(m)d分钟未操作，为安全起见已自动退出，请重新登录") % {"m": minutes}
         )

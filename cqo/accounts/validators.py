@@ -19,8 +19,21 @@ from django.utils.translation import ngettext
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """CQO_PASSWORD_MIN_LENGTH unless the validator's OPTIONS give one (read when used: Django
+    keeps the validators it built)."""
+
     def __init__(self, min_length: int | None = None) -> None:
-        super().__init__(min_length if min_length is not None else settings.CQO_PASSWORD_MIN_LENGTH)
+        self._min_length = min_length
+
+    @property  # type: ignore[override]  # Django's is a plain attribute
+    def min_length(self) -> int:
+        if self._min_length is not None:
+            return self._min_length
+        return int(settings.CQO_PASSWORD_MIN_LENGTH)
+
+    @min_length.setter
+    def min_length(self, value: int) -> None:
+        self._min_length = value
 
     def get_error_message(self) -> str:
         return ngettext(
@@ -47,9 +60,13 @@ class ComplexityValidator:
     """At least ``CQO_PASSWORD_MIN_CLASSES`` of the four classes of characters."""
 
     def __init__(self, min_classes: int | None = None) -> None:
-        self.min_classes = (
-            min_classes if min_classes is not None else settings.CQO_PASSWORD_MIN_CLASSES
-        )
+        self._min_classes = min_classes
+
+    @property
+    def min_classes(self) -> int:
+        if self._min_classes is not None:
+            return self._min_classes
+        return int(settings.CQO_PASSWORD_MIN_CLASSES)
 
     def validate(self, password: str, user: Any = None) -> None:
         if character_classes(password) < self.min_classes:

@@ -116,8 +116,11 @@ def user_authenticate(
         # One message for an unknown user and a wrong password, so usernames do not leak.
         raise ValidationError(_("用户名或密码错误"), code="invalid_login")
     with transaction.atomic():
-        # this address has shown it knows the password; failures elsewhere still count there
-        LoginFailure.objects.filter(username__iexact=username, ip=address).delete()
+        # this address has shown it knows the password; failures elsewhere still count there.
+        # Of a user with a second factor, only the code forgives (second_factor_verify): a
+        # password known must not clear the count of codes guessed
+        if selectors.second_factor_device(user=user) is None:
+            LoginFailure.objects.filter(username__iexact=username, ip=address).delete()
         _user_audit(
             user,
             user,
@@ -194,7 +197,11 @@ def second_factor_verify(
     if refused:
         _failure_record(username=user.username, address=address)
         raise ValidationError(refused, code="invalid_code")
-    _user_audit(user, user, Action.SECOND_FACTOR, changes={"result": [None, "passed"]}, note=via)
+    with transaction.atomic():
+        LoginFailure.objects.filter(username__iexact=user.username, ip=address).delete()
+        _user_audit(
+            user, user, Action.SECOND_FACTOR, changes={"result": [None, "passed"]}, note=via
+        )
     return device
 
 

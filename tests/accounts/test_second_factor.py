@@ -5,11 +5,13 @@ names, reset by a platform admin; every step audited."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -301,3 +303,47 @@ def test_the_admin_sign_in_page_is_the_platforms(personas: Personas) -> None:
     assert response.status_code == 302
     # not the admin's own form, which knows neither the throttle nor the second factor
     assert response.url == f"{LOGIN}?next=/admin/accounts/user/"
+
+
+# The API's sign-in ---------------------------------------------------------------------------
+
+
+def api_sign_in(username: str, code: str | None = None) -> tuple[int, dict[str, object]]:
+    body = {"username": username, "password": PASSWORD}
+    if code is not None:
+        body["code"] = code
+    response = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    return response.status_code, response.json()
+
+
+def test_the_api_asks_an_enrolled_user_for_the_code(personas: Personas) -> None:
+    device = enrolled(personas.clerk_a)
+    status, body = api_sign_in("clerk_a")
+    assert status == 401 and "动态验证码不正确" in str(body)
+    assert api_sign_in("clerk_a", "000000")[0] == 401
+    assert LoginFailure.objects.filter(username="clerk_a").count() == 2
+    status, body = api_sign_in("clerk_a", code_of(device, 1))
+    assert status == 200 and body["token"]
+
+
+def test_the_api_refuses_a_required_role_without_a_device(personas: Personas, settings) -> None:
+    settings.CQO_2FA_REQUIRED_ROLES = ["regulator"]
+    status, body = api_sign_in("county_a")
+    assert status == 401 and "请先登录网页端完成绑定" in str(body)
+    assert api_sign_in("clerk_a")[0] == 200
+
+
+def test_a_known_password_does_not_forgive_guessed_codes(personas: Personas, settings) -> None:
+    settings.CQO_LOGIN_MAX_FAILURES = 3
+    device = enrolled(personas.clerk_a)
+    for _ in range(3):  # a fresh password step before each guess
+        client = Client()
+        client.post(LOGIN, {"username": "clerk_a", "password": PASSWORD})
+        client.post(CODE, {"code": "000000"})
+    assert api_sign_in("clerk_a", code_of(device, 1))[0] == 429
+    # the right code forgives: the count starts again
+    LoginFailure.objects.filter(username="clerk_a").update(at=timezone.now() - timedelta(days=1))
+    client = Client()
+    client.post(LOGIN, {"username": "clerk_a", "password": PASSWORD})
+    client.post(CODE, {"code": code_of(device, 1)})
+    assert signed_in(client) and not LoginFailure.objects.filter(username="clerk_a").exists()

@@ -347,3 +347,19 @@ def test_a_known_password_does_not_forgive_guessed_codes(personas: Personas, set
     client.post(LOGIN, {"username": "clerk_a", "password": PASSWORD})
     client.post(CODE, {"code": code_of(device, 1)})
     assert signed_in(client) and not LoginFailure.objects.filter(username="clerk_a").exists()
+
+
+def test_the_trail_reads_the_entries_in_words(personas: Personas) -> None:
+    from cqo.audit import display
+
+    device = enrolled(personas.clerk_a)
+    client = Client()
+    client.post(LOGIN, {"username": "clerk_a", "password": PASSWORD})
+    client.post(CODE, {"code": "000000"})
+    client.post(CODE, {"code": code_of(device, 1)})
+    services.second_factor_reset(actor=personas.admin, user=personas.clerk_a, via="admin")
+    rows = display.trail_rows(AuditEntry.objects.filter(action="second_factor"))
+    text = " ".join(f"{c.label} {c.before} {c.after}" for row in rows for c in row.changes)
+    assert "动态验证码" in text and "正确" in text and "错误" in text
+    assert "验证器应用" in text and "已绑定" in text
+    assert "refused" not in text and "passed" not in text and "TOTP" not in text

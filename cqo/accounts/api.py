@@ -71,8 +71,9 @@ class MeOut(Schema):
 
 
 def _second_factor(request: HttpRequest, user: User, code: str) -> None:
-    """The API asks what the pages ask (GB/T 22239-2019 8.1.4.1 d)): the code of an enrolled
-    device; a role that requires one and has none enrols on the pages first."""
+    """The API asks what the pages ask (GB/T 22239-2019 8.1.4.1): the code of an enrolled
+    device (d)); a role that requires one and has none enrols on the pages first, and an expired
+    password (a) 定期更换) is changed there first."""
     if selectors.second_factor_device(user=user) is not None:
         services.second_factor_verify(
             request=request, user=user, code="".join(code.split()), via="api token"
@@ -81,6 +82,8 @@ def _second_factor(request: HttpRequest, user: User, code: str) -> None:
         raise ValidationError(
             _("您的角色须启用双因素认证：请先登录网页端完成绑定"), code="not_enrolled"
         )
+    if selectors.password_expired(user=user):
+        raise ValidationError(_("您的密码已过期：请先登录网页端修改密码"), code="expired")
 
 
 @router.post(
@@ -90,9 +93,9 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
     """Exchange a user name and password for a bearer token, valid for ``CQO_TOKEN_DAYS`` days
     (7 by default) unless revoked earlier: ``POST /auth/logout``, the account page, signing out
     of the pages, a password change or deactivation. A user who enrolled an authenticator app
-    gives its current ``code`` too. 401 for wrong credentials, a wrong code, or a role that
-    requires a second factor without one enrolled; 429 after too many failures of this user name
-    from this address, or from this address."""
+    gives its current ``code`` too. 401 for wrong credentials, a wrong code, a role that
+    requires a second factor without one enrolled, or an expired password; 429 after too many
+    failures of this user name from this address, or from this address."""
     try:
         user = user_authenticate(
             request=request, username=payload.username, password=payload.password, via="api token"

@@ -97,18 +97,22 @@ class SignInPolicyMiddleware:
         if is_open:
             return None
         if selectors.second_factor_required(user=user) and not user.is_verified():  # type: ignore[attr-defined]  # django_otp.middleware.OTPMiddleware
-            messages.warning(request, _("您的角色须启用双因素认证：请先用手机验证器应用完成绑定"))
+            if not getattr(request, "htmx", False):  # once, not per fragment of the page
+                messages.warning(
+                    request, _("您的角色须启用双因素认证：请先用手机验证器应用完成绑定")
+                )
             enrol = reverse("accounts:second_factor_enrol")
             return _go(request, f"{enrol}?{urlencode({'next': request.get_full_path()})}")
         if selectors.password_expired(user=user):
             if not request.session.get(EXPIRY_NOTED):
                 services.password_expiry_noted(user=user, days=settings.CQO_PASSWORD_MAX_AGE_DAYS)
                 request.session[EXPIRY_NOTED] = True
-            messages.warning(
-                request,
-                _("您的密码已使用超过%(d)d天，请先修改密码")
-                % {"d": settings.CQO_PASSWORD_MAX_AGE_DAYS},
-            )
+            if not getattr(request, "htmx", False):
+                messages.warning(
+                    request,
+                    _("您的密码已使用超过%(d)d天，请先修改密码")
+                    % {"d": settings.CQO_PASSWORD_MAX_AGE_DAYS},
+                )
             return _go(request, reverse("accounts:password_change"))
         return None
 

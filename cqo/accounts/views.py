@@ -138,6 +138,8 @@ def second_factor_enrol(request: AuthedHttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, _("双因素认证已启用：今后登录时须输入验证器应用的动态验证码"))
             return redirect(_next_url(request) or "accounts:account")
+    # a platform default: 4 px modules, a quiet zone of 2, what a phone's camera reads off a
+    # screen; error level M as the hour proofs' codes (cqo/hours/printing.py)
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2)
     context = {
         "form": form,

@@ -215,3 +215,13 @@ def test_the_api_is_left_to_its_tokens(personas: Personas) -> None:
     idle_for(client, 16)
     client.get("/api/v1/auth/me")
     assert not AuditEntry.objects.filter(action="timeout").exists()
+
+
+def test_the_api_gives_no_token_for_an_expired_password(personas: Personas) -> None:
+    aged(personas.clerk_a, 91)
+    response = Client().post(
+        "/api/v1/auth/token",
+        {"username": "clerk_a", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 401 and "请先登录网页端修改密码" in str(response.json())

@@ -363,3 +363,10 @@ def test_the_trail_reads_the_entries_in_words(personas: Personas) -> None:
     assert "动态验证码" in text and "正确" in text and "错误" in text
     assert "验证器应用" in text and "已绑定" in text
     assert "refused" not in text and "passed" not in text and "TOTP" not in text
+
+
+def test_the_admin_offers_no_device_editor_of_its_own() -> None:
+    # django-otp's would show keys and change devices unaudited: the reset action does it
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)

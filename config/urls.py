@@ -20,6 +20,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     # the admin's sign-out is the platform's: it revokes the user's API tokens too
     path("admin/logout/", accounts_views.logout),
+    # and its sign-in too: the password's throttle and the second factor
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from cqo.accounts.services import user_authenticate
 from cqo.lib import bounds
 
+# the digits of a TOTP code (RFC 6238; django-otp's default, what the authenticator apps show)
+CODE_LENGTH = 6
+
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     """The login page's form, going through the same guessing bound as the API."""
@@ -61,3 +64,27 @@ class PasswordForm(PasswordChangeForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+class SecondFactorForm(forms.Form):
+    """The 6-digit code of an authenticator app (RFC 6238), at sign-in and at enrolment."""
+
+    # six digits (RFC 6238 as the apps use it); spaces the user types between them are dropped
+    code = forms.CharField(
+        label=_("动态验证码"),
+        max_length=CODE_LENGTH + 2,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != CODE_LENGTH or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("请输入验证器应用显示的 6 位数字"))
+        return code

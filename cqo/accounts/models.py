@@ -59,6 +59,12 @@ class User(AbstractUser):
     # A department account names its department by the code of the governing pack's
     # ``[[departments]]`` entry (e.g. "industry_it"); its region is where it acts.
     department = models.CharField(_("部门代码"), max_length=40, blank=True)
+    # GB/T 22239-2019 8.1.4.1 a) 定期更换: a password's age counts from here (set by
+    # cqo.accounts.services.password_changed); empty for one never changed, whose age counts from
+    # the account's creation
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"), null=True, blank=True, editable=False
+    )
 
     # not stored: the newest audit entry's id when an API request was authenticated
     # (ApiToken.user_for); None for a user loaded any other way

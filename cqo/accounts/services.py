@@ -29,8 +29,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cqo.accounts import access
+from cqo.accounts import access, selectors
 from cqo.accounts.models import ApiToken, LoginFailure, User
 from cqo.audit.models import AuditEntry
 from cqo.audit.services import audit_record
@@ -115,8 +116,11 @@ def user_authenticate(
         # One message for an unknown user and a wrong password, so usernames do not leak.
         raise ValidationError(_("用户名或密码错误"), code="invalid_login")
     with transaction.atomic():
-        # this address has shown it knows the password; failures elsewhere still count there
-        LoginFailure.objects.filter(username__iexact=username, ip=address).delete()
+        # this address has shown it knows the password; failures elsewhere still count there.
+        # Of a user with a second factor, only the code forgives (second_factor_verify): a
+        # password known must not clear the count of codes guessed
+        if selectors.second_factor_device(user=user) is None:
+            LoginFailure.objects.filter(username__iexact=username, ip=address).delete()
         _user_audit(
             user,
             user,
@@ -124,6 +128,93 @@ def user_authenticate(
             note=via,
         )
     return user
+
+
+# The second factor (TOTP, RFC 6238) ----------------------------------------------------------
+
+
+# the name the admin shows for a device; a user has one
+DEVICE_NAME = "TOTP"
+
+
+def second_factor_pending(*, user: User) -> TOTPDevice:
+    """The unconfirmed device the enrolment page shows (its key as a QR code), made on the first
+    visit and the same on every later one until confirmed. ValidationError when the user already
+    has a confirmed device: a platform admin resets it first."""
+    if selectors.second_factor_device(user=user) is not None:
+        raise ValidationError(_("您已启用双因素认证；如需更换手机，请联系平台管理员重置"))
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def _code_refused(user: User, device: TOTPDevice, code: str, via: str) -> str | None:
+    """Check a code against the device: None when it is right, else the refusal. A wrong code is
+    audited; django-otp's own throttle (per device, doubling the wait after each failure) is
+    kept on the device."""
+    allowed, _why = device.verify_is_allowed()
+    if allowed and device.verify_token(code):
+        return None
+    _user_audit(None, user, Action.SECOND_FACTOR, changes={"result": [None, "refused"]}, note=via)
+    if not allowed:
+        return _("验证码错误次数过多，请稍后再试")
+    return _("动态验证码不正确或已过期，请输入验证器应用当前显示的 6 位数字")
+
+
+def second_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> None:
+    """Make the enrolment page's device the user's, once they have typed a first code it shows
+    (so a mistyped key is not saved). ValidationError on ``code`` when the code is wrong."""
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied
+    refused = _code_refused(user, device, code, "enrolment")
+    if refused:
+        raise ValidationError({"code": refused})
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        _user_audit(user, user, Action.SECOND_FACTOR, changes={"device": [None, "TOTP"]})
+
+
+def second_factor_verify(
+    *, request: HttpRequest | None, user: User, code: str, via: str
+) -> TOTPDevice:
+    """The user's device when ``code`` is its current one: the sign-in's second step, after the
+    password. A wrong code counts toward the sign-in bound of the user name and address like a
+    wrong password (the module's docstring) and is audited. ValidationError: code ``throttled``
+    while locked, else ``invalid_code``."""
+    address = client_address(request) if request is not None else None
+    if login_blocked(username=user.username, address=address):
+        raise ValidationError(
+            _("登录失败次数过多，请%(m)d分钟后再试") % {"m": settings.CQO_LOGIN_LOCK_MINUTES},
+            code="throttled",
+        )
+    device = selectors.second_factor_device(user=user)
+    if device is None:  # reset meanwhile: the password step starts again
+        raise PermissionDenied
+    refused = _code_refused(user, device, code, via)
+    if refused:
+        _failure_record(username=user.username, address=address)
+        raise ValidationError(refused, code="invalid_code")
+    with transaction.atomic():
+        LoginFailure.objects.filter(username__iexact=user.username, ip=address).delete()
+        _user_audit(
+            user, user, Action.SECOND_FACTOR, changes={"result": [None, "passed"]}, note=via
+        )
+    return device
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User, user: User, via: str) -> int:
+    """A platform admin removes a user's devices (a lost or replaced phone): the user enrols
+    again, and is sent to do so before any other page when their role requires it. How many
+    devices there were."""
+    if not actor.is_platform_admin:
+        raise PermissionDenied
+    count, _per_model = TOTPDevice.objects.filter(user=user).delete()
+    _user_audit(actor, user, Action.SECOND_FACTOR, changes={"devices": [count, 0]}, note=via)
+    return int(count)
 
 
 # API tokens -----------------------------------------------------------------------------------
@@ -222,6 +313,8 @@ def password_changed(*, actor: User, user: User, via: str) -> int:
     if not (actor.is_platform_admin or actor.pk == user.pk):
         raise PermissionDenied
     count = _tokens_delete(user)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password_changed_at"])
     _user_audit(
         actor,
         user,
@@ -245,6 +338,20 @@ def password_change(*, actor: User, user: User, password: str, via: str) -> int:
     user.set_password(password)
     user.save(update_fields=["password"])
     return password_changed(actor=actor, user=user, via=via)
+
+
+@transaction.atomic
+def password_expiry_noted(*, user: User, days: int) -> None:
+    """The user's password passed its maximum age (GB/T 22239-2019 8.1.4.1 a) 定期更换) and the
+    pages sent them to change it: once a session (cqo/accounts/middleware.py)."""
+    _user_audit(user, user, Action.PASSWORD_EXPIRED, changes={"max_age_days": [None, days]})
+
+
+@transaction.atomic
+def session_timed_out(*, user: User, idle_minutes: int) -> None:
+    """A session idle for ``idle_minutes`` was signed out (GB/T 22239-2019 8.1.4.1 b)
+    登录连接超时自动退出). The user's API tokens stay: programs are not idle browsers."""
+    _user_audit(None, user, Action.TIMEOUT, changes={"idle_minutes": [None, idle_minutes]})
 
 
 @transaction.atomic

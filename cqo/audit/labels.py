@@ -114,6 +114,12 @@ KEYS: dict[str, Promise] = {
     "tokens": _("有效 API 令牌数"),
     "token": _("API 令牌"),
     "password": _("密码"),
+    # the sign-in policy (cqo.accounts.services, GB/T 22239-2019 8.1.4.1)
+    "result": _("动态验证码"),
+    "device": _("验证器应用"),
+    "devices": _("已绑定的验证器应用数"),
+    "idle_minutes": _("未操作时限（分钟）"),
+    "max_age_days": _("密码最长使用期限（天）"),
     "is_active": _("账号启用"),
     "persons": _("人员记录"),
     "enterprises": _("企业记录"),
@@ -231,6 +237,8 @@ VALUES: dict[str, dict[str, Promise]] = {
     },
     "status": {"in_force": _("生效中"), "revoked": _("已撤销")},
     "appeal": {"pending": _("待处理")},
+    "result": {"passed": _("正确"), "refused": _("错误")},
+    "device": {"TOTP": _("已绑定")},
 }
 
 # Lists coded by a TextChoices of a model's module ("app.Model", "Choices class"), by key.

@@ -25,6 +25,9 @@ class AuditEntry(models.Model):
         REVOKE = "revoke", _("吊销 API 令牌")
         LOCKOUT = "lockout", _("登录锁定")
         VIEW = "view", _("查看附件")
+        SECOND_FACTOR = "second_factor", _("双因素认证")
+        TIMEOUT = "timeout", _("超时退出")
+        PASSWORD_EXPIRED = "password_expired", _("密码过期")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -22,6 +22,7 @@ def _exact() -> dict[str, str]:
         "api": _("经 API"),
         "api token": _("经 API"),
         "web": _("经网页"),
+        "enrolment": _("绑定验证器应用"),
         "account page": _("经账户页面"),
         "deactivated": _("账号停用"),
         "import": _("批量导入"),

@@ -20,7 +20,8 @@ Each rule says:
   body the operation refuses), the others are stopped with 403;
 - ``note``: BODY_FIRST marks an operation whose request body is validated before its handler
   runs (django-ninja), so an empty body answers 422 to everyone signed in; its scope is checked
-  by the app's own API tests with a valid body. SIGNS_OUT marks the sign-out.
+  by the app's own API tests with a valid body. SIGNS_OUT marks the sign-out, PASSWORD_FIRST the
+  sign-in's second step (tests/accounts/test_second_factor.py walks it after a password).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ PERSON = "the CQO's person (appointed at enterprise A)"
 FILING = "the CQO's filed appointment at enterprise A"
 NO_RECORD = "a record that does not exist: the role gate is checked alone"
 SIGNS_OUT = "signing out: every request, signed in or not, ends at the login page"
+PASSWORD_FIRST = "the sign-in's second step: with no password step before it, the login page"
 BODY_FIRST = "the body is validated before the handler: 422 for an empty body"
 
 
@@ -527,6 +529,9 @@ SCOPES: dict[str, Rule] = {
     # the account page shows only the signed-in user's own tokens (access.token_q)
     "GET /accounts/": Rule(SIGNED_IN, EVERYONE),
     "GET /accounts/login/": Rule(PUBLIC, EVERYONE),
+    "GET /accounts/login/code/": Rule(PUBLIC, EVERYONE, note=PASSWORD_FIRST),
+    # the signed-in user's own second factor: nobody else's is reachable
+    "GET /accounts/two-factor/": Rule(SIGNED_IN, EVERYONE),
     # POST only; anyone may sign out, and every sign-out ends at the login page
     "GET /accounts/logout/": Rule(PUBLIC, EVERYONE, note=SIGNS_OUT),
     "GET /accounts/password/": Rule(SIGNED_IN, EVERYONE),

@@ -24,7 +24,7 @@ from django.test import override_settings
 
 from tests.security.probe import address, detail_status, fetch_list, outcome, send
 from tests.security.routes import api_routes, page_routes, public_api_routes
-from tests.security.scopes import LISTS, PUBLIC, SCOPES, SIGNS_OUT, XLSX
+from tests.security.scopes import LISTS, PASSWORD_FIRST, PUBLIC, SCOPES, SIGNS_OUT, XLSX
 from tests.security.world import (
     LIST_PERSONAS,
     OUTSIDERS,
@@ -75,7 +75,7 @@ def test_route_scope(route: str, world: World, db: Any) -> None:
     assert real == bool(rule.obj), f"{route}: the table's object does not match the URL's"
     assert missing == bool(rule.missing), f"{route}: the table's record does not match the URL's"
 
-    if rule.note == SIGNS_OUT:
+    if rule.note in (SIGNS_OUT, PASSWORD_FIRST):
         for persona in (None, *PERSONAS):
             status, location = send(world, route, persona)
             assert outcome(route, status, location) == "login", (route, persona, status)

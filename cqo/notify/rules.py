@@ -23,15 +23,15 @@ SMS_NAME_MAX_CHARS = 10
 
 
 # 平台默认: the night in which reminder SMS wait (Beijing time); a person may set their own
-QUIET_START = dt.time(22, 0)
-QUIET_END = dt.time(8, 0)
+QUIET_START = dt.time(22, 0)  # 平台默认
+QUIET_END = dt.time(8, 0)  # 平台默认
 # 平台默认: a mobile's verification code — six digits, valid ten minutes, five tries, one
 # code a minute and ten a day at most
-CODE_DIGITS = 6
-CODE_TTL_SECONDS = 600
-CODE_MAX_TRIES = 5
-CODE_RESEND_SECONDS = 60
-CODES_PER_DAY = 10
+CODE_DIGITS = 6  # 平台默认
+CODE_TTL_SECONDS = 600  # 平台默认: ten minutes
+CODE_MAX_TRIES = 5  # 平台默认
+CODE_RESEND_SECONDS = 60  # 平台默认: one code a minute
+CODES_PER_DAY = 10  # 平台默认
 
 
 def in_quiet_hours(at: dt.time, start: dt.time, end: dt.time) -> bool:

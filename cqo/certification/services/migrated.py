@@ -22,7 +22,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import Plain, audit_records
 from cqo.certification import rules, selectors
 from cqo.certification.models import CertificationBody, LevelCertificate
-from cqo.lib import clock, dates
+from cqo.lib import clock, dates, inserts
 from cqo.lib.bounds import too_long
 from cqo.lib.errors import Errors
 from cqo.policy.models import Pack, PackVersion
@@ -257,10 +257,7 @@ _COLUMNS = (
 
 
 def _insert(certs: list[LevelCertificate]) -> None:
-    """Store a batch of certificates with multi-row INSERTs, every value a parameter, and read
-    back their ids as ``bulk_create`` does: ``bulk_create`` spends most of a batch's time
-    preparing each value of each certificate in Python (the hour log's migrated records are
-    stored the same way, cqo.hours.services)."""
+    """Store a batch of certificates, each value prepared once (cqo.lib.inserts)."""
     ops = connection.ops
     meta = LevelCertificate._meta
     public_id, content = meta.get_field("public_id"), meta.get_field("content")
@@ -290,22 +287,7 @@ def _insert(certs: list[LevelCertificate]) -> None:
                 cert.content_sm2 or "",
             )
         )
-    table, marks = ops.quote_name(meta.db_table), f"({', '.join(['%s'] * len(_COLUMNS))})"
-    columns = ", ".join(ops.quote_name(name) for name in _COLUMNS)
-    insert = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 — names from the model
-    returning = f" RETURNING {ops.quote_name(meta.pk.attname)}"
-    size = max(1, min(ops.bulk_batch_size(_COLUMNS, certs), 1000))  # SQLite: 999 parameters
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            cursor.execute(
-                insert + ", ".join([marks] * len(chunk)) + returning,
-                [value for row in chunk for value in row],
-            )
-            for cert, (pk,) in zip(certs[start : start + size], cursor.fetchall(), strict=True):
-                cert.pk = pk
-                cert._state.adding = False  # saved, as bulk_create leaves it
-                cert._state.db = connection.alias
+    inserts.insert_returning(certs, _COLUMNS, rows)
 
 
 def level_certificate_migrate(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import access
 from cqo.accounts.models import Role, User
 from cqo.audit.services import Plain, audit_records
-from cqo.lib import clock, dates
+from cqo.lib import clock, dates, inserts
 from cqo.lib.bounds import too_long
 from cqo.lib.errors import Errors
 from cqo.policy.selectors import Governing, held_state
@@ -218,10 +218,7 @@ _COLUMNS = (
 
 
 def _insert(certs: list[TrainingCertificate]) -> None:
-    """Store a batch of certificates with multi-row INSERTs, every value a parameter, and read
-    back their ids as ``bulk_create`` does: ``bulk_create`` spends most of a batch's time
-    preparing each value of each certificate in Python (the hour log's migrated records are
-    stored the same way, cqo.hours.services)."""
+    """Store a batch of certificates, each value prepared once (cqo.lib.inserts)."""
     ops = connection.ops
     meta = TrainingCertificate._meta
     public_id, content = meta.get_field("public_id"), meta.get_field("content")
@@ -251,22 +248,7 @@ def _insert(certs: list[TrainingCertificate]) -> None:
                 cert.content_sm2 or "",
             )
         )
-    table, marks = ops.quote_name(meta.db_table), f"({', '.join(['%s'] * len(_COLUMNS))})"
-    columns = ", ".join(ops.quote_name(name) for name in _COLUMNS)
-    insert = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 — names from the model
-    returning = f" RETURNING {ops.quote_name(meta.pk.attname)}"
-    size = max(1, min(ops.bulk_batch_size(_COLUMNS, certs), 1000))  # SQLite: 999 parameters
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            cursor.execute(
-                insert + ", ".join([marks] * len(chunk)) + returning,
-                [value for row in chunk for value in row],
-            )
-            for cert, (pk,) in zip(certs[start : start + size], cursor.fetchall(), strict=True):
-                cert.pk = pk
-                cert._state.adding = False  # saved, as bulk_create leaves it
-                cert._state.db = connection.alias
+    inserts.insert_returning(certs, _COLUMNS, rows)
 
 
 def certificate_migrate(

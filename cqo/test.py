@@ -39,6 +39,8 @@ class Personas:
     trainer: User
     certifier: User
     admin: User
+    security: User
+    auditor: User
     enterprise_a: Enterprise
     enterprise_b: Enterprise
     person: Person  # the CQO's registered profile
@@ -150,7 +152,9 @@ def build_personas() -> Personas:
     from cqo.reference.models import Region
 
     region = {c: Region.objects.get(code=c) for c in (PROVINCE, CITY, COUNTY_A, COUNTY_B)}
-    admin = make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
+    admin = make_user("admin", Role.ADMIN, is_staff=True)
+    security = make_user("security", Role.SECURITY, is_staff=True)
+    auditor = make_user("auditor", Role.AUDITOR, is_staff=True)
     province = make_user("prov", Role.REGULATOR, region=region[PROVINCE])
     city = make_user("city", Role.REGULATOR, region=region[CITY])
     county_a = make_user("county_a", Role.REGULATOR, region=region[COUNTY_A])
@@ -191,6 +195,8 @@ def build_personas() -> Personas:
         trainer=trainer,
         certifier=certifier,
         admin=admin,
+        security=security,
+        auditor=auditor,
         enterprise_a=ent_a,
         enterprise_b=ent_b,
         person=person,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db.models import Q
 
-from cqo.accounts import departments
+from cqo.accounts import departments, duties
 from cqo.accounts.models import Role
 from cqo.lib import clock
 
@@ -282,5 +282,47 @@ def can_reveal_personal(user: User, person: Any, *, visible: bool) -> bool:
 
 
 def can_revoke_token(user: User, token: Any) -> bool:
-    """The token's owner, or a platform admin for anyone's."""
-    return bool(user.is_active) and (user.is_platform_admin or token.user_id == user.pk)
+    """The token's owner, or the security administrator for another's (API tokens are keys:
+    cqo/accounts/duties.py)."""
+    if not user.is_active:
+        return False
+    return token.user_id == user.pk or (
+        user.role == Role.SECURITY and token.user.role not in duties.ADMINISTRATORS
+    )
+
+
+# The three administrators (三员分立, GB/T 22239-2019 8.1.4.2 d); cqo/accounts/duties.py). No
+# administrator changes an administrator's account from the web, their own included: those are
+# made and re-assigned on the server (manage.py create_admin).
+
+
+def can_manage_account(actor: User, user: Any) -> bool:
+    """The system administrator's duty: another, non-administrator account's login, name,
+    e-mail, password and whether it is active."""
+    return (
+        bool(actor.is_active)
+        and actor.role == Role.ADMIN
+        and actor.pk != getattr(user, "pk", None)
+        and getattr(user, "role", None) not in duties.ADMINISTRATORS
+    )
+
+
+def can_assign_role(actor: User, user: Any) -> bool:
+    """The security administrator's duty: which role another, non-administrator account holds
+    and where it acts; their sign-in (second factor) and keys (API tokens)."""
+    return (
+        bool(actor.is_active)
+        and actor.role == Role.SECURITY
+        and actor.pk != getattr(user, "pk", None)
+        and getattr(user, "role", None) not in duties.ADMINISTRATORS
+    )
+
+
+def can_read_audit(user: Any) -> bool:
+    """The audit administrator's duty: the whole audit trail, to read and export."""
+    return bool(getattr(user, "is_active", False)) and getattr(user, "role", None) == Role.AUDITOR
+
+
+def can_see_compliance(user: Any) -> bool:
+    """The 安全合规 page: the security administrator's."""
+    return bool(getattr(user, "is_active", False)) and getattr(user, "role", None) == Role.SECURITY

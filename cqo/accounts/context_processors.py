@@ -15,7 +15,6 @@ def role(request: HttpRequest) -> dict[str, Any]:
         "role": current,
         # the user menu's name of the role (a query only where a page shows it)
         "role_label": SimpleLazyObject(lambda: role_label(user) if user and current else ""),
-        # the navigation's 监督管理 menu: regulators, departments and the platform admin
-        "oversight_menu": current in (Role.REGULATOR, Role.DEPARTMENT)
-        or bool(getattr(user, "is_superuser", False)),
+        # the navigation's 监督管理 menu: regulators, departments and the system administrator
+        "oversight_menu": current in (Role.REGULATOR, Role.DEPARTMENT, Role.ADMIN),
     }

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cqo.accounts import duties
 from cqo.accounts.departments import departments_of
 from cqo.accounts.roles import role_label
 from cqo.lib import clock
@@ -31,7 +33,23 @@ class Role(models.TextChoices):
     CQO = "cqo", _("首席质量官")
     TRAINER = "trainer", _("培训机构")
     CERTIFIER = "certifier", _("认定机构")
-    ADMIN = "admin", _("平台管理员")
+    # 三员分立 (GB/T 22239-2019 8.1.4.2 d), 8.1.5; cqo/accounts/duties.py): three administrators,
+    # each an account of its own
+    ADMIN = "admin", _("系统管理员")
+    SECURITY = "security", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
+
+
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(  # type: ignore[override]
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        """``createsuperuser`` makes a system administrator: no account holds all three
+        administrators' duties (cqo/accounts/duties.py), so none is a superuser."""
+        extra.setdefault("role", Role.ADMIN)
+        extra["is_staff"] = True
+        extra["is_superuser"] = False
+        return self.create_user(username, email, password, **extra)
 
 
 class User(AbstractUser):
@@ -74,8 +92,14 @@ class User(AbstractUser):
     api_token_id: int | None = None
     api_token_used: datetime | None = None
 
+    objects = UserManager()
+
     class Meta:
         constraints = [
+            # 三员分立: a superuser would hold the three administrators' duties at once
+            models.CheckConstraint(
+                condition=Q(is_superuser=False), name="accounts_user_no_superuser"
+            ),
             models.CheckConstraint(
                 condition=~Q(role="regulator") | Q(region__isnull=False),
                 name="accounts_user_regulator_has_region",
@@ -113,6 +137,14 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        if self.is_superuser:
+            raise ValidationError(
+                {
+                    "is_superuser": _(
+                        "三员分立：不设超级用户，系统、安全、审计管理员须分别使用各自的账户"
+                    )
+                }
+            )
         if self.role == Role.DEPARTMENT and self.region is not None and self.department:
             # the code must name a department of the pack governing the region (SPEC §12.20)
             codes = [d.code for d in departments_of(self.region, clock.today())]
@@ -140,7 +172,24 @@ class User(AbstractUser):
 
     @property
     def is_platform_admin(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
+        """The system administrator (系统管理员): every business record, users, packs."""
+        return self.role == Role.ADMIN
+
+    @property
+    def is_security_admin(self) -> bool:
+        return self.role == Role.SECURITY
+
+    @property
+    def is_audit_admin(self) -> bool:
+        return self.role == Role.AUDITOR
+
+    # The admin site asks these: each administrator has the permissions of their own duty and no
+    # other, whatever groups or per-user permissions say (cqo/accounts/duties.py)
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return bool(self.is_active) and duties.may(self.role, perm)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return bool(self.is_active) and duties.may_module(self.role, app_label)
 
 
 def _digest(key: str) -> str:

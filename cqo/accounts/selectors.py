@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cqo.accounts import access
-from cqo.accounts.models import ApiToken, Role, User
+from cqo.accounts.models import ApiToken, User
 
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:
@@ -28,10 +28,8 @@ def second_factor_device(*, user: User) -> TOTPDevice | None:
 
 
 def second_factor_required(*, user: User) -> bool:
-    """Whether the user's role must sign in with a second factor (CQO_2FA_REQUIRED_ROLES; a
-    superuser counts as a platform admin)."""
-    required = set(settings.CQO_2FA_REQUIRED_ROLES)
-    return user.role in required or (user.is_superuser and Role.ADMIN in required)
+    """Whether the user's role must sign in with a second factor (CQO_2FA_REQUIRED_ROLES)."""
+    return user.role in set(settings.CQO_2FA_REQUIRED_ROLES)
 
 
 def password_expired(*, user: User) -> bool:

@@ -13,8 +13,8 @@ A refused attempt is not counted and checks no password. The address is the clie
 (cqo.lib.limits.client_address: behind a trusted proxy, the one it forwards).
 
 An API token stops working when it is revoked (deleted): by its owner on the account page or
-with ``POST /api/v1/auth/logout``, by a platform admin, and all of a user's tokens when they
-sign out of the pages, change their password, or are deactivated or reactivated.
+with ``POST /api/v1/auth/logout``, by the security administrator, and all of a user's tokens
+when they sign out of the pages, change their password, or are deactivated or reactivated.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cqo.accounts import access, selectors
+from cqo.accounts import access, duties, selectors
 from cqo.accounts.models import ApiToken, LoginFailure, User
 from cqo.audit.models import AuditEntry
 from cqo.audit.services import audit_record
@@ -207,10 +207,10 @@ def second_factor_verify(
 
 @transaction.atomic
 def second_factor_reset(*, actor: User, user: User, via: str) -> int:
-    """A platform admin removes a user's devices (a lost or replaced phone): the user enrols
-    again, and is sent to do so before any other page when their role requires it. How many
-    devices there were."""
-    if not actor.is_platform_admin:
+    """The security administrator removes a user's devices (a lost or replaced phone): the user
+    enrols again, and is sent to do so before any other page when their role requires it. How
+    many devices there were."""
+    if not access.can_assign_role(actor, user):
         raise PermissionDenied
     count, _per_model = TOTPDevice.objects.filter(user=user).delete()
     _user_audit(actor, user, Action.SECOND_FACTOR, changes={"devices": [count, 0]}, note=via)
@@ -236,7 +236,8 @@ def _tokens_delete(user: User) -> int:
 
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken, via: str) -> None:
-    """Revoke one token: its owner (the account page), or a platform admin (the admin)."""
+    """Revoke one token: its owner (the account page), or the security administrator (the
+    admin site)."""
     if not access.can_revoke_token(actor, token):
         raise PermissionDenied
     audit_record(
@@ -252,9 +253,14 @@ def token_revoke(*, actor: User, token: ApiToken, via: str) -> None:
 
 @transaction.atomic
 def tokens_revoke(*, actor: User, user: User, reason: str) -> int:
-    """Revoke every token of ``user`` (the admin's action, a deactivation or reactivation): how
-    many there were. Audited when there were any."""
-    if not (actor.is_platform_admin or actor.pk == user.pk):
+    """Revoke every token of ``user`` (the security administrator's action, or the system
+    administrator's deactivation or reactivation): how many there were. Audited when there were
+    any."""
+    if not (
+        actor.pk == user.pk
+        or access.can_assign_role(actor, user)
+        or access.can_manage_account(actor, user)
+    ):
         raise PermissionDenied
     count = _tokens_delete(user)
     if count:
@@ -310,7 +316,7 @@ def password_changed(*, actor: User, user: User, via: str) -> int:
     """After ``user``'s password was set (here by password_change, or by the Django admin's own
     form): every API token of theirs is revoked, since one taken with the old password must not
     outlive it. How many were."""
-    if not (actor.is_platform_admin or actor.pk == user.pk):
+    if not (actor.pk == user.pk or access.can_manage_account(actor, user)):
         raise PermissionDenied
     count = _tokens_delete(user)
     user.password_changed_at = timezone.now()
@@ -329,7 +335,7 @@ def password_changed(*, actor: User, user: User, via: str) -> int:
 def password_change(*, actor: User, user: User, password: str, via: str) -> int:
     """Set a new password for ``user`` (the form has checked the old one) and revoke their API
     tokens. ValidationError on ``new_password1`` when the password validators refuse it."""
-    if not (actor.is_platform_admin or actor.pk == user.pk):
+    if not (actor.pk == user.pk or access.can_manage_account(actor, user)):
         raise PermissionDenied
     try:
         password_validation.validate_password(password, user)
@@ -356,9 +362,9 @@ def session_timed_out(*, user: User, idle_minutes: int) -> None:
 
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User) -> int:
-    """A platform admin deactivates an account: it cannot sign in, and its API tokens are
-    revoked, so a later reactivation does not bring them back. How many were."""
-    if not actor.is_platform_admin or actor.pk == user.pk:
+    """The system administrator deactivates an account: it cannot sign in, and its API tokens
+    are revoked, so a later reactivation does not bring them back. How many were."""
+    if not access.can_manage_account(actor, user):
         raise PermissionDenied
     if user.is_active:
         user.is_active = False
@@ -372,3 +378,60 @@ def user_deactivate(*, actor: User, user: User) -> int:
             changes={"is_active": [True, False]},
         )
     return tokens_revoke(actor=actor, user=user, reason="deactivated")
+
+
+# The three administrators (三员分立; cqo/accounts/duties.py) --------------------------------
+
+
+@transaction.atomic
+def administrator_set(*, username: str, role: str, password: str | None, display_name: str) -> User:
+    """Make ``username`` an administrator of ``role`` (系统/安全/审计管理员), or reset an
+    administrator's password: on the server only (manage.py create_admin), never from the web,
+    so no administrator can take over another's account. An account that holds any other role
+    is refused: a business account does not become an administrator's. Audited with no actor
+    (the server's operator)."""
+    from cqo.accounts.models import Role
+
+    if role not in duties.ADMINISTRATORS:
+        raise ValidationError({"role": _("只能设置系统管理员、安全管理员或审计管理员")})
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is not None and user.role not in duties.ADMINISTRATORS:
+        raise ValidationError(
+            {
+                "username": _("该登录名已是业务账户（%(role)s），请另选登录名")
+                % {"role": user.get_role_display()}
+            }
+        )
+    created = user is None
+    before = None if created else user.role
+    if user is None:
+        user = User(username=username)
+    user.role = Role(role)
+    user.is_staff = True
+    user.is_superuser = False
+    user.display_name = display_name or user.display_name or str(Role(role).label)
+    if password is not None:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    changes: dict[str, list[Any]] = {"role": [before, role]}
+    if password is not None:
+        changes["password"] = ["***", "***"]
+        if not created:
+            _tokens_delete(user)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password_changed_at"])
+    _user_audit(
+        None,
+        user,
+        Action.CREATE if created else Action.UPDATE,
+        changes=changes,
+        note="create_admin",
+    )
+    return user

@@ -16,12 +16,9 @@ def command_user(username: str | None) -> User:
         if user is None:
             raise CommandError(f"no such user: {username}")
         return user
-    user = (
-        User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
-        or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-    )
+    user = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
     if user is None:
-        raise CommandError("no platform admin; pass --user")
+        raise CommandError("no system administrator; pass --user")
     return user
 
 

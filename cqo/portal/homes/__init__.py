@@ -25,8 +25,8 @@ _BY_ROLE: dict[str, Builder] = {
 
 
 def home_context(user: User) -> dict[str, Any]:
-    """The work queue of ``user``'s role; a superuser's is a regulator's (everything)."""
-    builder = regulators.regulator if user.is_superuser else _BY_ROLE.get(user.role)
+    """The work queue of ``user``'s role."""
+    builder = _BY_ROLE.get(user.role)
     return builder(user) if builder is not None else {}
 
 

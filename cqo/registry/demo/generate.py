@@ -269,7 +269,10 @@ def _users(regions: dict[str, Region]) -> dict[str, User]:
     # One hash for every staff account: the same password, and ~0.2 s saved per account.
     hashed = make_password(PASSWORD)
     specs: list[tuple[str, str, dict[str, Any], str]] = [
-        ("admin", Role.ADMIN, {"is_staff": True, "is_superuser": True}, "平台管理员"),
+        # 三员分立 (GB/T 22239-2019 8.1.4.2 d)): three administrators, an account each
+        ("admin", Role.ADMIN, {"is_staff": True}, "系统管理员"),
+        ("security", Role.SECURITY, {"is_staff": True}, "安全管理员"),
+        ("auditor", Role.AUDITOR, {"is_staff": True}, "审计管理员"),
         ("prov", Role.REGULATOR, {"region": regions["610000"]}, "陕西省市场监督管理局"),
         ("xian", Role.REGULATOR, {"region": regions["610100"]}, "西安市市场监督管理局"),
         ("baoji", Role.REGULATOR, {"region": regions["610300"]}, "宝鸡市市场监督管理局"),

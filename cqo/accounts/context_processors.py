@@ -17,4 +17,7 @@ def role(request: HttpRequest) -> dict[str, Any]:
         "role_label": SimpleLazyObject(lambda: role_label(user) if user and current else ""),
         # the navigation's 监督管理 menu: regulators, departments and the system administrator
         "oversight_menu": current in (Role.REGULATOR, Role.DEPARTMENT, Role.ADMIN),
+        # the security and audit administrators do their own work only (三员分立): no menu of
+        # the business records
+        "business_menu": current not in (Role.SECURITY, Role.AUDITOR),
     }

@@ -348,3 +348,29 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class KeyRecord(models.Model):
+    """The key register (密钥台账; GB/T 39786-2021 asks that keys be managed over their life):
+    each key the platform has held, named by a fingerprint (never the key), with when it was
+    first seen in use and when it was last seen. A key's age counts from its first sighting: the
+    platform cannot know when an operator made a key, only when it began to use it. Written by
+    cqo.accounts.services.keys_register (the 安全合规 page, compliance_report, the daily jobs)."""
+
+    name = models.CharField(_("密钥"), max_length=40)
+    # the first 16 hex digits of the SHA-256 of the key's text: tells keys apart, reveals nothing
+    fingerprint = models.CharField(_("指纹"), max_length=16)
+    first_seen = models.DateTimeField(_("启用时间"))
+    last_seen = models.DateTimeField(_("最近在用"))
+    # still configured only to read what it wrote (an *_OLD key), no longer writing
+    retired = models.BooleanField(_("已停用（仅解密）"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "fingerprint"], name="accounts_key_once")
+        ]
+        verbose_name = _("密钥台账")
+        verbose_name_plural = _("密钥台账")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.fingerprint}"

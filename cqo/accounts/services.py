@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cqo.accounts import access, duties, selectors
-from cqo.accounts.models import ApiToken, LoginFailure, User
+from cqo.accounts.models import ApiToken, KeyRecord, LoginFailure, User
 from cqo.audit.models import AuditEntry
 from cqo.audit.services import audit_record
 from cqo.lib.limits import client_address
@@ -142,7 +142,7 @@ def second_factor_pending(*, user: User) -> TOTPDevice:
     visit and the same on every later one until confirmed. ValidationError when the user already
     has a confirmed device: a platform admin resets it first."""
     if selectors.second_factor_device(user=user) is not None:
-        raise ValidationError(_("您已启用双因素认证；如需更换手机，请联系平台管理员重置"))
+        raise ValidationError(_("您已启用双因素认证；如需更换手机，请联系安全管理员重置"))
     with transaction.atomic():
         device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
         if device is None:
@@ -435,3 +435,32 @@ def administrator_set(*, username: str, role: str, password: str | None, display
         note="create_admin",
     )
     return user
+
+
+@transaction.atomic
+def keys_register(*, now: datetime | None = None) -> int:
+    """Note every key the settings hold in the key register (密钥台账): a key not seen before is
+    recorded as first seen now, and audited; one seen before is marked seen now and retired when
+    it is now configured only to read (CQO_*_OLD). How many keys were new."""
+    now = now or timezone.now()
+    new = 0
+    for name, print_, retired in selectors.configured_keys():
+        record, created = KeyRecord.objects.get_or_create(
+            name=name,
+            fingerprint=print_,
+            defaults={"first_seen": now, "last_seen": now, "retired": retired},
+        )
+        if created:
+            new += 1
+            audit_record(
+                actor=None,
+                action=Action.CREATE,
+                target_type="key",
+                target_id=f"{name}:{print_}",
+                target_repr=selectors.key_label(name),
+                changes={"fingerprint": [None, print_]},
+                note="key register",
+            )
+        else:
+            KeyRecord.objects.filter(pk=record.pk).update(last_seen=now, retired=retired)
+    return new

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 # Target types equal to a model's ``_meta.model_name`` (evaluation, selfassessment…) need no row.
 TARGET_MODELS: dict[str, tuple[str, ...]] = {
     "user": ("accounts.User",),
+    "key": ("accounts.KeyRecord",),
     "api_token": ("accounts.ApiToken",),
     "address": ("accounts.LoginFailure",),
     "enterprise": ("registry.Enterprise", "registry.Reminder"),

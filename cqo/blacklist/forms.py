@@ -58,7 +58,7 @@ class ListingForm(HoldsUploads, BootstrapForm):
         label=_("发布机关所在行政区划代码"),
         max_length=max_length(Region, "code"),
         required=False,
-        help_text=_("平台管理员代为录入时填写；不填则取该人员所在行政区划"),
+        help_text=_("系统管理员代为录入时填写；不填则取该人员所在行政区划"),
     )
     start_date = forms.DateField(label=_("起始日期"), widget=DATE, validators=[dates.EVENT])
     end_date = forms.DateField(

@@ -54,7 +54,7 @@ def list_create(
 ) -> EnterpriseList:
     """Stores the file and queues its import (started when the transaction commits)."""
     if not selectors.may_import(actor):
-        raise PermissionDenied(_("只有市场监管部门和平台管理员可以导入企业名录"))
+        raise PermissionDenied(_("只有市场监管部门和系统管理员可以导入企业名录"))
     errors: dict[str, list[str]] = {}
     code = (region or "").strip() or (actor.region_id or "")
     region_obj = Region.objects.filter(code=code).first()

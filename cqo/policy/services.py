@@ -62,7 +62,7 @@ def pack_install(*, text: str, actor: User | None = None) -> Installed:
     a different text under an installed version number is refused (a changed pack is a new
     version). ``actor`` None is the system (migrations, ``load_packs``)."""
     if not _can_install(actor):
-        raise PermissionDenied(_("只有平台管理员可以安装政策包"))
+        raise PermissionDenied(_("只有系统管理员可以安装政策包"))
     spec = _parse_pack(text)
     digest = hashlib.sha256(text.encode()).hexdigest()
     meta = spec.pack

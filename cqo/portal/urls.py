@@ -7,4 +7,5 @@ app_name = "portal"
 urlpatterns = [
     path("persons/<str:public_id>/", views.person_detail, name="person_detail"),
     path("oversight/", views.oversight, name="oversight"),
+    path("security/compliance/", views.compliance, name="compliance"),
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cqo.accounts import access
+from cqo.accounts import services as account_services
 from cqo.accounts.types import AuthedHttpRequest
 from cqo.audit.selectors import audit_trail
 from cqo.blacklist import selectors as blacklist
@@ -19,6 +20,7 @@ from cqo.hours import rules as hour_rules
 from cqo.hours import selectors as hours
 from cqo.imports.legacy.selectors import legacy_origin, legacy_origins
 from cqo.lib import clock
+from cqo.portal.compliance import compliance_report
 from cqo.portal.homes import home_context
 from cqo.reference.selectors import region_label
 from cqo.registry import forms as registry_forms
@@ -142,3 +144,17 @@ def person_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
             "contact_visible": access.can_see_contact(request.user, person),
         },
     )
+
+
+# 安全合规 ---------------------------------------------------------------------------------------
+
+
+@login_required
+def compliance(request: AuthedHttpRequest) -> HttpResponse:
+    """The security administrator's 安全合规 page (cqo.portal.compliance): each level-3 and 密评
+    control with its state now. Reading it notes the keys in use in the key register first, so
+    a key put in since is listed with its age from now."""
+    if not access.can_see_compliance(request.user):
+        raise PermissionDenied
+    account_services.keys_register()
+    return render(request, "portal/compliance.html", {"report": compliance_report()})

@@ -224,7 +224,7 @@ def test_a_required_role_without_a_device_is_sent_to_enrol_first(personas: Perso
 
 
 @pytest.mark.usefixtures("required")
-def test_a_superuser_counts_as_a_platform_admin(personas: Personas) -> None:
+def test_a_system_administrator_is_asked_to_enrol(personas: Personas) -> None:
     client = Client()
     client.force_login(personas.admin)
     assert client.get("/admin/").url.startswith(ENROL)
@@ -255,29 +255,38 @@ def test_nobody_is_required_by_the_embedded_default(personas: Personas) -> None:
 # Reset -------------------------------------------------------------------------------------
 
 
-def test_a_platform_admin_resets_a_device_and_it_is_audited(personas: Personas) -> None:
+def test_the_security_administrator_resets_a_device_and_it_is_audited(
+    personas: Personas,
+) -> None:
     enrolled(personas.county_a)
-    assert services.second_factor_reset(actor=personas.admin, user=personas.county_a, via="admin")
+    assert services.second_factor_reset(
+        actor=personas.security, user=personas.county_a, via="admin"
+    )
     assert not TOTPDevice.objects.filter(user=personas.county_a).exists()
     entry = AuditEntry.objects.get(action="second_factor", changes__devices=[1, 0])
-    assert entry.actor == personas.admin and entry.target_id == "county_a"
+    assert entry.actor == personas.security and entry.target_id == "county_a"
     # the user signs in with the password again, and enrols anew
     client = Client()
     response = client.post(LOGIN, {"username": "county_a", "password": PASSWORD})
     assert response.url == reverse("home")
 
 
-def test_only_a_platform_admin_resets(personas: Personas) -> None:
+def test_only_the_security_administrator_resets(personas: Personas) -> None:
     enrolled(personas.county_a)
+    for actor in (personas.province, personas.admin, personas.auditor):
+        with pytest.raises(PermissionDenied):
+            services.second_factor_reset(actor=actor, user=personas.county_a, via="x")
+    # nor an administrator's device, their own included: that is done on the server
+    enrolled(personas.security)
     with pytest.raises(PermissionDenied):
-        services.second_factor_reset(actor=personas.province, user=personas.county_a, via="x")
+        services.second_factor_reset(actor=personas.security, user=personas.security, via="x")
     assert TOTPDevice.objects.filter(user=personas.county_a).exists()
 
 
-def test_the_admin_resets_from_the_user_list(personas: Personas) -> None:
+def test_the_security_administrator_resets_from_the_user_list(personas: Personas) -> None:
     enrolled(personas.county_a)
     client = Client()
-    client.force_login(personas.admin)
+    client.force_login(personas.security)
     response = client.post(
         reverse("admin:accounts_user_changelist"),
         {"action": "reset_second_factor", "_selected_action": [personas.county_a.pk]},
@@ -294,7 +303,7 @@ def test_a_session_whose_device_was_reset_is_sent_to_enrol(personas: Personas) -
     client.post(LOGIN, {"username": "county_a", "password": PASSWORD})
     client.post(CODE, {"code": code_of(device, 1)})
     assert client.get("/").status_code == 200
-    services.second_factor_reset(actor=personas.admin, user=personas.county_a, via="admin")
+    services.second_factor_reset(actor=personas.security, user=personas.county_a, via="admin")
     assert client.get("/").url.startswith(ENROL)
 
 
@@ -357,7 +366,7 @@ def test_the_trail_reads_the_entries_in_words(personas: Personas) -> None:
     client.post(LOGIN, {"username": "clerk_a", "password": PASSWORD})
     client.post(CODE, {"code": "000000"})
     client.post(CODE, {"code": code_of(device, 1)})
-    services.second_factor_reset(actor=personas.admin, user=personas.clerk_a, via="admin")
+    services.second_factor_reset(actor=personas.security, user=personas.clerk_a, via="admin")
     rows = display.trail_rows(AuditEntry.objects.filter(action="second_factor"))
     text = " ".join(f"{c.label} {c.before} {c.after}" for row in rows for c in row.changes)
     assert "动态验证码" in text and "正确" in text and "错误" in text

@@ -341,12 +341,14 @@ def test_it_revokes_only_by_post_and_signed_in(personas: Personas, client: Clien
 # A platform admin -----------------------------------------------------------------------------
 
 
-def test_it_lets_a_platform_admin_revoke_another_users_token(personas: Personas) -> None:
+def test_it_lets_the_security_administrator_revoke_another_users_token(
+    personas: Personas,
+) -> None:
     api = Client()
     headers = api_token(api, personas.province)
     token = ApiToken.objects.get(user=personas.province)
     admin = Client()
-    admin.force_login(personas.admin)
+    admin.force_login(personas.security)
     listing = admin.get(reverse("admin:accounts_apitoken_changelist"))
     assert listing.status_code == 200
     assert token.digest not in listing.content.decode()
@@ -358,17 +360,19 @@ def test_it_lets_a_platform_admin_revoke_another_users_token(personas: Personas)
     assert not works(api, headers)
     entry = AuditEntry.objects.get(action="revoke")
     assert (entry.actor, entry.target_id, entry.note) == (
-        personas.admin,
+        personas.security,
         str(token.public_id),
         "admin",
     )
 
 
-def test_it_lets_a_platform_admin_revoke_every_token_of_a_user(personas: Personas) -> None:
+def test_it_lets_the_security_administrator_revoke_every_token_of_a_user(
+    personas: Personas,
+) -> None:
     api = Client()
     first, second = api_token(api, personas.city), api_token(api, personas.city)
     admin = Client()
-    admin.force_login(personas.admin)
+    admin.force_login(personas.security)
     response = admin.post(
         reverse("admin:accounts_user_changelist"),
         {"action": "revoke_tokens", "_selected_action": [personas.city.pk]},

@@ -107,7 +107,10 @@ def test_it_opens_a_login_for_every_role(built: demo.DemoResult) -> None:
     for username in demo.DEMO_USERS:
         user = User.objects.get(username=username)
         assert user.check_password(demo.PASSWORD), username
-    assert User.objects.get(username="admin").is_superuser
+    # 三员分立: three administrators, none a superuser
+    roles = dict(User.objects.filter(is_staff=True).values_list("username", "role"))
+    assert roles == {"admin": "admin", "security": "security", "auditor": "auditor"}
+    assert not User.objects.filter(is_superuser=True).exists()
     assert User.objects.get(username="yanta").region_id == "610113"
     cqo = User.objects.get(username="cqo")
     assert cqo.person.appointments.filter(status="filed").exists()

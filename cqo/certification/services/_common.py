@@ -93,4 +93,4 @@ def require_staff(actor: User, body: CertificationBody | None) -> None:
 
 def require_admin(actor: User) -> None:
     if not selectors.is_admin(actor):
-        raise PermissionDenied(_("只有平台管理员可以管理认定主体和专家"))
+        raise PermissionDenied(_("只有系统管理员可以管理认定主体和专家"))

@@ -193,7 +193,7 @@ def level_certificates_migrate(
     The trail records it under the migrating user. One certificate refused
     (``migrated_level_certificate_problems``) and none is written: its problems are raised."""
     if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
-        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史能力水平证书"))
+        raise PermissionDenied(_("只有市场监管部门和系统管理员可以迁移历史能力水平证书"))
     if not items:
         return []
     checks = _Checks(actor, {terms.number for terms, _note in items})

@@ -137,7 +137,7 @@ def records_migrate(*, actor: User, entries: Sequence[MigratedHours]) -> int:
     from cqo.ledger import services as ledger
 
     if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
-        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史学时记录"))
+        raise PermissionDenied(_("只有市场监管部门和系统管理员可以迁移历史学时记录"))
     if not entries:
         return 0
     if not actor.is_platform_admin:

@@ -67,7 +67,7 @@ def legacy_create(
     """Stores an archive file of ``kind`` and queues its migration: ``start`` launches it in the
     background once the upload commits, otherwise the caller runs ``run_legacy`` itself."""
     if not may_migrate(actor):
-        raise PermissionDenied(_("只有平台管理员和省级市场监管部门可以迁移历史数据"))
+        raise PermissionDenied(_("只有系统管理员和省级市场监管部门可以迁移历史数据"))
     errors: dict[str, list[str]] = {}
     if kind not in LegacyFile.Kind.values:
         errors["kind"] = [_("数据类别无效")]
@@ -122,7 +122,7 @@ def legacy_confirm(*, actor: User, source: LegacyFile, start: bool = True) -> Le
     """Migrates for real the very file a dry run checked: a new ``LegacyFile`` on the same
     stored file (same SHA-256), same mode, no dry run, queued like an upload."""
     if not may_migrate(actor):
-        raise PermissionDenied(_("只有平台管理员和省级市场监管部门可以迁移历史数据"))
+        raise PermissionDenied(_("只有系统管理员和省级市场监管部门可以迁移历史数据"))
     if not may_confirm(source):
         raise ValidationError(_("只有检查无误的仅检查文件可以正式导入"), code="not_checked")
     lf = LegacyFile(

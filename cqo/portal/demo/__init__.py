@@ -123,7 +123,9 @@ def build_demo(
 def _logins(show: Showcase) -> list[tuple[str, str, str]]:
     """(username, role, scope) of each demo account, as `make run` prints them."""
     return [
-        ("admin", "平台管理员（超级用户）", "全部"),
+        ("admin", "系统管理员", "用户、政策包、参考数据，全部业务数据"),
+        ("security", "安全管理员", "角色分配、API 令牌、登录安全、安全合规"),
+        ("auditor", "审计管理员", "审计记录的查阅与导出"),
         ("prov", "市场监管部门", "610000 陕西省"),
         ("xian", "市场监管部门", "610100 西安市"),
         ("baoji", "市场监管部门", "610300 宝鸡市"),

@@ -204,6 +204,8 @@ class DemoResult:
 SHOWCASE_LOGINS = ("clerk", "clerk2", "cqo", "newcqo", "selfcqo")
 DEMO_USERS = [
     "admin",
+    "security",
+    "auditor",
     "prov",
     "xian",
     "baoji",

@@ -264,7 +264,7 @@ def appointments_migrate(
     reviewer, verdict or snapshot, and its creation is in the trail under the migrating user
     with its ``origin_note`` (the file and row it came from)."""
     if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
-        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史聘任备案"))
+        raise PermissionDenied(_("只有市场监管部门和系统管理员可以迁移历史聘任备案"))
     if not entries:
         return []
     _check(actor, entries)

@@ -331,7 +331,7 @@ def persons_migrate(
     registered, the regions): for each item, in order, the person created or why not. The good
     ones are stored together, each with its own audit entry naming its file and row."""
     if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
-        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史人员数据"))
+        raise PermissionDenied(_("只有市场监管部门和系统管理员可以迁移历史人员数据"))
     datas = []
     known = Known()
     codes: set[str] = set()

@@ -161,7 +161,7 @@ def certificates_migrate(
     certificate refused (``migrated_certificate_problems``) and none is written: its problems
     are raised."""
     if not (actor.is_platform_admin or actor.role == Role.REGULATOR):
-        raise PermissionDenied(_("只有市场监管部门和平台管理员可以迁移历史培训合格证"))
+        raise PermissionDenied(_("只有市场监管部门和系统管理员可以迁移历史培训合格证"))
     if not items:
         return []
     packs: list[Governing] = []

@@ -83,7 +83,9 @@ test-pg: install prod-system-packages
 # printed forms at their maximum input beside the demo filing's (bench/pdf.py, in a process of its
 # own), the enterprise-list import on SQLite and on PostgreSQL (each in a process of its own, for
 # its peak memory), the migration of a province's archive on SQLite and on PostgreSQL
-# (bench/legacy.py), then the load test (gunicorn on PostgreSQL driven by wrk, against a bare view
+# (bench/legacy.py), the daily reminder run's notices for a province on SQLite and on PostgreSQL
+# (bench/notify.py: 200,000 persons, 20,000 due, against a bare INSERT of the same outbox rows),
+# then the load test (gunicorn on PostgreSQL driven by wrk, against a bare view
 # on the same server).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/cqo_bench
 BENCH_DEB_PACKAGES := wrk
@@ -104,6 +106,8 @@ bench: install $(BENCH_SYSTEM_STAMP)
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/imports.py
 	$(PY) bench/legacy.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/legacy.py
+	$(PY) bench/notify.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/notify.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/load.py
 
 clean:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -57,6 +58,18 @@ class NoticeContext:
     what: str
     action: str
     deadline: dt.date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """One notice to record: to whom, of which kind, about what (the owning app's key: the same
+    recipient, kind and subject is the same notice), what it says and where it links."""
+
+    recipient: Any  # a User (this module imports no model)
+    kind: str
+    subject: str
+    context: NoticeContext
+    url: str = ""
 
 
 _KINDS: dict[str, NoticeKind] = {}

@@ -20,6 +20,8 @@ SENDING_STALE_SECONDS = 600
 SMS_MAX_CHARS = 70
 # 平台默认: the longest name an SMS carries before it is shortened with an ellipsis
 SMS_NAME_MAX_CHARS = 10
+# 平台默认: a daily run records its notices this many outbox rows to a statement
+RECORD_BATCH = 1000
 
 
 # 平台默认: the night in which reminder SMS wait (Beijing time); a person may set their own

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -80,6 +80,36 @@ def _mask(mobile: str) -> str:
 
 def opted_out(user: User, kind: str) -> bool:
     return OptOut.objects.filter(user=user, kind=kind).exists()
+
+
+def opted_out_pairs(user_ids: Iterable[int], kinds: Iterable[str]) -> set[tuple[int, str]]:
+    """The (user id, kind) pairs among these users and kinds that were opted out of, a
+    statement per thousand users."""
+    ids, wanted = sorted(set(user_ids)), sorted(set(kinds))
+    found: set[tuple[int, str]] = set()
+    for i in range(0, len(ids), rules.RECORD_BATCH):
+        found.update(
+            OptOut.objects.filter(
+                user_id__in=ids[i : i + rules.RECORD_BATCH], kind__in=wanted
+            ).values_list("user_id", "kind")
+        )
+    return found
+
+
+def recorded_keys(keys: Iterable[tuple[int, str, str]]) -> set[tuple[int, str, str, str]]:
+    """The outbox keys (recipient id, kind, subject, channel) already recorded among these
+    (recipient id, kind, subject), a statement per thousand recipients."""
+    wanted = set(keys)
+    ids = sorted({k[0] for k in wanted})
+    kinds, subjects = sorted({k[1] for k in wanted}), {k[2] for k in wanted}
+    found: set[tuple[int, str, str, str]] = set()
+    step = rules.RECORD_BATCH
+    for i in range(0, len(ids), step):
+        rows = OutboxMessage.objects.filter(
+            recipient_id__in=ids[i : i + step], kind__in=kinds
+        ).values_list("recipient_id", "kind", "subject", "channel")
+        found.update(r for r in rows if r[2] in subjects and r[:3] in wanted)
+    return found
 
 
 def opted_out_kinds(user: User) -> frozenset[str]:

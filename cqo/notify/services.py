@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from functools import partial
 
 from django.conf import settings
@@ -15,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
-from cqo.audit.services import audit_record
+from cqo.audit.services import audit_record, audit_records
 from cqo.lib import bounds, crypto
 from cqo.notify import kinds, rules, selectors, sms, tasks
-from cqo.notify.kinds import Channel, NoticeContext
+from cqo.notify.kinds import Channel, Notice, NoticeContext
 from cqo.notify.models import ContactDetails, MobileCode, OptOut, OutboxMessage
 from cqo.reference.validators import validate_email, validate_mobile
 
@@ -29,6 +30,11 @@ def _enqueue(message_id: int) -> None:
     tasks.dispatch(message_id)
 
 
+def _enqueue_many(message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        _enqueue(message_id)
+
+
 def _cut(field: str, text: str) -> str:
     return text[: bounds.max_length(OutboxMessage, field)]
 
@@ -37,58 +43,108 @@ def _cut(field: str, text: str) -> str:
 def notice_send(
     *, recipient: User, kind: str, subject: str, context: NoticeContext, url: str = ""
 ) -> list[OutboxMessage]:
-    """Record a notice to one person on each channel of its kind (e-mail and SMS left out for
-    a kind they opted out of, unless it is a legal notice) and hand the new rows to a worker
-    once the transaction commits. Recording the same (recipient, kind, subject) again creates
-    nothing and sends nothing. The in-platform row is delivered as it is recorded: the owning
-    app shows its own record (a reminder, a decision) on its pages. Returns the rows created."""
-    notice_kind = kinds.get(kind)
-    if not recipient.is_active:
-        return []
-    channels = set(notice_kind.channels)
-    if notice_kind.may_opt_out and selectors.opted_out(recipient, kind):
-        channels &= {Channel.SITE}
-    existing = set(
-        OutboxMessage.objects.filter(recipient=recipient, kind=kind, subject=subject).values_list(
-            "channel", flat=True
-        )
-    )
-    now = timezone.now()
-    created: list[OutboxMessage] = []
-    for channel in sorted(channels - existing):
-        on_site = channel == Channel.SITE
-        row = OutboxMessage(
-            recipient=recipient,
-            kind=kind,
-            subject=_cut("subject", subject),
+    """Record one notice (notices_send): the rows created."""
+    notice = Notice(recipient=recipient, kind=kind, subject=subject, context=context, url=url)
+    return notices_send(notices=[notice])
+
+
+def _rows(notice: Notice, channels: list[str], now: dt.datetime) -> list[OutboxMessage]:
+    context = notice.context
+    return [
+        OutboxMessage(
+            recipient=notice.recipient,
+            kind=notice.kind,
+            subject=_cut("subject", notice.subject),
             channel=channel,
-            status=S.SENT if on_site else S.QUEUED,
-            sent_at=now if on_site else None,
+            status=S.SENT if channel == Channel.SITE else S.QUEUED,
+            sent_at=now if channel == Channel.SITE else None,
             name=_cut("name", context.name),
             what=_cut("what", context.what),
             action=_cut("action", context.action),
             deadline=context.deadline,
-            url=_cut("url", url),
+            url=_cut("url", notice.url),
+            created_at=now,
+            updated_at=now,
         )
-        row.full_clean(validate_unique=False, validate_constraints=False)
+        for channel in channels
+    ]
+
+
+def _store(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Insert ``rows`` a batch to a statement; a batch another process recorded part of
+    meanwhile (the unique key refuses it) goes row by row, keeping the rows that were new."""
+    stored: list[OutboxMessage] = []
+    for i in range(0, len(rows), rules.RECORD_BATCH):
+        batch = rows[i : i + rules.RECORD_BATCH]
         try:
-            with transaction.atomic():  # another process recorded the same key meanwhile
-                row.save()
-        except IntegrityError:
+            with transaction.atomic():
+                stored += OutboxMessage.objects.bulk_create(batch)
             continue
-        created.append(row)
-        if not on_site:
-            transaction.on_commit(partial(_enqueue, row.pk), robust=True)
-    if created:
-        audit_record(
-            actor=None,
-            action="create",
-            target_type="outboxmessage",
-            target_id=str(created[0].public_id),
-            target_repr=str(created[0]),
-            note=f"{len(created)} notices",
-        )
+        except IntegrityError:
+            pass
+        for row in batch:
+            row.pk = None
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            stored.append(row)
+    return stored
+
+
+@transaction.atomic
+def notices_send(*, notices: Sequence[Notice]) -> list[OutboxMessage]:
+    """Record notices, each to one person on each channel of its kind (e-mail and SMS left out
+    for a kind the person opted out of, unless it is a legal notice), and hand the new rows to
+    the workers once the transaction commits. Recording the same (recipient, kind, subject)
+    again creates nothing and sends nothing, however many times a run is repeated. The
+    in-platform row is delivered as it is recorded: the owning app shows its own record (a
+    reminder, a decision) on its pages. A daily run gives all its notices at once: a few
+    statements per thousand, whatever their number. Returns the rows created."""
+    live = [n for n in notices if n.recipient.is_active]
+    if not live:
+        return []
+    kind_of = {code: kinds.get(code) for code in {n.kind for n in live}}
+    user_ids = [n.recipient.pk for n in live]
+    opted = selectors.opted_out_pairs(
+        user_ids, [code for code, k in kind_of.items() if k.may_opt_out]
+    )
+    recorded = selectors.recorded_keys(
+        (n.recipient.pk, n.kind, _cut("subject", n.subject)) for n in live
+    )
+    now = timezone.now()
+    rows: list[OutboxMessage] = []
+    for notice in live:
+        key = (notice.recipient.pk, notice.kind, _cut("subject", notice.subject))
+        channels = set(kind_of[notice.kind].channels)
+        if (key[0], notice.kind) in opted:
+            channels &= {Channel.SITE}
+        new = sorted(c for c in channels if (*key, c) not in recorded)
+        recorded.update((*key, c) for c in new)  # the same notice twice in one run: once
+        rows += _rows(notice, new, now)
+    created = _store(rows)
+    queued = [row.pk for row in created if row.channel != Channel.SITE]
+    if queued:
+        transaction.on_commit(partial(_enqueue_many, queued), robust=True)
+    _audit(created)
     return created
+
+
+def _audit(created: list[OutboxMessage]) -> None:
+    """One audit entry per notice recorded (its channels counted), in one statement."""
+    per_notice: dict[tuple[int, str, str], list[OutboxMessage]] = {}
+    for row in created:
+        per_notice.setdefault((row.recipient_id, row.kind, row.subject), []).append(row)
+    audit_records(
+        actor=None,
+        action="create",
+        target_type="outboxmessage",
+        items=[
+            (str(rows[0].public_id), str(rows[0]), {}, f"{len(rows)} notices")
+            for rows in per_notice.values()
+        ],
+    )
 
 
 @transaction.atomic

@@ -31,8 +31,8 @@ from cqo.certification.services._common import (
 from cqo.certification.services.certificates import C
 from cqo.lib import clock, parse
 from cqo.lib.bounds import max_length
-from cqo.notify.kinds import NoticeContext
-from cqo.notify.services import notice_send
+from cqo.notify.kinds import Notice, NoticeContext
+from cqo.notify.services import notices_send
 from cqo.policy.selectors import cite
 
 # Within validity -------------------------------------------------------------------------------
@@ -108,6 +108,7 @@ def send_reminders(day: dt.date) -> list[Reminder]:
     from cqo.certification.models import CertificationBody
 
     created: list[Reminder] = []
+    pending: list[Notice] = []
     horizon = day + dt.timedelta(days=366)
     # a migrated certificate whose body is not registered: by the default standard's thresholds
     bodies: list[CertificationBody | None] = [*CertificationBody.objects.all(), None]
@@ -146,7 +147,8 @@ def send_reminders(day: dt.date) -> list[Reminder]:
                 )
                 if made:
                     created.append(reminder)
-                    _reminder_notices(reminder, cert)
+                    pending += _reminder_notices(reminder, cert)
+    notices_send(notices=pending)
     if created:
         audit_record(
             actor=None,
@@ -159,9 +161,9 @@ def send_reminders(day: dt.date) -> list[Reminder]:
     return created
 
 
-def _reminder_notices(reminder: Reminder, cert: LevelCertificate) -> None:
-    """The reminder also goes by e-mail and SMS (cqo.notify), once: to the holder, or to the
-    enterprise's clerks."""
+def _reminder_notices(reminder: Reminder, cert: LevelCertificate) -> list[Notice]:
+    """The notices by which the reminder also goes by e-mail and SMS (cqo.notify), once: to the
+    holder, or to the enterprise's clerks; the run records them all together."""
     pairs: list[tuple[User, str]] = []
     if reminder.recipient == Reminder.Recipient.HOLDER:
         holder = cert.holder
@@ -172,8 +174,8 @@ def _reminder_notices(reminder: Reminder, cert: LevelCertificate) -> None:
             enterprise=cert.enterprise, role=Role.ENTERPRISE, is_active=True
         )
         pairs += [(clerk, clerk.display_name or cert.enterprise.name) for clerk in clerks]
-    for user, name in pairs:
-        notice_send(
+    return [
+        Notice(
             recipient=user,
             kind=notices.RENEWAL_REMINDER,
             subject=f"{cert.number}:{reminder.recipient}:{reminder.days_before}",
@@ -185,3 +187,5 @@ def _reminder_notices(reminder: Reminder, cert: LevelCertificate) -> None:
             ),
             url=reverse("certification:certificate_detail", args=[cert.number]),
         )
+        for user, name in pairs
+    ]

@@ -31,8 +31,8 @@ from cqo.audit.services import audit_record
 from cqo.hours import notices, selectors
 from cqo.hours.models import HourReminder, Kind, PersonSalt, Source, StudyRecord
 from cqo.lib import bounds, clock, uploads
-from cqo.notify.kinds import NoticeContext
-from cqo.notify.services import notice_send
+from cqo.notify.kinds import Notice, NoticeContext
+from cqo.notify.services import notices_send
 from cqo.policy.selectors import cite
 from cqo.registry.models import Person
 
@@ -357,7 +357,7 @@ def send_reminders(day: dt.date, *, force: bool = False) -> list[Any]:
         )
         if made:
             created.append(reminder)
-            _reminder_notice(reminder)
+    _reminder_notices(created)
     if created:
         audit_record(
             actor=None,
@@ -369,22 +369,27 @@ def send_reminders(day: dt.date, *, force: bool = False) -> list[Any]:
     return created
 
 
-def _reminder_notice(reminder: HourReminder) -> None:
-    """The reminder also goes to the person by e-mail and SMS (cqo.notify), once."""
-    person = reminder.person
-    if person.user is None:
-        return  # a person without a login is reminded through their enterprise's pages
-    notice_send(
-        recipient=person.user,
-        kind=notices.HOURS_REMINDER,
-        subject=f"{person.public_id}:{reminder.year}:{reminder.sent_on.isoformat()}",
-        context=NoticeContext(
-            name=person.name,
-            what=reminder.message,
-            action=_("请在年底前参加培训或登记学习活动，补足本年度学时。"),
-            deadline=dt.date(reminder.year, 12, 31),
-        ),
-        url=reverse("hours:index"),
+def _reminder_notices(reminders: list[HourReminder]) -> None:
+    """The reminders also go to their persons by e-mail and SMS (cqo.notify), each once, all
+    recorded together. A person without a login is reminded through their enterprise's pages."""
+    users = User.objects.in_bulk({r.person.user_id for r in reminders if r.person.user_id})
+    notices_send(
+        notices=[
+            Notice(
+                recipient=users[r.person.user_id],
+                kind=notices.HOURS_REMINDER,
+                subject=f"{r.person.public_id}:{r.year}:{r.sent_on.isoformat()}",
+                context=NoticeContext(
+                    name=r.person.name,
+                    what=r.message,
+                    action=_("请在年底前参加培训或登记学习活动，补足本年度学时。"),
+                    deadline=dt.date(r.year, 12, 31),
+                ),
+                url=reverse("hours:index"),
+            )
+            for r in reminders
+            if r.person.user_id in users
+        ]
     )
 
 

@@ -1,13 +1,16 @@
-"""Offline verifier of hour-log bundles (hour proofs); needs neither Django nor a database.
+"""Offline verifier of hour-log bundles (hour proofs) and of certificates' SM2 signatures; needs
+neither Django nor a database.
 
     python -m cqo.ledger verify BUNDLE.json --key KEY [--key SM2KEY]
+    python -m cqo.ledger certificate CERTIFICATE.json --key SM2KEY
 
 KEY is the platform's verifier key (``<name>+<key id>+<base64 key>``, published at
 ``/ledger/`` and ``GET /api/v1/ledger/key``) or a file holding it; under the national suite the
 platform publishes an SM2 verifier key too, and ``--key`` given twice checks both signatures
 (each given key must have signed the checkpoint); BUNDLE is the JSON file
 (``-`` reads standard input). Exit status: 0 verified, 1 not verified (the reason is printed),
-2 unusable arguments, key or files. The bundle format is described in ``cqo/ledger/verify.py``.
+2 unusable arguments, key or files. The bundle format is described in ``cqo/ledger/verify.py``;
+a certificate's JSON is what the platform's API returns for it (``cqo/ledger/certificates.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import json
 import sys
 
+from cqo.ledger.certificates import verify_certificate
 from cqo.ledger.merkle import leaf_hash
 from cqo.ledger.verify import load_bundle, read_vkey, verify_bundle
 
@@ -35,7 +39,14 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="a verifier key (Ed25519 or SM2), or a file holding it; repeat to check several",
     )
+    certificate = commands.add_parser(
+        "certificate", help="check a certificate's SM2 signature against the platform's SM2 key"
+    )
+    certificate.add_argument("file", help="the certificate's JSON, or - for standard input")
+    certificate.add_argument("--key", required=True, help="the SM2 verifier key, or a file")
     args = parser.parse_args(argv)
+    if args.command == "certificate":
+        return _certificate(args.file, args.key)
 
     try:
         if args.bundle == "-":
@@ -75,6 +86,36 @@ def main(argv: list[str] | None = None) -> int:
             f"  origin     migrated from an archive: studied on {fields.get('studied_on')}, "
             f"entered at {fields.get('entered_at')}"
         )
+    return EXIT_OK
+
+
+def _certificate(path: str, key: str) -> int:
+    try:
+        raw = sys.stdin.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
+        vkey = read_vkey(key)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read the file or key: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        print(f"NOT VERIFIED: the file is not JSON ({exc})", file=sys.stderr)
+        return EXIT_FAILED
+    result = verify_certificate(data, vkey)
+    if not result.ok:
+        print(f"NOT VERIFIED: {result.reason}", file=sys.stderr)
+        return EXIT_USAGE if result.reason.startswith("unusable key") else EXIT_FAILED
+    print(f"VERIFIED: {result.reason}")
+    print(f"  number       {result.number}")
+    print(f"  content hash {data['content_hash']}")
+    print(
+        "  content      "
+        + (
+            "recomputed, matches the hash"
+            if result.content_checked
+            else "as published (facts only)"
+        )
+    )
     return EXIT_OK
 
 

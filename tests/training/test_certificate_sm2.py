@@ -53,3 +53,38 @@ def test_it_issues_without_sm2_under_the_international_suite(world: World, setti
     assert selectors.content_intact(cert)
     body = Client().get(f"/api/v1/public/training-certificates/{cert.number}").json()
     assert body["content_sm2"] == "" and body["content_sm2_valid"] is None
+
+
+def test_the_offline_verifier_checks_the_published_certificate(
+    world: World, settings: Any, tmp_path: Any
+) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cqo.ledger import selectors as ledger
+
+    settings.CQO_CRYPTO_SUITE = "national"
+    cert = issued(world)
+    published = tmp_path / "certificate.json"
+    body = Client().get(f"/api/v1/public/training-certificates/{cert.number}").json()
+    published.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(root)
+
+    def verify(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "cqo.ledger", "certificate", str(path), "--key",
+             ledger.sm2_vkey()],
+            capture_output=True, text=True, env=env, cwd=root, timeout=60, check=False,
+        )  # fmt: skip
+
+    done = verify(published)
+    assert done.returncode == 0, done.stderr
+    assert "VERIFIED" in done.stdout and cert.number in done.stdout
+    body["content_hash"] = "0" * 64
+    published.write_text(json.dumps(body), encoding="utf-8")
+    assert verify(published).returncode == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.models import Role, User
-from cqo.blacklist.models import Listing
+from cqo.blacklist.models import Appeal, Listing
 from cqo.notify.kinds import NoticeContext, NoticeKind
 from cqo.notify.services import notice_send
 from cqo.registry.models import Appointment
@@ -13,6 +13,9 @@ from cqo.registry.models import Appointment
 # a listing is served on the person and the enterprises that appointed them: a legal notice
 EXIT_LISTING = "blacklist.exit_listing"
 WARNING_LISTING = "blacklist.warning_listing"
+# the decision on an appeal against a listing (or its end when the listing is revoked) is served
+# on the appellant: a legal notice
+APPEAL_DECIDED = "blacklist.appeal_decided"
 
 KINDS = (
     NoticeKind(
@@ -29,6 +32,13 @@ KINDS = (
         legal=True,
         sms_template=_("%(name)s，您已被列入首席质量官警示名单，详见平台；如有异议可在平台申诉。"),
         email_subject=_("【首席质量官管理平台】列入警示名单告知"),
+    ),
+    NoticeKind(
+        code=APPEAL_DECIDED,
+        label=_("名单申诉决定"),
+        legal=True,
+        sms_template=_("%(name)s，您对列入警示或退出名单提出的申诉已有决定，请登录平台查看。"),
+        email_subject=_("【首席质量官管理平台】名单申诉决定"),
     ),
 )
 
@@ -76,3 +86,37 @@ def listed(listing: Listing) -> None:
             ),
             url=reverse("blacklist:listing_detail", args=[listing.public_id]),
         )
+
+
+def appeal_decided(appeal: Appeal) -> None:
+    """The appellant is told the issuing level's decision on their appeal (维持 or 撤销列入) with
+    its reasons, or that it ended because the listing was revoked, by every channel: a legal
+    notice."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    user = appeal.filed_by
+    if not user.is_active:
+        return
+    listing = appeal.listing
+    what = gettext(
+        "您对%(authority)s将您列入%(list)s（自%(start)s起）提出的申诉已有决定：%(outcome)s。"
+        "理由：%(note)s"
+    ) % {
+        "authority": listing.authority_name,
+        "list": gettext("首席质量官退出名单") if listing.is_exit else gettext("首席质量官警示名单"),
+        "start": listing.start_date.isoformat(),
+        "outcome": appeal.get_status_display(),
+        "note": appeal.decision_note,
+    }
+    if appeal.status == Appeal.Status.UPHELD:
+        action = gettext("该名单继续有效，请登录平台查看决定。")
+    else:
+        action = gettext("该名单已撤销，请登录平台查看。")
+    notice_send(
+        recipient=user,
+        kind=APPEAL_DECIDED,
+        subject=f"appeal:{appeal.public_id}",
+        context=NoticeContext(name=listing.person.name, what=what, action=action),
+        url=reverse("blacklist:listing_detail", args=[listing.public_id]),
+    )

@@ -438,6 +438,7 @@ def _revoke(actor: User, listing: Listing, reason: str, keep: Appeal | None = No
         appeal.decision_note = _("名单已撤销，申诉终结")
         appeal.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
         _audit(actor, appeal, "transition", {"status": ["pending", appeal.status]})
+        notices.appeal_decided(appeal)
 
 
 @transaction.atomic
@@ -588,4 +589,5 @@ def appeal_decide(*, actor: User, appeal: Appeal, outcome: str, note: str) -> Ap
     appeal.decision_note = note
     appeal.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     _audit(actor, appeal, "transition", {"status": ["pending", outcome]}, note=note)
+    notices.appeal_decided(appeal)
     return appeal

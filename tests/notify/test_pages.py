@@ -178,8 +178,8 @@ def test_the_person_opts_out_of_reminders_but_not_legal_notices(personas: Person
     response = client.post("/notices/", {"action": "optouts"})
     assert response.status_code == 302
     opted = set(personas.cqo.notice_opt_outs.values_list("kind", flat=True))
-    assert opted == {"hours.reminder", "certification.renewal"}
+    assert opted == {"hours.reminder", "certification.renewal", "registry.filing_reminder"}
     # ticked again
     client.post("/notices/", {"action": "optouts", "hours.reminder": "on"})
     opted = set(personas.cqo.notice_opt_outs.values_list("kind", flat=True))
-    assert opted == {"certification.renewal"}
+    assert opted == {"certification.renewal", "registry.filing_reminder"}

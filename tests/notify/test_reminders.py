@@ -1,5 +1,6 @@
-"""The platform's reminders go through the notify app: each study-hour reminder and each
-re-certification reminder created is also a notice by e-mail and SMS, once."""
+"""The platform's reminders go through the notify app: each study-hour reminder (a holder's
+continuing education included) and each re-certification reminder created is also a notice by
+e-mail and SMS, once."""
 
 from __future__ import annotations
 
@@ -66,3 +67,17 @@ def test_a_re_certification_reminder_reaches_the_holder_and_the_clerks(world: Wo
     assert certification.send_reminders(cert.valid_until - dt.timedelta(days=90)) == []
     certification.send_reminders(cert.valid_until - dt.timedelta(days=30))
     assert rows.all().count() == 4
+
+
+def test_a_holders_continuing_education_shortfall_is_told_in_the_study_hour_reminder(
+    world: World,
+) -> None:
+    # level-standard §9.4.1.2: continuing education within validity is one of the regimes the
+    # study-hour reminder measures, so it reaches the holder as that notice (not one of its own)
+    p = world.p
+    certified(world)
+    hours.send_reminders(dt.date(2026, 11, 1))
+    mail = OutboxMessage.objects.get(recipient=p.cqo, kind="hours.reminder", channel="email")
+    assert "能力水平认定证书有效期内继续教育" in mail.what
+    assert "《首席质量官能力水平认定》（征求意见稿） 9.4.1.2" in mail.what
+    assert "level-standard" not in mail.what and mail.deadline == dt.date(2026, 12, 31)

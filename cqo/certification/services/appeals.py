@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import Role, User
-from cqo.certification import selectors
+from cqo.certification import notices, selectors
 from cqo.certification.models import (
     Appeal,
     Application,
@@ -187,4 +187,5 @@ def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, decision: str) -
         _decided_on_grade(actor, appeal, appeal.application_id, upheld)
     else:
         _decided_on_action(actor, appeal, upheld)
+    notices.appeal_decided(appeal)
     return appeal

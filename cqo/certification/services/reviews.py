@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
-from cqo.certification import rules, selectors
+from cqo.certification import notices, rules, selectors
 from cqo.certification.models import (
     LevelCertificate,
     ListingNotice,
@@ -253,6 +253,7 @@ def warning_record(
             reference=f"exit:{record.public_id}",
             reason=f"{record.get_kind_display()}·{record.get_conduct_display()}：{reason}",
         )
+    notices.warned(record)
     return record
 
 
@@ -365,4 +366,5 @@ def review_request_close(
         {"review_request": [request.reference, request.get_outcome_display()]},
         note=finding,
     )
+    notices.reviewed(request)
     return request

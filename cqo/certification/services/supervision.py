@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
-from cqo.certification import rules, selectors
+from cqo.certification import notices, rules, selectors
 from cqo.certification.models import (
     LevelCertificate,
     SupervisionAction,
@@ -116,4 +116,6 @@ def supervise(
         raise ValidationError({"action": f"{problem}（{spec.lift_clause}）"})
     evidence_note = evidence_note[:TEXT_MAX]
     full_reason = f"{reason}\n{_('证据')}：{evidence_note}" if evidence_note else reason
-    return take_action(actor, cert, action, ground, full_reason, file)
+    record = take_action(actor, cert, action, ground, full_reason, file)
+    notices.supervised(record)
+    return record

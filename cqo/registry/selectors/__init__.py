@@ -244,6 +244,21 @@ def overdue(qs: QuerySet[Appointment], today: dt.date) -> QuerySet[Appointment]:
     return open_.filter(late)
 
 
+def unfiled_appointment(enterprise: Enterprise) -> Appointment | None:
+    """The enterprise's appointment waiting longest for the enterprise to file it (a draft or a
+    returned filing, the earliest start first): what a regulator's 督促 to file is about. The
+    enterprise is one the caller already holds in its scope (a reminder sent to it)."""
+    return (
+        Appointment.objects.filter(
+            enterprise=enterprise,
+            status__in=[Appointment.Status.DRAFT, Appointment.Status.RETURNED],
+        )
+        .select_related("person")
+        .order_by("start_date", "pk")
+        .first()
+    )
+
+
 def oversight_queue(*, user: Any, today: dt.date | None = None) -> dict[str, QuerySet[Any]]:
     """指导督促: enterprises in scope without a filed CQO, filings waiting, returned or overdue.
 

@@ -15,6 +15,7 @@ from cqo.accounts.models import Role, User
 from cqo.audit.services import audit_record, diff, snapshot
 from cqo.reference import validators
 from cqo.reference.models import Industry, Region
+from cqo.registry import notices
 from cqo.registry.inputs import EnterpriseDetails, given
 from cqo.registry.models import Enterprise, Reminder
 from cqo.registry.services._common import (
@@ -202,6 +203,7 @@ def reminder_send(*, actor: User, enterprise: Enterprise, message: str) -> Remin
         raise ValidationError({"message": _("督促内容至少4个字")})
     reminder = Reminder.objects.create(enterprise=enterprise, sent_by=actor, message=message)
     _enterprise_audit(actor, enterprise, "create", note=f"reminder: {message}")
+    notices.filing_reminded(reminder)
     return reminder
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -149,6 +150,11 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
         self._skipped(request, len(users) - len(done))
         self.message_user(request, _("已重置 %(n)d 个用户的双因素认证") % {"n": len(done)})
 
+
+# Groups and per-user permissions do nothing here: each administrator's permissions are their
+# duty's (cqo/accounts/duties.py), so the admin site offers no group editor
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 # django-otp's own device admin shows and edits keys unaudited: a device is reset by the action
 # above (audited) and enrolled by its user on their account page

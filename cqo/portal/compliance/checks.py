@@ -82,16 +82,30 @@ def _certificates_signed() -> list[tuple[str, str]]:
     return rows
 
 
-def _key_rows() -> tuple[list[tuple[str, str]], list[str]]:
-    """(key, age) rows of the key register, and the keys older than CQO_KEY_MAX_AGE_DAYS."""
+# the keys of one suite only: unused under the other (the other's data key still reads what it
+# wrote until rotate_data_keys has moved it)
+_INTERNATIONAL_ONLY = {"data_key"}
+_NATIONAL_ONLY = {"sm4_key", "sm2_key"}
+
+
+def _key_rows() -> tuple[list[tuple[str, str]], list[str], int]:
+    """(key, age) rows of the key register, the keys in use older than CQO_KEY_MAX_AGE_DAYS, and
+    how many keys the current suite uses."""
     now, limit = timezone.now(), settings.CQO_KEY_MAX_AGE_DAYS
-    rows, old = [], []
+    unused = _INTERNATIONAL_ONLY if crypto.suite() == crypto.NATIONAL else set()
+    if not crypto.writes_national():
+        unused = _NATIONAL_ONLY
+    rows, old, used = [], [], 0
     for record in accounts.key_register():
         label = accounts.key_label(record.name)
         age = (now - record.first_seen).days
         if record.retired:
             rows.append((label, _("已停用，仅解密旧数据；指纹 %(f)s") % {"f": record.fingerprint}))
             continue
+        if record.name in unused:
+            rows.append((label, _("当前密码套件不使用；指纹 %(f)s") % {"f": record.fingerprint}))
+            continue
+        used += 1
         rows.append(
             (
                 label,
@@ -101,7 +115,7 @@ def _key_rows() -> tuple[list[tuple[str, str]], list[str]]:
         )
         if limit and age > limit:
             old.append(label)
-    return rows, old
+    return rows, old, used
 
 
 def cryptography() -> list[Control]:
@@ -110,7 +124,7 @@ def cryptography() -> list[Control]:
     moved, stored = _stored_tokens()
     done = moved == stored
     sm2_state, sm2_now = _checkpoint_sm2()
-    keys, old = _key_rows()
+    keys, old, used = _key_rows()
     return [
         Control(
             area,
@@ -152,7 +166,7 @@ def cryptography() -> list[Control]:
             _("密钥管理"),
             f"{_CRYPTO} 8.5",
             NOT_MET if old else MET,
-            _("%(n)d 个在用密钥") % {"n": sum(1 for _k, v in keys if "已停用" not in v)},
+            _("%(n)d 个在用密钥") % {"n": used},
             action=_("以下密钥超过 %(d)d 天未更换：%(keys)s")
             % {"d": settings.CQO_KEY_MAX_AGE_DAYS, "keys": "、".join(old)}
             if old

@@ -335,6 +335,8 @@ CQO_DAILY_JOBS = {
     "blacklist-activate": "cqo.blacklist.tasks.blacklist_activate",
     "hours-remind": "cqo.hours.tasks.hours_remind",
     "certification-remind": "cqo.certification.tasks.certification_remind",
+    # the key register's sightings (cqo.accounts.models.KeyRecord, the 安全合规 page)
+    "keys-register": "cqo.accounts.tasks.keys_register",
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)}

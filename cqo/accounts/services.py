@@ -403,7 +403,7 @@ def administrator_set(*, username: str, role: str, password: str | None, display
             }
         )
     created = user is None
-    before = None if created else user.role
+    before = None if user is None else user.role
     if user is None:
         user = User(username=username)
     user.role = Role(role)

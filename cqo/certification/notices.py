@@ -22,6 +22,10 @@ from cqo.policy.selectors import cite
 RENEWAL_REMINDER = "certification.renewal"
 # a decision on an application (granted, refused) is served on the applicant: a legal notice
 DECISION = "certification.decision"
+# the body's formal review returns an application for its materials to be completed
+# (level-standard §9.2.1 对不符合要求的材料提出补充完善意见): served on the applicant, a legal
+# notice
+RETURNED = "certification.returned"
 # the body's supervision of a certificate (level-standard §11: 暂停, 中止, 恢复, 收回, 作废, and its
 # 警示和退出 records) and the decision closing a review are served on the holder: legal notices
 SUPERVISION = "certification.supervision"
@@ -44,6 +48,13 @@ KINDS = (
         legal=True,
         sms_template=_("%(name)s，您的首席质量官能力水平认定申请已有决定，请登录平台查看。"),
         email_subject=_("【首席质量官管理平台】能力水平认定决定"),
+    ),
+    NoticeKind(
+        code=RETURNED,
+        label=_("认定申请退回补正"),
+        legal=True,
+        sms_template=_("%(name)s，您的能力水平认定申请须补充完善材料，请登录平台查看意见。"),
+        email_subject=_("【首席质量官管理平台】能力水平认定申请补正通知"),
     ),
     NoticeKind(
         code=SUPERVISION,
@@ -91,6 +102,27 @@ def decided(app: Application, *, certificate_number: str = "") -> None:
         kind=DECISION,
         subject=f"{app.public_id}:{app.status}",
         context=NoticeContext(name=app.person.name, what=what, action=action),
+        url=reverse("certification:application_detail", args=[app.public_id]),
+    )
+
+
+def returned(app: Application) -> None:
+    """The applicant is told that the body's formal review returned the application and which
+    materials to complete (level-standard §9.2.1, §9.2.2 the applicant resubmits), by every
+    channel: a legal notice, each return a notice of its own."""
+    user = app.person.user
+    if user is None or not user.is_active:
+        return
+    notice_send(
+        recipient=user,
+        kind=RETURNED,
+        subject=f"{app.public_id}:returned:{app.updated_at.isoformat()}",
+        context=NoticeContext(
+            name=app.person.name,
+            what=gettext("%(body)s对您的首席质量官能力水平认定申请提出补充完善意见：%(items)s")
+            % {"body": app.body.name, "items": app.return_items},
+            action=gettext("请按意见补充完善材料后重新提交申请。"),
+        ),
         url=reverse("certification:application_detail", args=[app.public_id]),
     )
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cqo.accounts.models import Role, User
 from cqo.lib import clock, crypto
-from cqo.notify.kinds import NoticeContext, NoticeKind
-from cqo.notify.services import notice_send
+from cqo.notify.kinds import Notice, NoticeContext, NoticeKind
+from cqo.notify.services import notice_send, notices_send
 from cqo.policy.selectors import cite
 from cqo.registry.models import Appointment, Person, Reminder
 
@@ -18,6 +18,9 @@ FILING_RETURNED = "registry.filing_returned"
 # a regulator's 指导督促 to register and file the CQO (shaanxi-2021 §五(三), jiangsu-2020 §七):
 # guidance, not a decision, so the enterprise's clerks may stop it by e-mail and SMS
 FILING_REMINDER = "registry.filing_reminder"
+# the filing authority's decision to file an appointment (予以备案) is served on the enterprise
+# and on the CQO appointed: a legal notice (the filing number is theirs to keep)
+FILING_FILED = "registry.filing_filed"
 
 KINDS = (
     NoticeKind(
@@ -35,6 +38,13 @@ KINDS = (
         # appoints has none: the SMS names no date
         sms_template=_("%(name)s，市场监管部门督促您单位完成首席质量官聘任备案，请登录平台查看。"),
         email_subject=_("【首席质量官管理平台】首席质量官聘任备案督促通知"),
+    ),
+    NoticeKind(
+        code=FILING_FILED,
+        label=_("备案完成"),
+        legal=True,
+        sms_template=_("%(name)s，首席质量官聘任备案已完成，请登录平台查看备案编号。"),
+        email_subject=_("【首席质量官管理平台】首席质量官聘任备案完成通知"),
     ),
 )
 
@@ -69,6 +79,47 @@ def filing_returned(appt: Appointment) -> None:
             ),
             url=reverse("registry:appointment_detail", args=[appt.public_id]),
         )
+
+
+def filing_filed(appt: Appointment) -> None:
+    """The enterprise's clerks and the person appointed are told that the filing authority filed
+    the appointment, with its filing number (SPEC §3: 予以备案), by every channel: a legal
+    notice, sent once per filing."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    authority = appt.filing_authority.name if appt.filing_authority else ""
+    what = gettext(
+        "%(authority)s已对%(enterprise)s聘任%(person)s为首席质量官予以备案，备案编号%(number)s。"
+    ) % {
+        "authority": authority,
+        "enterprise": appt.enterprise.name,
+        "person": appt.person.name,
+        "number": appt.filing_number,
+    }
+    url = reverse("registry:appointment_detail", args=[appt.public_id])
+    people = [
+        (clerk, clerk.display_name or appt.enterprise.name) for clerk in _clerks(appt.enterprise_id)
+    ]
+    person_user = appt.person.user
+    if person_user is not None and person_user.is_active:
+        people.append((person_user, appt.person.name))
+    notices_send(
+        notices=[
+            Notice(
+                recipient=user,
+                kind=FILING_FILED,
+                subject=f"{appt.public_id}:{appt.filing_number}",
+                context=NoticeContext(
+                    name=name,
+                    what=what,
+                    action=gettext("无需办理；备案信息和备案编号可在平台查看、打印。"),
+                ),
+                url=url,
+            )
+            for user, name in people
+        ]
+    )
 
 
 def _clerks(enterprise_id: int) -> list[User]:

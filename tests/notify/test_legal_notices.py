@@ -102,3 +102,34 @@ def test_a_refusal_reaches_the_applicant_too(world: World) -> None:
         recipient=world.p.cqo, kind="certification.decision", channel="email"
     )
     assert "不予认定" in mail.what and "申诉" in mail.action
+
+
+def test_a_filed_appointment_reaches_the_clerks_and_the_cqo_with_its_number(
+    personas: Personas,
+) -> None:
+    p = personas
+    appt = file_appointment(p)
+    kind = "registry.filing_filed"
+    assert _channels(recipient=p.clerk_a, kind=kind) == ["email", "site", "sms"]
+    assert _channels(recipient=p.cqo, kind=kind) == ["email", "site", "sms"]
+    assert not OutboxMessage.objects.filter(kind=kind, recipient=p.clerk_b).exists()
+    mail = OutboxMessage.objects.get(recipient=p.cqo, kind=kind, channel="email")
+    assert appt.filing_number in mail.what and p.person.name in mail.what
+    assert mail.url == f"/filings/{appt.public_id}/"
+
+
+def test_a_returned_application_reaches_the_applicant_with_what_to_complete(
+    world: World,
+) -> None:
+    from cqo.certification import services as certification
+    from tests.certification.conftest import submitted
+
+    app = submitted(world)
+    certification.review_return(
+        actor=world.p.certifier, app=app, items="请补充近三年质量工作业绩证明"
+    )
+    kind = "certification.returned"
+    assert _channels(recipient=world.p.cqo, kind=kind) == ["email", "site", "sms"]
+    mail = OutboxMessage.objects.get(recipient=world.p.cqo, kind=kind, channel="email")
+    assert "请补充近三年质量工作业绩证明" in mail.what
+    assert mail.url == f"/certification/applications/{app.public_id}/"

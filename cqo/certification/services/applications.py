@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from cqo.accounts.models import Role, User
 from cqo.audit.services import diff, snapshot
-from cqo.certification import rules, selectors
+from cqo.certification import notices, rules, selectors
 from cqo.certification.models import (
     Application,
     CertificationBody,
@@ -414,6 +414,7 @@ def review_return(*, actor: User, app: Application, items: str) -> Application:
         {"status": [A.SUBMITTED, A.RETURNED]},
         note=items,
     )
+    notices.returned(app)
     return app
 
 

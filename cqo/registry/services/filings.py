@@ -364,6 +364,7 @@ def filing_approve(*, actor: User, appointment: Appointment, note: str = "") -> 
             {"__all__": [_("该企业已有已备案的在任首席质量官（SPEC §12.17）")]}
         ) from exc
     _appointment_audit(actor, appt, "transition", {"status": ["submitted", "filed"]}, note=note)
+    notices.filing_filed(appt)
     return appt
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 LOGINS = [
     "admin",
+    "security",
+    "auditor",
     "prov",
     "xian",
     "baoji",

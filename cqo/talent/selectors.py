@@ -456,5 +456,6 @@ def can_decide(actor: User, entry: TalentEntry) -> bool:
 
 def may_search_pages(user: User) -> bool:
     """The search pages are the regulators', departments', enterprises' and certifiers'; a CQO
-    or a trainer has no pool to search."""
-    return user.role not in (Role.CQO, Role.TRAINER)
+    or a trainer has no pool to search, and the security and audit administrators (三员分立) no
+    business records."""
+    return user.role not in (Role.CQO, Role.TRAINER, Role.SECURITY, Role.AUDITOR)

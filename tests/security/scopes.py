@@ -880,6 +880,7 @@ SCOPES: dict[str, Rule] = {
     "GET /ledger/verify/": Rule(PUBLIC, EVERYONE),
     # pages /oversight
     "GET /oversight/": Rule(SIGNED_IN, only("admin", "province", "city", "county_a", "county_b")),
+    "GET /security/compliance/": Rule(SIGNED_IN, only("security")),
     # pages /persons
     "GET /persons/": Rule(SIGNED_IN, EVERYONE),
     "GET /persons/<str:public_id>/": Rule(

@@ -53,6 +53,9 @@ PERSONAS = (
     "cqo",
     "trainer",
     "certifier",
+    # the security and audit administrators (三员分立): their own pages only
+    "security",
+    "auditor",
 )
 OUTSIDERS = ("county_b", "clerk_b")
 # the list checks also sign in as participating departments of the province (SPEC §12.20): one

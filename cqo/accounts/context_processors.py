@@ -17,4 +17,7 @@ def role(request: HttpRequest) -> dict[str, Any]:
         "role_label": SimpleLazyObject(lambda: role_label(user) if user and current else ""),
         # the navigation's 监督管理 menu: regulators, departments and the system administrator
         "oversight_menu": current in (Role.REGULATOR, Role.DEPARTMENT, Role.ADMIN),
+        # the audit administrator's navigation: the audit trail, none of the business menus
+        # (三员分立, cqo/accounts/duties.py)
+        "audit_menu": current == Role.AUDITOR,
     }

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cqo.accounts.models import Role, User
-from cqo.portal.homes import bodies, enterprise, officer, regulators
+from cqo.portal.homes import auditor, bodies, enterprise, officer, regulators
 from cqo.portal.homes.tiles import Tile
 
 Builder = Callable[[User], dict[str, Any]]
@@ -21,6 +21,7 @@ _BY_ROLE: dict[str, Builder] = {
     Role.CQO: officer.cqo,
     Role.CERTIFIER: bodies.certifier,
     Role.TRAINER: bodies.trainer,
+    Role.AUDITOR: auditor.auditor,
 }
 
 

@@ -63,6 +63,14 @@ CQO_LEDGER_KEYS_OLD = env_list("CQO_LEDGER_KEYS_OLD")
 # Verifier keys (public, comma-separated) of retired seeds: ledger_audit still accepts the
 # checkpoints they signed before the rotation.
 CQO_LEDGER_RETIRED_VKEYS = env_list("CQO_LEDGER_RETIRED_VKEYS")
+# The key of the audit trail's hash chain (cqo/audit/chain.py; docs/operations.md §7): an HMAC key,
+# so that access to the database alone cannot rebuild the chain over changed entries. Never
+# rotated in place: the chain sealed under it verifies only with it.
+CQO_AUDIT_KEY = _SECRETS["audit_key"]
+# How long the audit trail is kept, in days: a floor the audit_verify report checks (the
+# platform deletes no entry). 网络安全法 第二十一条(三): 留存相关的网络日志不少于六个月; a system
+# check refuses less (cqo/audit/checks.py).
+CQO_AUDIT_RETENTION_DAYS = int(os.environ.get("CQO_AUDIT_RETENTION_DAYS", "180"))
 # Study-hour reminders before year end, as a month-day list. Platform default, not from the
 # documents: SPEC §5 asks for reminders before year end and no source names a date; the pages
 # that show the reminders say so.
@@ -186,6 +194,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: concurrency tests open several connections. One file per
     # test process, so parallel runs do not share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+# Tests only: the audit trail is not copied into the snapshot a serialized_rollback test restores.
+# Restoring it would rewrite each entry in place (the snapshot keeps times to the millisecond),
+# which PostgreSQL's append-only trigger refuses (cqo/audit/migrations/0008).
+TEST_NON_SERIALIZED_APPS = ["cqo.audit"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -337,6 +349,9 @@ CQO_DAILY_JOBS = {
     "certification-remind": "cqo.certification.tasks.certification_remind",
     # the key register's sightings (cqo.accounts.models.KeyRecord, the 安全合规 page)
     "keys-register": "cqo.accounts.tasks.keys_register",
+    # the audit trail's hash chain walked end to end; its result is what the audit
+    # administrator's page shows (GB/T 22239-2019 8.1.4.3 c))
+    "audit-verify": "cqo.audit.tasks.audit_verify",
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)}
@@ -355,6 +370,14 @@ CQO_FREQUENT_JOBS = {
 CELERY_BEAT_SCHEDULE |= {
     name: {"task": task, "schedule": crontab(minute="*/10")}
     for name, task in CQO_FREQUENT_JOBS.items()
+}
+# Every minute: the audit entries written since are sealed into the hash chain (cqo/audit), so
+# an entry stays changeable behind the platform's back for a minute at most (platform default).
+CQO_MINUTE_JOBS = {
+    "audit-seal": "cqo.audit.tasks.audit_seal",
+}
+CELERY_BEAT_SCHEDULE |= {
+    name: {"task": task, "schedule": crontab()} for name, task in CQO_MINUTE_JOBS.items()
 }
 
 # Notices by e-mail and SMS (cqo/notify). E-mail goes over SMTP when EMAIL_HOST is set;

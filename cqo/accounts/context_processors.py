@@ -20,4 +20,7 @@ def role(request: HttpRequest) -> dict[str, Any]:
         # the security and audit administrators do their own work only (三员分立): no menu of
         # the business records
         "business_menu": current not in (Role.SECURITY, Role.AUDITOR),
+        # the audit administrator's navigation: the audit trail, none of the business menus
+        # (三员分立, cqo/accounts/duties.py)
+        "audit_menu": current == Role.AUDITOR,
     }

@@ -6,7 +6,7 @@ from cqo.reference.models import Industry, ReferenceVersion, Region
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "action", "target_type", "target_repr"]
+    list_display = ["seq", "at", "actor_name", "action", "target_type", "target_repr"]
     list_filter = ["action", "target_type"]
     search_fields = ["target_id", "target_repr", "actor_name"]
 

@@ -59,7 +59,42 @@ TARGET_MODELS: dict[str, tuple[str, ...]] = {
     "community_answer": ("community.Answer",),
     "community_competition": ("community.CaseCompetition",),
     "community_submission": ("community.Submission",),
+    # the trail itself (its exports)
+    "audit_trail": ("audit.AuditEntry",),
 }
+
+# What the audit administrator's page calls a kind of record (AuditEntry.target_type) that has no
+# model above, or whose model's name says less; the others are named by their first model's
+# verbose_name (cqo.audit.display.target_label). The page's filter offers these and the above.
+TARGET_LABELS: dict[str, Promise] = {
+    "address": _("登录地址"),
+    "quality": _("质量成本与质量损失"),
+    "evaluation": _("首席质量官评价"),
+    "selfassessment": _("首席质量官制度自我评估"),
+    "improvementtask": _("改进任务"),
+    "contactdetails": _("通知联系方式"),
+    "mobilecode": _("手机验证码"),
+    "optout": _("通知退订"),
+    "outboxmessage": _("通知"),
+    "coverage": _("覆盖率统计"),
+    "coverage_report": _("覆盖率评估报告"),
+    "data_keys": _("个人信息加密密钥"),
+    "demo_import": _("演示数据"),
+    "hour_reminders": _("学时提醒批次"),
+    "level_reminders": _("再认定提醒批次"),
+    "study_hours": _("学时统计"),
+    "talent_pool": _("人才库"),
+    "audit_trail": _("审计日志"),
+}
+
+# The name of a kind of record nobody has named: never the code itself.
+UNKNOWN_TARGET = _("其他记录")
+
+# Kinds of record whose entries name them in the services' own words or codes (a key rotation, a
+# demo batch, a coverage target's region and metric): the kind's label and the changes say it.
+TARGET_NAMED_BY_KIND = frozenset(
+    {"data_keys", "demo_import", "level_reminders", "hour_reminders", "region_target"}
+)
 
 # Keys recorded for one kind of record that mean something else there than elsewhere.
 TARGET_KEYS: dict[tuple[str, str], Promise] = {

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # A pack id (shaanxi-2021, level-standard) opening a clause reference, or a SPEC reference.
@@ -16,6 +18,11 @@ _UUID = re.compile(r"\s*(?:\b[a-z]+:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 
 
 def _exact() -> dict[str, str]:
+    return _exact_in(get_language() or "")
+
+
+@lru_cache(maxsize=16)  # one per language: every entry's note is looked up here
+def _exact_in(language: str) -> dict[str, str]:
     return {
         "admin": _("经管理后台"),
         "admin: deleted": _("经管理后台删除"),
@@ -52,6 +59,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
             ),
         ),
         (re.compile(r"^(\d+) study-hour reminders$"), lambda m: _("发送学时提醒 %s 条") % m[1]),
+        (re.compile(r"^(\d+) notices$"), lambda m: _("记录通知 %s 条") % m[1]),
     ]
 
 

@@ -184,6 +184,27 @@ def lookup_hashes(value: str) -> list[str]:
     return hashes
 
 
+# The MACs a stored chain value may be made with, by the short code stored beside it (the audit
+# trail's hash chain): HMAC-SM3 (GB/T 15852.2-2012 with GB/T 32905-2016) under the national
+# suites, HMAC-SHA256 (RFC 2104, FIPS 180-4) under the international one. Both give 32 bytes.
+HMAC_SM3, HMAC_SHA256 = "hmac-sm3", "hmac-sha256"
+MAC_ALGORITHMS = (HMAC_SM3, HMAC_SHA256)
+
+
+def mac_algorithm() -> str:
+    """The MAC the writing suite makes new values with."""
+    return HMAC_SM3 if writes_national() else HMAC_SHA256
+
+
+def mac(algorithm: str, key: bytes, data: bytes) -> bytes:
+    """``algorithm``'s MAC of ``data`` under ``key``; ValueError for an unknown code."""
+    if algorithm == HMAC_SM3:
+        return gm.hmac_sm3(key, data)
+    if algorithm == HMAC_SHA256:
+        return hmac.new(key, data, hashlib.sha256).digest()
+    raise ValueError(f"unknown MAC algorithm {algorithm!r}")
+
+
 @lru_cache(maxsize=4)
 def _sm2_key(text: str) -> tuple[bytes, bytes]:
     try:

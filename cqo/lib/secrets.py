@@ -26,6 +26,9 @@ _KEYS = {
     # and the SM2 private key that signs checkpoints and certificates beside Ed25519
     "sm4_key": "CQO_SM4_KEY",
     "sm2_key": "CQO_SM2_KEY",
+    # the key of the audit trail's hash chain (cqo/audit/chain.py): a keyed MAC, so that access to
+    # the database alone cannot rebuild the chain over changed entries
+    "audit_key": "CQO_AUDIT_KEY",
 }
 
 

@@ -9,8 +9,9 @@ An archive is one tar.gz holding:
 - ``media.tar`` — the uploaded files (MEDIA_ROOT): evidence, imported lists, reports.
 
 Secrets are not in it: the keys (DJANGO_SECRET_KEY, CQO_DATA_KEY, CQO_HASH_KEY, CQO_LEDGER_KEY,
-CQO_SM4_KEY, CQO_SM2_KEY or ``secrets.json``) are kept apart, and without the same data keys a
-restored database's personal data cannot be read. Restoring refuses an archive whose manifest
+CQO_SM4_KEY, CQO_SM2_KEY, CQO_AUDIT_KEY or ``secrets.json``) are kept apart, and without the same
+data keys a restored database's personal data cannot be read, nor its audit trail's hash chain
+verified. Restoring refuses an archive whose manifest
 does not match it (a different database vendor, a part whose checksum differs, migrations this
 code does not know).
 """

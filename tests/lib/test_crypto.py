@@ -22,6 +22,7 @@ def test_it_generates_secrets_once_into_the_data_dir(tmp_path):
         "ledger_key",
         "sm4_key",
         "sm2_key",
+        "audit_key",
     }
     Fernet(first["data_key"].encode())  # a usable Fernet key
     assert len(base64.urlsafe_b64decode(first["sm4_key"])) == 16
@@ -36,6 +37,7 @@ def test_it_prefers_keys_from_the_environment(tmp_path):
         "CQO_LEDGER_KEY": "l",
         "CQO_SM4_KEY": "k",
         "CQO_SM2_KEY": "m",
+        "CQO_AUDIT_KEY": "a",
     }
     assert load_secrets(tmp_path, environ=env)["hash_key"] == "h"
     assert not (tmp_path / "secrets.json").exists()

@@ -15,7 +15,7 @@ from config.celery import app
 
 def test_every_daily_job_is_a_registered_task_on_the_beat_schedule() -> None:
     app.loader.import_default_modules()
-    jobs = {**settings.CQO_DAILY_JOBS, **settings.CQO_FREQUENT_JOBS}
+    jobs = {**settings.CQO_DAILY_JOBS, **settings.CQO_FREQUENT_JOBS, **settings.CQO_MINUTE_JOBS}
     assert set(jobs) == set(settings.CELERY_BEAT_SCHEDULE)
     for name, task in jobs.items():
         assert task in app.tasks, task
@@ -36,6 +36,7 @@ def test_it_runs_every_daily_job_and_says_what_each_did() -> None:
     for name in settings.CQO_DAILY_JOBS:
         assert re.search(rf"^{name}: \d+$", out.getvalue(), re.M), out.getvalue()
     assert re.search(r"^coverage-refresh: (incremental|full)$", out.getvalue(), re.M)
+    assert re.search(r"^audit-seal: \d+$", out.getvalue(), re.M)
 
 
 @pytest.mark.django_db

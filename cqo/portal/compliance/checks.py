@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import selectors as accounts
 from cqo.accounts.duties import ADMINISTRATORS
 from cqo.accounts.models import Role, User
-from cqo.audit.models import AuditEntry
+from cqo.audit import selectors as audit
 from cqo.certification.models import LevelCertificate
 from cqo.ledger import note
 from cqo.ledger import selectors as ledger
@@ -284,16 +284,76 @@ def sign_in() -> list[Control]:
     ]
 
 
+def _chain_control() -> Control:
+    """The last walk of the audit trail's keyed hash chain (audit_verify, the daily job)."""
+    status = audit.chain_status()
+    last = status.last
+    unsealed = _("待封存 %(n)d 条") % {"n": status.unsealed}
+    if last is None:
+        return Control(
+            _("安全审计"),
+            _("审计记录完整性（哈希链）"),
+            "GB/T 22239-2019 8.1.4.3 c)",
+            NOT_MET,
+            _("尚未校验审计链；") + unsealed,
+            action=_("执行 manage.py audit_verify（每日任务 audit-verify 也会执行）"),
+        )
+    when = f"{timezone.localtime(last.finished_at):%Y-%m-%d %H:%M}"
+    if last.first_break is not None:
+        return Control(
+            _("安全审计"),
+            _("审计记录完整性（哈希链）"),
+            "GB/T 22239-2019 8.1.4.3 c)",
+            NOT_MET,
+            _("%(when)s 校验发现异常：链序号 %(seq)d，%(kind)s")
+            % {"when": when, "seq": last.first_break, "kind": last.get_break_kind_display()},
+            action=_("核查数据库日志，查明该记录被改动或删除的原因"),
+        )
+    return Control(
+        _("安全审计"),
+        _("审计记录完整性（哈希链）"),
+        "GB/T 22239-2019 8.1.4.3 c)",
+        MET,
+        _("%(when)s 校验 %(n)d 条，链完整（%(alg)s）；")
+        % {"when": when, "n": last.checked, "alg": last.algorithms or "—"}
+        + unsealed,
+    )
+
+
+def _retention_control() -> Control:
+    retention = audit.chain_status().retention
+    oldest = (
+        f"{timezone.localtime(retention.oldest):%Y-%m-%d}" if retention.oldest is not None else "—"
+    )
+    now = _("至少留存 %(d)d 天；最早一条记录于 %(oldest)s，已留存 %(k)d 天") % {
+        "d": retention.days,
+        "oldest": oldest,
+        "k": retention.kept_days,
+    }
+    if retention.met is None:
+        state, now = INFO, now + _("（平台运行未满留存期）")
+    else:
+        state = MET if retention.met else NOT_MET
+    return Control(
+        _("安全审计"),
+        _("审计记录留存"),
+        "网络安全法 第二十一条(三)",
+        state,
+        now,
+        action="" if state != NOT_MET else _("查明早于留存期的审计记录缺失的原因"),
+    )
+
+
 def audit_trail() -> list[Control]:
     area = _("安全审计")
-    oldest = AuditEntry.objects.order_by("at").values_list("at", flat=True).first()
     return [
         Control(
             area,
             _("审计记录不可删改"),
             "GB/T 22239-2019 8.1.4.3 c)",
             MET,
-            _("平台不提供删除或修改审计记录的功能；最早一条记录于 %(d)s")
-            % {"d": f"{timezone.localtime(oldest):%Y-%m-%d}" if oldest else "—"},
+            _("平台不提供删除或修改审计记录的功能；只有审计管理员查阅和导出审计记录"),
         ),
+        _retention_control(),
+        _chain_control(),
     ]

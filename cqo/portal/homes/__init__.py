@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cqo.accounts.models import Role, User
-from cqo.portal.homes import bodies, enterprise, officer, regulators, security
+from cqo.portal.homes import auditor, bodies, enterprise, officer, regulators, security
 from cqo.portal.homes.tiles import Tile
 
 Builder = Callable[[User], dict[str, Any]]
@@ -22,6 +22,7 @@ _BY_ROLE: dict[str, Builder] = {
     Role.CERTIFIER: bodies.certifier,
     Role.TRAINER: bodies.trainer,
     Role.SECURITY: security.security,
+    Role.AUDITOR: auditor.auditor,
 }
 
 

@@ -38,6 +38,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "Secrets are not in the archive: keep DJANGO_SECRET_KEY, CQO_DATA_KEY, CQO_HASH_KEY, "
-            "CQO_LEDGER_KEY, CQO_SM4_KEY and CQO_SM2_KEY (or secrets.json) safe separately; "
-            "without the same data keys the restored personal data cannot be read."
+            "CQO_LEDGER_KEY, CQO_SM4_KEY, CQO_SM2_KEY and CQO_AUDIT_KEY (or secrets.json) safe "
+            "separately; without the same data keys the restored personal data cannot be read, "
+            "nor the audit trail's hash chain verified."
         )

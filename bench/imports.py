@@ -46,6 +46,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from bench.throwaway import on_throwaway_db
+
 HEADER = [
     "统一社会信用代码",
     "单位名称",
@@ -416,18 +418,7 @@ def run_imports(rows: int | None = None, baseline_rows: int | None = None) -> No
 
 
 def main() -> None:
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
-        run_imports()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    on_throwaway_db(run_imports)
 
 
 if __name__ == "__main__":

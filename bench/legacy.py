@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from bench.imports import _PeakRss
+from bench.throwaway import on_throwaway_db
 
 SIZES = {
     "persons": 50_000,
@@ -564,21 +565,7 @@ def run_legacy_bench() -> None:
 
 
 def main() -> None:
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
-        from django.core.management import call_command
-
-        call_command("load_reference", verbosity=0)
-        run_legacy_bench()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    on_throwaway_db(run_legacy_bench, reference=True)
 
 
 if __name__ == "__main__":

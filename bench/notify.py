@@ -31,6 +31,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from bench.throwaway import on_throwaway_db
+
 RAW_TABLE = "bench_raw_outbox"
 TARGET_SECONDS = 60  # the target for the whole run
 
@@ -234,18 +236,7 @@ def run_notify_bench(argv: list[str] | None = None) -> None:
 
 
 def main() -> None:
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
-        run_notify_bench()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    on_throwaway_db(run_notify_bench)
 
 
 if __name__ == "__main__":

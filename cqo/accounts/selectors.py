@@ -50,7 +50,7 @@ def password_expired(*, user: User) -> bool:
 # the key in use and the rest retired keys that only still read (CQO_*_OLD)
 KEYS = (
     ("secret_key", "SECRET_KEY", _("会话与表单签名密钥")),
-    ("data_key", "CQO_DATA_KEYS", _("个人信息加密密钥（AES/Fernet）")),
+    ("data_key", "CQO_DATA_KEYS", _("个人信息加密密钥（AES-128）")),
     ("sm4_key", "CQO_SM4_KEYS", _("个人信息加密密钥（SM4）")),
     ("hash_key", "CQO_HASH_KEY", _("检索哈希密钥")),
     ("ledger_key", "CQO_LEDGER_KEY", _("学时记录签名密钥（Ed25519）")),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 # 网络安全法 第二十一条(三): 不少于六个月, counted as 180 days (CQO_AUDIT_RETENTION_DAYS may only
 # raise it; a system check refuses less)
-RETENTION_FLOOR_DAYS = 180  # 网络安全法 第二十一条(三)
+RETENTION_FLOOR_DAYS = 180  # 网络安全法 第二十一条(三) 六个月, as days: 平台默认
 # a trail that begins within this long of the platform's start begins with it (its first
 # entries are written while it is installed)
 START_GRACE = dt.timedelta(days=1)  # 平台默认

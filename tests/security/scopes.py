@@ -881,6 +881,7 @@ SCOPES: dict[str, Rule] = {
     # pages /oversight
     "GET /oversight/": Rule(SIGNED_IN, only("admin", "province", "city", "county_a", "county_b")),
     "GET /security/compliance/": Rule(SIGNED_IN, only("security")),
+    "GET /audit/": Rule(SIGNED_IN, only("auditor")),
     # pages /persons
     "GET /persons/": Rule(SIGNED_IN, EVERYONE),
     "GET /persons/<str:public_id>/": Rule(

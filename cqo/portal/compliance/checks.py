@@ -22,7 +22,7 @@ from cqo.registry.models import Enterprise, Person
 from cqo.training.models import TrainingCertificate
 
 SUITES = {
-    crypto.INTERNATIONAL: _("国际算法（AES/Fernet、HMAC-SHA256、Ed25519）"),
+    crypto.INTERNATIONAL: _("国际通用算法（AES-128、HMAC-SHA256、Ed25519）"),
     crypto.NATIONAL: _("国密算法（SM4-GCM、HMAC-SM3、SM2）"),
     crypto.BOTH: _("过渡：写入国密算法，同时读取两种算法"),
 }
@@ -132,7 +132,13 @@ def cryptography() -> list[Control]:
             f"{_CRYPTO} 5",
             MET if crypto.suite() == crypto.NATIONAL else NOT_MET if not national else INFO,
             _suite_now(),
-            action=_("设 CQO_CRYPTO_SUITE=national（先 both，执行 rotate_data_keys 后再 national）")
+            action=_(
+                "改用国密算法：先设为过渡套件，重新加密存量数据后，再全部使用国密算法"
+                "（运维手册第4节）"
+            )
+            if crypto.suite() != crypto.NATIONAL
+            else "",
+            command="CQO_CRYPTO_SUITE=both; manage.py rotate_data_keys; CQO_CRYPTO_SUITE=national"
             if crypto.suite() != crypto.NATIONAL
             else "",
         ),
@@ -142,9 +148,8 @@ def cryptography() -> list[Control]:
             f"{_CRYPTO} 8.4 e)",
             (MET if done else NOT_MET) if national else NOT_MET,
             _("%(moved)d / %(all)d 项以 SM4 加密存储") % {"moved": moved, "all": stored},
-            action=""
-            if national and done
-            else _("执行 manage.py rotate_data_keys，将存量数据转为 SM4 加密"),
+            action="" if national and done else _("将存量个人信息重新加密为 SM4（运维手册第4节）"),
+            command="" if national and done else "manage.py rotate_data_keys",
         ),
         Control(
             area,
@@ -196,9 +201,10 @@ def administrators() -> list[Control]:
                 _("%(role)s %(n)d 人") % {"role": Role(r).label, "n": held.get(r, 0)}
                 for r in (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
             ),
-            action=_("以 manage.py create_admin 设置：%(roles)s") % {"roles": "、".join(missing)}
+            action=_("在服务器上设置：%(roles)s") % {"roles": "、".join(missing)}
             if missing
             else "",
+            command="manage.py create_admin --role …" if missing else "",
         ),
         Control(
             area,
@@ -234,7 +240,8 @@ def _second_factor() -> Control:
         },
         action=""
         if covered
-        else _("设 CQO_2FA_REQUIRED_ROLES=regulator,admin,security,auditor（生产环境的默认值）"),
+        else _("要求市场监管部门和三类管理员登录时使用双因素认证（生产环境的默认设置）"),
+        command="" if covered else "CQO_2FA_REQUIRED_ROLES=regulator,admin,security,auditor",
     )
 
 
@@ -253,7 +260,10 @@ def sign_in() -> list[Control]:
             MET if length >= 8 and classes >= 3 else NOT_MET,
             _("至少 %(n)d 位，含大写字母、小写字母、数字、其他符号中的 %(k)d 类")
             % {"n": length, "k": classes},
-            action=_("设 CQO_PASSWORD_MIN_LENGTH≥8、CQO_PASSWORD_MIN_CLASSES≥3")
+            action=_("提高口令复杂度要求：至少 8 位，含 3 类字符")
+            if length < 8 or classes < 3
+            else "",
+            command="CQO_PASSWORD_MIN_LENGTH=8, CQO_PASSWORD_MIN_CLASSES=3"
             if length < 8 or classes < 3
             else "",
         ),
@@ -263,7 +273,8 @@ def sign_in() -> list[Control]:
             "GB/T 22239-2019 8.1.4.1 a)",
             MET if age > 0 else NOT_MET,
             _("口令最长使用 %(d)d 天") % {"d": age} if age > 0 else _("未限制口令使用期限"),
-            action="" if age > 0 else _("设 CQO_PASSWORD_MAX_AGE_DAYS（如 90）"),
+            action="" if age > 0 else _("设置口令最长使用期限（如 90 天）"),
+            command="" if age > 0 else "CQO_PASSWORD_MAX_AGE_DAYS=90",
         ),
         Control(
             area,
@@ -278,7 +289,8 @@ def sign_in() -> list[Control]:
             "GB/T 22239-2019 8.1.4.1 b)",
             MET if idle > 0 else NOT_MET,
             _("闲置 %(m)d 分钟自动退出") % {"m": idle} if idle > 0 else _("未设置闲置退出"),
-            action="" if idle > 0 else _("设 CQO_SESSION_IDLE_MINUTES（如 15）"),
+            action="" if idle > 0 else _("设置闲置自动退出（如 15 分钟）"),
+            command="" if idle > 0 else "CQO_SESSION_IDLE_MINUTES=15",
         ),
         _second_factor(),
     ]
@@ -296,7 +308,8 @@ def _chain_control() -> Control:
             "GB/T 22239-2019 8.1.4.3 c)",
             NOT_MET,
             _("尚未校验审计链；") + unsealed,
-            action=_("执行 manage.py audit_verify（每日任务 audit-verify 也会执行）"),
+            action=_("运行审计链校验（平台每日自动运行一次）"),
+            command="manage.py audit_verify",
         )
     when = f"{timezone.localtime(last.finished_at):%Y-%m-%d %H:%M}"
     if last.first_break is not None:

@@ -20,7 +20,9 @@ class Control:
     clause: str  # the standard's clause, as its readers cite it
     state: str  # MET, NOT_MET or INFO
     now: str  # what the platform has now, in words
-    action: str = ""  # what the operator must do when the control is not met
+    action: str = ""  # what the operator must do when the control is not met, in words
+    # the setting or command that does it, as the operator types it (shown as code)
+    command: str = ""
     details: list[tuple[str, str]] = field(default_factory=list)  # (label, value) rows
 
     @property

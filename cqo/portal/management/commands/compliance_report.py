@@ -33,6 +33,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"    {label}：{value}")
             if c.action:
                 self.stdout.write(f"    须处理：{c.action}")
+            if c.command:
+                self.stdout.write(f"    命令：{c.command}")
         failing = report.not_met
         self.stdout.write(f"\n{len(report.controls)} 项，不符合 {len(failing)} 项")
         if failing and options["check"]:

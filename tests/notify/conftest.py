@@ -18,14 +18,38 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from cqo.lib import clock
 from cqo.notify import sending
 from cqo.notify.kinds import NoticeContext
+from cqo.notify.models import OutboxMessage
+from tests.certification.conftest import World
+from tests.certification.conftest import world as _certification_world  # noqa: F401  (fixture)
 
 HOURS = "hours.reminder"  # a reminder: may be opted out of
 RETURNED = "registry.filing_returned"  # a legal notice: may not
 
 
 QUIET_WAIT = sending._quiet_wait
+# the day the notices of the workflows are sent on (on_today)
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture
+def on_today(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) -> None:
+    """The workflows' day is TODAY and their uploads go to a folder of the test's own."""
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest) -> World:
+    """The certification tests' world: a body, its experts, the CQO recommended."""
+    return request.getfixturevalue("_certification_world")
+
+
+def channels(**filters: Any) -> list[str]:
+    """The channels of the outbox rows matching ``filters``, sorted."""
+    return sorted(OutboxMessage.objects.filter(**filters).values_list("channel", flat=True))
 
 
 @pytest.fixture(autouse=True)

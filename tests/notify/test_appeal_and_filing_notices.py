@@ -5,7 +5,6 @@ e-mail and SMS only for those who did not opt out of it. Each event is one notic
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +13,6 @@ from cqo.accounts.models import Role
 from cqo.blacklist import notices as blacklist_notices
 from cqo.blacklist import services as blacklist
 from cqo.blacklist.models import Listing
-from cqo.lib import clock
 from cqo.notify import kinds
 from cqo.notify import services as notify
 from cqo.notify.models import OutboxMessage
@@ -22,23 +20,13 @@ from cqo.registry import notices as registry_notices
 from cqo.registry import services as registry
 from cqo.test import Personas, appointment_data, file_appointment, make_user
 from tests.blacklist.conftest import listing_data
+from tests.notify.conftest import channels
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
-TODAY = dt.date(2026, 6, 15)
 APPEAL = "blacklist.appeal_decided"
 REMINDER = "registry.filing_reminder"
 GROUNDS = "事故系设备供应商原因所致，本人已按规定履职"
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) -> None:
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-def _channels(**filters: Any) -> list[str]:
-    return sorted(OutboxMessage.objects.filter(**filters).values_list("channel", flat=True))
 
 
 def _listed(p: Personas, kind: str = "warning") -> Listing:
@@ -65,7 +53,7 @@ def test_an_appeal_decision_reaches_the_appellant_who_opted_out_of_everything(
     decided = blacklist.appeal_decide(
         actor=p.county_a, appeal=appeal, outcome="upheld", note="调查报告认定负有管理责任"
     )
-    assert _channels(recipient=p.cqo, kind=APPEAL) == ["email", "site", "sms"]
+    assert channels(recipient=p.cqo, kind=APPEAL) == ["email", "site", "sms"]
     # the appeal is between the person and the regulators: the clerk is not told
     assert not OutboxMessage.objects.filter(kind=APPEAL).exclude(recipient=p.cqo).exists()
     mail = OutboxMessage.objects.get(recipient=p.cqo, kind=APPEAL, channel="email")
@@ -105,9 +93,9 @@ def test_a_filing_reminder_reaches_the_clerks_who_did_not_opt_out(personas: Pers
         enterprise=p.enterprise_a,
         message="贵单位尚未备案首席质量官，请尽快办理。",
     )
-    assert _channels(recipient=colleague, kind=REMINDER) == ["email", "site", "sms"]
+    assert channels(recipient=colleague, kind=REMINDER) == ["email", "site", "sms"]
     # opted out: the page shows it, no e-mail or SMS
-    assert _channels(recipient=p.clerk_a, kind=REMINDER) == ["site"]
+    assert channels(recipient=p.clerk_a, kind=REMINDER) == ["site"]
     assert not OutboxMessage.objects.filter(recipient=p.clerk_b).exists()
     mail = OutboxMessage.objects.get(recipient=colleague, kind=REMINDER, channel="email")
     assert mail.name == p.enterprise_a.name and str(p.county_a) in mail.what

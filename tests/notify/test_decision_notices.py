@@ -15,36 +15,19 @@ from cqo.accounts.models import User
 from cqo.certification import notices
 from cqo.certification import services as certification
 from cqo.certification.models import LevelCertificate, ReviewRequest
-from cqo.lib import clock
 from cqo.notify import kinds
 from cqo.notify import services as notify
 from cqo.notify.models import OutboxMessage
 from tests.certification.conftest import FULL, World, certified, graded, pdf
-from tests.certification.conftest import world as _certification_world  # noqa: F401  (fixture)
+from tests.notify.conftest import TODAY, channels
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
-TODAY = dt.date(2026, 6, 15)
 SUPERVISION = "certification.supervision"
 REVIEW = "certification.review"
 APPEAL = "certification.appeal"
 # level-standard §11 as users read it (the pack's lift_clause, cited)
 CLAUSE = "《首席质量官能力水平认定》（征求意见稿） 第11章"
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) -> None:
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def world(request: pytest.FixtureRequest) -> World:
-    return request.getfixturevalue("_certification_world")
-
-
-def _channels(**filters: Any) -> list[str]:
-    return sorted(OutboxMessage.objects.filter(**filters).values_list("channel", flat=True))
 
 
 def _opt_out_of_everything(user: User) -> None:
@@ -75,7 +58,7 @@ def test_a_supervision_decision_reaches_the_holder_who_opted_out_of_everything(
     cert = certified(world)
     _opt_out_of_everything(p.cqo)
     action = _suspend(world, cert)
-    assert _channels(recipient=p.cqo, kind=SUPERVISION) == ["email", "site", "sms"]
+    assert channels(recipient=p.cqo, kind=SUPERVISION) == ["email", "site", "sms"]
     assert not OutboxMessage.objects.filter(kind=SUPERVISION).exclude(recipient=p.cqo).exists()
     mail = OutboxMessage.objects.get(recipient=p.cqo, kind=SUPERVISION, channel="email")
     assert mail.name == "李堃" and cert.number in mail.what and "“暂停”" in mail.what
@@ -109,7 +92,7 @@ def test_a_warning_or_exit_record_reaches_the_holder(world: World, kind: str, la
     assert f"“{label}”" in mail.what and "拖延不报" in mail.what and CLAUSE in mail.what
     assert ("复核" in mail.action) == (kind == "exit")
     notices.warned(record)
-    assert _channels(kind=SUPERVISION) == ["email", "site", "sms"]
+    assert channels(kind=SUPERVISION) == ["email", "site", "sms"]
 
 
 def _report(world: World, cert: LevelCertificate) -> ReviewRequest:
@@ -137,7 +120,7 @@ def test_a_review_decision_reaches_the_holder(world: World) -> None:
             outcome="discontinue", finding="经复核，事故与持证人履职直接相关", withdraw=True
         ),
     )
-    assert _channels(recipient=p.cqo, kind=REVIEW) == ["email", "site", "sms"]
+    assert channels(recipient=p.cqo, kind=REVIEW) == ["email", "site", "sms"]
     mail = OutboxMessage.objects.get(recipient=p.cqo, kind=REVIEW, channel="email")
     assert "中止证书使用，并收回证书" in mail.what and "事故与持证人履职直接相关" in mail.what
     assert "认定主体收到的事故报告" in mail.what and CLAUSE in mail.what
@@ -174,7 +157,7 @@ def test_an_appeal_decision_reaches_the_appellant(world: World) -> None:
     decided = certification.appeal_decide(
         actor=p.certifier, appeal=appeal, upheld=True, decision="经核实失信记录已撤销，恢复证书"
     )
-    assert _channels(recipient=p.cqo, kind=APPEAL) == ["email", "site", "sms"]
+    assert channels(recipient=p.cqo, kind=APPEAL) == ["email", "site", "sms"]
     assert not OutboxMessage.objects.filter(kind=APPEAL).exclude(recipient=p.cqo).exists()
     mail = OutboxMessage.objects.get(recipient=p.cqo, kind=APPEAL, channel="email")
     assert cert.number in mail.what and "“暂停”决定" in mail.what and "申诉成立" in mail.what

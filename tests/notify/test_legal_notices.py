@@ -4,42 +4,21 @@ the clerks of the enterprises that appointed them), a certification decision (th
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
 
 from cqo.blacklist import services as blacklist
 from cqo.blacklist.models import Listing
 from cqo.certification.models import Application
-from cqo.lib import clock
 from cqo.notify import services as notify
 from cqo.notify.models import OutboxMessage
 from cqo.registry import services as registry
 from cqo.test import Personas, appointment_data, declare, file_appointment
 from tests.blacklist.conftest import listing_data
 from tests.certification.conftest import FULL, World, certified, graded
-from tests.certification.conftest import world as _certification_world  # noqa: F401  (fixture)
+from tests.notify.conftest import channels
 
-pytestmark = pytest.mark.django_db
-
-TODAY = dt.date(2026, 6, 15)
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) -> None:
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def world(request: pytest.FixtureRequest) -> World:
-    return request.getfixturevalue("_certification_world")
-
-
-def _channels(**filters: Any) -> list[str]:
-    return sorted(OutboxMessage.objects.filter(**filters).values_list("channel", flat=True))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 def test_a_returned_filing_reaches_the_clerks_with_its_reason(personas: Personas) -> None:
@@ -56,7 +35,7 @@ def test_a_returned_filing_reaches_the_clerks_with_its_reason(personas: Personas
         )
     registry.filing_return(actor=p.county_a, appointment=appt, reason="请补充聘任授权证书扫描件")
     kind = "registry.filing_returned"
-    assert _channels(recipient=p.clerk_a, kind=kind) == ["email", "site", "sms"]
+    assert channels(recipient=p.clerk_a, kind=kind) == ["email", "site", "sms"]
     mail = OutboxMessage.objects.get(recipient=p.clerk_a, kind=kind, channel="email")
     assert "请补充聘任授权证书扫描件" in mail.what and p.person.name in mail.what
     assert mail.url == f"/filings/{appt.public_id}/" and mail.deadline is None
@@ -76,8 +55,8 @@ def test_a_listing_reaches_the_person_and_the_enterprises_that_appointed_them(
     terms = blacklist.ListingTerms(**listing_data(kind=kind, effects_confirmed=True))
     listing = blacklist.listing_create(actor=p.county_a, terms=terms, person=p.person)
     notice = f"blacklist.{code}_listing"
-    assert _channels(recipient=p.cqo, kind=notice) == ["email", "site", "sms"]
-    assert _channels(recipient=p.clerk_a, kind=notice) == ["email", "site", "sms"]
+    assert channels(recipient=p.cqo, kind=notice) == ["email", "site", "sms"]
+    assert channels(recipient=p.clerk_a, kind=notice) == ["email", "site", "sms"]
     assert not OutboxMessage.objects.filter(recipient=p.clerk_b).exists()
     mail = OutboxMessage.objects.get(recipient=p.cqo, kind=notice, channel="email")
     assert listing.reason in mail.what and mail.url == f"/blacklist/{listing.public_id}/"
@@ -110,8 +89,8 @@ def test_a_filed_appointment_reaches_the_clerks_and_the_cqo_with_its_number(
     p = personas
     appt = file_appointment(p)
     kind = "registry.filing_filed"
-    assert _channels(recipient=p.clerk_a, kind=kind) == ["email", "site", "sms"]
-    assert _channels(recipient=p.cqo, kind=kind) == ["email", "site", "sms"]
+    assert channels(recipient=p.clerk_a, kind=kind) == ["email", "site", "sms"]
+    assert channels(recipient=p.cqo, kind=kind) == ["email", "site", "sms"]
     assert not OutboxMessage.objects.filter(kind=kind, recipient=p.clerk_b).exists()
     mail = OutboxMessage.objects.get(recipient=p.cqo, kind=kind, channel="email")
     assert appt.filing_number in mail.what and p.person.name in mail.what
@@ -129,7 +108,7 @@ def test_a_returned_application_reaches_the_applicant_with_what_to_complete(
         actor=world.p.certifier, app=app, items="请补充近三年质量工作业绩证明"
     )
     kind = "certification.returned"
-    assert _channels(recipient=world.p.cqo, kind=kind) == ["email", "site", "sms"]
+    assert channels(recipient=world.p.cqo, kind=kind) == ["email", "site", "sms"]
     mail = OutboxMessage.objects.get(recipient=world.p.cqo, kind=kind, channel="email")
     assert "请补充近三年质量工作业绩证明" in mail.what
     assert mail.url == f"/certification/applications/{app.public_id}/"

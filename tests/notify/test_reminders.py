@@ -5,33 +5,16 @@ e-mail and SMS, once."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
 from cqo.certification import services as certification
 from cqo.hours import services as hours
-from cqo.lib import clock
 from cqo.notify.models import OutboxMessage
 from cqo.test import Personas
 from tests.certification.conftest import World, certified
-from tests.certification.conftest import world as _certification_world  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.django_db
-
-TODAY = dt.date(2026, 6, 15)
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) -> None:
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def world(request: pytest.FixtureRequest) -> World:
-    """The certification tests' world: a body, its experts, the CQO recommended."""
-    return request.getfixturevalue("_certification_world")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 def test_a_study_hour_reminder_is_also_sent(personas: Personas) -> None:

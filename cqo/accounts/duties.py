@@ -26,34 +26,28 @@ SECURITY = "security"
 AUDITOR = "auditor"
 ADMINISTRATORS = frozenset({SYSTEM, SECURITY, AUDITOR})
 
-# the admin site's models that are the security administrator's: the account's role and scope
-# (on the user form, field by field: ROLE_FIELDS), API tokens and sign-in lockouts
+# the admin site's models that are the security administrator's own: API tokens (keys) and
+# sign-in lock-outs; of the user form, the role fields only (ROLE_FIELDS)
+_SECURITY_MODELS = frozenset({"apitoken", "loginfailure"})
 _SECURITY_PERMS = frozenset(
     {
         "accounts.view_user",
         "accounts.change_user",
-        "accounts.view_apitoken",
-        "accounts.delete_apitoken",
-        "accounts.view_loginfailure",
-        "accounts.delete_loginfailure",
+        *(
+            f"accounts.{action}_{model}"
+            for model in _SECURITY_MODELS
+            for action in ("view", "delete")
+        ),
     }
 )
 _AUDITOR_PERMS = frozenset({"audit.view_auditentry"})
-# what the system administrator may not touch: the trail, and the security administrator's keys
-# and lockouts
-_NOT_SYSTEM_APPS = frozenset({"audit"})
-_NOT_SYSTEM_PERMS = frozenset(
-    {
-        "accounts.view_apitoken",
-        "accounts.delete_apitoken",
-        "accounts.change_apitoken",
-        "accounts.add_apitoken",
-        "accounts.view_loginfailure",
-        "accounts.delete_loginfailure",
-        "accounts.change_loginfailure",
-        "accounts.add_loginfailure",
-    }
-)
+
+
+def _security_model(perm: str) -> bool:
+    """Whether ``perm`` (app.action_model) is on one of the security administrator's models."""
+    app, _dot, codename = perm.partition(".")
+    return app == "accounts" and codename.partition("_")[2] in _SECURITY_MODELS
+
 
 # the user form's fields that say which role an account holds and where it acts: the security
 # administrator's; every other field (login, name, e-mail, password, active) is the system
@@ -64,7 +58,8 @@ ROLE_FIELDS = ("role", "region", "enterprise", "organisation", "department")
 def may(role: str, perm: str) -> bool:
     """Whether a holder of ``role`` has the admin site's permission ``perm`` (app.codename)."""
     if role == SYSTEM:
-        return perm not in _NOT_SYSTEM_PERMS and perm.partition(".")[0] not in _NOT_SYSTEM_APPS
+        # everything but the audit trail and the security administrator's models
+        return perm.partition(".")[0] != "audit" and not _security_model(perm)
     if role == SECURITY:
         return perm in _SECURITY_PERMS
     if role == AUDITOR:
@@ -75,7 +70,7 @@ def may(role: str, perm: str) -> bool:
 def may_module(role: str, app_label: str) -> bool:
     """Whether the admin site shows ``app_label`` to a holder of ``role`` at all."""
     if role == SYSTEM:
-        return app_label not in _NOT_SYSTEM_APPS
+        return app_label != "audit"
     if role == SECURITY:
         return any(p.partition(".")[0] == app_label for p in _SECURITY_PERMS)
     if role == AUDITOR:

@@ -34,6 +34,13 @@ def second_factor_required(*, user: User) -> bool:
     return user.role in set(settings.CQO_2FA_REQUIRED_ROLES)
 
 
+def second_factor_coverage() -> tuple[int, int]:
+    """(active accounts of the roles CQO_2FA_REQUIRED_ROLES names with a confirmed device, all
+    of them): the 安全合规 page's coverage and the security administrator's home."""
+    users = User.objects.filter(is_active=True, role__in=settings.CQO_2FA_REQUIRED_ROLES)
+    return users.filter(totpdevice__confirmed=True).distinct().count(), users.count()
+
+
 def password_expired(*, user: User) -> bool:
     """Whether the user's password is older than CQO_PASSWORD_MAX_AGE_DAYS (0: never). A password
     never changed on the platform is as old as the account."""

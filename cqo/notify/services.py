@@ -110,13 +110,11 @@ def notices_send(*, notices: Sequence[Notice]) -> list[OutboxMessage]:
     opted = selectors.opted_out_pairs(
         user_ids, [code for code, k in kind_of.items() if k.may_opt_out]
     )
-    recorded = selectors.recorded_keys(
-        (n.recipient.pk, n.kind, _cut("subject", n.subject)) for n in live
-    )
+    keys = [(n.recipient.pk, n.kind, _cut("subject", n.subject)) for n in live]
+    recorded = selectors.recorded_keys(keys)
     now = timezone.now()
     rows: list[OutboxMessage] = []
-    for notice in live:
-        key = (notice.recipient.pk, notice.kind, _cut("subject", notice.subject))
+    for notice, key in zip(live, keys, strict=True):
         channels = set(kind_of[notice.kind].channels)
         if (key[0], notice.kind) in opted:
             channels &= {Channel.SITE}

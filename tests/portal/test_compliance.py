@@ -148,3 +148,13 @@ def test_the_audit_chain_is_reported_from_its_last_verification(personas: Person
     assert chain.state == MET and "链完整" in chain.now
     # the platform is younger than the retention floor: nothing can be missing yet
     assert control("审计记录留存").state != NOT_MET
+
+
+def test_an_account_with_two_devices_counts_once(personas: Personas, settings) -> None:  # type: ignore[no-untyped-def]
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.CQO_2FA_REQUIRED_ROLES = ["regulator", "admin", "security", "auditor"]
+    for name in ("phone", "tablet"):
+        TOTPDevice.objects.create(user=personas.province, name=name, confirmed=True)
+    assert selectors.second_factor_coverage() == (1, 7)
+    assert "1 / 7" in control("双因素认证").now

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import selectors as accounts
 from cqo.accounts.duties import ADMINISTRATORS
 from cqo.accounts.models import Role, User
+from cqo.audit import rules as audit_rules
 from cqo.audit import selectors as audit
 from cqo.certification.models import LevelCertificate
 from cqo.ledger import note
@@ -29,10 +30,6 @@ SUITES = {
 _CRYPTO = "GB/T 39786-2021"
 
 
-def _area_crypto() -> str:
-    return _("密码应用")
-
-
 def _suite_now() -> str:
     return str(SUITES.get(crypto.suite(), crypto.suite()))
 
@@ -49,7 +46,8 @@ def _stored_tokens() -> tuple[int, int]:
     )
     for model, column in columns:
         counts = model.objects.exclude(**{column: ""}).aggregate(
-            all=Count("pk"), national=Count("pk", filter=Q(**{f"{column}__startswith": "sm4g:"}))
+            all=Count("pk"),
+            national=Count("pk", filter=Q(**{f"{column}__startswith": crypto.SM4_PREFIX})),
         )
         national += counts["national"]
         all_ += counts["all"]
@@ -119,7 +117,7 @@ def _key_rows() -> tuple[list[tuple[str, str]], list[str], int]:
 
 
 def cryptography() -> list[Control]:
-    area = _area_crypto()
+    area = _("密码应用")
     national = crypto.suite() in (crypto.NATIONAL, crypto.BOTH)
     moved, stored = _stored_tokens()
     done = moved == stored
@@ -218,11 +216,7 @@ def administrators() -> list[Control]:
 
 def _second_factor() -> Control:
     required = [r for r in settings.CQO_2FA_REQUIRED_ROLES if r in Role.values]
-    users = User.objects.filter(is_active=True, role__in=required)
-    counts = users.aggregate(
-        all=Count("pk"),
-        enrolled=Count("pk", filter=Q(totpdevice__confirmed=True), distinct=True),
-    )
+    enrolled, all_ = accounts.second_factor_coverage()
     wanted = {Role.REGULATOR, *ADMINISTRATORS}
     covered = wanted <= set(required)
     return Control(
@@ -236,7 +230,8 @@ def _second_factor() -> Control:
         )
         % {
             "roles": "、".join(str(Role(r).label) for r in required) or _("无"),
-            **counts,
+            "enrolled": enrolled,
+            "all": all_,
         },
         action=""
         if covered
@@ -296,9 +291,8 @@ def sign_in() -> list[Control]:
     ]
 
 
-def _chain_control() -> Control:
+def _chain_control(status: audit.ChainStatus) -> Control:
     """The last walk of the audit trail's keyed hash chain (audit_verify, the daily job)."""
-    status = audit.chain_status()
     last = status.last
     unsealed = _("待封存 %(n)d 条") % {"n": status.unsealed}
     if last is None:
@@ -333,8 +327,7 @@ def _chain_control() -> Control:
     )
 
 
-def _retention_control() -> Control:
-    retention = audit.chain_status().retention
+def _retention_control(retention: audit_rules.Retention) -> Control:
     oldest = (
         f"{timezone.localtime(retention.oldest):%Y-%m-%d}" if retention.oldest is not None else "—"
     )
@@ -359,6 +352,7 @@ def _retention_control() -> Control:
 
 def audit_trail() -> list[Control]:
     area = _("安全审计")
+    status = audit.chain_status()
     return [
         Control(
             area,
@@ -367,6 +361,6 @@ def audit_trail() -> list[Control]:
             MET,
             _("平台不提供删除或修改审计记录的功能；只有审计管理员查阅和导出审计记录"),
         ),
-        _retention_control(),
-        _chain_control(),
+        _retention_control(status.retention),
+        _chain_control(status),
     ]

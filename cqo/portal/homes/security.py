@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cqo.accounts import selectors as accounts
 from cqo.accounts.models import ApiToken, LoginFailure, User
 from cqo.portal.compliance import compliance_report
 from cqo.portal.homes.tiles import Tile, url
@@ -19,12 +20,7 @@ from cqo.portal.homes.tiles import Tile, url
 
 def security(user: User) -> dict[str, Any]:
     report = compliance_report()
-    required = list(settings.CQO_2FA_REQUIRED_ROLES)
-    unenrolled = (
-        User.objects.filter(is_active=True, role__in=required)
-        .exclude(totpdevice__confirmed=True)
-        .count()
-    )
+    enrolled, required = accounts.second_factor_coverage()
     since = timezone.now() - timedelta(minutes=settings.CQO_LOGIN_LOCK_MINUTES)
     return {
         "tiles": [
@@ -35,7 +31,7 @@ def security(user: User) -> dict[str, Any]:
                 url("portal:compliance"),
                 "danger",
             ),
-            Tile("unenrolled", _("待绑定双因素认证的账户"), unenrolled, tone="warning"),
+            Tile("unenrolled", _("待绑定双因素认证的账户"), required - enrolled, tone="warning"),
             Tile(
                 "failures",
                 _("锁定期内的登录失败"),
